@@ -1,0 +1,190 @@
+/* nn.h — public API of the neural-network core.
+ *
+ * Fully connected networks over flat float32 arrays. One opaque handle owns
+ * every buffer (parameters, gradients, optimizer state, activations); a
+ * training step allocates nothing. Only ints, floats and pointers cross this
+ * API, so it is also the WebAssembly ABI (Emscripten adds a leading '_').
+ *
+ * Enum values are part of the ABI: they are explicit and never reordered.
+ * NN_ABI_VERSION rises with every change to this file's functions or values,
+ * and the JavaScript side refuses a module whose nn_abi_version() differs.
+ */
+#ifndef NN_H
+#define NN_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NN_ABI_VERSION 1
+
+/* Limits checked by nn_create (NN_ERR_TOO_LARGE past them). */
+#define NN_MAX_LAYERS 64          /* dense layers, output included */
+#define NN_MAX_WIDTH (1 << 20)    /* units in any one layer */
+#define NN_MAX_BATCH (1 << 16)
+#define NN_MAX_FLOATS (1 << 27)   /* all floats the model owns: 512 MiB */
+
+/* Activations, one per dense layer. Softmax only on the output layer. */
+typedef enum {
+    NN_ACT_LINEAR = 0,
+    NN_ACT_RELU = 1,
+    NN_ACT_LEAKY_RELU = 2, /* slope 0.01 below zero, like torch.nn.LeakyReLU() */
+    NN_ACT_TANH = 3,
+    NN_ACT_SIGMOID = 4,
+    NN_ACT_SOFTMAX = 5
+} nn_activation;
+
+/* Losses, all with PyTorch's mean reduction.
+ * MSE: mean over every element (batch x outputs), any output activation.
+ * BCE: torch.nn.BCELoss on a sigmoid output, mean over every element,
+ *      computed from the pre-activation z as max(z,0) - z*y + log(1+exp(-|z|)).
+ *      Requires NN_ACT_SIGMOID on the output layer.
+ * CE:  torch.nn.CrossEntropyLoss with probability (e.g. one-hot) targets,
+ *      mean over the batch. Requires NN_ACT_SOFTMAX on the output layer;
+ *      forward outputs are the softmax probabilities. */
+typedef enum {
+    NN_LOSS_MSE = 0,
+    NN_LOSS_BCE = 1,
+    NN_LOSS_CE = 2
+} nn_loss;
+
+/* Optimizers with torch.optim's exact update rules (see nn_set_optimizer). */
+typedef enum {
+    NN_OPT_SGD = 0,
+    NN_OPT_MOMENTUM = 1, /* torch.optim.SGD(momentum=beta1), no dampening, no Nesterov */
+    NN_OPT_ADAM = 2      /* torch.optim.Adam, bias-corrected */
+} nn_optimizer;
+
+/* Regularisation on weights only, never biases. */
+typedef enum {
+    NN_REG_NONE = 0,
+    NN_REG_L1 = 1, /* grad += rate * sign(w) */
+    NN_REG_L2 = 2  /* grad += rate * w, like weight_decay */
+} nn_regularization;
+
+/* Status codes. NN_OK is 0; every error is negative. */
+typedef enum {
+    NN_OK = 0,
+    NN_ERR_NULL = -1,           /* a required pointer is NULL */
+    NN_ERR_LAYERS = -2,         /* n_layers < 1 or > NN_MAX_LAYERS */
+    NN_ERR_SIZE = -3,           /* a layer size < 1 or > NN_MAX_WIDTH */
+    NN_ERR_ACTIVATION = -4,     /* unknown activation value */
+    NN_ERR_SOFTMAX_HIDDEN = -5, /* softmax on a hidden layer */
+    NN_ERR_LOSS = -6,           /* unknown loss value */
+    NN_ERR_LOSS_OUTPUT = -7,    /* loss does not fit the output activation */
+    NN_ERR_TOO_LARGE = -8,      /* the model would exceed NN_MAX_FLOATS */
+    NN_ERR_BATCH = -9,          /* batch/n < 1, or batch > max_batch, or max_batch out of range */
+    NN_ERR_NOMEM = -10,         /* allocation failed */
+    NN_ERR_NONFINITE = -11,     /* NaN or Inf in an input, target or hyperparameter */
+    NN_ERR_OPTIMIZER = -12,     /* unknown optimizer, or a hyperparameter out of range */
+    NN_ERR_REGULARIZATION = -13,/* unknown kind, or rate < 0 or not finite */
+    NN_ERR_INDEX = -14,         /* layer / which / row / col / count out of range */
+    NN_ERR_DIVERGED = -15       /* the loss became NaN or Inf during training */
+} nn_status;
+
+typedef struct nn_model nn_model;
+
+int nn_abi_version(void);
+
+/* A static English sentence for any status value (unknown values included). */
+const char *nn_status_str(int status);
+
+/* Validates a configuration without allocating: NN_OK or the first problem.
+ * nn_create returns NULL exactly when this does not return NN_OK (or when
+ * allocation fails), so call it to learn why nn_create failed. */
+int nn_check_config(int n_layers, const int *sizes, const int *activations,
+                    int loss, int max_batch);
+
+/* sizes: n_layers + 1 entries, inputs first. activations: n_layers entries.
+ * Weights are initialised from `seed` (see nn_reset); biases are 0.
+ * The optimizer starts as plain SGD with lr 0.01, no regularisation. */
+nn_model *nn_create(int n_layers, const int *sizes, const int *activations,
+                    int loss, unsigned seed, int max_batch);
+void nn_destroy(nn_model *m); /* NULL is allowed */
+
+/* Re-initialises every parameter from `seed` and clears optimizer state.
+ * Initialisation, uniform: He/Kaiming U(-sqrt(6/fan_in), +) for ReLU and
+ * leaky ReLU layers; Xavier/Glorot U(-sqrt(6/(fan_in+fan_out)), +) for tanh,
+ * sigmoid, linear and softmax layers. Biases 0. The generator is xoshiro128**
+ * seeded through splitmix64; its state lives in the model. */
+int nn_reset(nn_model *m, unsigned seed);
+
+/* Status of the last call made on this model (NN_OK after a success). */
+int nn_status(const nn_model *m);
+
+/* kind: nn_optimizer. lr > 0; momentum: 0 <= beta1 < 1 is the momentum factor;
+ * Adam: 0 <= beta1, beta2 < 1, eps > 0. Unused values are ignored.
+ * Changing only hyperparameters keeps optimizer state (momentum buffers,
+ * Adam moments and step count); changing the kind clears it, like building a
+ * new torch optimizer. Adam flushes moments below 1e-30 in magnitude to zero
+ * (WASM cannot flush subnormals in hardware; doing it everywhere keeps native
+ * and WASM bit-identical). */
+int nn_set_optimizer(nn_model *m, int kind, float lr, float beta1, float beta2, float eps);
+int nn_set_regularization(nn_model *m, int kind, float rate);
+
+/* One update on `batch` examples. x: [batch x sizes[0]], y: [batch x outputs].
+ * Returns the batch's mean loss before the update. On invalid input returns
+ * NaN, changes nothing, and nn_status(m) says why. If the loss or gradients
+ * are not finite the update is skipped and the status is NN_ERR_DIVERGED. */
+float nn_train_step(nn_model *m, const float *x, const float *y, int batch);
+
+/* One pass over n examples in steps of `batch` (the last step may be smaller):
+ * the examples are taken in the order given by `order` (n indices into x/y
+ * rows), or 0..n-1 when order is NULL. Returns the mean of the step losses.
+ * Equivalent to calling nn_train_step on each gathered batch. */
+float nn_train_epoch(nn_model *m, const float *x, const float *y, int n,
+                     const int32_t *order, int batch);
+
+/* Forward + backward without an update: fills the gradient array (nn_grads)
+ * and returns the mean loss. Regularisation terms are included. */
+float nn_compute_gradients(nn_model *m, const float *x, const float *y, int batch);
+
+/* Outputs for any n >= 1 (chunked by max_batch). out: [n x outputs]. */
+int nn_forward(nn_model *m, const float *x, int n, float *out);
+
+/* Every layer's post-activation output for n inputs, for per-neuron views.
+ * out: for each layer l in order, an [n x sizes[l+1]] block. */
+int nn_forward_all(nn_model *m, const float *x, int n, float *out);
+
+/* Mean loss over n examples (chunked), and the number classified correctly:
+ * argmax(out) == argmax(y) when there are several outputs; for one output,
+ * (out >= 0.5) == (y >= 0.5) with BCE, (out > 0) == (y > 0) otherwise.
+ * Either output pointer may be NULL. */
+int nn_evaluate(nn_model *m, const float *x, const float *y, int n,
+                float *loss_out, int *correct_out);
+
+/* which: 0 = weight, 1 = bias. Weight rows are output units, columns input
+ * units (torch.nn.Linear.weight). For a bias, col must be 0.
+ * nn_get_param returns NaN on a bad index (status NN_ERR_INDEX). */
+int nn_set_param(nn_model *m, int layer, int which, int row, int col, float value);
+float nn_get_param(nn_model *m, int layer, int which, int row, int col);
+
+/* The flat parameter array: for each layer l in order, its weight
+ * [sizes[l+1] x sizes[l]] row-major (PyTorch layout), then its bias
+ * [sizes[l+1]]. Read-only: write parameters with nn_set_param or
+ * nn_load_params, which keep internal copies in step. nn_grads has the same
+ * layout. The pointers stay valid until nn_destroy. */
+int nn_param_count(const nn_model *m);
+const float *nn_params(const nn_model *m);
+const float *nn_grads(const nn_model *m);
+/* Copies `count` (must equal nn_param_count) values in; rejects non-finite
+ * values without changing anything. Optimizer state is kept. */
+int nn_load_params(nn_model *m, const float *src, int count);
+
+int nn_n_layers(const nn_model *m);
+int nn_layer_size(const nn_model *m, int i); /* i in 0..n_layers: sizes[i] */
+int nn_max_batch(const nn_model *m);
+
+/* Gathers rows of a uint8 data set into floats: dst[i*row_len + j] =
+ * src[idx[i]*row_len + j] * scale (idx NULL: rows 0..n-1). For MNIST
+ * batches held as bytes in the module's memory. */
+int nn_gather_u8(float *dst, const uint8_t *src, const int32_t *idx, int n,
+                 int row_len, float scale);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NN_H */
