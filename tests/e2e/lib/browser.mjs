@@ -1,0 +1,53 @@
+// Debian's Chromium driven by playwright-core, plus helpers every e2e test needs.
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Launches headless Chromium with the flags this closed network needs. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+      '--disable-background-networking', '--disable-component-update',
+      '--no-first-run', '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Records console errors and uncaught page errors. Call `assertNone()` at
+ * the end of a test: a page that logs an error fails it.
+ */
+export function collectErrors(page) {
+  const errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`console: ${msg.text()}`); });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  return {
+    errors,
+    assertNone() {
+      if (errors.length) throw new Error(`page reported errors:\n${errors.join('\n')}`);
+    },
+  };
+}
+
+/**
+ * Polls `read()` until `accept(value)` is true or `timeoutMs` passes; returns
+ * the last value read. Throws with `what` and the last value on timeout.
+ */
+export async function waitFor(read, accept, { timeoutMs = 30000, intervalMs = 100, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    last = await read();
+    if (accept(last)) return last;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** The number shown in a data-testid element (NaN when it is not a number). */
+export async function readNumber(page, testId) {
+  const text = await page.getByTestId(testId).first().textContent({ timeout: 5000 });
+  return Number((text ?? '').trim());
+}

@@ -1,0 +1,2 @@
+export { startServer, DIST_DIR } from './server.mjs';
+export { launchBrowser, collectErrors, waitFor, readNumber } from './browser.mjs';
