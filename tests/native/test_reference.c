@@ -1,0 +1,260 @@
+/* test_reference.c — checks the core against PyTorch (tests/reference/fixtures.bin).
+ *
+ * For every case: forward outputs, loss and gradients at the fixture's initial
+ * parameters, then 3 steps of every optimizer x regulariser pair (the loss
+ * before each step and the parameters after the last).
+ *
+ * Tolerance: relative 1e-5, per block (a weight matrix, a bias vector, the
+ * output array): |got - want| <= 1e-5 * max(|want|, 0.1 * max|want in block|).
+ * The truth is float64 PyTorch; the core computes in float32, whose rounding
+ * in a sum is proportional to the terms summed — the block's scale — so an
+ * entry that is small through cancellation (a batch-summed gradient, a weight
+ * crossing zero) is held to 1e-6 of its block's largest entry, about 17 float32
+ * ulps of that scale. Losses are compared purely relatively. The fixture script
+ * keeps only draws on which float32 PyTorch itself stays within 1/4 of this
+ * tolerance (tests/reference/make_fixtures.py, CONDITION_LIMIT).
+ *
+ * Run from the repository root (build.sh does); exits non-zero on any failure. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/nn.h"
+
+#define REL_TOL 1e-5
+#define FLOOR_FRACTION 0.1
+#define MAX_LAYERS 16
+
+typedef struct {
+    const unsigned char *p, *end;
+    int ok;
+} reader;
+
+static int32_t read_i32(reader *r) {
+    uint32_t v = 0;
+    if (r->end - r->p < 4) { r->ok = 0; return 0; }
+    for (int i = 3; i >= 0; i--) v = (v << 8) | r->p[i];
+    r->p += 4;
+    return (int32_t)v;
+}
+
+/* Reads n little-endian floats into dst. */
+static void read_f32(reader *r, float *dst, int n) {
+    for (int i = 0; i < n; i++) {
+        uint32_t bits = (uint32_t)read_i32(r);
+        memcpy(&dst[i], &bits, sizeof bits);
+    }
+}
+
+static float *alloc_f32(reader *r, int n) {
+    float *a = malloc(sizeof(float) * (size_t)(n > 0 ? n : 1));
+    if (!a) { r->ok = 0; return NULL; }
+    read_f32(r, a, n);
+    return a;
+}
+
+/* Largest error measure over one block (see the header comment). */
+static double block_error(const float *got, const float *want, int n, double floor_fraction) {
+    double scale = 0, worst = 0;
+    for (int i = 0; i < n; i++) scale = fmax(scale, fabs(want[i]));
+    scale *= floor_fraction;
+    for (int i = 0; i < n; i++) {
+        double denom = fmax(fabs(want[i]), scale);
+        if (denom == 0) denom = 1; /* both exactly zero (dead ReLU units) */
+        double e = fabs((double)got[i] - want[i]) / denom;
+        if (isnan(e)) e = INFINITY; /* a NaN result is the worst failure */
+        if (e > worst) worst = e;
+    }
+    return worst;
+}
+
+/* Per weight matrix and bias vector of the flat layout. */
+static double params_error(const float *got, const float *want, int n_layers, const int *sizes) {
+    double worst = 0;
+    int at = 0;
+    for (int l = 0; l < n_layers; l++) {
+        int nw = sizes[l] * sizes[l + 1], nb = sizes[l + 1];
+        worst = fmax(worst, block_error(got + at, want + at, nw, FLOOR_FRACTION));
+        worst = fmax(worst, block_error(got + at + nw, want + at + nw, nb, FLOOR_FRACTION));
+        at += nw + nb;
+    }
+    return worst;
+}
+
+typedef struct {
+    double worst;
+    char where[128];
+    int failures;
+    int checks;
+} tally;
+
+static void record(tally *t, double err, const char *name, const char *what) {
+    t->checks++;
+    if (isnan(err)) err = INFINITY;
+    if (err > t->worst) {
+        t->worst = err;
+        snprintf(t->where, sizeof t->where, "%s: %s", name, what);
+    }
+    if (err > REL_TOL) {
+        t->failures++;
+        fprintf(stderr, "FAIL %s: %s error %.3e > %.0e\n", name, what, err, REL_TOL);
+    }
+}
+
+static const char *OPT_NAMES[] = {"sgd", "momentum", "adam"};
+static const char *REG_NAMES[] = {"none", "l1", "l2"};
+
+/* Reads and checks one case; returns 0 when the file is malformed. */
+static int check_case(reader *r, tally *t) {
+    char name[49] = {0};
+    if (r->end - r->p < 48) return 0;
+    memcpy(name, r->p, 48);
+    r->p += 48;
+    int n_layers = read_i32(r);
+    if (!r->ok || n_layers < 1 || n_layers > MAX_LAYERS) return 0;
+    int sizes[MAX_LAYERS + 1], acts[MAX_LAYERS];
+    for (int i = 0; i <= n_layers; i++) sizes[i] = read_i32(r);
+    for (int i = 0; i < n_layers; i++) acts[i] = read_i32(r);
+    int loss = read_i32(r), batch = read_i32(r), n_steps = read_i32(r);
+    int n_traj = read_i32(r), n_params = read_i32(r);
+    if (!r->ok || batch < 1 || n_steps < 1 || n_traj < 1 || n_params < 1) return 0;
+    int n_in = sizes[0], n_out = sizes[n_layers];
+
+    float *params0 = alloc_f32(r, n_params);
+    float *x = alloc_f32(r, n_steps * batch * n_in);
+    float *y = alloc_f32(r, n_steps * batch * n_out);
+    float *out0 = alloc_f32(r, batch * n_out);
+    float loss0;
+    read_f32(r, &loss0, 1);
+    float *grad0 = alloc_f32(r, n_params);
+    float *got = malloc(sizeof(float) * (size_t)(batch * n_out));
+    float *want_losses = malloc(sizeof(float) * (size_t)n_steps);
+    float *want_params = malloc(sizeof(float) * (size_t)n_params);
+    int well_formed = r->ok && got && want_losses && want_params;
+
+    nn_model *m = well_formed ? nn_create(n_layers, sizes, acts, loss, 1u, batch) : NULL;
+    if (well_formed && !m) {
+        fprintf(stderr, "FAIL %s: nn_create refused: %s\n", name,
+                nn_status_str(nn_check_config(n_layers, sizes, acts, loss, batch)));
+        t->failures++;
+    }
+    if (m) {
+        if (nn_param_count(m) != n_params) {
+            fprintf(stderr, "FAIL %s: nn_param_count %d, fixture has %d\n", name,
+                    nn_param_count(m), n_params);
+            t->failures++;
+        } else {
+            int st = nn_load_params(m, params0, n_params);
+            if (st == NN_OK) st = nn_forward(m, x, batch, got);
+            if (st != NN_OK) {
+                fprintf(stderr, "FAIL %s: load/forward status %s\n", name, nn_status_str(st));
+                t->failures++;
+            }
+            record(t, block_error(got, out0, batch * n_out, FLOOR_FRACTION), name, "forward");
+            nn_set_regularization(m, NN_REG_NONE, 0.0f);
+            float l = nn_compute_gradients(m, x, y, batch);
+            record(t, block_error(&l, &loss0, 1, 0), name, "loss");
+            record(t, params_error(nn_grads(m), grad0, n_layers, sizes), name, "gradients");
+        }
+    }
+    for (int k = 0; k < n_traj; k++) {
+        int opt = read_i32(r);
+        float hyper[4], rate;
+        read_f32(r, hyper, 4);
+        int reg = read_i32(r);
+        read_f32(r, &rate, 1);
+        read_f32(r, want_losses, n_steps);
+        read_f32(r, want_params, n_params);
+        if (!r->ok || !m || nn_param_count(m) != n_params) continue;
+        char what[64];
+        snprintf(what, sizeof what, "%s/%s",
+                 opt >= 0 && opt < 3 ? OPT_NAMES[opt] : "?", reg >= 0 && reg < 3 ? REG_NAMES[reg] : "?");
+        /* A fresh model: loading parameters keeps optimizer state, and every
+         * trajectory starts from none, like a newly built torch optimizer. */
+        nn_model *mt = nn_create(n_layers, sizes, acts, loss, 1u, batch);
+        int st = mt ? nn_load_params(mt, params0, n_params) : NN_ERR_NOMEM;
+        if (st == NN_OK) st = nn_set_optimizer(mt, opt, hyper[0], hyper[1], hyper[2], hyper[3]);
+        if (st == NN_OK) st = nn_set_regularization(mt, reg, rate);
+        if (st != NN_OK) {
+            fprintf(stderr, "FAIL %s %s: setup status %s\n", name, what, nn_status_str(st));
+            t->failures++;
+            nn_destroy(mt);
+            continue;
+        }
+        float losses[16];
+        for (int s = 0; s < n_steps && s < 16; s++)
+            losses[s] = nn_train_step(mt, x + (size_t)s * batch * n_in, y + (size_t)s * batch * n_out, batch);
+        char what_loss[80];
+        snprintf(what_loss, sizeof what_loss, "%s step losses", what);
+        record(t, block_error(losses, want_losses, n_steps < 16 ? n_steps : 16, 0), name, what_loss);
+        char what_params[80];
+        snprintf(what_params, sizeof what_params, "%s parameters after %d steps", what, n_steps);
+        record(t, params_error(nn_params(mt), want_params, n_layers, sizes), name, what_params);
+        nn_destroy(mt);
+    }
+    nn_destroy(m);
+    free(params0); free(x); free(y); free(out0); free(grad0);
+    free(got); free(want_losses); free(want_params);
+    return r->ok;
+}
+
+static unsigned char *read_file(const char *path, long *size) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    unsigned char *buf = NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (*size = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
+        buf = malloc((size_t)*size);
+        if (buf && fread(buf, 1, (size_t)*size, f) != (size_t)*size) { free(buf); buf = NULL; }
+    }
+    fclose(f);
+    return buf;
+}
+
+int main(void) {
+    /* build.sh runs tests from the repository root; fall back to this file's path. */
+    char path[1024] = "tests/reference/fixtures.bin";
+    long size = 0;
+    unsigned char *data = read_file(path, &size);
+    if (!data) {
+        const char *self = __FILE__, *slash = strrchr(self, '/');
+        if (slash) {
+            snprintf(path, sizeof path, "%.*s/../reference/fixtures.bin", (int)(slash - self), self);
+            data = read_file(path, &size);
+        }
+    }
+    if (!data) {
+        fprintf(stderr, "FAIL: cannot read tests/reference/fixtures.bin (run from the repo root)\n");
+        return 1;
+    }
+    reader r = {data, data + size, 1};
+    int ok = size >= 12 && memcmp(data, "NNRF", 4) == 0;
+    r.p += 4;
+    int version = read_i32(&r), n_cases = read_i32(&r);
+    if (!ok || version != 1 || n_cases < 1) {
+        fprintf(stderr, "FAIL: %s is not a version-1 fixture file\n", path);
+        free(data);
+        return 1;
+    }
+    tally t = {0, "", 0, 0};
+    for (int c = 0; c < n_cases; c++) {
+        if (!check_case(&r, &t)) {
+            fprintf(stderr, "FAIL: %s is truncated or malformed at case %d\n", path, c);
+            free(data);
+            return 1;
+        }
+    }
+    if (r.p != r.end) {
+        fprintf(stderr, "FAIL: %s has %ld trailing bytes\n", path, (long)(r.end - r.p));
+        t.failures++;
+    }
+    free(data);
+    printf("reference: %d cases, %d checks, largest relative error %.3e (%s), tolerance %.0e\n",
+           n_cases, t.checks, t.worst, t.where, REL_TOL);
+    if (t.failures) {
+        fprintf(stderr, "reference: %d check(s) failed\n", t.failures);
+        return 1;
+    }
+    return 0;
+}
