@@ -168,7 +168,7 @@ static int check_case(reader *r, tally *t) {
         read_f32(r, want_losses, n_steps);
         read_f32(r, want_params, n_params);
         if (!r->ok || !m || nn_param_count(m) != n_params) continue;
-        char what[64];
+        char what[32];
         snprintf(what, sizeof what, "%s/%s",
                  opt >= 0 && opt < 3 ? OPT_NAMES[opt] : "?", reg >= 0 && reg < 3 ? REG_NAMES[reg] : "?");
         /* A fresh model: loading parameters keeps optimizer state, and every
@@ -186,10 +186,10 @@ static int check_case(reader *r, tally *t) {
         float losses[16];
         for (int s = 0; s < n_steps && s < 16; s++)
             losses[s] = nn_train_step(mt, x + (size_t)s * batch * n_in, y + (size_t)s * batch * n_out, batch);
-        char what_loss[80];
+        char what_loss[128];
         snprintf(what_loss, sizeof what_loss, "%s step losses", what);
         record(t, block_error(losses, want_losses, n_steps < 16 ? n_steps : 16, 0), name, what_loss);
-        char what_params[80];
+        char what_params[128];
         snprintf(what_params, sizeof what_params, "%s parameters after %d steps", what, n_steps);
         record(t, params_error(nn_params(mt), want_params, n_layers, sizes), name, what_params);
         nn_destroy(mt);
