@@ -18,7 +18,7 @@
 extern "C" {
 #endif
 
-#define NN_ABI_VERSION 1
+#define NN_ABI_VERSION 2
 
 /* Limits checked by nn_create (NN_ERR_TOO_LARGE past them). */
 #define NN_MAX_LAYERS 64          /* dense layers, output included */
@@ -82,7 +82,7 @@ typedef enum {
     NN_ERR_REGULARIZATION = -13,/* unknown kind, or rate < 0 or not finite */
     NN_ERR_INDEX = -14,         /* layer / which / row / col / count out of range */
     NN_ERR_DIVERGED = -15       /* the loss became NaN or Inf during training */
-} nn_status;
+} nn_status_code;
 
 typedef struct nn_model nn_model;
 
@@ -179,9 +179,12 @@ int nn_max_batch(const nn_model *m);
 
 /* Gathers rows of a uint8 data set into floats: dst[i*row_len + j] =
  * src[idx[i]*row_len + j] * scale (idx NULL: rows 0..n-1). For MNIST
- * batches held as bytes in the module's memory. */
-int nn_gather_u8(float *dst, const uint8_t *src, const int32_t *idx, int n,
-                 int row_len, float scale);
+ * batches held as bytes in the module's memory. src holds src_rows rows;
+ * every idx[i] must lie in 0..src_rows-1 (NN_ERR_INDEX otherwise).
+ * Returns NN_OK or an error (NN_ERR_NULL, NN_ERR_SIZE, NN_ERR_INDEX,
+ * NN_ERR_NONFINITE for a non-finite scale); there is no model, no status. */
+int nn_gather_u8(float *dst, const uint8_t *src, int src_rows, const int32_t *idx,
+                 int n, int row_len, float scale);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# build.sh — the project's one entry point.
+#   setup   install what is missing (apt: emscripten, chromium, torch, numpy; npm ci)
+#   wasm    WebAssembly module: browser/worker ES module + Node flavour
+#   native  build/native/libnn.a and the native test binaries (plain + ASan/UBSan)
+#   web     MNIST asset, type check, Vite production build
+#   build   wasm + native + web
+#   test    setup + build + every test stage, then one "N passed, N failed" line
+#   serve   setup + build + serve the app on http://localhost:8080/
+#   bench   setup + build + bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
+
+CFLAGS_COMMON=(-std=c11 -Wall -Wextra -Werror -ffp-contract=off)
+CORE_SRC=(core/activations.c core/kernels.c core/layers.c core/losses.c core/mathf.c
+          core/model.c core/optim.c core/params.c core/rng.c core/train.c)
+EXPORTS=(nn_abi_version nn_status_str nn_check_config nn_create nn_destroy nn_reset nn_status
+         nn_set_optimizer nn_set_regularization nn_train_step nn_train_epoch nn_compute_gradients
+         nn_forward nn_forward_all nn_evaluate nn_set_param nn_get_param nn_param_count nn_params
+         nn_grads nn_load_params nn_n_layers nn_layer_size nn_max_batch nn_gather_u8
+         nn_wasm_alloc nn_wasm_free)
+
+log() { printf '== %s\n' "$*" >&2; }
+
+cmd_setup() {
+    local missing=()
+    command -v emcc >/dev/null || missing+=(emscripten)
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+    /usr/bin/python3 -c 'import torch' 2>/dev/null || missing+=(python3-torch)
+    /usr/bin/python3 -c 'import numpy' 2>/dev/null || missing+=(python3-numpy)
+    command -v node >/dev/null || missing+=(nodejs)
+    command -v npm >/dev/null || missing+=(npm)
+    command -v gcc >/dev/null || missing+=(gcc)
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing ${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+    if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+        log "npm ci"
+        npm ci --no-audit --no-fund --loglevel=error
+        touch node_modules
+    fi
+}
+
+emcc_flavour() { # $1 output file, $2 environment, rest: extra flags
+    local out=$1 env=$2
+    shift 2
+    local list
+    list=$(printf "'_%s'," "${EXPORTS[@]}")
+    mkdir -p "$(dirname "$out")"
+    emcc "${CFLAGS_COMMON[@]}" -O3 -msimd128 "${CORE_SRC[@]}" core/wasm_exports.c -o "$out" \
+        -sMODULARIZE=1 -sENVIRONMENT="$env" -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB \
+        -sFILESYSTEM=0 -sEXPORTED_FUNCTIONS="[${list%,}]" -sEXPORTED_RUNTIME_METHODS='[]' \
+        -sEXPORT_NAME=createNnModule -sINCOMING_MODULE_JS_API='[wasmBinary,locateFile,instantiateWasm,print,printErr,onAbort]' \
+        "$@"
+}
+
+cmd_wasm() {
+    log "wasm: web/src/engine/generated/nn.mjs + build/node/nn.cjs"
+    emcc_flavour web/src/engine/generated/nn.mjs web,worker -sEXPORT_ES6=1
+    emcc_flavour build/node/nn.cjs node
+}
+
+NATIVE_FLAGS=(-O3 -g)
+SAN_FLAGS=(-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+
+cmd_native() {
+    log "native: build/native/libnn.a and test binaries"
+    mkdir -p build/native/obj build/native/tests build/native/tests-san
+    local objs=()
+    for src in "${CORE_SRC[@]}"; do
+        local obj=build/native/obj/$(basename "$src" .c).o
+        gcc "${CFLAGS_COMMON[@]}" "${NATIVE_FLAGS[@]}" -c "$src" -o "$obj"
+        objs+=("$obj")
+    done
+    rm -f build/native/libnn.a
+    ar rcs build/native/libnn.a "${objs[@]}"
+    shopt -s nullglob
+    for t in tests/native/test_*.c; do
+        local name
+        name=$(basename "$t" .c)
+        gcc "${CFLAGS_COMMON[@]}" "${NATIVE_FLAGS[@]}" -Icore "$t" build/native/libnn.a -lm \
+            -o "build/native/tests/$name"
+        gcc "${CFLAGS_COMMON[@]}" "${SAN_FLAGS[@]}" -Icore "$t" "${CORE_SRC[@]}" -lm \
+            -o "build/native/tests-san/$name"
+    done
+}
+
+cmd_web() {
+    if [ -f web/scripts/make-mnist-asset.mjs ]; then
+        log "web: MNIST asset"
+        node web/scripts/make-mnist-asset.mjs
+    fi
+    if [ -f web/tsconfig.json ]; then
+        log "web: tsc"
+        npx tsc -p web/tsconfig.json --noEmit
+    fi
+    if [ -f web/vite.config.ts ]; then
+        log "web: vite build"
+        npx vite build --config web/vite.config.ts --logLevel warn
+    fi
+}
+
+cmd_build() {
+    cmd_wasm
+    cmd_native
+    cmd_web
+}
+
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+record() { # $1 status, $2 name
+    if [ "$1" -eq 0 ]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); FAILED_NAMES+=("$2"); fi
+}
+
+# Runs a node --test / vitest stage and adds its own pass/fail counts
+# (read from the runner's summary) or, failing that, counts the stage as one.
+run_counted() { # $1 name, rest: command
+    local name=$1
+    shift
+    local out status=0
+    out=$(mktemp)
+    "$@" 2>&1 | tee "$out" | tail -n 40 || status=${PIPESTATUS[0]}
+    local p f
+    p=$(grep -aoE '^# pass [0-9]+' "$out" | awk '{s+=$3} END {print s+0}')
+    f=$(grep -aoE '^# fail [0-9]+' "$out" | awk '{s+=$3} END {print s+0}')
+    if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then # vitest's summary
+        p=$(grep -aoE 'Tests +[0-9]+ passed' "$out" | grep -oE '[0-9]+' | head -1 || true)
+        f=$(grep -aoE 'Tests +.*[0-9]+ failed' "$out" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' | head -1 || true)
+        p=${p:-0}
+        f=${f:-0}
+    fi
+    if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    PASSED=$((PASSED + p))
+    FAILED=$((FAILED + f))
+    [ "$f" -eq 0 ] || FAILED_NAMES+=("$name")
+    rm -f "$out"
+}
+
+cmd_test() {
+    cmd_setup
+    cmd_build
+    shopt -s nullglob
+    log "stage 1: native C tests (plain, then ASan/UBSan)"
+    for flavour in tests tests-san; do
+        for bin in build/native/$flavour/test_*; do
+            local status=0
+            "$bin" || status=$?
+            record "$status" "$flavour/$(basename "$bin")"
+            [ "$status" -eq 0 ] && echo "ok   $flavour/$(basename "$bin")" || echo "FAIL $flavour/$(basename "$bin")"
+        done
+    done
+    log "stage 2: Node tests of the real .wasm"
+    local node_tests=(tests/node/*.test.mjs)
+    [ ${#node_tests[@]} -eq 0 ] || run_counted node node --test "${node_tests[@]}"
+    log "stage 3: unit tests (vitest)"
+    if find web/src -name '*.test.ts' 2>/dev/null | grep -q .; then
+        run_counted vitest npx vitest run --root web
+    else
+        echo "no unit tests yet"
+    fi
+    log "stage 4: browser end-to-end tests"
+    local e2e=(tests/e2e/*.test.mjs)
+    [ ${#e2e[@]} -eq 0 ] || run_counted e2e node --test "${e2e[@]}"
+    [ ${#FAILED_NAMES[@]} -eq 0 ] || echo "failed: ${FAILED_NAMES[*]}"
+    echo "$PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ]
+}
+
+cmd_serve() {
+    cmd_setup
+    cmd_build
+    if [ -f web/vite.config.ts ]; then
+        echo "Serving on http://localhost:8080/"
+        exec npx vite preview --config web/vite.config.ts --port 8080 --strictPort
+    fi
+    echo "The page is not built yet; training XOR through the ABI instead:"
+    exec node tests/node/xor-demo.mjs
+}
+
+cmd_bench() {
+    cmd_setup
+    cmd_build
+    exec bash bench/run.sh
+}
+
+case "${1:-}" in
+setup | wasm | native | web | build | test | serve | bench) "cmd_$1" ;;
+*)
+    echo "usage: bash build.sh {setup|wasm|native|web|build|test|serve|bench}" >&2
+    exit 2
+    ;;
+esac

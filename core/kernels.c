@@ -1,0 +1,172 @@
+/* kernels.c — the dense products every layer uses.
+ *
+ * One kernel serves the forward pass (x . W^T), the input gradient (dz . W)
+ * and the weight gradient (dz^T . x): a is read through strides, b is always
+ * row-major and contiguous along the output index j. Each output element is
+ * one accumulator that starts at the bias (or 0) and adds a(i,p)*b[p][j] for
+ * p = 0, 1, ..., k-1; products are vectorised across j only, never reduced
+ * across lanes, so scalar, SSE, AVX and WASM SIMD give the same bits.
+ * Blocks of 4 rows x 8 columns keep 8 vector accumulators in registers. */
+#include "nn_internal.h"
+
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
+
+#define ROWS 4
+#define COLS 8
+
+/* Any block up to ROWS x COLS, scalar; used for edges. */
+static void block_scalar(float *c, const float *a, int a_rs, int a_cs,
+                         const float *b, const float *bias, int rows, int cols,
+                         int n, int k)
+{
+    for (int r = 0; r < rows; r++) {
+        for (int j = 0; j < cols; j++) {
+            float acc = bias ? bias[j] : 0.0f;
+            const float *ar = a + (long)r * a_rs;
+            for (int p = 0; p < k; p++)
+                acc += ar[(long)p * a_cs] * b[(long)p * n + j];
+            c[(long)r * n + j] = acc;
+        }
+    }
+}
+
+#ifdef __wasm_simd128__
+
+static void block_4x8(float *c, const float *a, int a_rs, int a_cs,
+                      const float *b, const float *bias, int n, int k)
+{
+    v128_t z = wasm_f32x4_splat(0.0f);
+    v128_t i0 = bias ? wasm_v128_load(bias) : z;
+    v128_t i1 = bias ? wasm_v128_load(bias + 4) : z;
+    v128_t c00 = i0, c01 = i1, c10 = i0, c11 = i1;
+    v128_t c20 = i0, c21 = i1, c30 = i0, c31 = i1;
+    const float *a0 = a, *a1 = a + a_rs, *a2 = a + 2 * a_rs, *a3 = a + 3 * a_rs;
+    for (int p = 0; p < k; p++) {
+        const float *bp = b + (long)p * n;
+        v128_t b0 = wasm_v128_load(bp), b1 = wasm_v128_load(bp + 4);
+        long o = (long)p * a_cs;
+        v128_t x0 = wasm_f32x4_splat(a0[o]);
+        v128_t x1 = wasm_f32x4_splat(a1[o]);
+        v128_t x2 = wasm_f32x4_splat(a2[o]);
+        v128_t x3 = wasm_f32x4_splat(a3[o]);
+        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x0, b0));
+        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x0, b1));
+        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x1, b0));
+        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x1, b1));
+        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x2, b0));
+        c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x2, b1));
+        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x3, b0));
+        c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x3, b1));
+    }
+    wasm_v128_store(c, c00);
+    wasm_v128_store(c + 4, c01);
+    wasm_v128_store(c + n, c10);
+    wasm_v128_store(c + n + 4, c11);
+    wasm_v128_store(c + 2 * n, c20);
+    wasm_v128_store(c + 2 * n + 4, c21);
+    wasm_v128_store(c + 3 * n, c30);
+    wasm_v128_store(c + 3 * n + 4, c31);
+}
+
+/* One row, 4 columns at a time. */
+static void block_1x4(float *c, const float *a, int a_cs, const float *b,
+                      const float *bias, int n, int k)
+{
+    v128_t acc = bias ? wasm_v128_load(bias) : wasm_f32x4_splat(0.0f);
+    for (int p = 0; p < k; p++)
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_f32x4_splat(a[(long)p * a_cs]),
+                                                 wasm_v128_load(b + (long)p * n)));
+    wasm_v128_store(c, acc);
+}
+
+#else
+
+/* Plain loops with fixed trip counts: GCC keeps acc in vector registers. */
+static void block_4x8(float *c, const float *a, int a_rs, int a_cs,
+                      const float *b, const float *bias, int n, int k)
+{
+    float acc[ROWS][COLS];
+    for (int r = 0; r < ROWS; r++)
+        for (int j = 0; j < COLS; j++)
+            acc[r][j] = bias ? bias[j] : 0.0f;
+    for (int p = 0; p < k; p++) {
+        const float *bp = b + (long)p * n;
+        long o = (long)p * a_cs;
+        for (int r = 0; r < ROWS; r++) {
+            float x = a[r * (long)a_rs + o];
+            for (int j = 0; j < COLS; j++)
+                acc[r][j] += x * bp[j];
+        }
+    }
+    for (int r = 0; r < ROWS; r++)
+        for (int j = 0; j < COLS; j++)
+            c[(long)r * n + j] = acc[r][j];
+}
+
+static void block_1x4(float *c, const float *a, int a_cs, const float *b,
+                      const float *bias, int n, int k)
+{
+    float acc[4];
+    for (int j = 0; j < 4; j++)
+        acc[j] = bias ? bias[j] : 0.0f;
+    for (int p = 0; p < k; p++) {
+        float x = a[(long)p * a_cs];
+        const float *bp = b + (long)p * n;
+        for (int j = 0; j < 4; j++)
+            acc[j] += x * bp[j];
+    }
+    for (int j = 0; j < 4; j++)
+        c[j] = acc[j];
+}
+
+#endif
+
+void nn_gemm(float *c, const float *a, int a_rs, int a_cs, const float *b,
+             const float *bias, int m, int n, int k)
+{
+    int n8 = n - n % COLS;
+    /* Column panels outermost: a panel of b (k x 8) is reused by every row block. */
+    for (int j = 0; j < n8; j += COLS) {
+        const float *bj = b + j;
+        const float *biasj = bias ? bias + j : 0;
+        int i = 0;
+        for (; i + ROWS <= m; i += ROWS)
+            block_4x8(c + (long)i * n + j, a + (long)i * a_rs, a_rs, a_cs, bj, biasj, n, k);
+        for (; i < m; i++) {
+            block_1x4(c + (long)i * n + j, a + (long)i * a_rs, a_cs, bj, biasj, n, k);
+            block_1x4(c + (long)i * n + j + 4, a + (long)i * a_rs, a_cs, bj + 4,
+                      biasj ? biasj + 4 : 0, n, k);
+        }
+    }
+    int j = n8;
+    for (; j + 4 <= n; j += 4)
+        for (int i = 0; i < m; i++)
+            block_1x4(c + (long)i * n + j, a + (long)i * a_rs, a_cs, b + j,
+                      bias ? bias + j : 0, n, k);
+    if (j < n)
+        for (int i = 0; i < m; i += ROWS) {
+            int rows = m - i < ROWS ? m - i : ROWS;
+            block_scalar(c + (long)i * n + j, a + (long)i * a_rs, a_rs, a_cs, b + j,
+                         bias ? bias + j : 0, rows, n - j, n, k);
+        }
+}
+
+void nn_col_sums(float *out, const float *in, int rows, int n)
+{
+    for (int j = 0; j < n; j++)
+        out[j] = 0.0f;
+    for (int i = 0; i < rows; i++) {
+        const float *row = in + (long)i * n;
+        for (int j = 0; j < n; j++)
+            out[j] += row[j];
+    }
+}
+
+void nn_transpose(float *dst, const float *src, int rows, int cols)
+{
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++)
+            dst[(long)j * rows + i] = src[(long)i * cols + j];
+}

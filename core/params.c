@@ -1,0 +1,119 @@
+/* params.c — reading and writing parameters, model shape queries, and the
+ * uint8 gather used for MNIST batches. */
+#include <math.h>
+#include <string.h>
+#include "model.h"
+
+/* Pointer to a parameter, or NULL when the index is out of range. */
+static float *param_ptr(nn_model *m, int layer, int which, int row, int col)
+{
+    if (layer < 0 || layer >= m->n_layers || row < 0 || row >= m->sizes[layer + 1])
+        return 0;
+    if (which == 0 && col >= 0 && col < m->sizes[layer])
+        return m->w[layer] + (size_t)row * (size_t)m->sizes[layer] + (size_t)col;
+    if (which == 1 && col == 0)
+        return m->b[layer] + row;
+    return 0;
+}
+
+int nn_set_param(nn_model *m, int layer, int which, int row, int col, float value)
+{
+    if (!m)
+        return NN_ERR_NULL;
+    float *p = param_ptr(m, layer, which, row, col);
+    if (!p)
+        return m->status = NN_ERR_INDEX;
+    if (!isfinite(value))
+        return m->status = NN_ERR_NONFINITE;
+    *p = value;
+    if (which == 0) /* keep the forward pass's transposed copy in step */
+        m->wt[layer][(size_t)col * (size_t)m->sizes[layer + 1] + (size_t)row] = value;
+    return m->status = NN_OK;
+}
+
+float nn_get_param(nn_model *m, int layer, int which, int row, int col)
+{
+    if (!m)
+        return NAN;
+    float *p = param_ptr(m, layer, which, row, col);
+    if (!p)
+        return m->status = NN_ERR_INDEX, NAN;
+    m->status = NN_OK;
+    return *p;
+}
+
+int nn_param_count(const nn_model *m)
+{
+    return m ? m->param_count : NN_ERR_NULL;
+}
+
+const float *nn_params(const nn_model *m)
+{
+    return m ? m->params : 0;
+}
+
+const float *nn_grads(const nn_model *m)
+{
+    return m ? m->grads : 0;
+}
+
+int nn_load_params(nn_model *m, const float *src, int count)
+{
+    if (!m)
+        return NN_ERR_NULL;
+    if (!src)
+        return m->status = NN_ERR_NULL;
+    if (count != m->param_count)
+        return m->status = NN_ERR_INDEX;
+    if (!nn_all_finite(src, (size_t)count))
+        return m->status = NN_ERR_NONFINITE;
+    memmove(m->params, src, (size_t)count * sizeof(float));
+    nn_model_sync_transposed(m);
+    return m->status = NN_OK;
+}
+
+int nn_n_layers(const nn_model *m)
+{
+    return m ? m->n_layers : NN_ERR_NULL;
+}
+
+int nn_layer_size(const nn_model *m, int i)
+{
+    if (!m)
+        return NN_ERR_NULL;
+    if (i < 0 || i > m->n_layers)
+        return NN_ERR_INDEX;
+    return m->sizes[i];
+}
+
+int nn_max_batch(const nn_model *m)
+{
+    return m ? m->max_batch : NN_ERR_NULL;
+}
+
+int nn_gather_u8(float *dst, const uint8_t *src, int src_rows, const int32_t *idx,
+                 int n, int row_len, float scale)
+{
+    if (!dst || !src)
+        return NN_ERR_NULL;
+    if (n < 1 || src_rows < 1 || row_len < 1)
+        return NN_ERR_SIZE;
+    if ((int64_t)src_rows * row_len > (int64_t)(PTRDIFF_MAX / 4) ||
+        (int64_t)n * row_len > (int64_t)(PTRDIFF_MAX / 4))
+        return NN_ERR_TOO_LARGE;
+    if (!isfinite(scale))
+        return NN_ERR_NONFINITE;
+    if (!idx && n > src_rows)
+        return NN_ERR_INDEX;
+    if (idx)
+        for (int i = 0; i < n; i++)
+            if (idx[i] < 0 || idx[i] >= src_rows)
+                return NN_ERR_INDEX;
+    for (int i = 0; i < n; i++) {
+        const uint8_t *row = src + (size_t)(idx ? idx[i] : i) * (size_t)row_len;
+        float *out = dst + (size_t)i * (size_t)row_len;
+        for (int j = 0; j < row_len; j++)
+            out[j] = (float)row[j] * scale;
+    }
+    return NN_OK;
+}
