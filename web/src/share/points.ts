@@ -2,7 +2,8 @@
 // Layout: one header byte (format 1), then per point 26 bits, most
 // significant first: x (12 bits), y (12 bits), class (2 bits); zero bits pad
 // the last byte; the bytes are written as unpadded base64url.
-// Coordinates are quantised to 4096 steps over [-6, 6] (about 0.003 apart),
+// Coordinates are quantised to 4095 levels over [-6, 6] (about 0.003 apart,
+// with -6, 0 and 6 exact),
 // so a decoded set re-encodes to the same text.
 
 import { base64UrlToBytes, bytesToBase64Url } from './base64';
@@ -19,7 +20,8 @@ export const POINTS_FORMAT = 1;
 /** Most points a link may carry; about 4,300 characters of URL. */
 export const MAX_SHARED_POINTS = 1000;
 const BITS_PER_POINT = 26;
-const LEVELS = 4095; // 12 bits
+// 4095 codes, 0..4094: an even number of steps puts 0 (the centre) on the grid.
+const LEVELS = 4094;
 const DOMAIN = 6;
 /** Longest pts= value accepted: the encoding of MAX_SHARED_POINTS points. */
 export const MAX_POINTS_TEXT = Math.ceil(((1 + Math.ceil((MAX_SHARED_POINTS * BITS_PER_POINT) / 8)) * 4) / 3);

@@ -389,3 +389,82 @@ export function writeQuery(config: Config, extras: WriteExtras = {}): string {
 export function writeConfigToQuery(config: Config): string {
   return writeQuery(config);
 }
+
+/** A JSON value in the form a URL would carry it, or undefined for a wrong type. */
+function jsonToText(spec: FieldSpec, v: unknown): string | undefined {
+  switch (spec.kind) {
+    case 'enum':
+      return typeof v === 'string' ? v : undefined;
+    case 'number':
+      return typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'not finite') : undefined;
+    case 'bool':
+      return typeof v === 'boolean' ? (v ? '1' : '0') : undefined;
+    case 'intList':
+      return Array.isArray(v) && v.length <= 64 && v.every((x) => typeof x === 'number') ? (v.length === 0 ? 'none' : v.join(',')) : undefined;
+    case 'enumList':
+      return Array.isArray(v) && v.length <= 64 && v.every((x) => typeof x === 'string' && !x.includes(',')) ? (v.length === 0 ? 'none' : v.join(',')) : undefined;
+  }
+}
+
+const JSON_TYPE: Readonly<Record<FieldSpec['kind'], string>> = {
+  enum: 'a string', number: 'a number', bool: 'true or false', intList: 'an array of numbers', enumList: 'an array of strings',
+};
+
+/**
+ * Config settings from a JSON object (postMessage setConfig, model files),
+ * checked by the same schema as links; keys are Config keys ("learningRate").
+ * Keys not given keep their value in `base`. Only the object's own schema
+ * keys are read, so "__proto__" and friends are ignored. Never throws.
+ */
+export function configFromObject(obj: unknown, base: Config = defaultConfig()): { config: Config; rejected: Rejection[]; ignored: string[] } {
+  const rejected: Rejection[] = [];
+  const ignored: string[] = [];
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+    rejected.push(reject('config', String(obj), 'must be an object of settings'));
+    return { config: { ...base, hidden: [...base.hidden], activations: [...base.activations], features: [...base.features] }, rejected, ignored };
+  }
+  const params = new Map<string, string>();
+  const known = new Set<string>(CONFIG_FIELDS.map((f) => f.key));
+  for (const key of Object.keys(obj)) if (!known.has(key)) ignored.push(showable(key));
+  for (const f of CONFIG_FIELDS) {
+    if (!Object.prototype.hasOwnProperty.call(obj, f.key)) continue;
+    const v = (obj as Record<string, unknown>)[f.key];
+    const text = jsonToText(f.spec, v);
+    if (text === undefined) {
+      rejected.push(reject(f.key, safeJson(v), `must be ${JSON_TYPE[f.spec.kind]}; ${keptText(f, base)}`));
+      continue;
+    }
+    params.set(f.url, text);
+  }
+  const urlRejected: Rejection[] = [];
+  const config = parseConfigParams(params, urlRejected, base);
+  // Report with Config key names, as the caller wrote them.
+  for (const r of urlRejected) {
+    const f = CONFIG_FIELDS.find((x) => x.url === r.key);
+    rejected.push({ ...r, key: f ? f.key : r.key });
+  }
+  return { config, rejected, ignored };
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return showable(typeof v === 'string' ? v : JSON.stringify(v) ?? String(v));
+  } catch {
+    return '(unprintable)';
+  }
+}
+
+/** Problems with a Config built in code (empty when valid); for assertions and saved files. */
+export function validateConfig(c: Config): string[] {
+  const problems: string[] = [];
+  for (const f of CONFIG_FIELDS) {
+    const text = jsonToText(f.spec, (c as unknown as Record<string, unknown>)[f.key]);
+    if (text === undefined) { problems.push(`${f.key} has the wrong type`); continue; }
+    const parsed = parseValue(f.spec, text);
+    if (!parsed.ok) problems.push(`${f.key} ${parsed.reason}`);
+  }
+  if (Array.isArray(c.hidden) && Array.isArray(c.activations) && c.hidden.length !== c.activations.length) {
+    problems.push(`activations has ${c.activations.length} entries for ${c.hidden.length} hidden layers`);
+  }
+  return problems;
+}

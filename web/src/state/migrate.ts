@@ -37,14 +37,18 @@ function legacyBool(v: string | undefined): boolean | undefined {
 /** v0 (TensorFlow Playground) → v1. */
 function v0ToV1(p: Map<string, string>, notes: Rejection[]): Map<string, string> {
   const out = new Map<string, string>();
+  const consumed = new Set<string>();
   const take = (from: string, to: string, map?: (v: string) => string | undefined): void => {
     const v = p.get(from);
     if (v === undefined) return;
+    consumed.add(from);
     const mapped = map ? map(v) : v;
     if (mapped === undefined) notes.push({ key: from, value: v, reason: `has no equivalent here; the default was kept` });
     else out.set(to, mapped);
   };
   const problem = p.get('problem');
+  // TF Playground always writes both dataset and regDataset; problem picks one.
+  for (const k of ['problem', 'dataset', 'regDataset']) if (p.has(k)) consumed.add(k);
   if (problem === 'regression') take('regDataset', 'data', (v) => LEGACY_REG_DATASETS[v]);
   else take('dataset', 'data', (v) => LEGACY_DATASETS[v]);
   take('noise', 'noise');
@@ -70,23 +74,27 @@ function v0ToV1(p: Map<string, string>, notes: Rejection[]): Map<string, string>
   for (const [legacy, ours] of LEGACY_FEATURES) {
     const v = p.get(legacy);
     if (v === undefined) continue;
-    anyFeature = true;
+    consumed.add(legacy);
+    if (legacyBool(v) === undefined) notes.push({ key: legacy, value: v, reason: 'must be true or false; it was ignored' });
+    else anyFeature = true;
     if (legacyBool(v) === true) feats.push(ours);
-    else if (legacyBool(v) === undefined) notes.push({ key: legacy, value: v, reason: 'must be true or false' });
   }
   for (const legacy of ['cosX', 'cosY']) {
+    if (p.has(legacy)) consumed.add(legacy);
     if (legacyBool(p.get(legacy)) === true) notes.push({ key: legacy, value: 'true', reason: 'this feature does not exist here and was left out' });
   }
   if (anyFeature) out.set('feat', feats.length > 0 ? feats.join(',') : 'none');
   // TF Playground trains with plain SGD.
   out.set('opt', 'sgd');
   const hide = new Set<string>();
-  for (const [legacy, panel] of Object.entries(LEGACY_HIDE)) if (legacyBool(p.get(legacy)) === true) hide.add(panel);
-  if (hide.size > 0) out.set('hide', [...hide].join(','));
-  // Everything else (ours already, or unknown) passes through untouched.
-  for (const [k, v] of p) {
-    if (!LEGACY_KEYS.includes(k) && k !== 'seed' && k !== 'noise' && !(k in LEGACY_HIDE) && !out.has(k)) out.set(k, v);
+  for (const [legacy, panel] of Object.entries(LEGACY_HIDE)) {
+    if (p.has(legacy)) consumed.add(legacy);
+    if (legacyBool(p.get(legacy)) === true) hide.add(panel);
   }
+  if (hide.size > 0) out.set('hide', [...hide].join(','));
+  // Everything else (unknown, or legacy without an equivalent such as
+  // collectStats) passes through, to be listed as ignored.
+  for (const [k, v] of p) if (!consumed.has(k) && !out.has(k)) out.set(k, v);
   return out;
 }
 
