@@ -1,0 +1,87 @@
+// fixtures.mjs — reads tests/reference/fixtures.bin (layout: make_fixtures.py's docstring)
+// and provides the error measure shared with tests/native/test_reference.c.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const FIXTURE_PATH = fileURLToPath(new URL('./fixtures.bin', import.meta.url));
+export const REL_TOL = 1e-5;
+export const FLOOR_FRACTION = 0.1;
+
+/** Parses the fixture file; throws a clear error if it is malformed. */
+export function readFixtures(path = FIXTURE_PATH) {
+  const bytes = readFileSync(path);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 0;
+  const need = (n) => {
+    if (at + n > bytes.length) throw new Error(`${path}: truncated at byte ${at}`);
+  };
+  const i32 = () => { need(4); const v = view.getInt32(at, true); at += 4; return v; };
+  const ints = (n) => Array.from({ length: n }, i32);
+  const f32 = (n) => {
+    need(4 * n);
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = view.getFloat32(at + 4 * i, true);
+    at += 4 * n;
+    return out;
+  };
+  need(12);
+  if (bytes.toString('latin1', 0, 4) !== 'NNRF') throw new Error(`${path}: not a fixture file`);
+  at = 4;
+  const version = i32(), nCases = i32();
+  if (version !== 1) throw new Error(`${path}: version ${version}, expected 1`);
+  const cases = [];
+  for (let c = 0; c < nCases; c++) {
+    need(48);
+    const name = bytes.toString('latin1', at, at + 48).replace(/\0+$/, '');
+    at += 48;
+    const nLayers = i32();
+    if (nLayers < 1 || nLayers > 64) throw new Error(`${path}: case ${c} has ${nLayers} layers`);
+    const sizes = ints(nLayers + 1), activations = ints(nLayers);
+    const [loss, batch, nSteps, nTraj, nParams] = ints(5);
+    const nIn = sizes[0], nOut = sizes[nLayers];
+    const params0 = f32(nParams);
+    const xs = Array.from({ length: nSteps }, () => f32(batch * nIn));
+    const ys = Array.from({ length: nSteps }, () => f32(batch * nOut));
+    const out0 = f32(batch * nOut), loss0 = f32(1), grad0 = f32(nParams);
+    const trajectories = [];
+    for (let k = 0; k < nTraj; k++) {
+      const optimizer = i32();
+      const [lr, beta1, beta2, eps] = f32(4);
+      const regularization = i32();
+      const [rate] = f32(1);
+      trajectories.push({ optimizer, lr, beta1, beta2, eps, regularization, rate,
+        losses: f32(nSteps), params: f32(nParams) });
+    }
+    cases.push({ name, sizes, activations, loss, batch, nSteps, params0, xs, ys, out0, loss0, grad0, trajectories });
+  }
+  if (at !== bytes.length) throw new Error(`${path}: ${bytes.length - at} trailing bytes`);
+  return cases;
+}
+
+/** Largest |got - want| / max(|want|, floor * max|want|) over one block; NaN counts as Infinity.
+ *  Why the floor: see the header of tests/native/test_reference.c. */
+export function blockError(got, want, start = 0, end = want.length, floor = FLOOR_FRACTION) {
+  let scale = 0, worst = 0;
+  for (let i = start; i < end; i++) scale = Math.max(scale, Math.abs(want[i]));
+  scale *= floor;
+  for (let i = start; i < end; i++) {
+    let denom = Math.max(Math.abs(want[i]), scale);
+    if (denom === 0) denom = 1; // both exactly zero (dead ReLU units)
+    let e = Math.abs(got[i] - want[i]) / denom;
+    if (Number.isNaN(e)) e = Infinity;
+    worst = Math.max(worst, e);
+  }
+  return worst;
+}
+
+/** blockError over each weight matrix and bias vector of the flat parameter layout. */
+export function paramsError(got, want, sizes) {
+  if (got.length !== want.length) return Infinity;
+  let worst = 0, at = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const nw = sizes[l] * sizes[l + 1], nb = sizes[l + 1];
+    worst = Math.max(worst, blockError(got, want, at, at + nw), blockError(got, want, at + nw, at + nw + nb));
+    at += nw + nb;
+  }
+  return worst;
+}
