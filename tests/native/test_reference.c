@@ -85,7 +85,7 @@ static double params_error(const float *got, const float *want, int n_layers, co
 
 typedef struct {
     double worst;
-    char where[128];
+    char where[256];
     int failures;
     int checks;
 } tally;
