@@ -1,0 +1,105 @@
+import { describe, expect, test } from 'vitest';
+import { defaultConfig } from '../state/schema';
+import type { Config } from '../state/config';
+import { MODEL_MAGIC, modelFileName, parseModelFile, serializeModel, type SavedModel } from './modelFile';
+import { networkSpec, paramCount } from './network';
+import { bytesToBase64 } from './base64';
+import { createRng } from '../data/rng';
+
+function model(config: Config = defaultConfig(), task: 'binary' | 'multiclass' | 'regression' = 'binary', nClasses = 2): SavedModel {
+  const spec = networkSpec(config, task, nClasses);
+  const rng = createRng(5);
+  const params = new Float32Array(paramCount(spec.sizes));
+  for (let i = 0; i < params.length; i++) params[i] = (rng.next() - 0.5) * 4;
+  // Awkward values that must survive bit for bit.
+  params[0] = -0;
+  params[1] = 1.401298464324817e-45; // smallest subnormal
+  params[2] = 3.4028234663852886e38;
+  return { ...spec, config, params, epoch: 42 };
+}
+
+function bits(a: Float32Array): number[] {
+  return Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+}
+
+function doc(m: SavedModel): Record<string, unknown> {
+  return JSON.parse(serializeModel(m)) as Record<string, unknown>;
+}
+
+function errorOf(text: string): string {
+  const r = parseModelFile(text);
+  expect(r.ok).toBe(false);
+  return r.ok ? '' : r.error;
+}
+
+describe('model file', () => {
+  test('round trip is bit-identical, for each task', () => {
+    const cases: SavedModel[] = [
+      model(),
+      model({ ...defaultConfig(), dataset: 'spiral3', hidden: [8, 8, 8], activations: ['relu', 'leaky_relu', 'sigmoid'], features: ['sinx2', 'x1'] }, 'multiclass', 3),
+      model({ ...defaultConfig(), dataset: 'sin1d', hidden: [], activations: [] }, 'regression', 0),
+    ];
+    for (const m of cases) {
+      const r = parseModelFile(serializeModel(m));
+      if (!r.ok) throw new Error(r.error);
+      expect(bits(r.model.params)).toEqual(bits(m.params));
+      expect(Object.is(r.model.params[0], -0)).toBe(true);
+      expect(r.model.config).toEqual(m.config);
+      expect(r.model.sizes).toEqual(m.sizes);
+      expect(r.model.activations).toEqual(m.activations);
+      expect(r.model.loss).toBe(m.loss);
+      expect(r.model.epoch).toBe(42);
+    }
+    expect(modelFileName(cases[1]!)).toBe('nn-spiral3-2-8-8-8-3.json');
+  });
+
+  const base = model();
+  const mutations: [string, (d: Record<string, unknown>) => unknown, RegExp][] = [
+    ['wrong magic', (d) => { d.magic = 'something-else'; }, /not a model file/],
+    ['newer format', (d) => { d.formatVersion = 99; }, /newer version/],
+    ['format as text', (d) => { d.formatVersion = '1'; }, /formatVersion/],
+    ['missing config key', (d) => { delete (d.config as Record<string, unknown>).learningRate; }, /lacks the setting "learningRate"/],
+    ['bad config value', (d) => { (d.config as Record<string, unknown>).batchSize = 1e9; }, /batchSize/],
+    ['config type', (d) => { (d.config as Record<string, unknown>).hidden = '4,2'; }, /hidden/],
+    ['huge sizes', (d) => { d.sizes = [2, 4096, 4096, 4096, 1]; }, /too large|hidden layers/],
+    ['sizes not numbers', (d) => { d.sizes = ['2', 4, 2, 1]; }, /sizes/],
+    ['sizes vs features', (d) => { d.sizes = [3, 4, 2, 1]; }, /3 inputs/],
+    ['sizes vs hidden', (d) => { d.sizes = [2, 5, 2, 1]; }, /hidden layers do not match/],
+    ['activations vs config', (d) => { d.activations = ['relu', 'tanh', 'sigmoid']; }, /activations do not match/],
+    ['softmax with bce', (d) => { d.activations = ['tanh', 'tanh', 'softmax']; }, /sigmoid output/],
+    ['unknown activation', (d) => { d.activations = ['tanh', 'tanh', 'gelu']; }, /activations/],
+    ['loss', (d) => { d.loss = 'hinge'; }, /loss/],
+    ['loss vs data set', (d) => { d.loss = 'mse'; d.activations = ['tanh', 'tanh', 'linear']; }, /circle data set trains a bce/],
+    ['truncated params', (d) => { d.params = (d.params as string).slice(0, -8); }, /parameters|damaged/],
+    ['params not base64', (d) => { d.params = '@@@@'; }, /damaged/],
+    ['one param short', (d) => { d.params = bytesToBase64(new Uint8Array((paramCount(base.sizes) - 1) * 4)); }, /holds 24 parameters; this network needs 25/],
+    ['NaN param', (d) => { const b = new Uint8Array(paramCount(base.sizes) * 4); new DataView(b.buffer).setFloat32(8, Number.NaN, true); d.params = bytesToBase64(b); }, /Parameter 2 is NaN/],
+    ['Infinity param', (d) => { const b = new Uint8Array(paramCount(base.sizes) * 4); new DataView(b.buffer).setFloat32(0, -Infinity, true); d.params = bytesToBase64(b); }, /Parameter 0 is -Infinity/],
+    ['bad epoch', (d) => { d.epoch = -1; }, /epoch/],
+  ];
+  for (const [name, mutate, want] of mutations) {
+    test(`rejects: ${name}`, () => {
+      const d = doc(base);
+      mutate(d);
+      expect(errorOf(JSON.stringify(d))).toMatch(want);
+    });
+  }
+
+  test('rejects prototype-pollution keys at any depth, without polluting', () => {
+    const text = serializeModel(base);
+    for (const evil of [
+      text.replace('"magic"', '"__proto__": {"polluted": true}, "magic"'),
+      text.replace('"noise"', '"constructor": {"prototype": {"polluted": true}}, "noise"'),
+    ]) expect(errorOf(evil)).toMatch(/key "(__proto__|constructor)"/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  test('rejects non-JSON, truncated and odd inputs, never throws', () => {
+    const text = serializeModel(base);
+    for (const t of ['', 'null', '[]', '42', '"text"', '{', text.slice(0, text.length / 2), '\u0000\u0001', 'x'.repeat(1000)]) {
+      expect(errorOf(t).length).toBeGreaterThan(10);
+    }
+    expect(parseModelFile(undefined).ok).toBe(false);
+    expect(parseModelFile(JSON.stringify({ magic: MODEL_MAGIC })).ok).toBe(false);
+  });
+});

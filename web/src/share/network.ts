@@ -1,0 +1,36 @@
+// The network a Config describes: layer sizes, activations and loss.
+// Shared by the model file and the PyTorch export so both describe the
+// network the page trains (output and loss follow the task, see data/).
+
+import type { Activation, Config, Task } from '../state/config';
+import { outputSize } from '../data/datasets';
+
+export type LayerActivation = Activation | 'softmax';
+export type LossName = 'mse' | 'bce' | 'ce';
+
+export interface NetworkSpec {
+  /** Inputs first: [features, ...hidden, outputs]. */
+  sizes: number[];
+  /** One per dense layer; the last is the output's. */
+  activations: LayerActivation[];
+  loss: LossName;
+}
+
+/** binary: 1 sigmoid output + BCE; multiclass: softmax + CE; regression: linear + MSE. */
+export function networkSpec(config: Config, task: Task, nClasses: number): NetworkSpec {
+  const out = outputSize(task, nClasses);
+  const outAct: LayerActivation = task === 'binary' ? 'sigmoid' : task === 'multiclass' ? 'softmax' : 'linear';
+  const loss: LossName = task === 'binary' ? 'bce' : task === 'multiclass' ? 'ce' : 'mse';
+  return {
+    sizes: [config.features.length, ...config.hidden, out],
+    activations: [...config.activations, outAct],
+    loss,
+  };
+}
+
+/** Parameters of a network with these sizes (nn_param_count's layout). */
+export function paramCount(sizes: readonly number[]): number {
+  let n = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) n += sizes[l + 1]! * sizes[l]! + sizes[l + 1]!;
+  return n;
+}
