@@ -1,0 +1,135 @@
+// pytorch-export.test.mjs — trains small networks with the REAL WASM engine
+// (build/node/nn.cjs through web/src/engine/nn-wasm.js), exports each with
+// web/src/share/pytorchExport.ts, runs the script with Debian's python3-torch
+// (/usr/bin/python3), and compares its predictions with the engine's on a
+// fixed set of points: |torch - wasm| <= 1e-5 * max(1, |wasm|).
+//
+// The TypeScript modules are bundled for Node with rolldown (Vite 8's bundler,
+// installed with vite), so the test runs the same code the page ships.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { rolldown } from 'rolldown';
+import { loadEngine } from './core-load.mjs';
+
+const TOL = 1e-5;
+const PYTHON = '/usr/bin/python3';
+const src = fileURLToPath(new URL('../../web/src/', import.meta.url));
+// The page's modules this test needs, as one virtual entry module.
+const ENTRY = `
+export { exportPyTorchScript } from '${src}share/pytorchExport.ts';
+export { networkSpec } from '${src}share/network.ts';
+export { generateDataset, featurize, targetsFor } from '${src}data/datasets.ts';
+export { defaultConfig } from '${src}state/schema.ts';
+export { validateConfig } from '${src}state/codec.ts';
+`;
+
+async function loadModules(dir) {
+  const entryPlugin = {
+    name: 'entry',
+    resolveId: (id) => (id === 'virtual:entry' ? id : null),
+    load: (id) => (id === 'virtual:entry' ? ENTRY : null),
+  };
+  const bundle = await rolldown({ input: 'virtual:entry', plugins: [entryPlugin], platform: 'node', logLevel: 'silent' });
+  const file = join(dir, 'modules.mjs');
+  await bundle.write({ file, format: 'esm' });
+  await bundle.close();
+  return import(pathToFileURL(file).href);
+}
+
+function run(cmd, args, stdin) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${cmd} timed out`)); }, 60000);
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${cmd} exited with ${code}: ${err}`));
+    });
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+/** The fixed inputs: a 9x9 grid over the domain, its corners and a few odd points. */
+function fixedPoints() {
+  const pts = [];
+  for (let i = 0; i < 9; i++) for (let j = 0; j < 9; j++) pts.push([-6 + 1.5 * i, -6 + 1.5 * j]);
+  pts.push([0.1234567, -5.4321], [Math.PI, Math.E], [-0.001, 0.001], [5.999, -5.999]);
+  return pts;
+}
+
+const CASES = [
+  { name: 'binary: circle, tanh/relu, BCE', dataset: 'circle', task: 'binary', hidden: [6, 4], activations: ['tanh', 'relu'],
+    features: ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'], optimizer: 'adam', lr: 0.02 },
+  { name: 'multiclass: spiral3, leaky ReLU/sigmoid, softmax CE', dataset: 'spiral3', task: 'multiclass', hidden: [8, 8], activations: ['leaky_relu', 'sigmoid'],
+    features: ['x2', 'x1', 'sinx1'], optimizer: 'momentum', lr: 0.05 },
+  { name: 'regression: sin1d, tanh, MSE', dataset: 'sin1d', task: 'regression', hidden: [10], activations: ['tanh'], features: ['x1', 'x1sq'],
+    optimizer: 'sgd', lr: 0.005 },
+  { name: 'no hidden layer: xor, linear features', dataset: 'xor', task: 'binary', hidden: [], activations: [], features: ['x1x2'], optimizer: 'adam', lr: 0.1 },
+];
+
+test('exported PyTorch scripts predict what the WASM engine predicts', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'nn-export-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const m = await loadModules(dir);
+  const engine = await loadEngine();
+  const points = fixedPoints();
+  const flat = new Float32Array(points.flat());
+
+  const jobs = CASES.map(async (c, index) => {
+    const config = { ...m.defaultConfig(), dataset: c.dataset, hidden: c.hidden, activations: c.activations, features: c.features };
+    assert.deepEqual(m.validateConfig(config), [], c.name);
+    const ds = m.generateDataset(c.dataset, { n: 300, noise: 5, seed: 3 });
+    const spec = m.networkSpec(config, ds.task, ds.nClasses);
+    assert.equal(ds.task, c.task);
+    const model = engine.createModel({ sizes: spec.sizes, activations: spec.activations, loss: spec.loss, seed: 7, maxBatch: 32 });
+    try {
+      model.setOptimizer(c.optimizer, { lr: c.lr });
+      const x = m.featurize(ds.points, c.features);
+      const y = m.targetsFor(ds);
+      const before = model.evaluate(x, y, 300).loss;
+      for (let epoch = 0; epoch < 30; epoch++) model.trainEpoch(x, y, 300, null, 16);
+      const after = model.evaluate(x, y, 300).loss;
+      assert.ok(after < before, `${c.name}: training lowered the loss (${before} -> ${after})`);
+
+      const script = m.exportPyTorchScript({ ...spec, features: c.features, params: model.params(), description: c.name });
+      const expected = model.forward(m.featurize(flat, c.features), points.length);
+      const file = join(dir, `model${index}.py`);
+      writeFileSync(file, script);
+      // Stdin for most cases; a file argument (with the {"points": ...} form) for one.
+      const out = index === 1
+        ? await run(PYTHON, [file, (writeFileSync(join(dir, 'pts.json'), JSON.stringify({ points })), join(dir, 'pts.json'))])
+        : await run(PYTHON, [file], JSON.stringify(points));
+      const got = JSON.parse(out);
+      const width = spec.sizes[spec.sizes.length - 1];
+      assert.equal(got.length, points.length, `${c.name}: one row per point`);
+      let worst = 0;
+      for (let i = 0; i < points.length; i++) {
+        assert.equal(got[i].length, width);
+        for (let k = 0; k < width; k++) {
+          const want = expected[i * width + k];
+          const err = Math.abs(got[i][k] - want) / Math.max(1, Math.abs(want));
+          worst = Math.max(worst, err);
+        }
+      }
+      assert.ok(worst <= TOL, `${c.name}: largest difference ${worst.toExponential(3)} > ${TOL}`);
+      // The outputs are not trivial (a constant model would pass the comparison too easily).
+      const spread = Math.max(...expected) - Math.min(...expected);
+      assert.ok(spread > 0.05, `${c.name}: outputs vary over the inputs (spread ${spread})`);
+      return { name: c.name, worst };
+    } finally {
+      model.destroy();
+    }
+  });
+  const results = await Promise.all(jobs);
+  for (const r of results) t.diagnostic(`${r.name}: largest relative difference ${r.worst.toExponential(2)}`);
+});
