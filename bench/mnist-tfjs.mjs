@@ -64,7 +64,7 @@ async function main() {
   const test = { ...toFloat(testSet), n: testSet.n, labels: testSet.labels };
   const opts = process.argv.slice(2).length ? process.argv.slice(2) : ['sgd', 'adam'];
   for (const name of opts) {
-    const makeOpt = () => (name === 'sgd' ? tf.train.sgd(0.1) : tf.train.adam(1e-3, 0.9, 0.999, 1e-7));
+    const makeOpt = () => (name === 'sgd' ? tf.train.sgd(0.1) : tf.train.adam(1e-3, 0.9, 0.999, 1e-8));
     // Warm-up on a throw-away model so kernels are compiled and tuned before timing.
     const warm = makeModel();
     trainBatches(warm, makeOpt(), train, 0, WARMUP_BATCHES);

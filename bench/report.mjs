@@ -3,6 +3,7 @@
 // accuracy and our/peer ratios.
 // Usage: node bench/report.mjs NATIVE_BINARY   (bench/run.sh builds the binary first)
 import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { mnistDataDir } from './mnist-idx.mjs';
@@ -27,13 +28,17 @@ function run(label, cmd, args) {
 function main() {
   const nativeBinary = process.argv[2];
   if (!nativeBinary) throw new Error('usage: node bench/report.mjs NATIVE_BINARY');
+  const load = loadavg();
   const results = [
     ...run('native C', nativeBinary, [mnistDataDir(), ...OPTIMIZERS]),
     ...run('WASM in Node', process.execPath, [join(here, 'mnist-wasm.mjs'), ...OPTIMIZERS]),
     ...run('TensorFlow.js WASM (peer)', process.execPath, [join(here, 'mnist-tfjs.mjs'), ...OPTIMIZERS]),
   ];
   const rate = (r) => r.samples / r.seconds;
-  console.log('\nMNIST, MLP 784-128-10 ReLU, softmax cross-entropy, batch 64, one epoch (60,000 samples)');
+  // Other work on the machine slows every implementation; the ratios are what compares.
+  console.log(`\n${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ` +
+    `load average before: ${load.map((v) => v.toFixed(2)).join(' ')}, after: ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  console.log('MNIST, MLP 784-128-10 ReLU, softmax cross-entropy, batch 64, one epoch (60,000 samples)');
   console.log('impl          opt    samples/s   GFLOP/s   seconds   test acc');
   for (const r of results) {
     console.log(`${r.impl.padEnd(13)} ${r.opt.padEnd(5)} ${rate(r).toFixed(0).padStart(10)} ${(rate(r) * FLOPS_PER_SAMPLE / 1e9).toFixed(2).padStart(9)}` +
