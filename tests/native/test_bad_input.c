@@ -1,0 +1,223 @@
+/* test_bad_input.c — every exported function with invalid arguments returns
+ * an error and changes nothing; nothing crashes (run under ASan/UBSan too). */
+#include <stdlib.h>
+#include "test_util.h"
+
+static const int SIZES[] = {3, 4, 2};
+static const int ACTS[] = {NN_ACT_TANH, NN_ACT_SOFTMAX};
+
+static nn_model *good_model(void)
+{
+    return nn_create(2, SIZES, ACTS, NN_LOSS_CE, 1, 4);
+}
+
+static void config_errors(void)
+{
+    int s[] = {3, 4, 2}, a[] = {NN_ACT_TANH, NN_ACT_SOFTMAX};
+    CHECK(nn_check_config(2, s, a, NN_LOSS_CE, 4) == NN_OK, "valid config");
+    CHECK(nn_check_config(0, s, a, NN_LOSS_CE, 4) == NN_ERR_LAYERS, "zero layers");
+    CHECK(nn_check_config(-3, s, a, NN_LOSS_CE, 4) == NN_ERR_LAYERS, "negative layers");
+    CHECK(nn_check_config(NN_MAX_LAYERS + 1, s, a, NN_LOSS_CE, 4) == NN_ERR_LAYERS, "too many layers");
+    CHECK(nn_check_config(2, NULL, a, NN_LOSS_CE, 4) == NN_ERR_NULL, "NULL sizes");
+    CHECK(nn_check_config(2, s, NULL, NN_LOSS_CE, 4) == NN_ERR_NULL, "NULL activations");
+    int zero[] = {3, 0, 2}, neg[] = {3, -4, 2}, wide[] = {3, NN_MAX_WIDTH + 1, 2};
+    CHECK(nn_check_config(2, zero, a, NN_LOSS_CE, 4) == NN_ERR_SIZE, "zero width");
+    CHECK(nn_check_config(2, neg, a, NN_LOSS_CE, 4) == NN_ERR_SIZE, "negative width");
+    CHECK(nn_check_config(2, wide, a, NN_LOSS_CE, 4) == NN_ERR_SIZE, "too wide");
+    /* each size allowed, but the product overflows 32 bits */
+    int huge[] = {NN_MAX_WIDTH, NN_MAX_WIDTH, 2};
+    CHECK(nn_check_config(2, huge, a, NN_LOSS_CE, 4) == NN_ERR_TOO_LARGE, "overflowing product");
+    int big_batch[] = {4096, 4096, 2};
+    CHECK(nn_check_config(2, big_batch, a, NN_LOSS_CE, NN_MAX_BATCH) == NN_ERR_TOO_LARGE, "activations too large");
+    int bad_act[] = {NN_ACT_TANH, 99}, neg_act[] = {-1, NN_ACT_SOFTMAX};
+    CHECK(nn_check_config(2, s, bad_act, NN_LOSS_CE, 4) == NN_ERR_ACTIVATION, "unknown activation");
+    CHECK(nn_check_config(2, s, neg_act, NN_LOSS_CE, 4) == NN_ERR_ACTIVATION, "negative activation");
+    int soft_hidden[] = {NN_ACT_SOFTMAX, NN_ACT_SOFTMAX};
+    CHECK(nn_check_config(2, s, soft_hidden, NN_LOSS_CE, 4) == NN_ERR_SOFTMAX_HIDDEN, "softmax hidden");
+    CHECK(nn_check_config(2, s, a, 7, 4) == NN_ERR_LOSS, "unknown loss");
+    CHECK(nn_check_config(2, s, a, -1, 4) == NN_ERR_LOSS, "negative loss");
+    CHECK(nn_check_config(2, s, a, NN_LOSS_BCE, 4) == NN_ERR_LOSS_OUTPUT, "BCE on softmax");
+    int lin[] = {NN_ACT_TANH, NN_ACT_LINEAR};
+    CHECK(nn_check_config(2, s, lin, NN_LOSS_CE, 4) == NN_ERR_LOSS_OUTPUT, "CE on linear");
+    CHECK(nn_check_config(2, s, a, NN_LOSS_CE, 0) == NN_ERR_BATCH, "max_batch 0");
+    CHECK(nn_check_config(2, s, a, NN_LOSS_CE, -5) == NN_ERR_BATCH, "max_batch negative");
+    CHECK(nn_check_config(2, s, a, NN_LOSS_CE, NN_MAX_BATCH + 1) == NN_ERR_BATCH, "max_batch too big");
+    CHECK(nn_create(2, huge, a, NN_LOSS_CE, 1, 4) == NULL, "create refuses overflow");
+    CHECK(nn_create(0, s, a, NN_LOSS_CE, 1, 4) == NULL, "create refuses zero layers");
+    CHECK(nn_create(2, s, soft_hidden, NN_LOSS_CE, 1, 4) == NULL, "create refuses softmax hidden");
+    CHECK(nn_create(2, NULL, NULL, NN_LOSS_CE, 1, 4) == NULL, "create refuses NULL");
+    CHECK(strlen(nn_status_str(12345)) > 0 && strlen(nn_status_str(NN_ERR_DIVERGED)) > 0, "status strings");
+    for (int st = 0; st >= NN_ERR_DIVERGED; st--)
+        CHECK(strcmp(nn_status_str(st), nn_status_str(12345)) != 0, "status %d has its own sentence", st);
+}
+
+static void null_model(void)
+{
+    float x[12] = {0}, y[8] = {0}, out[8];
+    int32_t order[4] = {0, 1, 2, 3};
+    nn_destroy(NULL);
+    CHECK(nn_reset(NULL, 1) == NN_ERR_NULL, "reset");
+    CHECK(nn_status(NULL) == NN_ERR_NULL, "status");
+    CHECK(nn_set_optimizer(NULL, NN_OPT_SGD, 0.1f, 0, 0, 0) == NN_ERR_NULL, "set_optimizer");
+    CHECK(nn_set_regularization(NULL, NN_REG_L2, 0.1f) == NN_ERR_NULL, "set_regularization");
+    CHECK(isnan(nn_train_step(NULL, x, y, 4)), "train_step");
+    CHECK(isnan(nn_train_epoch(NULL, x, y, 4, order, 2)), "train_epoch");
+    CHECK(isnan(nn_compute_gradients(NULL, x, y, 4)), "compute_gradients");
+    CHECK(nn_forward(NULL, x, 4, out) == NN_ERR_NULL, "forward");
+    CHECK(nn_forward_all(NULL, x, 4, out) == NN_ERR_NULL, "forward_all");
+    CHECK(nn_evaluate(NULL, x, y, 4, NULL, NULL) == NN_ERR_NULL, "evaluate");
+    CHECK(nn_set_param(NULL, 0, 0, 0, 0, 1.0f) == NN_ERR_NULL, "set_param");
+    CHECK(isnan(nn_get_param(NULL, 0, 0, 0, 0)), "get_param");
+    CHECK(nn_param_count(NULL) == NN_ERR_NULL, "param_count");
+    CHECK(nn_params(NULL) == NULL && nn_grads(NULL) == NULL, "params/grads");
+    CHECK(nn_load_params(NULL, x, 4) == NN_ERR_NULL, "load_params");
+    CHECK(nn_n_layers(NULL) == NN_ERR_NULL && nn_layer_size(NULL, 0) == NN_ERR_NULL &&
+          nn_max_batch(NULL) == NN_ERR_NULL, "shape queries");
+}
+
+/* Every call below must fail and leave the parameters untouched. */
+static void model_errors(void)
+{
+    nn_model *m = good_model();
+    CHECK(m != NULL, "create");
+    if (!m)
+        return;
+    int count = nn_param_count(m);
+    float *before = malloc(sizeof(float) * count);
+    memcpy(before, nn_params(m), sizeof(float) * count);
+    float x[5 * 3], y[5 * 2], out[64];
+    for (int i = 0; i < 15; i++)
+        x[i] = 0.1f * (float)i;
+    for (int i = 0; i < 10; i++)
+        y[i] = (float)(i % 2);
+    int32_t order[4] = {0, 1, 2, 3};
+
+#define EXPECT_NAN_STATUS(call, want, what)                                           \
+    do {                                                                               \
+        float r_ = (call);                                                             \
+        CHECK(isnan(r_) && nn_status(m) == (want), "%s: got %g, status %d", what, r_, \
+              nn_status(m));                                                           \
+    } while (0)
+
+    EXPECT_NAN_STATUS(nn_train_step(m, NULL, y, 2), NN_ERR_NULL, "train_step NULL x");
+    EXPECT_NAN_STATUS(nn_train_step(m, x, NULL, 2), NN_ERR_NULL, "train_step NULL y");
+    EXPECT_NAN_STATUS(nn_train_step(m, x, y, 0), NN_ERR_BATCH, "train_step batch 0");
+    EXPECT_NAN_STATUS(nn_train_step(m, x, y, -1), NN_ERR_BATCH, "train_step batch -1");
+    EXPECT_NAN_STATUS(nn_train_step(m, x, y, 5), NN_ERR_BATCH, "train_step batch > max_batch");
+    float keep = x[4];
+    x[4] = NAN;
+    EXPECT_NAN_STATUS(nn_train_step(m, x, y, 2), NN_ERR_NONFINITE, "train_step NaN x");
+    x[4] = INFINITY;
+    EXPECT_NAN_STATUS(nn_train_step(m, x, y, 2), NN_ERR_NONFINITE, "train_step Inf x");
+    x[4] = keep;
+    y[1] = -INFINITY;
+    EXPECT_NAN_STATUS(nn_train_step(m, x, y, 2), NN_ERR_NONFINITE, "train_step Inf y");
+    EXPECT_NAN_STATUS(nn_compute_gradients(m, x, y, 2), NN_ERR_NONFINITE, "compute_gradients Inf y");
+    EXPECT_NAN_STATUS(nn_train_epoch(m, x, y, 4, order, 2), NN_ERR_NONFINITE, "train_epoch Inf y");
+    y[1] = 1.0f;
+    EXPECT_NAN_STATUS(nn_compute_gradients(m, x, y, 9), NN_ERR_BATCH, "compute_gradients batch");
+    EXPECT_NAN_STATUS(nn_train_epoch(m, x, y, 0, NULL, 2), NN_ERR_BATCH, "train_epoch n 0");
+    EXPECT_NAN_STATUS(nn_train_epoch(m, x, y, 4, NULL, 0), NN_ERR_BATCH, "train_epoch batch 0");
+    EXPECT_NAN_STATUS(nn_train_epoch(m, x, y, 4, NULL, 5), NN_ERR_BATCH, "train_epoch batch > max");
+    /* (n past the caller's buffer is only detectable where n * width overflows
+     * the address space: on wasm32, tested in tests/node/core-bad-input.test.mjs) */
+    int32_t bad_order[4] = {0, 1, 4, 2}, neg_order[4] = {0, -1, 2, 3};
+    EXPECT_NAN_STATUS(nn_train_epoch(m, x, y, 4, bad_order, 2), NN_ERR_INDEX, "train_epoch order out of range");
+    EXPECT_NAN_STATUS(nn_train_epoch(m, x, y, 4, neg_order, 2), NN_ERR_INDEX, "train_epoch negative order");
+
+    CHECK(nn_forward(m, x, 2, NULL) == NN_ERR_NULL, "forward NULL out");
+    CHECK(nn_forward(m, NULL, 2, out) == NN_ERR_NULL, "forward NULL x");
+    CHECK(nn_forward(m, x, 0, out) == NN_ERR_BATCH, "forward n 0");
+    x[0] = NAN;
+    CHECK(nn_forward(m, x, 2, out) == NN_ERR_NONFINITE, "forward NaN");
+    CHECK(nn_forward_all(m, x, 2, out) == NN_ERR_NONFINITE, "forward_all NaN");
+    CHECK(nn_evaluate(m, x, y, 2, NULL, NULL) == NN_ERR_NONFINITE, "evaluate NaN");
+    x[0] = 0;
+    CHECK(nn_forward_all(m, x, -2, out) == NN_ERR_BATCH, "forward_all n<0");
+    CHECK(nn_forward_all(m, x, 2, NULL) == NN_ERR_NULL, "forward_all NULL");
+    CHECK(nn_evaluate(m, x, NULL, 2, NULL, NULL) == NN_ERR_NULL, "evaluate NULL y");
+    CHECK(nn_evaluate(m, x, y, 0, NULL, NULL) == NN_ERR_BATCH, "evaluate n 0");
+
+    CHECK(nn_set_optimizer(m, 3, 0.1f, 0.9f, 0.999f, 1e-8f) == NN_ERR_OPTIMIZER, "unknown optimizer");
+    CHECK(nn_set_optimizer(m, -1, 0.1f, 0.9f, 0.999f, 1e-8f) == NN_ERR_OPTIMIZER, "negative optimizer");
+    CHECK(nn_set_optimizer(m, NN_OPT_SGD, 0.0f, 0, 0, 0) == NN_ERR_OPTIMIZER, "lr 0");
+    CHECK(nn_set_optimizer(m, NN_OPT_SGD, -0.1f, 0, 0, 0) == NN_ERR_OPTIMIZER, "lr < 0");
+    CHECK(nn_set_optimizer(m, NN_OPT_SGD, NAN, 0, 0, 0) == NN_ERR_NONFINITE, "lr NaN");
+    CHECK(nn_set_optimizer(m, NN_OPT_SGD, INFINITY, 0, 0, 0) == NN_ERR_NONFINITE, "lr Inf");
+    CHECK(nn_set_optimizer(m, NN_OPT_MOMENTUM, 0.1f, 1.0f, 0, 0) == NN_ERR_OPTIMIZER, "momentum 1");
+    CHECK(nn_set_optimizer(m, NN_OPT_MOMENTUM, 0.1f, -0.5f, 0, 0) == NN_ERR_OPTIMIZER, "momentum < 0");
+    CHECK(nn_set_optimizer(m, NN_OPT_MOMENTUM, 0.1f, NAN, 0, 0) == NN_ERR_NONFINITE, "momentum NaN");
+    CHECK(nn_set_optimizer(m, NN_OPT_ADAM, 0.1f, 0.9f, 1.0f, 1e-8f) == NN_ERR_OPTIMIZER, "beta2 1");
+    CHECK(nn_set_optimizer(m, NN_OPT_ADAM, 0.1f, 0.9f, 0.999f, 0.0f) == NN_ERR_OPTIMIZER, "eps 0");
+    CHECK(nn_set_optimizer(m, NN_OPT_ADAM, 0.1f, 0.9f, 0.999f, NAN) == NN_ERR_NONFINITE, "eps NaN");
+    CHECK(nn_set_optimizer(m, NN_OPT_SGD, 0.1f, NAN, NAN, NAN) == NN_OK, "SGD ignores unused values");
+    CHECK(nn_set_regularization(m, 3, 0.1f) == NN_ERR_REGULARIZATION, "unknown regularisation");
+    CHECK(nn_set_regularization(m, NN_REG_L2, -0.1f) == NN_ERR_REGULARIZATION, "rate < 0");
+    CHECK(nn_set_regularization(m, NN_REG_L1, NAN) == NN_ERR_REGULARIZATION, "rate NaN");
+    CHECK(nn_set_regularization(m, NN_REG_L1, INFINITY) == NN_ERR_REGULARIZATION, "rate Inf");
+
+    CHECK(nn_set_param(m, 2, 0, 0, 0, 1.0f) == NN_ERR_INDEX, "set_param layer");
+    CHECK(nn_set_param(m, -1, 0, 0, 0, 1.0f) == NN_ERR_INDEX, "set_param layer < 0");
+    CHECK(nn_set_param(m, 0, 2, 0, 0, 1.0f) == NN_ERR_INDEX, "set_param which");
+    CHECK(nn_set_param(m, 0, 0, 4, 0, 1.0f) == NN_ERR_INDEX, "set_param row");
+    CHECK(nn_set_param(m, 0, 0, 0, 3, 1.0f) == NN_ERR_INDEX, "set_param col");
+    CHECK(nn_set_param(m, 0, 1, 0, 1, 1.0f) == NN_ERR_INDEX, "set_param bias col");
+    CHECK(nn_set_param(m, 0, 0, 0, 0, NAN) == NN_ERR_NONFINITE, "set_param NaN");
+    CHECK(isnan(nn_get_param(m, 0, 0, -1, 0)) && nn_status(m) == NN_ERR_INDEX, "get_param row");
+    CHECK(isnan(nn_get_param(m, 5, 1, 0, 0)) && nn_status(m) == NN_ERR_INDEX, "get_param layer");
+    CHECK(nn_load_params(m, NULL, count) == NN_ERR_NULL, "load NULL");
+    CHECK(nn_load_params(m, before, count - 1) == NN_ERR_INDEX, "load short");
+    CHECK(nn_load_params(m, before, -1) == NN_ERR_INDEX, "load negative");
+    float *bad = malloc(sizeof(float) * count);
+    memcpy(bad, before, sizeof(float) * count);
+    bad[count - 1] = INFINITY;
+    CHECK(nn_load_params(m, bad, count) == NN_ERR_NONFINITE, "load Inf");
+    CHECK(nn_layer_size(m, 3) == NN_ERR_INDEX && nn_layer_size(m, -1) == NN_ERR_INDEX, "layer_size index");
+    CHECK(memcmp(before, nn_params(m), sizeof(float) * count) == 0, "parameters unchanged by rejected calls");
+
+    /* divergence: a huge learning rate on a linear MSE model overflows */
+    int s2[] = {1, 1}, a2[] = {NN_ACT_LINEAR};
+    nn_model *lin = nn_create(1, s2, a2, NN_LOSS_MSE, 1, 1);
+    nn_set_optimizer(lin, NN_OPT_SGD, 1e30f, 0, 0, 0);
+    float one = 1e10f, target = 0, snap[2] = {0, 0};
+    int diverged = 0;
+    for (int i = 0; i < 10 && !diverged; i++) {
+        memcpy(snap, nn_params(lin), sizeof snap);
+        nn_train_step(lin, &one, &target, 1);
+        diverged = nn_status(lin) == NN_ERR_DIVERGED;
+    }
+    CHECK(diverged, "training that overflows reports NN_ERR_DIVERGED");
+    CHECK(memcmp(snap, nn_params(lin), sizeof snap) == 0, "the diverged step was skipped");
+    nn_destroy(lin);
+    free(bad);
+    free(before);
+    nn_destroy(m);
+}
+
+static void gather_errors(void)
+{
+    uint8_t src[6] = {0, 51, 102, 153, 204, 255};
+    float dst[6];
+    int32_t idx[2] = {1, 0}, bad_idx[2] = {1, 2}, neg_idx[2] = {-1, 0};
+    CHECK(nn_gather_u8(dst, src, 2, idx, 2, 3, 1.0f / 255) == NN_OK, "valid gather");
+    CHECK(dst[0] == 153.0f / 255 * 1.0f || fabsf(dst[0] - 0.6f) < 1e-6f, "gathered row 1 first (%g)", dst[0]);
+    CHECK(nn_gather_u8(NULL, src, 2, idx, 2, 3, 1) == NN_ERR_NULL, "NULL dst");
+    CHECK(nn_gather_u8(dst, NULL, 2, idx, 2, 3, 1) == NN_ERR_NULL, "NULL src");
+    CHECK(nn_gather_u8(dst, src, 2, bad_idx, 2, 3, 1) == NN_ERR_INDEX, "index past src_rows");
+    CHECK(nn_gather_u8(dst, src, 2, neg_idx, 2, 3, 1) == NN_ERR_INDEX, "negative index");
+    CHECK(nn_gather_u8(dst, src, 2, NULL, 3, 3, 1) == NN_ERR_INDEX, "n > src_rows without idx");
+    CHECK(nn_gather_u8(dst, src, 2, idx, 0, 3, 1) == NN_ERR_SIZE, "n 0");
+    CHECK(nn_gather_u8(dst, src, 2, idx, 2, 0, 1) == NN_ERR_SIZE, "row_len 0");
+    CHECK(nn_gather_u8(dst, src, -2, idx, 2, 3, 1) == NN_ERR_SIZE, "src_rows < 0");
+    CHECK(nn_gather_u8(dst, src, 0x7fffffff, idx, 2, 0x7fffffff, 1) == NN_ERR_TOO_LARGE, "overflowing src");
+    CHECK(nn_gather_u8(dst, src, 2, idx, 2, 3, NAN) == NN_ERR_NONFINITE, "NaN scale");
+}
+
+int main(void)
+{
+    config_errors();
+    null_model();
+    model_errors();
+    gather_errors();
+    return tu_finish("test_bad_input");
+}

@@ -1,0 +1,104 @@
+/* test_determinism.c — the same seed and data give bit-identical parameters
+ * after 100 steps: twice in this process, after nn_reset, and (through
+ * tests/node/core-determinism.test.mjs, which runs this binary with --hash)
+ * equal to the WASM build. The scenarios and the data generator are mirrored
+ * in that Node test; change both together. */
+#include <stdlib.h>
+#include "test_util.h"
+
+typedef struct {
+    int n_layers;
+    int sizes[4];
+    int act[3];
+    int loss, opt;
+    float lr, beta1;
+    int reg;
+    float reg_rate;
+    unsigned seed;
+    int batch;
+} scenario;
+
+static const scenario SCENARIOS[] = {
+    {2, {20, 16, 10}, {NN_ACT_RELU, NN_ACT_SOFTMAX}, NN_LOSS_CE, NN_OPT_ADAM, 1e-3f, 0.9f, NN_REG_NONE, 0, 1, 8},
+    {3, {3, 8, 8, 1}, {NN_ACT_TANH, NN_ACT_TANH, NN_ACT_SIGMOID}, NN_LOSS_BCE, NN_OPT_MOMENTUM, 0.1f, 0.9f, NN_REG_L2, 1e-3f, 2, 5},
+    {2, {4, 6, 2}, {NN_ACT_LEAKY_RELU, NN_ACT_LINEAR}, NN_LOSS_MSE, NN_OPT_SGD, 0.05f, 0, NN_REG_L1, 1e-3f, 3, 7},
+    {2, {5, 9, 3}, {NN_ACT_SIGMOID, NN_ACT_SOFTMAX}, NN_LOSS_MSE, NN_OPT_ADAM, 0.01f, 0.9f, NN_REG_NONE, 0, 4, 3},
+};
+#define N_SCENARIOS (int)(sizeof SCENARIOS / sizeof SCENARIOS[0])
+#define STEPS 100
+#define BATCHES 5 /* the data set holds 5 batches, used in turn */
+
+/* Data for scenario sc: x uniform in [-1,1); y one-hot (CE), 0/1 (BCE) or
+ * uniform (MSE). Caller frees. */
+static void make_data(const scenario *sc, uint32_t seed, float **x, float **y)
+{
+    int n = sc->batch * BATCHES, in = sc->sizes[0], out = sc->sizes[sc->n_layers];
+    *x = malloc(sizeof(float) * n * in);
+    *y = calloc((size_t)n * out, sizeof(float));
+    uint32_t s = seed;
+    for (int i = 0; i < n * in; i++)
+        (*x)[i] = tu_uniform(&s);
+    for (int r = 0; r < n; r++) {
+        if (sc->loss == NN_LOSS_CE)
+            (*y)[r * out + (int)(tu_next(&s) % (uint32_t)out)] = 1.0f;
+        else
+            for (int j = 0; j < out; j++)
+                (*y)[r * out + j] = sc->loss == NN_LOSS_BCE ? (float)(tu_next(&s) >> 31) : tu_uniform(&s);
+    }
+}
+
+/* Trains STEPS steps and returns the FNV-1a hash of the parameters. */
+static uint32_t run(const scenario *sc, nn_model *m, const float *x, const float *y)
+{
+    nn_set_optimizer(m, sc->opt, sc->lr, sc->beta1, 0.999f, 1e-8f);
+    nn_set_regularization(m, sc->reg, sc->reg_rate);
+    int in = sc->sizes[0], out = sc->sizes[sc->n_layers];
+    for (int step = 0; step < STEPS; step++) {
+        int b = step % BATCHES;
+        nn_train_step(m, x + b * sc->batch * in, y + b * sc->batch * out, sc->batch);
+        CHECK(nn_status(m) == NN_OK, "step %d status %d", step, nn_status(m));
+    }
+    return tu_fnv1a(nn_params(m), sizeof(float) * (size_t)nn_param_count(m));
+}
+
+static uint32_t scenario_hash(int i)
+{
+    const scenario *sc = &SCENARIOS[i];
+    float *x, *y;
+    make_data(sc, 1000u + (uint32_t)i, &x, &y);
+    nn_model *m = nn_create(sc->n_layers, sc->sizes, sc->act, sc->loss, sc->seed, sc->batch);
+    uint32_t h = m ? run(sc, m, x, y) : 0;
+    nn_destroy(m);
+    free(x);
+    free(y);
+    return h;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "--hash") == 0) {
+        for (int i = 0; i < N_SCENARIOS; i++)
+            printf("%d %08x\n", i, scenario_hash(i));
+        return 0;
+    }
+    for (int i = 0; i < N_SCENARIOS; i++) {
+        uint32_t a = scenario_hash(i), b = scenario_hash(i);
+        printf("scenario %d: %08x\n", i, a);
+        CHECK(a == b, "scenario %d: %08x then %08x", i, a, b);
+
+        /* nn_reset(seed) after training must restart exactly like a new model */
+        const scenario *sc = &SCENARIOS[i];
+        float *x, *y;
+        make_data(sc, 1000u + (uint32_t)i, &x, &y);
+        nn_model *m = nn_create(sc->n_layers, sc->sizes, sc->act, sc->loss, sc->seed + 1, sc->batch);
+        run(sc, m, x, y);
+        nn_reset(m, sc->seed);
+        nn_set_optimizer(m, NN_OPT_SGD, 1.0f, 0, 0, 0); /* a kind change clears state */
+        uint32_t c = run(sc, m, x, y);
+        CHECK(a == c, "scenario %d after reset: %08x vs %08x", i, c, a);
+        nn_destroy(m);
+        free(x);
+        free(y);
+    }
+    return tu_finish("test_determinism");
+}

@@ -1,0 +1,44 @@
+/* test_mathf.c — the core's deterministic exp/log/log1p/expm1/tanh/sigmoid
+ * (core/mathf.c) against glibc's double libm: within 1 float ulp over a
+ * dense sweep, and exact at special points. */
+#include "test_util.h"
+#include "nn_internal.h"
+
+static double worst = 0;
+
+static void cmp(const char *name, float got, double want)
+{
+    if (isinf(want) || want == 0.0) {
+        CHECK((double)got == want, "%s: %.9g vs %.17g", name, got, want);
+        return;
+    }
+    float fw = (float)want;
+    double ulp = fabs((double)nextafterf(fw, INFINITY) - (double)fw);
+    double e = fabs((double)got - want) / ulp;
+    if (e > worst)
+        worst = e;
+    CHECK(e <= 1.0, "%s: %.9g vs %.17g (%.2f ulp)", name, got, want, e);
+}
+
+int main(void)
+{
+    uint32_t s = 99;
+    for (int i = 0; i < 200000; i++) {
+        float x = tu_uniform(&s) * (i % 4 == 0 ? 80.0f : i % 4 == 1 ? 10.0f : i % 4 == 2 ? 1.0f : 1e-3f);
+        cmp("exp", (float)nn_exp(x), exp((double)x));
+        cmp("expm1", (float)nn_expm1(x), expm1((double)x));
+        cmp("tanh", nn_tanhf(x), tanh((double)x));
+        cmp("sigmoid", nn_sigmoidf(x), 1.0 / (1.0 + exp(-(double)x)));
+        float p = fabsf(x) + 1e-30f;
+        cmp("log", (float)nn_log(p), log((double)p));
+        cmp("log1p", (float)nn_log1p(p), log1p((double)p));
+    }
+    CHECK(nn_exp(0.0) == 1.0 && nn_log(1.0) == 0.0, "exp(0), log(1)");
+    CHECK(nn_exp(1000.0) == INFINITY && nn_exp(-1000.0) == 0.0, "exp overflow/underflow");
+    CHECK(nn_tanhf(0.0f) == 0.0f && nn_tanhf(100.0f) == 1.0f && nn_tanhf(-100.0f) == -1.0f, "tanh limits");
+    CHECK(nn_sigmoidf(0.0f) == 0.5f && nn_sigmoidf(200.0f) == 1.0f && nn_sigmoidf(-200.0f) == 0.0f, "sigmoid limits");
+    CHECK(isnan(nn_log(-1.0)) && nn_log(0.0) == -INFINITY && isnan(nn_tanhf(NAN)), "log/tanh domain");
+    CHECK(nn_log(1e-310) < -713 && nn_log(1e-310) > -714, "log of a subnormal");
+    printf("mathf: largest error %.3f float ulp\n", worst);
+    return tu_finish("test_mathf");
+}
