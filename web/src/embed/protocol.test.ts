@@ -1,0 +1,104 @@
+import { describe, expect, test } from 'vitest';
+import { defaultConfig } from '../state/schema';
+import { parseQuery } from '../state/codec';
+import {
+  isAllowedSender, message, MetricsThrottle, parseIncoming, PROTOCOL_NAMESPACE, PROTOCOL_VERSION, targetOrigins,
+  type IncomingResult,
+} from './protocol';
+
+const ns = { ns: PROTOCOL_NAMESPACE, v: PROTOCOL_VERSION };
+const current = defaultConfig();
+
+function command(r: IncomingResult) {
+  if (r.kind !== 'command') throw new Error(`expected a command, got ${JSON.stringify(r)}`);
+  return r.command;
+}
+function reply(r: IncomingResult) {
+  if (r.kind !== 'invalid') throw new Error(`expected an error reply, got ${JSON.stringify(r)}`);
+  return r.reply;
+}
+
+describe('incoming commands', () => {
+  test('simple commands, with and without an id', () => {
+    for (const type of ['play', 'pause', 'reset', 'getState'] as const) {
+      expect(command(parseIncoming({ ...ns, type }, current))).toEqual({ type });
+      expect(command(parseIncoming({ ...ns, type, id: 'q1' }, current))).toEqual({ type, id: 'q1' });
+    }
+    expect(command(parseIncoming({ ...ns, type: 'step' }, current))).toEqual({ type: 'step', steps: 1 });
+    expect(command(parseIncoming({ ...ns, type: 'step', steps: 25 }, current))).toEqual({ type: 'step', steps: 25 });
+  });
+
+  test('setConfig changes only the given keys, checked like a link', () => {
+    const c = command(parseIncoming({ ...ns, type: 'setConfig', config: { learningRate: 0.1, hidden: [3, 3, 3] } }, current));
+    expect(c).toEqual({ type: 'setConfig', config: { ...current, learningRate: 0.1, hidden: [3, 3, 3], activations: ['tanh', 'tanh', 'tanh'] } });
+  });
+
+  test('setConfig is all or nothing, and lists every problem', () => {
+    const r = reply(parseIncoming({ ...ns, type: 'setConfig', id: 'x', config: { learningRate: -1, batchSize: 32, dataset: '<script>' } }, current));
+    expect(r).toMatchObject({ type: 'error', command: 'setConfig', id: 'x', ns: PROTOCOL_NAMESPACE, v: PROTOCOL_VERSION });
+    if (r.type !== 'error') throw new Error('unreachable');
+    expect(r.rejected.map((x) => x.key).sort()).toEqual(['dataset', 'learningRate']);
+    expect(r.message).toContain('nothing was changed');
+    expect(reply(parseIncoming({ ...ns, type: 'setConfig', config: { learningRate: 0.1, bogus: 1 } }, current)).type).toBe('error');
+    expect(reply(parseIncoming({ ...ns, type: 'setConfig', config: 'lr=0.1' }, current)).type).toBe('error');
+    expect(reply(parseIncoming({ ...ns, type: 'setConfig' }, current)).type).toBe('error');
+  });
+
+  test('foreign messages are ignored, not answered', () => {
+    for (const d of [null, undefined, 42, 'play', [], {}, { type: 'play' }, { ns: 'other', v: 1, type: 'play' }, { source: 'react-devtools' }]) {
+      expect(parseIncoming(d, current)).toEqual({ kind: 'foreign' });
+    }
+  });
+
+  test('our namespace with bad content gets an error reply', () => {
+    const bad: unknown[] = [
+      { ...ns, type: 'explode' }, { ...ns, type: 42 }, { ns: PROTOCOL_NAMESPACE, v: 2, type: 'play' }, { ns: PROTOCOL_NAMESPACE, type: 'play' },
+      { ...ns, type: 'step', steps: 0 }, { ...ns, type: 'step', steps: 1e9 }, { ...ns, type: 'step', steps: 1.5 }, { ...ns, type: 'step', steps: '3' },
+      { ...ns, type: 'play', id: 7 }, { ...ns, type: 'play', id: 'x'.repeat(100) },
+    ];
+    for (const d of bad) {
+      const r = reply(parseIncoming(d, current));
+      expect(r.type).toBe('error');
+      if (r.type === 'error') expect(r.message.length).toBeGreaterThan(10);
+    }
+  });
+
+  test('prototype keys in a command do nothing', () => {
+    const d = JSON.parse(`{"ns":"${PROTOCOL_NAMESPACE}","v":1,"type":"setConfig","config":{"__proto__":{"polluted":1}}}`) as unknown;
+    expect(reply(parseIncoming(d, current)).type).toBe('error');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('senders and targets', () => {
+  const parent = {};
+  test('only the parent window, and only listed origins when a list is given', () => {
+    expect(isAllowedSender('https://any.example', parent, parent, null)).toBe(true);
+    expect(isAllowedSender('https://any.example', {}, parent, null)).toBe(false);
+    expect(isAllowedSender('https://any.example', null, null, null)).toBe(false);
+    const allowed = parseQuery('origins=https://course.example.org,http://localhost:8080').view.origins;
+    expect(isAllowedSender('https://course.example.org', parent, parent, allowed)).toBe(true);
+    expect(isAllowedSender('http://localhost:8080', parent, parent, allowed)).toBe(true);
+    expect(isAllowedSender('https://evil.example', parent, parent, allowed)).toBe(false);
+    expect(isAllowedSender('https://course.example.org.evil.example', parent, parent, allowed)).toBe(false);
+    expect(isAllowedSender('null', parent, parent, allowed)).toBe(false);
+    expect(isAllowedSender('https://course.example.org', parent, parent, [])).toBe(false);
+    expect(targetOrigins(null)).toEqual(['*']);
+    expect(targetOrigins(allowed)).toEqual(['https://course.example.org', 'http://localhost:8080']);
+  });
+});
+
+describe('outgoing messages', () => {
+  test('carry the namespace and version', () => {
+    expect(message({ type: 'resize', height: 480 })).toEqual({ ...ns, type: 'resize', height: 480 });
+    expect(message({ type: 'metrics', epoch: 3, trainLoss: 0.5, testLoss: 0.6, accuracy: null }, 'a')).toEqual({
+      ...ns, id: 'a', type: 'metrics', epoch: 3, trainLoss: 0.5, testLoss: 0.6, accuracy: null,
+    });
+  });
+
+  test('metrics are rate-limited', () => {
+    const t = new MetricsThrottle(250);
+    const sent = [0, 16, 100, 249, 250, 251, 499, 500, 1000].filter((now) => t.ready(now));
+    expect(sent).toEqual([0, 250, 500, 1000]);
+  });
+});
