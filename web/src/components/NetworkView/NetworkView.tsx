@@ -1,0 +1,242 @@
+// The network: feature inputs, hidden layers with live neuron thumbnails,
+// outputs, and links coloured (blue positive, orange negative) and sized by
+// weight. Hover or tap a link or node to see its weight or bias and edit it.
+// Controls above the columns add/remove layers and neurons and pick each
+// layer's activation.
+
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { Activation, Feature, Task, Theme } from '../../state/config';
+import { featureInfo } from '../../data/features';
+import { ACTIVATION_LABELS } from '../labels';
+import { drawNetwork, type Thumbs } from './draw';
+import { hitLink, layoutNetwork, type NetLayout } from './layout';
+import { ParamEditor, type ParamTarget } from './ParamEditor';
+
+export interface NetworkViewProps {
+  theme: Theme;
+  features: Feature[];
+  hidden: number[];
+  activations: Activation[];
+  outputs: number;
+  task: Task;
+  /** [min, max] of regression targets (output thumbnail colours). */
+  range: readonly [number, number];
+  params: Float32Array | null;
+  neuronGrids: Float32Array | null;
+  neuronGridSize: number;
+  extent: number;
+  showThumbnails: boolean;
+  editable: boolean;
+  paramsEditable: boolean;
+  maxLayers: number;
+  maxWidth: number;
+  onHidden(hidden: number[], activations: Activation[]): void;
+  onSetParam(layer: number, which: 0 | 1, row: number, col: number, value: number): void;
+  onVisible(visible: boolean): void;
+}
+
+const LINK_TOLERANCE = 6;
+
+function unitName(col: number, index: number, nCols: number, features: Feature[]): string {
+  if (col === 0) return featureInfo(features[index]!).label;
+  if (col === nCols - 1) return `output ${index + 1}`;
+  return `layer ${col} neuron ${index + 1}`;
+}
+
+export function NetworkView(p: NetworkViewProps) {
+  const sizes = useMemo(() => [p.features.length, ...p.hidden, p.outputs], [p.features, p.hidden, p.outputs]);
+  const wrapRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const [containerWidth, setContainerWidth] = useState(600);
+  const lay: NetLayout = useMemo(() => layoutNetwork(sizes, containerWidth), [sizes, containerWidth]);
+  const [hover, setHover] = useState<ParamTarget | null>(null);
+  const [pinned, setPinned] = useState<ParamTarget | null>(null);
+
+  useEffect(() => {
+    const el = wrapRef.current;
+    if (!el) return;
+    const measure = () => setContainerWidth(Math.max(240, el.clientWidth));
+    measure();
+    const ro = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(measure) : null;
+    ro?.observe(el);
+    const io = typeof IntersectionObserver !== 'undefined'
+      ? new IntersectionObserver((entries) => p.onVisible(entries.some((e) => e.isIntersecting)))
+      : null;
+    io?.observe(el);
+    return () => { ro?.disconnect(); io?.disconnect(); p.onVisible(false); };
+  }, []);
+
+  // Input thumbnails depend only on the features: computed here, once.
+  const t = p.neuronGridSize;
+  const featureGrids = useMemo(() => p.features.map((f) => {
+    const fn = featureInfo(f).compute;
+    const v = new Float32Array(t * t);
+    let max = 1e-9;
+    for (let r = 0; r < t; r++) {
+      for (let c = 0; c < t; c++) {
+        const x1 = -p.extent + ((c + 0.5) * 2 * p.extent) / t;
+        const x2 = p.extent - ((r + 0.5) * 2 * p.extent) / t;
+        const val = fn(x1, x2);
+        v[r * t + c] = val;
+        max = Math.max(max, Math.abs(val));
+      }
+    }
+    for (let i = 0; i < v.length; i++) v[i]! /= max;
+    return v;
+  }), [p.features, t, p.extent]);
+
+  const thumbs: Thumbs | null = useMemo(() => {
+    if (!p.showThumbnails) return null;
+    const grids = p.neuronGrids;
+    const blockStart: number[] = [];
+    let off = 0;
+    for (let c = 1; c < sizes.length; c++) { blockStart[c] = off; off += t * t * sizes[c]!; }
+    const valid = grids !== null && grids.length === off;
+    return {
+      size: t,
+      get(col, unit) {
+        if (col === 0) { const g = featureGrids[unit]; return g ? (i) => g[i]! : null; }
+        if (!valid || !grids) return null;
+        const start = blockStart[col]!;
+        const w = sizes[col]!;
+        return (i) => grids[start + i * w + unit]!;
+      },
+      scale(col, unit) {
+        if (col === 0) return (v) => v;
+        const last = col === sizes.length - 1;
+        const act = last ? null : p.activations[col - 1];
+        if (last && p.task !== 'regression') return (v) => 2 * v - 1;
+        if (last) {
+          const mid = (p.range[0] + p.range[1]) / 2;
+          const half = Math.max(1e-6, (p.range[1] - p.range[0]) / 2);
+          return (v) => (v - mid) / half;
+        }
+        if (act === 'tanh') return (v) => v;
+        if (act === 'sigmoid') return (v) => 2 * v - 1;
+        // Unbounded activations: scale by the neuron's largest magnitude.
+        if (!valid || !grids) return (v) => v;
+        const start = blockStart[col]!;
+        const w = sizes[col]!;
+        let max = 1e-6;
+        for (let i = 0; i < t * t; i++) max = Math.max(max, Math.abs(grids[start + i * w + unit]!));
+        return (v) => v / max;
+      },
+    };
+  }, [p.showThumbnails, p.neuronGrids, featureGrids, sizes, t, p.activations, p.task, p.range]);
+
+  const highlight = (pinned ?? hover)?.which === 0 ? (pinned ?? hover)!.offset : null;
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const dpr = Math.min(2, window.devicePixelRatio || 1);
+    const w = Math.round(lay.width * dpr);
+    const h = Math.round(lay.height * dpr);
+    if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawNetwork(ctx, lay, p.params, thumbs, p.theme, highlight);
+  });
+
+  const linkTarget = (e: PointerEvent): ParamTarget | null => {
+    const rect = canvasRef.current!.getBoundingClientRect();
+    const x = e.clientX - rect.left;
+    const y = e.clientY - rect.top;
+    const l = hitLink(lay, x, y, e.pointerType === 'touch' ? LINK_TOLERANCE * 2 : LINK_TOLERANCE);
+    if (!l) return null;
+    const n = sizes.length;
+    return {
+      which: 0, layer: l.layer, row: l.row, col: l.col, offset: l.offset, x, y,
+      label: `weight ${unitName(l.layer, l.col, n, p.features)} → ${unitName(l.layer + 1, l.row, n, p.features)}`,
+    };
+  };
+
+  const nodeTarget = (col: number, index: number): ParamTarget => {
+    const box = lay.columns[col]![index]!;
+    return {
+      which: 1, layer: col - 1, row: index, col: 0, offset: lay.biasOffset[col - 1]! + index,
+      x: box.x + box.size, y: box.y + box.size / 2,
+      label: `bias of ${unitName(col, index, sizes.length, p.features)}`,
+    };
+  };
+
+  const shown = pinned ?? hover;
+  const value = shown && p.params ? p.params[shown.offset] ?? NaN : NaN;
+
+  const setLayerWidth = (layer: number, delta: number) => {
+    const hidden = [...p.hidden];
+    hidden[layer] = Math.max(1, Math.min(p.maxWidth, hidden[layer]! + delta));
+    p.onHidden(hidden, [...p.activations]);
+  };
+  const setLayers = (delta: number) => {
+    if (delta > 0 && p.hidden.length < p.maxLayers) {
+      p.onHidden([...p.hidden, p.hidden[p.hidden.length - 1] ?? 4], [...p.activations, p.activations[p.activations.length - 1] ?? 'tanh']);
+    } else if (delta < 0 && p.hidden.length > 0) {
+      p.onHidden(p.hidden.slice(0, -1), p.activations.slice(0, -1));
+    }
+  };
+
+  return (
+    <div class="network" data-testid="network" ref={wrapRef}>
+      <div class="net-toolbar">
+        <button type="button" class="icon" onClick={() => setLayers(-1)} disabled={!p.editable || p.hidden.length === 0}
+                aria-label="remove hidden layer" data-testid="remove-layer">−</button>
+        <span><b data-testid="layer-count">{p.hidden.length}</b> hidden layer{p.hidden.length === 1 ? '' : 's'}</span>
+        <button type="button" class="icon" onClick={() => setLayers(1)} disabled={!p.editable || p.hidden.length >= p.maxLayers}
+                aria-label="add hidden layer" data-testid="add-layer">+</button>
+      </div>
+      <div class="net-scroll">
+        <div class="net-stage" style={{ width: `${lay.width}px` }}>
+          <div class="net-columns" style={{ height: '64px' }}>
+            {p.hidden.map((w, l) => (
+              <div class="layer-ctl" key={l} style={{ left: `${lay.columnX[l + 1]}px` }}>
+                <div class="layer-buttons">
+                  <button type="button" class="icon small" disabled={!p.editable || w <= 1} onClick={() => setLayerWidth(l, -1)}
+                          aria-label={`remove neuron from layer ${l + 1}`}>−</button>
+                  <span title="neurons">{w}</span>
+                  <button type="button" class="icon small" disabled={!p.editable || w >= p.maxWidth} onClick={() => setLayerWidth(l, 1)}
+                          aria-label={`add neuron to layer ${l + 1}`}>+</button>
+                </div>
+                <select aria-label={`activation of layer ${l + 1}`} disabled={!p.editable} value={p.activations[l]}
+                        onChange={(e) => {
+                          const acts = [...p.activations];
+                          acts[l] = (e.target as HTMLSelectElement).value as Activation;
+                          p.onHidden([...p.hidden], acts);
+                        }}>
+                  {Object.entries(ACTIVATION_LABELS).map(([k, label]) => <option value={k} key={k}>{label}</option>)}
+                </select>
+              </div>
+            ))}
+          </div>
+          <div class="net-canvas-wrap" style={{ height: `${lay.height}px` }}>
+            <canvas ref={canvasRef} style={{ width: `${lay.width}px`, height: `${lay.height}px` }}
+                    onPointerMove={(e) => { if (e.pointerType === 'mouse') setHover(linkTarget(e)); }}
+                    onPointerLeave={() => setHover(null)}
+                    onClick={(e) => {
+                      const t = linkTarget(e as unknown as PointerEvent);
+                      setPinned(t);
+                    }} aria-hidden="true" />
+            {lay.columns.slice(1).map((col, c) => col.map((n) => (
+              <button type="button" class="node-hit" key={`${c}-${n.index}`}
+                      style={{ left: `${n.x}px`, top: `${n.y}px`, width: `${n.size}px`, height: `${n.size}px` }}
+                      aria-label={`bias of ${unitName(c + 1, n.index, sizes.length, p.features)}`}
+                      onMouseEnter={() => setHover(nodeTarget(c + 1, n.index))}
+                      onMouseLeave={() => setHover(null)}
+                      onClick={() => setPinned(nodeTarget(c + 1, n.index))} />
+            )))}
+            {lay.columns[0]!.map((n) => (
+              <span class="feature-label" key={`f${n.index}`} style={{ left: `${n.x - 4}px`, top: `${n.y + n.size / 2}px` }}>
+                {featureInfo(p.features[n.index]!).label}
+              </span>
+            ))}
+            {shown && (
+              <ParamEditor target={shown} value={value} pinned={pinned !== null} disabled={!p.paramsEditable}
+                           onClose={() => setPinned(null)}
+                           onSet={(v) => p.onSetParam(shown.layer, shown.which, shown.row, shown.col, v)} />
+            )}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

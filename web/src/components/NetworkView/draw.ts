@@ -1,0 +1,80 @@
+// Draws links (coloured and sized by weight) and node thumbnails.
+
+import type { Theme } from '../../state/config';
+import { css, diverging, NEGATIVE, neutral, POSITIVE } from '../palette';
+import { linkWidth, type NetLayout } from './layout';
+
+export interface Thumbs {
+  size: number;
+  /** Per column (0 = inputs), per unit: values over the size² grid, or null. */
+  get(col: number, unit: number): ((i: number) => number) | null;
+  /** Maps a unit's value to [-1, 1] for colouring. */
+  scale(col: number, unit: number): (v: number) => number;
+}
+
+const WIDTH_BUCKETS = 6;
+
+export function drawNetwork(ctx: CanvasRenderingContext2D, lay: NetLayout, params: Float32Array | null,
+                            thumbs: Thumbs | null, theme: Theme, highlight: number | null): void {
+  ctx.clearRect(0, 0, lay.width, lay.height);
+  // Links, batched by colour and width bucket: a few strokes, not thousands.
+  const dense = lay.links.length > 2000;
+  const paths: Path2D[][] = [[], []];
+  for (let s = 0; s < 2; s++) for (let b = 0; b < WIDTH_BUCKETS; b++) paths[s]!.push(new Path2D());
+  for (const l of lay.links) {
+    const w = params && l.offset < params.length ? params[l.offset]! : 0;
+    const width = linkWidth(Number.isFinite(w) ? w : 0);
+    const bucket = Math.min(WIDTH_BUCKETS - 1, Math.floor(width));
+    const p = paths[w >= 0 ? 0 : 1]![bucket]!;
+    p.moveTo(l.x1, l.y1);
+    p.lineTo(l.x2, l.y2);
+  }
+  for (let s = 0; s < 2; s++) {
+    for (let b = 0; b < WIDTH_BUCKETS; b++) {
+      ctx.strokeStyle = css(s === 0 ? POSITIVE : NEGATIVE, dense ? 0.35 : 0.4 + 0.1 * b);
+      ctx.lineWidth = dense ? Math.max(0.4, (b + 0.5) / 3) : b + 0.5;
+      ctx.stroke(paths[s]![b]!);
+    }
+  }
+  if (highlight !== null) {
+    const l = lay.links.find((k) => k.offset === highlight);
+    if (l) {
+      ctx.strokeStyle = theme === 'dark' ? '#fff' : '#000';
+      ctx.lineWidth = 2;
+      ctx.setLineDash([4, 3]);
+      ctx.beginPath(); ctx.moveTo(l.x1, l.y1); ctx.lineTo(l.x2, l.y2); ctx.stroke();
+      ctx.setLineDash([]);
+    }
+  }
+  // Nodes: a thumbnail heatmap when available, else a plain box.
+  const border = theme === 'dark' ? 'rgba(255,255,255,0.35)' : 'rgba(0,0,0,0.35)';
+  const t = thumbs?.size ?? 0;
+  let img: ImageData | null = null;
+  let scratch: HTMLCanvasElement | null = null;
+  let sctx: CanvasRenderingContext2D | null = null;
+  if (thumbs && t > 0 && lay.nodeSize >= 10) {
+    scratch = document.createElement('canvas');
+    scratch.width = t; scratch.height = t;
+    sctx = scratch.getContext('2d');
+    img = sctx ? sctx.createImageData(t, t) : null;
+  }
+  const bg = css(neutral(theme));
+  for (const col of lay.columns) {
+    for (const n of col) {
+      const values = thumbs?.get(n.col, n.index) ?? null;
+      if (values && img && sctx && scratch) {
+        const scale = thumbs!.scale(n.col, n.index);
+        for (let i = 0; i < t * t; i++) diverging(img.data, 4 * i, scale(values(i)), theme, 0.9);
+        sctx.putImageData(img, 0, 0);
+        ctx.imageSmoothingEnabled = true;
+        ctx.drawImage(scratch, n.x, n.y, n.size, n.size);
+      } else {
+        ctx.fillStyle = bg;
+        ctx.fillRect(n.x, n.y, n.size, n.size);
+      }
+      ctx.strokeStyle = border;
+      ctx.lineWidth = 1;
+      ctx.strokeRect(n.x + 0.5, n.y + 0.5, n.size - 1, n.size - 1);
+    }
+  }
+}

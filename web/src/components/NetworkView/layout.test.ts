@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { hitLink, layoutNetwork } from './layout';
+
+describe('layoutNetwork', () => {
+  it('maps every link to its weight in the flat parameter array (PyTorch layout)', () => {
+    const sizes = [2, 3, 1];
+    const lay = layoutNetwork(sizes, 400);
+    // layer 0: W [3x2] at 0..5, b [3] at 6..8; layer 1: W [1x3] at 9..11, b at 12.
+    expect(lay.links).toHaveLength(2 * 3 + 3 * 1);
+    expect(lay.biasOffset).toEqual([6, 12]);
+    const l = lay.links.find((k) => k.layer === 0 && k.row === 2 && k.col === 1)!;
+    expect(l.offset).toBe(2 * 2 + 1);
+    const m = lay.links.find((k) => k.layer === 1 && k.row === 0 && k.col === 2)!;
+    expect(m.offset).toBe(9 + 2);
+  });
+
+  it('keeps nodes inside the drawing and columns apart', () => {
+    const lay = layoutNetwork([7, 64, 64, 4], 300);
+    for (const col of lay.columns) {
+      for (const n of col) {
+        expect(n.x).toBeGreaterThanOrEqual(0);
+        expect(n.y).toBeGreaterThanOrEqual(0);
+        expect(n.x + n.size).toBeLessThanOrEqual(lay.width);
+        expect(n.y + n.size).toBeLessThanOrEqual(lay.height + 1e-9);
+      }
+    }
+    for (let c = 1; c < lay.columnX.length; c++) {
+      expect(lay.columnX[c]! - lay.columnX[c - 1]!).toBeGreaterThan(lay.nodeSize);
+    }
+  });
+
+  it('finds the link under the pointer and nothing far away', () => {
+    const lay = layoutNetwork([1, 1], 200);
+    const l = lay.links[0]!;
+    const mx = (l.x1 + l.x2) / 2;
+    const my = (l.y1 + l.y2) / 2;
+    expect(hitLink(lay, mx, my + 2, 5)).toBe(l);
+    expect(hitLink(lay, mx, my + 40, 5)).toBeNull();
+  });
+});

@@ -1,0 +1,117 @@
+// Geometry of the network drawing: where every node and link sits, and which
+// parameter each link and node shows. Pure functions, so the component only
+// draws and hit-tests.
+
+export interface NodeBox {
+  /** 0 = input features, 1.. = dense layers (the last is the output). */
+  col: number;
+  /** Unit index within the column. */
+  index: number;
+  x: number; // top-left, px
+  y: number;
+  size: number;
+}
+
+export interface Link {
+  /** Dense layer index (nn layer: 0 is the first hidden or the output). */
+  layer: number;
+  /** Output unit (row of W) and input unit (column of W). */
+  row: number;
+  col: number;
+  /** Offset of this weight in the flat parameter array. */
+  offset: number;
+  x1: number; y1: number; x2: number; y2: number;
+}
+
+export interface NetLayout {
+  width: number;
+  height: number;
+  nodeSize: number;
+  /** columns[c][i]: node boxes; column 0 holds only the selected features. */
+  columns: NodeBox[][];
+  links: Link[];
+  /** Offsets of each dense layer's bias block in the parameter array. */
+  biasOffset: number[];
+  /** Horizontal centre of every column (for the controls above them). */
+  columnX: number[];
+}
+
+/**
+ * sizes: [inputs, ...hidden, outputs] as built. `minWidth` is the width of
+ * the container; the drawing grows wider (and scrolls) when columns would
+ * otherwise overlap.
+ */
+export function layoutNetwork(sizes: readonly number[], containerWidth: number): NetLayout {
+  const nCols = sizes.length;
+  const maxNodes = Math.max(...sizes);
+  const height = Math.max(200, Math.min(380, maxNodes * 46));
+  const slot = height / maxNodes;
+  const nodeSize = Math.max(4, Math.min(36, slot * 0.78));
+  const minGap = nodeSize + 28;
+  // Room on the left for the feature names drawn beside the input nodes.
+  const labelRoom = 44;
+  const width = Math.max(containerWidth, nCols * minGap + 16 + labelRoom);
+  const margin = 8 + nodeSize / 2;
+  const stepX = nCols > 1 ? (width - 2 * margin - labelRoom) / (nCols - 1) : 0;
+  const columnX = sizes.map((_, c) => labelRoom + margin + c * stepX);
+  const columns: NodeBox[][] = sizes.map((n, c) => {
+    const total = n * slot;
+    const top = (height - total) / 2;
+    return Array.from({ length: n }, (_, i) => ({
+      col: c, index: i,
+      x: columnX[c]! - nodeSize / 2,
+      y: top + i * slot + (slot - nodeSize) / 2,
+      size: nodeSize,
+    }));
+  });
+  const links: Link[] = [];
+  const biasOffset: number[] = [];
+  let offset = 0;
+  for (let l = 0; l + 1 < nCols; l++) {
+    const nin = sizes[l]!;
+    const nout = sizes[l + 1]!;
+    for (let j = 0; j < nout; j++) {
+      const to = columns[l + 1]![j]!;
+      for (let i = 0; i < nin; i++) {
+        const from = columns[l]![i]!;
+        links.push({
+          layer: l, row: j, col: i, offset: offset + j * nin + i,
+          x1: from.x + from.size, y1: from.y + from.size / 2,
+          x2: to.x, y2: to.y + to.size / 2,
+        });
+      }
+    }
+    offset += nout * nin;
+    biasOffset.push(offset);
+    offset += nout;
+  }
+  return { width, height, nodeSize, columns, links, biasOffset, columnX };
+}
+
+/** Squared distance from (px, py) to the segment of a link. */
+function dist2(l: Link, px: number, py: number): number {
+  const dx = l.x2 - l.x1;
+  const dy = l.y2 - l.y1;
+  const len2 = dx * dx + dy * dy || 1;
+  const t = Math.max(0, Math.min(1, ((px - l.x1) * dx + (py - l.y1) * dy) / len2));
+  const ex = l.x1 + t * dx - px;
+  const ey = l.y1 + t * dy - py;
+  return ex * ex + ey * ey;
+}
+
+/** The link nearest to (px, py) within `tolerance` px, or null. */
+export function hitLink(layout: NetLayout, px: number, py: number, tolerance: number): Link | null {
+  let best: Link | null = null;
+  let bestD = tolerance * tolerance;
+  for (const l of layout.links) {
+    if (px < Math.min(l.x1, l.x2) - tolerance || px > Math.max(l.x1, l.x2) + tolerance) continue;
+    const d = dist2(l, px, py);
+    if (d <= bestD) { bestD = d; best = l; }
+  }
+  return best;
+}
+
+/** Width in px of a link drawn for weight w. */
+export function linkWidth(w: number): number {
+  return Math.max(0.5, Math.min(6, Math.abs(w) * 2));
+}

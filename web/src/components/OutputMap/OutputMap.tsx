@@ -1,0 +1,102 @@
+// The output map: decision boundary / regression surface with the data on
+// top. On the "custom" data set it is also where points are drawn: click or
+// tap adds a point of the selected class, dragging paints, erase mode
+// removes points under the pointer. Pointer events cover mouse, pen and touch.
+
+import { useEffect, useRef } from 'preact/hooks';
+import { drawMap, toDomain, type MapData } from './draw';
+
+export interface OutputMapProps {
+  data: MapData;
+  /** Drawing enabled (custom data set). */
+  drawing: boolean;
+  erase: boolean;
+  onAddPoint(x: number, y: number): void;
+  onErase(x: number, y: number, radius: number): void;
+  label: string;
+}
+
+/** Minimum distance (domain units) between painted points while dragging. */
+const PAINT_SPACING = 0.35;
+const ERASE_RADIUS = 0.5;
+
+export function OutputMap({ data, drawing, erase, onAddPoint, onErase, label }: OutputMapProps) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const scratchRef = useRef<HTMLCanvasElement | null>(null);
+  const sizeRef = useRef(0);
+  const dataRef = useRef(data);
+  dataRef.current = data;
+  const drag = useRef<{ id: number; lastX: number; lastY: number } | null>(null);
+
+  const redraw = () => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const css = canvas.clientWidth || 300;
+    const dpr = Math.min(2, window.devicePixelRatio || 1);
+    const px = Math.round(css * dpr);
+    if (canvas.width !== px) { canvas.width = px; canvas.height = px; }
+    sizeRef.current = css;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    scratchRef.current ??= document.createElement('canvas');
+    ctx.setTransform(px / css, 0, 0, px / css, 0, 0);
+    drawMap(ctx, scratchRef.current, dataRef.current, css);
+  };
+
+  useEffect(redraw);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => redraw());
+    ro.observe(canvas);
+    return () => ro.disconnect();
+  }, []);
+
+  const domainAt = (e: PointerEvent): [number, number] => {
+    const canvas = canvasRef.current!;
+    const rect = canvas.getBoundingClientRect();
+    return toDomain(e.clientX - rect.left, e.clientY - rect.top, data.extent, rect.width);
+  };
+
+  const apply = (x: number, y: number) => {
+    if (Math.abs(x) > data.extent || Math.abs(y) > data.extent) return;
+    if (erase) onErase(x, y, ERASE_RADIUS);
+    else onAddPoint(x, y);
+  };
+
+  const onPointerDown = (e: PointerEvent) => {
+    if (!drawing || (e.pointerType === 'mouse' && e.button !== 0)) return;
+    e.preventDefault();
+    (e.currentTarget as HTMLCanvasElement).setPointerCapture?.(e.pointerId);
+    const [x, y] = domainAt(e);
+    drag.current = { id: e.pointerId, lastX: x, lastY: y };
+    apply(x, y);
+  };
+  const onPointerMove = (e: PointerEvent) => {
+    const d = drag.current;
+    if (!drawing || !d || d.id !== e.pointerId) return;
+    const [x, y] = domainAt(e);
+    if (Math.hypot(x - d.lastX, y - d.lastY) < (erase ? ERASE_RADIUS / 2 : PAINT_SPACING)) return;
+    d.lastX = x;
+    d.lastY = y;
+    apply(x, y);
+  };
+  const onPointerEnd = (e: PointerEvent) => {
+    if (drag.current?.id === e.pointerId) drag.current = null;
+  };
+
+  return (
+    <canvas
+      ref={canvasRef}
+      class={`output-map${drawing ? (erase ? ' erasing' : ' drawing') : ''}`}
+      data-testid="dataset-canvas"
+      role="img"
+      aria-label={label}
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={onPointerEnd}
+      onPointerCancel={onPointerEnd}
+    />
+  );
+}

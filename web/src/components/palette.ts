@@ -1,0 +1,75 @@
+// Colours readable with colour-vision deficiency: Okabe–Ito hues, and a
+// blue/orange diverging scale (never red/green). Every widget takes its
+// colours from here so both themes stay consistent.
+
+import type { Theme } from '../state/config';
+
+export type RGB = readonly [number, number, number];
+
+/** Class colours: blue, orange, bluish green, reddish purple (Okabe–Ito). */
+export const CLASS_COLORS: readonly RGB[] = [
+  [0, 114, 178],
+  [230, 159, 0],
+  [0, 158, 115],
+  [204, 121, 167],
+];
+
+/** Binary sets: class 1 (positive) blue, class 0 (negative) orange, like
+ *  the diverging scale below. */
+export const POSITIVE: RGB = [0, 114, 178];
+export const NEGATIVE: RGB = [230, 159, 0];
+
+export function neutral(theme: Theme): RGB {
+  return theme === 'dark' ? [34, 38, 46] : [250, 250, 250];
+}
+
+export function css(c: RGB, alpha = 1): string {
+  return alpha === 1 ? `rgb(${c[0]},${c[1]},${c[2]})` : `rgba(${c[0]},${c[1]},${c[2]},${alpha})`;
+}
+
+/** Colour of a point of class `cls` on a binary or multi-class set. */
+export function classColor(cls: number, nClasses: number): RGB {
+  if (nClasses <= 2) return cls >= 0.5 ? POSITIVE : NEGATIVE;
+  return CLASS_COLORS[Math.max(0, Math.min(CLASS_COLORS.length - 1, Math.round(cls)))]!;
+}
+
+/**
+ * Diverging scale: t in [-1, 1] → orange … neutral … blue, written into
+ * out[o..o+2]. `strength` < 1 washes the colours towards neutral so points
+ * drawn on top stay visible.
+ */
+export function diverging(out: Uint8ClampedArray, o: number, t: number, theme: Theme, strength = 0.75): void {
+  const n = neutral(theme);
+  const c = t >= 0 ? POSITIVE : NEGATIVE;
+  const a = Math.min(1, Math.abs(Number.isFinite(t) ? t : 0)) * strength;
+  out[o] = n[0] + (c[0] - n[0]) * a;
+  out[o + 1] = n[1] + (c[1] - n[1]) * a;
+  out[o + 2] = n[2] + (c[2] - n[2]) * a;
+  out[o + 3] = 255;
+}
+
+/** Blend of class colours weighted by probabilities probs[p..p+k-1]. */
+export function mixClasses(out: Uint8ClampedArray, o: number, probs: Float32Array, p: number, k: number,
+                           theme: Theme, strength = 0.7, hard = false): void {
+  const n = neutral(theme);
+  let best = 0;
+  for (let j = 1; j < k; j++) if (probs[p + j]! > probs[p + best]!) best = j;
+  let r = 0, g = 0, b = 0;
+  if (hard) {
+    const c = CLASS_COLORS[best]!;
+    r = c[0]; g = c[1]; b = c[2];
+  } else {
+    for (let j = 0; j < k; j++) {
+      const w = Number.isFinite(probs[p + j]!) ? probs[p + j]! : 0;
+      const c = CLASS_COLORS[j]!;
+      r += w * c[0]; g += w * c[1]; b += w * c[2];
+    }
+  }
+  // Confidence: 0 at uniform, 1 when one class has all the mass.
+  const conf = hard ? 1 : Math.max(0, (probs[p + best]! * k - 1) / (k - 1));
+  const a = strength * conf;
+  out[o] = n[0] + (r - n[0]) * a;
+  out[o + 1] = n[1] + (g - n[1]) * a;
+  out[o + 2] = n[2] + (b - n[2]) * a;
+  out[o + 3] = 255;
+}

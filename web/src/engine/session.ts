@@ -1,0 +1,341 @@
+// The training session that lives in the worker: one model, its data kept
+// in the WASM heap, and the chunked training loop. It knows nothing about
+// postMessage; trainer.worker.ts routes messages to it.
+
+import { featurize, outputSize, targetsFor } from '../data/datasets';
+import { createRng, permutation, type Rng } from '../data/rng';
+import type { Dataset } from '../data/types';
+import { ACT, LOSS, OPT, REG, type Core, type CoreModel, type HeapArray } from './core';
+import type { DataSpec, HyperParams, NetSpec, Snapshot, ViewSpec } from './protocol';
+
+/** Work per chunk before the worker looks at its message queue again. */
+export const CHUNK_MS = 10;
+/** Largest batch the model is built for (the UI allows 1..256). */
+const MAX_BATCH = 256;
+
+type F32 = HeapArray<Float32Array>;
+type I32 = HeapArray<Int32Array>;
+
+interface HeapData {
+  n: number;
+  x: F32;
+  y: F32;
+  order: I32 | null;
+}
+
+function freeData(d: HeapData | null): void {
+  if (!d) return;
+  d.x.free();
+  d.y.free();
+  d.order?.free();
+}
+
+/** Grid of cell centres over [-e, e]², row 0 at the top (x2 = +e). */
+export function gridPoints(size: number, extent: number): Float32Array {
+  const pts = new Float32Array(size * size * 2);
+  for (let r = 0; r < size; r++) {
+    const x2 = extent - ((r + 0.5) * 2 * extent) / size;
+    for (let c = 0; c < size; c++) {
+      const x1 = -extent + ((c + 0.5) * 2 * extent) / size;
+      const i = r * size + c;
+      pts[2 * i] = x1;
+      pts[2 * i + 1] = x2;
+    }
+  }
+  return pts;
+}
+
+/** Points along x1 (x2 = 0) for drawing 1-D models as curves. */
+export function linePoints(size: number, extent: number): Float32Array {
+  const pts = new Float32Array(size * 2);
+  for (let i = 0; i < size; i++) pts[2 * i] = -extent + (i * 2 * extent) / (size - 1);
+  return pts;
+}
+
+export interface SessionEvents {
+  diverged(epoch: number, message: string): void;
+}
+
+export class Session {
+  private model: CoreModel | null = null;
+  private net: NetSpec | null = null;
+  private hyper: HyperParams | null = null;
+  private data: DataSpec | null = null;
+  private train: HeapData | null = null;
+  private test: HeapData | null = null;
+  private grid: F32 | null = null;
+  private gridOut: F32 | null = null;
+  private thumbs: F32 | null = null;
+  private thumbsOut: F32 | null = null;
+  private line: F32 | null = null;
+  private lineOut: F32 | null = null;
+  private view: ViewSpec = { gridSize: 64, neuronGrids: false, neuronGridSize: 24, extent: 6 };
+  private shuffle: Rng = createRng(1);
+
+  epoch = 0;
+  running = false;
+  /** Throughput bookkeeping since the last snapshot. */
+  private examples = 0;
+  private trainMs = 0;
+  private epochsSince = 0;
+  private since = performance.now();
+  private rate = { examples: 0, engineExamples: 0, epochs: 0 };
+
+  constructor(private readonly core: Core, private readonly events: SessionEvents) {}
+
+  get ready(): boolean {
+    return this.model !== null && this.data !== null && this.train !== null;
+  }
+
+  /** Builds a new model (new shape or seed). Epoch and optimizer state restart. */
+  build(net: NetSpec): { paramCount: number; sizes: number[] } {
+    const sizes = [net.inputs, ...net.hidden, net.outputs];
+    const outAct = net.task === 'multiclass' ? ACT.softmax : net.task === 'binary' ? ACT.sigmoid : ACT.linear;
+    const loss = net.task === 'multiclass' ? LOSS.ce : net.task === 'binary' ? LOSS.bce : LOSS.mse;
+    const model = this.core.createModel({
+      sizes,
+      activations: [...net.activations.map((a) => ACT[a]), outAct],
+      loss,
+      seed: net.seed,
+      maxBatch: MAX_BATCH,
+    });
+    this.model?.destroy();
+    this.model = model;
+    this.net = net;
+    this.epoch = 0;
+    this.shuffle = createRng(net.seed ^ 0x9e3779b9);
+    if (this.hyper) this.applyHyper(this.hyper);
+    this.allocOutputs();
+    return { paramCount: model.paramCount, sizes };
+  }
+
+  /** Replaces the data; the model keeps its weights. */
+  setData(data: DataSpec): void {
+    const upload = (set: Dataset, withOrder: boolean): HeapData => {
+      const n = set.labels.length;
+      const xs = featurize(set.points, data.features);
+      const ys = targetsFor(set, data.task);
+      const x = this.core.allocF32(Math.max(1, xs.length));
+      const y = this.core.allocF32(Math.max(1, ys.length));
+      x.view().set(xs);
+      y.view().set(ys);
+      const order = withOrder ? this.core.allocI32(Math.max(1, n)) : null;
+      return { n, x, y, order };
+    };
+    const asSet = (p: DataSpec['train']): Dataset => ({
+      points: p.points, labels: p.labels, task: data.task, nClasses: data.nClasses, dims: data.dims,
+    });
+    freeData(this.train);
+    freeData(this.test);
+    this.train = upload(asSet(data.train), true);
+    this.test = upload(asSet(data.test), false);
+    this.data = data;
+    this.allocInputs();
+  }
+
+  setView(view: ViewSpec): void {
+    const inputsChanged = view.gridSize !== this.view.gridSize || view.neuronGridSize !== this.view.neuronGridSize ||
+      view.extent !== this.view.extent;
+    this.view = view;
+    if (inputsChanged) this.allocInputs();
+  }
+
+  applyHyper(h: HyperParams): void {
+    this.hyper = h;
+    if (!this.model) return;
+    // Adam uses torch's defaults for beta2 and eps; beta1 is the momentum setting.
+    const beta1 = h.optimizer === 'sgd' ? 0 : h.momentum;
+    this.model.setOptimizer(OPT[h.optimizer], h.learningRate, beta1, 0.999, 1e-8);
+    this.model.setRegularization(REG[h.regularization], h.regularization === 'none' ? 0 : h.regRate);
+  }
+
+  reset(): void {
+    if (!this.model || !this.net) return;
+    this.model.reset(this.net.seed);
+    if (this.hyper) this.applyHyper(this.hyper); // nn_reset clears optimizer state; settings stay
+    this.epoch = 0;
+    this.shuffle = createRng(this.net.seed ^ 0x9e3779b9);
+  }
+
+  setParam(layer: number, which: 0 | 1, row: number, col: number, value: number): void {
+    this.model?.setParam(layer, which, row, col, value);
+  }
+
+  params(): Float32Array {
+    return this.model ? this.model.params() : new Float32Array(0);
+  }
+
+  loadParams(values: Float32Array): void {
+    if (!this.model) throw new Error('no model to load parameters into');
+    this.model.loadParams(values);
+  }
+
+  /** Network outputs for arbitrary raw points [n x 2]. */
+  predict(points: Float32Array): Float32Array {
+    if (!this.model || !this.data || !this.net) throw new Error('no model yet');
+    const n = points.length >> 1;
+    const xs = featurize(points, this.data.features);
+    const x = this.core.allocF32(Math.max(1, xs.length));
+    const out = this.core.allocF32(Math.max(1, n * this.net.outputs));
+    try {
+      x.view().set(xs);
+      if (n > 0) this.model.forward(x, n, out);
+      return out.view().slice(0, n * this.net.outputs);
+    } finally {
+      x.free();
+      out.free();
+    }
+  }
+
+  /** Trains one epoch; false when it diverged (training stops). */
+  trainEpoch(): boolean {
+    const model = this.model;
+    const train = this.train;
+    if (!model || !train || !this.hyper || train.n === 0 || !train.order) return true;
+    const t0 = performance.now();
+    train.order.view().set(permutation(this.shuffle, train.n));
+    const loss = model.trainEpoch(train.x, train.y, train.n, train.order, Math.min(this.hyper.batchSize, MAX_BATCH));
+    this.trainMs += performance.now() - t0;
+    if (model.diverged() || !Number.isFinite(loss)) {
+      this.running = false;
+      this.events.diverged(this.epoch, divergenceAdvice(this.hyper, this.epoch));
+      return false;
+    }
+    this.epoch++;
+    this.epochsSince++;
+    this.examples += train.n;
+    return true;
+  }
+
+  /** Trains for about CHUNK_MS. */
+  chunk(): void {
+    const t0 = performance.now();
+    do {
+      if (!this.trainEpoch()) return;
+    } while (this.running && performance.now() - t0 < CHUNK_MS && (this.train?.n ?? 0) > 0);
+  }
+
+  step(epochs: number): void {
+    for (let i = 0; i < epochs; i++) if (!this.trainEpoch()) return;
+  }
+
+  /** A snapshot of the current state; its arrays are fresh copies for transfer. */
+  snapshot(): Snapshot | null {
+    const model = this.model;
+    const net = this.net;
+    if (!model || !net || !this.data || !this.train || !this.test) return null;
+    const now = performance.now();
+    const elapsed = now - this.since;
+    if (elapsed > 0 && (this.epochsSince > 0 || !this.running)) {
+      this.rate = {
+        examples: (this.examples * 1000) / elapsed,
+        engineExamples: this.trainMs > 0 ? (this.examples * 1000) / this.trainMs : 0,
+        epochs: (this.epochsSince * 1000) / elapsed,
+      };
+    }
+    this.examples = 0;
+    this.trainMs = 0;
+    this.epochsSince = 0;
+    this.since = now;
+
+    const evalSet = (d: HeapData): { loss: number; acc: number } => {
+      if (d.n === 0) return { loss: NaN, acc: NaN };
+      const r = model.evaluate(d.x, d.y, d.n);
+      return { loss: r.loss, acc: net.task === 'regression' ? NaN : r.correct / d.n };
+    };
+    const tr = evalSet(this.train);
+    const te = evalSet(this.test);
+
+    const g = this.view.gridSize;
+    let outputGrid = new Float32Array(0);
+    if (this.grid && this.gridOut) {
+      model.forward(this.grid, g * g, this.gridOut);
+      outputGrid = this.gridOut.view().slice(0, g * g * net.outputs);
+    }
+    let neuronGrids: Float32Array | null = null;
+    const t = this.view.neuronGridSize;
+    if (this.view.neuronGrids && this.thumbs && this.thumbsOut) {
+      model.forwardAll(this.thumbs, t * t, this.thumbsOut);
+      neuronGrids = this.thumbsOut.view().slice(0, t * t * this.unitsAfterInput());
+    }
+    let curve: Float32Array | null = null;
+    if (this.data.dims === 1 && this.line && this.lineOut) {
+      model.forward(this.line, g, this.lineOut);
+      curve = this.lineOut.view().slice(0, g * net.outputs);
+    }
+    return {
+      epoch: this.epoch,
+      running: this.running,
+      trainLoss: tr.loss,
+      testLoss: te.loss,
+      trainAccuracy: tr.acc,
+      testAccuracy: te.acc,
+      examplesPerSec: this.rate.examples,
+      engineExamplesPerSec: this.rate.engineExamples,
+      epochsPerSec: this.rate.epochs,
+      outputGrid,
+      gridSize: g,
+      outputs: net.outputs,
+      neuronGrids,
+      neuronGridSize: t,
+      params: model.params(),
+      curve,
+    };
+  }
+
+  private unitsAfterInput(): number {
+    const net = this.net;
+    if (!net) return 0;
+    return net.hidden.reduce((a, b) => a + b, 0) + net.outputs;
+  }
+
+  /** Featurized grid inputs; depend on the features and the view. */
+  private allocInputs(): void {
+    for (const b of [this.grid, this.thumbs, this.line]) b?.free();
+    this.grid = this.thumbs = this.line = null;
+    if (!this.data) return;
+    const { gridSize, neuronGridSize, extent } = this.view;
+    const up = (pts: Float32Array): F32 => {
+      const xs = featurize(pts, this.data!.features);
+      const buf = this.core.allocF32(xs.length);
+      buf.view().set(xs);
+      return buf;
+    };
+    this.grid = up(gridPoints(gridSize, extent));
+    this.thumbs = up(gridPoints(neuronGridSize, extent));
+    this.line = up(linePoints(gridSize, extent));
+    this.allocOutputs();
+  }
+
+  /** Output buffers; depend on the network's widths and the view. */
+  private allocOutputs(): void {
+    for (const b of [this.gridOut, this.thumbsOut, this.lineOut]) b?.free();
+    this.gridOut = this.thumbsOut = this.lineOut = null;
+    if (!this.net) return;
+    const { gridSize, neuronGridSize } = this.view;
+    const outs = this.net.outputs;
+    this.gridOut = this.core.allocF32(gridSize * gridSize * outs);
+    this.thumbsOut = this.core.allocF32(neuronGridSize * neuronGridSize * this.unitsAfterInput());
+    this.lineOut = this.core.allocF32(gridSize * outs);
+  }
+
+  /** True when the current data fits the current model (inputs, outputs). */
+  consistent(): boolean {
+    if (!this.net || !this.data) return false;
+    return this.net.inputs === this.data.features.length &&
+      this.net.outputs === outputSize(this.data.task, this.data.nClasses) && this.net.task === this.data.task;
+  }
+}
+
+/** What to try after a divergence, tailored to the settings that caused it. */
+export function divergenceAdvice(h: HyperParams, epoch: number): string {
+  const tips = [`lower the learning rate (try ${formatRate(h.learningRate / 10)})`];
+  if (h.regularization !== 'none' && h.regRate > 0.01) tips.push('lower the regularisation rate');
+  if (h.optimizer !== 'adam') tips.push('switch to Adam');
+  if (h.batchSize < 10) tips.push('use a larger batch');
+  return `Training diverged at epoch ${epoch}: the loss became NaN or infinite. Press Reset, then ${tips.join(', or ')}.`;
+}
+
+function formatRate(x: number): string {
+  return Number(x.toPrecision(2)).toString();
+}

@@ -1,0 +1,10 @@
+import { render } from 'preact';
+import { App } from './app/App';
+import { ErrorBoundary } from './app/ErrorBoundary';
+import './styles/app.css';
+
+const root = document.getElementById('app');
+if (root) {
+  root.textContent = '';
+  render(<ErrorBoundary where="page"><App /></ErrorBoundary>, root);
+}
