@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { defaultConfig } from '../state/schema';
 import { parseQuery } from '../state/codec';
 import {
-  isAllowedSender, message, MetricsThrottle, parseIncoming, PROTOCOL_NAMESPACE, PROTOCOL_VERSION, targetOrigins,
+  isAllowedSender, message, MetricsThrottle, parseIncoming, PROTOCOL_NAMESPACE, PROTOCOL_VERSION, startEmbedBridge, targetOrigins,
   type IncomingResult,
 } from './protocol';
 
@@ -100,5 +100,71 @@ describe('outgoing messages', () => {
     const t = new MetricsThrottle(250);
     const sent = [0, 16, 100, 249, 250, 251, 499, 500, 1000].filter((now) => t.ready(now));
     expect(sent).toEqual([0, 250, 500, 1000]);
+  });
+});
+
+describe('bridge', () => {
+  function setup(allowed: string[] | null) {
+    const sent: { msg: Record<string, unknown>; target: string }[] = [];
+    const parent = { postMessage: (msg: unknown, target: string) => { sent.push({ msg: msg as Record<string, unknown>, target }); } };
+    let listener: ((e: { data: unknown; origin: string; source: unknown }) => void) | null = null;
+    let time = 0;
+    let config = defaultConfig();
+    let running = false;
+    const ran: string[] = [];
+    const bridge = startEmbedBridge(
+      { listen: (fn) => { listener = fn; return () => { listener = null; }; }, parent, now: () => time },
+      {
+        getConfig: () => config,
+        getStatus: () => ({ running, epoch: 7 }),
+        run: (c) => {
+          ran.push(c.type);
+          if (c.type === 'setConfig') config = c.config;
+          if (c.type === 'play') running = true;
+          if (c.type === 'reset') throw new Error('worker restarting');
+        },
+      },
+      allowed,
+    );
+    const deliver = (data: unknown, origin = 'https://host.example', source: unknown = parent) => listener?.({ data, origin, source });
+    return { sent, bridge, deliver, ran, setTime: (t: number) => { time = t; }, isListening: () => listener !== null };
+  }
+
+  test('commands from the parent run and are answered with the new state', () => {
+    const s = setup(null);
+    s.bridge.ready();
+    s.deliver({ ...ns, type: 'play', id: 'p' });
+    s.deliver({ ...ns, type: 'setConfig', config: { learningRate: 0.3 } });
+    expect(s.ran).toEqual(['play', 'setConfig']);
+    expect(s.sent.map((x) => x.msg.type)).toEqual(['ready', 'state', 'state']);
+    expect(s.sent[1]!.msg).toMatchObject({ type: 'state', id: 'p', running: true, epoch: 7 });
+    expect((s.sent[2]!.msg.config as { learningRate: number }).learningRate).toBe(0.3);
+    expect(s.sent.every((x) => x.target === '*')).toBe(true);
+  });
+
+  test('strangers get nothing; invalid commands get an error and change nothing', () => {
+    const s = setup(['https://host.example']);
+    s.deliver({ ...ns, type: 'play' }, 'https://evil.example');
+    s.deliver({ ...ns, type: 'play' }, 'https://host.example', {});
+    expect(s.ran).toEqual([]);
+    expect(s.sent).toEqual([]);
+    s.deliver({ ...ns, type: 'setConfig', config: { batchSize: 0 } });
+    expect(s.ran).toEqual([]);
+    expect(s.sent[0]!.msg).toMatchObject({ type: 'error', command: 'setConfig' });
+    expect(s.sent[0]!.target).toBe('https://host.example');
+    s.deliver({ ...ns, type: 'reset', id: 'r' });
+    expect(s.sent[1]!.msg).toMatchObject({ type: 'error', command: 'reset', id: 'r', message: 'worker restarting' });
+  });
+
+  test('metrics are throttled, resize only on change, stop unsubscribes', () => {
+    const s = setup(null);
+    const m = { epoch: 1, trainLoss: 0.1, testLoss: 0.2, accuracy: 0.9 };
+    expect([0, 100, 300, 400, 600].map((t) => { s.setTime(t); return s.bridge.metrics(m); })).toEqual([true, false, true, false, true]);
+    s.bridge.resize(500.2);
+    s.bridge.resize(500.5);
+    s.bridge.resize(620);
+    expect(s.sent.filter((x) => x.msg.type === 'resize').map((x) => x.msg.height)).toEqual([501, 620]);
+    s.bridge.stop();
+    expect(s.isListening()).toBe(false);
   });
 });

@@ -145,3 +145,87 @@ export class MetricsThrottle {
     return true;
   }
 }
+
+// ------------------------------------------------------------------ bridge
+// Optional glue for the app: it listens, validates, answers and throttles,
+// with the window objects passed in so tests can use plain fakes.
+
+export interface MessageEventLike {
+  data: unknown;
+  origin: string;
+  source: unknown;
+}
+
+export interface BridgeHost {
+  /** Subscribes to message events (window.addEventListener('message')); returns an unsubscribe. */
+  listen(fn: (e: MessageEventLike) => void): () => void;
+  /** The window that embeds the page (window.parent), never the page itself. */
+  parent: { postMessage(message: unknown, targetOrigin: string): void };
+  now(): number;
+}
+
+export interface BridgeApp {
+  getConfig(): Config;
+  getStatus(): { running: boolean; epoch: number };
+  /** Carries out a validated command (setConfig with the complete new Config). */
+  run(command: Command): void;
+}
+
+export interface EmbedBridge {
+  /** Call once the page can take commands. */
+  ready(): void;
+  /** Sends the current state (e.g. after the user changed a setting). */
+  state(id?: string): void;
+  /** Sends metrics unless one was sent within the throttle interval. Returns whether it was sent. */
+  metrics(m: Metrics): boolean;
+  /** Sends the content height when it changed by a pixel or more. */
+  resize(height: number): void;
+  stop(): void;
+}
+
+/** Wires the protocol between the page and its host window. `allowed` is ViewOptions.origins. */
+export function startEmbedBridge(host: BridgeHost, app: BridgeApp, allowed: readonly string[] | null,
+  intervalMs: number = METRICS_INTERVAL_MS): EmbedBridge {
+  const throttle = new MetricsThrottle(intervalMs);
+  const targets = targetOrigins(allowed);
+  let lastHeight = -1;
+  const post = (m: OutgoingMessage): void => {
+    for (const t of targets) {
+      try {
+        host.parent.postMessage(m, t);
+      } catch {
+        // A closed or cross-origin-mismatched parent: nothing to tell.
+      }
+    }
+  };
+  const bridge: EmbedBridge = {
+    ready: () => post(message({ type: 'ready', config: app.getConfig() })),
+    state: (id) => post(message({ type: 'state', config: app.getConfig(), ...app.getStatus() }, id)),
+    metrics: (m) => {
+      if (!throttle.ready(host.now())) return false;
+      post(message({ type: 'metrics', ...m }));
+      return true;
+    },
+    resize: (height) => {
+      if (!Number.isFinite(height) || Math.abs(height - lastHeight) < 1) return;
+      lastHeight = height;
+      post(message({ type: 'resize', height: Math.ceil(height) }));
+    },
+    stop: () => unlisten(),
+  };
+  const unlisten = host.listen((e) => {
+    // Unknown senders get no answer at all.
+    if (!isAllowedSender(e.origin, e.source, host.parent, allowed)) return;
+    const r = parseIncoming(e.data, app.getConfig());
+    if (r.kind === 'foreign') return;
+    if (r.kind === 'invalid') { post(r.reply); return; }
+    try {
+      app.run(r.command);
+    } catch (err) {
+      post(message({ type: 'error', command: r.command.type, message: err instanceof Error ? err.message : String(err), rejected: [] }, r.command.id));
+      return;
+    }
+    bridge.state(r.command.id);
+  });
+  return bridge;
+}
