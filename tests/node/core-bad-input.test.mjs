@@ -1,0 +1,138 @@
+// Every exported function of the real .wasm, called with invalid arguments,
+// returns an error status (or NaN + status) and never traps; the wrapper
+// turns them into NnError with the core's message.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadEngine } from './core-load.mjs';
+import { ABI_VERSION, NnError, Status, createEngine } from '../../web/src/engine/nn-wasm.js';
+
+const engine = await loadEngine();
+const M = engine.module;
+
+function ints(values) {
+  return engine.fromArray(Int32Array.from(values));
+}
+
+test('nn_check_config and nn_create reject every invalid configuration', () => {
+  const cases = [
+    [[3, 4, 2], [3, 5], 2, 4, Status.OK, 'valid'],
+    [[3], [], 2, 4, Status.ERR_LAYERS, 'zero layers'],
+    [[3, 0, 2], [3, 5], 2, 4, Status.ERR_SIZE, 'zero width'],
+    [[3, -4, 2], [3, 5], 2, 4, Status.ERR_SIZE, 'negative width'],
+    [[3, 1 << 20, 1 << 20], [3, 5], 2, 4, Status.ERR_TOO_LARGE, 'overflowing product'],
+    [[3, 4, 2], [3, 9], 2, 4, Status.ERR_ACTIVATION, 'unknown activation'],
+    [[3, 4, 2], [-1, 5], 2, 4, Status.ERR_ACTIVATION, 'negative activation'],
+    [[3, 4, 2], [5, 5], 2, 4, Status.ERR_SOFTMAX_HIDDEN, 'softmax hidden'],
+    [[3, 4, 2], [3, 5], 3, 4, Status.ERR_LOSS, 'unknown loss'],
+    [[3, 4, 2], [3, 5], 1, 4, Status.ERR_LOSS_OUTPUT, 'BCE on softmax'],
+    [[3, 4, 2], [3, 5], 2, 0, Status.ERR_BATCH, 'max_batch 0'],
+    [[3, 4, 2], [3, 5], 2, (1 << 16) + 1, Status.ERR_BATCH, 'max_batch too big'],
+  ];
+  for (const [sizes, acts, loss, maxBatch, want, what] of cases) {
+    const s = ints(sizes), a = ints(acts.length ? acts : [0]);
+    const nLayers = sizes.length - 1;
+    assert.equal(M._nn_check_config(nLayers, s.ptr, a.ptr, loss, maxBatch), want, what);
+    const handle = M._nn_create(nLayers, s.ptr, a.ptr, loss, 1, maxBatch);
+    assert.equal(handle !== 0, want === Status.OK, `${what}: nn_create`);
+    M._nn_destroy(handle);
+    s.free();
+    a.free();
+  }
+  assert.equal(M._nn_check_config(2, 0, 0, 2, 4), Status.ERR_NULL, 'NULL arrays');
+  assert.equal(M._nn_check_config(65, 0, 0, 2, 4), Status.ERR_LAYERS, 'too many layers');
+  assert.equal(M._nn_create(2, 0, 0, 2, 1, 4), 0, 'nn_create NULL');
+});
+
+test('functions on a NULL model return errors', () => {
+  assert.equal(M._nn_reset(0, 1), Status.ERR_NULL);
+  assert.equal(M._nn_status(0), Status.ERR_NULL);
+  assert.equal(M._nn_set_optimizer(0, 0, 0.1, 0, 0, 0), Status.ERR_NULL);
+  assert.equal(M._nn_set_regularization(0, 1, 0.1), Status.ERR_NULL);
+  assert.ok(Number.isNaN(M._nn_train_step(0, 0, 0, 1)));
+  assert.ok(Number.isNaN(M._nn_train_epoch(0, 0, 0, 1, 0, 1)));
+  assert.ok(Number.isNaN(M._nn_compute_gradients(0, 0, 0, 1)));
+  assert.equal(M._nn_forward(0, 0, 1, 0), Status.ERR_NULL);
+  assert.equal(M._nn_forward_all(0, 0, 1, 0), Status.ERR_NULL);
+  assert.equal(M._nn_evaluate(0, 0, 0, 1, 0, 0), Status.ERR_NULL);
+  assert.equal(M._nn_set_param(0, 0, 0, 0, 0, 1), Status.ERR_NULL);
+  assert.ok(Number.isNaN(M._nn_get_param(0, 0, 0, 0, 0)));
+  assert.equal(M._nn_param_count(0), Status.ERR_NULL);
+  assert.equal(M._nn_params(0), 0);
+  assert.equal(M._nn_grads(0), 0);
+  assert.equal(M._nn_load_params(0, 0, 1), Status.ERR_NULL);
+  assert.equal(M._nn_n_layers(0), Status.ERR_NULL);
+  assert.equal(M._nn_layer_size(0, 0), Status.ERR_NULL);
+  assert.equal(M._nn_max_batch(0), Status.ERR_NULL);
+  M._nn_destroy(0);
+  assert.equal(M._nn_wasm_alloc(0), 0);
+  assert.equal(M._nn_wasm_alloc(-5), 0);
+});
+
+test('a model rejects bad data, batches, hyperparameters and indices without changing', () => {
+  const model = engine.createModel({ sizes: [3, 4, 2], activations: ['tanh', 'softmax'], loss: 'ce', seed: 1, maxBatch: 4 });
+  const h = model.handle;
+  const before = model.params();
+  const x = engine.fromArray(new Float32Array(12).fill(0.5));
+  const y = engine.fromArray(new Float32Array([1, 0, 0, 1, 1, 0, 0, 1]));
+  const nanStatus = (r, want, what) => {
+    assert.ok(Number.isNaN(r), `${what}: returned ${r}`);
+    assert.equal(M._nn_status(h), want, what);
+  };
+  nanStatus(M._nn_train_step(h, 0, y.ptr, 2), Status.ERR_NULL, 'NULL x');
+  nanStatus(M._nn_train_step(h, x.ptr, 0, 2), Status.ERR_NULL, 'NULL y');
+  nanStatus(M._nn_train_step(h, x.ptr, y.ptr, 0), Status.ERR_BATCH, 'batch 0');
+  nanStatus(M._nn_train_step(h, x.ptr, y.ptr, 5), Status.ERR_BATCH, 'batch > max_batch');
+  nanStatus(M._nn_train_step(h, x.ptr, y.ptr, -3), Status.ERR_BATCH, 'negative batch');
+  // wasm32: n * width past the address space is caught before any read
+  nanStatus(M._nn_train_epoch(h, x.ptr, y.ptr, 0x7fffffff, 0, 2), Status.ERR_TOO_LARGE, 'overflowing n');
+  assert.equal(M._nn_forward(h, x.ptr, 0x7fffffff, y.ptr), Status.ERR_TOO_LARGE, 'forward overflowing n');
+  for (const bad of [NaN, Infinity, -Infinity]) {
+    x.view()[5] = bad;
+    nanStatus(M._nn_train_step(h, x.ptr, y.ptr, 2), Status.ERR_NONFINITE, `x ${bad}`);
+    assert.equal(M._nn_forward(h, x.ptr, 2, y.ptr), Status.ERR_NONFINITE, `forward x ${bad}`);
+    x.view()[5] = 0.5;
+    y.view()[1] = bad;
+    nanStatus(M._nn_compute_gradients(h, x.ptr, y.ptr, 2), Status.ERR_NONFINITE, `y ${bad}`);
+    y.view()[1] = 0;
+  }
+  const order = ints([0, 1, 4, 2]);
+  nanStatus(M._nn_train_epoch(h, x.ptr, y.ptr, 4, order.ptr, 2), Status.ERR_INDEX, 'order out of range');
+  assert.equal(M._nn_set_optimizer(h, 7, 0.1, 0.9, 0.999, 1e-8), Status.ERR_OPTIMIZER, 'unknown optimizer');
+  assert.equal(M._nn_set_optimizer(h, 0, -1, 0, 0, 0), Status.ERR_OPTIMIZER, 'negative lr');
+  assert.equal(M._nn_set_optimizer(h, 0, NaN, 0, 0, 0), Status.ERR_NONFINITE, 'NaN lr');
+  assert.equal(M._nn_set_optimizer(h, 2, 0.1, 0.9, 1, 1e-8), Status.ERR_OPTIMIZER, 'beta2 1');
+  assert.equal(M._nn_set_regularization(h, 9, 0.1), Status.ERR_REGULARIZATION, 'unknown regularisation');
+  assert.equal(M._nn_set_regularization(h, 1, -1), Status.ERR_REGULARIZATION, 'negative rate');
+  assert.equal(M._nn_set_param(h, 2, 0, 0, 0, 1), Status.ERR_INDEX, 'layer out of range');
+  assert.equal(M._nn_set_param(h, 0, 0, 0, 0, Infinity), Status.ERR_NONFINITE, 'Inf param');
+  assert.equal(M._nn_load_params(h, x.ptr, 3), Status.ERR_INDEX, 'wrong count');
+  assert.equal(M._nn_layer_size(h, 3), Status.ERR_INDEX, 'layer_size');
+  assert.deepEqual(model.params(), before, 'parameters unchanged');
+
+  const bytes = engine.fromArray(new Uint8Array([0, 255, 51, 102]));
+  assert.equal(M._nn_gather_u8(x.ptr, bytes.ptr, 2, order.ptr, 4, 2, 1), Status.ERR_INDEX, 'gather index past src_rows');
+  assert.equal(M._nn_gather_u8(x.ptr, 0, 2, 0, 2, 2, 1), Status.ERR_NULL, 'gather NULL src');
+  assert.equal(M._nn_gather_u8(x.ptr, bytes.ptr, 2, 0, 2, 2, NaN), Status.ERR_NONFINITE, 'gather NaN scale');
+  assert.equal(M._nn_gather_u8(x.ptr, bytes.ptr, 0x7fffffff, 0, 2, 0x7fffffff, 1), Status.ERR_TOO_LARGE, 'gather overflow');
+  for (const b of [x, y, order, bytes]) b.free();
+  model.destroy();
+});
+
+test('the wrapper throws NnError with the core message, and refuses a wrong ABI', async () => {
+  assert.throws(
+    () => engine.createModel({ sizes: [2, 3, 1], activations: ['softmax', 'sigmoid'], loss: 'bce' }),
+    (e) => e instanceof NnError && e.status === Status.ERR_SOFTMAX_HIDDEN && /only allowed on the output layer/.test(e.message),
+  );
+  assert.throws(() => engine.createModel({ sizes: [2, 1], activations: ['swish'], loss: 'mse' }), NnError);
+  assert.throws(() => engine.createModel({ sizes: [2, 1], activations: ['linear'], loss: 'mse', maxBatch: 1.5 }), NnError);
+  assert.throws(() => engine.createModel({ sizes: [2], activations: [], loss: 'mse' }), NnError);
+  const m = engine.createModel({ sizes: [2, 1], activations: ['linear'], loss: 'mse', maxBatch: 2 });
+  assert.throws(() => m.trainStep([0, 0, 1, 1, 2, 2], [0, 1, 2], 3), (e) => e.status === Status.ERR_BATCH);
+  assert.throws(() => m.setOptimizer('rmsprop', { lr: 0.1 }), (e) => e.status === Status.ERR_OPTIMIZER);
+  assert.throws(() => m.loadParams([1, 2]), (e) => e.status === Status.ERR_INDEX);
+  assert.throws(() => m.getParam(0, 0, 5, 0), (e) => e.status === Status.ERR_INDEX);
+  m.destroy();
+  assert.throws(() => m.trainStep([0, 0], [0], 1), /after destroy/);
+  const fake = async () => ({ _nn_abi_version: () => ABI_VERSION + 1 });
+  await assert.rejects(createEngine(fake), /ABI version/);
+});

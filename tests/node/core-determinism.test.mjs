@@ -1,0 +1,77 @@
+// The same seed and data give bit-identical parameters after 100 steps in
+// the WASM build: twice, in a fresh module instance, and equal to the
+// native build (tests/native/test_determinism.c, run here with --hash).
+// SCENARIOS and makeData mirror that C file; change both together.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadEngine } from './core-load.mjs';
+import { rng, fnv1a } from './core-util.mjs';
+
+const SCENARIOS = [
+  { sizes: [20, 16, 10], act: ['relu', 'softmax'], loss: 'ce', opt: 'adam', lr: 1e-3, beta1: 0.9, reg: 'none', rate: 0, seed: 1, batch: 8 },
+  { sizes: [3, 8, 8, 1], act: ['tanh', 'tanh', 'sigmoid'], loss: 'bce', opt: 'momentum', lr: 0.1, beta1: 0.9, reg: 'l2', rate: 1e-3, seed: 2, batch: 5 },
+  { sizes: [4, 6, 2], act: ['leaky_relu', 'linear'], loss: 'mse', opt: 'sgd', lr: 0.05, beta1: 0, reg: 'l1', rate: 1e-3, seed: 3, batch: 7 },
+  { sizes: [5, 9, 3], act: ['sigmoid', 'softmax'], loss: 'mse', opt: 'adam', lr: 0.01, beta1: 0.9, reg: 'none', rate: 0, seed: 4, batch: 3 },
+];
+const STEPS = 100;
+const BATCHES = 5;
+
+function makeData(sc, seed) {
+  const n = sc.batch * BATCHES, inp = sc.sizes[0], out = sc.sizes.at(-1);
+  const r = rng(seed);
+  const x = new Float32Array(n * inp), y = new Float32Array(n * out);
+  for (let i = 0; i < x.length; i++) x[i] = r.uniform();
+  for (let row = 0; row < n; row++) {
+    if (sc.loss === 'ce') y[row * out + (r.next() % out)] = 1;
+    else for (let j = 0; j < out; j++) y[row * out + j] = sc.loss === 'bce' ? r.next() >>> 31 : r.uniform();
+  }
+  return { x, y };
+}
+
+function scenarioHash(engine, i) {
+  const sc = SCENARIOS[i];
+  const { x, y } = makeData(sc, 1000 + i);
+  const model = engine.createModel({ sizes: sc.sizes, activations: sc.act, loss: sc.loss, seed: sc.seed, maxBatch: sc.batch });
+  model.setOptimizer(sc.opt, { lr: sc.lr, beta1: sc.beta1, beta2: 0.999, eps: 1e-8 });
+  model.setRegularization(sc.reg, sc.rate);
+  const xb = engine.fromArray(x), yb = engine.fromArray(y);
+  const inp = sc.sizes[0], out = sc.sizes.at(-1);
+  for (let step = 0; step < STEPS; step++) {
+    const b = step % BATCHES;
+    const loss = model.trainStep(xb.at(b * sc.batch * inp), yb.at(b * sc.batch * out), sc.batch);
+    assert.ok(Number.isFinite(loss), `scenario ${i} step ${step}: loss ${loss}`);
+  }
+  const h = fnv1a(model.params());
+  model.destroy();
+  xb.free();
+  yb.free();
+  return h;
+}
+
+const hex = (h) => h.toString(16).padStart(8, '0');
+
+test('WASM training is deterministic within a module and across instances', async () => {
+  const a = await loadEngine(), b = await loadEngine();
+  for (let i = 0; i < SCENARIOS.length; i++) {
+    const h1 = scenarioHash(a, i), h2 = scenarioHash(a, i), h3 = scenarioHash(b, i);
+    assert.equal(hex(h2), hex(h1), `scenario ${i}: second run`);
+    assert.equal(hex(h3), hex(h1), `scenario ${i}: fresh instance`);
+  }
+});
+
+test('WASM parameters after 100 steps are bit-identical to the native build', async (t) => {
+  const bin = fileURLToPath(new URL('../../build/native/tests/test_determinism', import.meta.url));
+  assert.ok(existsSync(bin), `${bin} is missing: run "bash build.sh native" first`);
+  const native = new Map(
+    execFileSync(bin, ['--hash'], { encoding: 'utf8' }).trim().split('\n').map((line) => line.split(' ')),
+  );
+  const engine = await loadEngine();
+  for (let i = 0; i < SCENARIOS.length; i++) {
+    const wasm = hex(scenarioHash(engine, i));
+    t.diagnostic(`scenario ${i}: native ${native.get(String(i))}, wasm ${wasm}`);
+    assert.equal(wasm, native.get(String(i)), `scenario ${i}: WASM vs native`);
+  }
+});
