@@ -1,0 +1,87 @@
+// The MNIST page: load the data set, train an MLP in the worker, look inside
+// the model, and test it with a digit drawn by hand.
+import { useEffect, useRef } from 'preact/hooks';
+import type { Theme } from '../state/config';
+import { mnistSession } from './session';
+import { useSessionState } from './useSession';
+import { LoadStatus } from './components/LoadStatus';
+import { ModelPanel, sameModel } from './components/ModelPanel';
+import { TrainPanel } from './components/TrainPanel';
+import { DrawPanel } from './components/DrawPanel';
+import { ClassAccuracy, ConfusionMatrix } from './components/ConfusionMatrix';
+import { Misclassified } from './components/Misclassified';
+import { WeightGrid } from './components/WeightGrid';
+import './mnist.css';
+
+export default function MnistPage({ theme }: { theme: Theme }) {
+  const session = mnistSession();
+  const state = useSessionState(session);
+  const weightsRef = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    session.load();
+    // Leaving the page pauses training (one job at a time on small machines);
+    // the data and the model stay in the worker for when it comes back.
+    return () => session.pause();
+  }, [session]);
+
+  useEffect(() => {
+    const el = weightsRef.current;
+    if (!el || typeof IntersectionObserver !== 'function') {
+      session.wantWeights(true);
+      return;
+    }
+    const io = new IntersectionObserver((entries) => session.wantWeights(entries.some((e) => e.isIntersecting)));
+    io.observe(el);
+    return () => { io.disconnect(); session.wantWeights(false); };
+  }, [session, state.built !== null]);
+
+  const built = state.built;
+  const pending = built !== null && (!sameModel(state.model, built.model) || state.train.seed !== built.seed);
+  const latest = state.latest;
+  return (
+    <main class="mnist" data-theme={theme} aria-labelledby="mn-title">
+      <header class="mn-head">
+        <h1 id="mn-title">MNIST: train on 60,000 handwritten digits, in this tab</h1>
+        <p>The C engine, compiled to WebAssembly, trains in a worker on the full data set and reports test accuracy on all 10,000 test digits as it goes. Then look inside the model and try it on your own handwriting.</p>
+      </header>
+      <LoadStatus load={state.load} onRetry={() => session.load()} />
+      {state.notice && (
+        <p class={`mn-notice mn-notice-${state.notice.kind}`} role={state.notice.kind === 'warning' ? 'alert' : 'status'} data-testid="mnist-notice">
+          {state.notice.text}
+        </p>
+      )}
+      <div class="mn-top">
+        <ModelPanel model={state.model} train={state.train} pending={pending} disabled={state.load.phase !== 'loaded'}
+                    onModel={(m) => session.setModel(m)} onTrain={(t) => session.setTrain(t)} onReset={() => session.build()} />
+        <TrainPanel state={state} theme={theme} onPlay={() => session.play()} onPause={() => session.pause()} />
+        <DrawPanel theme={theme} probs={state.digitProbs} modelReady={built !== null} onInput={(p) => session.classify(p)} />
+      </div>
+      <section class="mn-panel mn-inside" aria-labelledby="mn-inside-h">
+        <h2 id="mn-inside-h">Inside the model{latest ? ` (test set, after ${latest.at.toFixed(2)} epochs)` : ''}</h2>
+        {latest ? (
+          <div class="mn-inside-grid">
+            <div>
+              <h3>Confusion matrix</h3>
+              <ConfusionMatrix confusion={latest.confusion} />
+            </div>
+            <div>
+              <h3>Accuracy per digit</h3>
+              <ClassAccuracy confusion={latest.confusion} />
+            </div>
+            <div class="mn-wide">
+              <h3>Misclassified test digits: prediction (true label) confidence</h3>
+              <Misclassified wrong={latest.misclassified} theme={theme} />
+            </div>
+          </div>
+        ) : <p class="mn-hint">Appears once the model has been evaluated.</p>}
+        <section ref={weightsRef} class="mn-wide" aria-label="first-layer weights">
+          <h3>First-layer weights</h3>
+          {state.weights
+            ? <WeightGrid {...state.weights} theme={theme} isOutput={built !== null && built.sizes.length === 2} />
+            : <p class="mn-hint">Appear once the model exists.</p>}
+        </section>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,66 @@
+// 10x10 confusion matrix: rows true digit, columns predicted. Correct counts
+// in blue by share of their row, mistakes in orange by the largest mistake
+// count (blue/orange stays readable with colour-vision deficiency).
+import { CLASS_COUNT } from './constants';
+
+function cellStyle(count: number, rowTotal: number, maxWrong: number, diagonal: boolean) {
+  const t = diagonal ? (rowTotal > 0 ? count / rowTotal : 0) : maxWrong > 0 ? Math.sqrt(count / maxWrong) : 0;
+  const [r, g, b] = diagonal ? [0, 114, 178] : [230, 159, 0];
+  const alpha = count === 0 ? 0 : 0.15 + 0.85 * t;
+  return { background: `rgba(${r},${g},${b},${alpha.toFixed(3)})`, color: alpha > 0.6 && diagonal ? '#fff' : undefined };
+}
+
+export function ConfusionMatrix({ confusion }: { confusion: Int32Array }) {
+  let maxWrong = 0;
+  const rowTotals: number[] = [];
+  for (let t = 0; t < CLASS_COUNT; t++) {
+    let sum = 0;
+    for (let p = 0; p < CLASS_COUNT; p++) {
+      const v = confusion[t * CLASS_COUNT + p]!;
+      sum += v;
+      if (p !== t) maxWrong = Math.max(maxWrong, v);
+    }
+    rowTotals.push(sum);
+  }
+  const digits = Array.from({ length: CLASS_COUNT }, (_, i) => i);
+  return (
+    <figure class="mn-confusion">
+      <table data-testid="confusion-matrix">
+        <caption>Confusion matrix on the 10,000 test digits: rows are the true digit, columns the prediction.</caption>
+        <thead>
+          <tr><th scope="col" class="mn-corner">true ↓ pred →</th>{digits.map((p) => <th key={p} scope="col">{p}</th>)}</tr>
+        </thead>
+        <tbody>
+          {digits.map((t) => (
+            <tr key={t}>
+              <th scope="row">{t}</th>
+              {digits.map((p) => {
+                const v = confusion[t * CLASS_COUNT + p]!;
+                return <td key={p} style={cellStyle(v, rowTotals[t]!, maxWrong, p === t)} title={`true ${t}, predicted ${p}: ${v}`}>{v}</td>;
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+}
+
+export function ClassAccuracy({ confusion }: { confusion: Int32Array }) {
+  return (
+    <ol class="mn-class-acc" aria-label="accuracy per digit" data-testid="class-accuracy">
+      {Array.from({ length: CLASS_COUNT }, (_, t) => {
+        let total = 0;
+        for (let p = 0; p < CLASS_COUNT; p++) total += confusion[t * CLASS_COUNT + p]!;
+        const acc = total > 0 ? confusion[t * CLASS_COUNT + t]! / total : 0;
+        return (
+          <li key={t}>
+            <span class="mn-digit">{t}</span>
+            <span class="mn-bar"><i style={{ width: `${(acc * 100).toFixed(1)}%` }} /></span>
+            <span class="mn-p">{(acc * 100).toFixed(1)}%</span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

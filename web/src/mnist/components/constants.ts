@@ -1,0 +1,2 @@
+/** Digits 0..9. */
+export const CLASS_COUNT = 10;

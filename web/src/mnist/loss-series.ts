@@ -1,0 +1,70 @@
+// The per-step training loss for the chart, in bounded memory: steps are
+// collected into at most MAX_BUCKETS buckets; when they run out, neighbouring
+// buckets merge and each new bucket covers twice as many steps. Drawing cost
+// therefore stays flat however long training runs.
+// Each bucket keeps the mean raw loss and the mean of an exponential moving
+// average (the smoothed curve).
+
+export const MAX_BUCKETS = 2048;
+
+export class LossSeries {
+  readonly smoothing: number;
+  /** Steps per bucket (a power of two). */
+  stepsPerBucket = 1;
+  /** Number of complete and partial buckets. */
+  length = 0;
+  /** Total steps recorded. */
+  steps = 0;
+  /** The smoothed loss after the last step (NaN before any). */
+  ema = Number.NaN;
+  readonly raw = new Float64Array(MAX_BUCKETS);
+  readonly smooth = new Float64Array(MAX_BUCKETS);
+  private fill = 0; // steps in the last bucket
+
+  /** smoothing: weight of the history in the moving average, 0..1. */
+  constructor(smoothing = 0.98) {
+    this.smoothing = smoothing;
+  }
+
+  push(loss: number): void {
+    if (!Number.isFinite(loss)) return;
+    // Bias-corrected like Adam's moments, so the first steps are not pulled to 0.
+    this.steps++;
+    const s = this.smoothing;
+    this.emaSum = s * this.emaSum + (1 - s) * loss;
+    this.ema = this.emaSum / (1 - s ** this.steps);
+    if (this.fill === 0) {
+      if (this.length === MAX_BUCKETS) this.merge();
+      this.raw[this.length] = 0;
+      this.smooth[this.length] = 0;
+      this.length++;
+    }
+    const b = this.length - 1;
+    this.fill++;
+    // Running means inside the bucket.
+    this.raw[b] += (loss - this.raw[b]) / this.fill;
+    this.smooth[b] += (this.ema - this.smooth[b]) / this.fill;
+    if (this.fill === this.stepsPerBucket) this.fill = 0;
+  }
+
+  pushAll(losses: ArrayLike<number>): void {
+    for (let i = 0; i < losses.length; i++) this.push(losses[i]!);
+  }
+
+  /** Step number at the centre of bucket b (1-based steps). */
+  stepAt(b: number): number {
+    return b * this.stepsPerBucket + (this.stepsPerBucket + 1) / 2;
+  }
+
+  private emaSum = 0;
+
+  private merge(): void {
+    const half = MAX_BUCKETS / 2;
+    for (let i = 0; i < half; i++) {
+      this.raw[i] = (this.raw[2 * i] + this.raw[2 * i + 1]) / 2;
+      this.smooth[i] = (this.smooth[2 * i] + this.smooth[2 * i + 1]) / 2;
+    }
+    this.length = half;
+    this.stepsPerBucket *= 2;
+  }
+}

@@ -1,0 +1,92 @@
+// Messages between the MNIST page and its worker (mnist.worker.ts).
+// The data set and the model live only in the worker; the page receives
+// compact results as transferable typed arrays.
+
+import type { Activation, Optimizer } from '../state/config';
+
+export interface ModelChoice {
+  /** Hidden layer widths, 0..MAX_HIDDEN_LAYERS layers of 1..MAX_WIDTH units. */
+  hidden: number[];
+  /** One activation per hidden layer. */
+  activations: Activation[];
+}
+
+export interface TrainChoice {
+  optimizer: Optimizer;
+  lr: number;
+  /** Momentum factor for SGD + momentum (Adam uses its default betas). */
+  momentum: number;
+  batchSize: number;
+  /** Training stops by itself after this many epochs (Train continues past it). */
+  epochs: number;
+  seed: number;
+}
+
+export type ToWorker =
+  /** Fetch the asset (absolute URLs), streaming it into the WASM heap. */
+  | { type: 'load'; assetUrl: string; manifestUrl: string }
+  /** Build a fresh model (discarding the old one); does not start training. */
+  | { type: 'build'; model: ModelChoice; train: TrainChoice }
+  /** Optimizer, learning rate, batch size, epoch limit: apply from the next step. */
+  | { type: 'train-settings'; train: TrainChoice }
+  | { type: 'play' }
+  | { type: 'pause' }
+  /** Whether the page shows the first-layer weights (they are sent only then). */
+  | { type: 'want-weights'; want: boolean }
+  | { type: 'classify'; id: number; pixels: Float32Array };
+
+export interface Misclassified {
+  /** Test-set indices, most confident mistakes first. */
+  index: Int32Array;
+  pred: Uint8Array;
+  label: Uint8Array;
+  confidence: Float32Array;
+  /** [n x 10] class probabilities. */
+  probs: Float32Array;
+  /** [n x 784] the digits' bytes. */
+  pixels: Uint8Array;
+}
+
+export interface FullEval {
+  /** Epochs trained when evaluated, e.g. 1.25. */
+  at: number;
+  accuracy: number;
+  loss: number;
+  /** [10 x 10] row = true class, column = predicted. */
+  confusion: Int32Array;
+  misclassified: Misclassified;
+}
+
+export interface Progress {
+  epoch: number;
+  /** Examples of the current epoch done. */
+  position: number;
+  nTrain: number;
+  steps: number;
+  running: boolean;
+  /** Training stops by itself when `epoch` reaches this. */
+  targetEpochs: number;
+  /** Examples per second over the last second or so of training. */
+  examplesPerSec: number;
+  /** Seconds spent training since the model was built (evaluations excluded). */
+  trainSeconds: number;
+}
+
+export type FromWorker =
+  | { type: 'load-progress'; loaded: number; total: number }
+  | { type: 'loaded'; nTrain: number; nTest: number; seconds: number }
+  | { type: 'load-error'; message: string }
+  | { type: 'built'; paramCount: number; sizes: number[] }
+  /** Per-step training losses since the last tick, plus counters. */
+  | { type: 'tick'; progress: Progress; losses: Float32Array }
+  | { type: 'subset-eval'; at: number; accuracy: number; loss: number }
+  | { type: 'full-eval'; result: FullEval }
+  | { type: 'weights'; units: number; inputs: number; weights: Float32Array }
+  | { type: 'stopped'; reason: 'paused' | 'epochs-done' | 'diverged'; message?: string }
+  | { type: 'classified'; id: number; probs: Float32Array }
+  | { type: 'error'; message: string };
+
+export const MAX_HIDDEN_LAYERS = 4;
+export const MAX_WIDTH = 512;
+export const MAX_EPOCHS = 50;
+export const MAX_BATCH = 512;

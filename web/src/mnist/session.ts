@@ -1,0 +1,222 @@
+// The MNIST page's one piece of state, and the only code that talks to the
+// MNIST worker. It outlives the page component: leaving the tab pauses
+// training but keeps the loaded data and the trained model.
+
+import { LossSeries } from './loss-series';
+import { DEFAULT_TRAINING, PRESETS } from './trainer.js';
+import type { FromWorker, FullEval, ModelChoice, Progress, ToWorker, TrainChoice } from './protocol';
+
+export interface EvalPoint { at: number; accuracy: number; loss: number }
+
+export type LoadState =
+  | { phase: 'idle' }
+  | { phase: 'loading'; loaded: number; total: number }
+  | { phase: 'loaded'; nTrain: number; nTest: number; seconds: number }
+  | { phase: 'error'; message: string };
+
+export interface MnistState {
+  load: LoadState;
+  /** The editor's choices (what Reset builds). */
+  model: ModelChoice;
+  train: TrainChoice;
+  /** The model in the worker, once built. */
+  built: { sizes: number[]; paramCount: number; model: ModelChoice; seed: number } | null;
+  progress: Progress | null;
+  losses: LossSeries;
+  subsetEvals: EvalPoint[];
+  fullEvals: EvalPoint[];
+  latest: FullEval | null;
+  weights: { units: number; inputs: number; weights: Float32Array } | null;
+  /** Why training last stopped by itself, shown as a notice. */
+  notice: { kind: 'info' | 'warning'; text: string } | null;
+  /** Class probabilities for the drawn digit (null: nothing drawn). */
+  digitProbs: Float32Array | null;
+  /** Bumped on every change so components can memoise on it. */
+  version: number;
+}
+
+type Listener = (s: MnistState) => void;
+
+export function presetChoice(key: keyof typeof PRESETS): ModelChoice {
+  const p = PRESETS[key];
+  return { hidden: [...p.hidden], activations: [...p.activations] };
+}
+
+export function defaultTrain(): TrainChoice {
+  const d = DEFAULT_TRAINING;
+  return { optimizer: d.optimizer, lr: d.lr, momentum: d.momentum, batchSize: d.batchSize, epochs: 3, seed: d.seed };
+}
+
+const ASSET_DIR = 'generated/';
+
+export class MnistSession {
+  state: MnistState;
+  private worker: Worker | null = null;
+  private listeners = new Set<Listener>();
+  private classifyId = 0;
+  private lastDigit: Float32Array | null = null;
+  private notifyScheduled = false;
+  private builtFrom: { model: ModelChoice; seed: number } | null = null;
+
+  constructor() {
+    this.state = {
+      load: { phase: 'idle' }, model: presetChoice('mlp128'), train: defaultTrain(), built: null, progress: null,
+      losses: new LossSeries(), subsetEvals: [], fullEvals: [], latest: null, weights: null, notice: null,
+      digitProbs: null, version: 0,
+    };
+  }
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private set(patch: Partial<MnistState>): void {
+    this.state = { ...this.state, ...patch, version: this.state.version + 1 };
+    // Many worker messages can arrive per frame; draw once per frame.
+    if (this.notifyScheduled) return;
+    this.notifyScheduled = true;
+    const run = () => {
+      this.notifyScheduled = false;
+      for (const fn of this.listeners) fn(this.state);
+    };
+    if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && !document.hidden) requestAnimationFrame(run);
+    else setTimeout(run, 0);
+  }
+
+  private send(msg: ToWorker, transfer: Transferable[] = []): void {
+    this.ensureWorker().postMessage(msg, transfer);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(new URL('./mnist.worker.ts', import.meta.url), { type: 'module', name: 'mnist' });
+    w.onmessage = (e: MessageEvent<FromWorker>) => this.receive(e.data);
+    w.onerror = (e) => {
+      e.preventDefault();
+      this.workerFailed(`the MNIST worker failed: ${e.message || 'unknown error'}`);
+    };
+    this.worker = w;
+    return w;
+  }
+
+  // A dead worker takes the data and the model with it: start again from loading.
+  private workerFailed(text: string): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.set({ load: { phase: 'error', message: `${text}. Retry loads the data again.` }, built: null, progress: null });
+  }
+
+  /** Starts loading the data set (once); also the Retry after an error. */
+  load(): void {
+    const phase = this.state.load.phase;
+    if (phase === 'loading' || phase === 'loaded') return;
+    const base = new URL(ASSET_DIR, document.baseURI);
+    this.set({ load: { phase: 'loading', loaded: 0, total: 0 } });
+    this.send({ type: 'load', assetUrl: new URL('mnist.bin.gz', base).href, manifestUrl: new URL('mnist.json', base).href });
+  }
+
+  setModel(model: ModelChoice): void {
+    this.set({ model });
+  }
+
+  setTrain(train: TrainChoice): void {
+    this.set({ train });
+    if (this.state.built) this.send({ type: 'train-settings', train });
+  }
+
+  /** Builds a fresh model from the editor's choices (the Reset button). */
+  build(): void {
+    if (this.state.load.phase !== 'loaded') return;
+    this.builtFrom = { model: this.state.model, seed: this.state.train.seed };
+    this.send({ type: 'build', model: this.state.model, train: this.state.train });
+    this.set({
+      progress: null, losses: new LossSeries(), subsetEvals: [], fullEvals: [], latest: null, notice: null,
+      built: null, digitProbs: this.state.digitProbs,
+    });
+  }
+
+  play(): void {
+    if (!this.state.built) return;
+    this.set({ notice: null });
+    this.send({ type: 'play' });
+  }
+
+  pause(): void {
+    if (this.worker) this.send({ type: 'pause' });
+  }
+
+  wantWeights(want: boolean): void {
+    if (this.worker) this.send({ type: 'want-weights', want });
+  }
+
+  /** Classifies a 28x28 input now and again whenever the model improves. */
+  classify(pixels: Float32Array | null): void {
+    this.lastDigit = pixels;
+    if (!pixels) {
+      this.set({ digitProbs: null });
+      return;
+    }
+    if (!this.state.built) return;
+    const copy = pixels.slice();
+    this.send({ type: 'classify', id: ++this.classifyId, pixels: copy }, [copy.buffer]);
+  }
+
+  private reclassify(): void {
+    if (this.lastDigit) this.classify(this.lastDigit);
+  }
+
+  private receive(msg: FromWorker): void {
+    const s = this.state;
+    switch (msg.type) {
+      case 'load-progress':
+        this.set({ load: { phase: 'loading', loaded: msg.loaded, total: msg.total } });
+        break;
+      case 'loaded':
+        this.set({ load: { phase: 'loaded', nTrain: msg.nTrain, nTest: msg.nTest, seconds: msg.seconds } });
+        if (!s.built) this.build();
+        break;
+      case 'load-error':
+        this.set({ load: { phase: 'error', message: msg.message } });
+        break;
+      case 'built':
+        this.set({ built: { sizes: msg.sizes, paramCount: msg.paramCount, model: this.builtFrom?.model ?? s.model, seed: this.builtFrom?.seed ?? s.train.seed } });
+        this.reclassify();
+        break;
+      case 'tick':
+        s.losses.pushAll(msg.losses);
+        this.set({ progress: msg.progress });
+        break;
+      case 'subset-eval':
+        this.set({ subsetEvals: [...s.subsetEvals, { at: msg.at, accuracy: msg.accuracy, loss: msg.loss }] });
+        this.reclassify();
+        break;
+      case 'full-eval': {
+        const r = msg.result;
+        this.set({ latest: r, fullEvals: [...s.fullEvals, { at: r.at, accuracy: r.accuracy, loss: r.loss }] });
+        this.reclassify();
+        break;
+      }
+      case 'weights':
+        this.set({ weights: { units: msg.units, inputs: msg.inputs, weights: msg.weights } });
+        break;
+      case 'stopped':
+        if (msg.reason === 'diverged') this.set({ notice: { kind: 'warning', text: msg.message ?? 'Training diverged.' } });
+        else if (msg.reason === 'epochs-done') this.set({ notice: { kind: 'info', text: `Finished ${s.train.epochs} epoch${s.train.epochs === 1 ? '' : 's'}. Train continues for as many more.` } });
+        break;
+      case 'classified':
+        if (msg.id === this.classifyId && this.lastDigit) this.set({ digitProbs: msg.probs });
+        break;
+      case 'error':
+        this.set({ notice: { kind: 'warning', text: msg.message } });
+        break;
+    }
+  }
+}
+
+let shared: MnistSession | null = null;
+/** The page's session, created on first use (when the MNIST tab opens). */
+export function mnistSession(): MnistSession {
+  shared ??= new MnistSession();
+  return shared;
+}
