@@ -49,7 +49,9 @@ function spiralArms(arms: number): PointFn {
     const t = rng.next();
     const r = 0.3 + 5.2 * t;
     const a = 1.75 * TWO_PI * t + (cls * TWO_PI) / arms;
-    const spread = noise * 2; // a spiral is thin: the same noise hurts more
+    // Arms are only ~1.5 apart: a smaller spread (sd 0.3 at 50%, like TF
+    // Playground's ±noise) keeps high noise hard but still a spiral.
+    const spread = noise * 0.6;
     return [r * detSin(a) + gaussian(rng) * spread, r * detCos(a) + gaussian(rng) * spread];
   };
 }
