@@ -14,8 +14,9 @@ export const CLASS_COLORS: readonly RGB[] = [
   [204, 121, 167],
 ];
 
-/** Binary sets: class 1 (positive) blue, class 0 (negative) orange, like
- *  the diverging scale below. */
+/** Ends of the diverging scale: blue for positive values, orange for
+ *  negative ones. They equal class 0's and class 1's colours, so a binary
+ *  map drawn as t = 1 - 2·P(class 1) matches the points' colours. */
 export const POSITIVE: RGB = [0, 114, 178];
 export const NEGATIVE: RGB = [230, 159, 0];
 
@@ -27,9 +28,8 @@ export function css(c: RGB, alpha = 1): string {
   return alpha === 1 ? `rgb(${c[0]},${c[1]},${c[2]})` : `rgba(${c[0]},${c[1]},${c[2]},${alpha})`;
 }
 
-/** Colour of a point of class `cls` on a binary or multi-class set. */
-export function classColor(cls: number, nClasses: number): RGB {
-  if (nClasses <= 2) return cls >= 0.5 ? POSITIVE : NEGATIVE;
+/** Colour of a point of class `cls` (the same on binary and multi-class sets). */
+export function classColor(cls: number): RGB {
   return CLASS_COLORS[Math.max(0, Math.min(CLASS_COLORS.length - 1, Math.round(cls)))]!;
 }
 

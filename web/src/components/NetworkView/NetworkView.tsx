@@ -105,7 +105,9 @@ export function NetworkView(p: NetworkViewProps) {
         if (col === 0) return (v) => v;
         const last = col === sizes.length - 1;
         const act = last ? null : p.activations[col - 1];
-        if (last && p.task !== 'regression') return (v) => 2 * v - 1;
+        // Binary: the output is P(class 1), coloured like the output map.
+        if (last && p.task === 'binary') return (v) => 1 - 2 * v;
+        if (last && p.task === 'multiclass') return (v) => 2 * v - 1;
         if (last) {
           const mid = (p.range[0] + p.range[1]) / 2;
           const half = Math.max(1e-6, (p.range[1] - p.range[0]) / 2);

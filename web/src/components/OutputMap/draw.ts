@@ -46,7 +46,8 @@ export function paintGrid(img: ImageData, d: MapData): void {
       mixClasses(px, 4 * i, g, i * d.outputs, d.outputs, d.theme, 0.7, d.discretize);
     } else if (d.task === 'binary') {
       const p = g[i]!;
-      const t = d.discretize ? (p >= 0.5 ? 1 : -1) : 2 * p - 1;
+      // P(class 1) → orange (class 1's colour), P(class 0) → blue.
+      const t = d.discretize ? (p >= 0.5 ? -1 : 1) : 1 - 2 * p;
       diverging(px, 4 * i, t, d.theme);
     } else {
       const t = normalise(g[i]!, d.range);
@@ -62,7 +63,7 @@ function pointColor(label: number, d: MapData): RGB {
     diverging(tmp, 0, t, d.theme, 1);
     return [tmp[0]!, tmp[1]!, tmp[2]!];
   }
-  return classColor(label, d.nClasses);
+  return classColor(label);
 }
 
 /** Domain → canvas pixels for a square canvas of side `size`. */
