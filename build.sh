@@ -125,19 +125,26 @@ run_counted() { # $1 name, rest: command
     local out status=0
     out=$(mktemp)
     "$@" 2>&1 | tee "$out" | tail -n 40 || status=${PIPESTATUS[0]}
-    local p f
-    p=$(grep -aoE '^# pass [0-9]+' "$out" | awk '{s+=$3} END {print s+0}')
-    f=$(grep -aoE '^# fail [0-9]+' "$out" | awk '{s+=$3} END {print s+0}')
-    if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then # vitest's summary
-        p=$(grep -aoE 'Tests +[0-9]+ passed' "$out" | grep -oE '[0-9]+' | head -1 || true)
-        f=$(grep -aoE 'Tests +.*[0-9]+ failed' "$out" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' | head -1 || true)
+    local p f plain
+    plain=$(sed 's/\x1b\[[0-9;]*m//g' "$out") # vitest colours its summary
+    p=$( (grep -aoE '^# pass [0-9]+' <<<"$plain" || true) | awk '{s+=$3} END {print s+0}')
+    f=$( (grep -aoE '^# fail [0-9]+' <<<"$plain" || true) | awk '{s+=$3} END {print s+0}')
+    if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then # vitest's summary line: "Tests  3 failed | 195 passed (198)"
+        local line
+        line=$( (grep -aE '^ *Tests +[0-9]' <<<"$plain" || true) | tail -1)
+        p=$( (grep -oE '[0-9]+ passed' <<<"$line" || true) | grep -oE '[0-9]+' || true)
+        f=$( (grep -oE '[0-9]+ failed' <<<"$line" || true) | grep -oE '[0-9]+' || true)
         p=${p:-0}
         f=${f:-0}
     fi
     if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
     PASSED=$((PASSED + p))
     FAILED=$((FAILED + f))
-    [ "$f" -eq 0 ] || FAILED_NAMES+=("$name")
+    if [ "$f" -ne 0 ]; then
+        FAILED_NAMES+=("$name")
+        echo "---- $name failures (first lines):"
+        (grep -a -A12 -E '^not ok|^ *(FAIL|×)' <<<"$plain" || true) | head -n 80
+    fi
     rm -f "$out"
 }
 
