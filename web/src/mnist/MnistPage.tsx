@@ -1,7 +1,8 @@
 // The MNIST page: load the data set, train an MLP in the worker, look inside
 // the model, and test it with a digit drawn by hand.
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
 import type { Theme } from '../state/config';
+import type { ModelChoice, TrainChoice } from './protocol';
 import { mnistSession } from './session';
 import { useSessionState } from './useSession';
 import { LoadStatus } from './components/LoadStatus';
@@ -17,6 +18,16 @@ export default function MnistPage({ theme }: { theme: Theme }) {
   const session = mnistSession();
   const state = useSessionState(session);
   const weightsRef = useRef<HTMLElement>(null);
+  // Stable callbacks, so memoised panels skip the ~12 redraws a second of training.
+  const on = useMemo(() => ({
+    retry: () => session.load(),
+    model: (m: ModelChoice) => session.setModel(m),
+    train: (t: TrainChoice) => session.setTrain(t),
+    reset: () => session.build(),
+    play: () => session.play(),
+    pause: () => session.pause(),
+    input: (p: Float32Array | null) => session.classify(p),
+  }), [session]);
 
   useEffect(() => {
     session.load();
@@ -45,7 +56,7 @@ export default function MnistPage({ theme }: { theme: Theme }) {
         <h1 id="mn-title">MNIST: train on 60,000 handwritten digits, in this tab</h1>
         <p>The C engine, compiled to WebAssembly, trains in a worker on the full data set and reports test accuracy on all 10,000 test digits as it goes. Then look inside the model and try it on your own handwriting.</p>
       </header>
-      <LoadStatus load={state.load} onRetry={() => session.load()} />
+      <LoadStatus load={state.load} onRetry={on.retry} />
       {state.notice && (
         <p class={`mn-notice mn-notice-${state.notice.kind}`} role={state.notice.kind === 'warning' ? 'alert' : 'status'} data-testid="mnist-notice">
           {state.notice.text}
@@ -53,9 +64,9 @@ export default function MnistPage({ theme }: { theme: Theme }) {
       )}
       <div class="mn-top">
         <ModelPanel model={state.model} train={state.train} pending={pending} disabled={state.load.phase !== 'loaded'}
-                    onModel={(m) => session.setModel(m)} onTrain={(t) => session.setTrain(t)} onReset={() => session.build()} />
-        <TrainPanel state={state} theme={theme} onPlay={() => session.play()} onPause={() => session.pause()} />
-        <DrawPanel theme={theme} probs={state.digitProbs} modelReady={built !== null} onInput={(p) => session.classify(p)} />
+                    onModel={on.model} onTrain={on.train} onReset={on.reset} />
+        <TrainPanel state={state} theme={theme} onPlay={on.play} onPause={on.pause} />
+        <DrawPanel theme={theme} probs={state.digitProbs} modelReady={built !== null} onInput={on.input} />
       </div>
       <section class="mn-panel mn-inside" aria-labelledby="mn-inside-h">
         <h2 id="mn-inside-h">Inside the model{latest ? ` (test set, after ${latest.at.toFixed(2)} epochs)` : ''}</h2>

@@ -48,6 +48,7 @@ export function defaultTrain(): TrainChoice {
 }
 
 const ASSET_DIR = 'generated/';
+const NOTIFY_MS = 80;
 
 export class MnistSession {
   state: MnistState;
@@ -56,6 +57,7 @@ export class MnistSession {
   private classifyId = 0;
   private lastDigit: Float32Array | null = null;
   private notifyScheduled = false;
+  private lastNotify = 0;
   private builtFrom: { model: ModelChoice; seed: number } | null = null;
 
   constructor() {
@@ -73,15 +75,23 @@ export class MnistSession {
 
   private set(patch: Partial<MnistState>): void {
     this.state = { ...this.state, ...patch, version: this.state.version + 1 };
-    // Many worker messages can arrive per frame; draw once per frame.
+    // Worker messages arrive every ~30 ms while training; redraw at most
+    // every NOTIFY_MS, on an animation frame, so the page leaves the CPU to
+    // the worker (two cores are shared by the page, the worker and the rest).
     if (this.notifyScheduled) return;
     this.notifyScheduled = true;
     const run = () => {
       this.notifyScheduled = false;
+      this.lastNotify = performance.now();
       for (const fn of this.listeners) fn(this.state);
     };
-    if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && !document.hidden) requestAnimationFrame(run);
-    else setTimeout(run, 0);
+    const frame = () => {
+      if (typeof requestAnimationFrame === 'function' && !document.hidden) requestAnimationFrame(run);
+      else run();
+    };
+    const wait = NOTIFY_MS - (performance.now() - this.lastNotify);
+    if (wait > 0) setTimeout(frame, wait);
+    else frame();
   }
 
   private send(msg: ToWorker, transfer: Transferable[] = []): void {

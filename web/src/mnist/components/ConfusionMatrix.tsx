@@ -1,3 +1,4 @@
+import { memo } from 'preact/compat';
 // 10x10 confusion matrix: rows true digit, columns predicted. Correct counts
 // in blue by share of their row, mistakes in orange by the largest mistake
 // count (blue/orange stays readable with colour-vision deficiency).
@@ -10,7 +11,7 @@ function cellStyle(count: number, rowTotal: number, maxWrong: number, diagonal: 
   return { background: `rgba(${r},${g},${b},${alpha.toFixed(3)})`, color: alpha > 0.6 && diagonal ? '#fff' : undefined };
 }
 
-export function ConfusionMatrix({ confusion }: { confusion: Int32Array }) {
+export const ConfusionMatrix = memo(function ConfusionMatrix({ confusion }: { confusion: Int32Array }) {
   let maxWrong = 0;
   const rowTotals: number[] = [];
   for (let t = 0; t < CLASS_COUNT; t++) {
@@ -44,9 +45,9 @@ export function ConfusionMatrix({ confusion }: { confusion: Int32Array }) {
       </table>
     </figure>
   );
-}
+});
 
-export function ClassAccuracy({ confusion }: { confusion: Int32Array }) {
+export const ClassAccuracy = memo(function ClassAccuracy({ confusion }: { confusion: Int32Array }) {
   return (
     <ol class="mn-class-acc" aria-label="accuracy per digit" data-testid="class-accuracy">
       {Array.from({ length: CLASS_COUNT }, (_, t) => {
@@ -63,4 +64,4 @@ export function ClassAccuracy({ confusion }: { confusion: Int32Array }) {
       })}
     </ol>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from 'preact/compat';
 // Draw a digit with mouse, pen or touch; it is prepared like MNIST (see
 // preprocess.ts), shown as the 28x28 input, and classified live.
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -16,7 +17,7 @@ interface Props {
   onInput: (pixels: Float32Array | null) => void;
 }
 
-export function DrawPanel({ theme, probs, modelReady, onInput }: Props) {
+export const DrawPanel = memo(function DrawPanel({ theme, probs, modelReady, onInput }: Props) {
   const pad = useRef<HTMLCanvasElement>(null);
   const preview = useRef<HTMLCanvasElement>(null);
   const last = useRef<{ x: number; y: number } | null>(null);
@@ -106,4 +107,4 @@ export function DrawPanel({ theme, probs, modelReady, onInput }: Props) {
       <ProbBars probs={input ? probs : null} highlight={best} />
     </section>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from 'preact/compat';
 // The test digits the model gets wrong, most confident mistakes first.
 // Click (or Enter) one to see it large with all ten probabilities.
 import { useEffect, useState } from 'preact/hooks';
@@ -8,7 +9,7 @@ import { ProbBars } from './ProbBars';
 
 const SHOWN = 48;
 
-export function Misclassified({ wrong, theme }: { wrong: Wrong; theme: Theme }) {
+export const Misclassified = memo(function Misclassified({ wrong, theme }: { wrong: Wrong; theme: Theme }) {
   const [open, setOpen] = useState<number | null>(null);
   const n = Math.min(SHOWN, wrong.index.length);
   const digit = (k: number) => wrong.pixels.subarray(k * 784, (k + 1) * 784);
@@ -48,4 +49,4 @@ export function Misclassified({ wrong, theme }: { wrong: Wrong; theme: Theme }) 
       )}
     </div>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from 'preact/compat';
 // Presets, the layer editor and the training settings.
 import type { Activation, Optimizer } from '../../state/config';
 import { ACTIVATION_LABELS, OPTIMIZER_LABELS } from '../../components/labels';
@@ -23,7 +24,7 @@ export function sameModel(a: ModelChoice, b: ModelChoice): boolean {
   return a.hidden.length === b.hidden.length && a.hidden.every((w, i) => w === b.hidden[i] && a.activations[i] === b.activations[i]);
 }
 
-export function ModelPanel({ model, train, pending, disabled, onModel, onTrain, onReset }: Props) {
+export const ModelPanel = memo(function ModelPanel({ model, train, pending, disabled, onModel, onTrain, onReset }: Props) {
   const setLayer = (i: number, width: number, act: Activation) => {
     const hidden = model.hidden.slice(), activations = model.activations.slice();
     hidden[i] = width;
@@ -92,4 +93,4 @@ export function ModelPanel({ model, train, pending, disabled, onModel, onTrain, 
       </button>
     </section>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from 'preact/compat';
 // First-layer weights: one 28x28 image per unit (blue positive, orange
 // negative, each unit scaled by its own largest |w|), the pattern it looks for.
 import { useEffect, useRef } from 'preact/hooks';
@@ -15,7 +16,7 @@ function Unit({ weights, unit, theme }: { weights: Float32Array; unit: number; t
   return <canvas ref={ref} width={28} height={28} class="mn-digit-img" title={`unit ${unit + 1}`} />;
 }
 
-export function WeightGrid({ units, inputs, weights, theme, isOutput }: {
+export const WeightGrid = memo(function WeightGrid({ units, inputs, weights, theme, isOutput }: {
   units: number; inputs: number; weights: Float32Array; theme: Theme; isOutput: boolean;
 }) {
   if (inputs !== 784) return null;
@@ -31,4 +32,4 @@ export function WeightGrid({ units, inputs, weights, theme, isOutput }: {
       </div>
     </div>
   );
-}
+});
