@@ -1,0 +1,120 @@
+// The MNIST page in Debian's Chromium, driven by a real mouse, against the
+// built page (web/dist) on a real HTTP server.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, collectErrors, waitFor } from './lib/index.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const mnist = (page) => page.locator('.mnist');
+const number = async (page, id) => Number(((await mnist(page).getByTestId(id).textContent()) ?? '').trim());
+
+async function clickCentre(page, locator) {
+  await locator.scrollIntoViewIfNeeded();
+  const box = await locator.boundingBox();
+  assert.ok(box, 'element is not visible');
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+}
+
+test('load MNIST, train, see >= 90% test accuracy, draw a digit and get a prediction', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = collectErrors(page);
+  await page.goto(server.url);
+  const assetResponse = page.waitForResponse((r) => r.url().endsWith('/generated/mnist.bin.gz'));
+  await clickCentre(page, page.getByTestId('tab-mnist'));
+
+  // The asset arrives as stored bytes: no transparent gunzip, a real length,
+  // so the progress bar counts true bytes.
+  const res = await assetResponse;
+  const headers = res.headers();
+  assert.equal(headers['content-encoding'], undefined);
+  const manifest = await (await page.request.get(`${server.url}generated/mnist.json`)).json();
+  assert.equal(Number(headers['content-length']), manifest.bytes);
+
+  await mnist(page).getByTestId('mnist-loaded').waitFor({ timeout: 60_000 });
+  assert.match(await mnist(page).getByTestId('mnist-loaded').textContent(), /60,000 training and 10,000 test digits/);
+  const train = mnist(page).getByTestId('mnist-train');
+  await waitFor(() => train.isEnabled(), (v) => v, { timeoutMs: 30_000, what: 'the Train button' });
+  // Before training: the untrained model is evaluated, near chance.
+  const untrained = await waitFor(() => number(page, 'test-accuracy'), Number.isFinite, { timeoutMs: 30_000, what: 'a first evaluation' });
+  assert.ok(untrained < 30, `untrained accuracy ${untrained}%`);
+
+  await clickCentre(page, train);
+  const accuracy = await waitFor(() => number(page, 'test-accuracy'), (v) => v >= 90,
+    { timeoutMs: 90_000, intervalMs: 250, what: 'test accuracy >= 90%' });
+  assert.ok(accuracy <= 100);
+  // While training runs, the page reports its speed ("12.3k" examples/s).
+  const rate = await waitFor(async () => (await mnist(page).getByTestId('examples-per-sec').textContent())?.trim(),
+    (v) => /^[1-9][0-9.]*k?$/.test(v ?? '') || /Finished/.test(v ?? ''), { timeoutMs: 10_000, what: 'a training speed' });
+  console.log(`examples/s while training: ${rate}`);
+
+  // Draw a "1": one vertical stroke with the mouse, while training goes on.
+  const pad = mnist(page).getByTestId('digit-canvas');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + box.width * (0.5 - 0.004 * i), box.y + box.height * (0.15 + 0.06 * i));
+  await page.mouse.up();
+  const prediction = await waitFor(async () => (await mnist(page).getByTestId('digit-prediction').textContent())?.trim(),
+    (v) => /^[0-9]$/.test(v ?? ''), { timeoutMs: 10_000, what: 'a predicted digit' });
+  console.log(`test accuracy ${accuracy}%, the drawn stroke is read as ${prediction}`);
+  // The 28x28 input shows ink.
+  const inked = await mnist(page).getByTestId('digit-input').evaluate((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, 28, 28).data;
+    let differing = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] !== d[0]) differing++;
+    return differing;
+  });
+  assert.ok(inked > 10, `the 28x28 input shows ${inked} inked pixels`);
+
+  // Pause, then look inside: the confusion matrix counts all 10,000 test digits.
+  if ((await train.textContent()) === 'Pause') await clickCentre(page, train);
+  const cells = await mnist(page).getByTestId('confusion-matrix').locator('tbody td').allTextContents();
+  assert.equal(cells.length, 100);
+  assert.equal(cells.reduce((s, c) => s + Number(c), 0), 10000);
+  const wrong = mnist(page).getByTestId('misclassified').locator('button').first();
+  await wrong.scrollIntoViewIfNeeded();
+  await clickCentre(page, wrong);
+  await mnist(page).getByTestId('misclassified-detail').waitFor({ timeout: 5000 });
+  await page.keyboard.press('Escape');
+  await mnist(page).getByTestId('misclassified-detail').waitFor({ state: 'detached', timeout: 5000 });
+
+  // Clearing the pad clears the prediction.
+  await clickCentre(page, mnist(page).getByTestId('digit-clear'));
+  await waitFor(async () => (await mnist(page).getByTestId('digit-prediction').textContent())?.trim(), (v) => v === '—',
+    { timeoutMs: 5000, what: 'the prediction to clear' });
+  errors.assertNone();
+  await page.close();
+});
+
+test('a failed download shows a clear error, and Retry loads the data', async () => {
+  const page = await browser.newPage({ viewport: { width: 360, height: 800 } });
+  const errors = collectErrors(page);
+  let failures = 0;
+  await page.route('**/generated/mnist.bin.gz', (route) => {
+    failures++;
+    return route.fulfill({ status: 503, body: 'unavailable' });
+  });
+  await page.goto(`${server.url}#mnist`);
+  const alert = mnist(page).getByTestId('mnist-load-error');
+  await alert.waitFor({ timeout: 30_000 });
+  assert.match(await alert.textContent(), /Could not load the MNIST data.*HTTP 503/);
+  assert.equal(failures, 1);
+  await page.unroute('**/generated/mnist.bin.gz');
+  await clickCentre(page, mnist(page).getByTestId('mnist-retry'));
+  await mnist(page).getByTestId('mnist-loaded').waitFor({ timeout: 60_000 });
+  // Only the injected failure may have been logged.
+  const unexpected = errors.errors.filter((e) => !/503/.test(e));
+  assert.deepEqual(unexpected, []);
+  await page.close();
+});
