@@ -29,7 +29,7 @@ test('load MNIST, train, see >= 90% test accuracy, draw a digit and get a predic
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = collectErrors(page);
   await page.goto(server.url);
-  const assetResponse = page.waitForResponse((r) => r.url().endsWith('/generated/mnist.bin.gz'));
+  const assetResponse = page.waitForResponse((r) => r.url().endsWith('/generated/mnist.gz.bin'));
   await clickCentre(page, page.getByTestId('tab-mnist'));
 
   // The asset arrives as stored bytes: no transparent gunzip, a real length,
@@ -101,7 +101,7 @@ test('a failed download shows a clear error, and Retry loads the data', async ()
   const page = await browser.newPage({ viewport: { width: 360, height: 800 } });
   const errors = collectErrors(page);
   let failures = 0;
-  await page.route('**/generated/mnist.bin.gz', (route) => {
+  await page.route('**/generated/mnist.gz.bin', (route) => {
     failures++;
     return route.fulfill({ status: 503, body: 'unavailable' });
   });
@@ -110,7 +110,7 @@ test('a failed download shows a clear error, and Retry loads the data', async ()
   await alert.waitFor({ timeout: 30_000 });
   assert.match(await alert.textContent(), /Could not load the MNIST data.*HTTP 503/);
   assert.equal(failures, 1);
-  await page.unroute('**/generated/mnist.bin.gz');
+  await page.unroute('**/generated/mnist.gz.bin');
   await clickCentre(page, mnist(page).getByTestId('mnist-retry'));
   await mnist(page).getByTestId('mnist-loaded').waitFor({ timeout: 60_000 });
   // Only the injected failure may have been logged.

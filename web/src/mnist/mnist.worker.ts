@@ -41,7 +41,7 @@ function engine(): Promise<Engine> {
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-async function load(assetUrl: string, manifestUrl: string): Promise<void> {
+async function load(manifestUrl: string): Promise<void> {
   if (data?.ready) {
     post({ type: 'loaded', nTrain: data.header.nTrain, nTest: data.header.nTest, seconds: 0 });
     return;
@@ -51,7 +51,7 @@ async function load(assetUrl: string, manifestUrl: string): Promise<void> {
   const t0 = performance.now();
   try {
     const eng = await engine();
-    data = await streamAsset(eng, assetUrl, manifestUrl, (loaded, total) => post({ type: 'load-progress', loaded, total }));
+    data = await streamAsset(eng, manifestUrl, (loaded, total) => post({ type: 'load-progress', loaded, total }));
     post({ type: 'loaded', nTrain: data.header.nTrain, nTest: data.header.nTest, seconds: (performance.now() - t0) / 1000 });
   } catch (err) {
     data = null;
@@ -190,7 +190,7 @@ function chunk(): void {
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'load':
-      await load(msg.assetUrl, msg.manifestUrl);
+      await load(msg.manifestUrl);
       break;
     case 'build':
       build(msg.model, msg.train, await engine());

@@ -23,8 +23,8 @@ export interface TrainChoice {
 }
 
 export type ToWorker =
-  /** Fetch the asset (absolute URLs), streaming it into the WASM heap. */
-  | { type: 'load'; assetUrl: string; manifestUrl: string }
+  /** Fetch the manifest (absolute URL) and the asset it names, streaming it into the WASM heap. */
+  | { type: 'load'; manifestUrl: string }
   /** Build a fresh model (discarding the old one); does not start training. */
   | { type: 'build'; model: ModelChoice; train: TrainChoice }
   /** Optimizer, learning rate, batch size, epoch limit: apply from the next step. */

@@ -47,7 +47,8 @@ export function defaultTrain(): TrainChoice {
   return { optimizer: d.optimizer, lr: d.lr, momentum: d.momentum, batchSize: d.batchSize, epochs: 3, seed: d.seed };
 }
 
-const ASSET_DIR = 'generated/';
+/** Written by web/scripts/make-mnist-asset.mjs; names the data file next to it. */
+const MANIFEST = 'generated/mnist.json';
 const NOTIFY_MS = 80;
 
 export class MnistSession {
@@ -121,9 +122,8 @@ export class MnistSession {
   load(): void {
     const phase = this.state.load.phase;
     if (phase === 'loading' || phase === 'loaded') return;
-    const base = new URL(ASSET_DIR, document.baseURI);
     this.set({ load: { phase: 'loading', loaded: 0, total: 0 } });
-    this.send({ type: 'load', assetUrl: new URL('mnist.bin.gz', base).href, manifestUrl: new URL('mnist.json', base).href });
+    this.send({ type: 'load', manifestUrl: new URL(MANIFEST, document.baseURI).href });
   }
 
   setModel(model: ModelChoice): void {
