@@ -1,6 +1,7 @@
 // The playground page: run bar, data, network and output, wired to the
 // state hook. Layout is a CSS grid that stacks into one column on phones.
 
+import { memo } from 'preact/compat';
 import { useCallback } from 'preact/hooks';
 import type { Theme } from '../state/config';
 import type { Panel } from '../state/schema';
@@ -15,6 +16,13 @@ import { DataPanel } from '../components/Settings/DataPanel';
 import { FeaturesPanel } from '../components/Settings/FeaturesPanel';
 import { HyperPanel } from '../components/Settings/HyperPanel';
 import { useRunKeys } from './keyboard';
+
+// Settings panels skip re-rendering when their props did not change: the
+// page re-renders on every snapshot, up to once per frame.
+const DataPanelM = memo(DataPanel);
+const HyperPanelM = memo(HyperPanel);
+const FeaturesPanelM = memo(FeaturesPanel);
+const NoticesM = memo(Notices);
 import type { Playground as PlaygroundState } from './usePlayground';
 import type { ReactNode } from 'preact/compat';
 
@@ -40,13 +48,15 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
     actions.update({ hidden, activations });
   }, [actions]);
 
+  const onFeatures = useCallback((features: typeof config.features) => actions.update({ features }), [actions]);
+
   const snapFits = snap !== null && snap.outputs === pg.outputs;
   const mapLabel = `${pg.info.label}: ${pg.split.train.labels.length} training points` +
     (snap ? `, epoch ${snap.epoch}` : '');
 
   return (
     <div class={`playground${embed ? ' embed' : ''}`}>
-      <Notices rejected={pg.rejected} message={run.message} fatal={run.fatal} note={pg.urlNote}
+      <NoticesM rejected={pg.rejected} message={run.message} fatal={run.fatal} note={pg.urlNote}
                onDismissRejected={actions.dismissRejected} onDismissMessage={actions.dismissMessage} />
       <RunBar running={run.running} disabled={!ready} snapshot={snap} showAccuracy={classification}
               showCounters={!view.hide.includes('counters')}
@@ -55,19 +65,19 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
       <div class="pg-grid">
         {(shows('datasets') || shows('data-settings') || shows('hyperparams') || (embed && config.dataset === 'custom')) && (
           <aside class="col-data">
-            <DataPanel config={config} locked={pg.locked} pointCount={pg.points.length} erase={pg.erase}
+            <DataPanelM config={config} locked={pg.locked} pointCount={pg.points.length} erase={pg.erase}
                        showDatasets={shows('datasets')} showDataSettings={shows('data-settings')}
                        showDrawTools={!view.hide.includes('draw-tools')}
                        canDrawFromCurrent={!embed && pg.task !== 'regression'}
                        onUpdate={actions.update} onErase={actions.setErase} onClear={actions.clearPoints}
                        onDrawFromCurrent={actions.drawFromCurrent} />
-            {shows('hyperparams') && <HyperPanel config={config} locked={pg.locked} onUpdate={actions.update} />}
+            {shows('hyperparams') && <HyperPanelM config={config} locked={pg.locked} onUpdate={actions.update} />}
           </aside>
         )}
         <main class="col-network">
           {shows('features') && (
-            <FeaturesPanel features={config.features} disabled={pg.locked('features')} oneD={pg.dataset.dims === 1}
-                           onChange={(features) => actions.update({ features })} />
+            <FeaturesPanelM features={config.features} disabled={pg.locked('features')} oneD={pg.dataset.dims === 1}
+                            onChange={onFeatures} />
           )}
           <NetworkView theme={theme} features={config.features} hidden={config.hidden} activations={config.activations}
                        outputs={pg.outputs} task={pg.task} range={pg.range}

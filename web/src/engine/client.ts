@@ -245,8 +245,10 @@ export class EngineClient {
       const snap = this.pendingSnap;
       this.pendingSnap = null;
       if (!snap) return;
-      this.events.snapshot(snap);
+      // Ack first: the worker prepares the next snapshot while this one is
+      // drawn. Still at most one snapshot in flight and one being drawn.
       this.send({ type: 'ack' });
+      this.events.snapshot(snap);
     };
     // Hidden tabs get no animation frames; a timer keeps the UI in step.
     if (typeof document !== 'undefined' && document.visibilityState === 'visible') requestAnimationFrame(deliver);

@@ -8,10 +8,27 @@ import type { Dataset } from '../data/types';
 import { ACT, LOSS, OPT, REG, type Core, type CoreModel, type HeapArray } from './core';
 import type { DataSpec, HyperParams, NetSpec, Snapshot, ViewSpec } from './protocol';
 
-/** Work per chunk before the worker looks at its message queue again. */
-export const CHUNK_MS = 10;
+/** Work per chunk before the worker looks at its message queue again:
+ *  short enough that a control or a frame's ack waits at most this long,
+ *  long enough that yielding (~50 µs) costs little. */
+export const CHUNK_MS = 6;
 /** Largest batch the model is built for (the UI allows 1..256). */
 const MAX_BATCH = 256;
+/** Time the output map may take per snapshot. Its resolution adapts to the
+ *  network's measured cost per point, so a big network still refreshes the
+ *  map every frame instead of starving training. */
+export const GRID_BUDGET_MS = 4;
+const MIN_GRID = 16;
+const GRID_STEP = 8;
+/** Samples along x1 for the 1-D curves. */
+const LINE_POINTS = 161;
+
+/** The grid side that fits the budget at `msPerPoint`, in steps of 8. */
+export function gridSideFor(msPerPoint: number, maxSide: number, budgetMs = GRID_BUDGET_MS): number {
+  if (!(msPerPoint > 0)) return maxSide;
+  const side = Math.floor(Math.sqrt(budgetMs / msPerPoint) / GRID_STEP) * GRID_STEP;
+  return Math.max(MIN_GRID, Math.min(maxSide, side));
+}
 
 type F32 = HeapArray<Float32Array>;
 type I32 = HeapArray<Int32Array>;
@@ -70,6 +87,10 @@ export class Session {
   private line: F32 | null = null;
   private lineOut: F32 | null = null;
   private view: ViewSpec = { gridSize: 64, neuronGrids: false, neuronGridSize: 24, extent: 6 };
+  /** Current output map side (<= view.gridSize, see GRID_BUDGET_MS). */
+  private gridSide = 64;
+  /** Measured cost of one grid point's forward pass (ms, smoothed). */
+  private msPerPoint = 0;
   private shuffle: Rng = createRng(1);
 
   epoch = 0;
@@ -101,11 +122,16 @@ export class Session {
     });
     this.model?.destroy();
     this.model = model;
+    // A new network has a new cost per point: start again from the full size.
+    this.msPerPoint = 0;
+    const sideChanged = this.gridSide !== this.view.gridSize;
+    this.gridSide = this.view.gridSize;
     this.net = net;
     this.epoch = 0;
     this.shuffle = createRng(net.seed ^ 0x9e3779b9);
     if (this.hyper) this.applyHyper(this.hyper);
-    this.allocOutputs();
+    if (sideChanged) this.allocInputs(); // also reallocates the outputs
+    else this.allocOutputs();
     return { paramCount: model.paramCount, sizes };
   }
 
@@ -137,7 +163,11 @@ export class Session {
     const inputsChanged = view.gridSize !== this.view.gridSize || view.neuronGridSize !== this.view.neuronGridSize ||
       view.extent !== this.view.extent;
     this.view = view;
-    if (inputsChanged) this.allocInputs();
+    if (inputsChanged) {
+      this.gridSide = view.gridSize;
+      this.msPerPoint = 0;
+      this.allocInputs();
+    }
   }
 
   applyHyper(h: HyperParams): void {
@@ -246,10 +276,13 @@ export class Session {
     const tr = evalSet(this.train);
     const te = evalSet(this.test);
 
-    const g = this.view.gridSize;
+    const g = this.gridSide;
     let outputGrid = new Float32Array(0);
     if (this.grid && this.gridOut) {
+      const t0 = performance.now();
       model.forward(this.grid, g * g, this.gridOut);
+      const per = (performance.now() - t0) / (g * g);
+      this.msPerPoint = this.msPerPoint > 0 ? 0.8 * this.msPerPoint + 0.2 * per : per;
       outputGrid = this.gridOut.view().slice(0, g * g * net.outputs);
     }
     let neuronGrids: Float32Array | null = null;
@@ -260,8 +293,13 @@ export class Session {
     }
     let curve: Float32Array | null = null;
     if (this.data.dims === 1 && this.line && this.lineOut) {
-      model.forward(this.line, g, this.lineOut);
-      curve = this.lineOut.view().slice(0, g * net.outputs);
+      model.forward(this.line, LINE_POINTS, this.lineOut);
+      curve = this.lineOut.view().slice(0, LINE_POINTS * net.outputs);
+    }
+    // Adapt the next map's resolution; hysteresis avoids flicker between sizes.
+    const want = gridSideFor(this.msPerPoint, this.view.gridSize);
+    if (want < g || want >= g + 2 * GRID_STEP || (want > g && g * g * this.msPerPoint < GRID_BUDGET_MS / 2)) {
+      if (want !== g) { this.gridSide = want; this.allocInputs(); }
     }
     return {
       epoch: this.epoch,
@@ -294,7 +332,8 @@ export class Session {
     for (const b of [this.grid, this.thumbs, this.line]) b?.free();
     this.grid = this.thumbs = this.line = null;
     if (!this.data) return;
-    const { gridSize, neuronGridSize, extent } = this.view;
+    const { neuronGridSize, extent } = this.view;
+    const gridSize = this.gridSide;
     const up = (pts: Float32Array): F32 => {
       const xs = featurize(pts, this.data!.features);
       const buf = this.core.allocF32(xs.length);
@@ -303,7 +342,7 @@ export class Session {
     };
     this.grid = up(gridPoints(gridSize, extent));
     this.thumbs = up(gridPoints(neuronGridSize, extent));
-    this.line = up(linePoints(gridSize, extent));
+    this.line = up(linePoints(LINE_POINTS, extent));
     this.allocOutputs();
   }
 
@@ -312,11 +351,12 @@ export class Session {
     for (const b of [this.gridOut, this.thumbsOut, this.lineOut]) b?.free();
     this.gridOut = this.thumbsOut = this.lineOut = null;
     if (!this.net) return;
-    const { gridSize, neuronGridSize } = this.view;
+    const { neuronGridSize } = this.view;
+    const gridSize = this.gridSide;
     const outs = this.net.outputs;
     this.gridOut = this.core.allocF32(gridSize * gridSize * outs);
     this.thumbsOut = this.core.allocF32(neuronGridSize * neuronGridSize * this.unitsAfterInput());
-    this.lineOut = this.core.allocF32(gridSize * outs);
+    this.lineOut = this.core.allocF32(LINE_POINTS * outs);
   }
 
   /** True when the current data fits the current model (inputs, outputs). */

@@ -14,6 +14,20 @@ export interface Thumbs {
 
 const WIDTH_BUCKETS = 6;
 
+// One small canvas and pixel buffer reused for every thumbnail of every
+// frame: creating them per frame costs more than drawing.
+let cached: { scratch: HTMLCanvasElement; sctx: CanvasRenderingContext2D | null; img: ImageData | null } | null = null;
+function scratchFor(t: number) {
+  if (!cached || cached.scratch.width !== t) {
+    const scratch = cached?.scratch ?? document.createElement('canvas');
+    scratch.width = t;
+    scratch.height = t;
+    const sctx = scratch.getContext('2d');
+    cached = { scratch, sctx, img: sctx ? sctx.createImageData(t, t) : null };
+  }
+  return cached;
+}
+
 export function drawNetwork(ctx: CanvasRenderingContext2D, lay: NetLayout, params: Float32Array | null,
                             thumbs: Thumbs | null, theme: Theme, highlight: number | null): void {
   ctx.clearRect(0, 0, lay.width, lay.height);
@@ -53,10 +67,7 @@ export function drawNetwork(ctx: CanvasRenderingContext2D, lay: NetLayout, param
   let scratch: HTMLCanvasElement | null = null;
   let sctx: CanvasRenderingContext2D | null = null;
   if (thumbs && t > 0 && lay.nodeSize >= 10) {
-    scratch = document.createElement('canvas');
-    scratch.width = t; scratch.height = t;
-    sctx = scratch.getContext('2d');
-    img = sctx ? sctx.createImageData(t, t) : null;
+    ({ scratch, sctx, img } = scratchFor(t));
   }
   const bg = css(neutral(theme));
   for (const col of lay.columns) {

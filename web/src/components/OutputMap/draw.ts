@@ -119,6 +119,8 @@ function strokeCurve(ctx: CanvasRenderingContext2D, d: MapData, size: number, n:
   ctx.stroke();
 }
 
+const imageCache = new WeakMap<HTMLCanvasElement, ImageData>();
+
 /** Draws the whole map onto ctx (a square canvas of side `size` px). */
 export function drawMap(ctx: CanvasRenderingContext2D, scratch: HTMLCanvasElement, d: MapData, size: number): void {
   ctx.clearRect(0, 0, size, size);
@@ -127,7 +129,11 @@ export function drawMap(ctx: CanvasRenderingContext2D, scratch: HTMLCanvasElemen
     const sctx = d.gridSize >= 1 && d.grid ? scratch.getContext('2d') : null;
     if (sctx) {
       if (scratch.width !== d.gridSize) { scratch.width = d.gridSize; scratch.height = d.gridSize; }
-      const img = sctx.createImageData(d.gridSize, d.gridSize);
+      let img = imageCache.get(scratch);
+      if (!img || img.width !== d.gridSize) {
+        img = sctx.createImageData(d.gridSize, d.gridSize);
+        imageCache.set(scratch, img);
+      }
       paintGrid(img, d);
       sctx.putImageData(img, 0, 0);
       ctx.imageSmoothingEnabled = !d.discretize;

@@ -63,7 +63,8 @@ export function RunBar(p: RunBarProps) {
           <div><dt>Test accuracy</dt><dd><span data-testid="test-accuracy">{formatAccuracy(s?.testAccuracy)}</span>%</dd></div>
         )}
         {p.showCounters && (
-          <div class="rate"><dt>Examples/s</dt><dd data-testid="examples-per-sec">{formatRate(s?.running ? s.examplesPerSec : 0)}</dd></div>
+          <div class="rate"><dt>Examples/s</dt><dd data-testid="examples-per-sec" data-engine-rate={s ? Math.round(s.engineExamplesPerSec) : 0}
+                 title={s ? `engine alone: ${formatRate(s.engineExamplesPerSec)} examples/s` : undefined}>{formatRate(s?.running ? s.examplesPerSec : 0)}</dd></div>
         )}
       </dl>
     </div>

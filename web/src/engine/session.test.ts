@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { divergenceAdvice, gridPoints, gridSideFor, linePoints } from './session';
+
+describe('grid helpers', () => {
+  it('lays cell centres row by row from the top', () => {
+    const g = gridPoints(2, 6);
+    // Row 0 is the top (x2 = +3), columns go left to right.
+    expect(Array.from(g)).toEqual([-3, 3, 3, 3, -3, -3, 3, -3]);
+  });
+  it('spans the whole x1 range for curves', () => {
+    const l = linePoints(5, 6);
+    expect(l[0]).toBe(-6);
+    expect(l[8]).toBe(6);
+    expect(l[1]).toBe(0);
+  });
+  it('shrinks the output map to stay within the time budget', () => {
+    expect(gridSideFor(0, 64)).toBe(64); // not measured yet: full size
+    expect(gridSideFor(1e-4, 64, 4)).toBe(64); // 4096 points take 0.4 ms
+    expect(gridSideFor(0.004, 64, 4)).toBe(24); // 1 ms per 250 points: 31 → 24
+    expect(gridSideFor(1, 64, 4)).toBe(16); // never below 16
+  });
+});
+
+describe('divergenceAdvice', () => {
+  it('suggests a concrete smaller learning rate and the relevant fixes', () => {
+    const msg = divergenceAdvice({ optimizer: 'sgd', learningRate: 3, momentum: 0.9, regularization: 'l2', regRate: 1, batchSize: 1 }, 12);
+    expect(msg).toMatch(/epoch 12/);
+    expect(msg).toMatch(/0\.3/);
+    expect(msg).toMatch(/regularisation/);
+    expect(msg).toMatch(/Adam/);
+    expect(msg).toMatch(/larger batch/);
+    const adam = divergenceAdvice({ optimizer: 'adam', learningRate: 1, momentum: 0.9, regularization: 'none', regRate: 0, batchSize: 32 }, 0);
+    expect(adam).not.toMatch(/switch to Adam/);
+  });
+});
