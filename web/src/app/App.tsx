@@ -9,6 +9,7 @@ import { ErrorBoundary } from './ErrorBoundary';
 import { Playground } from './Playground';
 import { usePlayground } from './usePlayground';
 import { ShareBar } from './ShareBar';
+import { useEmbedApi } from './embedApi';
 
 type Tab = 'playground' | 'mnist';
 
@@ -30,6 +31,7 @@ export function App() {
   const pg = usePlayground(location.search);
   const [tab, setTab] = useState<Tab>(tabFromHash);
   const [theme, setTheme] = useState<Theme>(() => pg.view.theme ?? preferredTheme());
+  useEmbedApi(pg);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;

@@ -1,9 +1,11 @@
-// Sharing: copy a link that reproduces the run (drawn points included) and
-// copy an <iframe> snippet for course pages.
+// Sharing and taking the model elsewhere: copy a link that reproduces the
+// run (drawn points included), copy an <iframe> snippet, save / load the
+// trained model (file picker or drag and drop), export a PyTorch script.
 
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { writeQuery } from '../state/codec';
 import { encodePoints } from '../share/points';
+import { exportPyTorch, readModelFile, saveModel } from './modelIO';
 import type { Playground } from './usePlayground';
 
 export function shareUrl(pg: Playground, extra: { embed?: boolean } = {}): { url: string; note: string | null } {
@@ -21,7 +23,7 @@ export function shareUrl(pg: Playground, extra: { embed?: boolean } = {}): { url
 
 export function embedSnippet(url: string): string {
   const safe = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-  return `<iframe src="${safe}" title="Neural network playground" width="720" height="560" loading="lazy" style="border:0;max-width:100%"></iframe>`;
+  return `<iframe src="${safe}" title="Neural network playground" width="760" height="620" loading="lazy" style="border:0;max-width:100%"></iframe>`;
 }
 
 async function copyText(text: string): Promise<boolean> {
@@ -36,22 +38,75 @@ async function copyText(text: string): Promise<boolean> {
 export function ShareBar({ pg }: { pg: Playground }) {
   const [status, setStatus] = useState<string>('');
   const [manual, setManual] = useState<string | null>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const pgRef = useRef(pg);
+  pgRef.current = pg;
+  const busy = pg.run.status !== 'ready';
+
   const copy = async (what: 'link' | 'embed') => {
     const { url, note } = shareUrl(pg, { embed: what === 'embed' });
     const text = what === 'link' ? url : embedSnippet(url);
     const ok = await copyText(text);
-    setManual(ok ? null : text);
+    setManual(text);
     const msg = ok ? (what === 'link' ? 'Link copied.' : 'Embed code copied.') : 'Copy it from the box below.';
     setStatus(note ? `${msg} ${note} The link keeps your settings but not the points.` : msg);
   };
+  const act = async (fn: () => Promise<string>) => {
+    try {
+      setStatus(await fn());
+    } catch (err) {
+      setStatus(`That did not work: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  const load = async (file: File | undefined) => {
+    if (!file) return;
+    const r = await readModelFile(file);
+    if (!r.ok) {
+      pgRef.current.actions.setModelNote({ kind: 'error', text: r.error });
+      return;
+    }
+    pgRef.current.actions.loadModel(r.model);
+  };
+
+  // Drop a model file anywhere on the page.
+  useEffect(() => {
+    const over = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+    };
+    const drop = (e: DragEvent) => {
+      if (!e.dataTransfer?.files.length) return;
+      e.preventDefault();
+      void load(e.dataTransfer.files[0]);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('drop', drop);
+    return () => { window.removeEventListener('dragover', over); window.removeEventListener('drop', drop); };
+  }, []);
+
+  const note = pg.modelNote;
   return (
-    <section class="panel share-bar" aria-label="share">
+    <section class="panel share-bar" aria-label="share and export">
       <div class="row">
         <button type="button" class="btn-text" data-testid="copy-link" onClick={() => void copy('link')}>Copy link</button>
         <button type="button" class="btn-text" data-testid="copy-embed" onClick={() => void copy('embed')}>Copy embed code</button>
       </div>
+      <div class="row">
+        <button type="button" class="btn-text" data-testid="save-model" disabled={busy} onClick={() => void act(() => saveModel(pg))}>Save model</button>
+        <button type="button" class="btn-text" data-testid="load-model" disabled={busy} onClick={() => fileRef.current?.click()}>Load model…</button>
+        <input ref={fileRef} type="file" accept=".json,application/json" hidden data-testid="model-file"
+               onChange={(e) => { const input = e.target as HTMLInputElement; void load(input.files?.[0]); input.value = ''; }} />
+        <button type="button" class="btn-text" data-testid="export-pytorch" disabled={busy} onClick={() => void act(() => exportPyTorch(pg))}>Export to PyTorch</button>
+      </div>
+      <p class="hint">Drop a saved model file anywhere on the page to load it.</p>
       {status && <p class="hint" role="status" data-testid="share-status">{status}</p>}
-      {manual && <textarea class="manual-copy" readOnly rows={3} value={manual} onFocus={(e) => (e.target as HTMLTextAreaElement).select()} />}
+      {note && (
+        <p class={`notice ${note.kind === 'error' ? 'warn' : 'info'}`} role="status" data-testid={`model-${note.kind}`}>
+          <span>{note.text}</span>
+          <button type="button" class="dismiss" aria-label="dismiss" onClick={() => pg.actions.setModelNote(null)}>×</button>
+        </p>
+      )}
+      {manual && <textarea class="manual-copy" readOnly rows={3} value={manual} data-testid="share-text"
+                           onFocus={(e) => (e.target as HTMLTextAreaElement).select()} />}
     </section>
   );
 }

@@ -14,6 +14,8 @@ import {
 } from '../data/datasets';
 import { DOMAIN } from '../data/types';
 import { EngineClient } from '../engine/client';
+import type { SavedModel } from '../share/modelFile';
+import { networkSpec } from '../share/network';
 import type { DataSpec, HyperParams, NetSpec, Snapshot, ViewSpec } from '../engine/protocol';
 import { LossHistory } from './history';
 
@@ -59,6 +61,9 @@ export function usePlayground(search: string) {
   const [historyVersion, setHistoryVersion] = useState(0);
   const clientRef = useRef<EngineClient | null>(null);
   const runningRef = useRef(false);
+  /** Weights from a model file, loaded once the network they fit is built. */
+  const pendingParams = useRef<{ key: string; params: Float32Array } | null>(null);
+  const [modelNote, setModelNote] = useState<Message | null>(null);
   runningRef.current = run.running;
 
   // ------------------------------------------------------------ derived data
@@ -124,6 +129,9 @@ export function usePlayground(search: string) {
     setHistoryVersion((v) => v + 1);
     setRun((r) => (r.message?.kind === 'diverged' ? { ...r, message: null } : r));
     clientRef.current?.build(net);
+    const pending = pendingParams.current;
+    pendingParams.current = null;
+    if (pending && pending.key === netKey) void loadIntoEngine(pending.params);
   }, [netKey, dataKey]);
   useEffect(() => { clientRef.current?.setData(data); }, [data]);
 
@@ -151,6 +159,45 @@ export function usePlayground(search: string) {
       // Sandboxed frames may forbid history; the page still works.
     }
   }, [config, points, view]);
+
+  // ------------------------------------------------------------ model files
+  const loadIntoEngine = async (params: Float32Array) => {
+    try {
+      await clientRef.current?.loadParams(params);
+      setModelNote({ kind: 'info', text: 'Model loaded: its weights are in the network now.' });
+    } catch (err) {
+      setModelNote({ kind: 'error', text: `The model could not be loaded: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  };
+
+  /** Applies a parsed model file: its configuration, then its weights.
+   *  Nothing changes when the file does not fit what this page can build. */
+  const loadModel = (model: SavedModel): void => {
+    const c = model.config;
+    let nClasses: number;
+    let t: typeof task;
+    if (c.dataset === 'custom') {
+      const drawn = datasetFromPoints(points);
+      nClasses = drawn.nClasses; t = drawn.task;
+    } else {
+      const i = datasetInfo(c.dataset);
+      nClasses = i.nClasses; t = i.task;
+    }
+    const spec = networkSpec(c, t, nClasses);
+    if (spec.sizes.join(',') !== model.sizes.join(',') || spec.loss !== model.loss) {
+      setModelNote({ kind: 'error', text: `The model has layers ${model.sizes.join('-')}, but with the current drawing this page would build ${spec.sizes.join('-')}. Draw points of ${model.sizes[model.sizes.length - 1] === 1 ? '2' : model.sizes[model.sizes.length - 1]} classes first, then load the file again. Nothing was changed.` });
+      return;
+    }
+    runningRef.current = false;
+    clientRef.current?.pause();
+    setRun((r) => ({ ...r, running: false }));
+    const nextNet: NetSpec = { inputs: c.features.length, hidden: c.hidden, activations: c.activations, outputs: outputSize(t, nClasses), task: t, seed: c.seed };
+    const nextKey = JSON.stringify(nextNet);
+    const sameNetwork = nextKey === netKey && `${c.dataset}|${c.noise}|${c.dataSeed}|${c.trainRatio}` === dataKey;
+    if (sameNetwork) void loadIntoEngine(model.params);
+    else pendingParams.current = { key: nextKey, params: model.params };
+    setConfig(c);
+  };
 
   // ------------------------------------------------------------ actions
   const locked = useCallback((key: keyof Config) => view.lock.includes(key), [view]);
@@ -204,16 +251,19 @@ export function usePlayground(search: string) {
     },
     setErase,
     dismissRejected: () => setRejected([]),
+    loadModel,
+    setModelNote,
+    stepN: (n: number) => { runningRef.current = false; clientRef.current?.step(n); setRun((r) => ({ ...r, running: false })); },
     dismissMessage: () => setRun((r) => ({ ...r, message: null })),
     setNetworkVisible,
     getParams: () => clientRef.current?.getParams() ?? Promise.reject(new Error('engine not started')),
     loadParams: (p: Float32Array) => clientRef.current?.loadParams(p) ?? Promise.reject(new Error('engine not started')),
     predict: (p: Float32Array) => clientRef.current?.predict(p) ?? Promise.reject(new Error('engine not started')),
-  }), [update, config.drawClass, config.dataset, split, task]);
+  }), [update, config.drawClass, config.dataset, split, task, points, netKey, dataKey]);
 
   return {
     config, view, points, rejected, erase, run, info, dataset, split, task, outputs, range, net,
-    history: history.current, historyVersion, thumbnailsWanted, urlNote,
+    history: history.current, historyVersion, thumbnailsWanted, urlNote, modelNote,
     truth: regressionTruth(config.dataset), locked, actions,
   };
 }

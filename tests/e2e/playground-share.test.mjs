@@ -1,0 +1,125 @@
+// End-to-end tests of sharing and embedding (issue 5) in Chromium: links
+// with drawn points, embed mode, the postMessage API driven from the example
+// host page, saving/loading a model file, and the PyTorch export download.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import { startServer, launchBrowser, collectErrors, waitFor, readNumber } from './lib/index.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer(process.env.E2E_DIST ? { root: process.env.E2E_DIST } : {});
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(query = '', opts = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...opts });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(server.url + query);
+  await waitFor(() => page.getByTestId('play').isEnabled(), (v) => v, { timeoutMs: 20000, what: 'the engine to load' });
+  return { page, errors, context, close: () => context.close() };
+}
+
+test('a copied link carries the drawn points and reproduces them', async () => {
+  const { page, errors, close } = await open('?data=custom&hidden=3&act=tanh');
+  const box = await page.getByTestId('dataset-canvas').boundingBox();
+  const spots = [[0.2, 0.2, 0], [0.3, 0.7, 0], [0.8, 0.3, 1], [0.7, 0.8, 1], [0.5, 0.5, 2]];
+  for (const [fx, fy, cls] of spots) {
+    await page.getByTestId(`draw-class-${cls}`).click();
+    await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height);
+  }
+  assert.equal(await readNumber(page, 'point-count'), 5);
+  await page.getByTestId('copy-link').click();
+  const link = await page.getByTestId('share-text').inputValue();
+  assert.match(link, /[?&]pts=/);
+  assert.match(link, /[?&]v=1/);
+  const other = await browser.newPage();
+  const otherErrors = collectErrors(other);
+  await other.goto(link);
+  await waitFor(() => readNumber(other, 'point-count'), (n) => n === 5, { timeoutMs: 10000, what: '5 points from the link' });
+  // Three classes were drawn: the network got three softmax outputs.
+  assert.equal(await other.locator('[data-testid="rejected"]').count(), 0);
+  otherErrors.assertNone();
+  await other.close();
+  errors.assertNone();
+  await close();
+});
+
+test('embed=1 shows only the canvas, the network and play/step/reset', async () => {
+  const { page, errors, close } = await open('?data=circle&embed=1&theme=dark');
+  for (const id of ['play', 'step', 'reset', 'dataset-canvas', 'network']) assert.ok(await page.getByTestId(id).isVisible(), id);
+  for (const id of ['dataset-xor', 'optimizer', 'copy-link', 'tab-playground', 'feature-x1']) {
+    assert.equal(await page.getByTestId(id).count(), 0, `${id} is hidden in embed mode`);
+  }
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  errors.assertNone();
+  await close();
+});
+
+test('the example host page drives the playground over postMessage', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const host = await context.newPage();
+  const errors = collectErrors(host);
+  await host.goto(`${server.url}embed-example.html`);
+  await waitFor(() => host.getByTestId('host-ready').textContent(), (t) => t === 'yes', { timeoutMs: 20000, what: 'ready event' });
+  await host.getByTestId('host-step').click();
+  await waitFor(() => host.getByTestId('host-epoch').textContent(), (t) => Number(t) >= 10, { timeoutMs: 10000, what: 'epoch >= 10 after step x10' });
+  await host.getByTestId('host-play').click();
+  await waitFor(() => host.getByTestId('host-epoch').textContent(), (t) => Number(t) > 50, { timeoutMs: 10000, what: 'metrics while playing' });
+  await host.getByTestId('host-pause').click();
+  // An invalid setting is refused with an error event; nothing changes.
+  await host.getByTestId('host-lr').selectOption({ index: 3 });
+  await waitFor(() => host.getByTestId('host-log').textContent(), (t) => /error/.test(t) && /lr|learning/i.test(t), { timeoutMs: 5000, what: 'error event' });
+  const frame = host.frameLocator('#frame');
+  assert.equal(await frame.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  errors.assertNone();
+  await context.close();
+});
+
+test('a saved model loads back bit-identically; a bad file changes nothing', async () => {
+  const { page, errors, close } = await open('?data=moons&hidden=5,3&act=relu,tanh&opt=adam&lr=0.01');
+  await page.getByTestId('play').click();
+  await waitFor(() => readNumber(page, 'epoch'), (e) => e > 100, { what: 'some training' });
+  await page.getByTestId('play').click();
+  const save = async () => {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-model').click()]);
+    return JSON.parse(await fs.readFile(await dl.path(), 'utf8'));
+  };
+  const first = await save();
+  assert.equal(first.magic, 'nn-playground-model');
+  assert.deepEqual(first.sizes, [2, 5, 3, 1]);
+  // Reset: new weights; then load the file back.
+  await page.getByTestId('reset').click();
+  await waitFor(() => readNumber(page, 'epoch'), (e) => e === 0, { what: 'reset' });
+  assert.notEqual((await save()).params, first.params, 'reset changed the weights');
+  await page.getByTestId('model-file').setInputFiles({ name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(first)) });
+  await page.getByTestId('model-info').waitFor({ timeout: 5000 });
+  assert.equal((await save()).params, first.params, 'loaded weights are bit-identical');
+  // A truncated file: a clear error, weights unchanged.
+  const bad = JSON.stringify(first).slice(0, 200);
+  await page.getByTestId('model-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(bad) });
+  await page.getByTestId('model-error').waitFor({ timeout: 5000 });
+  assert.match(await page.getByTestId('model-error').textContent(), /broken\.json/);
+  assert.equal((await save()).params, first.params, 'a bad file changes nothing');
+  errors.assertNone();
+  await close();
+});
+
+test('Export to PyTorch downloads a script with the trained weights', async () => {
+  const { page, errors, close } = await open('?data=circle&hidden=3&act=tanh');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-pytorch').click()]);
+  assert.match(dl.suggestedFilename(), /\.py$/);
+  const script = await fs.readFile(await dl.path(), 'utf8');
+  assert.match(script, /torch\.nn\.Sequential/);
+  assert.match(script, /Tanh/);
+  errors.assertNone();
+  await close();
+});

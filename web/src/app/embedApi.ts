@@ -1,0 +1,71 @@
+// The course-page API when the page runs inside an iframe: the namespaced
+// postMessage protocol of web/src/embed/protocol.ts (validation, origins,
+// throttling live there). This hook connects it to the playground's state.
+
+import { useEffect, useRef } from 'preact/hooks';
+import { startEmbedBridge, type Command, type EmbedBridge } from '../embed/protocol';
+import type { Config } from '../state/config';
+import type { Playground } from './usePlayground';
+
+export function useEmbedApi(pg: Playground): void {
+  const bridge = useRef<EmbedBridge | null>(null);
+  const latest = useRef(pg);
+  latest.current = pg;
+  // setConfig answers with the new state before React re-renders: keep the
+  // configuration the host just set here until the state catches up.
+  const configNow = useRef<Config>(pg.config);
+  configNow.current = pg.config;
+
+  useEffect(() => {
+    if (typeof window === 'undefined' || window.parent === window) return;
+    const run = (command: Command) => {
+      const { actions } = latest.current;
+      switch (command.type) {
+        case 'setConfig':
+          configNow.current = command.config;
+          actions.replaceConfig(command.config);
+          break;
+        case 'play': actions.play(); break;
+        case 'pause': actions.pause(); break;
+        case 'reset': actions.reset(); break;
+        case 'step': actions.stepN(command.steps); break;
+        case 'getState': break;
+      }
+    };
+    bridge.current = startEmbedBridge(
+      {
+        listen: (fn) => {
+          const h = (e: MessageEvent) => fn({ data: e.data, origin: e.origin, source: e.source });
+          window.addEventListener('message', h);
+          return () => window.removeEventListener('message', h);
+        },
+        parent: window.parent,
+        now: () => performance.now(),
+      },
+      {
+        getConfig: () => configNow.current,
+        getStatus: () => ({ running: latest.current.run.running, epoch: latest.current.run.snapshot?.epoch ?? 0 }),
+        run,
+      },
+      pg.view.origins,
+    );
+    const ro = typeof ResizeObserver !== 'undefined'
+      ? new ResizeObserver(() => bridge.current?.resize(document.documentElement.scrollHeight))
+      : null;
+    ro?.observe(document.body);
+    return () => { ro?.disconnect(); bridge.current?.stop(); bridge.current = null; };
+  }, []);
+
+  const ready = pg.run.status === 'ready';
+  useEffect(() => { if (ready) bridge.current?.ready(); }, [ready]);
+  useEffect(() => { if (ready) bridge.current?.state(); }, [pg.config, pg.run.running]);
+
+  const s = pg.run.snapshot;
+  useEffect(() => {
+    if (!s || !bridge.current) return;
+    bridge.current.metrics({
+      epoch: s.epoch, trainLoss: s.trainLoss, testLoss: s.testLoss,
+      accuracy: pg.task === 'regression' || !Number.isFinite(s.testAccuracy) ? null : s.testAccuracy,
+    });
+  }, [s]);
+}
