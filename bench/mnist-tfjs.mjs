@@ -1,7 +1,7 @@
 // mnist-tfjs.mjs — the peer: TensorFlow.js with its WASM backend (single thread, as always in
 // Node) training the same MLP 784-128-10 (ReLU, softmax cross-entropy, batch 64) for one epoch
 // of MNIST in file order, with tf.train.sgd(0.1) and tf.train.adam(1e-3).
-// Prints one JSON line per optimizer: { impl, opt, samples, seconds, accuracy }.
+// Prints one JSON line per optimizer: { impl, opt, samples, seconds, cpuSeconds, accuracy }.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { loadMnist, toFloat } from './mnist-idx.mjs';
@@ -73,10 +73,11 @@ async function main() {
     const m = makeModel();
     const opt = makeOpt();
     const batches = Math.ceil(train.n / BATCH);
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = process.cpuUsage();
     const lastLoss = trainBatches(m, opt, train, 0, batches); // reads the last loss: waits for the work
     const seconds = (performance.now() - t0) / 1000;
-    console.log(JSON.stringify({ impl: 'tfjs-wasm', opt: name, samples: train.n, seconds,
+    const cpu = process.cpuUsage(c0), cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    console.log(JSON.stringify({ impl: 'tfjs-wasm', opt: name, samples: train.n, seconds, cpuSeconds,
       accuracy: accuracy(m, test), lastLoss, backend: tf.getBackend() }));
     Object.values(m).forEach((v) => v.dispose());
     opt.dispose();

@@ -2,7 +2,7 @@
 // 784-128-10 (ReLU, softmax cross-entropy, batch 64) for one epoch of MNIST in file order, with
 // SGD (lr 0.1) and Adam (lr 1e-3). The uint8 pixels live in the module's memory; each step
 // gathers a batch into floats (nn_gather_u8) and calls nn_train_step, as the browser worker does.
-// Prints one JSON line per optimizer: { impl, opt, samples, seconds, accuracy, lastLoss }.
+// Prints one JSON line per optimizer: { impl, opt, samples, seconds, cpuSeconds, accuracy, lastLoss }.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -89,11 +89,12 @@ async function main() {
     train(M, warm, train_, x, 0, WARMUP_BATCHES);
     M._nn_destroy(warm);
     const m = makeModel(M, opt);
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = process.cpuUsage();
     const lastLoss = train(M, m, train_, x, 0, Math.ceil(train_.n / BATCH));
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(c0), cpuSeconds = (cpu.user + cpu.system) / 1e6;
     if (!Number.isFinite(lastLoss)) throw new Error(`training failed: status ${M._nn_status(m)}`);
-    console.log(JSON.stringify({ impl: 'wasm', opt, samples: train_.n, seconds,
+    console.log(JSON.stringify({ impl: 'wasm', opt, samples: train_.n, seconds, cpuSeconds,
       accuracy: accuracy(M, m, test, x), lastLoss }));
     M._nn_destroy(m);
   }
