@@ -44,7 +44,7 @@ try {
     epoch: Number(document.querySelector('[data-testid="epoch"]').textContent),
     redraws: window.__redraws,
     engine: Number(document.querySelector('[data-testid="examples-per-sec"]')?.dataset.engineRate ?? 0),
-    thumbs: document.querySelectorAll('.net-canvas-wrap canvas').length,
+    grid: Number(document.querySelector('[data-testid="dataset-canvas"]')?.dataset.gridSize ?? 0),
     t: performance.now(),
   }));
   const a = await read();
@@ -65,7 +65,7 @@ try {
 
   const fmt = (x) => Math.round(x).toLocaleString('en-US');
   console.log('Playground in headless Chromium — spiral, x1 x2, 6×8 tanh, batch 10, lr 0.03, 50% train');
-  console.log(`  page:   ${epochsPerSec.toFixed(0)} epochs/s (${fmt(epochsPerSec * trainPoints)} examples/s) with live heatmaps at ${hz.toFixed(1)} Hz`);
+  console.log(`  page:   ${epochsPerSec.toFixed(0)} epochs/s (${fmt(epochsPerSec * trainPoints)} examples/s) with live heatmaps at ${hz.toFixed(1)} Hz (output map ${b.grid}×${b.grid}, 49 neuron thumbnails 24×24)`);
   console.log(`          vs TF Playground page reference ${REF_PAGE_EPOCHS} epochs/s: ${(epochsPerSec / REF_PAGE_EPOCHS).toFixed(1)}×` +
     `   (targets: ≥ 300 epochs/s ${epochsPerSec >= 300 ? 'met' : 'NOT met'}, ≥ 30 Hz ${hz >= 30 ? 'met' : 'NOT met'})`);
   console.log(`  engine: ${fmt(engine)} examples/s in the worker (median of ${engineSamples.length} samples, training calls only)`);

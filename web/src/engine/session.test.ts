@@ -16,8 +16,8 @@ describe('grid helpers', () => {
   it('shrinks the output map to stay within the time budget', () => {
     expect(gridSideFor(0, 64)).toBe(64); // not measured yet: full size
     expect(gridSideFor(1e-4, 64, 4)).toBe(64); // 4096 points take 0.4 ms
-    expect(gridSideFor(0.004, 64, 4)).toBe(24); // 1 ms per 250 points: 31 → 24
-    expect(gridSideFor(1, 64, 4)).toBe(16); // never below 16
+    expect(gridSideFor(0.002, 64, 4)).toBe(40); // 1 ms per 500 points: 44.7 → 40
+    expect(gridSideFor(1, 64, 4)).toBe(24); // never below 24
   });
 });
 

@@ -17,8 +17,8 @@ const MAX_BATCH = 256;
 /** Time the output map may take per snapshot. Its resolution adapts to the
  *  network's measured cost per point, so a big network still refreshes the
  *  map every frame instead of starving training. */
-export const GRID_BUDGET_MS = 4;
-const MIN_GRID = 16;
+export const GRID_BUDGET_MS = 6;
+const MIN_GRID = 24;
 const GRID_STEP = 8;
 /** Samples along x1 for the 1-D curves. */
 const LINE_POINTS = 161;

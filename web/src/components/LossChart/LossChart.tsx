@@ -38,6 +38,7 @@ export function LossChart({ points, version, showAccuracy, theme }: LossChartPro
       <canvas ref={ref} style={{ height: `${H}px` }} role="img"
               aria-label={last ? `Loss curve up to epoch ${last.epoch}: train ${last.trainLoss.toFixed(4)}, test ${last.testLoss.toFixed(4)}` : 'Loss curve (no data yet)'} />
       <figcaption class="legend">
+        <span>x: epoch</span>
         <span><i style={{ background: css(POSITIVE) }} /> train loss</span>
         <span><i class="dashed" style={{ borderColor: css(NEGATIVE) }} /> test loss</span>
         {showAccuracy && <span><i style={{ background: css(CLASS_COLORS[2]!) }} /> test accuracy (right axis)</span>}
@@ -83,10 +84,6 @@ function draw(ctx: CanvasRenderingContext2D, w: number, pts: readonly HistoryPoi
   for (const t of niceTicks(e0, e1, Math.max(2, Math.floor((x1 - x0) / 70)))) {
     ctx.fillText(formatTick(t), sx(t), y1 + 4);
   }
-  ctx.save();
-  ctx.textAlign = 'right';
-  ctx.fillText('epoch', x0 - 4, y1 + 4);
-  ctx.restore();
   if (acc) {
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';

@@ -55,7 +55,8 @@ export function NetworkView(p: NetworkViewProps) {
   useEffect(() => {
     const el = wrapRef.current;
     if (!el) return;
-    const measure = () => setContainerWidth(Math.max(240, el.clientWidth));
+    // The drawing fits inside the panel's padding (8 px a side, styles/app.css).
+    const measure = () => setContainerWidth(Math.max(240, el.clientWidth - 16));
     measure();
     const ro = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(measure) : null;
     ro?.observe(el);

@@ -91,6 +91,7 @@ export function OutputMap({ data, drawing, erase, onAddPoint, onErase, label }: 
       ref={canvasRef}
       class={`output-map${drawing ? (erase ? ' erasing' : ' drawing') : ''}`}
       data-testid="dataset-canvas"
+      data-grid-size={data.gridSize}
       role="img"
       aria-label={label}
       onPointerDown={onPointerDown}
