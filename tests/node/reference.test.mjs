@@ -4,11 +4,14 @@
 // tests/native/test_reference.c (relative 1e-5 per block, floor at 0.1 of the block's scale).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '../../web/src/engine/nn-wasm.js';
-import { readFixtures, blockError, paramsError, REL_TOL } from '../reference/fixtures.mjs';
+import { readFixtures, blockError, paramsError, REL_TOL, FIXTURE_PATH } from '../reference/fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const buildDir = fileURLToPath(new URL('../../build/node/', import.meta.url));
@@ -57,4 +60,33 @@ test('WASM core matches the PyTorch reference fixtures', async () => {
   console.log(`reference (wasm): ${cases.length} cases, ${checks} checks, largest relative error ` +
     `${worst.toExponential(3)} (${where}), tolerance ${REL_TOL}`);
   assert.deepEqual(failures, [], 'checks beyond the tolerance');
+});
+
+// The committed fixtures must be what the committed script writes. Byte-identical is expected on
+// this machine kind; another CPU's float64 kernels may round a rare value differently, so the
+// comparison allows 1e-7 relative per value but nothing else (same cases, shapes and sizes).
+test('fixtures.bin is what make_fixtures.py writes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nn-fixtures-'));
+  try {
+    const out = join(dir, 'fixtures.bin');
+    const script = fileURLToPath(new URL('../reference/make_fixtures.py', import.meta.url));
+    const r = spawnSync('/usr/bin/python3', [script, out], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, `make_fixtures.py failed (needs Debian's python3-torch): ${r.error ?? ''}${r.stderr}`);
+    const fresh = readFileSync(out), committed = readFileSync(FIXTURE_PATH);
+    if (fresh.equals(committed)) return;
+    assert.equal(fresh.length, committed.length, 'regenerated fixtures differ in size: re-run make_fixtures.py and commit');
+    const a = new Float32Array(fresh.buffer, fresh.byteOffset, fresh.length / 4);
+    const b = new Float32Array(committed.buffer, committed.byteOffset, committed.length / 4);
+    const ia = new Int32Array(fresh.buffer, fresh.byteOffset, fresh.length / 4);
+    const ib = new Int32Array(committed.buffer, committed.byteOffset, committed.length / 4);
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) {
+      if (ia[i] === ib[i]) continue;
+      const rel = Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), 1e-30);
+      worst = Number.isNaN(rel) ? Infinity : Math.max(worst, rel);
+    }
+    assert.ok(worst <= 1e-7, `regenerated fixtures differ by up to ${worst} relative: re-run make_fixtures.py and commit`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

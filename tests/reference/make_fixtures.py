@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Writes tests/reference/fixtures.bin: PyTorch reference results for the C core.
 
-Run with Debian's python3-torch:  /usr/bin/python3 tests/reference/make_fixtures.py
-The output is deterministic (fixed seeds), so re-running reproduces the committed file.
+Run with Debian's python3-torch:  /usr/bin/python3 tests/reference/make_fixtures.py [OUT]
+(OUT defaults to tests/reference/fixtures.bin). The output is deterministic (fixed seeds):
+re-running reproduces the committed file byte for byte, which tests/node/reference.test.mjs checks.
 
 Truth is computed in float64 from float32-representable inputs, parameters and
 hyperparameters (the C core receives exactly those float32 values), then rounded
@@ -33,6 +34,7 @@ File layout (little-endian; i32 = int32, f32 = float32):
 """
 import os
 import struct
+import sys
 
 import numpy as np
 import torch
@@ -287,7 +289,8 @@ def write(path, cases):
 def main():
     torch.manual_seed(0)
     cases = [build_case(i, *spec) for i, spec in enumerate(case_list())]
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures.bin")
+    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "fixtures.bin")
     write(path, cases)
     worst = max(cases, key=lambda c: c["float32_error"])
     redrawn = sum(c["attempts"] > 1 for c in cases)
