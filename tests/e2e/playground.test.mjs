@@ -4,6 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
 import { startServer, launchBrowser, collectErrors, waitFor, readNumber } from './lib/index.mjs';
 
 let server;
@@ -183,6 +184,40 @@ test('phone width: everything reachable, nothing wider than the screen', async (
   for (const id of ['play', 'step', 'reset', 'dataset-canvas', 'network']) {
     assert.ok(await page.getByTestId(id).isVisible(), `${id} visible on a phone`);
   }
+  errors.assertNone();
+  await close();
+});
+
+test('a weight or bias can be inspected and edited by tap, also while paused', async () => {
+  const { page, errors, close } = await open('?data=circle&hidden=2&act=tanh');
+  // Step once so the network view has parameters to show.
+  await page.getByTestId('step').click();
+  await waitFor(() => readNumber(page, 'epoch'), (v) => v === 1, { timeoutMs: 5000, what: 'one step' });
+  // The output's bias: its node is a button.
+  await page.getByRole('button', { name: 'bias of output 1' }).click();
+  const input = page.getByTestId('param-input');
+  await input.fill('2.5');
+  await input.press('Enter');
+  // Read it back from a saved model file: the last parameter is the output bias.
+  await waitFor(async () => {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-model').click()]);
+    const saved = JSON.parse(await fs.readFile(await dl.path(), 'utf8'));
+    const bytes = Buffer.from(saved.params, 'base64');
+    return bytes.readFloatLE(bytes.length - 4);
+  }, (v) => v === 2.5, { timeoutMs: 5000, what: 'the output bias set to 2.5' });
+  // A link (weight) shows its value on tap as well.
+  const hit = await page.evaluate(() => {
+    // Midpoint of the first link, from the node buttons' geometry.
+    const inputs = [...document.querySelectorAll('.feature-label')];
+    const hidden = document.querySelector('.node-hit');
+    const a = inputs[0].getBoundingClientRect();
+    const b = hidden.getBoundingClientRect();
+    return { x: (a.right + 8 + b.left) / 2, y: (a.top + a.height / 2 + b.top + b.height / 2) / 2 };
+  });
+  await page.mouse.click(hit.x, hit.y);
+  const editor = page.getByRole('dialog');
+  await editor.waitFor({ timeout: 3000 });
+  assert.match(await editor.textContent(), /weight x₁ → layer 1 neuron 1/);
   errors.assertNone();
   await close();
 });

@@ -3,7 +3,7 @@
 // throttling live there). This hook connects it to the playground's state.
 
 import { useEffect, useRef } from 'preact/hooks';
-import { startEmbedBridge, type Command, type EmbedBridge } from '../embed/protocol';
+import { METRICS_INTERVAL_MS, startEmbedBridge, type Command, type EmbedBridge, type Metrics } from '../embed/protocol';
 import type { Config } from '../state/config';
 import type { Playground } from './usePlayground';
 
@@ -60,12 +60,22 @@ export function useEmbedApi(pg: Playground): void {
   useEffect(() => { if (ready) bridge.current?.ready(); }, [ready]);
   useEffect(() => { if (ready) bridge.current?.state(); }, [pg.config, pg.run.running]);
 
+  // Metrics are rate-limited; the last ones of a burst (e.g. after a step
+  // while paused) still go out once the interval has passed.
   const s = pg.run.snapshot;
+  const latestMetrics = useRef<Metrics | null>(null);
+  const trailing = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => {
     if (!s || !bridge.current) return;
-    bridge.current.metrics({
+    latestMetrics.current = {
       epoch: s.epoch, trainLoss: s.trainLoss, testLoss: s.testLoss,
       accuracy: pg.task === 'regression' || !Number.isFinite(s.testAccuracy) ? null : s.testAccuracy,
-    });
+    };
+    if (bridge.current.metrics(latestMetrics.current) || trailing.current) return;
+    trailing.current = setTimeout(() => {
+      trailing.current = null;
+      if (latestMetrics.current) bridge.current?.metrics(latestMetrics.current);
+    }, METRICS_INTERVAL_MS + 10);
   }, [s]);
+  useEffect(() => () => { if (trailing.current) clearTimeout(trailing.current); }, []);
 }
