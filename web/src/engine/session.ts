@@ -104,6 +104,11 @@ export class Session {
 
   constructor(private readonly core: Core, private readonly events: SessionEvents) {}
 
+  /** Training examples available (0 before the user draws any points). */
+  get trainCount(): number {
+    return this.train?.n ?? 0;
+  }
+
   get ready(): boolean {
     return this.model !== null && this.data !== null && this.train !== null;
   }

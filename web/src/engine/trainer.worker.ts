@@ -31,10 +31,11 @@ channel.port1.onmessage = () => {
   tickScheduled = false;
   tick();
 };
-function scheduleTick(): void {
+function scheduleTick(delayMs = 0): void {
   if (tickScheduled) return;
   tickScheduled = true;
-  channel.port2.postMessage(0);
+  if (delayMs > 0) setTimeout(() => channel.port2.postMessage(0), delayMs);
+  else channel.port2.postMessage(0);
 }
 
 function trySendSnapshot(): void {
@@ -56,7 +57,10 @@ function tick(): void {
     dirty = true;
   }
   trySendSnapshot();
-  if (session.running) scheduleTick();
+  if (!session.running) return;
+  // Playing with nothing to train on (an empty drawing): poll gently
+  // instead of spinning until points arrive.
+  scheduleTick(session.trainCount === 0 ? 50 : 0);
 }
 
 function handle(msg: ToWorker, s: Session): void {
