@@ -19,6 +19,14 @@ interface Props {
 
 const ACTIVATIONS = Object.keys(ACTIVATION_LABELS) as Activation[];
 const OPTIMIZERS = Object.keys(OPTIMIZER_LABELS) as Optimizer[];
+/** Usual learning rates for MNIST with each optimizer (batch 64). */
+export const LR_DEFAULTS: Record<Optimizer, number> = { sgd: 0.1, momentum: 0.01, adam: 0.002 };
+
+/** A new optimizer brings its usual learning rate, unless the user set another. */
+function withOptimizer(train: TrainChoice, optimizer: Optimizer): TrainChoice {
+  const lr = train.lr === LR_DEFAULTS[train.optimizer] ? LR_DEFAULTS[optimizer] : train.lr;
+  return { ...train, optimizer, lr };
+}
 
 export function sameModel(a: ModelChoice, b: ModelChoice): boolean {
   return a.hidden.length === b.hidden.length && a.hidden.every((w, i) => w === b.hidden[i] && a.activations[i] === b.activations[i]);
@@ -72,7 +80,7 @@ export const ModelPanel = memo(function ModelPanel({ model, train, pending, disa
         <label class="mn-field">
           <span>Optimizer</span>
           <select value={train.optimizer} data-testid="mnist-optimizer"
-                  onChange={(e) => onTrain({ ...train, optimizer: (e.target as HTMLSelectElement).value as Optimizer })}>
+                  onChange={(e) => onTrain(withOptimizer(train, (e.target as HTMLSelectElement).value as Optimizer))}>
             {OPTIMIZERS.map((o) => <option key={o} value={o}>{OPTIMIZER_LABELS[o]}</option>)}
           </select>
         </label>
@@ -87,7 +95,7 @@ export const ModelPanel = memo(function ModelPanel({ model, train, pending, disa
         <NumberField label="Seed" value={train.seed} min={0} max={2147483647} integer step={1}
                      onChange={(seed) => onTrain({ ...train, seed })} />
       </div>
-      <p class="mn-hint">Optimizer, learning rate, batch size and epochs apply at once; layers and seed on Reset. Every epoch is shuffled by a generator seeded with the seed.</p>
+      <p class="mn-hint">Optimizer, learning rate, batch size and epochs apply at once; layers and seed on Reset. Picking an optimizer sets its usual learning rate (SGD 0.1, momentum 0.01, Adam 0.002) unless you changed it. Every epoch is shuffled by a generator seeded with the seed.</p>
       <button type="button" class={`mn-btn${pending ? ' mn-btn-primary' : ''}`} data-testid="mnist-reset" disabled={disabled} onClick={onReset}>
         {pending ? 'Reset to apply' : 'Reset'}
       </button>
