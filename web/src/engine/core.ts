@@ -3,6 +3,8 @@
 // (nn-wasm.js) spells things, and keeps heap details in one adapter.
 
 export interface HeapArray<T extends Float32Array | Int32Array> {
+  /** Byte address in the module's memory. */
+  readonly ptr: number;
   readonly length: number;
   /** A fresh view on the heap (memory may have grown since the last one). */
   view(): T;

@@ -9,15 +9,15 @@ function adaptModel(m: Model): CoreModel {
     paramCount: m.paramCount,
     setOptimizer: (kind, lr, beta1, beta2, eps) => m.setOptimizer(kind, { lr, beta1, beta2, eps }),
     setRegularization: (kind, rate) => m.setRegularization(kind, rate),
-    trainEpoch: (x, y, n, order, batch) => m.trainEpoch(x as never, y as never, n, order as never, batch),
+    trainEpoch: (x, y, n, order, batch) => m.trainEpoch(x, y, n, order, batch),
     diverged: () => m.status === Status.ERR_DIVERGED,
-    forward: (x, n, out) => { m.forward(x as never, n, out as never); },
+    forward: (x, n, out) => { m.forward(x, n, out); },
     forwardAll: (x, n, out) => {
       const dst = out.view();
       let off = 0;
-      for (const layer of m.forwardAll(x as never, n)) { dst.set(layer, off); off += layer.length; }
+      for (const layer of m.forwardAll(x, n)) { dst.set(layer, off); off += layer.length; }
     },
-    evaluate: (x, y, n) => m.evaluate(x as never, y as never, n),
+    evaluate: (x, y, n) => m.evaluate(x, y, n),
     setParam: (layer, which, row, col, value) => m.setParam(layer, which, row, col, value),
     params: () => m.params(),
     loadParams: (values) => m.loadParams(values),
@@ -29,8 +29,8 @@ function adaptModel(m: Model): CoreModel {
 export function adaptEngine(engine: Engine, abiVersion: number): Core {
   return {
     abiVersion,
-    allocF32: (n) => engine.allocF32(n) as HeapArray<Float32Array>,
-    allocI32: (n) => engine.allocI32(n) as HeapArray<Int32Array>,
+    allocF32: (n): HeapArray<Float32Array> => engine.allocF32(n),
+    allocI32: (n): HeapArray<Int32Array> => engine.allocI32(n),
     createModel: (spec: CoreModelSpec) => adaptModel(engine.createModel(spec)),
   };
 }
