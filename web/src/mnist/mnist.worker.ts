@@ -1,7 +1,7 @@
 // The MNIST worker: streams the data set into the WASM heap, trains in
 // ~30 ms chunks and yields between them, so classify / pause / settings
 // messages are answered while training runs. Evaluates the fixed 1k test
-// subset every 1/20 epoch and the full 10k test set every quarter epoch.
+// subset every 1/10 epoch and the full 10k test set every quarter epoch.
 
 import { createEngine, type Engine } from '../engine/nn-wasm.js';
 import { MnistHeapData, MnistTrainer } from './trainer.js';
@@ -17,7 +17,7 @@ const post = (msg: FromWorker, transfer: Transferable[] = []) => scope.postMessa
 
 const CHUNK_MS = 30;
 const FULL_EVALS_PER_EPOCH = 4;
-const SUBSET_EVALS_PER_EPOCH = 20;
+const SUBSET_EVALS_PER_EPOCH = 10;
 const RATE_WINDOW_MS = 1000;
 
 let enginePromise: Promise<Engine> | null = null;
