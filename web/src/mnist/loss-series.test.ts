@@ -7,7 +7,7 @@ describe('LossSeries', () => {
     s.pushAll([3, 2, 1]);
     expect(s.length).toBe(3);
     expect(Array.from(s.raw.subarray(0, 3))).toEqual([3, 2, 1]);
-    expect(s.stepAt(0)).toBe(1);
+    expect(Array.from(s.x.subarray(0, 3))).toEqual([1, 2, 3]);
   });
 
   it('smooths without a bias towards zero: a constant loss stays constant', () => {
@@ -31,6 +31,14 @@ describe('LossSeries', () => {
     const lastFill = n - (s.length - 1) * s.stepsPerBucket;
     total += s.raw[s.length - 1]! * lastFill;
     expect(total / n).toBeCloseTo(sum / n, 9);
+  });
+
+  it('keeps the mean x of merged buckets', () => {
+    const s = new LossSeries();
+    for (let i = 0; i < MAX_BUCKETS + 2; i++) s.push(1, i / 100);
+    expect(s.stepsPerBucket).toBe(2);
+    expect(s.x[0]).toBeCloseTo(0.005, 12);
+    expect(s.x[s.length - 1]).toBeCloseTo((MAX_BUCKETS + 1) / 100 - 0.005, 12);
   });
 
   it('ignores non-finite losses', () => {

@@ -2,8 +2,9 @@
 // collected into at most MAX_BUCKETS buckets; when they run out, neighbouring
 // buckets merge and each new bucket covers twice as many steps. Drawing cost
 // therefore stays flat however long training runs.
-// Each bucket keeps the mean raw loss and the mean of an exponential moving
-// average (the smoothed curve).
+// Each bucket keeps the mean raw loss, the mean of an exponential moving
+// average (the smoothed curve) and the mean x (epochs trained at each step,
+// so the curve stays right when the batch size changes mid-run).
 
 export const MAX_BUCKETS = 2048;
 
@@ -19,6 +20,7 @@ export class LossSeries {
   ema = Number.NaN;
   readonly raw = new Float64Array(MAX_BUCKETS);
   readonly smooth = new Float64Array(MAX_BUCKETS);
+  readonly x = new Float64Array(MAX_BUCKETS);
   private fill = 0; // steps in the last bucket
 
   /** smoothing: weight of the history in the moving average, 0..1. */
@@ -26,7 +28,8 @@ export class LossSeries {
     this.smoothing = smoothing;
   }
 
-  push(loss: number): void {
+  /** x: where the step sits on the chart's x axis (default: its step number). */
+  push(loss: number, x = this.steps + 1): void {
     if (!Number.isFinite(loss)) return;
     // Bias-corrected like Adam's moments, so the first steps are not pulled to 0.
     this.steps++;
@@ -37,6 +40,7 @@ export class LossSeries {
       if (this.length === MAX_BUCKETS) this.merge();
       this.raw[this.length] = 0;
       this.smooth[this.length] = 0;
+      this.x[this.length] = 0;
       this.length++;
     }
     const b = this.length - 1;
@@ -44,16 +48,12 @@ export class LossSeries {
     // Running means inside the bucket.
     this.raw[b] += (loss - this.raw[b]) / this.fill;
     this.smooth[b] += (this.ema - this.smooth[b]) / this.fill;
+    this.x[b] += (x - this.x[b]) / this.fill;
     if (this.fill === this.stepsPerBucket) this.fill = 0;
   }
 
-  pushAll(losses: ArrayLike<number>): void {
-    for (let i = 0; i < losses.length; i++) this.push(losses[i]!);
-  }
-
-  /** Step number at the centre of bucket b (1-based steps). */
-  stepAt(b: number): number {
-    return b * this.stepsPerBucket + (this.stepsPerBucket + 1) / 2;
+  pushAll(losses: ArrayLike<number>, xs?: ArrayLike<number>): void {
+    for (let i = 0; i < losses.length; i++) this.push(losses[i]!, xs ? xs[i] : undefined);
   }
 
   private emaSum = 0;
@@ -63,6 +63,7 @@ export class LossSeries {
     for (let i = 0; i < half; i++) {
       this.raw[i] = (this.raw[2 * i] + this.raw[2 * i + 1]) / 2;
       this.smooth[i] = (this.smooth[2 * i] + this.smooth[2 * i + 1]) / 2;
+      this.x[i] = (this.x[2 * i] + this.x[2 * i + 1]) / 2;
     }
     this.length = half;
     this.stepsPerBucket *= 2;

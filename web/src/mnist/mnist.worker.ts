@@ -32,6 +32,7 @@ let nextSubsetAt = 0;
 let wantWeights = false;
 let trainMs = 0;
 let pendingLosses: number[] = [];
+let pendingAt: number[] = [];
 const rateSamples: { t: number; examples: number }[] = [];
 
 function engine(): Promise<Engine> {
@@ -73,6 +74,7 @@ function build(model: ModelChoice, choice: TrainChoice, eng: Engine): void {
   nextSubsetAt = 1 / SUBSET_EVALS_PER_EPOCH;
   trainMs = 0;
   pendingLosses = [];
+  pendingAt = [];
   rateSamples.length = 0;
   const sizes = trainer.model.sizes;
   post({ type: 'built', paramCount: trainer.model.paramCount, sizes });
@@ -119,15 +121,18 @@ function examplesPerSec(): number {
 function sendTick(): void {
   if (!trainer) return;
   const losses = Float32Array.from(pendingLosses);
+  const at = Float64Array.from(pendingAt);
   pendingLosses = [];
+  pendingAt = [];
   post({
     type: 'tick',
     losses,
+    at,
     progress: {
       epoch: trainer.epoch, position: trainer.position, nTrain: trainer.nTrain, steps: trainer.steps,
       running, targetEpochs, examplesPerSec: running ? examplesPerSec() : 0, trainSeconds: trainMs / 1000,
     },
-  }, [losses.buffer]);
+  }, [losses.buffer, at.buffer]);
 }
 
 function stop(reason: 'paused' | 'epochs-done' | 'diverged', text?: string): void {
@@ -164,8 +169,9 @@ function chunk(): void {
       stop('diverged', `Training diverged (the loss became ${loss}). Lower the learning rate, e.g. to ${(train!.lr / 10).toPrecision(2)}, and press Reset.`);
       return;
     }
-    pendingLosses.push(loss);
     const at = t.progress;
+    pendingLosses.push(loss);
+    pendingAt.push(at);
     if (at >= nextSubsetAt) {
       const r = t.evaluate('subset');
       post({ type: 'subset-eval', at, accuracy: r.accuracy, loss: r.loss });

@@ -77,8 +77,9 @@ export type FromWorker =
   | { type: 'loaded'; nTrain: number; nTest: number; seconds: number }
   | { type: 'load-error'; message: string }
   | { type: 'built'; paramCount: number; sizes: number[] }
-  /** Per-step training losses since the last tick, plus counters. */
-  | { type: 'tick'; progress: Progress; losses: Float32Array }
+  /** Per-step training losses since the last tick, where each step ended
+   *  (epochs trained), plus counters. */
+  | { type: 'tick'; progress: Progress; losses: Float32Array; at: Float64Array }
   | { type: 'subset-eval'; at: number; accuracy: number; loss: number }
   | { type: 'full-eval'; result: FullEval }
   | { type: 'weights'; units: number; inputs: number; weights: Float32Array }

@@ -194,7 +194,7 @@ export class MnistSession {
         this.reclassify();
         break;
       case 'tick':
-        s.losses.pushAll(msg.losses);
+        s.losses.pushAll(msg.losses, msg.at);
         this.set({ progress: msg.progress });
         break;
       case 'subset-eval':

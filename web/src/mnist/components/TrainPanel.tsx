@@ -31,10 +31,6 @@ export function TrainPanel({ state, theme, onPlay, onPause }: Props) {
   const epochLeft = pr && rate > 0 ? (pr.nTrain - pr.position) / rate : NaN;
   const runLeft = pr && rate > 0 ? ((pr.targetEpochs - pr.epoch) * pr.nTrain - pr.position) / rate : NaN;
   const losses = state.losses;
-  const spe = pr ? Math.ceil(pr.nTrain / Math.max(1, state.train.batchSize)) : 1;
-  // Loss against epochs: bucket centres converted from steps.
-  const stepX = new Float64Array(losses.length);
-  for (let b = 0; b < losses.length; b++) stepX[b] = losses.stepAt(b) / spe;
   const last = state.fullEvals[state.fullEvals.length - 1];
   const lastSubset = state.subsetEvals[state.subsetEvals.length - 1];
   return (
@@ -64,8 +60,8 @@ export function TrainPanel({ state, theme, onPlay, onPause }: Props) {
       </dl>
       <LineChart theme={theme} version={state.version} xLabel="epoch" yLabel="loss" testId="mnist-loss-chart"
                  series={[
-                   { label: 'train loss per step', color: BLUE, style: 'faint', xs: stepX, ys: losses.raw, n: losses.length },
-                   { label: 'smoothed', color: BLUE, xs: stepX, ys: losses.smooth, n: losses.length },
+                   { label: 'train loss per step', color: BLUE, style: 'faint', xs: losses.x, ys: losses.raw, n: losses.length },
+                   { label: 'smoothed', color: BLUE, xs: losses.x, ys: losses.smooth, n: losses.length },
                    evalSeries('test loss (1k)', ORANGE, state.subsetEvals, 'loss', 'line'),
                    evalSeries('test loss (10k)', PURPLE, state.fullEvals, 'loss', 'dots'),
                  ]} />
