@@ -90,7 +90,7 @@ export default function MnistPage({ theme }: { theme: Theme }) {
           <h3>First-layer weights</h3>
           {state.weights
             ? <WeightGrid {...state.weights} theme={theme} isOutput={built !== null && built.sizes.length === 2} />
-            : <p class="mn-hint">Appear once the model exists.</p>}
+            : <p class="mn-hint">{built ? "Sent by the worker while this part of the page is on screen." : "Appear once the model exists."}</p>}
         </section>
       </section>
     </main>
