@@ -24,7 +24,7 @@ export const WeightGrid = memo(function WeightGrid({ units, inputs, weights, the
   return (
     <div>
       <p class="mn-hint">
-        {isOutput ? 'No hidden layer: these are the output layer’s weights, one template per digit.' : `Weights into each of the ${units} first-layer units`}
+        {isOutput ? 'No hidden layer: these are the output layer’s weights, one template per digit' : `Weights into each of the ${units} first-layer units`}
         {shown < units ? ` (first ${shown} shown)` : ''}. Blue: positive, orange: negative.
       </p>
       <div class="mn-weights" data-testid="first-layer-weights">
