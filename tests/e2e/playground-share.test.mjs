@@ -123,3 +123,16 @@ test('Export to PyTorch downloads a script with the trained weights', async () =
   errors.assertNone();
   await close();
 });
+
+test('hide=, lock= and autoplay=1 shape the page for a lesson', async () => {
+  const { page, errors, close } = await open('?data=xor&hide=loss-chart,datasets,share&lock=lr,opt&autoplay=1');
+  await waitFor(() => readNumber(page, 'epoch'), (e) => e > 10, { timeoutMs: 10000, what: 'autoplay training' });
+  assert.equal(await page.locator('.loss-chart').count(), 0, 'loss chart hidden');
+  assert.equal(await page.getByTestId('dataset-circle').count(), 0, 'data set picker hidden');
+  assert.equal(await page.getByTestId('copy-link').count(), 0, 'share bar hidden');
+  assert.ok(await page.getByTestId('learning-rate').isDisabled(), 'learning rate locked');
+  assert.ok(await page.getByTestId('optimizer').isDisabled(), 'optimizer locked');
+  assert.ok(await page.getByTestId('batch-size').isEnabled(), 'batch size not locked');
+  errors.assertNone();
+  await close();
+});
