@@ -97,8 +97,8 @@ test('load MNIST, train, see >= 90% test accuracy, draw a digit and get a predic
   await page.close();
 });
 
-test('a failed download shows a clear error, and Retry loads the data', async () => {
-  const page = await browser.newPage({ viewport: { width: 360, height: 800 } });
+test('a failed download shows a clear error, Retry loads the data, and a finger can draw on a phone-sized page', async () => {
+  const page = await browser.newPage({ viewport: { width: 360, height: 800 }, hasTouch: true, isMobile: true });
   const errors = collectErrors(page);
   let failures = 0;
   await page.route('**/generated/mnist.gz.bin', (route) => {
@@ -113,6 +113,23 @@ test('a failed download shows a clear error, and Retry loads the data', async ()
   await page.unroute('**/generated/mnist.gz.bin');
   await clickCentre(page, mnist(page).getByTestId('mnist-retry'));
   await mnist(page).getByTestId('mnist-loaded').waitFor({ timeout: 60_000 });
+
+  // On a phone-sized page, draw with a finger: real touch events through
+  // Chromium's input pipeline (touchStart/Move/End), not synthetic DOM events.
+  const train = mnist(page).getByTestId('mnist-train');
+  await waitFor(() => train.isEnabled(), (v) => v, { timeoutMs: 30_000, what: 'the model' });
+  const pad = mnist(page).getByTestId('digit-canvas');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  assert.ok(box.width <= 360, `the pad fits the 360 px page (${box.width} px)`);
+  const cdp = await page.context().newCDPSession(page);
+  const at = (fx, fy) => [{ x: box.x + box.width * fx, y: box.y + box.height * fy, id: 1 }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0.3, 0.2) });
+  for (let i = 1; i <= 10; i++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(0.3 + 0.04 * i, 0.2 + 0.06 * i) });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  const prediction = await waitFor(async () => (await mnist(page).getByTestId('digit-prediction').textContent())?.trim(),
+    (v) => /^[0-9]$/.test(v ?? ''), { timeoutMs: 10_000, what: 'a prediction for the touch stroke' });
+  console.log(`the touch stroke is read as ${prediction} by the untrained model`);
   // Only the injected failure may have been logged.
   const unexpected = errors.errors.filter((e) => !/503/.test(e));
   assert.deepEqual(unexpected, []);
