@@ -7,6 +7,7 @@
  * p = 0, 1, ..., k-1; products are vectorised across j only, never reduced
  * across lanes, so scalar, SSE, AVX and WASM SIMD give the same bits.
  * Blocks of 4 rows x 8 columns keep 8 vector accumulators in registers. */
+#include <string.h>
 #include "nn_internal.h"
 
 #ifdef __wasm_simd128__
@@ -32,25 +33,32 @@ static void block_scalar(float *c, const float *a, int a_rs, int a_cs,
     }
 }
 
+/* The 4 x 8 block visits only the steps p listed in idx (ascending): the
+ * steps where one of its four a values is non-zero. A step whose four values
+ * are all zero would only add zero products: ReLU outputs, their gradients
+ * and blank MNIST pixels are mostly zeros, so the block skips them, without
+ * a branch in its inner loop. Skipping can only change the sign of a zero
+ * result, and every build skips the same steps. The block adds to c. */
 #ifdef __wasm_simd128__
 
 static void block_4x8(float *c, const float *a, int a_rs, int a_cs,
-                      const float *b, const float *bias, int n, int k)
+                      const float *b, int n, const int *idx, int cnt)
 {
-    v128_t z = wasm_f32x4_splat(0.0f);
-    v128_t i0 = bias ? wasm_v128_load(bias) : z;
-    v128_t i1 = bias ? wasm_v128_load(bias + 4) : z;
-    v128_t c00 = i0, c01 = i1, c10 = i0, c11 = i1;
-    v128_t c20 = i0, c21 = i1, c30 = i0, c31 = i1;
+    float *c1 = c + n, *c2 = c + 2 * n, *c3 = c + 3 * n;
+    v128_t c00 = wasm_v128_load(c), c01 = wasm_v128_load(c + 4);
+    v128_t c10 = wasm_v128_load(c1), c11 = wasm_v128_load(c1 + 4);
+    v128_t c20 = wasm_v128_load(c2), c21 = wasm_v128_load(c2 + 4);
+    v128_t c30 = wasm_v128_load(c3), c31 = wasm_v128_load(c3 + 4);
     const float *a0 = a, *a1 = a + a_rs, *a2 = a + 2 * a_rs, *a3 = a + 3 * a_rs;
-    for (int p = 0; p < k; p++) {
+    for (int t = 0; t < cnt; t++) {
+        int p = idx[t];
         const float *bp = b + (long)p * n;
         v128_t b0 = wasm_v128_load(bp), b1 = wasm_v128_load(bp + 4);
         long o = (long)p * a_cs;
-        v128_t x0 = wasm_f32x4_splat(a0[o]);
-        v128_t x1 = wasm_f32x4_splat(a1[o]);
-        v128_t x2 = wasm_f32x4_splat(a2[o]);
-        v128_t x3 = wasm_f32x4_splat(a3[o]);
+        v128_t x0 = wasm_v128_load32_splat(a0 + o);
+        v128_t x1 = wasm_v128_load32_splat(a1 + o);
+        v128_t x2 = wasm_v128_load32_splat(a2 + o);
+        v128_t x3 = wasm_v128_load32_splat(a3 + o);
         c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x0, b0));
         c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x0, b1));
         c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x1, b0));
@@ -62,12 +70,12 @@ static void block_4x8(float *c, const float *a, int a_rs, int a_cs,
     }
     wasm_v128_store(c, c00);
     wasm_v128_store(c + 4, c01);
-    wasm_v128_store(c + n, c10);
-    wasm_v128_store(c + n + 4, c11);
-    wasm_v128_store(c + 2 * n, c20);
-    wasm_v128_store(c + 2 * n + 4, c21);
-    wasm_v128_store(c + 3 * n, c30);
-    wasm_v128_store(c + 3 * n + 4, c31);
+    wasm_v128_store(c1, c10);
+    wasm_v128_store(c1 + 4, c11);
+    wasm_v128_store(c2, c20);
+    wasm_v128_store(c2 + 4, c21);
+    wasm_v128_store(c3, c30);
+    wasm_v128_store(c3 + 4, c31);
 }
 
 /* One row, 4 columns at a time. */
@@ -85,17 +93,18 @@ static void block_1x4(float *c, const float *a, int a_cs, const float *b,
 
 /* Plain loops with fixed trip counts: GCC keeps acc in vector registers. */
 static void block_4x8(float *c, const float *a, int a_rs, int a_cs,
-                      const float *b, const float *bias, int n, int k)
+                      const float *b, int n, const int *idx, int cnt)
 {
     float acc[ROWS][COLS];
     for (int r = 0; r < ROWS; r++)
         for (int j = 0; j < COLS; j++)
-            acc[r][j] = bias ? bias[j] : 0.0f;
-    for (int p = 0; p < k; p++) {
+            acc[r][j] = c[(long)r * n + j];
+    for (int t = 0; t < cnt; t++) {
+        int p = idx[t];
         const float *bp = b + (long)p * n;
-        long o = (long)p * a_cs;
+        const float *ap = a + (long)p * a_cs;
         for (int r = 0; r < ROWS; r++) {
-            float x = a[r * (long)a_rs + o];
+            float x = ap[r * (long)a_rs];
             for (int j = 0; j < COLS; j++)
                 acc[r][j] += x * bp[j];
         }
@@ -123,30 +132,59 @@ static void block_1x4(float *c, const float *a, int a_cs, const float *b,
 
 #endif
 
+static inline uint32_t float_bits(const float *p)
+{
+    uint32_t u;
+    memcpy(&u, p, sizeof u);
+    return u;
+}
+
+/* Rows i..i+3 of c, columns 0..n8-1: c = init, then the listed steps of
+ * each chunk of CHUNK steps are added in ascending order. */
+#define CHUNK 256
+static void row_block(float *c, const float *a, int a_rs, int a_cs, const float *b,
+                      const float *bias, int n, int n8, int k)
+{
+    for (int r = 0; r < ROWS; r++)
+        for (int j = 0; j < n8; j++)
+            c[(long)r * n + j] = bias ? bias[j] : 0.0f;
+    int idx[CHUNK];
+    for (int p0 = 0; p0 < k; p0 += CHUNK) {
+        int p1 = k - p0 < CHUNK ? k : p0 + CHUNK, cnt = 0;
+        for (int p = p0; p < p1; p++) {
+            const float *ap = a + (long)p * a_cs;
+            uint32_t any = float_bits(ap) | float_bits(ap + a_rs) |
+                           float_bits(ap + 2 * (long)a_rs) | float_bits(ap + 3 * (long)a_rs);
+            idx[cnt] = p;
+            cnt += (any & 0x7fffffffu) != 0; /* +0 and -0 both skip */
+        }
+        if (cnt == 0)
+            continue;
+        for (int j = 0; j < n8; j += COLS)
+            block_4x8(c + j, a, a_rs, a_cs, b + j, n, idx, cnt);
+    }
+}
+
 void nn_gemm(float *c, const float *a, int a_rs, int a_cs, const float *b,
              const float *bias, int m, int n, int k)
 {
     int n8 = n - n % COLS;
-    /* Column panels outermost: a panel of b (k x 8) is reused by every row block. */
-    for (int j = 0; j < n8; j += COLS) {
-        const float *bj = b + j;
-        const float *biasj = bias ? bias + j : 0;
-        int i = 0;
+    int i = 0;
+    if (n8 > 0) {
         for (; i + ROWS <= m; i += ROWS)
-            block_4x8(c + (long)i * n + j, a + (long)i * a_rs, a_rs, a_cs, bj, biasj, n, k);
-        for (; i < m; i++) {
-            block_1x4(c + (long)i * n + j, a + (long)i * a_rs, a_cs, bj, biasj, n, k);
-            block_1x4(c + (long)i * n + j + 4, a + (long)i * a_rs, a_cs, bj + 4,
-                      biasj ? biasj + 4 : 0, n, k);
-        }
+            row_block(c + (long)i * n, a + (long)i * a_rs, a_rs, a_cs, b, bias, n, n8, k);
+        for (; i < m; i++) /* leftover rows */
+            for (int j = 0; j < n8; j += 4)
+                block_1x4(c + (long)i * n + j, a + (long)i * a_rs, a_cs, b + j,
+                          bias ? bias + j : 0, n, k);
     }
     int j = n8;
     for (; j + 4 <= n; j += 4)
-        for (int i = 0; i < m; i++)
+        for (i = 0; i < m; i++)
             block_1x4(c + (long)i * n + j, a + (long)i * a_rs, a_cs, b + j,
                       bias ? bias + j : 0, n, k);
     if (j < n)
-        for (int i = 0; i < m; i += ROWS) {
+        for (i = 0; i < m; i += ROWS) {
             int rows = m - i < ROWS ? m - i : ROWS;
             block_scalar(c + (long)i * n + j, a + (long)i * a_rs, a_rs, a_cs, b + j,
                          bias ? bias + j : 0, rows, n - j, n, k);

@@ -53,7 +53,7 @@ int64_t nn_model_floats(int n_layers, const int *sizes, const int *act, int max_
     if (params > NN_MAX_FLOATS) /* keeps the sum below from overflowing */
         return -1;
     int64_t total = 4 * params + weights + acts + 2 * (int64_t)max_batch * max_width +
-                    (int64_t)max_batch * (sizes[0] + sizes[n_layers]);
+                    (int64_t)max_batch * (sizes[0] + sizes[n_layers]) + (int64_t)sizes[0] * sizes[1];
     return total > NN_MAX_FLOATS ? -1 : total;
 }
 
@@ -142,6 +142,7 @@ nn_model *nn_create(int n_layers, const int *sizes, const int *activations,
     m->d1 = p, p += (size_t)max_batch * m->max_width;
     m->xb = p, p += (size_t)max_batch * sizes[0];
     m->yb = p, p += (size_t)max_batch * sizes[n_layers];
+    m->dwt0 = p, p += (size_t)sizes[0] * (size_t)sizes[1];
 
     m->opt.kind = NN_OPT_SGD;
     m->opt.lr = 0.01f;

@@ -31,6 +31,7 @@ struct nn_model {
     float *a[NN_MAX_LAYERS];  /* outputs [max_batch x out]; == z for linear */
     float *d0, *d1;           /* gradient scratch [max_batch x max_width] */
     float *xb, *yb;           /* gathered batch [max_batch x in], [max_batch x outputs] */
+    float *dwt0;              /* [sizes[0] x sizes[1]] first layer's weight gradient, transposed */
 };
 
 /* Floats the model would own, or -1 past NN_MAX_FLOATS (64-bit math). */

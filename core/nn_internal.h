@@ -39,9 +39,12 @@ void nn_transpose(float *dst, const float *src, int rows, int cols);
 void nn_dense_forward(float *z, const float *x, const float *wt, const float *b,
                       int batch, int in, int out);
 /* dx[batch x in] (may be NULL), dw[out x in], db[out] from dz[batch x out],
- * x[batch x in], w[out x in]. Overwrites dw and db. */
+ * x[batch x in], w[out x in]. Overwrites dw and db. scratch [in x out] (may
+ * be NULL) lets a mostly-zero x take the faster transposed product; both
+ * ways sum the same products in the same order. */
 void nn_dense_backward(float *dx, float *dw, float *db, const float *dz,
-                       const float *x, const float *w, int batch, int in, int out);
+                       const float *x, const float *w, int batch, int in, int out,
+                       float *scratch);
 
 /* ---- activations.c ---- */
 /* a[rows x cols] = act(z[rows x cols]); softmax is per row. a may equal z. */

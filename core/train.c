@@ -42,7 +42,7 @@ static void backward(nn_model *m, const float *x, const float *y, int batch)
         const float *in = l > 0 ? m->a[l - 1] : x;
         float *dx = l > 0 ? spare : 0; /* the input's gradient is never needed */
         nn_dense_backward(dx, m->gw[l], m->gb[l], dz, in, m->w[l], batch, m->sizes[l],
-                          m->sizes[l + 1]);
+                          m->sizes[l + 1], l == 0 ? m->dwt0 : 0);
         if (l > 0) {
             nn_activation_backward(dx, dx, m->a[l - 1], batch, m->sizes[l], m->act[l - 1]);
             spare = dz;

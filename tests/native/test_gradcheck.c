@@ -18,6 +18,8 @@ typedef struct {
     int batch;
     int reg;
     float reg_rate;
+    int sparse_x; /* two thirds of the inputs zero: the first layer's weight
+                     gradient then takes nn_dense_backward's transposed path */
 } gc_case;
 
 static double act_d(double z, int act)
@@ -108,7 +110,7 @@ static void run_case(const gc_case *c, const char *label, unsigned seed)
     int ni = c->sizes[0], no = c->sizes[c->n_layers];
     float x[MAXB * MAXW], y[MAXB * MAXW];
     for (int i = 0; i < c->batch * ni; i++)
-        x[i] = tu_uniform(&s);
+        x[i] = c->sparse_x && i % 3 != 1 ? 0.0f : tu_uniform(&s);
     for (int b = 0; b < c->batch; b++) {
         if (c->loss == NN_LOSS_CE) { /* probability targets: positive, sum to 1 */
             float sum = 0;
@@ -188,28 +190,32 @@ int main(void)
         for (size_t o = 0; o < sizeof outputs / sizeof outputs[0]; o++) {
             int out_w = outputs[o].act == NN_ACT_SOFTMAX ? 3 : 2;
             /* two hidden layers, batch 3 */
-            gc_case c = {3, {4, 5, 3, out_w}, {h, h, outputs[o].act}, outputs[o].loss, 3, NN_REG_NONE, 0};
+            gc_case c = {3, {4, 5, 3, out_w}, {h, h, outputs[o].act}, outputs[o].loss, 3, NN_REG_NONE, 0, 0};
             snprintf(label, sizeof label, "4-5-3-%d %s + %s, batch 3", out_w, act_names[h], outputs[o].name);
             run_case(&c, label, 11 + n_cases++);
             /* one hidden layer of width 1, batch 1 */
-            gc_case d = {2, {3, 1, out_w}, {h, outputs[o].act}, outputs[o].loss, 1, NN_REG_NONE, 0};
+            gc_case d = {2, {3, 1, out_w}, {h, outputs[o].act}, outputs[o].loss, 1, NN_REG_NONE, 0, 0};
             snprintf(label, sizeof label, "3-1-%d %s + %s, batch 1", out_w, act_names[h], outputs[o].name);
             run_case(&d, label, 11 + n_cases++);
         }
     }
     for (size_t o = 0; o < sizeof outputs / sizeof outputs[0]; o++) { /* no hidden layer */
         int out_w = outputs[o].act == NN_ACT_SOFTMAX ? 4 : 1;
-        gc_case c = {1, {3, out_w}, {outputs[o].act}, outputs[o].loss, 5, NN_REG_NONE, 0};
+        gc_case c = {1, {3, out_w}, {outputs[o].act}, outputs[o].loss, 5, NN_REG_NONE, 0, 0};
         snprintf(label, sizeof label, "3-%d %s, no hidden layer, batch 5", out_w, outputs[o].name);
         run_case(&c, label, 11 + n_cases++);
     }
-    gc_case l2 = {2, {3, 4, 2}, {NN_ACT_TANH, NN_ACT_LINEAR}, NN_LOSS_MSE, 4, NN_REG_L2, 0.3f};
+    gc_case l2 = {2, {3, 4, 2}, {NN_ACT_TANH, NN_ACT_LINEAR}, NN_LOSS_MSE, 4, NN_REG_L2, 0.3f, 0};
     run_case(&l2, "L2 regularisation", 11 + n_cases++);
-    gc_case l1 = {2, {3, 4, 3}, {NN_ACT_SIGMOID, NN_ACT_SOFTMAX}, NN_LOSS_CE, 4, NN_REG_L1, 0.05f};
+    gc_case l1 = {2, {3, 4, 3}, {NN_ACT_SIGMOID, NN_ACT_SOFTMAX}, NN_LOSS_CE, 4, NN_REG_L1, 0.05f, 0};
     run_case(&l1, "L1 regularisation", 11 + n_cases++);
     gc_case deep = {4, {8, 8, 8, 8, 8}, {NN_ACT_LEAKY_RELU, NN_ACT_TANH, NN_ACT_RELU, NN_ACT_SOFTMAX},
-                    NN_LOSS_CE, 5, NN_REG_NONE, 0};
+                    NN_LOSS_CE, 5, NN_REG_NONE, 0, 0};
     run_case(&deep, "8-8-8-8-8 deep", 11 + n_cases++);
+    gc_case sparse = {2, {8, 8, 3}, {NN_ACT_RELU, NN_ACT_SOFTMAX}, NN_LOSS_CE, 5, NN_REG_L2, 0.01f, 1};
+    run_case(&sparse, "8-8-3 mostly-zero inputs", 11 + n_cases++);
+    gc_case sparse_mse = {2, {8, 6, 2}, {NN_ACT_TANH, NN_ACT_LINEAR}, NN_LOSS_MSE, 5, NN_REG_NONE, 0, 1};
+    run_case(&sparse_mse, "8-6-2 mostly-zero inputs", 11 + n_cases++);
     printf("gradient check: %d cases, largest relative error %.3g\n", n_cases, worst_error);
     return tu_finish("test_gradcheck");
 }

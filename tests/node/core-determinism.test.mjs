@@ -15,6 +15,7 @@ const SCENARIOS = [
   { sizes: [3, 8, 8, 1], act: ['tanh', 'tanh', 'sigmoid'], loss: 'bce', opt: 'momentum', lr: 0.1, beta1: 0.9, reg: 'l2', rate: 1e-3, seed: 2, batch: 5 },
   { sizes: [4, 6, 2], act: ['leaky_relu', 'linear'], loss: 'mse', opt: 'sgd', lr: 0.05, beta1: 0, reg: 'l1', rate: 1e-3, seed: 3, batch: 7 },
   { sizes: [5, 9, 3], act: ['sigmoid', 'softmax'], loss: 'mse', opt: 'adam', lr: 0.01, beta1: 0.9, reg: 'none', rate: 0, seed: 4, batch: 3 },
+  { sizes: [30, 16, 10], act: ['relu', 'softmax'], loss: 'ce', opt: 'adam', lr: 1e-3, beta1: 0.9, reg: 'l2', rate: 1e-4, seed: 5, batch: 16, sparse: true },
 ];
 const STEPS = 100;
 const BATCHES = 5;
@@ -23,7 +24,10 @@ function makeData(sc, seed) {
   const n = sc.batch * BATCHES, inp = sc.sizes[0], out = sc.sizes.at(-1);
   const r = rng(seed);
   const x = new Float32Array(n * inp), y = new Float32Array(n * out);
-  for (let i = 0; i < x.length; i++) x[i] = r.uniform();
+  for (let i = 0; i < x.length; i++) {
+    const v = r.uniform();
+    x[i] = sc.sparse && i % 3 !== 0 ? 0 : v; // 2 of 3 inputs zero, like blank pixels
+  }
   for (let row = 0; row < n; row++) {
     if (sc.loss === 'ce') y[row * out + (r.next() % out)] = 1;
     else for (let j = 0; j < out; j++) y[row * out + j] = sc.loss === 'bce' ? r.next() >>> 31 : r.uniform();
