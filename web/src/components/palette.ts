@@ -20,8 +20,12 @@ export const CLASS_COLORS: readonly RGB[] = [
 export const POSITIVE: RGB = [0, 114, 178];
 export const NEGATIVE: RGB = [230, 159, 0];
 
+const NEUTRAL_DARK: RGB = [34, 38, 46];
+const NEUTRAL_LIGHT: RGB = [250, 250, 250];
+
+/** Background colour of maps and thumbnails (called per pixel: no allocation). */
 export function neutral(theme: Theme): RGB {
-  return theme === 'dark' ? [34, 38, 46] : [250, 250, 250];
+  return theme === 'dark' ? NEUTRAL_DARK : NEUTRAL_LIGHT;
 }
 
 export function css(c: RGB, alpha = 1): string {
