@@ -91,27 +91,45 @@ static void block_1x4(float *c, const float *a, int a_cs, const float *b,
 
 #else
 
-/* Plain loops with fixed trip counts: GCC keeps acc in vector registers. */
+/* GCC's generic vectors (element-wise, no lane reductions): plain loops here
+ * get vectorised across the index list with gathers instead. */
+typedef float f4 __attribute__((vector_size(16)));
+
+static inline f4 load4(const float *p)
+{
+    f4 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void store4(float *p, f4 v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
 static void block_4x8(float *c, const float *a, int a_rs, int a_cs,
                       const float *b, int n, const int *idx, int cnt)
 {
-    float acc[ROWS][COLS];
-    for (int r = 0; r < ROWS; r++)
-        for (int j = 0; j < COLS; j++)
-            acc[r][j] = c[(long)r * n + j];
+    f4 acc[ROWS][2];
+    for (int r = 0; r < ROWS; r++) {
+        acc[r][0] = load4(c + (long)r * n);
+        acc[r][1] = load4(c + (long)r * n + 4);
+    }
     for (int t = 0; t < cnt; t++) {
         int p = idx[t];
         const float *bp = b + (long)p * n;
         const float *ap = a + (long)p * a_cs;
+        f4 b0 = load4(bp), b1 = load4(bp + 4);
         for (int r = 0; r < ROWS; r++) {
             float x = ap[r * (long)a_rs];
-            for (int j = 0; j < COLS; j++)
-                acc[r][j] += x * bp[j];
+            acc[r][0] += x * b0;
+            acc[r][1] += x * b1;
         }
     }
-    for (int r = 0; r < ROWS; r++)
-        for (int j = 0; j < COLS; j++)
-            c[(long)r * n + j] = acc[r][j];
+    for (int r = 0; r < ROWS; r++) {
+        store4(c + (long)r * n, acc[r][0]);
+        store4(c + (long)r * n + 4, acc[r][1]);
+    }
 }
 
 static void block_1x4(float *c, const float *a, int a_cs, const float *b,
