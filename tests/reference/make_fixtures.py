@@ -212,22 +212,32 @@ def worst_error(a, b, sizes):
     return max(errs)
 
 
-def draw_case(seed, sizes, acts, loss, target_kind, batch):
+def make_inputs(rng, kind, batch, n_in):
+    if kind == "normal":
+        return rng.standard_normal((batch, n_in))
+    # "sparse": like MNIST pixels, in [0, 1] with about 70% exact zeros, so the core's
+    # zero-skipping paths (taken when at least half the inputs are zero) are checked too.
+    return rng.uniform(0.0, 1.0, (batch, n_in)) * (rng.uniform(size=(batch, n_in)) < 0.3)
+
+
+def draw_case(seed, sizes, acts, loss, target_kind, batch, inputs="normal"):
     rng = np.random.default_rng(seed)
     params0 = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
         bound = np.sqrt(6.0 / (fan_in + fan_out))
         params0.append(f32(rng.uniform(-bound, bound, (fan_out, fan_in))))
         params0.append(f32(rng.uniform(-0.2, 0.2, fan_out)))  # nonzero biases
-    xs = [f32(rng.standard_normal((batch, sizes[0]))) for _ in range(N_STEPS)]
+    xs = [f32(make_inputs(rng, inputs, batch, sizes[0])) for _ in range(N_STEPS)]
     ys = [f32(make_targets(rng, target_kind, batch, sizes[-1])) for _ in range(N_STEPS)]
     return params0, xs, ys
 
 
-def build_case(index, name, sizes, acts, loss, target_kind, batch):
+def build_case(index, name, sizes, acts, loss, target_kind, batch, inputs="normal"):
     for attempt in range(100):
         seed = 1000 * index + attempt
-        params0, xs, ys = draw_case(seed, sizes, acts, loss, target_kind, batch)
+        params0, xs, ys = draw_case(seed, sizes, acts, loss, target_kind, batch, inputs)
+        if inputs == "sparse" and min(float((x == 0).double().mean()) for x in xs) < 0.6:
+            continue  # every batch well past the core's "at least half zero" switch
         truth = run_case(sizes, acts, loss, params0, xs, ys, torch.float64)
         single = run_case(sizes, acts, loss, params0, xs, ys, torch.float32)
         err = worst_error(single, truth, sizes)
@@ -253,6 +263,12 @@ def case_list():
         sizes = [3 + k % 3, n_out]
         cases.append((f"nohidden->{out_act}/{loss}/{target_kind}", sizes, [out_act], loss,
                       target_kind, [1, 7][k % 2]))
+    # Mostly-zero inputs (MNIST-like), appended so the cases above keep their seeds.
+    cases += [("sparse-x relu->softmax/ce/onehot", [20, 12, 4], ["relu", "softmax"], "ce", "onehot", 8, "sparse"),
+              ("sparse-x relu->relu->softmax/ce/prob", [16, 10, 8, 3], ["relu", "relu", "softmax"],
+               "ce", "prob", 6, "sparse"),
+              ("sparse-x tanh->sigmoid/bce/binary", [12, 6, 2], ["tanh", "sigmoid"], "bce", "binary", 1, "sparse"),
+              ("sparse-x nohidden->linear/mse/real", [18, 3], ["linear"], "mse", "real", 5, "sparse")]
     return cases
 
 
@@ -295,7 +311,7 @@ def main():
     worst = max(cases, key=lambda c: c["float32_error"])
     redrawn = sum(c["attempts"] > 1 for c in cases)
     print(f"wrote {len(cases)} cases to {path} ({os.path.getsize(path)} bytes); "
-          f"{redrawn} redrawn as ill-conditioned; float32 PyTorch vs float64 truth: "
+          f"{redrawn} redrawn (ill-conditioned, or too few zeros for sparse-x); float32 PyTorch vs float64 truth: "
           f"largest error {worst['float32_error']:.2e} ({worst['name']})")
 
 
