@@ -102,15 +102,36 @@ double nn_log1p(double x)
     return nn_log(u) * (x / (u - 1.0));
 }
 
+/* For -120 <= u <= 0 (the float-valued tanh and sigmoid): u = k ln2 + r with
+ * |r| <= ln2/2, *scale = 2^k and *p = e^r - 1 from a degree-10 Taylor
+ * polynomial (relative error below 1e-12, far under a float ulp). Then
+ * e^u = scale * (1 + p) and e^u - 1 = scale * p + (scale - 1), which never
+ * cancels badly. */
+static void exp_parts(double u, double *scale, double *p)
+{
+    double kd = (double)(int)(u * INV_LN2 - 0.5); /* round half away from 0 */
+    double r = (u - kd * LN2_HI) - kd * LN2_LO;
+    double q = 1.0 / 3628800.0; /* 1/10! */
+    static const double inv_fact[9] = {1.0 / 362880.0, 1.0 / 40320.0, 1.0 / 5040.0,
+                                       1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0,
+                                       1.0 / 6.0, 1.0 / 2.0, 1.0};
+    for (int i = 0; i < 9; i++)
+        q = q * r + inv_fact[i];
+    *p = q * r;
+    *scale = pow2i((int)kd);
+}
+
 float nn_tanhf(float xf)
 {
     double x = (double)xf;
     if (x != x)
         return xf;
     double ax = x < 0 ? -x : x;
-    if (ax > 20.0)
+    if (ax > 9.1) /* tanh rounds to +-1 in float from here */
         return x < 0 ? -1.0f : 1.0f;
-    double t = nn_expm1(-2.0 * ax); /* in (-1, 0] */
+    double scale, p;
+    exp_parts(-2.0 * ax, &scale, &p);
+    double t = scale * p + (scale - 1.0); /* e^(-2|x|) - 1, in (-1, 0] */
     double r = -t / (2.0 + t);
     return (float)(x < 0 ? -r : r);
 }
@@ -120,8 +141,10 @@ float nn_sigmoidf(float xf)
     double x = (double)xf;
     if (x != x)
         return xf;
-    if (x >= 0)
-        return (float)(1.0 / (1.0 + nn_exp(-x)));
-    double e = nn_exp(x);
-    return (float)(e / (1.0 + e));
+    if (x > 110.0 || x < -110.0) /* e^-110 is below the smallest float */
+        return x > 0 ? 1.0f : 0.0f;
+    double scale, p;
+    exp_parts(x < 0 ? x : -x, &scale, &p);
+    double e = scale * (1.0 + p); /* e^-|x| in (0, 1] */
+    return (float)(x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e));
 }
