@@ -8,6 +8,15 @@
  * Enum values are part of the ABI: they are explicit and never reordered.
  * NN_ABI_VERSION rises with every change to this file's functions or values,
  * and the JavaScript side refuses a module whose nn_abi_version() differs.
+ * The WASM build also exports nn_wasm_alloc(bytes) -> 16-byte aligned pointer
+ * (0 on failure) and nn_wasm_free(ptr) for data living in the module's heap
+ * (core/wasm_exports.c); web/src/engine/nn-wasm.js wraps all of it.
+ *
+ * Version 2: nn_gather_u8 takes src_rows (bounds-checked indices); the status
+ * enum's typedef is nn_status_code (nn_status is the function).
+ *
+ * Results are bit-identical between the native and the WASM build (no FMA,
+ * no lane reductions, libm-free deterministic exp/log/tanh/sigmoid).
  */
 #ifndef NN_H
 #define NN_H
@@ -104,7 +113,8 @@ nn_model *nn_create(int n_layers, const int *sizes, const int *activations,
                     int loss, unsigned seed, int max_batch);
 void nn_destroy(nn_model *m); /* NULL is allowed */
 
-/* Re-initialises every parameter from `seed` and clears optimizer state.
+/* Re-initialises every parameter from `seed` and clears optimizer state
+ * (the optimizer kind, its hyperparameters and the regularisation stay).
  * Initialisation, uniform: He/Kaiming U(-sqrt(6/fan_in), +) for ReLU and
  * leaky ReLU layers; Xavier/Glorot U(-sqrt(6/(fan_in+fan_out)), +) for tanh,
  * sigmoid, linear and softmax layers. Biases 0. The generator is xoshiro128**
