@@ -38,10 +38,11 @@ cmd_setup() {
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     fi
-    if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+    # npm ls fails when a locked dependency is missing or at the wrong version;
+    # a content check, not timestamps, so a shared checkout is not wiped for nothing
+    if [ ! -d node_modules ] || ! npm ls --depth=0 >/dev/null 2>&1; then
         log "npm ci"
         npm ci --no-audit --no-fund --loglevel=error
-        touch node_modules
     fi
 }
 
