@@ -11,7 +11,7 @@ import type { DataSpec, HyperParams, NetSpec, Snapshot, ViewSpec } from './proto
 /** Work per chunk before the worker looks at its message queue again:
  *  short enough that a control or a frame's ack waits at most this long,
  *  long enough that yielding (~50 µs) costs little. */
-export const CHUNK_MS = 6;
+export const CHUNK_MS = 4;
 /** Largest batch the model is built for (the UI allows 1..256). */
 const MAX_BATCH = 256;
 /** Time the output map may take per snapshot. Its resolution adapts to the

@@ -2,7 +2,7 @@
 // against epochs. It draws from LossHistory, whose size is bounded, so the
 // cost per frame does not grow with the length of the run.
 
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { Theme } from '../../state/config';
 import type { HistoryPoint } from '../../app/history';
 import { css, NEGATIVE, POSITIVE, CLASS_COLORS } from '../palette';
@@ -21,7 +21,7 @@ const PAD = { l: 44, r: 40, t: 8, b: 22 };
 
 export function LossChart({ points, version, showAccuracy, theme }: LossChartProps) {
   const ref = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const canvas = ref.current;
     if (!canvas) return;
     const w = canvas.clientWidth || 300;

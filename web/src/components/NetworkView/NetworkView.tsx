@@ -4,7 +4,7 @@
 // Controls above the columns add/remove layers and neurons and pick each
 // layer's activation.
 
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Activation, Feature, Task, Theme } from '../../state/config';
 import { featureInfo } from '../../data/features';
 import { ACTIVATION_LABELS } from '../labels';
@@ -128,7 +128,7 @@ export function NetworkView(p: NetworkViewProps) {
   }, [p.showThumbnails, p.neuronGrids, featureGrids, sizes, t, p.activations, p.task, p.range]);
 
   const highlight = (pinned ?? hover)?.which === 0 ? (pinned ?? hover)!.offset : null;
-  useEffect(() => {
+  useLayoutEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
     const dpr = Math.min(2, window.devicePixelRatio || 1);

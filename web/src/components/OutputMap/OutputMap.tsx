@@ -3,7 +3,7 @@
 // tap adds a point of the selected class, dragging paints, erase mode
 // removes points under the pointer. Pointer events cover mouse, pen and touch.
 
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { drawMap, toDomain, type MapData } from './draw';
 
 export interface OutputMapProps {
@@ -43,7 +43,9 @@ export function OutputMap({ data, drawing, erase, onAddPoint, onErase, label }: 
     drawMap(ctx, scratchRef.current, dataRef.current, css);
   };
 
-  useEffect(redraw);
+  // Draw in the same frame as the render (not after paint): the snapshot
+  // shows one frame sooner and the next one is not held up.
+  useLayoutEffect(redraw);
 
   useEffect(() => {
     const canvas = canvasRef.current;
