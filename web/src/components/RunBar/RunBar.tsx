@@ -15,9 +15,11 @@ export interface RunBarProps {
   onReset(): void;
 }
 
-/** A loss as shown: 4 decimals, or "—" when there is none. */
+/** A loss as shown: 4 decimals, 3 significant digits below 0.001 (still a
+ *  plain number, e.g. 2.41e-5), or "—" when there is none. */
 export function formatLoss(v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return '—';
+  if (v !== 0 && Math.abs(v) < 0.001) return v.toExponential(2);
   return v < 1000 ? v.toFixed(4) : v.toPrecision(4);
 }
 
