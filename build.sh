@@ -13,7 +13,9 @@ cd "$(dirname "$0")"
 ROOT=$PWD
 export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
 
-CFLAGS_COMMON=(-std=c11 -Wall -Wextra -Werror -ffp-contract=off)
+# -ffp-contract=off: no fused multiply-adds (WASM has none): native == WASM bit for bit.
+# -fno-math-errno: sqrtf becomes one instruction and Adam vectorises (results unchanged).
+CFLAGS_COMMON=(-std=c11 -Wall -Wextra -Werror -ffp-contract=off -fno-math-errno)
 CORE_SRC=(core/activations.c core/kernels.c core/layers.c core/losses.c core/mathf.c
           core/model.c core/optim.c core/params.c core/rng.c core/train.c)
 EXPORTS=(nn_abi_version nn_status_str nn_check_config nn_create nn_destroy nn_reset nn_status
