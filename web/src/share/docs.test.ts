@@ -1,9 +1,9 @@
-// The README text for links lists exactly the schema's URL keys.
+// README.md's section on links lists exactly the schema's URL keys.
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { CONFIG_FIELDS, PANELS } from '../state/schema';
 
-const doc = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+const doc = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 
 test('the URL key table matches the schema', () => {
   const table = doc.slice(doc.indexOf('| Key | Setting |'), doc.indexOf('Data: inputs'));
