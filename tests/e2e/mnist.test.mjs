@@ -77,6 +77,24 @@ test('load MNIST, train, see >= 90% test accuracy, draw a digit and get a predic
   });
   assert.ok(inked > 10, `the 28x28 input shows ${inked} inked pixels`);
 
+  // An opened mistake stays open, unchanged, while training goes on and new
+  // evaluations replace the list behind it (it used to close itself), and
+  // Escape pressed at once closes it (the key listener used to attach a
+  // frame late, so an early Escape was lost).
+  if ((await train.textContent()) !== 'Pause') await clickCentre(page, train);
+  const list = mnist(page).getByTestId('misclassified');
+  const matrix = () => mnist(page).getByTestId('confusion-matrix').textContent();
+  const before = await matrix();
+  await clickCentre(page, list.locator('button').first());
+  const detail = mnist(page).getByTestId('misclassified-detail');
+  await detail.waitFor({ timeout: 5000 });
+  const shown = await detail.textContent();
+  await waitFor(matrix, (t) => t !== before, { timeoutMs: 30_000, what: 'a new full evaluation' });
+  assert.equal(await detail.count(), 1, 'the opened digit stayed open');
+  assert.equal(await detail.textContent(), shown, 'and shows the same digit');
+  await page.keyboard.press('Escape');
+  await detail.waitFor({ state: 'detached', timeout: 5000 });
+
   // Pause, then look inside: the confusion matrix counts all 10,000 test digits.
   if ((await train.textContent()) === 'Pause') await clickCentre(page, train);
   const cells = await mnist(page).getByTestId('confusion-matrix').locator('tbody td').allTextContents();
