@@ -31,12 +31,10 @@ void nn_activation_forward(float *a, const float *z, int rows, int cols, int act
             a[i] = z[i] < 0.0f ? z[i] * LEAKY_SLOPE : z[i];
         break;
     case NN_ACT_TANH:
-        for (long i = 0; i < total; i++)
-            a[i] = nn_tanhf(z[i]);
+        nn_tanh_array(a, z, total);
         break;
     case NN_ACT_SIGMOID:
-        for (long i = 0; i < total; i++)
-            a[i] = nn_sigmoidf(z[i]);
+        nn_sigmoid_array(a, z, total);
         break;
     case NN_ACT_SOFTMAX:
         for (int r = 0; r < rows; r++)

@@ -102,49 +102,129 @@ double nn_log1p(double x)
     return nn_log(u) * (x / (u - 1.0));
 }
 
-/* For -120 <= u <= 0 (the float-valued tanh and sigmoid): u = k ln2 + r with
- * |r| <= ln2/2, *scale = 2^k and *p = e^r - 1 from a degree-10 Taylor
- * polynomial (relative error below 1e-12, far under a float ulp). Then
- * e^u = scale * (1 + p) and e^u - 1 = scale * p + (scale - 1), which never
- * cancels badly. */
-static void exp_parts(double u, double *scale, double *p)
+/* tanh and sigmoid over arrays, two elements at a time in double lanes
+ * (GCC/Clang vector types: SSE2 natively, f64x2 in WASM; element-wise IEEE
+ * operations only, so every build rounds the same way). For u <= 0:
+ * u = k ln2 + r with |r| <= ln2/2 (k rounded to nearest with the 1.5*2^52
+ * trick, whose low bits also give 2^k without a conversion), p = e^r - 1 from
+ * its Taylor polynomial to r^8 (relative error below 1e-9, a hundredth of a
+ * float ulp), scale = 2^k. Then e^u = scale * (1 + p) and
+ * e^u - 1 = scale * p + (scale - 1), which never cancels badly. */
+typedef double d2 __attribute__((vector_size(16)));
+typedef int64_t i2 __attribute__((vector_size(16)));
+
+static const double ROUND_MAGIC = 6755399441055744.0; /* 1.5 * 2^52 */
+
+static inline d2 splat2(double v)
 {
-    double kd = (double)(int)(u * INV_LN2 - 0.5); /* round half away from 0 */
-    double r = (u - kd * LN2_HI) - kd * LN2_LO;
-    double q = 1.0 / 3628800.0; /* 1/10! */
-    static const double inv_fact[9] = {1.0 / 362880.0, 1.0 / 40320.0, 1.0 / 5040.0,
-                                       1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0,
-                                       1.0 / 6.0, 1.0 / 2.0, 1.0};
-    for (int i = 0; i < 9; i++)
-        q = q * r + inv_fact[i];
-    *p = q * r;
-    *scale = pow2i((int)kd);
+    return (d2){v, v};
 }
 
-float nn_tanhf(float xf)
+static inline d2 exp_parts2(d2 u, d2 *scale)
 {
-    double x = (double)xf;
-    if (x != x)
-        return xf;
-    double ax = x < 0 ? -x : x;
-    if (ax > 9.1) /* tanh rounds to +-1 in float from here */
-        return x < 0 ? -1.0f : 1.0f;
-    double scale, p;
-    exp_parts(-2.0 * ax, &scale, &p);
-    double t = scale * p + (scale - 1.0); /* e^(-2|x|) - 1, in (-1, 0] */
-    double r = -t / (2.0 + t);
-    return (float)(x < 0 ? -r : r);
+    d2 t = u * splat2(INV_LN2) + splat2(ROUND_MAGIC);
+    d2 kd = t - splat2(ROUND_MAGIC);
+    d2 r = (u - kd * splat2(LN2_HI)) - kd * splat2(LN2_LO);
+    d2 q = splat2(1.0 / 40320.0);
+    q = q * r + splat2(1.0 / 5040.0);
+    q = q * r + splat2(1.0 / 720.0);
+    q = q * r + splat2(1.0 / 120.0);
+    q = q * r + splat2(1.0 / 24.0);
+    q = q * r + splat2(1.0 / 6.0);
+    q = q * r + splat2(0.5);
+    q = q * r + splat2(1.0);
+    i2 bits;
+    memcpy(&bits, &t, sizeof bits);
+    bits = (bits + 1023) << 52; /* the low bits of t hold k: 2^k for -1022 <= k <= 0 */
+    memcpy(scale, &bits, sizeof bits);
+    return q * r;
 }
 
-float nn_sigmoidf(float xf)
+static inline d2 abs2(d2 x, i2 *sign)
 {
-    double x = (double)xf;
-    if (x != x)
-        return xf;
-    if (x > 110.0 || x < -110.0) /* e^-110 is below the smallest float */
-        return x > 0 ? 1.0f : 0.0f;
-    double scale, p;
-    exp_parts(x < 0 ? x : -x, &scale, &p);
-    double e = scale * (1.0 + p); /* e^-|x| in (0, 1] */
-    return (float)(x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e));
+    i2 bits;
+    memcpy(&bits, &x, sizeof bits);
+    *sign = bits & (i2){INT64_MIN, INT64_MIN};
+    bits &= (i2){INT64_MAX, INT64_MAX};
+    memcpy(&x, &bits, sizeof bits);
+    return x;
+}
+
+/* Picks b where mask lanes are set, else a. */
+static inline d2 select2(i2 mask, d2 b, d2 a)
+{
+    i2 ia, ib;
+    memcpy(&ia, &a, sizeof ia);
+    memcpy(&ib, &b, sizeof ib);
+    ia = (ia & ~mask) | (ib & mask);
+    memcpy(&a, &ia, sizeof a);
+    return a;
+}
+
+/* tanh(|x|) = -t / (2 + t) with t = e^(-2|x|) - 1; tanh rounds to +-1 in
+ * float from |x| = 9.1 on, so |x| is clamped there (NaN restored at the end). */
+static inline d2 tanh2(d2 x)
+{
+    i2 sign, isnan = x != x;
+    d2 ax = abs2(x, &sign);
+    ax = select2(ax < splat2(9.1), ax, splat2(9.1));
+    d2 scale, p = exp_parts2(splat2(-2.0) * ax, &scale);
+    d2 t = scale * p + (scale - splat2(1.0));
+    d2 r = -t / (splat2(2.0) + t);
+    i2 rb;
+    memcpy(&rb, &r, sizeof rb);
+    rb |= sign;
+    memcpy(&r, &rb, sizeof r);
+    return select2(isnan, x, r);
+}
+
+/* sigmoid from e = e^-|x|: 1 / (1 + e) for x >= 0, e / (1 + e) below; e^-110
+ * is below the smallest float, so |x| is clamped there. */
+static inline d2 sigmoid2(d2 x)
+{
+    i2 sign, isnan = x != x;
+    d2 ax = abs2(x, &sign);
+    ax = select2(ax < splat2(110.0), ax, splat2(110.0));
+    d2 scale, p = exp_parts2(-ax, &scale);
+    d2 e = scale * (splat2(1.0) + p);
+    d2 num = select2(x < splat2(0.0), e, splat2(1.0));
+    return select2(isnan, x, num / (splat2(1.0) + e));
+}
+
+void nn_tanh_array(float *out, const float *in, long n)
+{
+    long i = 0;
+    for (; i + 2 <= n; i += 2) {
+        d2 r = tanh2((d2){in[i], in[i + 1]});
+        out[i] = (float)r[0];
+        out[i + 1] = (float)r[1];
+    }
+    if (i < n)
+        out[i] = (float)tanh2((d2){in[i], 0.0})[0];
+}
+
+void nn_sigmoid_array(float *out, const float *in, long n)
+{
+    long i = 0;
+    for (; i + 2 <= n; i += 2) {
+        d2 r = sigmoid2((d2){in[i], in[i + 1]});
+        out[i] = (float)r[0];
+        out[i + 1] = (float)r[1];
+    }
+    if (i < n)
+        out[i] = (float)sigmoid2((d2){in[i], 0.0})[0];
+}
+
+float nn_tanhf(float x)
+{
+    float r;
+    nn_tanh_array(&r, &x, 1);
+    return r;
+}
+
+float nn_sigmoidf(float x)
+{
+    float r;
+    nn_sigmoid_array(&r, &x, 1);
+    return r;
 }

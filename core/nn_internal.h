@@ -15,6 +15,10 @@ double nn_log(double x);   /* x > 0 */
 double nn_log1p(double x); /* x > -1 */
 float nn_tanhf(float x);
 float nn_sigmoidf(float x);
+/* out[i] = tanh / sigmoid of in[i] for i < n, the same bits as the scalar
+ * versions; out may equal in. */
+void nn_tanh_array(float *out, const float *in, long n);
+void nn_sigmoid_array(float *out, const float *in, long n);
 
 /* ---- rng.c: xoshiro128** seeded through splitmix64 ---- */
 void nn_rng_seed(uint32_t state[4], uint64_t seed);
