@@ -1,0 +1,102 @@
+// 1,000 generated hostile links opened in the real page (issue 5 §6): each
+// carries one to three values that no setting accepts — wrong types, NaN,
+// huge and out-of-range numbers, script tags, over-long and broken
+// percent-encoded values, prototype keys — plus unknown keys. For every one
+// the page must raise no error, list each rejected key in its notice, and
+// stay usable (checked by training a step on every 50th link).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, collectErrors, waitFor, readNumber } from './lib/index.mjs';
+
+const COUNT = Number(process.env.HOSTILE_LINKS ?? 1000);
+
+// Values that no key of its kind accepts.
+const BAD_NUMBER = ['NaN', 'Infinity', '-Infinity', '1e999', '-1e309', 'abc', '<script>alert(1)</script>',
+  '1,2', '9'.repeat(300), '-5', '99999999999999999999', '%E0%A4%A', '__proto__', '1e', '--1'];
+const BAD_ENUM = ['neon', '<img src=x onerror=alert(1)>', '__proto__', 'constructor', 'toString', 'x'.repeat(400), '%00', 'NaN'];
+const BAD = {
+  noise: BAD_NUMBER, train: BAD_NUMBER, dseed: BAD_NUMBER, lr: BAD_NUMBER, mom: BAD_NUMBER,
+  rr: BAD_NUMBER, batch: BAD_NUMBER, seed: BAD_NUMBER, cls: BAD_NUMBER,
+  data: BAD_ENUM, opt: BAD_ENUM, reg: BAD_ENUM,
+  hidden: ['65', '0', '-1', '1,2,3,4,5,6,7,8,9', 'a,b', '1e3', '4,,2', 'NaN', '<b>4</b>'],
+  act: ['softmax', 'evil', 'relu,relu,relu,relu,relu,relu,relu,relu,relu', '__proto__', 'tanh;drop'],
+  feat: ['x3', 'x1,x1', 'x1,<script>', 'NaN', 'constructor'],
+  test: ['2', 'maybe', 'NaN', '-1'],
+  disc: ['2', 'maybe', 'Infinity'],
+};
+const KEYS = Object.keys(BAD);
+const JUNK_KEYS = ['utm_source', '__proto__', 'constructor[prototype][x]', 'a'.repeat(50), '%ZZ'];
+
+/** mulberry32: the same 1,000 links on every run. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function hostileLinks() {
+  const rand = rng(20261122);
+  const pick = (list) => list[Math.floor(rand() * list.length)];
+  const links = [];
+  for (let i = 0; i < COUNT; i++) {
+    const n = 1 + Math.floor(rand() * 3);
+    const keys = new Set();
+    while (keys.size < n) keys.add(pick(KEYS));
+    // Raw (not re-encoded) values on purpose: broken escapes must reach the parser.
+    const parts = ['v=1', ...[...keys].map((k) => `${k}=${encodeURIComponentLoosely(pick(BAD[k]))}`)];
+    if (rand() < 0.5) parts.push(`${pick(JUNK_KEYS)}=${pick(BAD_ENUM)}`);
+    links.push({ query: '?' + parts.join('&'), keys: [...keys] });
+  }
+  return links;
+}
+
+/** Encodes what a browser would refuse in a URL but keeps % escapes as given. */
+function encodeURIComponentLoosely(value) {
+  return value.replace(/[ <>"#&+]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+}
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer(process.env.E2E_DIST ? { root: process.env.E2E_DIST } : {});
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('1,000 hostile links: no page error, every rejected key reported, the page stays usable', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  const links = hostileLinks();
+  for (let i = 0; i < links.length; i++) {
+    const { query, keys } = links[i];
+    await page.goto(server.url + query, { waitUntil: 'domcontentloaded' });
+    const notice = await waitFor(
+      () => page.getByTestId('rejected').textContent({ timeout: 5000 }).catch(() => ''),
+      (t) => t.length > 0, { timeoutMs: 10000, what: `the rejection notice for ${query}` });
+    for (const key of keys) {
+      assert.ok(notice.includes(`${key}=`) || notice.includes(`${key} `),
+        `link ${i} ${query}: the notice does not name ${key}: ${notice.slice(0, 300)}`);
+    }
+    assert.equal(await page.getByTestId('play').count(), 1, `link ${i}: no play button`);
+    if (i % 50 === 0) {
+      await waitFor(() => page.getByTestId('step').isEnabled(), (v) => v, { timeoutMs: 20000, what: `the engine after link ${i}` });
+      const before = await readNumber(page, 'epoch');
+      await page.getByTestId('step').click();
+      await waitFor(() => readNumber(page, 'epoch'), (e) => e > before, { timeoutMs: 10000, what: `a step after link ${i}` });
+    }
+    assert.deepEqual(errors.errors, [], `link ${i} ${query}`);
+  }
+  await context.close();
+});
