@@ -10,7 +10,7 @@
 // Xeon; target >= 10x) and against the object-per-neuron JS peer
 // (bench/playground-peer.mjs) measured in the same run.
 //
-// Usage: node bench/playground-engine.mjs [--seconds 3] [--act tanh|relu]
+// Usage: node bench/playground-engine.mjs [--seconds 3] [--act tanh|relu] [--no-peer]
 //        (needs build/node/nn.cjs: bash build.sh wasm)
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -96,12 +96,13 @@ async function engineExamplesPerSecond(secs) {
 
 const fmt = (v) => Math.round(v).toLocaleString('en-US');
 const ours = await engineExamplesPerSecond(seconds);
+console.log(`Playground engine, WASM in Node ${process.version} — spiral, x1 x2, 6×8 ${act}, sigmoid + BCE, batch 10, SGD lr 0.03, ${TRAIN_POINTS} points, nn_train_epoch per epoch`);
+console.log(`  ours: ${fmt(ours.wall)} examples/s wall, ${fmt(ours.cpu)} per CPU second (final loss ${ours.loss.toFixed(4)})`);
+console.log(`  vs TF Playground engine reference ${fmt(REF_ENGINE)}: ${(ours.wall / REF_ENGINE).toFixed(1)}× wall, ${(ours.cpu / REF_ENGINE).toFixed(1)}× CPU   (target ≥ 10×: ${ours.wall >= 10 * REF_ENGINE ? 'met' : 'NOT met'})`);
+if (args.includes('--no-peer')) process.exit(0);
 const c0 = process.cpuUsage(), t0 = performance.now();
 const peer = peerExamplesPerSecond({ seconds });
 const peerUsage = process.cpuUsage(c0);
 // The peer runs on one thread: its CPU rate is its wall rate over the share of a core it got.
 const peerCpu = peer / (((peerUsage.user + peerUsage.system) / 1e3) / (performance.now() - t0));
-console.log(`Playground engine, WASM in Node ${process.version} — spiral, x1 x2, 6×8 ${act}, sigmoid + BCE, batch 10, SGD lr 0.03, ${TRAIN_POINTS} points, nn_train_epoch per epoch`);
-console.log(`  ours: ${fmt(ours.wall)} examples/s wall, ${fmt(ours.cpu)} per CPU second (final loss ${ours.loss.toFixed(4)})`);
-console.log(`  vs TF Playground engine reference ${fmt(REF_ENGINE)}: ${(ours.wall / REF_ENGINE).toFixed(1)}× wall, ${(ours.cpu / REF_ENGINE).toFixed(1)}× CPU   (target ≥ 10×: ${ours.wall >= 10 * REF_ENGINE ? 'met' : 'NOT met'})`);
 console.log(`  vs object-per-neuron JS peer measured now, ${fmt(peer)} examples/s wall (${fmt(peerCpu)} per CPU second): ${(ours.wall / peer).toFixed(1)}× wall, ${(ours.cpu / peerCpu).toFixed(1)}× CPU`);

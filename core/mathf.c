@@ -8,6 +8,10 @@
 #include <string.h>
 #include "nn_internal.h"
 
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
+
 static const double LN2_HI = 6.93147180369123816490e-01; /* low bits zero: k*LN2_HI exact */
 static const double LN2_LO = 1.90821492927058770002e-10;
 static const double INV_LN2 = 1.44269504088896338700e+00;
@@ -113,26 +117,39 @@ double nn_log1p(double x)
 typedef double d2 __attribute__((vector_size(16)));
 typedef int64_t i2 __attribute__((vector_size(16)));
 
-static const double ROUND_MAGIC = 6755399441055744.0; /* 1.5 * 2^52 */
+/* The vector constants, read through a pointer the compiler cannot see
+ * through (launder): WASM has no constant pool, so a folded constant is
+ * rebuilt by V8 in every iteration (several instructions per v128.const);
+ * loaded once before the loop, they stay in registers. */
+enum { K_INV_LN2, K_MAGIC, K_LN2_HI, K_LN2_LO, K_C8, K_C7, K_C6, K_C5, K_C4, K_C3, K_C2,
+       K_ONE, K_TWO, K_MINUS_TWO, K_TANH_MAX, K_SIGMOID_MAX, K_ZERO, K_COUNT };
+static const double KONST[K_COUNT] = {
+    1.44269504088896338700e+00, 6755399441055744.0 /* 1.5 * 2^52 */,
+    6.93147180369123816490e-01, 1.90821492927058770002e-10,
+    1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5,
+    1.0, 2.0, -2.0, 9.1, 110.0, 0.0};
 
-static inline d2 splat2(double v)
+typedef struct {
+    d2 v[K_COUNT];
+} konst2;
+
+static inline void load_konst(konst2 *k)
 {
-    return (d2){v, v};
+    const double *p = KONST;
+    __asm__("" : "+r"(p)); /* launder: p's target is unknown from here on */
+    for (int i = 0; i < K_COUNT; i++)
+        k->v[i] = (d2){p[i], p[i]};
 }
 
-static inline d2 exp_parts2(d2 u, d2 *scale)
+static inline d2 exp_parts2(d2 u, d2 *scale, const konst2 *k)
 {
-    d2 t = u * splat2(INV_LN2) + splat2(ROUND_MAGIC);
-    d2 kd = t - splat2(ROUND_MAGIC);
-    d2 r = (u - kd * splat2(LN2_HI)) - kd * splat2(LN2_LO);
-    d2 q = splat2(1.0 / 40320.0);
-    q = q * r + splat2(1.0 / 5040.0);
-    q = q * r + splat2(1.0 / 720.0);
-    q = q * r + splat2(1.0 / 120.0);
-    q = q * r + splat2(1.0 / 24.0);
-    q = q * r + splat2(1.0 / 6.0);
-    q = q * r + splat2(0.5);
-    q = q * r + splat2(1.0);
+    const d2 *c = k->v;
+    d2 t = u * c[K_INV_LN2] + c[K_MAGIC];
+    d2 kd = t - c[K_MAGIC];
+    d2 r = (u - kd * c[K_LN2_HI]) - kd * c[K_LN2_LO];
+    d2 q = c[K_C8];
+    for (int i = K_C7; i <= K_ONE; i++)
+        q = q * r + c[i];
     i2 bits;
     memcpy(&bits, &t, sizeof bits);
     bits = (bits + 1023) << 52; /* the low bits of t hold k: 2^k for -1022 <= k <= 0 */
@@ -161,58 +178,88 @@ static inline d2 select2(i2 mask, d2 b, d2 a)
     return a;
 }
 
-/* tanh(|x|) = -t / (2 + t) with t = e^(-2|x|) - 1; tanh rounds to +-1 in
- * float from |x| = 9.1 on, so |x| is clamped there (NaN restored at the end). */
-static inline d2 tanh2(d2 x)
+/* b if b < a, else a (NaN in a is kept): WASM's pmin, one instruction in V8
+ * (f64x2.min with its NaN rules takes several). */
+static inline d2 pmin2(d2 a, d2 b)
 {
-    i2 sign, isnan = x != x;
-    d2 ax = abs2(x, &sign);
-    ax = select2(ax < splat2(9.1), ax, splat2(9.1));
-    d2 scale, p = exp_parts2(splat2(-2.0) * ax, &scale);
-    d2 t = scale * p + (scale - splat2(1.0));
-    d2 r = -t / (splat2(2.0) + t);
+#ifdef __wasm_simd128__
+    return (d2)wasm_f64x2_pmin((v128_t)a, (v128_t)b);
+#else
+    return select2((i2)(b < a), b, a);
+#endif
+}
+
+/* tanh(|x|) = -t / (2 + t) with t = e^(-2|x|) - 1; tanh rounds to +-1 in
+ * float from |x| = 9.1 on, so |x| is clamped there. A NaN passes through
+ * every step unchanged in kind (no lane masks: V8 widens them slowly). */
+static inline d2 tanh2(d2 x, const konst2 *k)
+{
+    const d2 *c = k->v;
+    i2 sign;
+    d2 ax = pmin2(abs2(x, &sign), c[K_TANH_MAX]);
+    d2 scale, p = exp_parts2(c[K_MINUS_TWO] * ax, &scale, k);
+    d2 t = scale * p + (scale - c[K_ONE]);
+    d2 r = -t / (c[K_TWO] + t);
     i2 rb;
     memcpy(&rb, &r, sizeof rb);
     rb |= sign;
     memcpy(&r, &rb, sizeof r);
-    return select2(isnan, x, r);
+    return r;
 }
 
 /* sigmoid from e = e^-|x|: 1 / (1 + e) for x >= 0, e / (1 + e) below; e^-110
  * is below the smallest float, so |x| is clamped there. */
-static inline d2 sigmoid2(d2 x)
+static inline d2 sigmoid2(d2 x, const konst2 *k)
 {
-    i2 sign, isnan = x != x;
-    d2 ax = abs2(x, &sign);
-    ax = select2(ax < splat2(110.0), ax, splat2(110.0));
-    d2 scale, p = exp_parts2(-ax, &scale);
-    d2 e = scale * (splat2(1.0) + p);
-    d2 num = select2(x < splat2(0.0), e, splat2(1.0));
-    return select2(isnan, x, num / (splat2(1.0) + e));
+    const d2 *c = k->v;
+    i2 sign;
+    d2 ax = pmin2(abs2(x, &sign), c[K_SIGMOID_MAX]);
+    d2 scale, p = exp_parts2(-ax, &scale, k);
+    d2 e = scale * (c[K_ONE] + p);
+    d2 num = select2((i2)(sign != 0), e, c[K_ONE]);
+    return num / (c[K_ONE] + e);
 }
+
+typedef float f4 __attribute__((vector_size(16)));
+typedef float f2 __attribute__((vector_size(8)));
+
+/* out[i] = f(in[i]): four floats per round (widened to two double pairs),
+ * the tail through a zero-padded copy so every element takes one path. */
+#define ARRAY_MAP(out, in, n, f)                                              \
+    do {                                                                      \
+        long i_ = 0;                                                          \
+        konst2 k_;                                                            \
+        load_konst(&k_);                                                      \
+        for (; i_ + 4 <= (n); i_ += 4) {                                      \
+            f4 v_;                                                            \
+            memcpy(&v_, (in) + i_, sizeof v_);                                \
+            d2 lo_ = f(__builtin_convertvector(__builtin_shufflevector(v_, v_, 0, 1), d2), &k_); \
+            d2 hi_ = f(__builtin_convertvector(__builtin_shufflevector(v_, v_, 2, 3), d2), &k_); \
+            f4 r_ = __builtin_shufflevector(__builtin_convertvector(lo_, f2),  \
+                                            __builtin_convertvector(hi_, f2), 0, 1, 2, 3); \
+            memcpy((out) + i_, &r_, sizeof r_);                               \
+        }                                                                     \
+        if (i_ < (n)) {                                                       \
+            float pad_[4] = {0.0f, 0.0f, 0.0f, 0.0f};                         \
+            long rest_ = (n) - i_;                                            \
+            memcpy(pad_, (in) + i_, (size_t)rest_ * sizeof(float));           \
+            for (long t_ = 0; t_ < rest_; t_ += 2) {                          \
+                d2 r2_ = f((d2){pad_[t_], pad_[t_ + 1]}, &k_);                     \
+                (out)[i_ + t_] = (float)r2_[0];                               \
+                if (t_ + 1 < rest_)                                           \
+                    (out)[i_ + t_ + 1] = (float)r2_[1];                       \
+            }                                                                 \
+        }                                                                     \
+    } while (0)
 
 void nn_tanh_array(float *out, const float *in, long n)
 {
-    long i = 0;
-    for (; i + 2 <= n; i += 2) {
-        d2 r = tanh2((d2){in[i], in[i + 1]});
-        out[i] = (float)r[0];
-        out[i + 1] = (float)r[1];
-    }
-    if (i < n)
-        out[i] = (float)tanh2((d2){in[i], 0.0})[0];
+    ARRAY_MAP(out, in, n, tanh2);
 }
 
 void nn_sigmoid_array(float *out, const float *in, long n)
 {
-    long i = 0;
-    for (; i + 2 <= n; i += 2) {
-        d2 r = sigmoid2((d2){in[i], in[i + 1]});
-        out[i] = (float)r[0];
-        out[i + 1] = (float)r[1];
-    }
-    if (i < n)
-        out[i] = (float)sigmoid2((d2){in[i], 0.0})[0];
+    ARRAY_MAP(out, in, n, sigmoid2);
 }
 
 float nn_tanhf(float x)
