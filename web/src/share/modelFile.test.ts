@@ -14,7 +14,9 @@ function model(config: Config = defaultConfig(), task: 'binary' | 'multiclass' |
   // Awkward values that must survive bit for bit.
   params[0] = -0;
   params[1] = 1.401298464324817e-45; // smallest subnormal
-  params[2] = 3.4028234663852886e38;
+  // The largest float, where a tanh layer saturates it (a usable model;
+  // where it overflows the output the file is rejected, tested below).
+  if (config.activations[0] === 'tanh') params[2] = 3.4028234663852886e38;
   return { ...spec, config, params, epoch: 42 };
 }
 
@@ -51,6 +53,21 @@ describe('model file', () => {
       expect(r.model.epoch).toBe(42);
     }
     expect(modelFileName(cases[1]!)).toBe('nn-spiral3-2-8-8-8-3.json');
+  });
+
+  test('finite weights that overflow the output are rejected with the point where they do', () => {
+    const relu = model({ ...defaultConfig(), dataset: 'spiral3', hidden: [8, 8], activations: ['relu', 'relu'] }, 'multiclass', 3);
+    relu.params[2] = 3.4028234663852886e38; // relu passes the overflow on: Inf, then Inf - Inf
+    const bias = model({ ...defaultConfig(), dataset: 'sin1d', hidden: [], activations: [] }, 'regression', 0);
+    bias.params[2] = 1e30; // a regression output the squared error cannot hold
+    const all = model();
+    all.params.fill(3e38);
+    for (const m of [relu, bias, all]) expect(errorOf(serializeModel(m))).toMatch(/overflows \(it is not a finite number at x1 = -?\d+, x2 = -?\d+\)/);
+    // The same networks with ordinary weights load.
+    relu.params[2] = 1;
+    bias.params[2] = 1;
+    expect(parseModelFile(serializeModel(relu)).ok).toBe(true);
+    expect(parseModelFile(serializeModel(bias)).ok).toBe(true);
   });
 
   const base = model();

@@ -5,12 +5,13 @@
 // Loading validates everything before returning anything, so a bad file
 // never half-applies; the parameters come back bit-identical.
 
-import type { Config } from '../state/config';
+import type { Config, Feature } from '../state/config';
 import { configFromObject, validateConfig } from '../state/codec';
 import { CONFIG_FIELDS } from '../state/schema';
 import { base64ToBytes, bytesToBase64 } from './base64';
 import { networkSpec, paramCount, type LayerActivation, type LossName, type NetworkSpec } from './network';
 import { datasetInfo } from '../data/datasets';
+import { featureInfo } from '../data/features';
 
 export const MODEL_MAGIC = 'nn-playground-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -153,5 +154,59 @@ export function parseModelFile(text: unknown): LoadResult {
     if (!Number.isFinite(v)) return fail(`Parameter ${i} is ${String(v)}; a model file holds finite numbers only.`);
     params[i] = v;
   }
+  const overflow = overflowingPoint(sizes as number[], acts as LayerActivation[], loss, params, config.features);
+  if (overflow) {
+    return fail(`The weights are so large that the network's output overflows (it is not a finite number at x1 = ${overflow[0]}, x2 = ${overflow[1]}); this page cannot train or show such a model.`);
+  }
   return { ok: true, model: { config, sizes: sizes as number[], activations: acts as LayerActivation[], loss, params, epoch } };
+}
+
+/** Largest output pre-activation a squared-error loss can square in float32. */
+const MAX_MSE_OUTPUT = 1e18;
+
+/**
+ * A point of the data domain where the network, evaluated with float32
+ * rounding after each layer as the engine does, gives a non-finite output
+ * (or one too large for the loss), or null when it gives none. Valid finite
+ * weights can still overflow (a hostile or corrupted file): such a model
+ * would only ever show NaN.
+ */
+function overflowingPoint(sizes: readonly number[], acts: readonly LayerActivation[], loss: string,
+                          params: Float32Array, features: readonly Feature[]): [number, number] | null {
+  const at = [-6, 0, 6];
+  for (const x1 of at) {
+    for (const x2 of at) {
+      let a: number[] = features.map((f) => Math.fround(featureInfo(f).compute(x1, x2)));
+      let off = 0;
+      for (let l = 0; l + 1 < sizes.length; l++) {
+        const nIn = sizes[l]!;
+        const nOut = sizes[l + 1]!;
+        const bias = off + nOut * nIn;
+        const z: number[] = [];
+        for (let r = 0; r < nOut; r++) {
+          let sum = params[bias + r]!;
+          for (let c = 0; c < nIn; c++) sum += params[off + r * nIn + c]! * a[c]!;
+          z.push(Math.fround(sum));
+        }
+        off = bias + nOut;
+        const last = l + 2 === sizes.length;
+        if (last) {
+          if (!z.every((v) => Number.isFinite(v) && (loss !== 'mse' || Math.abs(v) <= MAX_MSE_OUTPUT))) return [x1, x2];
+        } else {
+          a = z.map((v) => activate(acts[l]!, v));
+        }
+      }
+    }
+  }
+  return null;
+}
+
+function activate(act: LayerActivation, v: number): number {
+  switch (act) {
+    case 'relu': return v > 0 ? v : 0;
+    case 'leaky_relu': return v > 0 ? v : Math.fround(0.01 * v);
+    case 'tanh': return Math.fround(Math.tanh(v));
+    case 'sigmoid': return Math.fround(1 / (1 + Math.exp(-v)));
+    default: return v;
+  }
 }
