@@ -183,9 +183,107 @@ static void row_block(float *c, const float *a, int a_rs, int a_cs, const float 
     }
 }
 
+/* ---- Narrow products: n <= 8 columns (the playground's layers) ----
+ * One or two 4-wide vectors per row hold a whole output row, so nothing is
+ * blocked, chunked or zero-initialised in memory: each accumulator starts
+ * at the bias and adds a(i,p) * b[p][j] for p = 0..k-1 in order, exactly
+ * the sums of the blocked path. b (and the bias) are copied zero-padded to
+ * 8 columns when n < 8, so vector loads never leave the caller's arrays. */
+#define NARROW_K 256
+typedef float v4 __attribute__((vector_size(16)));
+
+static inline v4 ld4(const float *p)
+{
+    v4 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void st4(float *p, v4 v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
+/* Row results go to out (stride 8 floats); nv = 1 or 2 vectors per row. */
+static inline void narrow_rows(float *out, const float *a, int a_rs, int a_cs,
+                               const float *b8, const float *bias8, int m, int k, int nv)
+{
+    v4 bias0 = ld4(bias8), bias1 = ld4(bias8 + 4);
+    int i = 0;
+    for (; i + 4 <= m; i += 4) {
+        v4 c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1;
+        v4 c20 = bias0, c21 = bias1, c30 = bias0, c31 = bias1;
+        const float *a0 = a + (long)i * a_rs, *a1 = a0 + a_rs, *a2 = a1 + a_rs, *a3 = a2 + a_rs;
+        for (int p = 0; p < k; p++) {
+            long o = (long)p * a_cs;
+            v4 b0 = ld4(b8 + 8 * p);
+            float x0 = a0[o], x1 = a1[o], x2 = a2[o], x3 = a3[o];
+            c00 += x0 * b0;
+            c10 += x1 * b0;
+            c20 += x2 * b0;
+            c30 += x3 * b0;
+            if (nv == 2) {
+                v4 b1 = ld4(b8 + 8 * p + 4);
+                c01 += x0 * b1;
+                c11 += x1 * b1;
+                c21 += x2 * b1;
+                c31 += x3 * b1;
+            }
+        }
+        float *o0 = out + 8 * (long)i;
+        st4(o0, c00), st4(o0 + 4, c01), st4(o0 + 8, c10), st4(o0 + 12, c11);
+        st4(o0 + 16, c20), st4(o0 + 20, c21), st4(o0 + 24, c30), st4(o0 + 28, c31);
+    }
+    for (; i < m; i++) {
+        v4 c0 = bias0, c1 = bias1;
+        const float *a0 = a + (long)i * a_rs;
+        for (int p = 0; p < k; p++) {
+            float x0 = a0[(long)p * a_cs];
+            c0 += x0 * ld4(b8 + 8 * p);
+            if (nv == 2)
+                c1 += x0 * ld4(b8 + 8 * p + 4);
+        }
+        st4(out + 8 * (long)i, c0);
+        st4(out + 8 * (long)i + 4, c1);
+    }
+}
+
+static void gemm_narrow(float *c, const float *a, int a_rs, int a_cs, const float *b,
+                        const float *bias, int m, int n, int k)
+{
+    float bpad[NARROW_K * 8], bias8[8] = {0};
+    const float *b8 = b;
+    if (n < 8) {
+        for (int p = 0; p < k; p++)
+            for (int j = 0; j < 8; j++)
+                bpad[8 * p + j] = j < n ? b[(long)p * n + j] : 0.0f;
+        b8 = bpad;
+    }
+    if (bias)
+        memcpy(bias8, bias, (size_t)n * sizeof(float));
+    /* rows in groups of 16 through a stack buffer, unless c already has
+     * 8 columns */
+    float buf[16 * 8];
+    for (int i0 = 0; i0 < m; i0 += 16) {
+        int rows = m - i0 < 16 ? m - i0 : 16;
+        float *out = n == 8 ? c + 8 * (long)i0 : buf;
+        if (n > 4)
+            narrow_rows(out, a + (long)i0 * a_rs, a_rs, a_cs, b8, bias8, rows, k, 2);
+        else
+            narrow_rows(out, a + (long)i0 * a_rs, a_rs, a_cs, b8, bias8, rows, k, 1);
+        if (n < 8)
+            for (int r = 0; r < rows; r++)
+                memcpy(c + (long)(i0 + r) * n, buf + 8 * r, (size_t)n * sizeof(float));
+    }
+}
+
 void nn_gemm(float *c, const float *a, int a_rs, int a_cs, const float *b,
              const float *bias, int m, int n, int k)
 {
+    if (n <= 8 && k <= NARROW_K) {
+        gemm_narrow(c, a, a_rs, a_cs, b, bias, m, n, k);
+        return;
+    }
     int n8 = n - n % COLS;
     int i = 0;
     if (n8 > 0) {
