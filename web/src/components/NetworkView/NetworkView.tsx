@@ -8,7 +8,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import type { Activation, Feature, Task, Theme } from '../../state/config';
 import { featureInfo } from '../../data/features';
 import { ACTIVATION_LABELS } from '../labels';
-import { drawNetwork, type Thumbs } from './draw';
+import { DENSE_LINK_INTERVAL_MS, drawNetwork, newLinkCache, type Thumbs } from './draw';
 import { hitLink, layoutNetwork, type NetLayout } from './layout';
 import { ParamEditor, type ParamTarget } from './ParamEditor';
 
@@ -127,6 +127,9 @@ export function NetworkView(p: NetworkViewProps) {
     };
   }, [p.showThumbnails, p.neuronGrids, featureGrids, sizes, t, p.activations, p.task, p.range]);
 
+  const linkCache = useRef(newLinkCache());
+  const redrawTimer = useRef<number | null>(null);
+  const [, redraw] = useState(0);
   const highlight = (pinned ?? hover)?.which === 0 ? (pinned ?? hover)!.offset : null;
   useLayoutEffect(() => {
     const canvas = canvasRef.current;
@@ -138,8 +141,14 @@ export function NetworkView(p: NetworkViewProps) {
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    drawNetwork(ctx, lay, p.params, thumbs, p.theme, highlight);
+    const stale = drawNetwork(ctx, lay, p.params, thumbs, p.theme, highlight, linkCache.current, performance.now());
+    // The links shown lag the weights: draw once more when they may be redrawn
+    // (so a pause always ends with the final weights on screen).
+    if (stale && redrawTimer.current === null) {
+      redrawTimer.current = window.setTimeout(() => { redrawTimer.current = null; redraw((n) => n + 1); }, DENSE_LINK_INTERVAL_MS);
+    }
   });
+  useEffect(() => () => { if (redrawTimer.current !== null) clearTimeout(redrawTimer.current); }, []);
 
   const linkTarget = (e: PointerEvent): ParamTarget | null => {
     const rect = canvasRef.current!.getBoundingClientRect();

@@ -28,9 +28,63 @@ function scratchFor(t: number) {
   return cached;
 }
 
+/** Links of a dense network are redrawn at most this often while weights
+ *  change (thousands of strokes a frame starve the UI thread of input);
+ *  in between, the last drawing is reused. */
+export const DENSE_LINK_INTERVAL_MS = 250;
+
+/** The last link drawing of a dense network, kept between frames. */
+export interface LinkCache {
+  canvas: HTMLCanvasElement | null;
+  at: number;
+  lay: NetLayout | null;
+  theme: Theme | null;
+  highlight: number | null;
+  params: Float32Array | null;
+}
+
+export function newLinkCache(): LinkCache {
+  return { canvas: null, at: -Infinity, lay: null, theme: null, highlight: null, params: null };
+}
+
+/**
+ * Draws the network. Returns true when the links shown are older than
+ * `params` (a dense network within DENSE_LINK_INTERVAL_MS of its last link
+ * drawing): the caller should draw again a little later.
+ */
 export function drawNetwork(ctx: CanvasRenderingContext2D, lay: NetLayout, params: Float32Array | null,
-                            thumbs: Thumbs | null, theme: Theme, highlight: number | null): void {
+                            thumbs: Thumbs | null, theme: Theme, highlight: number | null,
+                            cache: LinkCache | null = null, now = 0): boolean {
   ctx.clearRect(0, 0, lay.width, lay.height);
+  const dense = lay.links.length > 2000;
+  let stale = false;
+  if (dense && cache) {
+    const sameView = cache.canvas !== null && cache.lay === lay && cache.theme === theme && cache.highlight === highlight &&
+      cache.canvas.width === ctx.canvas.width && cache.canvas.height === ctx.canvas.height;
+    if (!sameView || (cache.params !== params && now - cache.at >= DENSE_LINK_INTERVAL_MS)) {
+      const c = cache.canvas ?? document.createElement('canvas');
+      if (c.width !== ctx.canvas.width || c.height !== ctx.canvas.height) { c.width = ctx.canvas.width; c.height = ctx.canvas.height; }
+      const lctx = c.getContext('2d');
+      if (lctx) {
+        lctx.setTransform(ctx.getTransform());
+        lctx.clearRect(0, 0, lay.width, lay.height);
+        drawLinks(lctx, lay, params, theme, highlight);
+      }
+      Object.assign(cache, { canvas: c, at: now, lay, theme, highlight, params });
+    }
+    stale = cache.params !== params;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(cache.canvas!, 0, 0);
+    ctx.restore();
+  } else {
+    drawLinks(ctx, lay, params, theme, highlight);
+  }
+  drawNodes(ctx, lay, thumbs, theme);
+  return stale;
+}
+
+function drawLinks(ctx: CanvasRenderingContext2D, lay: NetLayout, params: Float32Array | null, theme: Theme, highlight: number | null): void {
   // Links, batched by colour and width bucket: a few strokes, not thousands.
   const dense = lay.links.length > 2000;
   const paths: Path2D[][] = [[], []];
@@ -45,8 +99,11 @@ export function drawNetwork(ctx: CanvasRenderingContext2D, lay: NetLayout, param
   }
   for (let s = 0; s < 2; s++) {
     for (let b = 0; b < WIDTH_BUCKETS; b++) {
-      ctx.strokeStyle = css(s === 0 ? POSITIVE : NEGATIVE, dense ? 0.35 : 0.4 + 0.1 * b);
-      ctx.lineWidth = dense ? Math.max(0.4, (b + 0.5) / 3) : b + 0.5;
+      // Dense networks: hairlines, weight shown by opacity. A wide stroke of a
+      // path with thousands of crossing segments is rasterised as one filled
+      // outline (hundreds of ms a frame without a GPU); hairlines are cheap.
+      ctx.strokeStyle = css(s === 0 ? POSITIVE : NEGATIVE, dense ? 0.15 + 0.12 * b : 0.4 + 0.1 * b);
+      ctx.lineWidth = dense ? 1 : b + 0.5;
       ctx.stroke(paths[s]![b]!);
     }
   }
@@ -60,6 +117,9 @@ export function drawNetwork(ctx: CanvasRenderingContext2D, lay: NetLayout, param
       ctx.setLineDash([]);
     }
   }
+}
+
+function drawNodes(ctx: CanvasRenderingContext2D, lay: NetLayout, thumbs: Thumbs | null, theme: Theme): void {
   // Nodes: a thumbnail heatmap when available, else a plain box.
   const border = theme === 'dark' ? 'rgba(255,255,255,0.35)' : 'rgba(0,0,0,0.35)';
   const t = thumbs?.size ?? 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hitLink, layoutNetwork } from './layout';
+import { hitLink, LAYER_CONTROL_WIDTH, layoutNetwork } from './layout';
 
 describe('layoutNetwork', () => {
   it('maps every link to its weight in the flat parameter array (PyTorch layout)', () => {
@@ -26,6 +26,15 @@ describe('layoutNetwork', () => {
     }
     for (let c = 1; c < lay.columnX.length; c++) {
       expect(lay.columnX[c]! - lay.columnX[c - 1]!).toBeGreaterThan(lay.nodeSize);
+    }
+  });
+
+  it('leaves room for each hidden layer\'s controls, even for 8 layers in a narrow panel', () => {
+    for (const container of [300, 580]) {
+      const lay = layoutNetwork([7, 64, 64, 64, 64, 64, 64, 64, 64, 1], container);
+      for (let c = 1; c < lay.columnX.length; c++) {
+        expect(lay.columnX[c]! - lay.columnX[c - 1]!).toBeGreaterThanOrEqual(LAYER_CONTROL_WIDTH);
+      }
     }
   });
 

@@ -41,13 +41,18 @@ export interface NetLayout {
  * the container; the drawing grows wider (and scrolls) when columns would
  * otherwise overlap.
  */
+/** Width of one hidden layer's controls above its column (styles/app.css .layer-ctl). */
+export const LAYER_CONTROL_WIDTH = 76;
+
 export function layoutNetwork(sizes: readonly number[], containerWidth: number): NetLayout {
   const nCols = sizes.length;
   const maxNodes = Math.max(...sizes);
   const height = Math.max(200, Math.min(380, maxNodes * 46));
   const slot = height / maxNodes;
   const nodeSize = Math.max(4, Math.min(36, slot * 0.78));
-  const minGap = nodeSize + 28;
+  // Columns never come closer than a hidden layer's "− 64 +" control and its
+  // activation menu, or the controls overlap and cannot be clicked.
+  const minGap = Math.max(nodeSize + 28, LAYER_CONTROL_WIDTH);
   // Room on the left for the feature names drawn beside the input nodes.
   const labelRoom = 44;
   const width = Math.max(containerWidth, nCols * minGap + 16 + labelRoom);
