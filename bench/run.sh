@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/run.sh — the project's benchmark (npm run bench / bash build.sh bench).
 # MNIST MLP 784-128-10, one epoch with SGD and Adam: native C, the WASM module in Node, and the
-# peer TensorFlow.js + tfjs-backend-wasm, with ratios; then the browser benchmarks if present.
+# peer TensorFlow.js + tfjs-backend-wasm, with ratios; then the playground engine (WASM in Node)
+# and the browser benchmarks if present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +14,7 @@ gcc -std=c11 -Wall -Wextra -Werror -O3 -march=native -ffp-contract=off \
     -o build/bench/bench_mnist bench/bench_mnist.c $core_sources -lm
 node bench/report.mjs build/bench/bench_mnist
 
-for extra in bench/playground-browser.mjs bench/mnist-browser.mjs; do
+for extra in bench/playground-engine.mjs bench/playground-browser.mjs bench/mnist-browser.mjs; do
     if [ -f "$extra" ]; then
         echo
         node "$extra"

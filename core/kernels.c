@@ -323,6 +323,12 @@ void nn_transpose(float *dst, const float *src, int rows, int cols)
     /* 8 x 8 tiles: both the reads and the strided writes stay in a few cache
      * lines per tile (about 3x faster than a plain double loop in WASM). */
     enum { T = 8 };
+    if (rows <= T && cols <= T) { /* one tile: no tiling arithmetic */
+        for (int j = 0; j < cols; j++)
+            for (int i = 0; i < rows; i++)
+                dst[j * rows + i] = src[i * cols + j];
+        return;
+    }
     for (int i0 = 0; i0 < rows; i0 += T) {
         int i1 = i0 + T < rows ? i0 + T : rows;
         for (int j0 = 0; j0 < cols; j0 += T) {

@@ -147,9 +147,11 @@ static inline d2 exp_parts2(d2 u, d2 *scale, const konst2 *k)
     d2 t = u * c[K_INV_LN2] + c[K_MAGIC];
     d2 kd = t - c[K_MAGIC];
     d2 r = (u - kd * c[K_LN2_HI]) - kd * c[K_LN2_LO];
-    d2 q = c[K_C8];
-    for (int i = K_C7; i <= K_ONE; i++)
-        q = q * r + c[i];
+    /* q = 1 + r/2! + ... + r^7/8!, Estrin's scheme: short dependency chains */
+    d2 r2 = r * r, r4 = r2 * r2;
+    d2 e0 = c[K_ONE] + r * c[K_C2], e1 = c[K_C3] + r * c[K_C4];
+    d2 e2 = c[K_C5] + r * c[K_C6], e3 = c[K_C7] + r * c[K_C8];
+    d2 q = (e0 + r2 * e1) + r4 * (e2 + r2 * e3);
     i2 bits;
     memcpy(&bits, &t, sizeof bits);
     bits = (bits + 1023) << 52; /* the low bits of t hold k: 2^k for -1022 <= k <= 0 */
