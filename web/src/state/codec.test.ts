@@ -58,7 +58,7 @@ describe('round trip', () => {
     const q = writeConfigToQuery(defaultConfig());
     expect(q.startsWith(`v=${CURRENT_VERSION}&`)).toBe(true);
     for (const f of CONFIG_FIELDS) expect(q).toContain(`&${f.url}=`);
-    expect(q).toContain('hidden=4,2');
+    expect(q).toContain('hidden=6,3');
   });
 
   test('view options and drawn points round trip', () => {

@@ -48,7 +48,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   field({ key: 'noise', url: 'noise', spec: { kind: 'number', min: 0, max: 50, integer: false }, default: 0, doc: 'noise, percent' }),
   field({ key: 'trainRatio', url: 'train', spec: { kind: 'number', min: 10, max: 90, integer: false }, default: 50, doc: 'share of points used for training, percent' }),
   field({ key: 'dataSeed', url: 'dseed', spec: { kind: 'number', min: 0, max: MAX_SEED, integer: true }, default: 1, doc: 'seed of the data generator' }),
-  field({ key: 'hidden', url: 'hidden', spec: { kind: 'intList', minLength: 0, maxLength: MAX_HIDDEN_LAYERS, min: 1, max: MAX_LAYER_WIDTH }, default: [4, 2], doc: 'hidden layer widths, e.g. 4,2 ("none" for no hidden layer)' }),
+  field({ key: 'hidden', url: 'hidden', spec: { kind: 'intList', minLength: 0, maxLength: MAX_HIDDEN_LAYERS, min: 1, max: MAX_LAYER_WIDTH }, default: [6, 3], doc: 'hidden layer widths, e.g. 4,2 ("none" for no hidden layer)' }),
   field({ key: 'activations', url: 'act', spec: { kind: 'enumList', values: ACTIVATIONS, minLength: 0, maxLength: MAX_HIDDEN_LAYERS, unique: false }, default: ['tanh', 'tanh'], doc: 'activation of each hidden layer; one name applies to all layers' }),
   field({ key: 'features', url: 'feat', spec: { kind: 'enumList', values: FEATURE_VALUES, minLength: 1, maxLength: FEATURE_VALUES.length, unique: true }, default: ['x1', 'x2'], doc: 'input features, in input order' }),
   field({ key: 'optimizer', url: 'opt', spec: { kind: 'enum', values: OPTIMIZERS }, default: 'sgd', doc: 'optimizer' }),
