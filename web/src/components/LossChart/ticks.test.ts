@@ -13,7 +13,20 @@ describe('niceTicks', () => {
   });
   it('formats short labels', () => {
     expect(formatTick(0.30000000000000004)).toBe('0.3');
-    expect(formatTick(25000)).toBe('3e+4');
     expect(formatTick(0)).toBe('0');
+    expect(formatTick(5000)).toBe('5000');
+  });
+  it('labels every tick of a long run with its own value', () => {
+    // Epoch axes: a tick at 25,000 must not read "3e+4".
+    expect(formatTick(25000)).toBe('25k');
+    expect(formatTick(15000)).toBe('15k');
+    expect(formatTick(120000)).toBe('120k');
+    expect(formatTick(1500000)).toBe('1.5M');
+    expect(formatTick(0.00014)).toBe('1.4e-4');
+    expect(formatTick(0.0005)).toBe('5e-4');
+    for (const hi of [3e4, 7.7e4, 2.2e5, 1.9e6]) {
+      const labels = niceTicks(0, hi, 4).map(formatTick);
+      expect(new Set(labels).size).toBe(labels.length);
+    }
   });
 });

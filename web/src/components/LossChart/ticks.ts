@@ -10,9 +10,14 @@ export function niceTicks(lo: number, hi: number, maxTicks = 5): number[] {
   return out;
 }
 
+/** A short label that still names the tick's exact value: epochs run into
+ *  the hundreds of thousands ("25k", "1.5M"), losses down to "1.4e-4". */
 export function formatTick(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e4 || a < 1e-3) return v.toExponential(0);
-  return String(Number(v.toPrecision(3)));
+  const short = (x: number) => String(Number(x.toPrecision(3)));
+  if (a >= 1e6) return `${short(v / 1e6)}M`;
+  if (a >= 1e4) return `${short(v / 1e3)}k`;
+  if (a < 1e-3) return Number(v.toPrecision(3)).toExponential();
+  return short(v);
 }
