@@ -309,12 +309,18 @@ void nn_gemm(float *c, const float *a, int a_rs, int a_cs, const float *b,
 
 void nn_col_sums(float *out, const float *in, int rows, int n)
 {
-    for (int j = 0; j < n; j++)
-        out[j] = 0.0f;
-    for (int i = 0; i < rows; i++) {
-        const float *row = in + (long)i * n;
-        for (int j = 0; j < n; j++)
-            out[j] += row[j];
+    int j = 0;
+    for (; j + 4 <= n; j += 4) { /* four columns in one vector, rows in order */
+        v4 acc = {0.0f, 0.0f, 0.0f, 0.0f};
+        for (int i = 0; i < rows; i++)
+            acc += ld4(in + (long)i * n + j);
+        st4(out + j, acc);
+    }
+    for (; j < n; j++) {
+        float acc = 0.0f;
+        for (int i = 0; i < rows; i++)
+            acc += in[(long)i * n + j];
+        out[j] = acc;
     }
 }
 

@@ -134,10 +134,12 @@ float nn_train_epoch(nn_model *m, const float *x, const float *y, int n,
         int rows = n - start < batch ? n - start : batch;
         const float *xb = x + (size_t)start * in, *yb = y + (size_t)start * out;
         if (order) {
-            for (int r = 0; r < rows; r++) {
+            for (int r = 0; r < rows; r++) { /* loops, not memcpy: rows are a few floats */
                 size_t src = (size_t)order[start + r];
-                memcpy(m->xb + (size_t)r * in, x + src * in, in * sizeof(float));
-                memcpy(m->yb + (size_t)r * out, y + src * out, out * sizeof(float));
+                for (size_t j = 0; j < in; j++)
+                    m->xb[(size_t)r * in + j] = x[src * in + j];
+                for (size_t j = 0; j < out; j++)
+                    m->yb[(size_t)r * out + j] = y[src * out + j];
             }
             xb = m->xb;
             yb = m->yb;
