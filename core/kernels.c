@@ -260,7 +260,8 @@ static void gemm_narrow(float *c, const float *a, int a_rs, int a_cs, const floa
         b8 = bpad;
     }
     if (bias)
-        memcpy(bias8, bias, (size_t)n * sizeof(float));
+        for (int j = 0; j < n; j++)
+            bias8[j] = bias[j];
     /* rows in groups of 16 through a stack buffer, unless c already has
      * 8 columns */
     float buf[16 * 8];
@@ -272,8 +273,9 @@ static void gemm_narrow(float *c, const float *a, int a_rs, int a_cs, const floa
         else
             narrow_rows(out, a + (long)i0 * a_rs, a_rs, a_cs, b8, bias8, rows, k, 1);
         if (n < 8)
-            for (int r = 0; r < rows; r++)
-                memcpy(c + (long)(i0 + r) * n, buf + 8 * r, (size_t)n * sizeof(float));
+            for (int r = 0; r < rows; r++) /* a loop: a memcpy call costs more in WASM */
+                for (int j = 0; j < n; j++)
+                    c[(long)(i0 + r) * n + j] = buf[8 * r + j];
     }
 }
 
