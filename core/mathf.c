@@ -201,7 +201,7 @@ static inline d2 tanh2(d2 x, const konst2 *k)
     d2 ax = pmin2(abs2(x, &sign), c[K_TANH_MAX]);
     d2 scale, p = exp_parts2(c[K_MINUS_TWO] * ax, &scale, k);
     d2 t = scale * p + (scale - c[K_ONE]);
-    d2 r = -t / (c[K_TWO] + t);
+    d2 r = t / (c[K_MINUS_TWO] - t); /* = -t / (2 + t), -(2 + t) being exact */
     i2 rb;
     memcpy(&rb, &r, sizeof rb);
     rb |= sign;
@@ -225,6 +225,19 @@ static inline d2 sigmoid2(d2 x, const konst2 *k)
 typedef float f4 __attribute__((vector_size(16)));
 typedef float f2 __attribute__((vector_size(8)));
 
+/* Four floats from two double pairs (WASM: two f32x4.demote_f64x2_zero;
+ * Clang would otherwise convert lane by lane). */
+static inline f4 narrow4(d2 lo, d2 hi)
+{
+#ifdef __wasm_simd128__
+    return (f4)wasm_i64x2_shuffle(wasm_f32x4_demote_f64x2_zero((v128_t)lo),
+                                  wasm_f32x4_demote_f64x2_zero((v128_t)hi), 0, 2);
+#else
+    return __builtin_shufflevector(__builtin_convertvector(lo, f2),
+                                   __builtin_convertvector(hi, f2), 0, 1, 2, 3);
+#endif
+}
+
 /* out[i] = f(in[i]): four floats per round (widened to two double pairs),
  * the tail through a zero-padded copy so every element takes one path. */
 #define ARRAY_MAP(out, in, n, f)                                              \
@@ -237,8 +250,7 @@ typedef float f2 __attribute__((vector_size(8)));
             memcpy(&v_, (in) + i_, sizeof v_);                                \
             d2 lo_ = f(__builtin_convertvector(__builtin_shufflevector(v_, v_, 0, 1), d2), &k_); \
             d2 hi_ = f(__builtin_convertvector(__builtin_shufflevector(v_, v_, 2, 3), d2), &k_); \
-            f4 r_ = __builtin_shufflevector(__builtin_convertvector(lo_, f2),  \
-                                            __builtin_convertvector(hi_, f2), 0, 1, 2, 3); \
+            f4 r_ = narrow4(lo_, hi_);                                        \
             memcpy((out) + i_, &r_, sizeof r_);                               \
         }                                                                     \
         if (i_ < (n)) {                                                       \
