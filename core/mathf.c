@@ -117,10 +117,9 @@ double nn_log1p(double x)
 typedef double d2 __attribute__((vector_size(16)));
 typedef int64_t i2 __attribute__((vector_size(16)));
 
-/* The vector constants, read through a pointer the compiler cannot see
- * through (launder): WASM has no constant pool, so a folded constant is
- * rebuilt by V8 in every iteration (several instructions per v128.const);
- * loaded once before the loop, they stay in registers. */
+/* The vector constants, read once per array through a pointer the compiler
+ * cannot see through (launder): WASM has no constant pool, and a folded
+ * constant becomes a v128.const that V8 rebuilds in every iteration. */
 enum { K_INV_LN2, K_MAGIC, K_LN2_HI, K_LN2_LO, K_C8, K_C7, K_C6, K_C5, K_C4, K_C3, K_C2,
        K_ONE, K_TWO, K_MINUS_TWO, K_TANH_MAX, K_SIGMOID_MAX, K_ZERO, K_COUNT };
 static const double KONST[K_COUNT] = {
@@ -239,41 +238,43 @@ static inline f4 narrow4(d2 lo, d2 hi)
 }
 
 /* out[i] = f(in[i]): four floats per round (widened to two double pairs),
- * the tail through a zero-padded copy so every element takes one path. */
-#define ARRAY_MAP(out, in, n, f)                                              \
-    do {                                                                      \
-        long i_ = 0;                                                          \
-        konst2 k_;                                                            \
-        load_konst(&k_);                                                      \
-        for (; i_ + 4 <= (n); i_ += 4) {                                      \
-            f4 v_;                                                            \
-            memcpy(&v_, (in) + i_, sizeof v_);                                \
-            d2 lo_ = f(__builtin_convertvector(__builtin_shufflevector(v_, v_, 0, 1), d2), &k_); \
-            d2 hi_ = f(__builtin_convertvector(__builtin_shufflevector(v_, v_, 2, 3), d2), &k_); \
-            f4 r_ = narrow4(lo_, hi_);                                        \
-            memcpy((out) + i_, &r_, sizeof r_);                               \
-        }                                                                     \
-        if (i_ < (n)) {                                                       \
-            float pad_[4] = {0.0f, 0.0f, 0.0f, 0.0f};                         \
-            long rest_ = (n) - i_;                                            \
-            memcpy(pad_, (in) + i_, (size_t)rest_ * sizeof(float));           \
-            for (long t_ = 0; t_ < rest_; t_ += 2) {                          \
-                d2 r2_ = f((d2){pad_[t_], pad_[t_ + 1]}, &k_);                     \
-                (out)[i_ + t_] = (float)r2_[0];                               \
-                if (t_ + 1 < rest_)                                           \
-                    (out)[i_ + t_ + 1] = (float)r2_[1];                       \
-            }                                                                 \
-        }                                                                     \
-    } while (0)
+ * the tail through a zero-padded copy so every element takes one path.
+ * Always inlined, so f is a known function and is inlined too. */
+static inline __attribute__((always_inline)) void array_map(float *out, const float *in, long n,
+                                                            d2 (*f)(d2, const konst2 *))
+{
+    konst2 k;
+    load_konst(&k);
+    long i = 0;
+    for (; i + 4 <= n; i += 4) {
+        f4 v;
+        memcpy(&v, in + i, sizeof v);
+        d2 lo = f(__builtin_convertvector(__builtin_shufflevector(v, v, 0, 1), d2), &k);
+        d2 hi = f(__builtin_convertvector(__builtin_shufflevector(v, v, 2, 3), d2), &k);
+        f4 r = narrow4(lo, hi);
+        memcpy(out + i, &r, sizeof r);
+    }
+    if (i < n) {
+        float pad[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        long rest = n - i;
+        memcpy(pad, in + i, (size_t)rest * sizeof(float));
+        for (long t = 0; t < rest; t += 2) {
+            d2 r = f((d2){pad[t], pad[t + 1]}, &k);
+            out[i + t] = (float)r[0];
+            if (t + 1 < rest)
+                out[i + t + 1] = (float)r[1];
+        }
+    }
+}
 
 void nn_tanh_array(float *out, const float *in, long n)
 {
-    ARRAY_MAP(out, in, n, tanh2);
+    array_map(out, in, n, tanh2);
 }
 
 void nn_sigmoid_array(float *out, const float *in, long n)
 {
-    ARRAY_MAP(out, in, n, sigmoid2);
+    array_map(out, in, n, sigmoid2);
 }
 
 float nn_tanhf(float x)
