@@ -234,6 +234,24 @@ static inline void narrow_rows(float *out, const float *a, int a_rs, int a_cs,
         st4(o0, c00), st4(o0 + 4, c01), st4(o0 + 8, c10), st4(o0 + 12, c11);
         st4(o0 + 16, c20), st4(o0 + 20, c21), st4(o0 + 24, c30), st4(o0 + 28, c31);
     }
+    for (; i + 2 <= m; i += 2) { /* two rows: twice the independent sums */
+        v4 c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1;
+        const float *a0 = a + (long)i * a_rs, *a1 = a0 + a_rs;
+        for (int p = 0; p < k; p++) {
+            long o = (long)p * a_cs;
+            v4 b0 = ld4(b8 + 8 * p);
+            float x0 = a0[o], x1 = a1[o];
+            c00 += x0 * b0;
+            c10 += x1 * b0;
+            if (nv == 2) {
+                v4 b1 = ld4(b8 + 8 * p + 4);
+                c01 += x0 * b1;
+                c11 += x1 * b1;
+            }
+        }
+        float *o0 = out + 8 * (long)i;
+        st4(o0, c00), st4(o0 + 4, c01), st4(o0 + 8, c10), st4(o0 + 12, c11);
+    }
     for (; i < m; i++) {
         v4 c0 = bias0, c1 = bias1;
         const float *a0 = a + (long)i * a_rs;
