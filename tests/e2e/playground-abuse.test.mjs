@@ -97,3 +97,15 @@ test('a model file whose finite weights overflow the output is refused and chang
   errors.assertNone();
   await close();
 });
+
+test('on a 360 px phone the default network shows its output without sideways scrolling', async () => {
+  const { page, errors, close } = await open('', { width: 360, height: 740 });
+  const output = page.getByRole('button', { name: 'bias of output 1' });
+  await page.getByTestId('network').scrollIntoViewIfNeeded();
+  const box = await output.boundingBox();
+  assert.ok(box, 'the output node is drawn');
+  // Room kept for the layer controls once pushed it off the right edge.
+  assert.ok(box.x >= 0 && box.x + box.width <= 360, `the output node spans ${box.x.toFixed(0)}..${(box.x + box.width).toFixed(0)} px`);
+  errors.assertNone();
+  await close();
+});

@@ -33,9 +33,14 @@ describe('layoutNetwork', () => {
     for (const container of [300, 580]) {
       const lay = layoutNetwork([7, 64, 64, 64, 64, 64, 64, 64, 64, 1], container);
       for (let c = 1; c < lay.columnX.length; c++) {
-        expect(lay.columnX[c]! - lay.columnX[c - 1]!).toBeGreaterThanOrEqual(LAYER_CONTROL_WIDTH);
+        expect(lay.columnX[c]! - lay.columnX[c - 1]!).toBeGreaterThanOrEqual(LAYER_CONTROL_WIDTH - 1e-9);
       }
     }
+  });
+
+  it('fits the default 2-6-3-1 network on a 360 px phone without scrolling', () => {
+    // The panel leaves 318 px for the drawing at 360 px.
+    expect(layoutNetwork([2, 6, 3, 1], 318).width).toBe(318);
   });
 
   it('finds the link under the pointer and nothing far away', () => {

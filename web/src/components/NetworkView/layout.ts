@@ -42,7 +42,7 @@ export interface NetLayout {
  * otherwise overlap.
  */
 /** Width of one hidden layer's controls above its column (styles/app.css .layer-ctl). */
-export const LAYER_CONTROL_WIDTH = 76;
+export const LAYER_CONTROL_WIDTH = 70;
 
 export function layoutNetwork(sizes: readonly number[], containerWidth: number): NetLayout {
   const nCols = sizes.length;
@@ -55,8 +55,8 @@ export function layoutNetwork(sizes: readonly number[], containerWidth: number):
   const minGap = Math.max(nodeSize + 28, LAYER_CONTROL_WIDTH);
   // Room on the left for the feature names drawn beside the input nodes.
   const labelRoom = 44;
-  const width = Math.max(containerWidth, nCols * minGap + 16 + labelRoom);
   const margin = 8 + nodeSize / 2;
+  const width = Math.max(containerWidth, Math.ceil(labelRoom + 2 * margin + (nCols - 1) * minGap));
   const stepX = nCols > 1 ? (width - 2 * margin - labelRoom) / (nCols - 1) : 0;
   const columnX = sizes.map((_, c) => labelRoom + margin + c * stepX);
   const columns: NodeBox[][] = sizes.map((n, c) => {
