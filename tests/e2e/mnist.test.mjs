@@ -81,6 +81,8 @@ test('load MNIST, train, see >= 90% test accuracy, draw a digit and get a predic
   // evaluations replace the list behind it (it used to close itself), and
   // Escape pressed at once closes it (the key listener used to attach a
   // frame late, so an early Escape was lost).
+  // Plenty of epochs left, so evaluations keep coming while the dialog is open.
+  await mnist(page).getByTestId('mnist-epochs').fill('50');
   if ((await train.textContent()) !== 'Pause') await clickCentre(page, train);
   const list = mnist(page).getByTestId('misclassified');
   const matrix = () => mnist(page).getByTestId('confusion-matrix').textContent();
