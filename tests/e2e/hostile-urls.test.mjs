@@ -5,9 +5,9 @@
 // the page must raise no error, list each rejected key in its notice, and
 // stay usable (checked by training a step on every 50th link).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, collectErrors, waitFor, readNumber } from './lib/index.mjs';
+import { playgroundFixture, collectErrors, waitFor, readNumber } from './lib/index.mjs';
 
 const COUNT = Number(process.env.HOSTILE_LINKS ?? 1000);
 
@@ -61,27 +61,16 @@ function encodeURIComponentLoosely(value) {
   return value.replace(/[ <>"#&+]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
 }
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer(process.env.E2E_DIST ? { root: process.env.E2E_DIST } : {});
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const fx = playgroundFixture();
 
 test('1,000 hostile links: no page error, every rejected key reported, the page stays usable', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await fx.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors = collectErrors(page);
   const links = hostileLinks();
   for (let i = 0; i < links.length; i++) {
     const { query, keys } = links[i];
-    await page.goto(server.url + query, { waitUntil: 'domcontentloaded' });
+    await page.goto(fx.server.url + query, { waitUntil: 'domcontentloaded' });
     const notice = await waitFor(
       () => page.getByTestId('rejected').textContent({ timeout: 5000 }).catch(() => ''),
       (t) => t.length > 0, { timeoutMs: 10000, what: `the rejection notice for ${query}` });

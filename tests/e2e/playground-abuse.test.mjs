@@ -2,32 +2,13 @@
 // way: the largest network the editor allows, and a hostile model file.
 // Real Chromium, the built page over real HTTP, no console errors allowed.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { startServer, launchBrowser, collectErrors, waitFor, readNumber } from './lib/index.mjs';
+import { playgroundFixture, waitFor, readNumber } from './lib/index.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer(process.env.E2E_DIST ? { root: process.env.E2E_DIST } : {});
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(query = '', viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(server.url + query);
-  await waitFor(() => page.getByTestId('play').isEnabled(), (v) => v, { timeoutMs: 20000, what: 'the engine to load' });
-  return { page, errors, close: () => context.close() };
-}
+const fx = playgroundFixture();
+const open = (...args) => fx.open(...args);
 
 const BIGGEST = '?data=spiral&hidden=64,64,64,64,64,64,64,64&act=relu&batch=256&feat=x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2';
 
@@ -99,7 +80,7 @@ test('a model file whose finite weights overflow the output is refused and chang
 });
 
 test('on a 360 px phone the default network shows its output without sideways scrolling', async () => {
-  const { page, errors, close } = await open('', { width: 360, height: 740 });
+  const { page, errors, close } = await open('', { viewport: { width: 360, height: 740 } });
   const output = page.getByRole('button', { name: 'bias of output 1' });
   await page.getByTestId('network').scrollIntoViewIfNeeded();
   const box = await output.boundingBox();

@@ -2,31 +2,13 @@
 // with drawn points, embed mode, the postMessage API driven from the example
 // host page, saving/loading a model file, and the PyTorch export download.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { startServer, launchBrowser, collectErrors, waitFor, readNumber } from './lib/index.mjs';
+import { playgroundFixture, collectErrors, waitFor, readNumber } from './lib/index.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer(process.env.E2E_DIST ? { root: process.env.E2E_DIST } : {});
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(query = '', opts = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...opts });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(server.url + query);
-  await waitFor(() => page.getByTestId('play').isEnabled(), (v) => v, { timeoutMs: 20000, what: 'the engine to load' });
-  return { page, errors, context, close: () => context.close() };
-}
+const fx = playgroundFixture();
+const open = (query, options = {}) => fx.open(query, { acceptDownloads: true, ...options });
 
 test('a copied link carries the drawn points and reproduces them', async () => {
   const { page, errors, close } = await open('?data=custom&hidden=3&act=tanh');
@@ -41,7 +23,7 @@ test('a copied link carries the drawn points and reproduces them', async () => {
   const link = await page.getByTestId('share-text').inputValue();
   assert.match(link, /[?&]pts=/);
   assert.match(link, /[?&]v=1/);
-  const other = await browser.newPage();
+  const other = await fx.browser.newPage();
   const otherErrors = collectErrors(other);
   await other.goto(link);
   await waitFor(() => readNumber(other, 'point-count'), (n) => n === 5, { timeoutMs: 10000, what: '5 points from the link' });
@@ -65,10 +47,10 @@ test('embed=1 shows only the canvas, the network and play/step/reset', async () 
 });
 
 test('the example host page drives the playground over postMessage', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const context = await fx.browser.newContext({ viewport: { width: 1280, height: 1000 } });
   const host = await context.newPage();
   const errors = collectErrors(host);
-  await host.goto(`${server.url}embed-example.html`);
+  await host.goto(`${fx.server.url}embed-example.html`);
   await waitFor(() => host.getByTestId('host-ready').textContent(), (t) => t === 'yes', { timeoutMs: 20000, what: 'ready event' });
   await host.getByTestId('host-step').click();
   await waitFor(() => host.getByTestId('host-epoch').textContent(), (t) => Number(t) >= 10, { timeoutMs: 10000, what: 'epoch >= 10 after step x10' });

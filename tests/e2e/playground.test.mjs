@@ -2,33 +2,13 @@
 // built page (web/dist) served over real HTTP. Every wait is bounded and
 // polls the data-testid values the page shows.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { startServer, launchBrowser, collectErrors, waitFor, readNumber } from './lib/index.mjs';
+import { playgroundFixture, waitFor, readNumber } from './lib/index.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer(process.env.E2E_DIST ? { root: process.env.E2E_DIST } : {});
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Opens the page with a query; returns the page and its error collector. */
-async function open(query = '', viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(server.url + query);
-  await waitFor(() => page.getByTestId('play').isEnabled(), (v) => v, { timeoutMs: 20000, what: 'the engine to load' });
-  return { page, errors, close: () => context.close() };
-}
+const fx = playgroundFixture();
+const open = (...args) => fx.open(...args);
 
 async function pressPlay(page) {
   await page.getByTestId('play').click();
@@ -177,7 +157,7 @@ test('divergence pauses training with advice', async () => {
 });
 
 test('phone width: everything reachable, nothing wider than the screen', async () => {
-  const { page, errors, close } = await open('', { width: 360, height: 740 });
+  const { page, errors, close } = await open('', { viewport: { width: 360, height: 740 } });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than a 360px screen`);
   for (const id of ['play', 'step', 'reset', 'dataset-canvas', 'network']) {
