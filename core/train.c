@@ -153,13 +153,18 @@ float nn_train_epoch(nn_model *m, const float *x, const float *y, int n,
     return (float)(sum / steps);
 }
 
+/* Arguments of a forward call (m checked by the caller): NN_OK or the
+ * status to report. */
+static int check_forward(const nn_model *m, const float *x, int n, const float *out)
+{
+    return out ? check_data(m, x, 0, n, 0, 0) : NN_ERR_NULL;
+}
+
 int nn_forward(nn_model *m, const float *x, int n, float *out)
 {
     if (!m)
         return NN_ERR_NULL;
-    if (!out)
-        return m->status = NN_ERR_NULL;
-    int st = check_data(m, x, 0, n, 0, 0);
+    int st = check_forward(m, x, n, out);
     if (st != NN_OK)
         return m->status = st;
     size_t in = (size_t)m->sizes[0], no = (size_t)n_outputs(m);
@@ -175,9 +180,7 @@ int nn_forward_all(nn_model *m, const float *x, int n, float *out)
 {
     if (!m)
         return NN_ERR_NULL;
-    if (!out)
-        return m->status = NN_ERR_NULL;
-    int st = check_data(m, x, 0, n, 0, 0);
+    int st = check_forward(m, x, n, out);
     if (st != NN_OK)
         return m->status = st;
     int64_t units = 0;
