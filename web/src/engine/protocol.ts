@@ -7,7 +7,7 @@
 // set of request/response calls, so a small discriminated union of messages
 // fits better and keeps every transfer explicit.
 
-import type { Activation, Feature, Optimizer, Regularization, Task } from '../state/config';
+import type { Activation, Config, Feature, Task } from '../state/config';
 
 /** Everything that fixes the network's shape and initial weights. */
 export interface NetSpec {
@@ -21,15 +21,9 @@ export interface NetSpec {
   seed: number;
 }
 
-/** Settings that apply to a running model without a reset. */
-export interface HyperParams {
-  optimizer: Optimizer;
-  learningRate: number;
-  momentum: number;
-  regularization: Regularization;
-  regRate: number;
-  batchSize: number;
-}
+/** Settings that apply to a running model without a reset: these Config
+ *  fields, derived so the two cannot drift apart. */
+export type HyperParams = Pick<Config, 'optimizer' | 'learningRate' | 'momentum' | 'regularization' | 'regRate' | 'batchSize'>;
 
 /** Raw 2-D points and labels (class index, or regression target). */
 export interface PointSet {
