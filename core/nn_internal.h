@@ -19,6 +19,9 @@ float nn_sigmoidf(float x);
  * versions; out may equal in. */
 void nn_tanh_array(float *out, const float *in, long n);
 void nn_sigmoid_array(float *out, const float *in, long n);
+/* out[i] = log(1 + e^-|in[i]|) in double (BCE's softplus term), relative
+ * error below 1e-9 */
+void nn_log1p_exp_neg_array(double *out, const float *in, long n);
 
 /* ---- rng.c: xoshiro128** seeded through splitmix64 ---- */
 void nn_rng_seed(uint32_t state[4], uint64_t seed);
