@@ -17,9 +17,9 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '../web/src/engine/nn-wasm.js';
 import { peerExamplesPerSecond } from './playground-peer.mjs';
+import { playgroundWorkload, runWorkload, TRAIN_POINTS } from './playground-workload.mjs';
 
 const REF_ENGINE = 197000;
-const TRAIN_POINTS = 250; // 500 points, 50% train
 const args = process.argv.slice(2);
 const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const seconds = Number(opt('--seconds', 3)) || 3;
@@ -31,67 +31,16 @@ function loadEngine() {
   return createEngine(factory, { wasmBinary: readFileSync(nodeDir + 'nn.wasm') });
 }
 
-// Two interleaved spiral arms (TensorFlow Playground's formula), labels 0/1.
-function spiral(n) {
-  const x = new Float32Array(2 * n), y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const cls = i % 2, k = i >> 1, half = n >> 1;
-    const r = (k / half) * 5, t = (1.75 * k / half) * 2 * Math.PI + cls * Math.PI;
-    x[2 * i] = r * Math.sin(t);
-    x[2 * i + 1] = r * Math.cos(t);
-    y[i] = cls;
-  }
-  return { x, y };
-}
-
-// Fisher-Yates with a small deterministic generator (the worker shuffles each epoch too).
-function shuffler(seed) {
-  let s = seed >>> 0;
-  const next = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
-  return (order) => {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = next() % (i + 1);
-      const t = order[i]; order[i] = order[j]; order[j] = t;
-    }
-  };
-}
-
 /** Trains for about `secs` seconds; returns { wall, cpu } examples/s and the last loss. */
 async function engineExamplesPerSecond(secs) {
-  const engine = await loadEngine();
-  const model = engine.createModel({
-    sizes: [2, 8, 8, 8, 8, 8, 8, 1], activations: [act, act, act, act, act, act, 'sigmoid'],
-    loss: 'bce', seed: 1, maxBatch: 256,
-  });
-  model.setOptimizer('sgd', { lr: 0.03 });
-  const data = spiral(TRAIN_POINTS);
-  const x = engine.allocF32(data.x.length).set(data.x);
-  const y = engine.allocF32(data.y.length).set(data.y);
-  const orderBuf = engine.allocI32(TRAIN_POINTS);
-  const order = Int32Array.from({ length: TRAIN_POINTS }, (_, i) => i);
-  const shuffle = shuffler(7);
-  const epoch = () => {
-    shuffle(order);
-    orderBuf.set(order);
-    return model.trainEpoch(x, y, TRAIN_POINTS, orderBuf, 10);
-  };
-  const runFor = (ms) => {
-    let epochs = 0, loss = NaN;
-    const c0 = process.cpuUsage(), t0 = performance.now();
-    let now = t0;
-    while (now - t0 < ms) {
-      for (let i = 0; i < 20; i++) loss = epoch();
-      epochs += 20;
-      now = performance.now();
-    }
-    const c = process.cpuUsage(c0);
-    const examples = epochs * TRAIN_POINTS;
-    return { wall: examples / ((now - t0) / 1000), cpu: examples / ((c.user + c.system) / 1e6), loss };
-  };
-  runFor(1000); // warm-up: V8 tiers the module up
-  const r = runFor(secs * 1000);
-  model.destroy();
-  return r;
+  const work = playgroundWorkload(await loadEngine(), act);
+  const now = () => performance.now();
+  runWorkload(work, 1000, now); // warm-up
+  const c0 = process.cpuUsage();
+  const r = runWorkload(work, secs * 1000, now);
+  const c = process.cpuUsage(c0);
+  work.destroy();
+  return { wall: r.examples / r.seconds, cpu: r.examples / ((c.user + c.system) / 1e6), loss: r.loss };
 }
 
 const fmt = (v) => Math.round(v).toLocaleString('en-US');
