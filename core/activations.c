@@ -53,15 +53,18 @@ static inline __attribute__((always_inline)) void map_array(float *out, const fl
         memcpy(out + i, &xv, sizeof xv);
     }
     if (i < n) {
+        /* loops, not memcpy: a variable-length copy is a call in WASM */
         float xp[4] = {0.0f, 0.0f, 0.0f, 0.0f}, yp[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-        memcpy(xp, x + i, (size_t)(n - i) * sizeof(float));
-        if (y)
-            memcpy(yp, y + i, (size_t)(n - i) * sizeof(float));
+        for (long t = i; t < n; t++) {
+            xp[t - i] = x[t];
+            yp[t - i] = y ? y[t] : 0.0f;
+        }
         memcpy(&xv, xp, sizeof xv);
         memcpy(&yv, yp, sizeof yv);
         xv = map4(kind, xv, yv);
         memcpy(xp, &xv, sizeof xv);
-        memcpy(out + i, xp, (size_t)(n - i) * sizeof(float));
+        for (long t = i; t < n; t++)
+            out[t] = xp[t - i];
     }
 }
 

@@ -269,17 +269,19 @@ static inline void narrow_rows(float *out, const float *a, int a_rs, int a_cs,
 static void gemm_narrow(float *c, const float *a, int a_rs, int a_cs, const float *b,
                         const float *bias, int m, int n, int k)
 {
-    float bpad[NARROW_K * 8], bias8[8] = {0};
-    const float *b8 = b;
+    float bpad[NARROW_K * 8], bias8[8];
+    const float *b8 = b, *bias_p = bias8;
     if (n < 8) {
         for (int p = 0; p < k; p++)
             for (int j = 0; j < 8; j++)
                 bpad[8 * p + j] = j < n ? b[(long)p * n + j] : 0.0f;
         b8 = bpad;
     }
-    if (bias)
-        for (int j = 0; j < n; j++)
-            bias8[j] = bias[j];
+    if (n == 8 && bias)
+        bias_p = bias;
+    else /* eight fixed steps: a copy of n floats would be a memcpy call in WASM */
+        for (int j = 0; j < 8; j++)
+            bias8[j] = bias && j < n ? bias[j] : 0.0f;
     /* rows in groups of 16 through a stack buffer, unless c already has
      * 8 columns */
     float buf[16 * 8];
@@ -287,9 +289,9 @@ static void gemm_narrow(float *c, const float *a, int a_rs, int a_cs, const floa
         int rows = m - i0 < 16 ? m - i0 : 16;
         float *out = n == 8 ? c + 8 * (long)i0 : buf;
         if (n > 4)
-            narrow_rows(out, a + (long)i0 * a_rs, a_rs, a_cs, b8, bias8, rows, k, 2);
+            narrow_rows(out, a + (long)i0 * a_rs, a_rs, a_cs, b8, bias_p, rows, k, 2);
         else
-            narrow_rows(out, a + (long)i0 * a_rs, a_rs, a_cs, b8, bias8, rows, k, 1);
+            narrow_rows(out, a + (long)i0 * a_rs, a_rs, a_cs, b8, bias_p, rows, k, 1);
         if (n < 8)
             for (int r = 0; r < rows; r++) /* a loop: a memcpy call costs more in WASM */
                 for (int j = 0; j < n; j++)
@@ -297,9 +299,27 @@ static void gemm_narrow(float *c, const float *a, int a_rs, int a_cs, const floa
     }
 }
 
+/* One column (a single output): a dot product per row, in the same order. */
+static void gemm_column(float *c, const float *a, int a_rs, int a_cs, const float *b,
+                        const float *bias, int m, int k)
+{
+    float init = bias ? bias[0] : 0.0f;
+    for (int i = 0; i < m; i++) {
+        const float *ai = a + (long)i * a_rs;
+        float acc = init;
+        for (int p = 0; p < k; p++)
+            acc += ai[(long)p * a_cs] * b[p];
+        c[i] = acc;
+    }
+}
+
 void nn_gemm(float *c, const float *a, int a_rs, int a_cs, const float *b,
              const float *bias, int m, int n, int k)
 {
+    if (n == 1) {
+        gemm_column(c, a, a_rs, a_cs, b, bias, m, k);
+        return;
+    }
     if (n <= 8 && k <= NARROW_K) {
         gemm_narrow(c, a, a_rs, a_cs, b, bias, m, n, k);
         return;
@@ -344,11 +364,30 @@ void nn_col_sums(float *out, const float *in, int rows, int n)
     }
 }
 
+/* dst's 4 x 4 block = the transpose of src's (both with row stride `stride`);
+ * shuffles only, so the values are copied bit for bit. */
+static inline void transpose4(float *dst, const float *src, int stride)
+{
+    v4 r0 = ld4(src), r1 = ld4(src + stride), r2 = ld4(src + 2 * stride), r3 = ld4(src + 3 * stride);
+    v4 t0 = __builtin_shufflevector(r0, r1, 0, 4, 1, 5), t1 = __builtin_shufflevector(r0, r1, 2, 6, 3, 7);
+    v4 t2 = __builtin_shufflevector(r2, r3, 0, 4, 1, 5), t3 = __builtin_shufflevector(r2, r3, 2, 6, 3, 7);
+    st4(dst, __builtin_shufflevector(t0, t2, 0, 1, 4, 5));
+    st4(dst + stride, __builtin_shufflevector(t0, t2, 2, 3, 6, 7));
+    st4(dst + 2 * stride, __builtin_shufflevector(t1, t3, 0, 1, 4, 5));
+    st4(dst + 3 * stride, __builtin_shufflevector(t1, t3, 2, 3, 6, 7));
+}
+
 void nn_transpose(float *dst, const float *src, int rows, int cols)
 {
     /* 8 x 8 tiles: both the reads and the strided writes stay in a few cache
      * lines per tile (about 3x faster than a plain double loop in WASM). */
     enum { T = 8 };
+    if (rows == 8 && cols == 8) { /* the playground's layers: four 4 x 4 blocks in registers */
+        for (int bi = 0; bi < 8; bi += 4)
+            for (int bj = 0; bj < 8; bj += 4)
+                transpose4(dst + bj * 8 + bi, src + bi * 8 + bj, 8);
+        return;
+    }
     if (rows <= T && cols <= T) { /* one tile: no tiling arithmetic */
         for (int j = 0; j < cols; j++)
             for (int i = 0; i < rows; i++)

@@ -298,7 +298,8 @@ static inline __attribute__((always_inline)) void array_map(float *out, const fl
     if (i < n) {
         float pad[4] = {0.0f, 0.0f, 0.0f, 0.0f};
         long rest = n - i;
-        memcpy(pad, in + i, (size_t)rest * sizeof(float));
+        for (long t = 0; t < rest; t++) /* not memcpy: a call in WASM */
+            pad[t] = in[i + t];
         for (long t = 0; t < rest; t += 2) {
             d2 r = f((d2){pad[t], pad[t + 1]}, &k);
             out[i + t] = (float)r[0];
@@ -374,11 +375,13 @@ void nn_tanh_array(float *out, const float *in, long n)
     }
     if (i < n) { /* the tail through a zero-padded copy: the same path */
         float pad[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-        memcpy(pad, in + i, (size_t)(n - i) * sizeof(float));
+        for (long t = i; t < n; t++) /* loops, not memcpy: a call in WASM */
+            pad[t - i] = in[t];
         memcpy(&v, pad, sizeof v);
         v = tanh4(v, &k, clamp);
         memcpy(pad, &v, sizeof v);
-        memcpy(out + i, pad, (size_t)(n - i) * sizeof(float));
+        for (long t = i; t < n; t++)
+            out[t] = pad[t - i];
     }
 }
 
