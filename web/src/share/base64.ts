@@ -71,3 +71,11 @@ export function bytesToBase64Url(bytes: Uint8Array): string {
 export function base64UrlToBytes(text: string): Uint8Array | string {
   return decodeWith(text, LOOKUP_URL, false);
 }
+
+/** Padded base64 of the values as little-endian float32 (the model file's and the PyTorch script's layout). */
+export function floatsToBase64(values: Float32Array): string {
+  const bytes = new Uint8Array(values.length * 4);
+  const dv = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) dv.setFloat32(i * 4, values[i]!, true);
+  return bytesToBase64(bytes);
+}

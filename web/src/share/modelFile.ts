@@ -8,7 +8,7 @@
 import type { Config, Feature } from '../state/config';
 import { configFromObject, validateConfig } from '../state/codec';
 import { CONFIG_FIELDS } from '../state/schema';
-import { base64ToBytes, bytesToBase64 } from './base64';
+import { base64ToBytes, floatsToBase64 } from './base64';
 import { networkSpec, paramCount, type LayerActivation, type LossName, type NetworkSpec } from './network';
 import { datasetInfo } from '../data/datasets';
 import { featureInfo } from '../data/features';
@@ -34,13 +34,6 @@ export type LoadResult = { ok: true; model: SavedModel } | { ok: false; error: s
 const ACTS: readonly LayerActivation[] = ['relu', 'leaky_relu', 'tanh', 'sigmoid', 'linear', 'softmax'];
 const OUTPUT_FOR_LOSS: Readonly<Record<LossName, LayerActivation>> = { bce: 'sigmoid', ce: 'softmax', mse: 'linear' };
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-function floatsToBase64(values: Float32Array): string {
-  const bytes = new Uint8Array(values.length * 4);
-  const dv = new DataView(bytes.buffer);
-  for (let i = 0; i < values.length; i++) dv.setFloat32(i * 4, values[i]!, true);
-  return bytesToBase64(bytes);
-}
 
 /** The file's text (JSON). Throws if the model is inconsistent: a bug in the caller. */
 export function serializeModel(model: SavedModel): string {
@@ -108,7 +101,8 @@ export function parseModelFile(text: unknown): LoadResult {
     return fail(`The file's config is invalid: ${r.key} "${r.value}" ${r.reason.replace(/; the default.*$/, '')}.`);
   }
   const config = parsed.config;
-  if (validateConfig(config).length > 0) return fail(`The file's config is invalid: ${validateConfig(config)[0]}.`);
+  const invalid = validateConfig(config);
+  if (invalid.length > 0) return fail(`The file's config is invalid: ${invalid[0]}.`);
 
   // Network: sizes, activations and loss, consistent with each other and the config.
   const sizes = d.sizes;

@@ -5,7 +5,7 @@
 
 import type { Feature } from '../state/config';
 import { featureInfo } from '../data/features';
-import { bytesToBase64 } from './base64';
+import { floatsToBase64 } from './base64';
 import { paramCount, type LayerActivation, type LossName } from './network';
 
 export interface ExportInput {
@@ -39,13 +39,6 @@ function pyString(s: string): string {
   return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-function paramsBase64(params: Float32Array): string {
-  const bytes = new Uint8Array(params.length * 4);
-  const dv = new DataView(bytes.buffer);
-  for (let i = 0; i < params.length; i++) dv.setFloat32(i * 4, params[i]!, true);
-  return bytesToBase64(bytes);
-}
-
 /** The script's text. Throws on an inconsistent input (a caller bug). */
 export function exportPyTorchScript(input: ExportInput): string {
   const { sizes, activations, loss, features, params } = input;
@@ -61,7 +54,7 @@ export function exportPyTorchScript(input: ExportInput): string {
     if (act) layers.push(`    ${act},`);
   }
   const featureLines = features.map((f) => `        ${featureInfo(f).torch},  # ${f}`);
-  const b64 = paramsBase64(params);
+  const b64 = floatsToBase64(params);
   const wrapped = b64.match(/.{1,100}/g) ?? [''];
   const header = (input.description ?? '').split(/\r?\n/).map((l) => `# ${l}`).join('\n');
 
