@@ -1,6 +1,6 @@
 // Saving, loading and exporting the trained model from the page.
 
-import { modelFileName, parseModelFile, serializeModel, MAX_MODEL_FILE_CHARS, type SavedModel } from '../share/modelFile';
+import { modelFileName, parseModelFile, serializeModel, MAX_MODEL_FILE_CHARS, type LoadResult, type SavedModel } from '../share/modelFile';
 import { networkSpec } from '../share/network';
 import { exportPyTorchScript } from '../share/pytorchExport';
 import type { Playground } from './usePlayground';
@@ -41,7 +41,7 @@ export async function exportPyTorch(pg: Playground): Promise<string> {
 }
 
 /** Reads a model file; returns the parsed model or a message saying what is wrong. */
-export async function readModelFile(file: File): Promise<{ ok: true; model: SavedModel } | { ok: false; error: string }> {
+export async function readModelFile(file: File): Promise<LoadResult> {
   if (file.size > MAX_MODEL_FILE_CHARS) return { ok: false, error: `${file.name} is too large to be a model file.` };
   let text: string;
   try {
