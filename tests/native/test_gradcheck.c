@@ -33,6 +33,18 @@ static double act_d(double z, int act)
     }
 }
 
+/* log(sum_j exp(z[j])) over z [n], shifted by the largest z so exp cannot
+ * overflow: the softmax output and the cross-entropy both take it. */
+static double log_sum_exp(const double *z, int n)
+{
+    double mx = z[0], sum = 0;
+    for (int j = 1; j < n; j++)
+        mx = fmax(mx, z[j]);
+    for (int j = 0; j < n; j++)
+        sum += exp(z[j] - mx);
+    return mx + log(sum);
+}
+
 /* Mean loss in double, parameters p in nn.h's layout, plus the penalty whose
  * gradient nn.h defines (L2: rate/2 * w^2, L1: rate * |w|). */
 static double ref_loss(const gc_case *c, const double *p, const float *x, const float *y)
@@ -58,13 +70,9 @@ static double ref_loss(const gc_case *c, const double *p, const float *x, const 
                 a[b][j] = act_d(s, c->act[l]);
             }
             if (c->act[l] == NN_ACT_SOFTMAX) {
-                double mx = z[b][0], sum = 0;
-                for (int j = 1; j < no; j++)
-                    mx = fmax(mx, z[b][j]);
+                double lse = log_sum_exp(z[b], no);
                 for (int j = 0; j < no; j++)
-                    sum += exp(z[b][j] - mx);
-                for (int j = 0; j < no; j++)
-                    a[b][j] = exp(z[b][j] - mx) / sum;
+                    a[b][j] = exp(z[b][j] - lse);
             }
         }
         for (int b = 0; b < c->batch; b++)
@@ -77,13 +85,9 @@ static double ref_loss(const gc_case *c, const double *p, const float *x, const 
     for (int b = 0; b < c->batch; b++) {
         const float *t = y + b * no;
         if (c->loss == NN_LOSS_CE) {
-            double mx = z[b][0], sum = 0;
-            for (int j = 1; j < no; j++)
-                mx = fmax(mx, z[b][j]);
+            double lse = log_sum_exp(z[b], no);
             for (int j = 0; j < no; j++)
-                sum += exp(z[b][j] - mx);
-            for (int j = 0; j < no; j++)
-                total -= t[j] * (z[b][j] - mx - log(sum));
+                total -= t[j] * (z[b][j] - lse);
         } else {
             for (int j = 0; j < no; j++) {
                 if (c->loss == NN_LOSS_MSE)
