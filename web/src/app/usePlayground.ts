@@ -86,9 +86,8 @@ export function usePlayground(search: string) {
   const dataKey = `${config.dataset}|${config.noise}|${config.dataSeed}|${config.trainRatio}`;
 
   const data: DataSpec = useMemo(() => ({
-    train: split.train, test: split.test, task, nClasses: dataset.nClasses, features: config.features,
-    dims: dataset.dims, shuffleSeed: config.seed,
-  }), [split, task, dataset, config.features, config.seed]);
+    train: split.train, test: split.test, task, nClasses: dataset.nClasses, features: config.features, dims: dataset.dims,
+  }), [split, task, dataset, config.features]);
 
   const hyper: HyperParams = useMemo(() => ({
     optimizer: config.optimizer, learningRate: config.learningRate, momentum: config.momentum,

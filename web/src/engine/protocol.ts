@@ -18,6 +18,7 @@ export interface NetSpec {
   /** 1 for binary (sigmoid + BCE) and regression (linear + MSE), nClasses for softmax + CE. */
   outputs: number;
   task: Task;
+  /** Seeds the initial weights and the per-epoch shuffle. */
   seed: number;
 }
 
@@ -39,8 +40,6 @@ export interface DataSpec {
   features: Feature[];
   /** 1 for the 1-D regression curves (x2 is 0), 2 otherwise. */
   dims: 1 | 2;
-  /** Seed of the per-epoch shuffle. */
-  shuffleSeed: number;
 }
 
 export interface ViewSpec {

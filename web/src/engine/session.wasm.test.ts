@@ -31,7 +31,7 @@ const hyper = (over: Partial<HyperParams> = {}): HyperParams =>
 function data(id: 'circle' | 'xor' | 'plane' = 'circle'): DataSpec {
   const ds = generateDataset(id, { n: 200, noise: 0, seed: 7 });
   const { train, test } = splitTrainTest(ds, 50, 7);
-  return { train, test, task: ds.task, nClasses: ds.nClasses, features: ['x1', 'x2'], dims: 2, shuffleSeed: 3 };
+  return { train, test, task: ds.task, nClasses: ds.nClasses, features: ['x1', 'x2'], dims: 2 };
 }
 function session(n = net(), h = hyper(), d = data()): { s: Session; diverged: string[] } {
   const diverged: string[] = [];
