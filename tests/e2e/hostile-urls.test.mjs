@@ -8,6 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { playgroundFixture, collectErrors, waitFor, readNumber } from './lib/index.mjs';
+// The page's seeded generator (mulberry32), plain JS: no copy of it here.
+import { makeRng } from '../../web/src/mnist/trainer.js';
 
 const COUNT = Number(process.env.HOSTILE_LINKS ?? 1000);
 
@@ -28,20 +30,9 @@ const BAD = {
 const KEYS = Object.keys(BAD);
 const JUNK_KEYS = ['utm_source', '__proto__', 'constructor[prototype][x]', 'a'.repeat(50), '%ZZ'];
 
-/** mulberry32: the same 1,000 links on every run. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** The same 1,000 links on every run: a fixed seed. */
 function hostileLinks() {
-  const rand = rng(20261122);
+  const rand = makeRng(20261122);
   const pick = (list) => list[Math.floor(rand() * list.length)];
   const links = [];
   for (let i = 0; i < COUNT; i++) {
