@@ -151,7 +151,7 @@ export function usePlayground(search: string) {
       if (enc.ok) { extrasPoints = points; setUrlNote(null); }
       else setUrlNote(`${enc.error} The link keeps your settings but not the points.`);
     } else setUrlNote(null);
-    const query = writeQuery(config, { view: nonDefaultView(view), ...(extrasPoints ? { points: extrasPoints } : {}) });
+    const query = writeQuery(config, { view, ...(extrasPoints ? { points: extrasPoints } : {}) });
     try {
       history_replace(`?${query}${location.hash}`);
     } catch {
@@ -268,17 +268,6 @@ export function usePlayground(search: string) {
 }
 
 export type Playground = ReturnType<typeof usePlayground>;
-
-function nonDefaultView(v: ViewOptions): Partial<ViewOptions> {
-  const out: Partial<ViewOptions> = {};
-  if (v.embed) out.embed = true;
-  if (v.hide.length) out.hide = v.hide;
-  if (v.lock.length) out.lock = v.lock;
-  if (v.autoplay) out.autoplay = true;
-  if (v.theme) out.theme = v.theme;
-  if (v.origins) out.origins = v.origins;
-  return out;
-}
 
 function history_replace(url: string): void {
   window.history.replaceState(window.history.state, '', url);
