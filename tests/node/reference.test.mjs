@@ -8,16 +8,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { createEngine } from '../../web/src/engine/nn-wasm.js';
+import { loadEngine } from './core-load.mjs';
 import { readFixtures, blockError, paramsError, REL_TOL, FIXTURE_PATH } from '../reference/fixtures.mjs';
 
-const require = createRequire(import.meta.url);
-const buildDir = fileURLToPath(new URL('../../build/node/', import.meta.url));
-
 test('WASM core matches the PyTorch reference fixtures', async () => {
-  const engine = await createEngine(require(`${buildDir}nn.cjs`), { wasmBinary: readFileSync(`${buildDir}nn.wasm`) });
+  const engine = await loadEngine();
   const cases = readFixtures();
   assert.ok(cases.length >= 50, `expected the full fixture set, got ${cases.length} cases`);
   let worst = 0, where = '', checks = 0;
