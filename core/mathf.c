@@ -106,36 +106,35 @@ double nn_log1p(double x)
     return nn_log(u) * (x / (u - 1.0));
 }
 
-/* tanh and sigmoid over arrays, two elements at a time in double lanes
- * (GCC/Clang vector types: SSE2 natively, f64x2 in WASM; element-wise IEEE
- * operations only, so every build rounds the same way). For u <= 0:
- * u = k ln2 + r with |r| <= ln2/2 (k rounded to nearest with the 1.5*2^52
- * trick, whose low bits also give 2^k without a conversion), p = e^r - 1 from
- * its Taylor polynomial to r^8 (relative error below 1e-9, a hundredth of a
- * float ulp), scale = 2^k. Then e^u = scale * (1 + p) and
- * e^u - 1 = scale * p + (scale - 1), which never cancels badly. */
+/* tanh, sigmoid and BCE's softplus term over arrays, two elements at a time
+ * in double lanes (GCC/Clang vector types: SSE2 natively, f64x2 in WASM;
+ * element-wise IEEE operations only, so every build rounds the same way).
+ * They share one exp for u <= 0: u = k ln2 + r with |r| <= ln2/2 (k rounded
+ * to nearest with the 1.5*2^52 trick, whose low bits also give 2^k without a
+ * conversion; one-step reduction, as |k| <= 1022 leaves k * ln2's rounding
+ * near 1e-13), p = e^r - 1 from a degree-7 polynomial fitted on the range
+ * (relative error 2.4e-10, a few hundredths of a float ulp), scale = 2^k.
+ * Then e^u = scale * (1 + p) and e^u - 1 = scale * p + (scale - 1), which
+ * never cancels badly. */
 typedef double d2 __attribute__((vector_size(16)));
 typedef int64_t i2 __attribute__((vector_size(16)));
 
 /* The vector constants, read once per array through a pointer the compiler
  * cannot see through (launder): WASM has no constant pool, and a folded
  * constant becomes a v128.const that V8 rebuilds in every iteration. */
-enum { K_INV_LN2, K_MAGIC, K_LN2_HI, K_LN2_LO, K_C8, K_C7, K_C6, K_C5, K_C4, K_C3, K_C2,
-       K_ONE, K_TWO, K_MINUS_TWO, K_SIGMOID_MAX, K_ZERO,
-       K_M2_INV_LN2, K_LN2, K_Q1, K_Q2, K_Q3, K_Q4, K_Q5, K_Q6,
-       K_SOFTPLUS_MAX, K_A3, K_A5, K_A7, K_A9, K_A11, K_A13, K_A15, K_A17, K_A19, K_COUNT };
+enum { K_INV_LN2, K_MAGIC, K_LN2, K_Q1, K_Q2, K_Q3, K_Q4, K_Q5, K_Q6,
+       K_ONE, K_TWO, K_MINUS_TWO, K_SIGMOID_MAX, K_SOFTPLUS_MAX,
+       K_A3, K_A5, K_A7, K_A9, K_A11, K_A13, K_A15, K_A17, K_A19, K_COUNT };
 static const double KONST[K_COUNT] = {
-    1.44269504088896338700e+00, 6755399441055744.0 /* 1.5 * 2^52 */,
-    6.93147180369123816490e-01, 1.90821492927058770002e-10,
-    1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5,
-    1.0, 2.0, -2.0, 110.0, 0.0,
-    /* tanh's: -2/ln2, ln2 in one piece, and (e^r - 1)/r ~ 1 + Q1 r + ... + Q6 r^6
-     * on |r| <= ln2/2 (fitted to a relative error of 2.4e-10) */
-    -2.0 * 1.44269504088896338700e+00, 6.93147180559945286227e-01,
+    1.44269504088896338700e+00, 6755399441055744.0 /* 1.5 * 2^52 */, 6.93147180559945286227e-01,
+    /* (e^r - 1)/r ~ 1 + Q1 r + ... + Q6 r^6 on |r| <= ln2/2 */
     0x1.00000025e9e89p-1, 0x1.555554ef9f6bcp-3, 0x1.5554b13fc2660p-5, 0x1.1111895981604p-7,
     0x1.6d71e58d50418p-10, 0x1.a032bf2427630p-13,
-    /* log1p_exp_neg's: e^-708 is still a normal double; 1/3, 1/5, ..., 1/19 */
-    708.0, 1.0 / 3.0, 1.0 / 5.0, 1.0 / 7.0, 1.0 / 9.0, 1.0 / 11.0, 1.0 / 13.0, 1.0 / 15.0,
+    1.0, 2.0, -2.0,
+    /* clamps: e^-110 is below the smallest float; e^-708 is still a normal double */
+    110.0, 708.0,
+    /* log1p_exp_neg's series: 1/3, 1/5, ..., 1/19 */
+    1.0 / 3.0, 1.0 / 5.0, 1.0 / 7.0, 1.0 / 9.0, 1.0 / 11.0, 1.0 / 13.0, 1.0 / 15.0,
     1.0 / 17.0, 1.0 / 19.0};
 
 typedef struct {
@@ -150,22 +149,21 @@ static inline void load_konst(konst2 *k)
         k->v[i] = (d2){p[i], p[i]};
 }
 
+/* p = e^r - 1 and *scale = 2^k, so that e^u = scale * (1 + p), for
+ * -708 <= u <= 0. Estrin's scheme: short dependency chains. */
 static inline d2 exp_parts2(d2 u, d2 *scale, const konst2 *k)
 {
     const d2 *c = k->v;
     d2 t = u * c[K_INV_LN2] + c[K_MAGIC];
     d2 kd = t - c[K_MAGIC];
-    d2 r = (u - kd * c[K_LN2_HI]) - kd * c[K_LN2_LO];
-    /* q = 1 + r/2! + ... + r^7/8!, Estrin's scheme: short dependency chains */
+    d2 r = u - kd * c[K_LN2];
     d2 r2 = r * r, r4 = r2 * r2;
-    d2 e0 = c[K_ONE] + r * c[K_C2], e1 = c[K_C3] + r * c[K_C4];
-    d2 e2 = c[K_C5] + r * c[K_C6], e3 = c[K_C7] + r * c[K_C8];
-    d2 q = (e0 + r2 * e1) + r4 * (e2 + r2 * e3);
+    d2 e0 = r + r2 * c[K_Q1], e1 = c[K_Q2] + r * c[K_Q3], e2 = c[K_Q4] + r * c[K_Q5];
     i2 bits;
     memcpy(&bits, &t, sizeof bits);
     bits = (bits + 1023) << 52; /* the low bits of t hold k: 2^k for -1022 <= k <= 0 */
     memcpy(scale, &bits, sizeof bits);
-    return q * r;
+    return (e0 + (r2 * r) * e1) + (r4 * r) * (e2 + r2 * c[K_Q6]);
 }
 
 static inline d2 abs2(d2 x, i2 *sign)
@@ -200,40 +198,28 @@ static inline d2 pmin2(d2 a, d2 b)
 #endif
 }
 
-/* tanh(a) for 0 <= a <= 9.1 (a NaN stays NaN). Its own, shorter exp: the
- * range reduction in one step (k <= 27, so k * ln2's rounding is ~1e-15),
- * a degree-7 polynomial fitted for the range, 2^k from the low bits of t,
- * and tanh(a) = (1 - e^-2a) / (1 + e^-2a) with numerator and denominator
- * computed side by side from scale * p (one rounding each, and a short
- * dependency chain: V8's loop is bound by latency, not by operations).
- * Checked on every float in [0, 9.5]: at most 0.504 ulp from the exact value. */
+/* tanh(a) for 0 <= a <= 9.1 (a NaN stays NaN) = (1 - e^-2a) / (1 + e^-2a),
+ * numerator and denominator computed side by side from scale * p (one
+ * rounding each, and a short dependency chain: V8's loop is bound by
+ * latency). Checked on every float in [0, 9.5]: at most 0.504 ulp from the
+ * exact value. */
 static inline d2 tanh_abs2(d2 a, const konst2 *k)
 {
     const d2 *c = k->v;
-    d2 t = a * c[K_M2_INV_LN2] + c[K_MAGIC];
-    d2 kd = t - c[K_MAGIC];
-    d2 r = a * c[K_MINUS_TWO] - kd * c[K_LN2];
-    d2 r2 = r * r, r4 = r2 * r2;
-    d2 e0 = r + r2 * c[K_Q1], e1 = c[K_Q2] + r * c[K_Q3], e2 = c[K_Q4] + r * c[K_Q5];
-    d2 p = (e0 + (r2 * r) * e1) + (r4 * r) * (e2 + r2 * c[K_Q6]); /* e^r - 1 */
-    i2 bits;
-    memcpy(&bits, &t, sizeof bits);
-    bits = (bits + 1023) << 52; /* 2^k, -27 <= k <= 0 */
-    d2 scale;
-    memcpy(&scale, &bits, sizeof scale);
+    d2 scale, p = exp_parts2(a * c[K_MINUS_TWO], &scale, k);
     d2 sp = scale * p;
     return ((c[K_ONE] - scale) - sp) / ((c[K_ONE] + scale) + sp);
 }
 
-/* sigmoid from e = e^-|x|: 1 / (1 + e) for x >= 0, e / (1 + e) below; e^-110
- * is below the smallest float, so |x| is clamped there. */
+/* sigmoid from e = e^-|x|: 1 / (1 + e) for x >= 0, e / (1 + e) below, |x|
+ * clamped at 110. */
 static inline d2 sigmoid2(d2 x, const konst2 *k)
 {
     const d2 *c = k->v;
     i2 sign;
     d2 ax = pmin2(abs2(x, &sign), c[K_SIGMOID_MAX]);
     d2 scale, p = exp_parts2(-ax, &scale, k);
-    d2 e = scale * (c[K_ONE] + p);
+    d2 e = scale + scale * p;
     d2 num = select2((i2)(sign != 0), e, c[K_ONE]);
     return num / (c[K_ONE] + e);
 }
@@ -278,39 +264,6 @@ static inline f4 narrow4(d2 lo, d2 hi)
 #endif
 }
 
-/* out[i] = f(in[i]): four floats per round (widened to two double pairs),
- * the tail through a zero-padded copy so every element takes one path.
- * Always inlined, so f is a known function and is inlined too. */
-static inline __attribute__((always_inline)) void array_map(float *out, const float *in, long n,
-                                                            d2 (*f)(d2, const konst2 *))
-{
-    konst2 k;
-    load_konst(&k);
-    long i = 0;
-    for (; i + 4 <= n; i += 4) {
-        f4 v;
-        memcpy(&v, in + i, sizeof v);
-        d2 lo = f(__builtin_convertvector(__builtin_shufflevector(v, v, 0, 1), d2), &k);
-        d2 hi = f(__builtin_convertvector(__builtin_shufflevector(v, v, 2, 3), d2), &k);
-        f4 r = narrow4(lo, hi);
-        memcpy(out + i, &r, sizeof r);
-    }
-    if (i < n) {
-        float pad[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-        long rest = n - i;
-        for (long t = 0; t < rest; t++) /* not memcpy: a call in WASM */
-            pad[t] = in[i + t];
-        for (long t = 0; t < rest; t += 2) {
-            d2 r = f((d2){pad[t], pad[t + 1]}, &k);
-            out[i + t] = (float)r[0];
-            if (t + 1 < rest)
-                out[i + t + 1] = (float)r[1];
-        }
-    }
-}
-
-typedef int32_t i4 __attribute__((vector_size(16)));
-
 /* Two lanes of a float vector widened to double (WASM: promote_low, after a
  * shuffle V8 turns into one pshufd). */
 static inline d2 widen_lo(f4 v)
@@ -330,6 +283,37 @@ static inline d2 widen_hi(f4 v)
     return __builtin_convertvector(__builtin_shufflevector(v, v, 2, 3), d2);
 #endif
 }
+
+/* out[i] = f(in[i]): four floats per round (widened to two double pairs),
+ * the tail through a zero-padded copy so every element takes one path.
+ * Always inlined, so f is a known function and is inlined too. */
+static inline __attribute__((always_inline)) void array_map(float *out, const float *in, long n,
+                                                            d2 (*f)(d2, const konst2 *))
+{
+    konst2 k;
+    load_konst(&k);
+    long i = 0;
+    for (; i + 4 <= n; i += 4) {
+        f4 v;
+        memcpy(&v, in + i, sizeof v);
+        f4 r = narrow4(f(widen_lo(v), &k), f(widen_hi(v), &k));
+        memcpy(out + i, &r, sizeof r);
+    }
+    if (i < n) {
+        float pad[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        long rest = n - i;
+        for (long t = 0; t < rest; t++) /* not memcpy: a call in WASM */
+            pad[t] = in[i + t];
+        for (long t = 0; t < rest; t += 2) {
+            d2 r = f((d2){pad[t], pad[t + 1]}, &k);
+            out[i + t] = (float)r[0];
+            if (t + 1 < rest)
+                out[i + t + 1] = (float)r[1];
+        }
+    }
+}
+
+typedef int32_t i4 __attribute__((vector_size(16)));
 
 /* Four tanh: |x| and its clamp at 9.1f (tanh rounds to 1 in float from
  * there) and the sign, in float lanes; the rest in two double pairs. */
