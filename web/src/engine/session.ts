@@ -5,6 +5,7 @@
 import { featurize, outputSize, targetsFor } from '../data/datasets';
 import { createRng, permutation, type Rng } from '../data/rng';
 import type { Dataset } from '../data/types';
+import { OUTPUT_HEAD } from '../share/network';
 import { ACT, LOSS, OPT, REG, type Core, type CoreModel, type HeapArray } from './core';
 import type { DataSpec, HyperParams, NetSpec, Snapshot, ViewSpec } from './protocol';
 
@@ -116,12 +117,11 @@ export class Session {
   /** Builds a new model (new shape or seed). Epoch and optimizer state restart. */
   build(net: NetSpec): { paramCount: number; sizes: number[] } {
     const sizes = [net.inputs, ...net.hidden, net.outputs];
-    const outAct = net.task === 'multiclass' ? ACT.softmax : net.task === 'binary' ? ACT.sigmoid : ACT.linear;
-    const loss = net.task === 'multiclass' ? LOSS.ce : net.task === 'binary' ? LOSS.bce : LOSS.mse;
+    const head = OUTPUT_HEAD[net.task];
     const model = this.core.createModel({
       sizes,
-      activations: [...net.activations.map((a) => ACT[a]), outAct],
-      loss,
+      activations: [...net.activations.map((a) => ACT[a]), ACT[head.activation]],
+      loss: LOSS[head.loss],
       seed: net.seed,
       maxBatch: MAX_BATCH,
     });

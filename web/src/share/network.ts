@@ -16,15 +16,20 @@ export interface NetworkSpec {
   loss: LossName;
 }
 
+/** The output layer's activation and the loss each task trains with. */
+export const OUTPUT_HEAD: Readonly<Record<Task, { activation: LayerActivation; loss: LossName }>> = {
+  binary: { activation: 'sigmoid', loss: 'bce' },
+  multiclass: { activation: 'softmax', loss: 'ce' },
+  regression: { activation: 'linear', loss: 'mse' },
+};
+
 /** binary: 1 sigmoid output + BCE; multiclass: softmax + CE; regression: linear + MSE. */
 export function networkSpec(config: Config, task: Task, nClasses: number): NetworkSpec {
-  const out = outputSize(task, nClasses);
-  const outAct: LayerActivation = task === 'binary' ? 'sigmoid' : task === 'multiclass' ? 'softmax' : 'linear';
-  const loss: LossName = task === 'binary' ? 'bce' : task === 'multiclass' ? 'ce' : 'mse';
+  const head = OUTPUT_HEAD[task];
   return {
-    sizes: [config.features.length, ...config.hidden, out],
-    activations: [...config.activations, outAct],
-    loss,
+    sizes: [config.features.length, ...config.hidden, outputSize(task, nClasses)],
+    activations: [...config.activations, head.activation],
+    loss: head.loss,
   };
 }
 
