@@ -4,8 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
-import { playgroundFixture, waitFor, readNumber } from './lib/index.mjs';
+import { playgroundFixture, waitFor, readNumber, saveModel } from './lib/index.mjs';
 
 const fx = playgroundFixture();
 const open = (...args) => fx.open(...args);
@@ -58,11 +57,7 @@ test('a model file whose finite weights overflow the output is refused and chang
   const { page, errors, close } = await open('?data=circle&hidden=4,2&act=relu');
   await page.getByTestId('step').click();
   await waitFor(() => readNumber(page, 'epoch'), (e) => e === 1, { what: 'one step' });
-  const save = async () => {
-    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-model').click()]);
-    return JSON.parse(await fs.readFile(await dl.path(), 'utf8'));
-  };
-  const first = await save();
+  const first = await saveModel(page);
   const lossBefore = await readNumber(page, 'test-loss');
   assert.ok(Number.isFinite(lossBefore));
   // Every weight 3.4e38: finite floats, so a format check alone let it in;
@@ -73,7 +68,7 @@ test('a model file whose finite weights overflow the output is refused and chang
   });
   await page.getByTestId('model-error').waitFor({ timeout: 5000 });
   assert.match(await page.getByTestId('model-error').textContent(), /huge\.json: The weights are so large that the network's output overflows/);
-  assert.equal((await save()).params, first.params, 'the weights are unchanged');
+  assert.equal((await saveModel(page)).params, first.params, 'the weights are unchanged');
   assert.equal(await readNumber(page, 'test-loss'), lossBefore);
   errors.assertNone();
   await close();

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { playgroundFixture, collectErrors, waitFor, readNumber } from './lib/index.mjs';
+import { playgroundFixture, collectErrors, waitFor, readNumber, saveModel } from './lib/index.mjs';
 
 const fx = playgroundFixture();
 const open = (query, options = {}) => fx.open(query, { acceptDownloads: true, ...options });
@@ -71,26 +71,22 @@ test('a saved model loads back bit-identically; a bad file changes nothing', asy
   await page.getByTestId('play').click();
   await waitFor(() => readNumber(page, 'epoch'), (e) => e > 100, { what: 'some training' });
   await page.getByTestId('play').click();
-  const save = async () => {
-    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-model').click()]);
-    return JSON.parse(await fs.readFile(await dl.path(), 'utf8'));
-  };
-  const first = await save();
+  const first = await saveModel(page);
   assert.equal(first.magic, 'nn-playground-model');
   assert.deepEqual(first.sizes, [2, 5, 3, 1]);
   // Reset: new weights; then load the file back.
   await page.getByTestId('reset').click();
   await waitFor(() => readNumber(page, 'epoch'), (e) => e === 0, { what: 'reset' });
-  assert.notEqual((await save()).params, first.params, 'reset changed the weights');
+  assert.notEqual((await saveModel(page)).params, first.params, 'reset changed the weights');
   await page.getByTestId('model-file').setInputFiles({ name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(first)) });
   await page.getByTestId('model-info').waitFor({ timeout: 5000 });
-  assert.equal((await save()).params, first.params, 'loaded weights are bit-identical');
+  assert.equal((await saveModel(page)).params, first.params, 'loaded weights are bit-identical');
   // A truncated file: a clear error, weights unchanged.
   const bad = JSON.stringify(first).slice(0, 200);
   await page.getByTestId('model-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(bad) });
   await page.getByTestId('model-error').waitFor({ timeout: 5000 });
   assert.match(await page.getByTestId('model-error').textContent(), /broken\.json/);
-  assert.equal((await save()).params, first.params, 'a bad file changes nothing');
+  assert.equal((await saveModel(page)).params, first.params, 'a bad file changes nothing');
   errors.assertNone();
   await close();
 });

@@ -4,8 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
-import { playgroundFixture, waitFor, readNumber } from './lib/index.mjs';
+import { playgroundFixture, waitFor, readNumber, saveModel } from './lib/index.mjs';
 
 const fx = playgroundFixture();
 const open = (...args) => fx.open(...args);
@@ -179,9 +178,7 @@ test('a weight or bias can be inspected and edited by tap, also while paused', a
   await input.press('Enter');
   // Read it back from a saved model file: the last parameter is the output bias.
   await waitFor(async () => {
-    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-model').click()]);
-    const saved = JSON.parse(await fs.readFile(await dl.path(), 'utf8'));
-    const bytes = Buffer.from(saved.params, 'base64');
+    const bytes = Buffer.from((await saveModel(page)).params, 'base64');
     return bytes.readFloatLE(bytes.length - 4);
   }, (v) => v === 2.5, { timeoutMs: 5000, what: 'the output bias set to 2.5' });
   // A link (weight) shows its value on tap as well.

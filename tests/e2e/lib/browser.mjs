@@ -1,4 +1,5 @@
 // Debian's Chromium driven by playwright-core, plus helpers every e2e test needs.
+import fs from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -44,6 +45,12 @@ export async function waitFor(read, accept, { timeoutMs = 30000, intervalMs = 10
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** Clicks "save model" and returns the downloaded model file, parsed. */
+export async function saveModel(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-model').click()]);
+  return JSON.parse(await fs.readFile(await download.path(), 'utf8'));
 }
 
 /** The number shown in a data-testid element (NaN when it is not a number). */
