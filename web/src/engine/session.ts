@@ -132,9 +132,7 @@ export class Session {
     const sideChanged = this.gridSide !== this.view.gridSize;
     this.gridSide = this.view.gridSize;
     this.net = net;
-    this.epoch = 0;
-    this.shuffle = createRng(net.seed ^ 0x9e3779b9);
-    if (this.hyper) this.applyHyper(this.hyper);
+    this.restart(net.seed);
     if (sideChanged) this.allocInputs(); // also reallocates the outputs
     else this.allocOutputs();
     return { paramCount: model.paramCount, sizes };
@@ -187,9 +185,16 @@ export class Session {
   reset(): void {
     if (!this.model || !this.net) return;
     this.model.reset(this.net.seed);
-    if (this.hyper) this.applyHyper(this.hyper); // nn_reset clears optimizer state; settings stay
+    this.restart(this.net.seed);
+  }
+
+  /** Epoch 0 of a new or reset model: the shuffle starts over from the
+   *  seed and the settings are applied (a new model starts with the core's
+   *  defaults; nn_reset keeps them, so there it only restates them). */
+  private restart(seed: number): void {
     this.epoch = 0;
-    this.shuffle = createRng(this.net.seed ^ 0x9e3779b9);
+    this.shuffle = createRng(seed ^ 0x9e3779b9);
+    if (this.hyper) this.applyHyper(this.hyper);
   }
 
   setParam(layer: number, which: 0 | 1, row: number, col: number, value: number): void {
