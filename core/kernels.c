@@ -17,6 +17,21 @@
 #define ROWS 4
 #define COLS 8
 
+/* Four floats (GCC/Clang generic vectors: SSE natively, v128 in WASM). */
+typedef float v4 __attribute__((vector_size(16)));
+
+static inline v4 ld4(const float *p)
+{
+    v4 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void st4(float *p, v4 v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
 /* Any block up to ROWS x COLS, scalar; used for edges. */
 static void block_scalar(float *c, const float *a, int a_rs, int a_cs,
                          const float *b, const float *bias, int rows, int cols,
@@ -93,33 +108,19 @@ static void block_1x4(float *c, const float *a, int a_cs, const float *b,
 
 /* GCC's generic vectors (element-wise, no lane reductions): plain loops here
  * get vectorised across the index list with gathers instead. */
-typedef float f4 __attribute__((vector_size(16)));
-
-static inline f4 load4(const float *p)
-{
-    f4 v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static inline void store4(float *p, f4 v)
-{
-    memcpy(p, &v, sizeof v);
-}
-
 static void block_4x8(float *c, const float *a, int a_rs, int a_cs,
                       const float *b, int n, const int *idx, int cnt)
 {
-    f4 acc[ROWS][2];
+    v4 acc[ROWS][2];
     for (int r = 0; r < ROWS; r++) {
-        acc[r][0] = load4(c + (long)r * n);
-        acc[r][1] = load4(c + (long)r * n + 4);
+        acc[r][0] = ld4(c + (long)r * n);
+        acc[r][1] = ld4(c + (long)r * n + 4);
     }
     for (int t = 0; t < cnt; t++) {
         int p = idx[t];
         const float *bp = b + (long)p * n;
         const float *ap = a + (long)p * a_cs;
-        f4 b0 = load4(bp), b1 = load4(bp + 4);
+        v4 b0 = ld4(bp), b1 = ld4(bp + 4);
         for (int r = 0; r < ROWS; r++) {
             float x = ap[r * (long)a_rs];
             acc[r][0] += x * b0;
@@ -127,8 +128,8 @@ static void block_4x8(float *c, const float *a, int a_rs, int a_cs,
         }
     }
     for (int r = 0; r < ROWS; r++) {
-        store4(c + (long)r * n, acc[r][0]);
-        store4(c + (long)r * n + 4, acc[r][1]);
+        st4(c + (long)r * n, acc[r][0]);
+        st4(c + (long)r * n + 4, acc[r][1]);
     }
 }
 
@@ -190,19 +191,6 @@ static void row_block(float *c, const float *a, int a_rs, int a_cs, const float 
  * the sums of the blocked path. b (and the bias) are copied zero-padded to
  * 8 columns when n < 8, so vector loads never leave the caller's arrays. */
 #define NARROW_K 256
-typedef float v4 __attribute__((vector_size(16)));
-
-static inline v4 ld4(const float *p)
-{
-    v4 v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static inline void st4(float *p, v4 v)
-{
-    memcpy(p, &v, sizeof v);
-}
 
 /* Row results go to out (stride 8 floats); nv = 1 or 2 vectors per row. */
 static inline void narrow_rows(float *out, const float *a, int a_rs, int a_cs,
