@@ -1,19 +1,12 @@
 // The MNIST page in Debian's Chromium, driven by a real mouse, against the
 // built page (web/dist) on a real HTTP server.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, collectErrors, waitFor } from './lib/index.mjs';
+import { playgroundFixture, collectErrors, waitFor } from './lib/index.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The shared server and browser; these tests open their own pages (the MNIST
+// tab does not wait for the playground's engine).
+const fx = playgroundFixture();
 
 const mnist = (page) => page.locator('.mnist');
 const number = async (page, id) => Number(((await mnist(page).getByTestId(id).textContent()) ?? '').trim());
@@ -26,9 +19,9 @@ async function clickCentre(page, locator) {
 }
 
 test('load MNIST, train, see >= 90% test accuracy, draw a digit and get a prediction', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await fx.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = collectErrors(page);
-  await page.goto(server.url);
+  await page.goto(fx.server.url);
   const assetResponse = page.waitForResponse((r) => r.url().endsWith('/generated/mnist.gz.bin'));
   await clickCentre(page, page.getByTestId('tab-mnist'));
 
@@ -37,7 +30,7 @@ test('load MNIST, train, see >= 90% test accuracy, draw a digit and get a predic
   const res = await assetResponse;
   const headers = res.headers();
   assert.equal(headers['content-encoding'], undefined);
-  const manifest = await (await page.request.get(`${server.url}generated/mnist.json`)).json();
+  const manifest = await (await page.request.get(`${fx.server.url}generated/mnist.json`)).json();
   assert.equal(Number(headers['content-length']), manifest.bytes);
 
   await mnist(page).getByTestId('mnist-loaded').waitFor({ timeout: 60_000 });
@@ -118,14 +111,14 @@ test('load MNIST, train, see >= 90% test accuracy, draw a digit and get a predic
 });
 
 test('a failed download shows a clear error, Retry loads the data, and a finger can draw on a phone-sized page', async () => {
-  const page = await browser.newPage({ viewport: { width: 360, height: 800 }, hasTouch: true, isMobile: true });
+  const page = await fx.browser.newPage({ viewport: { width: 360, height: 800 }, hasTouch: true, isMobile: true });
   const errors = collectErrors(page);
   let failures = 0;
   await page.route('**/generated/mnist.gz.bin', (route) => {
     failures++;
     return route.fulfill({ status: 503, body: 'unavailable' });
   });
-  await page.goto(`${server.url}#mnist`);
+  await page.goto(`${fx.server.url}#mnist`);
   const alert = mnist(page).getByTestId('mnist-load-error');
   await alert.waitFor({ timeout: 30_000 });
   assert.match(await alert.textContent(), /Could not load the MNIST data.*HTTP 503/);
