@@ -94,8 +94,8 @@ export interface Snapshot {
   neuronGridSize: number;
   /** The flat parameter array (nn_params layout) for drawing links. */
   params: Float32Array;
-  /** Network outputs at the test and train points, for 1-D curves:
-   *  model predictions along a line of x1 values (gridSize samples). */
+  /** For 1-D data sets: the network's outputs along a line of x1 values
+   *  (x2 = 0), [samples x outputs]. */
   curve: Float32Array | null;
 }
 

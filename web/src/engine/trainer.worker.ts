@@ -1,5 +1,5 @@
 // The training worker: loads the WASM engine, owns one Session and streams
-// snapshots to the UI. Training runs in ~10 ms chunks; between chunks the
+// snapshots to the UI. Training runs in chunks of CHUNK_MS; between chunks the
 // worker yields to its message queue, so play/pause/step/reset and setting
 // changes are seen within one chunk. A snapshot is sent only after the UI
 // acknowledged the previous one (it acks after drawing, once per animation
