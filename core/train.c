@@ -55,12 +55,19 @@ static void backward(nn_model *m, const float *x, const float *y, int batch)
                           m->opt.reg_rate);
 }
 
-/* Validated inputs: one step. Returns the loss; sets status. */
-static float step(nn_model *m, const float *x, const float *y, int batch)
+/* Validated inputs: forward and backward; the loss of the batch. */
+static float gradients(nn_model *m, const float *x, const float *y, int batch)
 {
     forward(m, x, batch);
     float loss = batch_loss(m, y, batch);
     backward(m, x, y, batch);
+    return loss;
+}
+
+/* Validated inputs: one step. Returns the loss; sets status. */
+static float step(nn_model *m, const float *x, const float *y, int batch)
+{
+    float loss = gradients(m, x, y, batch);
     if (!isfinite(loss) || !nn_all_finite(m->grads, (size_t)m->param_count)) {
         m->status = NN_ERR_DIVERGED;
         return loss;
@@ -106,9 +113,7 @@ float nn_compute_gradients(nn_model *m, const float *x, const float *y, int batc
     int st = check_data(m, x, y, batch, 1, 1);
     if (st != NN_OK)
         return m->status = st, NAN;
-    forward(m, x, batch);
-    float loss = batch_loss(m, y, batch);
-    backward(m, x, y, batch);
+    float loss = gradients(m, x, y, batch);
     m->status = NN_OK;
     return loss;
 }
