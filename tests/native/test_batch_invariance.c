@@ -100,13 +100,7 @@ static float *make_y(const shape *s, int n, uint32_t seed)
     int out = s->sizes[s->n_layers];
     float *y = calloc((size_t)n * (size_t)out, sizeof(float));
     uint32_t st = seed;
-    for (int r = 0; r < n; r++) {
-        if (s->loss == NN_LOSS_CE)
-            y[r * out + (int)(tu_next(&st) % (uint32_t)out)] = 1.0f;
-        else
-            for (int j = 0; j < out; j++)
-                y[r * out + j] = s->loss == NN_LOSS_BCE ? (float)(tu_next(&st) >> 31) : tu_uniform(&st);
-    }
+    tu_targets(y, n, out, s->loss, &st);
     return y;
 }
 

@@ -42,13 +42,7 @@ static void make_data(const scenario *sc, uint32_t seed, float **x, float **y)
         float v = tu_uniform(&s);
         (*x)[i] = sc->sparse_x && i % 3 != 0 ? 0.0f : v;
     }
-    for (int r = 0; r < n; r++) {
-        if (sc->loss == NN_LOSS_CE)
-            (*y)[r * out + (int)(tu_next(&s) % (uint32_t)out)] = 1.0f;
-        else
-            for (int j = 0; j < out; j++)
-                (*y)[r * out + j] = sc->loss == NN_LOSS_BCE ? (float)(tu_next(&s) >> 31) : tu_uniform(&s);
-    }
+    tu_targets(*y, n, out, sc->loss, &s);
 }
 
 /* Trains STEPS steps and returns the FNV-1a hash of the parameters. */

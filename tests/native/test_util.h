@@ -46,6 +46,20 @@ static inline float tu_uniform(uint32_t *s)
     return (float)(tu_next(s) >> 8) * (1.0f / 8388608.0f) - 1.0f;
 }
 
+/* Targets y [n x out] for a loss, drawn from *s: one-hot (CE), 0/1 (BCE) or
+ * uniform in [-1, 1) (MSE). y must start zeroed. The Node mirror is makeData
+ * in tests/node/core-determinism.test.mjs. */
+static inline void tu_targets(float *y, int n, int out, int loss, uint32_t *s)
+{
+    for (int r = 0; r < n; r++) {
+        if (loss == NN_LOSS_CE)
+            y[r * out + (int)(tu_next(s) % (uint32_t)out)] = 1.0f;
+        else
+            for (int j = 0; j < out; j++)
+                y[r * out + j] = loss == NN_LOSS_BCE ? (float)(tu_next(s) >> 31) : tu_uniform(s);
+    }
+}
+
 /* FNV-1a over bytes. */
 static inline uint32_t tu_fnv1a(const void *data, size_t n)
 {
