@@ -1,6 +1,6 @@
 // xor-demo.mjs — trains XOR (2-4-1, tanh + sigmoid/BCE, Adam) through the
-// WASM ABI and prints the loss: what `bash build.sh serve` runs until the
-// page exists.
+// WASM ABI and prints the loss: the README's usage example, runnable after
+// `bash build.sh wasm`.
 import { loadEngine } from './core-load.mjs';
 
 const engine = await loadEngine();
