@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, launchBrowser } from '../tests/e2e/lib/index.mjs';
 import { peerExamplesPerSecond } from './playground-peer.mjs';
+import { REFERENCE_EXAMPLES_PER_SEC, TRAIN_POINTS } from './playground-workload.mjs';
 
 /** examples/s of the engine workload in a dedicated worker of `browser`. */
 async function dedicatedWorkerRate(browser, secs) {
@@ -51,7 +52,6 @@ async function dedicatedWorkerRate(browser, secs) {
 
 const args = process.argv.slice(2);
 const seconds = Number(args[args.indexOf('--seconds') + 1]) || 8;
-const REF_ENGINE = 197000;
 const REF_PAGE_EPOCHS = 27;
 const QUERY = '?v=1&data=spiral&noise=0&train=50&hidden=8,8,8,8,8,8&act=tanh,tanh,tanh,tanh,tanh,tanh' +
   '&feat=x1,x2&opt=sgd&lr=0.03&reg=none&rr=0&batch=10&seed=1';
@@ -94,20 +94,19 @@ try {
   const hz = (b.redraws - a.redraws) / dt;
   engineSamples.sort((x, y) => x - y);
   const engine = engineSamples[Math.floor(engineSamples.length / 2)];
-  const trainPoints = 250; // 500 points, 50% train
   await page.getByTestId('play').click(); // pause: the dedicated worker runs alone
   const dedicated = await dedicatedWorkerRate(browser, Math.min(5, seconds));
   const peer = peerExamplesPerSecond({ seconds: Math.min(4, seconds) });
 
   const fmt = (x) => Math.round(x).toLocaleString('en-US');
   console.log('Playground in headless Chromium — spiral, x1 x2, 6×8 tanh, batch 10, lr 0.03, 50% train');
-  console.log(`  page:   ${epochsPerSec.toFixed(0)} epochs/s (${fmt(epochsPerSec * trainPoints)} examples/s) with live heatmaps at ${hz.toFixed(1)} Hz (output map ${b.grid}×${b.grid}, 49 neuron thumbnails 24×24)`);
+  console.log(`  page:   ${epochsPerSec.toFixed(0)} epochs/s (${fmt(epochsPerSec * TRAIN_POINTS)} examples/s) with live heatmaps at ${hz.toFixed(1)} Hz (output map ${b.grid}×${b.grid}, 49 neuron thumbnails 24×24)`);
   console.log(`          vs TF Playground page reference ${REF_PAGE_EPOCHS} epochs/s: ${(epochsPerSec / REF_PAGE_EPOCHS).toFixed(1)}×` +
     `   (targets: ≥ 300 epochs/s ${epochsPerSec >= 300 ? 'met' : 'NOT met'}, ≥ 30 Hz ${hz >= 30 ? 'met' : 'NOT met'})`);
   console.log(`  engine: ${fmt(dedicated)} examples/s in a dedicated worker, nothing else running`);
-  console.log(`          vs TF Playground engine reference ${fmt(REF_ENGINE)}: ${(dedicated / REF_ENGINE).toFixed(1)}×   (target ≥ 10×: ${dedicated >= 10 * REF_ENGINE ? 'met' : 'NOT met'})`);
+  console.log(`          vs TF Playground engine reference ${fmt(REFERENCE_EXAMPLES_PER_SEC)}: ${(dedicated / REFERENCE_EXAMPLES_PER_SEC).toFixed(1)}×   (target ≥ 10×: ${dedicated >= 10 * REFERENCE_EXAMPLES_PER_SEC ? 'met' : 'NOT met'})`);
   console.log(`          vs object-per-neuron JS peer measured now in Node, ${fmt(peer)} examples/s: ${(dedicated / peer).toFixed(1)}×`);
-  console.log(`          in the playground's worker during the live run: ${fmt(engine)} examples/s (median of ${engineSamples.length} samples, training calls only; the page shares the 2 cores), ${(engine / REF_ENGINE).toFixed(1)}× the reference`);
+  console.log(`          in the playground's worker during the live run: ${fmt(engine)} examples/s (median of ${engineSamples.length} samples, training calls only; the page shares the 2 cores), ${(engine / REFERENCE_EXAMPLES_PER_SEC).toFixed(1)}× the reference`);
   if (errors.length) {
     console.log(`  page errors: ${errors.join('; ')}`);
     process.exitCode = 1;

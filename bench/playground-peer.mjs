@@ -5,6 +5,8 @@
 // Written here from that design (no code copied), so the comparison runs on
 // this machine in the same run as our engine.
 
+import { spiral, TRAIN_POINTS } from './playground-workload.mjs';
+
 function tanh(x) { return Math.tanh(x); }
 
 class Neuron {
@@ -105,16 +107,13 @@ function update(layers, lr) {
   }
 }
 
-/** Trains 2-6×8-1 tanh on a 250-point two-spiral set for about `seconds`; returns examples/s. */
+/** Trains 2-6×8-1 tanh on the benchmark's 250-point two-spiral set for about `seconds`; returns examples/s. */
 export function peerExamplesPerSecond({ seconds = 3, batch = 10, lr = 0.03 } = {}) {
   const rnd = mulberry32(1);
-  const pts = [];
-  for (let i = 0; i < 250; i++) {
-    const cls = i % 2;
-    const r = (i / 250) * 5;
-    const a = (1.75 * i * 2 * Math.PI) / 250 + cls * Math.PI;
-    pts.push({ x: [r * Math.sin(a), r * Math.cos(a)], y: cls ? 1 : -1 });
-  }
+  const data = spiral(TRAIN_POINTS); // our engine's data; labels as +-1 for the tanh output
+  const pts = Array.from({ length: TRAIN_POINTS }, (_, i) => ({
+    x: [data.x[2 * i], data.x[2 * i + 1]], y: data.y[i] ? 1 : -1,
+  }));
   const net = buildNetwork([2, 8, 8, 8, 8, 8, 8, 1], rnd);
   let examples = 0;
   const t0 = performance.now();

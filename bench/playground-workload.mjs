@@ -8,9 +8,11 @@
 // Plain JavaScript with no Node or DOM APIs.
 
 export const TRAIN_POINTS = 250; // 500 points, 50% train
+/** TensorFlow Playground's engine on this workload, in Node on a 2-core Xeon (issue 3). */
+export const REFERENCE_EXAMPLES_PER_SEC = 197000;
 
-// Two interleaved spiral arms (TensorFlow Playground's formula), labels 0/1.
-function spiral(n) {
+/** Two interleaved spiral arms (TensorFlow Playground's formula), labels 0/1. */
+export function spiral(n) {
   const x = new Float32Array(2 * n), y = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const cls = i % 2, k = i >> 1, half = n >> 1;
