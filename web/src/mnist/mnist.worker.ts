@@ -6,6 +6,7 @@
 import { createEngine, type Engine } from '../engine/nn-wasm.js';
 import { MnistHeapData, MnistTrainer } from './trainer.js';
 import { streamAsset } from './load-asset';
+import { MNIST_CLASSES } from './asset-format.js';
 import type { FromWorker, ModelChoice, ToWorker, TrainChoice } from './protocol';
 
 interface WorkerScope {
@@ -87,10 +88,10 @@ function fullEval(): void {
   const r = trainer.evaluate('test');
   const wrong = r.misclassified;
   const pixels = new Uint8Array(wrong.length * data.layout.pixels);
-  const probs = new Float32Array(wrong.length * 10);
+  const probs = new Float32Array(wrong.length * MNIST_CLASSES);
   wrong.forEach((w, k) => {
     pixels.set(data!.testDigit(w.index), k * data!.layout.pixels);
-    probs.set(w.probs, k * 10);
+    probs.set(w.probs, k * MNIST_CLASSES);
   });
   const misclassified = {
     index: Int32Array.from(wrong, (w) => w.index),

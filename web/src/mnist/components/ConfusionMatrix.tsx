@@ -2,7 +2,7 @@ import { memo } from 'preact/compat';
 // 10x10 confusion matrix: rows true digit, columns predicted. Correct counts
 // in blue by share of their row, mistakes in orange by the largest mistake
 // count (blue/orange stays readable with colour-vision deficiency).
-import { CLASS_COUNT } from './constants';
+import { MNIST_CLASSES } from '../asset-format.js';
 
 function cellStyle(count: number, rowTotal: number, maxWrong: number, diagonal: boolean) {
   const t = diagonal ? (rowTotal > 0 ? count / rowTotal : 0) : maxWrong > 0 ? Math.sqrt(count / maxWrong) : 0;
@@ -14,16 +14,16 @@ function cellStyle(count: number, rowTotal: number, maxWrong: number, diagonal: 
 export const ConfusionMatrix = memo(function ConfusionMatrix({ confusion }: { confusion: Int32Array }) {
   let maxWrong = 0;
   const rowTotals: number[] = [];
-  for (let t = 0; t < CLASS_COUNT; t++) {
+  for (let t = 0; t < MNIST_CLASSES; t++) {
     let sum = 0;
-    for (let p = 0; p < CLASS_COUNT; p++) {
-      const v = confusion[t * CLASS_COUNT + p]!;
+    for (let p = 0; p < MNIST_CLASSES; p++) {
+      const v = confusion[t * MNIST_CLASSES + p]!;
       sum += v;
       if (p !== t) maxWrong = Math.max(maxWrong, v);
     }
     rowTotals.push(sum);
   }
-  const digits = Array.from({ length: CLASS_COUNT }, (_, i) => i);
+  const digits = Array.from({ length: MNIST_CLASSES }, (_, i) => i);
   return (
     <figure class="mn-confusion">
       <table data-testid="confusion-matrix">
@@ -36,7 +36,7 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ confusion }: { co
             <tr key={t}>
               <th scope="row">{t}</th>
               {digits.map((p) => {
-                const v = confusion[t * CLASS_COUNT + p]!;
+                const v = confusion[t * MNIST_CLASSES + p]!;
                 return <td key={p} style={cellStyle(v, rowTotals[t]!, maxWrong, p === t)} title={`true ${t}, predicted ${p}: ${v}`}>{v}</td>;
               })}
             </tr>
@@ -50,10 +50,10 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ confusion }: { co
 export const ClassAccuracy = memo(function ClassAccuracy({ confusion }: { confusion: Int32Array }) {
   return (
     <ol class="mn-class-acc" aria-label="accuracy per digit" data-testid="class-accuracy">
-      {Array.from({ length: CLASS_COUNT }, (_, t) => {
+      {Array.from({ length: MNIST_CLASSES }, (_, t) => {
         let total = 0;
-        for (let p = 0; p < CLASS_COUNT; p++) total += confusion[t * CLASS_COUNT + p]!;
-        const acc = total > 0 ? confusion[t * CLASS_COUNT + t]! / total : 0;
+        for (let p = 0; p < MNIST_CLASSES; p++) total += confusion[t * MNIST_CLASSES + p]!;
+        const acc = total > 0 ? confusion[t * MNIST_CLASSES + t]! / total : 0;
         return (
           <li key={t}>
             <span class="mn-digit">{t}</span>

@@ -4,6 +4,7 @@ import { memo } from 'preact/compat';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Theme } from '../../state/config';
 import type { Misclassified as Wrong } from '../protocol';
+import { MNIST_CLASSES } from '../asset-format.js';
 import { DigitCanvas } from './DigitCanvas';
 import { ProbBars } from './ProbBars';
 
@@ -22,7 +23,7 @@ interface Opened {
 function pick(wrong: Wrong, k: number): Opened {
   return {
     index: wrong.index[k]!, pred: wrong.pred[k]!, label: wrong.label[k]!, confidence: wrong.confidence[k]!,
-    probs: wrong.probs.slice(k * 10, k * 10 + 10), pixels: wrong.pixels.slice(k * 784, (k + 1) * 784),
+    probs: wrong.probs.slice(k * MNIST_CLASSES, (k + 1) * MNIST_CLASSES), pixels: wrong.pixels.slice(k * 784, (k + 1) * 784),
   };
 }
 

@@ -1,10 +1,10 @@
 // Ten horizontal bars: the model's probability for each digit.
-import { CLASS_COUNT } from './constants';
+import { MNIST_CLASSES } from '../asset-format.js';
 
 export function ProbBars({ probs, highlight }: { probs: Float32Array | null; highlight: number }) {
   return (
     <ol class="mn-probs" aria-label="probability of each digit" data-testid="digit-probs">
-      {Array.from({ length: CLASS_COUNT }, (_, c) => {
+      {Array.from({ length: MNIST_CLASSES }, (_, c) => {
         const p = probs ? probs[c]! : 0;
         return (
           <li key={c} class={c === highlight ? 'mn-top' : undefined}>
