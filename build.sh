@@ -184,12 +184,8 @@ cmd_test() {
 cmd_serve() {
     cmd_setup
     cmd_build
-    if [ -f web/vite.config.ts ]; then
-        echo "Serving on http://localhost:8080/"
-        exec npx vite preview --config web/vite.config.ts --port 8080 --strictPort
-    fi
-    echo "The page is not built yet; training XOR through the ABI instead:"
-    exec node tests/node/xor-demo.mjs
+    echo "Serving on http://localhost:8080/"
+    exec npx vite preview --config web/vite.config.ts --port 8080 --strictPort
 }
 
 cmd_bench() {

@@ -5,6 +5,7 @@
 // Written here from that design (no code copied), so the comparison runs on
 // this machine in the same run as our engine.
 
+import { makeRng } from '../web/src/mnist/trainer.js'; // the project's seeded mulberry32
 import { spiral, TRAIN_POINTS } from './playground-workload.mjs';
 
 function tanh(x) { return Math.tanh(x); }
@@ -32,17 +33,6 @@ class Link {
     this.accDer = 0;
     this.nDer = 0;
   }
-}
-
-function mulberry32(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function buildNetwork(shape, rnd) {
@@ -109,7 +99,7 @@ function update(layers, lr) {
 
 /** Trains 2-6×8-1 tanh on the benchmark's 250-point two-spiral set for about `seconds`; returns examples/s. */
 export function peerExamplesPerSecond({ seconds = 3, batch = 10, lr = 0.03 } = {}) {
-  const rnd = mulberry32(1);
+  const rnd = makeRng(1);
   const data = spiral(TRAIN_POINTS); // our engine's data; labels as +-1 for the tanh output
   const pts = Array.from({ length: TRAIN_POINTS }, (_, i) => ({
     x: [data.x[2 * i], data.x[2 * i + 1]], y: data.y[i] ? 1 : -1,
