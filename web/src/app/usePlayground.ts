@@ -4,7 +4,7 @@
 // through the actions returned here. Only this hook talks to EngineClient.
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { Config } from '../state/config';
+import type { Config, Task } from '../state/config';
 import { parseQuery, writeQuery, type Rejection } from '../state/codec';
 import type { ViewOptions } from '../state/schema';
 import { encodePoints, quantisePoint, type DrawnPoint } from '../share/points';
@@ -77,13 +77,10 @@ export function usePlayground(search: string) {
   const outputs = outputSize(task, dataset.nClasses);
   const range: readonly [number, number] = info.task === 'regression' ? info.range : [0, Math.max(1, dataset.nClasses - 1)];
 
-  const net: NetSpec = useMemo(() => ({
-    inputs: config.features.length, hidden: config.hidden, activations: config.activations, outputs, task, seed: config.seed,
-  }), [config.features, config.hidden, config.activations, outputs, task, config.seed]);
+  const net: NetSpec = useMemo(() => netSpecOf(config, task, outputs),
+    [config.features, config.hidden, config.activations, outputs, task, config.seed]);
   const netKey = JSON.stringify(net);
-  // Changing the data set, its noise, seed or split starts training over
-  // (as in TensorFlow Playground); editing drawn points does not.
-  const dataKey = `${config.dataset}|${config.noise}|${config.dataSeed}|${config.trainRatio}`;
+  const dataKey = dataKeyOf(config);
 
   const data: DataSpec = useMemo(() => ({
     train: split.train, test: split.test, task, nClasses: dataset.nClasses, features: config.features, dims: dataset.dims,
@@ -174,7 +171,7 @@ export function usePlayground(search: string) {
   const loadModel = (model: SavedModel): void => {
     const c = model.config;
     let nClasses: number;
-    let t: typeof task;
+    let t: Task;
     if (c.dataset === 'custom') {
       const drawn = datasetFromPoints(points);
       nClasses = drawn.nClasses; t = drawn.task;
@@ -190,9 +187,8 @@ export function usePlayground(search: string) {
     runningRef.current = false;
     clientRef.current?.pause();
     setRun((r) => ({ ...r, running: false }));
-    const nextNet: NetSpec = { inputs: c.features.length, hidden: c.hidden, activations: c.activations, outputs: outputSize(t, nClasses), task: t, seed: c.seed };
-    const nextKey = JSON.stringify(nextNet);
-    const sameNetwork = nextKey === netKey && `${c.dataset}|${c.noise}|${c.dataSeed}|${c.trainRatio}` === dataKey;
+    const nextKey = JSON.stringify(netSpecOf(c, t, outputSize(t, nClasses)));
+    const sameNetwork = nextKey === netKey && dataKeyOf(c) === dataKey;
     if (sameNetwork) void loadIntoEngine(model.params);
     else pendingParams.current = { key: nextKey, params: model.params };
     setConfig(c);
@@ -268,6 +264,17 @@ export function usePlayground(search: string) {
 }
 
 export type Playground = ReturnType<typeof usePlayground>;
+
+/** The network a configuration builds for a task with `outputs` units. */
+function netSpecOf(c: Config, task: Task, outputs: number): NetSpec {
+  return { inputs: c.features.length, hidden: c.hidden, activations: c.activations, outputs, task, seed: c.seed };
+}
+
+/** Changing the data set, its noise, seed or split starts training over
+ *  (as in TensorFlow Playground); editing drawn points does not. */
+function dataKeyOf(c: Config): string {
+  return `${c.dataset}|${c.noise}|${c.dataSeed}|${c.trainRatio}`;
+}
 
 function history_replace(url: string): void {
   window.history.replaceState(window.history.state, '', url);
