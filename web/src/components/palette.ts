@@ -17,8 +17,8 @@ export const CLASS_COLORS: readonly RGB[] = [
 /** Ends of the diverging scale: blue for positive values, orange for
  *  negative ones. They equal class 0's and class 1's colours, so a binary
  *  map drawn as t = 1 - 2·P(class 1) matches the points' colours. */
-export const POSITIVE: RGB = [0, 114, 178];
-export const NEGATIVE: RGB = [230, 159, 0];
+export const POSITIVE: RGB = CLASS_COLORS[0]!;
+export const NEGATIVE: RGB = CLASS_COLORS[1]!;
 
 const NEUTRAL_DARK: RGB = [34, 38, 46];
 const NEUTRAL_LIGHT: RGB = [250, 250, 250];
