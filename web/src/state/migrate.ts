@@ -8,6 +8,7 @@
 // same ones, and our losses follow the output (BCE, CE), not squared error.
 
 import type { Rejection } from './codec-types';
+import { MAX_SEED } from './schema';
 
 export const CURRENT_VERSION = 1;
 
@@ -64,7 +65,7 @@ function v0ToV1(p: Map<string, string>, notes: Rejection[]): Map<string, string>
   take('seed', 'seed', (v) => {
     const f = Number(v);
     if (/^\d+$/.test(v)) return v;
-    return Number.isFinite(f) && f >= 0 && f < 1 ? String(Math.floor(f * 2147483647)) : undefined;
+    return Number.isFinite(f) && f >= 0 && f < 1 ? String(Math.floor(f * MAX_SEED)) : undefined;
   });
   take('showTestData', 'test', (v) => { const b = legacyBool(v); return b === undefined ? undefined : b ? '1' : '0'; });
   take('discretize', 'disc', (v) => { const b = legacyBool(v); return b === undefined ? undefined : b ? '1' : '0'; });

@@ -18,6 +18,11 @@ export const MAX_HIDDEN_LAYERS = 8;
 export const MAX_LAYER_WIDTH = 64;
 export const MAX_SEED = 2147483647;
 
+/** A fresh seed for the Regenerate and New buttons. */
+export function randomSeed(): number {
+  return Math.floor(Math.random() * MAX_SEED);
+}
+
 /** How a field is read from and written to the URL. */
 export type FieldSpec =
   | { kind: 'enum'; values: readonly string[] }

@@ -2,6 +2,7 @@
 // tools for "Your drawing".
 
 import type { Config, DatasetId } from '../../state/config';
+import { randomSeed } from '../../state/schema';
 import { DATASET_IDS, datasetInfo } from '../../data/datasets';
 import { CLASS_COLORS, css } from '../palette';
 
@@ -25,10 +26,6 @@ const GROUPS: { title: string; ids: DatasetId[] }[] = [
   { title: 'Regress', ids: DATASET_IDS.filter((id) => datasetInfo(id).task === 'regression') },
   { title: 'Draw', ids: ['custom'] },
 ];
-
-function newSeed(): number {
-  return Math.floor(Math.random() * 2147483647);
-}
 
 export function DataPanel(p: DataPanelProps) {
   const c = p.config;
@@ -65,7 +62,7 @@ export function DataPanel(p: DataPanelProps) {
           <div class="row">
             {!custom && (
               <button type="button" class="btn-text" disabled={p.locked('dataSeed')} data-testid="regenerate"
-                      onClick={() => p.onUpdate({ dataSeed: newSeed() })}>Regenerate</button>
+                      onClick={() => p.onUpdate({ dataSeed: randomSeed() })}>Regenerate</button>
             )}
             <label class="check"><input type="checkbox" checked={c.showTestData} disabled={p.locked('showTestData')}
                    onChange={(e) => p.onUpdate({ showTestData: (e.target as HTMLInputElement).checked })} /> Show test data</label>

@@ -2,6 +2,7 @@
 // All except the seed apply to a running model without a reset.
 
 import type { Config, Optimizer, Regularization } from '../../state/config';
+import { MAX_SEED, randomSeed } from '../../state/schema';
 import { OPTIMIZER_LABELS, REGULARIZATION_LABELS } from '../labels';
 
 export interface HyperPanelProps {
@@ -66,13 +67,13 @@ export function HyperPanel({ config: c, locked, onUpdate }: HyperPanelProps) {
       <div class="field seed">
         <label for="seed-input">Seed</label>
         <div class="row">
-          <input id="seed-input" type="number" min={0} max={2147483647} step={1} value={c.seed} disabled={locked('seed')} data-testid="seed"
+          <input id="seed-input" type="number" min={0} max={MAX_SEED} step={1} value={c.seed} disabled={locked('seed')} data-testid="seed"
                  onChange={(e) => {
                    const v = Number((e.target as HTMLInputElement).value);
-                   if (Number.isInteger(v) && v >= 0 && v <= 2147483647) onUpdate({ seed: v });
+                   if (Number.isInteger(v) && v >= 0 && v <= MAX_SEED) onUpdate({ seed: v });
                  }} />
           <button type="button" class="btn-text" disabled={locked('seed')}
-                  onClick={() => onUpdate({ seed: Math.floor(Math.random() * 2147483647) })}>New</button>
+                  onClick={() => onUpdate({ seed: randomSeed() })}>New</button>
         </div>
       </div>
     </section>

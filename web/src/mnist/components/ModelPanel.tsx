@@ -2,6 +2,7 @@ import { memo } from 'preact/compat';
 // Presets, the layer editor and the training settings.
 import type { Activation, Optimizer } from '../../state/config';
 import { ACTIVATION_LABELS, OPTIMIZER_LABELS } from '../../components/labels';
+import { MAX_SEED } from '../../state/schema';
 import { MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_WIDTH, type ModelChoice, type TrainChoice } from '../protocol';
 import { PRESETS } from '../trainer.js';
 import { NumberField } from './NumberField';
@@ -92,7 +93,7 @@ export const ModelPanel = memo(function ModelPanel({ model, train, pending, disa
                      onChange={(batchSize) => onTrain({ ...train, batchSize })} />
         <NumberField label="Epochs" value={train.epochs} min={1} max={MAX_EPOCHS} integer step={1} testId="mnist-epochs"
                      onChange={(epochs) => onTrain({ ...train, epochs })} />
-        <NumberField label="Seed" value={train.seed} min={0} max={2147483647} integer step={1}
+        <NumberField label="Seed" value={train.seed} min={0} max={MAX_SEED} integer step={1}
                      onChange={(seed) => onTrain({ ...train, seed })} />
       </div>
       <p class="mn-hint">Optimizer, learning rate, batch size and epochs apply at once; layers and seed on Reset. Picking an optimizer sets its usual learning rate (SGD 0.1, momentum 0.01, Adam 0.002) unless you changed it. Every epoch is shuffled by a generator seeded with the seed.</p>
