@@ -5,6 +5,8 @@ import { ACTIVATION_LABELS, OPTIMIZER_LABELS } from '../../components/labels';
 import { MAX_SEED } from '../../state/schema';
 import { MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_WIDTH, type ModelChoice, type TrainChoice } from '../protocol';
 import { PRESETS } from '../trainer.js';
+import { MNIST_CLASSES } from '../asset-format.js';
+import { MNIST_PIXELS } from '../preprocess';
 import { NumberField } from './NumberField';
 
 interface Props {
@@ -44,7 +46,7 @@ export const ModelPanel = memo(function ModelPanel({ model, train, pending, disa
   const removeLayer = (i: number) => onModel({
     hidden: model.hidden.filter((_, k) => k !== i), activations: model.activations.filter((_, k) => k !== i),
   });
-  const sizes = [784, ...model.hidden, 10].join('-');
+  const sizes = [MNIST_PIXELS, ...model.hidden, MNIST_CLASSES].join('-');
   return (
     <section class="mn-panel mn-model" aria-labelledby="mn-model-h">
       <h2 id="mn-model-h">Model</h2>
