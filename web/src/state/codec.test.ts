@@ -172,6 +172,15 @@ describe('rejections', () => {
     expect(parseQuery('origins=https://a.example,evil').view.origins).toEqual([]);
     expect(parseQuery('origins=https://A.example:8443,http://localhost:5173').view.origins).toEqual(['https://a.example:8443', 'http://localhost:5173']);
   });
+
+  test('a failed-closed origins list survives the rewritten URL (reloading must not open the frame to everyone)', () => {
+    const closed = parseQuery('origins=https://a.example,evil');
+    const rewritten = writeQuery(closed.config, { view: closed.view });
+    expect(rewritten).toContain('origins=');
+    const again = parseQuery(rewritten);
+    expect(again.view.origins).toEqual([]);
+    expect(again.rejected).toEqual([]);
+  });
 });
 
 describe('versions and migration', () => {

@@ -288,7 +288,8 @@ export function writeQuery(config: Config, extras: WriteExtras = {}): string {
   }
   if (view.autoplay) parts.push('autoplay=1');
   if (view.theme) parts.push(`theme=${view.theme}`);
-  if (view.origins && view.origins.length > 0) parts.push(`origins=${view.origins.map(encodeURIComponent).join(',')}`);
+  // an empty list is written too (origins=): a failed-closed restriction must survive the rewritten URL
+  if (view.origins) parts.push(`origins=${view.origins.map(encodeURIComponent).join(',')}`);
   if (extras.points && config.dataset === 'custom') {
     const r = encodePoints(extras.points);
     if (!r.ok) throw new Error(r.error);
