@@ -211,15 +211,20 @@ static inline d2 tanh_abs2(d2 a, const konst2 *k)
     return ((c[K_ONE] - scale) - sp) / ((c[K_ONE] + scale) + sp);
 }
 
+/* e^-min(|x|, clamp), and x's sign bits in *sign. */
+static inline d2 exp_neg_abs2(d2 x, d2 clamp, i2 *sign, const konst2 *k)
+{
+    d2 scale, p = exp_parts2(-pmin2(abs2(x, sign), clamp), &scale, k);
+    return scale + scale * p;
+}
+
 /* sigmoid from e = e^-|x|: 1 / (1 + e) for x >= 0, e / (1 + e) below, |x|
  * clamped at 110. */
 static inline d2 sigmoid2(d2 x, const konst2 *k)
 {
     const d2 *c = k->v;
     i2 sign;
-    d2 ax = pmin2(abs2(x, &sign), c[K_SIGMOID_MAX]);
-    d2 scale, p = exp_parts2(-ax, &scale, k);
-    d2 e = scale + scale * p;
+    d2 e = exp_neg_abs2(x, c[K_SIGMOID_MAX], &sign, k);
     d2 num = select2((i2)(sign != 0), e, c[K_ONE]);
     return num / (c[K_ONE] + e);
 }
@@ -231,9 +236,7 @@ static inline d2 log1p_exp_neg2(d2 x, const konst2 *k)
 {
     const d2 *c = k->v;
     i2 sign;
-    d2 ax = pmin2(abs2(x, &sign), c[K_SOFTPLUS_MAX]);
-    d2 scale, p = exp_parts2(-ax, &scale, k);
-    d2 w = scale + scale * p;
+    d2 w = exp_neg_abs2(x, c[K_SOFTPLUS_MAX], &sign, k);
     d2 s = w / (c[K_TWO] + w), s2 = s * s;
     d2 q = c[K_A19];
     q = q * s2 + c[K_A17];
