@@ -57,6 +57,24 @@ int main(void)
                   in[j], out[j], want);
         }
     }
+    /* tanh over arrays of every length to 300 (whole and partial groups of
+     * four, one chunk and several), in place too: each element has the bits
+     * of the one-element call */
+    static float src[300], dst[300];
+    for (int n = 1; n <= 300; n++) {
+        for (int j = 0; j < n; j++)
+            src[j] = tu_uniform(&s) * (j % 3 == 0 ? 12.0f : j % 3 == 1 ? 1.0f : 1e-4f);
+        src[n / 2] = n % 2 ? -0.0f : INFINITY;
+        nn_tanh_array(dst, src, n);
+        int same = 1;
+        for (int j = 0; j < n; j++) {
+            float one = nn_tanhf(src[j]);
+            same &= memcmp(&one, &dst[j], sizeof one) == 0;
+        }
+        nn_tanh_array(src, src, n);
+        same &= memcmp(src, dst, (size_t)n * sizeof *src) == 0;
+        CHECK(same, "tanh array of %d differs from element-wise tanh", n);
+    }
     float edge[3] = {0.0f, INFINITY, NAN};
     double edge_out[3];
     nn_log1p_exp_neg_array(edge_out, edge, 3);
