@@ -1,0 +1,48 @@
+// A/B comparison of engine builds on the playground workload, in one process.
+//
+// This VM's speed drifts by ±25 % over minutes, so two runs of
+// playground-engine.mjs cannot tell a 5 % change from noise. Here every build
+// trains the same workload (bench/playground-workload.mjs) in alternating
+// short rounds and keeps its best round, so each ratio compares builds under
+// the same conditions. Equal final losses mean equal training, bit for bit.
+//
+// Usage: node bench/engine-ab.mjs DIR_A DIR_B [...] [--rounds 12]
+//        (each DIR holds a Node flavour nn.cjs + nn.wasm, e.g. a copy of
+//        build/node/ made before a change)
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { createEngine } from '../web/src/engine/nn-wasm.js';
+import { playgroundWorkload, runWorkload, TRAIN_POINTS } from './playground-workload.mjs';
+
+const dirs = [];
+let rounds = 12;
+for (let i = 2; i < process.argv.length; i++) {
+  if (process.argv[i] === '--rounds') rounds = Number(process.argv[++i]) || rounds;
+  else dirs.push(process.argv[i]);
+}
+if (dirs.length < 2) {
+  console.error('usage: node bench/engine-ab.mjs DIR_A DIR_B [...] [--rounds 12]');
+  process.exit(2);
+}
+
+const now = () => performance.now();
+const builds = [];
+for (const dir of dirs) {
+  const d = resolve(dir) + '/';
+  const factory = createRequire(import.meta.url)(d + 'nn.cjs');
+  const work = playgroundWorkload(await createEngine(factory, { wasmBinary: readFileSync(d + 'nn.wasm') }));
+  runWorkload(work, 1000, now); // V8 tiers the module up meanwhile
+  builds.push({ dir, work, best: 0, loss: NaN });
+}
+for (let r = 0; r < rounds; r++)
+  for (const b of builds) {
+    const res = runWorkload(b.work, 200, now);
+    b.best = Math.max(b.best, res.examples / res.seconds);
+    b.loss = res.loss;
+  }
+console.log(`best of ${rounds} alternating rounds, ${TRAIN_POINTS} examples per epoch`);
+for (const b of builds)
+  console.log(`  ${b.dir}: ${Math.round(b.best).toLocaleString('en-US')} examples/s, ` +
+    `${(b.best / builds[0].best).toFixed(3)}× the first, last epoch loss ${b.loss}`);
+for (const b of builds) b.work.destroy();
