@@ -3,8 +3,11 @@
 // This VM's speed drifts by ±25 % over minutes, so two runs of
 // playground-engine.mjs cannot tell a 5 % change from noise. Here every build
 // trains the same workload (bench/playground-workload.mjs) in alternating
-// short rounds and keeps its best round, so each ratio compares builds under
-// the same conditions. Equal final losses mean equal training, bit for bit.
+// rounds of the same epochs and keeps its best round, so the builds meet the
+// same conditions; equal final losses mean equal training, bit for bit.
+// List the old build twice to see the noise floor: two instances of one build
+// have differed by 10-20 % in one run here (V8's tier-up and the VM's phases),
+// so trust a change only when it repeats across several runs.
 //
 // Usage: node bench/engine-ab.mjs DIR_A DIR_B [...] [--rounds 12]
 //        (each DIR holds a Node flavour nn.cjs + nn.wasm, e.g. a copy of
@@ -13,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { createEngine } from '../web/src/engine/nn-wasm.js';
-import { playgroundWorkload, runWorkload, TRAIN_POINTS } from './playground-workload.mjs';
+import { playgroundWorkload, TRAIN_POINTS } from './playground-workload.mjs';
 
 const dirs = [];
 let rounds = 12;
@@ -32,16 +35,17 @@ for (const dir of dirs) {
   const d = resolve(dir) + '/';
   const factory = createRequire(import.meta.url)(d + 'nn.cjs');
   const work = playgroundWorkload(await createEngine(factory, { wasmBinary: readFileSync(d + 'nn.wasm') }));
-  runWorkload(work, 1000, now); // V8 tiers the module up meanwhile
+  for (let e = 0; e < 2000; e++) work.epoch(); // V8 tiers the module up meanwhile
   builds.push({ dir, work, best: 0, loss: NaN });
 }
+const EPOCHS = 400; // per round: every build trains the same epochs, so equal losses mean equal bits
 for (let r = 0; r < rounds; r++)
   for (const b of builds) {
-    const res = runWorkload(b.work, 200, now);
-    b.best = Math.max(b.best, res.examples / res.seconds);
-    b.loss = res.loss;
+    const t0 = now();
+    for (let e = 0; e < EPOCHS; e++) b.loss = b.work.epoch();
+    b.best = Math.max(b.best, (EPOCHS * TRAIN_POINTS) / ((now() - t0) / 1000));
   }
-console.log(`best of ${rounds} alternating rounds, ${TRAIN_POINTS} examples per epoch`);
+console.log(`best of ${rounds} alternating rounds of ${EPOCHS} epochs (${TRAIN_POINTS} examples each)`);
 for (const b of builds)
   console.log(`  ${b.dir}: ${Math.round(b.best).toLocaleString('en-US')} examples/s, ` +
     `${(b.best / builds[0].best).toFixed(3)}× the first, last epoch loss ${b.loss}`);
