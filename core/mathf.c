@@ -163,13 +163,21 @@ static inline d2 pow2_low_bits(d2 t)
     return scale;
 }
 
+/* The range reduction: r = u - k ln2, and *t = u / ln2 + 1.5*2^52 with k in
+ * its low bits. */
+static inline d2 reduce2(d2 u, d2 *t, const konst2 *k)
+{
+    const d2 *c = k->v;
+    *t = u * c[K_INV_LN2] + c[K_MAGIC];
+    return u - (*t - c[K_MAGIC]) * c[K_LN2];
+}
+
 /* p = e^r - 1 and *scale = 2^k, so that e^u = scale * (1 + p), for
  * -708 <= u <= 0. Estrin's scheme: short dependency chains. */
 static inline d2 exp_parts2(d2 u, d2 *scale, const konst2 *k)
 {
     const d2 *c = k->v;
-    d2 t = u * c[K_INV_LN2] + c[K_MAGIC];
-    d2 r = u - (t - c[K_MAGIC]) * c[K_LN2];
+    d2 t, r = reduce2(u, &t, k);
     d2 r2 = r * r, r4 = r2 * r2;
     d2 e0 = r + r2 * c[K_Q1], e1 = c[K_Q2] + r * c[K_Q3], e2 = c[K_Q4] + r * c[K_Q5];
     *scale = pow2_low_bits(t);
@@ -346,11 +354,8 @@ enum { TANH_CHUNK = 64 };
  * t = u / ln2 + 1.5*2^52 (k in its low bits) and r = u - k ln2. */
 static inline void tanh_reduce4(double *r_out, double *t_out, f4 x, f4 clamp, const konst2 *k)
 {
-    const d2 *c = k->v;
     f4 u = abs_clamp4(x, clamp) * (f4){-2.0f, -2.0f, -2.0f, -2.0f};
-    d2 u0 = widen_lo(u), u1 = widen_hi(u);
-    d2 t0 = u0 * c[K_INV_LN2] + c[K_MAGIC], t1 = u1 * c[K_INV_LN2] + c[K_MAGIC];
-    d2 r0 = u0 - (t0 - c[K_MAGIC]) * c[K_LN2], r1 = u1 - (t1 - c[K_MAGIC]) * c[K_LN2];
+    d2 t0, t1, r0 = reduce2(widen_lo(u), &t0, k), r1 = reduce2(widen_hi(u), &t1, k);
     memcpy(r_out, &r0, sizeof r0);
     memcpy(r_out + 2, &r1, sizeof r1);
     memcpy(t_out, &t0, sizeof t0);
