@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { divergenceAdvice, gridPoints, gridSideFor, linePoints } from './session';
+import { divergenceAdvice, gridSideFor } from './session';
 
-describe('grid helpers', () => {
-  it('lays cell centres row by row from the top', () => {
-    const g = gridPoints(2, 6);
-    // Row 0 is the top (x2 = +3), columns go left to right.
-    expect(Array.from(g)).toEqual([-3, 3, 3, 3, -3, -3, 3, -3]);
-  });
-  it('spans the whole x1 range for curves', () => {
-    const l = linePoints(5, 6);
-    expect(l[0]).toBe(-6);
-    expect(l[8]).toBe(6);
-    expect(l[1]).toBe(0);
-  });
+describe('output map size', () => {
   it('shrinks the output map to stay within the time budget', () => {
     expect(gridSideFor(0, 64)).toBe(64); // not measured yet: full size
     expect(gridSideFor(1e-4, 64, 4)).toBe(64); // 4096 points take 0.4 ms

@@ -7,6 +7,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Activation, Feature, Task, Theme } from '../../state/config';
 import { featureInfo } from '../../data/features';
+import { gridPoints } from '../../data/grid';
 import { ACTIVATION_LABELS } from '../labels';
 import { DENSE_LINK_INTERVAL_MS, drawNetwork, newLinkCache, type Thumbs } from './draw';
 import { hitLink, layoutNetwork, type NetLayout } from './layout';
@@ -69,22 +70,19 @@ export function NetworkView(p: NetworkViewProps) {
 
   // Input thumbnails depend only on the features: computed here, once.
   const t = p.neuronGridSize;
+  const cells = useMemo(() => gridPoints(t, p.extent), [t, p.extent]);
   const featureGrids = useMemo(() => p.features.map((f) => {
     const fn = featureInfo(f).compute;
     const v = new Float32Array(t * t);
     let max = 1e-9;
-    for (let r = 0; r < t; r++) {
-      for (let c = 0; c < t; c++) {
-        const x1 = -p.extent + ((c + 0.5) * 2 * p.extent) / t;
-        const x2 = p.extent - ((r + 0.5) * 2 * p.extent) / t;
-        const val = fn(x1, x2);
-        v[r * t + c] = val;
-        max = Math.max(max, Math.abs(val));
-      }
+    for (let i = 0; i < v.length; i++) {
+      const val = fn(cells[2 * i]!, cells[2 * i + 1]!);
+      v[i] = val;
+      max = Math.max(max, Math.abs(val));
     }
     for (let i = 0; i < v.length; i++) v[i]! /= max;
     return v;
-  }), [p.features, t, p.extent]);
+  }), [p.features, cells]);
 
   const thumbs: Thumbs | null = useMemo(() => {
     if (!p.showThumbnails) return null;
