@@ -5,6 +5,7 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { Theme } from '../../state/config';
 import type { HistoryPoint } from '../../app/history';
+import { hiDpiContext } from '../canvas';
 import { css, NEGATIVE, POSITIVE, CLASS_COLORS } from '../palette';
 import { formatTick, niceTicks } from './ticks';
 
@@ -25,11 +26,8 @@ export function LossChart({ points, version, showAccuracy, theme }: LossChartPro
     const canvas = ref.current;
     if (!canvas) return;
     const w = canvas.clientWidth || 300;
-    const dpr = Math.min(2, window.devicePixelRatio || 1);
-    if (canvas.width !== Math.round(w * dpr)) { canvas.width = Math.round(w * dpr); canvas.height = Math.round(H * dpr); }
-    const ctx = canvas.getContext('2d');
+    const ctx = hiDpiContext(canvas, w, H);
     if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     draw(ctx, w, points, showAccuracy, theme);
   }, [version, showAccuracy, theme, points]);
   const last = points[points.length - 1];

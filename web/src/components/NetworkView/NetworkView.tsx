@@ -8,6 +8,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import type { Activation, Feature, Task, Theme } from '../../state/config';
 import { featureInfo } from '../../data/features';
 import { gridPoints } from '../../data/grid';
+import { hiDpiContext } from '../canvas';
 import { ACTIVATION_LABELS } from '../labels';
 import { DENSE_LINK_INTERVAL_MS, drawNetwork, newLinkCache, type Thumbs } from './draw';
 import { hitLink, layoutNetwork, type NetLayout } from './layout';
@@ -132,13 +133,8 @@ export function NetworkView(p: NetworkViewProps) {
   useLayoutEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    const dpr = Math.min(2, window.devicePixelRatio || 1);
-    const w = Math.round(lay.width * dpr);
-    const h = Math.round(lay.height * dpr);
-    if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
-    const ctx = canvas.getContext('2d');
+    const ctx = hiDpiContext(canvas, lay.width, lay.height);
     if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const stale = drawNetwork(ctx, lay, p.params, thumbs, p.theme, highlight, linkCache.current, performance.now());
     // The links shown lag the weights: draw once more when they may be redrawn
     // (so a pause always ends with the final weights on screen).

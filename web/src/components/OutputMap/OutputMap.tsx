@@ -5,6 +5,7 @@
 
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { drawMap, toDomain, type MapData } from './draw';
+import { hiDpiContext } from '../canvas';
 
 export interface OutputMapProps {
   data: MapData;
@@ -32,14 +33,10 @@ export function OutputMap({ data, drawing, erase, onAddPoint, onErase, label }: 
     const canvas = canvasRef.current;
     if (!canvas) return;
     const css = canvas.clientWidth || 300;
-    const dpr = Math.min(2, window.devicePixelRatio || 1);
-    const px = Math.round(css * dpr);
-    if (canvas.width !== px) { canvas.width = px; canvas.height = px; }
     sizeRef.current = css;
-    const ctx = canvas.getContext('2d');
+    const ctx = hiDpiContext(canvas, css, css);
     if (!ctx) return;
     scratchRef.current ??= document.createElement('canvas');
-    ctx.setTransform(px / css, 0, 0, px / css, 0, 0);
     drawMap(ctx, scratchRef.current, dataRef.current, css);
   };
 

@@ -3,6 +3,7 @@
 // the same however long training runs.
 import { useEffect, useRef } from 'preact/hooks';
 import type { Theme } from '../../state/config';
+import { hiDpiContext } from '../../components/canvas';
 import { formatTick, niceTicks } from '../../components/LossChart/ticks';
 
 export interface ChartSeries {
@@ -39,12 +40,8 @@ export function LineChart(p: Props) {
     const canvas = ref.current;
     if (!canvas) return;
     const width = Math.max(200, canvas.clientWidth);
-    const dpr = window.devicePixelRatio || 1;
-    if (canvas.width !== Math.round(width * dpr)) canvas.width = Math.round(width * dpr);
-    if (canvas.height !== Math.round(height * dpr)) canvas.height = Math.round(height * dpr);
-    const ctx = canvas.getContext('2d');
+    const ctx = hiDpiContext(canvas, width, height);
     if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
     const fg = p.theme === 'dark' ? '#d8dde6' : '#333a44';
     const grid = p.theme === 'dark' ? 'rgba(255,255,255,0.12)' : 'rgba(0,0,0,0.1)';
