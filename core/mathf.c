@@ -292,33 +292,25 @@ static inline d2 widen_hi(f4 v)
 #endif
 }
 
-/* out[i] = f(in[i]): four floats per round (widened to two double pairs),
- * the tail through a zero-padded copy so every element takes one path.
- * Always inlined, so f is a known function and is inlined too. */
-static inline __attribute__((always_inline)) void array_map(float *out, const float *in, long n,
-                                                            d2 (*f)(d2, const konst2 *))
+/* in[0..rest-1] (rest < 4) zero-padded to four lanes, and the first rest
+ * lanes back: the last values of an array take the vector path too. Loops,
+ * not memcpy: a variable-length copy is a call in WASM. */
+static inline f4 load_part4(const float *in, long rest)
 {
-    konst2 k;
-    load_konst(&k);
-    long i = 0;
-    for (; i + 4 <= n; i += 4) {
-        f4 v;
-        memcpy(&v, in + i, sizeof v);
-        f4 r = narrow4(f(widen_lo(v), &k), f(widen_hi(v), &k));
-        memcpy(out + i, &r, sizeof r);
-    }
-    if (i < n) {
-        float pad[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-        long rest = n - i;
-        for (long t = 0; t < rest; t++) /* not memcpy: a call in WASM */
-            pad[t] = in[i + t];
-        for (long t = 0; t < rest; t += 2) {
-            d2 r = f((d2){pad[t], pad[t + 1]}, &k);
-            out[i + t] = (float)r[0];
-            if (t + 1 < rest)
-                out[i + t + 1] = (float)r[1];
-        }
-    }
+    float pad[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    for (long j = 0; j < rest; j++)
+        pad[j] = in[j];
+    f4 v;
+    memcpy(&v, pad, sizeof v);
+    return v;
+}
+
+static inline void store_part4(float *out, f4 v, long rest)
+{
+    float pad[4];
+    memcpy(pad, &v, sizeof v);
+    for (long j = 0; j < rest; j++)
+        out[j] = pad[j];
 }
 
 typedef int32_t i4 __attribute__((vector_size(16)));
@@ -404,7 +396,6 @@ void nn_tanh_array(float *out, const float *in, long n)
     __asm__("" : "+r"(cp)); /* launder, as in load_konst */
     f4 clamp = {*cp, *cp, *cp, *cp};
     double r[TANH_CHUNK], t[TANH_CHUNK];
-    float pad[4];
     for (long i0 = 0; i0 < n; i0 += TANH_CHUNK) {
         long m = n - i0 < TANH_CHUNK ? n - i0 : TANH_CHUNK, full = m & ~3L;
         const float *x = in + i0;
@@ -414,12 +405,8 @@ void nn_tanh_array(float *out, const float *in, long n)
             memcpy(&v, x + i, sizeof v);
             tanh_reduce4(r + i, t + i, v, clamp, &k);
         }
-        if (full < m) { /* the last 1-3 values through a zero-padded copy: the same path */
-            for (long j = 0; j < 4; j++) /* loops, not memcpy: a call in WASM */
-                pad[j] = full + j < m ? x[full + j] : 0.0f;
-            memcpy(&v, pad, sizeof v);
-            tanh_reduce4(r + full, t + full, v, clamp, &k);
-        }
+        if (full < m)
+            tanh_reduce4(r + full, t + full, load_part4(x + full, m - full), clamp, &k);
         /* each group of x is read again just before its results are written,
          * so out may be in */
         for (long i = 0; i < full; i += 4) {
@@ -427,19 +414,31 @@ void nn_tanh_array(float *out, const float *in, long n)
             v = tanh_finish4(r + i, t + i, v, &k);
             memcpy(y + i, &v, sizeof v);
         }
-        if (full < m) {
-            memcpy(&v, pad, sizeof v);
-            v = tanh_finish4(r + full, t + full, v, &k);
-            memcpy(pad, &v, sizeof v);
-            for (long j = full; j < m; j++)
-                y[j] = pad[j - full];
-        }
+        if (full < m)
+            store_part4(y + full, tanh_finish4(r + full, t + full, load_part4(x + full, m - full), &k),
+                        m - full);
     }
+}
+
+/* Four sigmoids, through two double pairs. */
+static inline f4 sigmoid4(f4 v, const konst2 *k)
+{
+    return narrow4(sigmoid2(widen_lo(v), k), sigmoid2(widen_hi(v), k));
 }
 
 void nn_sigmoid_array(float *out, const float *in, long n)
 {
-    array_map(out, in, n, sigmoid2);
+    konst2 k;
+    load_konst(&k);
+    long i = 0;
+    f4 v;
+    for (; i + 4 <= n; i += 4) {
+        memcpy(&v, in + i, sizeof v);
+        v = sigmoid4(v, &k);
+        memcpy(out + i, &v, sizeof v);
+    }
+    if (i < n)
+        store_part4(out + i, sigmoid4(load_part4(in + i, n - i), &k), n - i);
 }
 
 float nn_tanhf(float x)
