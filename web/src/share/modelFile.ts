@@ -7,11 +7,12 @@
 
 import type { Config, Feature } from '../state/config';
 import { configFromObject, validateConfig } from '../state/codec';
-import { CONFIG_FIELDS } from '../state/schema';
+import { ACTIVATIONS, CONFIG_FIELDS } from '../state/schema';
 import { base64ToBytes, floatsToBase64 } from './base64';
-import { networkSpec, paramCount, type LayerActivation, type LossName, type NetworkSpec } from './network';
+import { networkSpec, OUTPUT_HEAD, paramCount, type LayerActivation, type LossName, type NetworkSpec } from './network';
 import { datasetInfo } from '../data/datasets';
-import { featureInfo } from '../data/features';
+import { featurize } from '../data/features';
+import { DOMAIN } from '../data/types';
 
 export const MODEL_MAGIC = 'nn-playground-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -31,8 +32,9 @@ export interface SavedModel extends NetworkSpec {
 
 export type LoadResult = { ok: true; model: SavedModel } | { ok: false; error: string };
 
-const ACTS: readonly LayerActivation[] = ['relu', 'leaky_relu', 'tanh', 'sigmoid', 'linear', 'softmax'];
-const OUTPUT_FOR_LOSS: Readonly<Record<LossName, LayerActivation>> = { bce: 'sigmoid', ce: 'softmax', mse: 'linear' };
+const ACTS: readonly LayerActivation[] = [...ACTIVATIONS, 'softmax'];
+/** The output activation each loss trains with (OUTPUT_HEAD, keyed by loss). */
+const OUTPUT_FOR_LOSS = Object.fromEntries(Object.values(OUTPUT_HEAD).map((h) => [h.loss, h.activation])) as Readonly<Record<LossName, LayerActivation>>;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** The file's text (JSON). Throws if the model is inconsistent: a bug in the caller. */
@@ -165,12 +167,12 @@ const MAX_MSE_OUTPUT = 1e18;
  * weights can still overflow (a hostile or corrupted file): such a model
  * would only ever show NaN.
  */
-function overflowingPoint(sizes: readonly number[], acts: readonly LayerActivation[], loss: string,
+function overflowingPoint(sizes: readonly number[], acts: readonly LayerActivation[], loss: LossName,
                           params: Float32Array, features: readonly Feature[]): [number, number] | null {
-  const at = [-6, 0, 6];
+  const at = [-DOMAIN, 0, DOMAIN];
   for (const x1 of at) {
     for (const x2 of at) {
-      let a: number[] = features.map((f) => Math.fround(featureInfo(f).compute(x1, x2)));
+      let a: number[] = Array.from(featurize(Float32Array.of(x1, x2), features));
       let off = 0;
       for (let l = 0; l + 1 < sizes.length; l++) {
         const nIn = sizes[l]!;

@@ -11,7 +11,7 @@ import { gridPoints } from '../../data/grid';
 import { hiDpiContext } from '../canvas';
 import { ACTIVATION_LABELS } from '../labels';
 import { DENSE_LINK_INTERVAL_MS, drawNetwork, newLinkCache, type Thumbs } from './draw';
-import { hitLink, layoutNetwork, type NetLayout } from './layout';
+import { hitLink, LAYER_CONTROL_WIDTH, layoutNetwork, type NetLayout } from './layout';
 import { ParamEditor, type ParamTarget } from './ParamEditor';
 
 export interface NetworkViewProps {
@@ -195,7 +195,7 @@ export function NetworkView(p: NetworkViewProps) {
         <div class="net-stage" style={{ width: `${lay.width}px` }}>
           <div class="net-columns" style={{ height: '64px' }}>
             {p.hidden.map((w, l) => (
-              <div class="layer-ctl" key={l} style={{ left: `${lay.columnX[l + 1]}px` }}>
+              <div class="layer-ctl" key={l} style={{ left: `${lay.columnX[l + 1]}px`, width: `${LAYER_CONTROL_WIDTH}px` }}>
                 <div class="layer-buttons">
                   <button type="button" class="icon small" disabled={!p.editable || w <= 1} onClick={() => setLayerWidth(l, -1)}
                           aria-label={`remove neuron from layer ${l + 1}`}>−</button>

@@ -28,6 +28,10 @@ function scratchFor(t: number) {
   return cached;
 }
 
+/** Above this many links a network is dense: thin, translucent links, drawn
+ * into a cached layer. */
+const DENSE_LINKS = 2000;
+
 /** Links of a dense network are redrawn at most this often while weights
  *  change (thousands of strokes a frame starve the UI thread of input);
  *  in between, the last drawing is reused. */
@@ -54,11 +58,11 @@ export function newLinkCache(): LinkCache {
  */
 export function drawNetwork(ctx: CanvasRenderingContext2D, lay: NetLayout, params: Float32Array | null,
                             thumbs: Thumbs | null, theme: Theme, highlight: number | null,
-                            cache: LinkCache | null = null, now = 0): boolean {
+                            cache: LinkCache, now: number): boolean {
   ctx.clearRect(0, 0, lay.width, lay.height);
-  const dense = lay.links.length > 2000;
+  const dense = lay.links.length > DENSE_LINKS;
   let stale = false;
-  if (dense && cache) {
+  if (dense) {
     const sameView = cache.canvas !== null && cache.lay === lay && cache.theme === theme && cache.highlight === highlight &&
       cache.canvas.width === ctx.canvas.width && cache.canvas.height === ctx.canvas.height;
     if (!sameView || (cache.params !== params && now - cache.at >= DENSE_LINK_INTERVAL_MS)) {
@@ -68,7 +72,7 @@ export function drawNetwork(ctx: CanvasRenderingContext2D, lay: NetLayout, param
       if (lctx) {
         lctx.setTransform(ctx.getTransform());
         lctx.clearRect(0, 0, lay.width, lay.height);
-        drawLinks(lctx, lay, params, theme, highlight);
+        drawLinks(lctx, lay, params, theme, highlight, dense);
       }
       Object.assign(cache, { canvas: c, at: now, lay, theme, highlight, params });
     }
@@ -78,15 +82,15 @@ export function drawNetwork(ctx: CanvasRenderingContext2D, lay: NetLayout, param
     ctx.drawImage(cache.canvas!, 0, 0);
     ctx.restore();
   } else {
-    drawLinks(ctx, lay, params, theme, highlight);
+    drawLinks(ctx, lay, params, theme, highlight, dense);
   }
   drawNodes(ctx, lay, thumbs, theme);
   return stale;
 }
 
-function drawLinks(ctx: CanvasRenderingContext2D, lay: NetLayout, params: Float32Array | null, theme: Theme, highlight: number | null): void {
+function drawLinks(ctx: CanvasRenderingContext2D, lay: NetLayout, params: Float32Array | null, theme: Theme,
+                   highlight: number | null, dense: boolean): void {
   // Links, batched by colour and width bucket: a few strokes, not thousands.
-  const dense = lay.links.length > 2000;
   const paths: Path2D[][] = [[], []];
   for (let s = 0; s < 2; s++) for (let b = 0; b < WIDTH_BUCKETS; b++) paths[s]!.push(new Path2D());
   for (const l of lay.links) {

@@ -36,13 +36,14 @@ export interface NetLayout {
   columnX: number[];
 }
 
+/** Width of one hidden layer's controls above its column (NetworkView sets it). */
+export const LAYER_CONTROL_WIDTH = 70;
+
 /**
  * sizes: [inputs, ...hidden, outputs] as built. `minWidth` is the width of
  * the container; the drawing grows wider (and scrolls) when columns would
  * otherwise overlap.
  */
-/** Width of one hidden layer's controls above its column (styles/app.css .layer-ctl). */
-export const LAYER_CONTROL_WIDTH = 70;
 
 export function layoutNetwork(sizes: readonly number[], containerWidth: number): NetLayout {
   const nCols = sizes.length;

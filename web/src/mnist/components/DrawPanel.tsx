@@ -3,7 +3,7 @@ import { memo } from 'preact/compat';
 // preprocess.ts), shown as the 28x28 input, and classified live.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Theme } from '../../state/config';
-import { inkFromRgba, prepareDigit } from '../preprocess';
+import { inkFromRgba, MNIST_PIXELS, prepareDigit } from '../preprocess';
 import { paintDigit } from '../digit-image';
 import { ProbBars } from './ProbBars';
 
@@ -78,7 +78,7 @@ export const DrawPanel = memo(function DrawPanel({ theme, probs, modelReady, onI
   useEffect(() => {
     const ctx = preview.current?.getContext('2d');
     if (!ctx) return;
-    paintDigit(ctx, input ?? new Float32Array(784), theme);
+    paintDigit(ctx, input ?? new Float32Array(MNIST_PIXELS), theme);
   }, [input, theme]);
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
 

@@ -5,6 +5,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Theme } from '../../state/config';
 import type { Misclassified as Wrong } from '../protocol';
 import { MNIST_CLASSES } from '../asset-format.js';
+import { MNIST_PIXELS } from '../preprocess';
 import { DigitCanvas } from './DigitCanvas';
 import { ProbBars } from './ProbBars';
 
@@ -23,7 +24,7 @@ interface Opened {
 function pick(wrong: Wrong, k: number): Opened {
   return {
     index: wrong.index[k]!, pred: wrong.pred[k]!, label: wrong.label[k]!, confidence: wrong.confidence[k]!,
-    probs: wrong.probs.slice(k * MNIST_CLASSES, (k + 1) * MNIST_CLASSES), pixels: wrong.pixels.slice(k * 784, (k + 1) * 784),
+    probs: wrong.probs.slice(k * MNIST_CLASSES, (k + 1) * MNIST_CLASSES), pixels: wrong.pixels.slice(k * MNIST_PIXELS, (k + 1) * MNIST_PIXELS),
   };
 }
 
@@ -33,7 +34,7 @@ export const Misclassified = memo(function Misclassified({ wrong, theme }: { wro
   const [open, setOpen] = useState<Opened | null>(null);
   const close = useRef<HTMLButtonElement>(null);
   const n = Math.min(SHOWN, wrong.index.length);
-  const digit = (k: number) => wrong.pixels.subarray(k * 784, (k + 1) * 784);
+  const digit = (k: number) => wrong.pixels.subarray(k * MNIST_PIXELS, (k + 1) * MNIST_PIXELS);
   // Layout effect: listening from the same task that shows the dialog, so an
   // Escape pressed right after it appears is never missed.
   useLayoutEffect(() => {

@@ -4,6 +4,7 @@ import { memo } from 'preact/compat';
 import { useEffect, useRef } from 'preact/hooks';
 import type { Theme } from '../../state/config';
 import { paintWeights } from '../digit-image';
+import { MNIST_PIXELS } from '../preprocess';
 
 const MAX_UNITS = 128;
 
@@ -11,7 +12,7 @@ function Unit({ weights, unit, theme }: { weights: Float32Array; unit: number; t
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
-    if (ctx) paintWeights(ctx, weights, unit * 784, theme);
+    if (ctx) paintWeights(ctx, weights, unit * MNIST_PIXELS, theme);
   }, [weights, unit, theme]);
   return <canvas ref={ref} width={28} height={28} class="mn-digit-img" title={`unit ${unit + 1}`} />;
 }
@@ -19,7 +20,7 @@ function Unit({ weights, unit, theme }: { weights: Float32Array; unit: number; t
 export const WeightGrid = memo(function WeightGrid({ units, inputs, weights, theme, isOutput }: {
   units: number; inputs: number; weights: Float32Array; theme: Theme; isOutput: boolean;
 }) {
-  if (inputs !== 784) return null;
+  if (inputs !== MNIST_PIXELS) return null;
   const shown = Math.min(units, MAX_UNITS);
   return (
     <div>
