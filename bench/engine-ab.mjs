@@ -12,10 +12,7 @@
 // Usage: node bench/engine-ab.mjs DIR_A DIR_B [...] [--rounds 12]
 //        (each DIR holds a Node flavour nn.cjs + nn.wasm, e.g. a copy of
 //        build/node/ made before a change)
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
-import { createEngine } from '../web/src/engine/nn-wasm.js';
+import { loadEngine } from '../tests/node/core-load.mjs';
 import { playgroundWorkload, TRAIN_POINTS } from './playground-workload.mjs';
 
 const dirs = [];
@@ -29,21 +26,18 @@ if (dirs.length < 2) {
   process.exit(2);
 }
 
-const now = () => performance.now();
 const builds = [];
 for (const dir of dirs) {
-  const d = resolve(dir) + '/';
-  const factory = createRequire(import.meta.url)(d + 'nn.cjs');
-  const work = playgroundWorkload(await createEngine(factory, { wasmBinary: readFileSync(d + 'nn.wasm') }));
+  const work = playgroundWorkload(await loadEngine(dir));
   for (let e = 0; e < 2000; e++) work.epoch(); // V8 tiers the module up meanwhile
   builds.push({ dir, work, best: 0, loss: NaN });
 }
 const EPOCHS = 400; // per round: every build trains the same epochs, so equal losses mean equal bits
 for (let r = 0; r < rounds; r++)
   for (const b of builds) {
-    const t0 = now();
+    const t0 = performance.now();
     for (let e = 0; e < EPOCHS; e++) b.loss = b.work.epoch();
-    b.best = Math.max(b.best, (EPOCHS * TRAIN_POINTS) / ((now() - t0) / 1000));
+    b.best = Math.max(b.best, (EPOCHS * TRAIN_POINTS) / ((performance.now() - t0) / 1000));
   }
 console.log(`best of ${rounds} alternating rounds of ${EPOCHS} epochs (${TRAIN_POINTS} examples each)`);
 for (const b of builds)

@@ -9,9 +9,8 @@ import { playgroundWorkload, runWorkload } from './playground-workload.mjs';
 self.onmessage = async (event) => {
   try {
     const work = playgroundWorkload(await createEngine(createNnModule));
-    const now = () => performance.now();
-    runWorkload(work, 1000, now); // warm-up
-    const r = runWorkload(work, event.data.seconds * 1000, now);
+    runWorkload(work, 1000); // warm-up
+    const r = runWorkload(work, event.data.seconds * 1000);
     work.destroy();
     self.postMessage({ examplesPerSec: r.examples / r.seconds, loss: r.loss });
   } catch (e) {

@@ -33,8 +33,10 @@ async function dedicatedWorkerRate(browser, secs) {
     ['./engine-worker.mjs', 'engine-worker.mjs']]) copyFileSync(from(src), join(root, name));
   writeFileSync(join(root, 'index.html'), '<!doctype html><title>engine bench</title>');
   const server = await startServer({ root });
+  let context = null;
   try {
-    const page = await (await browser.newContext()).newPage();
+    context = await browser.newContext();
+    const page = await context.newPage();
     await page.goto(server.url + 'index.html');
     const r = await page.evaluate((s) => new Promise((resolve) => {
       const w = new Worker('engine-worker.mjs', { type: 'module' });
@@ -45,6 +47,7 @@ async function dedicatedWorkerRate(browser, secs) {
     if (r.error) throw new Error(`engine worker: ${r.error}`);
     return r.examplesPerSec;
   } finally {
+    await context?.close();
     await server.close();
     rmSync(root, { recursive: true, force: true });
   }

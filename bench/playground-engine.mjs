@@ -12,10 +12,7 @@
 //
 // Usage: node bench/playground-engine.mjs [--seconds 3] [--act tanh|relu] [--no-peer]
 //        (needs build/node/nn.cjs: bash build.sh wasm)
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { createEngine } from '../web/src/engine/nn-wasm.js';
+import { loadEngine } from '../tests/node/core-load.mjs';
 import { peerExamplesPerSecond } from './playground-peer.mjs';
 import { playgroundWorkload, runWorkload, TRAIN_POINTS, REFERENCE_EXAMPLES_PER_SEC } from './playground-workload.mjs';
 
@@ -24,19 +21,12 @@ const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) +
 const seconds = Number(opt('--seconds', 3)) || 3;
 const act = opt('--act', 'tanh');
 
-function loadEngine() {
-  const nodeDir = fileURLToPath(new URL('../build/node/', import.meta.url));
-  const factory = createRequire(import.meta.url)(nodeDir + 'nn.cjs');
-  return createEngine(factory, { wasmBinary: readFileSync(nodeDir + 'nn.wasm') });
-}
-
 /** Trains for about `secs` seconds; returns { wall, cpu } examples/s and the last loss. */
 async function engineExamplesPerSecond(secs) {
   const work = playgroundWorkload(await loadEngine(), act);
-  const now = () => performance.now();
-  runWorkload(work, 1000, now); // warm-up
+  runWorkload(work, 1000); // warm-up
   const c0 = process.cpuUsage();
-  const r = runWorkload(work, secs * 1000, now);
+  const r = runWorkload(work, secs * 1000);
   const c = process.cpuUsage(c0);
   work.destroy();
   return { wall: r.examples / r.seconds, cpu: r.examples / ((c.user + c.system) / 1e6), loss: r.loss };

@@ -1,6 +1,6 @@
 // The playground engine benchmark's workload, shared by Node
 // (bench/playground-engine.mjs) and a browser worker
-// (bench/engine-worker/worker.mjs): TensorFlow Playground's hardest usual
+// (bench/engine-worker.mjs): TensorFlow Playground's hardest usual
 // case — spiral, inputs x1 and x2, six hidden layers of 8 tanh units, one
 // sigmoid output with binary cross-entropy (as our playground trains it),
 // batch 10, SGD lr 0.03, 250 training points — one nn_train_epoch call per
@@ -62,11 +62,12 @@ export function playgroundWorkload(engine, act = 'tanh') {
 }
 
 /**
- * Trains whole epochs for about `ms` milliseconds of `now()` time; returns
+ * Trains whole epochs for about `ms` milliseconds; returns
  * { examples, seconds, loss }. Call it once for a second first: V8 tiers the
  * module up meanwhile.
  */
-export function runWorkload(work, ms, now) {
+export function runWorkload(work, ms) {
+  const now = () => performance.now();
   let epochs = 0, loss = NaN;
   const t0 = now();
   let t = t0;

@@ -4,10 +4,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { playgroundFixture, waitFor, readNumber, saveModel } from './lib/index.mjs';
+import { playgroundFixture, waitFor, readNumber, saveModel, assertEpochHolds } from './lib/index.mjs';
 
 const fx = playgroundFixture();
-const open = (...args) => fx.open(...args);
+const { open } = fx;
 
 const BIGGEST = '?data=spiral&hidden=64,64,64,64,64,64,64,64&act=relu&batch=256&feat=x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2';
 
@@ -34,10 +34,7 @@ test('8 layers of 64: pause answers at once while training, and every layer cont
   console.log(`pause shown after ${ms.toFixed(0)} ms`);
   assert.ok(ms < 1000, `pause took ${ms.toFixed(0)} ms to show`);
   // And training really stopped: the epoch holds still.
-  await page.waitForTimeout(300);
-  const e1 = await readNumber(page, 'epoch');
-  await page.waitForTimeout(600);
-  assert.equal(await readNumber(page, 'epoch'), e1, 'paused training must not advance');
+  await assertEpochHolds(page);
   // Every hidden layer's "+" is the element under its own centre: the
   // controls used to overlap, hiding layers 1-7's "+" under the next "−".
   for (let l = 1; l <= 8; l++) {

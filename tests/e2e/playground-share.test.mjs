@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import { playgroundFixture, collectErrors, waitFor, readNumber, saveModel } from './lib/index.mjs';
 
 const fx = playgroundFixture();
-const open = (query, options = {}) => fx.open(query, { acceptDownloads: true, ...options });
+const { open } = fx;
 
 test('a copied link carries the drawn points and reproduces them', async () => {
   const { page, errors, close } = await open('?data=custom&hidden=3&act=tanh');

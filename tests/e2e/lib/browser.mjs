@@ -1,4 +1,5 @@
 // Debian's Chromium driven by playwright-core, plus helpers every e2e test needs.
+import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 
@@ -51,6 +52,16 @@ export async function waitFor(read, accept, { timeoutMs = 30000, intervalMs = 10
 export async function saveModel(page) {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-model').click()]);
   return JSON.parse(await fs.readFile(await download.path(), 'utf8'));
+}
+
+/** After a pause: the epoch shown holds still (read after 300 ms, again 600 ms
+ * later); returns it. */
+export async function assertEpochHolds(page) {
+  await page.waitForTimeout(300);
+  const epoch = await readNumber(page, 'epoch');
+  await page.waitForTimeout(600);
+  assert.equal(await readNumber(page, 'epoch'), epoch, 'paused training must not advance');
+  return epoch;
 }
 
 /** The number shown in a data-testid element (NaN when it is not a number). */
