@@ -5,7 +5,7 @@
 // Written here from that design (no code copied), so the comparison runs on
 // this machine in the same run as our engine.
 
-import { makeRng } from '../web/src/mnist/trainer.js'; // the project's seeded mulberry32
+import { createRng } from '../web/src/lib/rng.js'; // the project's seeded mulberry32
 import { spiral, TRAIN_POINTS } from './playground-workload.mjs';
 
 function tanh(x) { return Math.tanh(x); }
@@ -99,7 +99,7 @@ function update(layers, lr) {
 
 /** Trains 2-6×8-1 tanh on the benchmark's 250-point two-spiral set for about `seconds`; returns examples/s. */
 export function peerExamplesPerSecond({ seconds = 3, batch = 10, lr = 0.03 } = {}) {
-  const rnd = makeRng(1);
+  const rnd = createRng(1).next;
   const data = spiral(TRAIN_POINTS); // our engine's data; labels as +-1 for the tanh output
   const pts = Array.from({ length: TRAIN_POINTS }, (_, i) => ({
     x: [data.x[2 * i], data.x[2 * i + 1]], y: data.y[i] ? 1 : -1,

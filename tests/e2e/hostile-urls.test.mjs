@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { playgroundFixture, collectErrors, waitFor, readNumber } from './lib/index.mjs';
 // The page's seeded generator (mulberry32), plain JS: no copy of it here.
-import { makeRng } from '../../web/src/mnist/trainer.js';
+import { createRng } from '../../web/src/lib/rng.js';
 
 const COUNT = Number(process.env.HOSTILE_LINKS ?? 1000);
 
@@ -32,7 +32,7 @@ const JUNK_KEYS = ['utm_source', '__proto__', 'constructor[prototype][x]', 'a'.r
 
 /** The same 1,000 links on every run: a fixed seed. */
 function hostileLinks() {
-  const rand = makeRng(20261122);
+  const rand = createRng(20261122).next;
   const pick = (list) => list[Math.floor(rand() * list.length)];
   const links = [];
   for (let i = 0; i < COUNT; i++) {

@@ -17,7 +17,7 @@ import { EngineClient } from '../engine/client';
 import type { SavedModel } from '../share/modelFile';
 import { networkSpec } from '../share/network';
 import type { DataSpec, HyperParams, NetSpec, Snapshot, ViewSpec } from '../engine/protocol';
-import { LossHistory } from './history';
+import { SampledSeries } from '../lib/series';
 
 export type EngineStatus = 'loading' | 'ready' | 'fatal';
 
@@ -57,7 +57,7 @@ export function usePlayground(search: string) {
   const [run, setRun] = useState<RunState>({ status: 'loading', running: false, snapshot: null, message: null, fatal: null });
   const [networkVisible, setNetworkVisible] = useState(true);
   const [urlNote, setUrlNote] = useState<string | null>(null);
-  const history = useRef(new LossHistory(400));
+  const lossHistory = useRef(new SampledSeries(400));
   const [historyVersion, setHistoryVersion] = useState(0);
   const clientRef = useRef<EngineClient | null>(null);
   const runningRef = useRef(false);
@@ -102,7 +102,7 @@ export function usePlayground(search: string) {
     const client = new EngineClient({
       ready: () => setRun((r) => ({ ...r, status: 'ready' })),
       snapshot: (snap) => {
-        history.current.add({ epoch: snap.epoch, trainLoss: snap.trainLoss, testLoss: snap.testLoss, testAccuracy: snap.testAccuracy });
+        lossHistory.current.add({ epoch: snap.epoch, trainLoss: snap.trainLoss, testLoss: snap.testLoss, testAccuracy: snap.testAccuracy });
         setHistoryVersion((v) => v + 1);
         setRun((r) => ({ ...r, snapshot: snap, running: snap.running }));
       },
@@ -121,7 +121,7 @@ export function usePlayground(search: string) {
   useEffect(() => { clientRef.current?.setView(viewSpec); }, [viewSpec]);
   useEffect(() => { clientRef.current?.setHyper(hyper); }, [hyper]);
   useEffect(() => {
-    history.current.clear();
+    lossHistory.current.clear();
     setHistoryVersion((v) => v + 1);
     setRun((r) => (r.message?.kind === 'diverged' ? { ...r, message: null } : r));
     clientRef.current?.build(net);
@@ -150,7 +150,7 @@ export function usePlayground(search: string) {
     } else setUrlNote(null);
     const query = writeQuery(config, { view, ...(extrasPoints ? { points: extrasPoints } : {}) });
     try {
-      history_replace(`?${query}${location.hash}`);
+      replaceUrl(`?${query}${location.hash}`);
     } catch {
       // Sandboxed frames may forbid history; the page still works.
     }
@@ -221,7 +221,7 @@ export function usePlayground(search: string) {
     step: () => { clientRef.current?.step(1); setRun((r) => ({ ...r, running: false })); },
     reset: () => {
       clientRef.current?.reset();
-      history.current.clear();
+      lossHistory.current.clear();
       setHistoryVersion((v) => v + 1);
       setRun((r) => ({ ...r, running: false, message: null }));
     },
@@ -258,7 +258,7 @@ export function usePlayground(search: string) {
 
   return {
     config, view, points, rejected, erase, run, info, dataset, split, task, outputs, range, net,
-    history: history.current, historyVersion, thumbnailsWanted, urlNote, modelNote,
+    history: lossHistory.current, historyVersion, thumbnailsWanted, urlNote, modelNote,
     truth: regressionTruth(config.dataset), locked, actions,
   };
 }
@@ -276,6 +276,6 @@ function dataKeyOf(c: Config): string {
   return `${c.dataset}|${c.noise}|${c.dataSeed}|${c.trainRatio}`;
 }
 
-function history_replace(url: string): void {
-  window.history.replaceState(window.history.state, '', url);
+function replaceUrl(url: string): void {
+  history.replaceState(history.state, '', url);
 }

@@ -77,3 +77,26 @@ export function mixClasses(out: Uint8ClampedArray, o: number, probs: Float32Arra
   out[o + 2] = n[2] + (b - n[2]) * a;
   out[o + 3] = 255;
 }
+
+/** Strokes and text drawn on the canvases, per theme. */
+export interface InkColors {
+  /** Labels and curves drawn over a map. */
+  text: string;
+  /** Axes and guide lines. */
+  axis: string;
+  /** The outline of a data point. */
+  pointEdge: string;
+  /** The outline of a node box in the network view. */
+  nodeBorder: string;
+  /** The link under the pointer. */
+  highlight: string;
+}
+
+const INK: Record<Theme, InkColors> = {
+  light: { text: 'rgba(20,24,31,0.85)', axis: 'rgba(0,0,0,0.12)', pointEdge: 'rgba(0,0,0,0.55)', nodeBorder: 'rgba(0,0,0,0.35)', highlight: '#000' },
+  dark: { text: 'rgba(230,233,239,0.9)', axis: 'rgba(255,255,255,0.15)', pointEdge: 'rgba(255,255,255,0.85)', nodeBorder: 'rgba(255,255,255,0.35)', highlight: '#fff' },
+};
+
+export function ink(theme: Theme): InkColors {
+  return INK[theme];
+}

@@ -5,7 +5,7 @@ import {
   regressionTruth, splitTrainTest, targetsFor, type GeneratedId,
 } from './datasets';
 import { detCos, detExp, detSin } from './detmath';
-import { createRng, gaussian } from './rng';
+import { createRng, gaussian } from '../lib/rng.js';
 
 const GENERATED = DATASET_IDS.filter((id): id is GeneratedId => id !== 'custom');
 

@@ -1,7 +1,7 @@
 // Public entry point of web/src/data: generate, split and prepare data sets.
 
 import type { DatasetId, Task } from '../state/config';
-import { createRng, permutation } from './rng';
+import { createRng, permutation } from '../lib/rng.js';
 import { fillClassification, fillRegression, SPECS } from './generators';
 import { DOMAIN, type Dataset, type GenerateOptions, type GeneratedId } from './types';
 

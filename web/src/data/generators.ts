@@ -6,7 +6,7 @@
 // Classes are assigned round-robin (i mod k), so they are balanced exactly.
 
 import { DOMAIN } from './types';
-import { createRng, gaussian, uniform, type Rng } from './rng';
+import { createRng, gaussian, uniform, type Rng } from '../lib/rng.js';
 import { detCos, detExp, detSin, PI, TWO_PI } from './detmath';
 
 type PointFn = (rng: Rng, cls: number, noise: number) => [number, number];

@@ -3,8 +3,9 @@
 // postMessage; trainer.worker.ts routes messages to it.
 
 import { featurize, outputSize, targetsFor } from '../data/datasets';
-import { createRng, permutation, type Rng } from '../data/rng';
+import { createRng, permutation, shuffleSeed, type Rng } from '../lib/rng.js';
 import { gridPoints, linePoints } from '../data/grid';
+import { formatLearningRate } from '../lib/format';
 import type { Dataset } from '../data/types';
 import { OUTPUT_HEAD } from '../share/network';
 import { ACT, LOSS, OPT, REG, type Core, type CoreModel, type HeapArray } from './core';
@@ -172,7 +173,7 @@ export class Session {
    *  defaults; nn_reset keeps them, so there it only restates them). */
   private restart(seed: number): void {
     this.epoch = 0;
-    this.shuffle = createRng(seed ^ 0x9e3779b9);
+    this.shuffle = createRng(shuffleSeed(seed));
     if (this.hyper) this.applyHyper(this.hyper);
   }
 
@@ -358,13 +359,9 @@ export class Session {
 
 /** What to try after a divergence, tailored to the settings that caused it. */
 export function divergenceAdvice(h: HyperParams, epoch: number): string {
-  const tips = [`lower the learning rate (try ${formatRate(h.learningRate / 10)})`];
+  const tips = [`lower the learning rate (try ${formatLearningRate(h.learningRate / 10)})`];
   if (h.regularization !== 'none' && h.regRate > 0.01) tips.push('lower the regularisation rate');
   if (h.optimizer !== 'adam') tips.push('switch to Adam');
   if (h.batchSize < 10) tips.push('use a larger batch');
   return `Training diverged at epoch ${epoch}: the loss became NaN or infinite. Press Reset, then ${tips.join(', or ')}.`;
-}
-
-function formatRate(x: number): string {
-  return Number(x.toPrecision(2)).toString();
 }

@@ -12,6 +12,7 @@ import { DrawPanel } from './components/DrawPanel';
 import { ClassAccuracy, ConfusionMatrix } from './components/ConfusionMatrix';
 import { Misclassified } from './components/Misclassified';
 import { WeightGrid } from './components/WeightGrid';
+import { useVisible } from '../lib/use-visible';
 import './mnist.css';
 
 export default function MnistPage({ theme }: { theme: Theme }) {
@@ -36,16 +37,7 @@ export default function MnistPage({ theme }: { theme: Theme }) {
     return () => session.pause();
   }, [session]);
 
-  useEffect(() => {
-    const el = weightsRef.current;
-    if (!el || typeof IntersectionObserver !== 'function') {
-      session.wantWeights(true);
-      return;
-    }
-    const io = new IntersectionObserver((entries) => session.wantWeights(entries.some((e) => e.isIntersecting)));
-    io.observe(el);
-    return () => { io.disconnect(); session.wantWeights(false); };
-  }, [session, state.built !== null]);
+  useVisible(weightsRef, (visible) => session.wantWeights(visible), [session, state.built !== null]);
 
   const built = state.built;
   const pending = built !== null && (!sameModel(state.model, built.model) || state.train.seed !== built.seed);

@@ -2,7 +2,7 @@
 // MNIST worker. It outlives the page component: leaving the tab pauses
 // training but keeps the loaded data and the trained model.
 
-import { LossSeries } from './loss-series';
+import { StepSeries } from '../lib/series';
 import { DEFAULT_TRAINING, PRESETS } from './trainer.js';
 import type { FromWorker, FullEval, ModelChoice, Progress, ToWorker, TrainChoice } from './protocol';
 
@@ -22,7 +22,7 @@ export interface MnistState {
   /** The model in the worker, once built. */
   built: { sizes: number[]; paramCount: number; model: ModelChoice; seed: number } | null;
   progress: Progress | null;
-  losses: LossSeries;
+  losses: StepSeries;
   subsetEvals: EvalPoint[];
   fullEvals: EvalPoint[];
   latest: FullEval | null;
@@ -64,7 +64,7 @@ export class MnistSession {
   constructor() {
     this.state = {
       load: { phase: 'idle' }, model: presetChoice('mlp128'), train: defaultTrain(), built: null, progress: null,
-      losses: new LossSeries(), subsetEvals: [], fullEvals: [], latest: null, weights: null, notice: null,
+      losses: new StepSeries(), subsetEvals: [], fullEvals: [], latest: null, weights: null, notice: null,
       digitProbs: null, version: 0,
     };
   }
@@ -141,7 +141,7 @@ export class MnistSession {
     this.builtFrom = { model: this.state.model, seed: this.state.train.seed };
     this.send({ type: 'build', model: this.state.model, train: this.state.train });
     this.set({
-      progress: null, losses: new LossSeries(), subsetEvals: [], fullEvals: [], latest: null, notice: null,
+      progress: null, losses: new StepSeries(), subsetEvals: [], fullEvals: [], latest: null, notice: null,
       built: null, digitProbs: this.state.digitProbs,
     });
   }

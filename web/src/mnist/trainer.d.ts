@@ -7,9 +7,6 @@ export declare const EVAL_CHUNK: number;
 export declare const SUBSET_SIZE: number;
 export declare const MISCLASSIFIED_KEPT: number;
 
-export declare function makeRng(seed: number): () => number;
-export declare function shuffle(arr: { length: number; [i: number]: number }, rng: () => number): void;
-
 export declare class MnistHeapData {
   constructor(engine: Engine, header: AssetHeader);
   readonly engine: Engine;

@@ -4,6 +4,7 @@
 // Plain JavaScript (typed by trainer.d.ts) so that the browser worker and the
 // Node test run exactly this code against the real module.
 import { assetLayout, readAssetHeader, MNIST_CLASSES } from './asset-format.js';
+import { createRng, shuffleInPlace, shuffleSeed } from '../lib/rng.js';
 
 /** Rows of the test set evaluated per forward call (bounds scratch memory). */
 export const EVAL_CHUNK = 1000;
@@ -12,28 +13,6 @@ export const SUBSET_SIZE = 1000;
 /** Misclassified test digits kept for the grid, most confident first. */
 export const MISCLASSIFIED_KEPT = 60;
 const SUBSET_SEED = 0x5eed;
-
-/** A small seeded generator (mulberry32): the epoch shuffles depend only on the seed. */
-export function makeRng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Fisher-Yates shuffle of `arr` in place. */
-export function shuffle(arr, rng) {
-  for (let i = arr.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    const t = arr[i];
-    arr[i] = arr[j];
-    arr[j] = t;
-  }
-}
 
 /**
  * The data set in the heap. Fill `raw` (the uncompressed asset) with
@@ -132,13 +111,13 @@ export class MnistTrainer {
     this.nTrain = data.header.nTrain;
     this.order = engine.allocI32(this.nTrain);
     this.order.view().set(Int32Array.from({ length: this.nTrain }, (_, i) => i));
-    this.rng = makeRng(spec.seed ^ 0x9e3779b9);
+    this.rng = createRng(shuffleSeed(spec.seed));
     this.x = engine.allocF32(this.model.maxBatch * pixels);
     this.y = engine.allocF32(this.model.maxBatch * MNIST_CLASSES);
     this.evalOut = engine.allocF32(EVAL_CHUNK * MNIST_CLASSES);
     this.subset = engine.allocI32(Math.min(SUBSET_SIZE, data.header.nTest));
     const pick = Int32Array.from({ length: data.header.nTest }, (_, i) => i);
-    shuffle(pick, makeRng(SUBSET_SEED));
+    shuffleInPlace(pick, createRng(SUBSET_SEED));
     this.subset.view().set(pick.subarray(0, this.subset.length));
     this.epoch = 0;       // completed epochs
     this.position = 0;    // examples of the current epoch already used
@@ -158,7 +137,7 @@ export class MnistTrainer {
   get progress() { return this.epoch + this.position / this.nTrain; }
   /** One batch; returns its loss (non-finite when training diverged: the update was skipped). */
   step() {
-    if (this.position === 0) shuffle(this.order.view(), this.rng);
+    if (this.position === 0) shuffleInPlace(this.order.view(), this.rng);
     const n = Math.min(this.batchSize, this.nTrain - this.position);
     const idx = this.order.at(this.position);
     const { engine, data, model } = this;

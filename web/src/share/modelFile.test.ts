@@ -4,7 +4,7 @@ import type { Config } from '../state/config';
 import { MODEL_MAGIC, modelFileName, parseModelFile, serializeModel, type SavedModel } from './modelFile';
 import { networkSpec, paramCount } from './network';
 import { bytesToBase64 } from './base64';
-import { createRng } from '../data/rng';
+import { createRng } from '../lib/rng.js';
 
 function model(config: Config = defaultConfig(), task: 'binary' | 'multiclass' | 'regression' = 'binary', nClasses = 2): SavedModel {
   const spec = networkSpec(config, task, nClasses);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { decodePoints, encodePoints, MAX_POINTS_TEXT, MAX_SHARED_POINTS, quantisePoint, type DrawnPoint } from './points';
-import { createRng, randomInt } from '../data/rng';
+import { createRng, randomInt } from '../lib/rng.js';
 
 function randomPoints(seed: number, n: number): DrawnPoint[] {
   const rng = createRng(seed);

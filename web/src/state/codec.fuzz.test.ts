@@ -3,7 +3,7 @@
 import { expect, test } from 'vitest';
 import { parseQuery, validateConfig, writeQuery } from './codec';
 import { CONFIG_FIELDS, PANELS, THEMES, VIEW_KEYS } from './schema';
-import { createRng, randomInt, type Rng } from '../data/rng';
+import { createRng, randomInt, type Rng } from '../lib/rng.js';
 
 const KEYS = [...CONFIG_FIELDS.map((f) => f.url), ...VIEW_KEYS, 'v', 'pts', 'networkShape', 'activation', 'learningRate',
   'x', '__proto__', 'constructor', 'prototype', '', '%', '%zz', 'lr%00', 'a'.repeat(300)];

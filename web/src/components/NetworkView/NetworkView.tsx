@@ -13,6 +13,8 @@ import { ACTIVATION_LABELS } from '../labels';
 import { DENSE_LINK_INTERVAL_MS, drawNetwork, newLinkCache, type Thumbs } from './draw';
 import { hitLink, LAYER_CONTROL_WIDTH, layoutNetwork, type NetLayout } from './layout';
 import { ParamEditor, type ParamTarget } from './ParamEditor';
+import { useResize } from '../../lib/use-resize';
+import { useVisible } from '../../lib/use-visible';
 
 export interface NetworkViewProps {
   theme: Theme;
@@ -54,20 +56,9 @@ export function NetworkView(p: NetworkViewProps) {
   const [hover, setHover] = useState<ParamTarget | null>(null);
   const [pinned, setPinned] = useState<ParamTarget | null>(null);
 
-  useEffect(() => {
-    const el = wrapRef.current;
-    if (!el) return;
-    // The drawing fits inside the panel's padding (8 px a side, styles/app.css).
-    const measure = () => setContainerWidth(Math.max(240, el.clientWidth - 16));
-    measure();
-    const ro = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(measure) : null;
-    ro?.observe(el);
-    const io = typeof IntersectionObserver !== 'undefined'
-      ? new IntersectionObserver((entries) => p.onVisible(entries.some((e) => e.isIntersecting)))
-      : null;
-    io?.observe(el);
-    return () => { ro?.disconnect(); io?.disconnect(); p.onVisible(false); };
-  }, []);
+  // The drawing fits inside the panel's padding (8 px a side, styles/app.css).
+  useResize(wrapRef, (el) => setContainerWidth(Math.max(240, el.clientWidth - 16)));
+  useVisible(wrapRef, p.onVisible);
 
   // Input thumbnails depend only on the features: computed here, once.
   const t = p.neuronGridSize;

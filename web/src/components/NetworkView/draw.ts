@@ -1,7 +1,7 @@
 // Draws links (coloured and sized by weight) and node thumbnails.
 
 import type { Theme } from '../../state/config';
-import { css, diverging, NEGATIVE, neutral, POSITIVE } from '../palette';
+import { css, diverging, ink, NEGATIVE, neutral, POSITIVE } from '../palette';
 import { linkWidth, type NetLayout } from './layout';
 
 export interface Thumbs {
@@ -114,7 +114,7 @@ function drawLinks(ctx: CanvasRenderingContext2D, lay: NetLayout, params: Float3
   if (highlight !== null) {
     const l = lay.links.find((k) => k.offset === highlight);
     if (l) {
-      ctx.strokeStyle = theme === 'dark' ? '#fff' : '#000';
+      ctx.strokeStyle = ink(theme).highlight;
       ctx.lineWidth = 2;
       ctx.setLineDash([4, 3]);
       ctx.beginPath(); ctx.moveTo(l.x1, l.y1); ctx.lineTo(l.x2, l.y2); ctx.stroke();
@@ -125,7 +125,7 @@ function drawLinks(ctx: CanvasRenderingContext2D, lay: NetLayout, params: Float3
 
 function drawNodes(ctx: CanvasRenderingContext2D, lay: NetLayout, thumbs: Thumbs | null, theme: Theme): void {
   // Nodes: a thumbnail heatmap when available, else a plain box.
-  const border = theme === 'dark' ? 'rgba(255,255,255,0.35)' : 'rgba(0,0,0,0.35)';
+  const border = ink(theme).nodeBorder;
   const t = thumbs?.size ?? 0;
   let img: ImageData | null = null;
   let scratch: HTMLCanvasElement | null = null;

@@ -3,9 +3,10 @@
 // tap adds a point of the selected class, dragging paints, erase mode
 // removes points under the pointer. Pointer events cover mouse, pen and touch.
 
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { drawMap, toDomain, type MapData } from './draw';
 import { hiDpiContext } from '../canvas';
+import { useResize } from '../../lib/use-resize';
 
 export interface OutputMapProps {
   data: MapData;
@@ -44,13 +45,7 @@ export function OutputMap({ data, drawing, erase, onAddPoint, onErase, label }: 
   // shows one frame sooner and the next one is not held up.
   useLayoutEffect(redraw);
 
-  useEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvas || typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(() => redraw());
-    ro.observe(canvas);
-    return () => ro.disconnect();
-  }, []);
+  useResize(canvasRef, redraw);
 
   const domainAt = (e: PointerEvent): [number, number] => {
     const canvas = canvasRef.current!;

@@ -2,7 +2,7 @@
 // canvas context. Kept apart from the component so it holds no state.
 
 import type { Task, Theme } from '../../state/config';
-import { classColor, css, diverging, mixClasses, NEGATIVE, neutral, POSITIVE, type RGB } from '../palette';
+import { classColor, css, diverging, ink, mixClasses, NEGATIVE, neutral, POSITIVE, type RGB } from '../palette';
 
 export interface MapData {
   task: Task;
@@ -78,7 +78,7 @@ export function toDomain(px: number, py: number, extent: number, size: number): 
 function drawPoints(ctx: CanvasRenderingContext2D, set: MapData['train'], d: MapData, size: number,
                     yOf: (i: number) => number, hollow: boolean, fixed?: RGB): void {
   const r = Math.max(2.5, size / 110);
-  const edge = d.theme === 'dark' ? 'rgba(255,255,255,0.85)' : 'rgba(0,0,0,0.55)';
+  const edge = ink(d.theme).pointEdge;
   const n = set.labels.length;
   ctx.lineWidth = hollow ? Math.max(1.5, r / 2) : 1;
   for (let i = 0; i < n; i++) {
@@ -124,7 +124,7 @@ const imageCache = new WeakMap<HTMLCanvasElement, ImageData>();
 /** Draws the whole map onto ctx (a square canvas of side `size` px). */
 export function drawMap(ctx: CanvasRenderingContext2D, scratch: HTMLCanvasElement, d: MapData, size: number): void {
   ctx.clearRect(0, 0, size, size);
-  const fg = d.theme === 'dark' ? 'rgba(230,233,239,0.9)' : 'rgba(20,24,31,0.85)';
+  const fg = ink(d.theme).text;
   if (d.dims === 2) {
     const sctx = d.gridSize >= 1 && d.grid ? scratch.getContext('2d') : null;
     if (sctx) {
@@ -151,7 +151,7 @@ export function drawMap(ctx: CanvasRenderingContext2D, scratch: HTMLCanvasElemen
   ctx.fillStyle = css(bg);
   ctx.fillRect(0, 0, size, size);
   const y = curveScale(d);
-  ctx.strokeStyle = d.theme === 'dark' ? 'rgba(255,255,255,0.15)' : 'rgba(0,0,0,0.12)';
+  ctx.strokeStyle = ink(d.theme).axis;
   ctx.lineWidth = 1;
   const [, zeroY] = toPixel(0, y(0), d.extent, size);
   ctx.beginPath(); ctx.moveTo(0, zeroY); ctx.lineTo(size, zeroY); ctx.moveTo(size / 2, 0); ctx.lineTo(size / 2, size); ctx.stroke();

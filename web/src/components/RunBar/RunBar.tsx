@@ -3,6 +3,7 @@
 // tests and assistive tools can read them.
 
 import type { Snapshot } from '../../engine/protocol';
+import { formatAccuracy, formatLoss, formatPerSecond } from '../../lib/format';
 
 export interface RunBarProps {
   running: boolean;
@@ -13,27 +14,6 @@ export interface RunBarProps {
   onToggle(): void;
   onStep(): void;
   onReset(): void;
-}
-
-/** A loss as shown: 4 decimals, 3 significant digits below 0.001 (still a
- *  plain number, e.g. 2.41e-5), or "—" when there is none. */
-export function formatLoss(v: number | undefined): string {
-  if (v === undefined || !Number.isFinite(v)) return '—';
-  if (v !== 0 && Math.abs(v) < 0.001) return v.toExponential(2);
-  return v < 1000 ? v.toFixed(4) : v.toPrecision(4);
-}
-
-/** Accuracy in percent with one decimal (the "%" is outside the number). */
-export function formatAccuracy(v: number | undefined): string {
-  if (v === undefined || !Number.isFinite(v)) return '—';
-  return (v * 100).toFixed(1);
-}
-
-export function formatRate(v: number | undefined): string {
-  if (v === undefined || !Number.isFinite(v) || v <= 0) return '0';
-  if (v >= 1e6) return `${(v / 1e6).toFixed(2)}M`;
-  if (v >= 1e4) return `${(v / 1e3).toFixed(0)}k`;
-  return v.toFixed(0);
 }
 
 export function RunBar(p: RunBarProps) {
@@ -66,7 +46,7 @@ export function RunBar(p: RunBarProps) {
         )}
         {p.showCounters && (
           <div class="rate"><dt>Examples/s</dt><dd data-testid="examples-per-sec" data-engine-rate={s ? Math.round(s.engineExamplesPerSec) : 0}
-                 title={s ? `engine alone: ${formatRate(s.engineExamplesPerSec)} examples/s` : undefined}>{formatRate(s?.running ? s.examplesPerSec : 0)}</dd></div>
+                 title={s ? `engine alone: ${formatPerSecond(s.engineExamplesPerSec)} examples/s` : undefined}>{formatPerSecond(s?.running ? s.examplesPerSec : 0)}</dd></div>
         )}
       </dl>
     </div>

@@ -1,6 +1,6 @@
 // Download progress of the data set (bytes and percent), or the error with Retry.
 import type { LoadState } from '../session';
-import { formatBytes } from '../format';
+import { formatBytes } from '../../lib/format';
 
 export function LoadStatus({ load, onRetry }: { load: LoadState; onRetry: () => void }) {
   if (load.phase === 'error') {

@@ -1,7 +1,7 @@
 // Train / pause, the live numbers, the epoch progress bar and the charts.
 import type { Theme } from '../../state/config';
 import type { MnistState } from '../session';
-import { formatDuration, formatLoss, formatPercent, formatRate } from '../format';
+import { formatAccuracy, formatDuration, formatLoss, formatPerSecond } from '../../lib/format';
 import { LineChart, type ChartSeries } from './LineChart';
 
 interface Props {
@@ -51,11 +51,11 @@ export function TrainPanel({ state, theme, onPlay, onPause }: Props) {
         </span>
       </div>
       <dl class="mn-metrics" aria-live="off">
-        <div><dt>Test accuracy (10k, %)</dt><dd data-testid="test-accuracy">{formatPercent(last?.accuracy)}</dd></div>
+        <div><dt>Test accuracy (10k, %)</dt><dd data-testid="test-accuracy">{formatAccuracy(last?.accuracy, 2)}</dd></div>
         <div><dt>Test loss (10k)</dt><dd data-testid="test-loss">{formatLoss(last?.loss)}</dd></div>
-        <div><dt>1k subset accuracy (%)</dt><dd data-testid="subset-accuracy">{formatPercent(lastSubset?.accuracy)}</dd></div>
+        <div><dt>1k subset accuracy (%)</dt><dd data-testid="subset-accuracy">{formatAccuracy(lastSubset?.accuracy, 2)}</dd></div>
         <div><dt>Train loss (smoothed)</dt><dd data-testid="train-loss">{formatLoss(losses.ema)}</dd></div>
-        <div><dt>Examples/s</dt><dd data-testid="examples-per-sec">{formatRate(running ? rate : 0)}</dd></div>
+        <div><dt>Examples/s</dt><dd data-testid="examples-per-sec">{formatPerSecond(running ? rate : 0)}</dd></div>
         <div><dt>Training time</dt><dd data-testid="train-time">{formatDuration(pr?.trainSeconds ?? 0)}</dd></div>
       </dl>
       <LineChart theme={theme} version={state.version} xLabel="epoch" yLabel="loss" testId="mnist-loss-chart"

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatAccuracy, formatLoss, formatRate } from './RunBar';
+import { formatAccuracy, formatLoss, formatPerSecond } from './format';
 
-describe('RunBar number formats', () => {
+describe('number formats', () => {
   it('prints losses as plain numbers that parse back', () => {
     expect(formatLoss(0.123456)).toBe('0.1235');
     expect(formatLoss(0.0000241)).toBe('2.41e-5');
@@ -17,9 +17,9 @@ describe('RunBar number formats', () => {
     expect(formatAccuracy(NaN)).toBe('—');
   });
   it('abbreviates rates', () => {
-    expect(formatRate(1234)).toBe('1234');
-    expect(formatRate(154000)).toBe('154k');
-    expect(formatRate(2_500_000)).toBe('2.50M');
-    expect(formatRate(0)).toBe('0');
+    expect(formatPerSecond(1234)).toBe('1234');
+    expect(formatPerSecond(154000)).toBe('154k');
+    expect(formatPerSecond(2_500_000)).toBe('2.50M');
+    expect(formatPerSecond(0)).toBe('0');
   });
 });
