@@ -3,7 +3,7 @@
 // x1 and x2, six hidden layers of 8 tanh units, one sigmoid output with
 // binary cross-entropy (as our playground trains it), batch 10, SGD lr 0.03,
 // 250 training points — one nn_train_epoch call per epoch with a fresh
-// shuffle, exactly as the worker does (web/src/engine/session.ts).
+// shuffle, exactly as the worker does (web/src/labs/playground/session.ts).
 //
 // Prints examples/s (wall and CPU time) and the ratios against TensorFlow
 // Playground's engine reference (197,000 examples/s in Node on a 2-core

@@ -4,7 +4,7 @@
 // case — spiral, inputs x1 and x2, six hidden layers of 8 tanh units, one
 // sigmoid output with binary cross-entropy (as our playground trains it),
 // batch 10, SGD lr 0.03, 250 training points — one nn_train_epoch call per
-// epoch with a fresh shuffle, as the worker does (web/src/engine/session.ts).
+// epoch with a fresh shuffle, as the worker does (web/src/labs/playground/session.ts).
 // Plain JavaScript with no Node or DOM APIs.
 
 export const TRAIN_POINTS = 250; // 500 points, 50% train

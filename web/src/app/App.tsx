@@ -1,66 +1,48 @@
-// The app shell: header with page tabs (Playground, MNIST) and the theme
-// switch. MNIST is loaded only when its tab is opened.
+// The app shell: header with one tab per lab (labs/index.ts) and the theme
+// switch. A lab's page is loaded when its tab is first opened.
 
-import { lazy, Suspense } from 'preact/compat';
-import { useEffect, useState } from 'preact/hooks';
-import type { ComponentType } from 'preact';
+import { Suspense } from 'preact/compat';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Theme } from '../state/config';
 import { ErrorBoundary } from './ErrorBoundary';
-import { Playground } from './Playground';
-import { usePlayground } from './usePlayground';
-import { ShareBar } from './ShareBar';
-import { useEmbedApi } from './embedApi';
-
-type Tab = 'playground' | 'mnist';
-
-// Resolved at build time: an empty map if the MNIST page is not there, so
-// the playground still builds on its own.
-const mnistModules = import.meta.glob<{ default: ComponentType<{ theme: Theme }> }>('../mnist/MnistPage.tsx');
-const mnistLoader = Object.values(mnistModules)[0];
-const MnistPage = mnistLoader ? lazy(mnistLoader) : null;
-
-function tabFromHash(): Tab {
-  return location.hash === '#mnist' ? 'mnist' : 'playground';
-}
+import { LABS, labFromHash, DEFAULT_LAB } from '../labs';
+import type { LabId } from '../labs/sessions';
+import { readInitialState } from '../labs/playground/usePlayground';
 
 function preferredTheme(): Theme {
   return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
 export function App() {
-  const pg = usePlayground(location.search);
-  const [tab, setTab] = useState<Tab>(tabFromHash);
-  const [theme, setTheme] = useState<Theme>(() => pg.view.theme ?? preferredTheme());
-  useEmbedApi(pg);
+  const link = useMemo(() => readInitialState(location.search), []);
+  const view = link.view;
+  const [tab, setTab] = useState<LabId>(() => labFromHash(location.hash));
+  const [theme, setTheme] = useState<Theme>(() => view.theme ?? preferredTheme());
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
   useEffect(() => {
-    const onHash = () => setTab(tabFromHash());
+    const onHash = () => setTab(labFromHash(location.hash));
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
-  const go = (t: Tab) => {
-    if (t === 'mnist' && pg.run.running) pg.actions.pause(); // one training job at a time on 2 cores
-    history.replaceState(history.state, '', `${location.search}${t === 'mnist' ? '#mnist' : ''}`);
-    setTab(t);
+  const go = (id: LabId) => {
+    history.replaceState(history.state, '', `${location.search}${id === DEFAULT_LAB ? '' : `#${id}`}`);
+    setTab(id);
   };
 
-  const embed = pg.view.embed;
-  const showHeader = !embed && !pg.view.hide.includes('header');
+  const showHeader = !view.embed && !view.hide.includes('header');
   return (
     <div class="app">
       {showHeader && (
         <header class="app-header">
           <h1>Neural network playground</h1>
           <nav class="tabs" aria-label="pages">
-            <button type="button" class="tab" aria-current={tab === 'playground' ? 'page' : undefined} data-testid="tab-playground"
-                    onClick={() => go('playground')}>Playground</button>
-            {MnistPage && (
-              <button type="button" class="tab" aria-current={tab === 'mnist' ? 'page' : undefined} data-testid="tab-mnist"
-                      onClick={() => go('mnist')}>MNIST</button>
-            )}
+            {LABS.map((lab) => (
+              <button key={lab.id} type="button" class="tab" aria-current={tab === lab.id ? 'page' : undefined}
+                      data-testid={`tab-${lab.id}`} onClick={() => go(lab.id)}>{lab.title}</button>
+            ))}
           </nav>
           <button type="button" class="btn-text theme-toggle" data-testid="theme-toggle"
                   aria-label={`switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
@@ -69,18 +51,19 @@ export function App() {
           </button>
         </header>
       )}
-      <div hidden={tab !== 'playground'}>
-        <ErrorBoundary where="playground">
-          <Playground pg={pg} theme={theme} active={tab === 'playground'} shareBar={<ShareBar pg={pg} />} />
-        </ErrorBoundary>
-      </div>
-      {tab === 'mnist' && MnistPage && (
-        <ErrorBoundary where="MNIST page">
-          <Suspense fallback={<p class="loading" role="status">Loading the MNIST page…</p>}>
-            <MnistPage theme={theme} />
-          </Suspense>
-        </ErrorBoundary>
-      )}
+      {LABS.map(({ id, title, Page, keepMounted }) => {
+        const active = tab === id;
+        if (!active && !keepMounted) return null;
+        return (
+          <div key={id} hidden={!active}>
+            <ErrorBoundary where={`${title} page`}>
+              <Suspense fallback={<p class="loading" role="status">Loading the {title} page…</p>}>
+                <Page theme={theme} active={active} link={link} />
+              </Suspense>
+            </ErrorBoundary>
+          </div>
+        );
+      })}
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { writeQuery } from '../state/codec';
 import { encodePoints } from '../share/points';
 import { exportPyTorch, readModelFile, saveModel } from './modelIO';
-import type { Playground } from './usePlayground';
+import type { Playground } from '../labs/playground/usePlayground';
 
 export function shareUrl(pg: Playground, extra: { embed?: boolean } = {}): { url: string; note: string | null } {
   let note: string | null = null;

@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { METRICS_INTERVAL_MS, startEmbedBridge, type Command, type EmbedBridge, type Metrics } from '../embed/protocol';
 import type { Config } from '../state/config';
-import type { Playground } from './usePlayground';
+import type { Playground } from '../labs/playground/usePlayground';
 
 export function useEmbedApi(pg: Playground): void {
   const bridge = useRef<EmbedBridge | null>(null);

@@ -3,7 +3,7 @@
 import { modelFileName, parseModelFile, serializeModel, MAX_MODEL_FILE_CHARS, type LoadResult, type SavedModel } from '../share/modelFile';
 import { networkSpec } from '../share/network';
 import { exportPyTorchScript } from '../share/pytorchExport';
-import type { Playground } from './usePlayground';
+import type { Playground } from '../labs/playground/usePlayground';
 
 /** Offers `text` as a file download. */
 export function download(name: string, text: string, type: string): void {

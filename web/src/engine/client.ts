@@ -1,13 +1,22 @@
-// The UI thread's handle on the training worker. It keeps the latest
-// build/data/hyper/view messages so a replacement worker can be brought back
-// to the same configuration (and the last weights) when the worker dies or
-// stops answering its heartbeat. Snapshots are handed to the UI in an
-// animation frame and acknowledged after it, which paces the worker.
+// The UI thread's handle on a lab running in the worker host (one worker per
+// open lab). It
+// - sends commands with request ids; `request()` resolves once the worker has
+//   APPLIED the command, with the lab's status right after it;
+// - keeps the lab's configuration commands (those sent with a `replay` key)
+//   and the last weights checkpoint, so a replacement worker is brought back
+//   to the same configuration and weights when the worker dies or stops
+//   answering its heartbeat, and resumes playing if it was;
+// - hands snapshots to the UI one per animation frame, acknowledging each as
+//   it takes it (the worker prepares the next one while this one is drawn:
+//   at most one snapshot in flight and one being drawn).
 
-import type { DataSpec, FromWorker, HyperParams, NetSpec, Snapshot, ToWorker, ViewSpec } from './protocol';
+import type { LabId } from '../labs/sessions';
+import type { FromHost, HostCommand, LabStatus, ToHost } from './protocol';
 
-export interface EngineEvents {
-  snapshot(snap: Snapshot): void;
+export interface LabEvents<Snap, Event> {
+  snapshot(snap: Snap, status: LabStatus): void;
+  /** A lab message outside the snapshot stream. */
+  event?(event: Event): void;
   diverged(message: string): void;
   /** A recoverable error (bad request); training state is unchanged. */
   error(message: string): void;
@@ -18,6 +27,20 @@ export interface EngineEvents {
   ready(): void;
 }
 
+export interface SendOptions {
+  /** Replayed into a replacement worker; a later command with the same key
+   *  replaces this one (in its original place in the replay order). */
+  replay?: string;
+  /** The command makes the last weights meaningless (a new model, a reset). */
+  dropsWeights?: boolean;
+  transfer?: Transferable[];
+}
+
+export interface CommandResult<R = unknown> {
+  status: LabStatus;
+  result: R;
+}
+
 const PING_EVERY_MS = 1000;
 /** No pong for this long (once the engine is loaded) means the worker is stuck. */
 const STUCK_AFTER_MS = 4000;
@@ -25,34 +48,44 @@ const STUCK_AFTER_MS = 4000;
 const LOAD_TIMEOUT_MS = 20000;
 const MAX_RESTARTS = 3;
 
-type WorkerFactory = () => Worker;
+export type WorkerFactory = () => Worker;
 
 const defaultFactory: WorkerFactory = () =>
-  new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module', name: 'trainer' });
+  new Worker(new URL('./host.worker.ts', import.meta.url), { type: 'module', name: 'engine' });
 
-interface Pending<T> {
-  resolve(v: T): void;
+interface Pending {
+  resolve(v: CommandResult): void;
   reject(e: Error): void;
 }
 
-export class EngineClient {
+export class LabClient<In, Snap = unknown, Event = unknown> {
   private worker: Worker | null = null;
   private loaded = false;
   private lastPong = 0;
-  private startedAt = 0;
   private pingId = 0;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private restarts = 0;
-  private last: { net?: NetSpec; data?: DataSpec; hyper?: HyperParams; view?: ViewSpec } = {};
+  private readonly replayed = new Map<string, In>();
   private lastParams: Float32Array | null = null;
-  private running = false;
-  private pendingSnap: Snapshot | null = null;
+  /** Checkpoints tagged before this command id belong to an older model. */
+  private weightsFrom = 0;
+  private wantRunning = false;
+  /** Snapshots tagged before this command id predate the last play/pause. */
+  private runFrom = 0;
+  private latestStatus: LabStatus = { running: false, epoch: 0 };
+  private pendingSnap: { snap: Snap; status: LabStatus } | null = null;
   private frameRequested = false;
-  private nextRequest = 1;
-  private requests = new Map<number, Pending<unknown>>();
+  private nextId = 1;
+  private readonly requests = new Map<number, Pending>();
   private disposed = false;
 
-  constructor(private readonly events: EngineEvents, private readonly factory: WorkerFactory = defaultFactory) {}
+  constructor(private readonly lab: LabId, private readonly events: LabEvents<Snap, Event>,
+              private readonly factory: WorkerFactory = defaultFactory) {}
+
+  /** The lab's status as last reported (by a snapshot or an answer). */
+  get status(): LabStatus {
+    return this.latestStatus;
+  }
 
   start(): void {
     this.spawn();
@@ -68,63 +101,58 @@ export class EngineClient {
     this.requests.clear();
   }
 
-  build(net: NetSpec): void {
-    this.last.net = net;
-    this.lastParams = null;
-    this.send({ type: 'build', net });
-  }
-  setData(data: DataSpec): void {
-    this.last.data = data;
-    this.send({ type: 'data', data });
-  }
-  setHyper(hyper: HyperParams): void {
-    this.last.hyper = hyper;
-    this.send({ type: 'hyper', hyper });
-  }
-  setView(view: ViewSpec): void {
-    this.last.view = view;
-    this.send({ type: 'view', view });
-  }
-  play(): void {
-    this.running = true;
-    this.send({ type: 'play' });
-  }
-  pause(): void {
-    this.running = false;
-    this.send({ type: 'pause' });
-  }
-  step(epochs = 1): void {
-    this.running = false;
-    this.send({ type: 'step', epochs });
-  }
-  reset(): void {
-    this.running = false;
-    this.lastParams = null;
-    this.send({ type: 'reset' });
-  }
-  setParam(layer: number, which: 0 | 1, row: number, col: number, value: number): void {
-    this.send({ type: 'setParam', layer, which, row, col, value });
+  /** A lab command, not answered (errors go to events.error). */
+  send(msg: In, options: SendOptions = {}): void {
+    this.remember(msg, options);
+    this.post({ op: 'lab', msg }, false, options.transfer);
   }
 
-  getParams(): Promise<Float32Array> {
-    return this.request<Float32Array>((requestId) => ({ type: 'getParams', requestId }));
-  }
-  loadParams(params: Float32Array): Promise<void> {
-    return this.request<void>((requestId) => ({ type: 'loadParams', params: params.slice(), requestId }));
-  }
-  predict(points: Float32Array): Promise<Float32Array> {
-    return this.request<Float32Array>((requestId) => ({ type: 'predict', points: points.slice(), requestId }));
+  /** A lab command; resolves once the worker applied it, with its answer. */
+  request<R = unknown>(msg: In, options: SendOptions = {}): Promise<CommandResult<R>> {
+    this.remember(msg, options);
+    return this.ask({ op: 'lab', msg }, options.transfer) as Promise<CommandResult<R>>;
   }
 
-  private request<T>(make: (id: number) => ToWorker): Promise<T> {
-    const id = this.nextRequest++;
-    return new Promise<T>((resolve, reject) => {
-      this.requests.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.send(make(id));
+  /** Play or pause; resolves with the status once the worker has done it
+   *  (after a pause, `status.epoch` is the epoch that stays). */
+  run(running: boolean): Promise<CommandResult> {
+    this.wantRunning = running;
+    this.runFrom = this.nextId;
+    return this.ask({ op: 'run', running });
+  }
+
+  /** Play/pause without waiting for the answer. */
+  setRunning(running: boolean): void {
+    this.wantRunning = running;
+    this.runFrom = this.nextId;
+    this.post({ op: 'run', running }, false);
+  }
+
+  private remember(msg: In, options: SendOptions): void {
+    if (options.replay !== undefined) this.replayed.set(options.replay, msg);
+    if (options.dropsWeights) {
+      this.lastParams = null;
+      this.weightsFrom = this.nextId;
+    }
+  }
+
+  private ask(command: HostCommand, transfer?: Transferable[]): Promise<CommandResult> {
+    return new Promise<CommandResult>((resolve, reject) => {
+      const id = this.post(command, true, transfer, { resolve, reject });
+      if (id === 0) reject(new Error('the engine is not running'));
     });
   }
 
-  private send(msg: ToWorker, transfer: Transferable[] = []): void {
+  /** Posts a command; returns its id (0 when there is no worker). */
+  private post(command: HostCommand, answer: boolean, transfer: Transferable[] = [], pending?: Pending): number {
+    if (!this.worker) return 0;
+    const id = this.nextId++;
+    if (pending) this.requests.set(id, pending);
+    this.postRaw({ kind: 'command', id, answer, command }, transfer);
+    return id;
+  }
+
+  private postRaw(msg: ToHost, transfer: Transferable[] = []): void {
     this.worker?.postMessage(msg, transfer);
   }
 
@@ -138,24 +166,21 @@ export class EngineClient {
     }
     this.worker = worker;
     this.loaded = false;
-    this.startedAt = performance.now();
-    this.lastPong = this.startedAt;
-    worker.onmessage = (e: MessageEvent<FromWorker>) => this.receive(e.data);
+    this.lastPong = performance.now();
+    worker.onmessage = (e: MessageEvent<FromHost>) => this.receive(e.data);
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
       this.replace(`the training worker crashed (${e.message || 'script error'})`);
     };
     worker.onmessageerror = () => this.replace('a message from the training worker could not be read');
-    // Bring a fresh worker to the last known configuration.
-    const { net, data, hyper, view } = this.last;
-    if (view) this.send({ type: 'view', view });
-    if (hyper) this.send({ type: 'hyper', hyper });
-    if (net) this.send({ type: 'build', net });
-    if (data) this.send({ type: 'data', data });
-    if (net && this.lastParams) {
-      this.send({ type: 'loadParams', params: this.lastParams.slice(), requestId: 0 });
+    // Bring a fresh worker to the last known configuration: the lab, its
+    // configuration commands in order, the last weights, and the run state.
+    this.post({ op: 'open', lab: this.lab }, false);
+    for (const msg of this.replayed.values()) this.post({ op: 'lab', msg }, false);
+    if (this.lastParams) {
+      this.post({ op: 'restore', params: this.lastParams.slice() }, false);
     }
-    if (this.running) this.send({ type: 'play' });
+    if (this.wantRunning) this.post({ op: 'run', running: true }, false);
   }
 
   private replace(why: string): void {
@@ -176,39 +201,53 @@ export class EngineClient {
 
   private checkHeartbeat(): void {
     if (!this.worker) return;
-    const now = performance.now();
     const limit = this.loaded ? STUCK_AFTER_MS : LOAD_TIMEOUT_MS;
-    if (now - this.lastPong > limit) {
+    if (performance.now() - this.lastPong > limit) {
       this.replace(this.loaded ? 'the training worker stopped answering' : 'the engine took too long to load');
       return;
     }
-    this.send({ type: 'ping', id: ++this.pingId });
+    this.postRaw({ kind: 'ping', id: ++this.pingId });
   }
 
-  private receive(msg: FromWorker): void {
+  private receive(msg: FromHost): void {
     this.lastPong = performance.now(); // any message proves the worker is alive
-    switch (msg.type) {
+    switch (msg.kind) {
       case 'ready':
         this.loaded = true;
         this.events.ready();
         break;
       case 'pong':
-      case 'built':
         break;
+      case 'done': {
+        this.latestStatus = msg.status;
+        const p = this.requests.get(msg.id);
+        this.requests.delete(msg.id);
+        p?.resolve({ status: msg.status, result: msg.result });
+        break;
+      }
       case 'snapshot':
-        this.lastParams = msg.snap.params;
-        this.running = msg.snap.running;
-        this.pendingSnap = msg.snap;
+        this.latestStatus = msg.status;
+        // A run that stopped by itself (its epochs done) stays stopped after
+        // a restart; a snapshot older than the last play/pause says nothing.
+        if (msg.seq >= this.runFrom) this.wantRunning = msg.status.running;
+        this.pendingSnap = { snap: msg.snap as Snap, status: msg.status };
         this.requestFrame();
         break;
+      case 'event':
+        this.events.event?.(msg.event as Event);
+        break;
+      case 'weights':
+        if (msg.seq >= this.weightsFrom) this.lastParams = msg.params;
+        break;
       case 'diverged':
-        this.running = false;
+        this.wantRunning = false;
+        this.latestStatus = msg.status;
         this.events.diverged(msg.message);
         break;
       case 'error':
-        if (msg.requestId !== undefined && this.requests.has(msg.requestId)) {
-          this.requests.get(msg.requestId)!.reject(new Error(msg.message));
-          this.requests.delete(msg.requestId);
+        if (msg.id !== undefined && this.requests.has(msg.id)) {
+          this.requests.get(msg.id)!.reject(new Error(msg.message));
+          this.requests.delete(msg.id);
         } else {
           this.events.error(msg.message);
         }
@@ -218,23 +257,7 @@ export class EngineClient {
         this.worker = null;
         this.events.fatal(msg.message);
         break;
-      case 'params':
-        this.settle(msg.requestId, msg.params);
-        break;
-      case 'loaded':
-        this.settle(msg.requestId, undefined);
-        break;
-      case 'predictions':
-        this.settle(msg.requestId, msg.values);
-        break;
     }
-  }
-
-  private settle(id: number, value: unknown): void {
-    const p = this.requests.get(id);
-    if (!p) return;
-    this.requests.delete(id);
-    p.resolve(value);
   }
 
   private requestFrame(): void {
@@ -242,13 +265,12 @@ export class EngineClient {
     this.frameRequested = true;
     const deliver = (): void => {
       this.frameRequested = false;
-      const snap = this.pendingSnap;
+      const pending = this.pendingSnap;
       this.pendingSnap = null;
-      if (!snap) return;
-      // Ack first: the worker prepares the next snapshot while this one is
-      // drawn. Still at most one snapshot in flight and one being drawn.
-      this.send({ type: 'ack' });
-      this.events.snapshot(snap);
+      if (!pending) return;
+      // Ack before drawing: the worker prepares the next snapshot meanwhile.
+      this.postRaw({ kind: 'ack' });
+      this.events.snapshot(pending.snap, pending.status);
     };
     // Hidden tabs get no animation frames; a timer keeps the UI in step.
     if (typeof document !== 'undefined' && document.visibilityState === 'visible') requestAnimationFrame(deliver);

@@ -2,7 +2,7 @@
 // data-testid elements are plain numbers (units live outside them), so
 // tests and assistive tools can read them.
 
-import type { Snapshot } from '../../engine/protocol';
+import type { Snapshot } from '../../labs/playground/protocol';
 import { formatAccuracy, formatLoss, formatPerSecond } from '../../lib/format';
 
 export interface RunBarProps {

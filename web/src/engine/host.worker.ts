@@ -1,0 +1,162 @@
+// The one worker host: loads the WASM engine once, runs one lab's session
+// (chosen by the first command, `open`) and owns everything around it:
+// - commands run one at a time, in order, even when a lab awaits inside one
+//   (MNIST's download); each may be answered with the status right after it;
+// - the chunked training loop: chunks of the session's chunkMs, then a yield
+//   to the message queue, so controls are seen within one chunk;
+// - snapshot pacing: the next snapshot goes out only after the UI acked the
+//   last one, so the worker never floods the page and never waits for it;
+// - the heartbeat (ping/pong, answered even while a command awaits);
+// - errors (`error` for a command, `fatal` when the engine cannot load);
+// - weight checkpoints, at most once a second while training and after each
+//   command, which the client replays into a replacement worker.
+
+import { createEngine, type Engine } from './nn-wasm.js';
+import { SESSIONS } from '../labs/sessions';
+import type { LabSession } from './lab-session';
+import type { FromHost, HostCommand, LabStatus, ToHost } from './protocol';
+
+interface WorkerScope {
+  postMessage(msg: FromHost, transfer?: Transferable[]): void;
+  onmessage: ((e: MessageEvent<ToHost>) => void) | null;
+}
+const scope = self as unknown as WorkerScope;
+const post = (msg: FromHost, transfer: Transferable[] = []): void => scope.postMessage(msg, transfer);
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+const CHECKPOINT_EVERY_MS = 1000;
+/** Polling interval while playing with nothing to train on (an empty drawing). */
+const IDLE_POLL_MS = 50;
+
+const enginePromise: Promise<Engine> = import('./generated/nn.mjs').then((mod) => createEngine(mod.default));
+let session: LabSession | null = null;
+const queue: Extract<ToHost, { kind: 'command' }>[] = [];
+let busy = false;
+let awaitingAck = false;
+let dirty = false;
+/** The last command applied (weights checkpoints are tagged with it). */
+let lastSeq = 0;
+let trainedSinceCheckpoint = false;
+let lastCheckpoint = 0;
+
+// A zero-delay macrotask: setTimeout(0) is clamped to 4 ms once nested.
+const channel = new MessageChannel();
+let tickScheduled = false;
+channel.port1.onmessage = () => {
+  tickScheduled = false;
+  tick();
+};
+function scheduleTick(delayMs = 0): void {
+  if (tickScheduled) return;
+  tickScheduled = true;
+  if (delayMs > 0) setTimeout(() => channel.port2.postMessage(0), delayMs);
+  else channel.port2.postMessage(0);
+}
+
+const stopped: LabStatus = { running: false, epoch: 0 };
+const status = (): LabStatus => session?.status() ?? stopped;
+
+function trySendSnapshot(): void {
+  if (!session || !dirty || awaitingAck) return;
+  const out = session.snapshot();
+  if (!out) return;
+  dirty = false;
+  awaitingAck = true;
+  post({ kind: 'snapshot', seq: lastSeq, status: session.status(), snap: out[0] }, out[1]);
+}
+
+let checkpointTimer: ReturnType<typeof setTimeout> | null = null;
+/** Sends the weights when they changed, at most once per CHECKPOINT_EVERY_MS;
+ *  a change inside the interval goes out when it ends. */
+function checkpoint(): void {
+  if (!session || !trainedSinceCheckpoint) return;
+  const wait = CHECKPOINT_EVERY_MS - (performance.now() - lastCheckpoint);
+  if (wait > 0) {
+    checkpointTimer ??= setTimeout(() => { checkpointTimer = null; checkpoint(); }, wait);
+    return;
+  }
+  const params = session.params();
+  if (!params) return;
+  trainedSinceCheckpoint = false;
+  lastCheckpoint = performance.now();
+  post({ kind: 'weights', seq: lastSeq, params }, [params.buffer]);
+}
+
+function tick(): void {
+  const s = session;
+  if (!s || busy) return; // a command in progress resumes the loop when it ends
+  let idle = false;
+  if (s.status().running) {
+    idle = !s.chunk(s.chunkMs);
+    if (!idle) { dirty = true; trainedSinceCheckpoint = true; }
+  }
+  trySendSnapshot();
+  checkpoint();
+  if (s.status().running) scheduleTick(idle ? IDLE_POLL_MS : 0);
+}
+
+async function apply(command: HostCommand): Promise<unknown> {
+  if (command.op === 'open') {
+    const engine = await enginePromise;
+    session?.dispose();
+    session = null;
+    const factory = (await SESSIONS[command.lab]()).createSession;
+    session = factory({
+      engine,
+      emit: (event, transfer = []) => post({ kind: 'event', event }, transfer),
+      diverged: (message) => {
+        session?.setRunning(false);
+        post({ kind: 'diverged', status: status(), message });
+      },
+    });
+    return undefined;
+  }
+  if (!session) throw new Error('no lab is open in this worker');
+  switch (command.op) {
+    case 'lab': return session.handle(command.msg);
+    case 'run': session.setRunning(command.running); return undefined;
+    case 'restore': session.loadParams(command.params); return undefined;
+  }
+}
+
+async function drain(): Promise<void> {
+  if (busy) return;
+  busy = true;
+  while (queue.length > 0) {
+    const m = queue.shift()!;
+    try {
+      const result = await apply(m.command);
+      if (m.answer) post({ kind: 'done', id: m.id, status: status(), result });
+    } catch (err) {
+      post(m.answer ? { kind: 'error', id: m.id, message: messageOf(err) } : { kind: 'error', message: messageOf(err) });
+    }
+    lastSeq = m.id;
+    dirty = true;
+    // A command may have changed the weights (a step, a new model, a loaded file).
+    trainedSinceCheckpoint = true;
+    trySendSnapshot();
+    checkpoint();
+  }
+  busy = false;
+  if (status().running) scheduleTick();
+}
+
+scope.onmessage = (e) => {
+  const msg = e.data;
+  switch (msg.kind) {
+    case 'ping':
+      post({ kind: 'pong', id: msg.id });
+      return;
+    case 'ack':
+      awaitingAck = false;
+      trySendSnapshot();
+      return;
+    case 'command':
+      queue.push(msg);
+      void drain();
+  }
+};
+
+enginePromise
+  .then((engine) => post({ kind: 'ready', abiVersion: engine.module._nn_abi_version() }))
+  .catch((err: unknown) => post({ kind: 'fatal', message: `The WebAssembly engine could not be loaded: ${messageOf(err)}` }));

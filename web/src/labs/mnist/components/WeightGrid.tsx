@@ -1,0 +1,36 @@
+import { memo } from 'preact/compat';
+// First-layer weights: one 28x28 image per unit (blue positive, orange
+// negative, each unit scaled by its own largest |w|), the pattern it looks for.
+import { useEffect, useRef } from 'preact/hooks';
+import type { Theme } from '../../../state/config';
+import { paintWeights } from '../digit-image';
+import { MNIST_PIXELS } from '../preprocess';
+
+const MAX_UNITS = 128;
+
+function Unit({ weights, unit, theme }: { weights: Float32Array; unit: number; theme: Theme }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const ctx = ref.current?.getContext('2d');
+    if (ctx) paintWeights(ctx, weights, unit * MNIST_PIXELS, theme);
+  }, [weights, unit, theme]);
+  return <canvas ref={ref} width={28} height={28} class="mn-digit-img" title={`unit ${unit + 1}`} />;
+}
+
+export const WeightGrid = memo(function WeightGrid({ units, inputs, weights, theme, isOutput }: {
+  units: number; inputs: number; weights: Float32Array; theme: Theme; isOutput: boolean;
+}) {
+  if (inputs !== MNIST_PIXELS) return null;
+  const shown = Math.min(units, MAX_UNITS);
+  return (
+    <div>
+      <p class="mn-hint">
+        {isOutput ? 'No hidden layer: these are the output layer’s weights, one template per digit' : `Weights into each of the ${units} first-layer units`}
+        {shown < units ? ` (first ${shown} shown)` : ''}. Blue: positive, orange: negative.
+      </p>
+      <div class="mn-weights" data-testid="first-layer-weights">
+        {Array.from({ length: shown }, (_, u) => <Unit key={u} weights={weights} unit={u} theme={theme} />)}
+      </div>
+    </div>
+  );
+});

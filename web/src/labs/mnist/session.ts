@@ -1,0 +1,228 @@
+// The MNIST lab's session in the worker: streams the data set into the WASM
+// heap, trains in ~30 ms chunks (the host yields between them, so classify /
+// pause / settings are answered while training runs), evaluates the fixed 1k
+// test subset every 1/10 epoch and the full 10k test set every quarter epoch.
+
+import type { Engine } from '../../engine/nn-wasm.js';
+import type { LabContext, LabSession, LabSessionFactory } from '../../engine/lab-session';
+import { divergenceAdvice } from '../../engine/divergence';
+import { MnistTrainer } from './trainer.js';
+import type { MnistHeapData } from './data.js';
+import { streamAsset } from './load-asset';
+import { MNIST_CLASSES } from './asset-format.js';
+import type { MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, TrainChoice } from './protocol';
+
+const CHUNK_MS = 30;
+const FULL_EVALS_PER_EPOCH = 4;
+const SUBSET_EVALS_PER_EPOCH = 10;
+const RATE_WINDOW_MS = 1000;
+
+class MnistSession implements LabSession {
+  readonly chunkMs = CHUNK_MS;
+  private data: MnistHeapData | null = null;
+  private trainer: MnistTrainer | null = null;
+  private train: TrainChoice | null = null;
+  private running = false;
+  private targetEpochs = 0;
+  private nextFullAt = 0;
+  private nextSubsetAt = 0;
+  private wantWeights = false;
+  private trainMs = 0;
+  private pendingLosses: number[] = [];
+  private pendingAt: number[] = [];
+  private readonly rateSamples: { t: number; examples: number }[] = [];
+
+  constructor(private readonly ctx: LabContext) {}
+
+  private get engine(): Engine { return this.ctx.engine; }
+  private emit(event: MnistEvent, transfer: Transferable[] = []): void { this.ctx.emit(event, transfer); }
+
+  status() {
+    return { running: this.running, epoch: this.trainer?.progress ?? 0 };
+  }
+
+  setRunning(running: boolean): void {
+    const t = this.trainer;
+    if (!running || !t) {
+      this.running = false;
+      this.rateSamples.length = 0;
+      return;
+    }
+    if (this.running) return;
+    // Train continues for as many epochs again once the limit was reached.
+    if (t.position === 0 && t.epoch >= this.targetEpochs) this.targetEpochs = t.epoch + (this.train?.epochs ?? 1);
+    this.running = true;
+    this.rateSamples.length = 0;
+  }
+
+  async handle(raw: unknown): Promise<unknown> {
+    const msg = raw as MnistCommand;
+    switch (msg.type) {
+      case 'load':
+        await this.load(msg.manifestUrl);
+        return undefined;
+      case 'build':
+        this.build(msg.model, msg.train);
+        return undefined;
+      case 'train-settings':
+        this.trainer?.setTraining(msg.train);
+        if (this.train && msg.train.epochs !== this.train.epochs) {
+          this.targetEpochs = Math.max(0, this.targetEpochs - this.train.epochs) + msg.train.epochs;
+        }
+        this.train = msg.train;
+        return undefined;
+      case 'want-weights':
+        this.wantWeights = msg.want;
+        if (msg.want) this.sendWeights();
+        return undefined;
+      case 'classify':
+        return this.trainer ? this.trainer.predict(msg.pixels) : new Float32Array(0);
+    }
+  }
+
+  private async load(manifestUrl: string): Promise<void> {
+    if (this.data?.ready) {
+      this.emit({ type: 'loaded', nTrain: this.data.header.nTrain, nTest: this.data.header.nTest, seconds: 0 });
+      return;
+    }
+    const t0 = performance.now();
+    try {
+      this.data = await streamAsset(this.engine, manifestUrl, (loaded, total) => this.emit({ type: 'load-progress', loaded, total }));
+      this.emit({ type: 'loaded', nTrain: this.data.header.nTrain, nTest: this.data.header.nTest, seconds: (performance.now() - t0) / 1000 });
+    } catch (err) {
+      this.data = null;
+      this.emit({ type: 'load-error', message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  private build(model: ModelChoice, choice: TrainChoice): void {
+    if (!this.data?.ready) throw new Error('the MNIST data is not loaded yet');
+    this.running = false;
+    this.trainer?.destroy();
+    this.trainer = null;
+    const trainer = new MnistTrainer(this.engine, this.data, { ...model, ...choice });
+    this.trainer = trainer;
+    this.train = choice;
+    this.targetEpochs = choice.epochs;
+    this.nextFullAt = 1 / FULL_EVALS_PER_EPOCH;
+    this.nextSubsetAt = 1 / SUBSET_EVALS_PER_EPOCH;
+    this.trainMs = 0;
+    this.pendingLosses = [];
+    this.pendingAt = [];
+    this.rateSamples.length = 0;
+    this.emit({ type: 'built', paramCount: trainer.model.paramCount, sizes: trainer.model.sizes });
+    this.fullEval();
+  }
+
+  private fullEval(): void {
+    const { trainer, data } = this;
+    if (!trainer || !data) return;
+    const r = trainer.evaluate('test');
+    const wrong = r.misclassified;
+    const pixels = new Uint8Array(wrong.length * data.layout.pixels);
+    const probs = new Float32Array(wrong.length * MNIST_CLASSES);
+    wrong.forEach((w, k) => {
+      pixels.set(data.testDigit(w.index), k * data.layout.pixels);
+      probs.set(w.probs, k * MNIST_CLASSES);
+    });
+    const misclassified = {
+      index: Int32Array.from(wrong, (w) => w.index),
+      pred: Uint8Array.from(wrong, (w) => w.pred),
+      label: Uint8Array.from(wrong, (w) => w.label),
+      confidence: Float32Array.from(wrong, (w) => w.confidence),
+      probs,
+      pixels,
+    };
+    this.emit({ type: 'full-eval', result: { at: trainer.progress, accuracy: r.accuracy, loss: r.loss, confusion: r.confusion, misclassified } },
+      [r.confusion.buffer, misclassified.index.buffer, misclassified.pred.buffer, misclassified.label.buffer,
+        misclassified.confidence.buffer, probs.buffer, pixels.buffer]);
+    if (this.wantWeights) this.sendWeights();
+  }
+
+  private sendWeights(): void {
+    if (!this.trainer) return;
+    const w = this.trainer.firstLayerWeights();
+    this.emit({ type: 'weights', units: w.units, inputs: w.inputs, weights: w.weights }, [w.weights.buffer]);
+  }
+
+  private examplesPerSec(): number {
+    const s = this.rateSamples;
+    if (s.length < 2) return 0;
+    const a = s[0]!, b = s[s.length - 1]!;
+    return b.t > a.t ? ((b.examples - a.examples) * 1000) / (b.t - a.t) : 0;
+  }
+
+  chunk(budgetMs: number): boolean {
+    const t = this.trainer;
+    if (!this.running || !t) return false;
+    const start = performance.now();
+    if (this.rateSamples.length === 0) this.rateSamples.push({ t: start, examples: t.epoch * t.nTrain + t.position });
+    while (performance.now() - start < budgetMs) {
+      const s0 = performance.now();
+      const loss = t.step();
+      this.trainMs += performance.now() - s0;
+      if (!Number.isFinite(loss)) {
+        this.running = false;
+        this.ctx.diverged(divergenceAdvice({ ...this.train!, learningRate: this.train!.lr }, t.progress.toFixed(2)));
+        return true;
+      }
+      const at = t.progress;
+      this.pendingLosses.push(loss);
+      this.pendingAt.push(at);
+      if (at >= this.nextSubsetAt) {
+        const r = t.evaluate('subset');
+        this.emit({ type: 'subset-eval', at, accuracy: r.accuracy, loss: r.loss });
+        this.nextSubsetAt = (Math.floor(at * SUBSET_EVALS_PER_EPOCH + 1e-9) + 1) / SUBSET_EVALS_PER_EPOCH;
+      }
+      if (at >= this.nextFullAt) {
+        this.fullEval();
+        this.nextFullAt = (Math.floor(at * FULL_EVALS_PER_EPOCH + 1e-9) + 1) / FULL_EVALS_PER_EPOCH;
+      }
+      if (t.position === 0 && t.epoch >= this.targetEpochs) {
+        this.running = false;
+        this.rateSamples.length = 0;
+        this.emit({ type: 'epochs-done' });
+        return true;
+      }
+    }
+    const now = performance.now();
+    this.rateSamples.push({ t: now, examples: t.epoch * t.nTrain + t.position });
+    while (this.rateSamples.length > 2 && now - this.rateSamples[1]!.t > RATE_WINDOW_MS) this.rateSamples.shift();
+    return true;
+  }
+
+  snapshot(): [MnistSnapshot, Transferable[]] | null {
+    const t = this.trainer;
+    if (!t) return null;
+    const losses = Float32Array.from(this.pendingLosses);
+    const at = Float64Array.from(this.pendingAt);
+    this.pendingLosses = [];
+    this.pendingAt = [];
+    const snap: MnistSnapshot = {
+      losses,
+      at,
+      progress: {
+        epoch: t.epoch, position: t.position, nTrain: t.nTrain, steps: t.steps, running: this.running,
+        targetEpochs: this.targetEpochs, examplesPerSec: this.running ? this.examplesPerSec() : 0, trainSeconds: this.trainMs / 1000,
+      },
+    };
+    return [snap, [losses.buffer, at.buffer]];
+  }
+
+  params(): Float32Array | null {
+    return this.trainer?.params() ?? null;
+  }
+
+  loadParams(params: Float32Array): void {
+    if (!this.trainer) throw new Error('no MNIST model to load weights into');
+    this.trainer.loadParams(params);
+    this.fullEval();
+  }
+
+  dispose(): void {
+    this.trainer?.destroy();
+    this.data?.free();
+  }
+}
+
+export const createSession: LabSessionFactory = (ctx) => new MnistSession(ctx);

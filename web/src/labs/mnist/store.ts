@@ -1,0 +1,228 @@
+// The MNIST page's one piece of state, and the only code that talks to the
+// MNIST lab in the worker host (through the generic LabClient, which brings
+// a replacement worker back to the loaded data, the model and its weights).
+// It outlives the page component: leaving the tab pauses training but keeps
+// the loaded data and the trained model.
+
+import { StepSeries } from '../../lib/series';
+import type { Store } from '../../lib/use-store';
+import { LabClient, type WorkerFactory } from '../../engine/client';
+import { DEFAULT_TRAINING, PRESETS } from './trainer.js';
+import type { FullEval, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, Progress, TrainChoice } from './protocol';
+
+export interface EvalPoint { at: number; accuracy: number; loss: number }
+
+export type LoadState =
+  | { phase: 'idle' }
+  | { phase: 'loading'; loaded: number; total: number }
+  | { phase: 'loaded'; nTrain: number; nTest: number; seconds: number }
+  | { phase: 'error'; message: string };
+
+export interface MnistState {
+  load: LoadState;
+  /** The editor's choices (what Reset builds). */
+  model: ModelChoice;
+  train: TrainChoice;
+  /** The model in the worker, once built. */
+  built: { sizes: number[]; paramCount: number; model: ModelChoice; seed: number } | null;
+  progress: Progress | null;
+  losses: StepSeries;
+  subsetEvals: EvalPoint[];
+  fullEvals: EvalPoint[];
+  latest: FullEval | null;
+  weights: { units: number; inputs: number; weights: Float32Array } | null;
+  /** Why training last stopped by itself, or that the engine was restarted. */
+  notice: { kind: 'info' | 'warning'; text: string } | null;
+  /** Class probabilities for the drawn digit (null: nothing drawn). */
+  digitProbs: Float32Array | null;
+  /** Bumped on every change so components can memoise on it. */
+  version: number;
+}
+
+type Listener = (s: MnistState) => void;
+
+export function presetChoice(key: keyof typeof PRESETS): ModelChoice {
+  const p = PRESETS[key];
+  return { hidden: [...p.hidden], activations: [...p.activations] };
+}
+
+export function defaultTrain(): TrainChoice {
+  const d = DEFAULT_TRAINING;
+  return { optimizer: d.optimizer, lr: d.lr, momentum: d.momentum, batchSize: d.batchSize, epochs: 3, seed: d.seed };
+}
+
+/** Written by web/scripts/make-mnist-asset.mjs; names the data file next to it. */
+const MANIFEST = 'generated/mnist.json';
+const NOTIFY_MS = 80;
+
+export class MnistStore implements Store<MnistState> {
+  state: MnistState;
+  private client: LabClient<MnistCommand, MnistSnapshot, MnistEvent> | null = null;
+  private listeners = new Set<Listener>();
+  private classifyId = 0;
+  private lastDigit: Float32Array | null = null;
+  private notifyScheduled = false;
+  private lastNotify = 0;
+  private builtFrom: { model: ModelChoice; seed: number } | null = null;
+
+  constructor(private readonly factory?: WorkerFactory) {
+    this.state = {
+      load: { phase: 'idle' }, model: presetChoice('mlp128'), train: defaultTrain(), built: null, progress: null,
+      losses: new StepSeries(), subsetEvals: [], fullEvals: [], latest: null, weights: null, notice: null,
+      digitProbs: null, version: 0,
+    };
+  }
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private set(patch: Partial<MnistState>): void {
+    this.state = { ...this.state, ...patch, version: this.state.version + 1 };
+    // Worker messages arrive every ~30 ms while training; redraw at most
+    // every NOTIFY_MS, on an animation frame, so the page leaves the CPU to
+    // the worker (two cores are shared by the page, the worker and the rest).
+    if (this.notifyScheduled) return;
+    this.notifyScheduled = true;
+    const run = () => {
+      this.notifyScheduled = false;
+      this.lastNotify = performance.now();
+      for (const fn of this.listeners) fn(this.state);
+    };
+    const frame = () => {
+      if (typeof requestAnimationFrame === 'function' && !document.hidden) requestAnimationFrame(run);
+      else run();
+    };
+    const wait = NOTIFY_MS - (performance.now() - this.lastNotify);
+    if (wait > 0) setTimeout(frame, wait);
+    else frame();
+  }
+
+  private lab(): LabClient<MnistCommand, MnistSnapshot, MnistEvent> {
+    if (this.client) return this.client;
+    const client = new LabClient<MnistCommand, MnistSnapshot, MnistEvent>('mnist', {
+      ready: () => undefined,
+      snapshot: (snap) => {
+        this.state.losses.pushAll(snap.losses, snap.at);
+        this.set({ progress: snap.progress });
+      },
+      event: (e) => this.receive(e),
+      diverged: (text) => this.set({ notice: { kind: 'warning', text } }),
+      error: (text) => this.set({ notice: { kind: 'warning', text } }),
+      fatal: (text) => this.set({ load: { phase: 'error', message: text }, built: null, progress: null }),
+      restarted: (why) => this.set({
+        notice: { kind: 'info', text: `The training engine was restarted (${why}); the data, your settings and the weights were brought back.` },
+      }),
+    }, this.factory);
+    client.start();
+    this.client = client;
+    return client;
+  }
+
+  /** Starts loading the data set (once); also the Retry after an error. */
+  load(): void {
+    const phase = this.state.load.phase;
+    if (phase === 'loading' || phase === 'loaded') return;
+    this.set({ load: { phase: 'loading', loaded: 0, total: 0 } });
+    this.lab().send({ type: 'load', manifestUrl: new URL(MANIFEST, document.baseURI).href }, { replay: 'load' });
+  }
+
+  setModel(model: ModelChoice): void {
+    this.set({ model });
+  }
+
+  setTrain(train: TrainChoice): void {
+    this.set({ train });
+    if (this.state.built) this.lab().send({ type: 'train-settings', train }, { replay: 'train-settings' });
+  }
+
+  /** Builds a fresh model from the editor's choices (the Reset button). */
+  build(): void {
+    if (this.state.load.phase !== 'loaded') return;
+    this.builtFrom = { model: this.state.model, seed: this.state.train.seed };
+    this.lab().send({ type: 'build', model: this.state.model, train: this.state.train }, { replay: 'build', dropsWeights: true });
+    this.set({
+      progress: null, losses: new StepSeries(), subsetEvals: [], fullEvals: [], latest: null, notice: null,
+      built: null, digitProbs: this.state.digitProbs,
+    });
+  }
+
+  play(): void {
+    if (!this.state.built) return;
+    this.set({ notice: null });
+    this.lab().setRunning(true);
+  }
+
+  pause(): void {
+    if (this.client) this.client.setRunning(false);
+  }
+
+  wantWeights(want: boolean): void {
+    if (this.client) this.client.send({ type: 'want-weights', want }, { replay: 'want-weights' });
+  }
+
+  /** Classifies a 28x28 input now and again whenever the model improves. */
+  classify(pixels: Float32Array | null): void {
+    this.lastDigit = pixels;
+    if (!pixels) {
+      this.set({ digitProbs: null });
+      return;
+    }
+    if (!this.state.built) return;
+    const id = ++this.classifyId;
+    const copy = pixels.slice();
+    this.lab().request<Float32Array>({ type: 'classify', pixels: copy }, { transfer: [copy.buffer] })
+      .then(({ result }) => {
+        if (id === this.classifyId && this.lastDigit && result.length > 0) this.set({ digitProbs: result });
+      })
+      .catch(() => undefined); // lost with a replaced worker: the next evaluation classifies again
+  }
+
+  private reclassify(): void {
+    if (this.lastDigit) this.classify(this.lastDigit);
+  }
+
+  private receive(msg: MnistEvent): void {
+    const s = this.state;
+    switch (msg.type) {
+      case 'load-progress':
+        this.set({ load: { phase: 'loading', loaded: msg.loaded, total: msg.total } });
+        break;
+      case 'loaded':
+        this.set({ load: { phase: 'loaded', nTrain: msg.nTrain, nTest: msg.nTest, seconds: msg.seconds } });
+        if (!s.built) this.build();
+        break;
+      case 'load-error':
+        this.set({ load: { phase: 'error', message: msg.message } });
+        break;
+      case 'built':
+        this.set({ built: { sizes: msg.sizes, paramCount: msg.paramCount, model: this.builtFrom?.model ?? s.model, seed: this.builtFrom?.seed ?? s.train.seed } });
+        this.reclassify();
+        break;
+      case 'subset-eval':
+        this.set({ subsetEvals: [...s.subsetEvals, { at: msg.at, accuracy: msg.accuracy, loss: msg.loss }] });
+        this.reclassify();
+        break;
+      case 'full-eval': {
+        const r = msg.result;
+        this.set({ latest: r, fullEvals: [...s.fullEvals, { at: r.at, accuracy: r.accuracy, loss: r.loss }] });
+        this.reclassify();
+        break;
+      }
+      case 'weights':
+        this.set({ weights: { units: msg.units, inputs: msg.inputs, weights: msg.weights } });
+        break;
+      case 'epochs-done':
+        this.set({ notice: { kind: 'info', text: `Finished ${s.train.epochs} epoch${s.train.epochs === 1 ? '' : 's'}. Train continues for as many more.` } });
+        break;
+    }
+  }
+}
+
+let shared: MnistStore | null = null;
+/** The page's store, created on first use (when the MNIST tab opens). */
+export function mnistStore(): MnistStore {
+  shared ??= new MnistStore();
+  return shared;
+}

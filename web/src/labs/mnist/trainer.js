@@ -1,0 +1,196 @@
+// @ts-check
+// MNIST training over the C core: batches are gathered from the data set in
+// the heap (data.js) into floats by nn_gather_u8 with scale 1/255.
+// Plain JavaScript, type-checked from its JSDoc, so that the browser worker
+// (session.ts) and the Node test run exactly this code against the real module.
+import { MNIST_CLASSES } from './asset-format.js';
+import { createRng, shuffleInPlace, shuffleSeed } from '../../lib/rng.js';
+
+/**
+ * @typedef {import('../../engine/nn-wasm.js').Engine} Engine
+ * @typedef {import('../../engine/nn-wasm.js').Model} Model
+ * @typedef {import('../../engine/nn-wasm.js').FloatArg} FloatArg
+ * @typedef {import('../../state/config').Activation} Activation
+ * @typedef {import('../../state/config').Optimizer} Optimizer
+ * @typedef {import('./data.js').MnistHeapData} MnistHeapData
+ *
+ * @typedef {{ readonly label: string, readonly hidden: readonly number[], readonly activations: readonly Activation[] }} Preset
+ * @typedef {{ optimizer: Optimizer, lr: number, momentum?: number, batchSize: number }} TrainingSettings
+ * @typedef {TrainingSettings & { hidden: readonly number[], activations: readonly Activation[], seed: number }} TrainerSpec
+ * @typedef {{ index: number, pred: number, label: number, confidence: number, probs: Float32Array }} MisclassifiedDigit
+ * @typedef {{ scope: 'test' | 'subset', n: number, loss: number, correct: number, accuracy: number }} EvalResult
+ * @typedef {EvalResult & { confusion: Int32Array, misclassified: MisclassifiedDigit[] }} FullEvalResult
+ */
+
+/** Rows of the test set evaluated per forward call (bounds scratch memory). */
+export const EVAL_CHUNK = 1000;
+/** Size of the fixed test subset evaluated often between full evaluations. */
+export const SUBSET_SIZE = 1000;
+/** Misclassified test digits kept for the grid, most confident first. */
+export const MISCLASSIFIED_KEPT = 60;
+/** The largest batch the page offers (the model is built for EVAL_CHUNK rows). */
+export const MAX_BATCH = 512;
+const SUBSET_SEED = 0x5eed;
+
+/** The two presets of the page; `classic` is the from-scratch tutorials' net. */
+export const PRESETS = Object.freeze({
+  mlp128: /** @type {Preset} */ (Object.freeze({ label: '784-128-10 ReLU', hidden: [128], activations: ['relu'] })),
+  classic: /** @type {Preset} */ (Object.freeze({ label: '784-32-32-10 (tutorial)', hidden: [32, 32], activations: ['relu', 'relu'] })),
+});
+
+/** Training defaults, shared by the page, the Node test and the benchmark. */
+export const DEFAULT_TRAINING = Object.freeze(/** @type {Required<TrainingSettings> & { seed: number }} */ (
+  { optimizer: 'adam', lr: 0.002, momentum: 0.9, batchSize: 64, seed: 1 }));
+
+/** One model being trained on MNIST. */
+export class MnistTrainer {
+  /**
+   * @param {Engine} engine
+   * @param {MnistHeapData} data
+   * @param {TrainerSpec} spec
+   */
+  constructor(engine, data, spec) {
+    if (!data.ready) throw new Error('MNIST data is not loaded');
+    this.engine = engine;
+    this.data = data;
+    const { pixels } = data.layout;
+    /** @type {Model} */
+    this.model = engine.createModel({
+      sizes: [pixels, ...spec.hidden, MNIST_CLASSES],
+      activations: [...spec.activations, 'softmax'],
+      loss: 'ce',
+      seed: spec.seed >>> 0,
+      maxBatch: Math.max(EVAL_CHUNK, MAX_BATCH),
+    });
+    this.nTrain = data.header.nTrain;
+    this.order = engine.allocI32(this.nTrain);
+    this.order.view().set(Int32Array.from({ length: this.nTrain }, (_, i) => i));
+    this.rng = createRng(shuffleSeed(spec.seed));
+    this.x = engine.allocF32(this.model.maxBatch * pixels);
+    this.y = engine.allocF32(this.model.maxBatch * MNIST_CLASSES);
+    this.evalOut = engine.allocF32(EVAL_CHUNK * MNIST_CLASSES);
+    this.subset = engine.allocI32(Math.min(SUBSET_SIZE, data.header.nTest));
+    const pick = Int32Array.from({ length: data.header.nTest }, (_, i) => i);
+    shuffleInPlace(pick, createRng(SUBSET_SEED));
+    this.subset.view().set(pick.subarray(0, this.subset.length));
+    this.epoch = 0;       // completed epochs
+    this.position = 0;    // examples of the current epoch already used
+    this.steps = 0;
+    this.batchSize = 1;
+    this.setTraining(spec);
+  }
+  /**
+   * Optimizer, learning rate and batch size apply from the next step
+   * (optimizer state kept unless the kind changes).
+   * @param {TrainingSettings} settings
+   */
+  setTraining({ optimizer, lr, momentum = 0.9, batchSize }) {
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > this.model.maxBatch) {
+      throw new RangeError(`batch size must be 1..${this.model.maxBatch}, got ${batchSize}`);
+    }
+    this.model.setOptimizer(optimizer, optimizer === 'adam' ? { lr } : { lr, beta1: momentum });
+    this.batchSize = batchSize;
+  }
+  get stepsPerEpoch() { return Math.ceil(this.nTrain / this.batchSize); }
+  /** Epochs done as a fraction, e.g. 1.25. */
+  get progress() { return this.epoch + this.position / this.nTrain; }
+  /** One batch; returns its loss (non-finite when training diverged: the update was skipped). */
+  step() {
+    if (this.position === 0) shuffleInPlace(this.order.view(), this.rng);
+    const n = Math.min(this.batchSize, this.nTrain - this.position);
+    const idx = this.order.at(this.position);
+    const { engine, data, model } = this;
+    engine.gatherU8(this.x, data.trainPixels, this.nTrain, idx, n, data.layout.pixels, 1 / 255);
+    engine.gatherU8(this.y, data.trainTargets, this.nTrain, idx, n, MNIST_CLASSES, 1);
+    const loss = model.trainStep(this.x, this.y, n);
+    if (!Number.isFinite(loss)) return loss; // nothing moved: the same batch is tried again
+    this.steps++;
+    this.position += n;
+    if (this.position >= this.nTrain) {
+      this.position = 0;
+      this.epoch++;
+    }
+    return loss;
+  }
+  /**
+   * Evaluates the full test set (details: confusion matrix, misclassified
+   * digits) or the fixed 1k subset. Loss is the mean cross-entropy.
+   * @overload
+   * @param {'subset'} scope
+   * @returns {EvalResult}
+   */
+  /**
+   * @overload
+   * @param {'test'} [scope]
+   * @returns {FullEvalResult}
+   */
+  /**
+   * @param {'test' | 'subset'} [scope]
+   * @returns {EvalResult | FullEvalResult}
+   */
+  evaluate(scope = 'test') {
+    const { engine, data, model } = this;
+    const full = scope === 'test';
+    const n = full ? data.header.nTest : this.subset.length;
+    const labels = data.testLabels;
+    const confusion = full ? new Int32Array(MNIST_CLASSES * MNIST_CLASSES) : null;
+    /** @type {MisclassifiedDigit[]} */
+    const wrong = [];
+    let lossSum = 0, correct = 0;
+    for (let start = 0; start < n; start += EVAL_CHUNK) {
+      const m = Math.min(EVAL_CHUNK, n - start);
+      if (full) engine.gatherU8(this.x, data.raw.at(data.layout.testPixels + start * data.layout.pixels), m, null, m, data.layout.pixels, 1 / 255);
+      else engine.gatherU8(this.x, data.testPixels, data.header.nTest, this.subset.at(start), m, data.layout.pixels, 1 / 255);
+      model.forward(this.x, m, this.evalOut);
+      const probs = this.evalOut.view();
+      const ids = this.subset.view();
+      const p = (/** @type {number} */ k) => /** @type {number} */ (probs[k]);
+      for (let r = 0; r < m; r++) {
+        const i = full ? start + r : /** @type {number} */ (ids[start + r]);
+        const label = /** @type {number} */ (labels[i]);
+        let pred = 0;
+        for (let c = 1; c < MNIST_CLASSES; c++) if (p(r * MNIST_CLASSES + c) > p(r * MNIST_CLASSES + pred)) pred = c;
+        lossSum -= Math.log(Math.max(p(r * MNIST_CLASSES + label), 1e-30));
+        if (pred === label) correct++;
+        if (confusion) {
+          confusion[label * MNIST_CLASSES + pred]++;
+          if (pred !== label) {
+            wrong.push({ index: i, pred, label, confidence: p(r * MNIST_CLASSES + pred), probs: probs.slice(r * MNIST_CLASSES, (r + 1) * MNIST_CLASSES) });
+          }
+        }
+      }
+    }
+    /** @type {EvalResult} */
+    const result = { scope: full ? 'test' : 'subset', n, loss: lossSum / n, correct, accuracy: correct / n };
+    if (!confusion) return result;
+    wrong.sort((a, b) => b.confidence - a.confidence || a.index - b.index);
+    return { ...result, confusion, misclassified: wrong.slice(0, MISCLASSIFIED_KEPT) };
+  }
+  /**
+   * Class probabilities for one 28x28 input (floats 0..1).
+   * @param {FloatArg} pixels
+   */
+  predict(pixels) {
+    return this.model.forward(pixels, 1);
+  }
+  /** First-layer weights [units x 784]: one 28x28 image per unit. */
+  firstLayerWeights() {
+    const { weight, rows, cols } = this.model.layout(0);
+    return { units: rows, inputs: cols, weights: this.model.params().slice(weight, weight + rows * cols) };
+  }
+  /** A copy of all the model's weights (nn_params layout). */
+  params() {
+    return this.model.params();
+  }
+  /**
+   * Replaces the weights (a restart's checkpoint); training position is kept.
+   * @param {Float32Array} values
+   */
+  loadParams(values) {
+    this.model.loadParams(values);
+  }
+  destroy() {
+    for (const b of [this.order, this.x, this.y, this.evalOut, this.subset]) b.free();
+    this.model.destroy();
+  }
+}

@@ -1,0 +1,16 @@
+// The playground lab's page: its state hook, the course-page API and the
+// share bar around the Playground layout.
+import { useEffect } from 'preact/hooks';
+import type { LabPageProps } from '../types';
+import { Playground } from './Playground';
+import { usePlayground } from './usePlayground';
+import { ShareBar } from '../../app/ShareBar';
+import { useEmbedApi } from '../../app/embedApi';
+
+export default function PlaygroundPage({ theme, active, link }: LabPageProps) {
+  const pg = usePlayground(link);
+  useEmbedApi(pg);
+  // One training job at a time on small machines: leaving the tab pauses.
+  useEffect(() => { if (!active && pg.run.running) pg.actions.pause(); }, [active]);
+  return <Playground pg={pg} theme={theme} active={active} shareBar={<ShareBar pg={pg} />} />;
+}

@@ -1,0 +1,111 @@
+// The playground page: run bar, data, network and output, wired to the
+// state hook. Layout is a CSS grid that stacks into one column on phones.
+
+import { memo } from 'preact/compat';
+import { useCallback } from 'preact/hooks';
+import type { Theme } from '../../state/config';
+import type { Panel } from '../../state/schema';
+import { MAX_HIDDEN_LAYERS, MAX_LAYER_WIDTH } from '../../state/schema';
+import { DOMAIN } from '../../data/types';
+import { OutputMap } from '../../components/OutputMap/OutputMap';
+import { NetworkView } from '../../components/NetworkView/NetworkView';
+import { LossChart } from '../../components/LossChart/LossChart';
+import { RunBar } from '../../components/RunBar/RunBar';
+import { Notices } from '../../components/Notices/Notices';
+import { DataPanel } from '../../components/Settings/DataPanel';
+import { FeaturesPanel } from '../../components/Settings/FeaturesPanel';
+import { HyperPanel } from '../../components/Settings/HyperPanel';
+import { useRunKeys } from '../../lib/use-run-keys';
+import type { Playground as PlaygroundState } from './usePlayground';
+import type { ReactNode } from 'preact/compat';
+
+// Settings panels skip re-rendering when their props did not change: the
+// page re-renders on every snapshot, up to once per frame.
+const DataPanelM = memo(DataPanel);
+const HyperPanelM = memo(HyperPanel);
+const FeaturesPanelM = memo(FeaturesPanel);
+const NoticesM = memo(Notices);
+
+export interface PlaygroundProps {
+  pg: PlaygroundState;
+  theme: Theme;
+  /** The page is on screen (keyboard shortcuts apply). */
+  active: boolean;
+  /** Extra controls (share, save, export) shown under the output. */
+  shareBar?: ReactNode;
+}
+
+export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
+  const { config, view, run, actions } = pg;
+  const embed = view.embed;
+  const shows = (panel: Panel) => !view.hide.includes(panel) && !embed;
+  const ready = run.status === 'ready';
+  const snap = run.snapshot;
+  const classification = pg.task !== 'regression';
+  useRunKeys(ready && active, actions.toggle, actions.step);
+
+  const onHidden = useCallback((hidden: number[], activations: typeof config.activations) => {
+    actions.update({ hidden, activations });
+  }, [actions]);
+
+  const onFeatures = useCallback((features: typeof config.features) => actions.update({ features }), [actions]);
+
+  const snapFits = snap !== null && snap.outputs === pg.outputs;
+  const mapLabel = `${pg.info.label}: ${pg.split.train.labels.length} training points` +
+    (snap ? `, epoch ${snap.epoch}` : '');
+
+  return (
+    <div class={`playground${embed ? ' embed' : ''}`}>
+      <NoticesM rejected={pg.rejected} message={run.message} fatal={run.fatal} note={pg.urlNote}
+               onDismissRejected={actions.dismissRejected} onDismissMessage={actions.dismissMessage} />
+      <RunBar running={run.running} disabled={!ready} snapshot={snap} showAccuracy={classification}
+              showCounters={!view.hide.includes('counters')}
+              onToggle={actions.toggle} onStep={actions.step} onReset={actions.reset} />
+      {!ready && run.status === 'loading' && <p class="loading" role="status">Loading the WebAssembly engine…</p>}
+      <div class="pg-grid">
+        {(shows('datasets') || shows('data-settings') || shows('hyperparams') || (embed && config.dataset === 'custom')) && (
+          <aside class="col-data">
+            <DataPanelM config={config} locked={pg.locked} pointCount={pg.points.length} erase={pg.erase}
+                       showDatasets={shows('datasets')} showDataSettings={shows('data-settings')}
+                       showDrawTools={!view.hide.includes('draw-tools')}
+                       canDrawFromCurrent={!embed && pg.task !== 'regression'}
+                       onUpdate={actions.update} onErase={actions.setErase} onClear={actions.clearPoints}
+                       onDrawFromCurrent={actions.drawFromCurrent} />
+            {shows('hyperparams') && <HyperPanelM config={config} locked={pg.locked} onUpdate={actions.update} />}
+          </aside>
+        )}
+        <main class="col-network">
+          {shows('features') && (
+            <FeaturesPanelM features={config.features} disabled={pg.locked('features')} oneD={pg.dataset.dims === 1}
+                            onChange={onFeatures} />
+          )}
+          <NetworkView theme={theme} features={config.features} hidden={config.hidden} activations={config.activations}
+                       outputs={pg.outputs} task={pg.task} range={pg.range}
+                       params={snapFits ? snap.params : null} neuronGrids={snapFits ? snap.neuronGrids : null}
+                       neuronGridSize={snap?.neuronGridSize ?? 24} extent={DOMAIN}
+                       showThumbnails={pg.thumbnailsWanted}
+                       editable={!embed && !view.hide.includes('network-editor') && !pg.locked('hidden') && !pg.locked('activations')}
+                       paramsEditable={!embed || view.lock.length === 0}
+                       maxLayers={MAX_HIDDEN_LAYERS} maxWidth={MAX_LAYER_WIDTH}
+                       onHidden={onHidden} onSetParam={actions.setParam} onVisible={actions.setNetworkVisible} />
+        </main>
+        <section class="col-output" aria-label="output">
+          <OutputMap
+            data={{
+              task: pg.task, nClasses: pg.dataset.nClasses, dims: pg.dataset.dims, extent: DOMAIN, range: pg.range,
+              grid: snapFits ? snap.outputGrid : null, gridSize: snap?.gridSize ?? 0, outputs: pg.outputs,
+              curve: snapFits ? snap.curve : null, truth: pg.truth,
+              train: pg.split.train, test: pg.split.test, showTest: config.showTestData,
+              discretize: config.discretize, theme,
+            }}
+            drawing={config.dataset === 'custom' && !pg.locked('dataset')} erase={pg.erase}
+            onAddPoint={actions.addPoint} onErase={actions.erasePoints} label={mapLabel} />
+          {shows('loss-chart') && (
+            <LossChart points={pg.history.points} version={pg.historyVersion} showAccuracy={classification} theme={theme} />
+          )}
+          {shows('share') && shareBar}
+        </section>
+      </div>
+    </div>
+  );
+}

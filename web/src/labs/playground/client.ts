@@ -1,0 +1,51 @@
+// The playground's commands over the generic LabClient: which of them are
+// configuration (replayed into a replacement worker), which make the last
+// weights meaningless, and which are answered.
+
+import { LabClient, type CommandResult, type LabEvents, type WorkerFactory } from '../../engine/client';
+import type { DataSpec, HyperParams, NetSpec, PlaygroundCommand, Snapshot, ViewSpec } from './protocol';
+
+/** Marks a promise as handled (callers that do not wait for the answer must
+ *  not see an unhandled rejection when a worker is replaced), and returns it. */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
+export class PlaygroundClient {
+  private readonly lab: LabClient<PlaygroundCommand, Snapshot>;
+
+  constructor(events: LabEvents<Snapshot, never>, factory?: WorkerFactory) {
+    this.lab = new LabClient<PlaygroundCommand, Snapshot>('playground', events, factory);
+  }
+
+  start(): void { this.lab.start(); }
+  dispose(): void { this.lab.dispose(); }
+  get status() { return this.lab.status; }
+
+  build(net: NetSpec): void { this.lab.send({ type: 'build', net }, { replay: 'build', dropsWeights: true }); }
+  setData(data: DataSpec): void { this.lab.send({ type: 'data', data }, { replay: 'data' }); }
+  setHyper(hyper: HyperParams): void { this.lab.send({ type: 'hyper', hyper }, { replay: 'hyper' }); }
+  setView(view: ViewSpec): void { this.lab.send({ type: 'view', view }, { replay: 'view' }); }
+  setParam(layer: number, which: 0 | 1, row: number, col: number, value: number): void {
+    this.lab.send({ type: 'setParam', layer, which, row, col, value });
+  }
+
+  /** These resolve once the worker has done it, with the status after it. */
+  play(): Promise<CommandResult> { return quiet(this.lab.run(true)); }
+  pause(): Promise<CommandResult> { return quiet(this.lab.run(false)); }
+  step(epochs = 1): Promise<CommandResult> { return quiet(this.lab.request({ type: 'step', epochs })); }
+  reset(): Promise<CommandResult> { return quiet(this.lab.request({ type: 'reset' }, { dropsWeights: true })); }
+
+  async getParams(): Promise<Float32Array> {
+    return (await this.lab.request<Float32Array>({ type: 'getParams' })).result;
+  }
+  async loadParams(params: Float32Array): Promise<void> {
+    const copy = params.slice();
+    await this.lab.request({ type: 'loadParams', params: copy }, { transfer: [copy.buffer] });
+  }
+  async predict(points: Float32Array): Promise<Float32Array> {
+    const copy = points.slice();
+    return (await this.lab.request<Float32Array>({ type: 'predict', points: copy }, { transfer: [copy.buffer] })).result;
+  }
+}

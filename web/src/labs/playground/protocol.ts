@@ -1,0 +1,89 @@
+// The playground's messages inside the worker host's envelope
+// (engine/protocol.ts): its commands and its snapshot.
+
+import type { Activation, Config, Feature, Task } from '../../state/config';
+
+/** Everything that fixes the network's shape and initial weights. */
+export interface NetSpec {
+  /** Number of network inputs (= features.length). */
+  inputs: number;
+  hidden: number[];
+  activations: Activation[];
+  /** 1 for binary (sigmoid + BCE) and regression (linear + MSE), nClasses for softmax + CE. */
+  outputs: number;
+  task: Task;
+  /** Seeds the initial weights and the per-epoch shuffle. */
+  seed: number;
+}
+
+/** Settings that apply to a running model without a reset: these Config
+ *  fields, derived so the two cannot drift apart. */
+export type HyperParams = Pick<Config, 'optimizer' | 'learningRate' | 'momentum' | 'regularization' | 'regRate' | 'batchSize'>;
+
+/** Raw 2-D points and labels (class index, or regression target). */
+export interface PointSet {
+  points: Float32Array; // [n x 2]
+  labels: Float32Array; // [n]
+}
+
+export interface DataSpec {
+  train: PointSet;
+  test: PointSet;
+  task: Task;
+  nClasses: number;
+  features: Feature[];
+  /** 1 for the 1-D regression curves (x2 is 0), 2 otherwise. */
+  dims: 1 | 2;
+}
+
+export interface ViewSpec {
+  /** Output map resolution (cells per side). */
+  gridSize: number;
+  /** Per-neuron thumbnails wanted (computed only when visible). */
+  neuronGrids: boolean;
+  /** Thumbnail resolution (cells per side). */
+  neuronGridSize: number;
+  /** Half-width of the square domain drawn, e.g. 6 for [-6, 6]². */
+  extent: number;
+}
+
+export type PlaygroundCommand =
+  | { type: 'build'; net: NetSpec }
+  | { type: 'data'; data: DataSpec }
+  | { type: 'hyper'; hyper: HyperParams }
+  | { type: 'view'; view: ViewSpec }
+  | { type: 'step'; epochs: number }
+  | { type: 'reset' }
+  | { type: 'setParam'; layer: number; which: 0 | 1; row: number; col: number; value: number }
+  | { type: 'loadParams'; params: Float32Array }
+  | { type: 'getParams' }
+  | { type: 'predict'; points: Float32Array };
+
+export interface Snapshot {
+  epoch: number;
+  running: boolean;
+  trainLoss: number;
+  testLoss: number;
+  /** Fraction correct, NaN for regression. */
+  trainAccuracy: number;
+  testAccuracy: number;
+  /** Training examples processed per second over the last chunk(s). */
+  examplesPerSec: number;
+  /** The same, counting only time spent inside the engine's training calls. */
+  engineExamplesPerSec: number;
+  /** Epochs per second over the last chunk(s). */
+  epochsPerSec: number;
+  /** Output map: [gridSize² x outputs], row 0 at the top (largest x2). */
+  outputGrid: Float32Array;
+  gridSize: number;
+  outputs: number;
+  /** Every hidden layer's post-activations over the thumbnail grid, layer
+   *  after layer: [neuronGridSize² x width] blocks (absent when hidden). */
+  neuronGrids: Float32Array | null;
+  neuronGridSize: number;
+  /** The flat parameter array (nn_params layout) for drawing links. */
+  params: Float32Array;
+  /** For 1-D data sets: the network's outputs along a line of x1 values
+   *  (x2 = 0), [samples x outputs]. */
+  curve: Float32Array | null;
+}

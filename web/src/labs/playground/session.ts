@@ -1,0 +1,410 @@
+// The playground's session in the worker: one model, its data kept in the
+// WASM heap, and its training loop. It knows nothing about postMessage: the
+// worker host (engine/host.worker.ts) drives it through createSession below.
+
+import { featurize, outputSize, targetsFor } from '../../data/datasets';
+import { createRng, permutation, shuffleSeed, type Rng } from '../../lib/rng.js';
+import { gridPoints, linePoints } from '../../data/grid';
+import type { Dataset } from '../../data/types';
+import { OUTPUT_HEAD } from '../../share/network';
+import { Status, type Engine, type HeapBuffer, type Model } from '../../engine/nn-wasm.js';
+import { divergenceAdvice } from '../../engine/divergence';
+import type { LabSession, LabSessionFactory } from '../../engine/lab-session';
+import type { DataSpec, HyperParams, NetSpec, PlaygroundCommand, Snapshot, ViewSpec } from './protocol';
+
+/** Work per chunk before the worker looks at its message queue again:
+ *  short enough that a control or a frame's ack waits at most this long,
+ *  long enough that yielding (~50 µs) costs little. */
+export const CHUNK_MS = 4;
+/** Largest batch the model is built for: the link schema's batch limit
+ *  (state/schema.ts, 1..256). MNIST's models take 512. */
+const MAX_BATCH = 256;
+/** Time the output map may take per snapshot. Its resolution adapts to the
+ *  network's measured cost per point, so a big network still refreshes the
+ *  map every frame instead of starving training. */
+export const GRID_BUDGET_MS = 6;
+const MIN_GRID = 24;
+const GRID_STEP = 8;
+/** Samples along x1 for the 1-D curves. */
+const LINE_POINTS = 161;
+
+/** The grid side that fits the budget at `msPerPoint`, in steps of 8. */
+export function gridSideFor(msPerPoint: number, maxSide: number, budgetMs = GRID_BUDGET_MS): number {
+  if (!(msPerPoint > 0)) return maxSide;
+  const side = Math.floor(Math.sqrt(budgetMs / msPerPoint) / GRID_STEP) * GRID_STEP;
+  return Math.max(MIN_GRID, Math.min(maxSide, side));
+}
+
+type F32 = HeapBuffer<Float32Array>;
+type I32 = HeapBuffer<Int32Array>;
+
+interface HeapData {
+  n: number;
+  x: F32;
+  y: F32;
+  order: I32 | null;
+}
+
+function freeData(d: HeapData | null): void {
+  if (!d) return;
+  d.x.free();
+  d.y.free();
+  d.order?.free();
+}
+
+export interface SessionEvents {
+  diverged(epoch: number, message: string): void;
+}
+
+export class Session {
+  private model: Model | null = null;
+  private net: NetSpec | null = null;
+  private hyper: HyperParams | null = null;
+  private data: DataSpec | null = null;
+  private train: HeapData | null = null;
+  private test: HeapData | null = null;
+  private grid: F32 | null = null;
+  private gridOut: F32 | null = null;
+  private thumbs: F32 | null = null;
+  private line: F32 | null = null;
+  private lineOut: F32 | null = null;
+  private view: ViewSpec = { gridSize: 64, neuronGrids: false, neuronGridSize: 24, extent: 6 };
+  /** Current output map side (<= view.gridSize, see GRID_BUDGET_MS). */
+  private gridSide = 64;
+  /** Measured cost of one grid point's forward pass (ms, smoothed). */
+  private msPerPoint = 0;
+  private shuffle: Rng = createRng(1);
+
+  epoch = 0;
+  running = false;
+  /** Throughput bookkeeping since the last snapshot. */
+  private examples = 0;
+  private trainMs = 0;
+  private epochsSince = 0;
+  private since = performance.now();
+  private rate = { examples: 0, engineExamples: 0, epochs: 0 };
+
+  constructor(private readonly engine: Engine, private readonly events: SessionEvents) {}
+
+  /** Training examples available (0 before the user draws any points). */
+  get trainCount(): number {
+    return this.train?.n ?? 0;
+  }
+
+  get ready(): boolean {
+    return this.model !== null && this.data !== null && this.train !== null;
+  }
+
+  /** Builds a new model (new shape or seed). Epoch and optimizer state restart. */
+  build(net: NetSpec): { paramCount: number; sizes: number[] } {
+    const sizes = [net.inputs, ...net.hidden, net.outputs];
+    const head = OUTPUT_HEAD[net.task];
+    const model = this.engine.createModel({
+      sizes,
+      activations: [...net.activations, head.activation],
+      loss: head.loss,
+      seed: net.seed,
+      maxBatch: MAX_BATCH,
+    });
+    this.model?.destroy();
+    this.model = model;
+    // A new network has a new cost per point: start again from the full size.
+    this.msPerPoint = 0;
+    const sideChanged = this.gridSide !== this.view.gridSize;
+    this.gridSide = this.view.gridSize;
+    this.net = net;
+    this.restart(net.seed);
+    if (sideChanged) this.allocInputs(); // also reallocates the outputs
+    else this.allocOutputs();
+    return { paramCount: model.paramCount, sizes };
+  }
+
+  /** Replaces the data; the model keeps its weights. */
+  setData(data: DataSpec): void {
+    const upload = (set: Dataset, withOrder: boolean): HeapData => {
+      const n = set.labels.length;
+      const xs = featurize(set.points, data.features);
+      const ys = targetsFor(set, data.task);
+      const x = this.engine.allocF32(Math.max(1, xs.length));
+      const y = this.engine.allocF32(Math.max(1, ys.length));
+      x.view().set(xs);
+      y.view().set(ys);
+      const order = withOrder ? this.engine.allocI32(Math.max(1, n)) : null;
+      return { n, x, y, order };
+    };
+    const asSet = (p: DataSpec['train']): Dataset => ({
+      points: p.points, labels: p.labels, task: data.task, nClasses: data.nClasses, dims: data.dims,
+    });
+    freeData(this.train);
+    freeData(this.test);
+    this.train = upload(asSet(data.train), true);
+    this.test = upload(asSet(data.test), false);
+    this.data = data;
+    this.allocInputs();
+  }
+
+  setView(view: ViewSpec): void {
+    const inputsChanged = view.gridSize !== this.view.gridSize || view.neuronGridSize !== this.view.neuronGridSize ||
+      view.extent !== this.view.extent;
+    this.view = view;
+    if (inputsChanged) {
+      this.gridSide = view.gridSize;
+      this.msPerPoint = 0;
+      this.allocInputs();
+    }
+  }
+
+  applyHyper(h: HyperParams): void {
+    this.hyper = h;
+    if (!this.model) return;
+    // Adam uses torch's defaults for beta2 and eps; beta1 is the momentum setting.
+    const beta1 = h.optimizer === 'sgd' ? 0 : h.momentum;
+    this.model.setOptimizer(h.optimizer, { lr: h.learningRate, beta1, beta2: 0.999, eps: 1e-8 });
+    this.model.setRegularization(h.regularization, h.regularization === 'none' ? 0 : h.regRate);
+  }
+
+  reset(): void {
+    if (!this.model || !this.net) return;
+    this.model.reset(this.net.seed);
+    this.restart(this.net.seed);
+  }
+
+  /** Epoch 0 of a new or reset model: the shuffle starts over from the
+   *  seed and the settings are applied (a new model starts with the core's
+   *  defaults; nn_reset keeps them, so there it only restates them). */
+  private restart(seed: number): void {
+    this.epoch = 0;
+    this.shuffle = createRng(shuffleSeed(seed));
+    if (this.hyper) this.applyHyper(this.hyper);
+  }
+
+  setParam(layer: number, which: 0 | 1, row: number, col: number, value: number): void {
+    this.model?.setParam(layer, which, row, col, value);
+  }
+
+  params(): Float32Array {
+    return this.model ? this.model.params() : new Float32Array(0);
+  }
+
+  loadParams(values: Float32Array): void {
+    if (!this.model) throw new Error('no model to load parameters into');
+    this.model.loadParams(values);
+  }
+
+  /** Network outputs for arbitrary raw points [n x 2]. */
+  predict(points: Float32Array): Float32Array {
+    if (!this.model || !this.data || !this.net) throw new Error('no model yet');
+    const n = points.length >> 1;
+    const xs = featurize(points, this.data.features);
+    const x = this.engine.allocF32(Math.max(1, xs.length));
+    const out = this.engine.allocF32(Math.max(1, n * this.net.outputs));
+    try {
+      x.view().set(xs);
+      if (n > 0) this.model.forward(x, n, out);
+      return out.view().slice(0, n * this.net.outputs);
+    } finally {
+      x.free();
+      out.free();
+    }
+  }
+
+  /** Trains one epoch; false when it diverged (training stops). */
+  trainEpoch(): boolean {
+    const model = this.model;
+    const train = this.train;
+    if (!model || !train || !this.hyper || train.n === 0 || !train.order) return true;
+    const t0 = performance.now();
+    train.order.view().set(permutation(this.shuffle, train.n));
+    const loss = model.trainEpoch(train.x, train.y, train.n, train.order, Math.min(this.hyper.batchSize, MAX_BATCH));
+    this.trainMs += performance.now() - t0;
+    if (model.status === Status.ERR_DIVERGED || !Number.isFinite(loss)) {
+      this.running = false;
+      this.events.diverged(this.epoch, divergenceAdvice(this.hyper, this.epoch));
+      return false;
+    }
+    this.epoch++;
+    this.epochsSince++;
+    this.examples += train.n;
+    return true;
+  }
+
+  /** Trains for about CHUNK_MS. */
+  chunk(): void {
+    const t0 = performance.now();
+    do {
+      if (!this.trainEpoch()) return;
+    } while (this.running && performance.now() - t0 < CHUNK_MS && (this.train?.n ?? 0) > 0);
+  }
+
+  step(epochs: number): void {
+    for (let i = 0; i < epochs; i++) if (!this.trainEpoch()) return;
+  }
+
+  /** A snapshot of the current state; its arrays are fresh copies for transfer. */
+  snapshot(): Snapshot | null {
+    const model = this.model;
+    const net = this.net;
+    if (!model || !net || !this.data || !this.train || !this.test) return null;
+    const now = performance.now();
+    const elapsed = now - this.since;
+    if (elapsed > 0 && (this.epochsSince > 0 || !this.running)) {
+      this.rate = {
+        examples: (this.examples * 1000) / elapsed,
+        engineExamples: this.trainMs > 0 ? (this.examples * 1000) / this.trainMs : 0,
+        epochs: (this.epochsSince * 1000) / elapsed,
+      };
+    }
+    this.examples = 0;
+    this.trainMs = 0;
+    this.epochsSince = 0;
+    this.since = now;
+
+    const evalSet = (d: HeapData): { loss: number; acc: number } => {
+      if (d.n === 0) return { loss: NaN, acc: NaN };
+      const r = model.evaluate(d.x, d.y, d.n);
+      return { loss: r.loss, acc: net.task === 'regression' ? NaN : r.correct / d.n };
+    };
+    const tr = evalSet(this.train);
+    const te = evalSet(this.test);
+
+    const g = this.gridSide;
+    let outputGrid = new Float32Array(0);
+    if (this.grid && this.gridOut) {
+      const t0 = performance.now();
+      model.forward(this.grid, g * g, this.gridOut);
+      const per = (performance.now() - t0) / (g * g);
+      this.msPerPoint = this.msPerPoint > 0 ? 0.8 * this.msPerPoint + 0.2 * per : per;
+      outputGrid = this.gridOut.view().slice(0, g * g * net.outputs);
+    }
+    let neuronGrids: Float32Array | null = null;
+    const t = this.view.neuronGridSize;
+    if (this.view.neuronGrids && this.thumbs) {
+      // Every layer's outputs, one array each, copied once into one block.
+      const layers = model.forwardAll(this.thumbs, t * t);
+      neuronGrids = new Float32Array(t * t * this.unitsAfterInput());
+      let off = 0;
+      for (const layer of layers) { neuronGrids.set(layer, off); off += layer.length; }
+    }
+    let curve: Float32Array | null = null;
+    if (this.data.dims === 1 && this.line && this.lineOut) {
+      model.forward(this.line, LINE_POINTS, this.lineOut);
+      curve = this.lineOut.view().slice(0, LINE_POINTS * net.outputs);
+    }
+    // Adapt the next map's resolution; hysteresis avoids flicker between sizes.
+    const want = gridSideFor(this.msPerPoint, this.view.gridSize);
+    if (want < g || want >= g + 2 * GRID_STEP || (want > g && g * g * this.msPerPoint < GRID_BUDGET_MS / 2)) {
+      if (want !== g) { this.gridSide = want; this.allocInputs(); }
+    }
+    return {
+      epoch: this.epoch,
+      running: this.running,
+      trainLoss: tr.loss,
+      testLoss: te.loss,
+      trainAccuracy: tr.acc,
+      testAccuracy: te.acc,
+      examplesPerSec: this.rate.examples,
+      engineExamplesPerSec: this.rate.engineExamples,
+      epochsPerSec: this.rate.epochs,
+      outputGrid,
+      gridSize: g,
+      outputs: net.outputs,
+      neuronGrids,
+      neuronGridSize: t,
+      params: model.params(),
+      curve,
+    };
+  }
+
+  private unitsAfterInput(): number {
+    const net = this.net;
+    if (!net) return 0;
+    return net.hidden.reduce((a, b) => a + b, 0) + net.outputs;
+  }
+
+  /** Featurized grid inputs; depend on the features and the view. */
+  private allocInputs(): void {
+    for (const b of [this.grid, this.thumbs, this.line]) b?.free();
+    this.grid = this.thumbs = this.line = null;
+    if (!this.data) return;
+    const { neuronGridSize, extent } = this.view;
+    const gridSize = this.gridSide;
+    const up = (pts: Float32Array): F32 => {
+      const xs = featurize(pts, this.data!.features);
+      const buf = this.engine.allocF32(xs.length);
+      buf.view().set(xs);
+      return buf;
+    };
+    this.grid = up(gridPoints(gridSize, extent));
+    this.thumbs = up(gridPoints(neuronGridSize, extent));
+    this.line = up(linePoints(LINE_POINTS, extent));
+    this.allocOutputs();
+  }
+
+  /** Output buffers; depend on the network's widths and the view. */
+  private allocOutputs(): void {
+    for (const b of [this.gridOut, this.lineOut]) b?.free();
+    this.gridOut = this.lineOut = null;
+    if (!this.net) return;
+    const gridSize = this.gridSide;
+    const outs = this.net.outputs;
+    this.gridOut = this.engine.allocF32(gridSize * gridSize * outs);
+    this.lineOut = this.engine.allocF32(LINE_POINTS * outs);
+  }
+
+  /** True when the current data fits the current model (inputs, outputs). */
+  consistent(): boolean {
+    if (!this.net || !this.data) return false;
+    return this.net.inputs === this.data.features.length &&
+      this.net.outputs === outputSize(this.data.task, this.data.nClasses) && this.net.task === this.data.task;
+  }
+}
+
+
+/** The playground's session behind the host's interface. */
+export const createSession: LabSessionFactory = (ctx) => {
+  const s = new Session(ctx.engine, { diverged: (_epoch, message) => ctx.diverged(message) });
+  const session: LabSession = {
+    chunkMs: CHUNK_MS,
+    status: () => ({ running: s.running, epoch: s.epoch }),
+    setRunning: (running) => { s.running = running; },
+    handle: (raw) => handle(s, raw as PlaygroundCommand),
+    chunk: () => {
+      if (!s.ready || !s.consistent() || s.trainCount === 0) return false;
+      s.chunk();
+      return true;
+    },
+    snapshot: () => {
+      const snap = s.snapshot();
+      if (!snap) return null;
+      const transfer: Transferable[] = [snap.outputGrid.buffer, snap.params.buffer];
+      if (snap.neuronGrids) transfer.push(snap.neuronGrids.buffer);
+      if (snap.curve) transfer.push(snap.curve.buffer);
+      return [snap, transfer];
+    },
+    params: () => (s.ready ? s.params() : null),
+    loadParams: (p) => s.loadParams(p),
+    dispose: () => undefined,
+  };
+  return session;
+};
+
+function handle(s: Session, msg: PlaygroundCommand): unknown {
+  switch (msg.type) {
+    case 'build': return s.build(msg.net);
+    case 'data': s.setData(msg.data); return undefined;
+    case 'hyper': s.applyHyper(msg.hyper); return undefined;
+    case 'view': s.setView(msg.view); return undefined;
+    case 'step':
+      s.running = false;
+      if (s.ready && s.consistent()) s.step(msg.epochs);
+      return undefined;
+    case 'reset':
+      s.running = false;
+      s.reset();
+      return undefined;
+    case 'setParam': s.setParam(msg.layer, msg.which, msg.row, msg.col, msg.value); return undefined;
+    case 'getParams': return s.params();
+    case 'loadParams': s.loadParams(msg.params); return undefined;
+    case 'predict': return s.predict(msg.points);
+  }
+}

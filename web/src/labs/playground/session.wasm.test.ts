@@ -1,0 +1,119 @@
+// The worker's Session against the real WASM engine (the Node flavour built
+// by `bash build.sh wasm`): determinism, reset, settings applied without a
+// reset, divergence, and snapshot shapes.
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, type Engine } from '../../engine/nn-wasm.js';
+import { Session } from './session';
+import type { DataSpec, HyperParams, NetSpec } from './protocol';
+import { generateDataset, splitTrainTest } from '../../data/datasets';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const nodeBuild = path.join(root, 'build/node/nn.cjs');
+
+let engine: Engine;
+beforeAll(async () => {
+  if (!fs.existsSync(nodeBuild)) throw new Error('build/node/nn.cjs is missing: run `bash build.sh wasm` first');
+  const factory = createRequire(import.meta.url)(nodeBuild);
+  engine = await createEngine(factory, { wasmBinary: fs.readFileSync(path.join(root, 'build/node/nn.wasm')) });
+});
+
+const net = (over: Partial<NetSpec> = {}): NetSpec =>
+  ({ inputs: 2, hidden: [6, 4], activations: ['tanh', 'tanh'], outputs: 1, task: 'binary', seed: 3, ...over });
+const hyper = (over: Partial<HyperParams> = {}): HyperParams =>
+  ({ optimizer: 'sgd', learningRate: 0.03, momentum: 0.9, regularization: 'none', regRate: 0, batchSize: 10, ...over });
+function data(id: 'circle' | 'xor' | 'plane' = 'circle'): DataSpec {
+  const ds = generateDataset(id, { n: 200, noise: 0, seed: 7 });
+  const { train, test } = splitTrainTest(ds, 50, 7);
+  return { train, test, task: ds.task, nClasses: ds.nClasses, features: ['x1', 'x2'], dims: 2 };
+}
+function session(n = net(), h = hyper(), d = data()): { s: Session; diverged: string[] } {
+  const diverged: string[] = [];
+  const s = new Session(engine, { diverged: (_e, m) => diverged.push(m) });
+  s.applyHyper(h);
+  s.build(n);
+  s.setData(d);
+  return { s, diverged };
+}
+const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+
+describe('Session on the real engine', () => {
+  it('is deterministic: same config and seed give bit-identical weights', () => {
+    const a = session().s;
+    const b = session().s;
+    a.step(25);
+    b.step(25);
+    expect(a.epoch).toBe(25);
+    expect(bytes(a.params())).toBe(bytes(b.params()));
+    const c = session(net({ seed: 4 })).s;
+    c.step(25);
+    expect(bytes(c.params())).not.toBe(bytes(a.params()));
+  });
+
+  it('reset restores the initial weights and epoch 0, and replays identically', () => {
+    const { s } = session();
+    const initial = bytes(s.params());
+    s.step(10);
+    const after10 = bytes(s.params());
+    expect(after10).not.toBe(initial);
+    s.reset();
+    expect(s.epoch).toBe(0);
+    expect(bytes(s.params())).toBe(initial);
+    s.step(10);
+    expect(bytes(s.params())).toBe(after10);
+  });
+
+  it('applies optimizer and learning-rate changes without resetting', () => {
+    const { s } = session();
+    s.step(5);
+    const before = bytes(s.params());
+    s.applyHyper(hyper({ optimizer: 'adam', learningRate: 0.01, batchSize: 32 }));
+    expect(bytes(s.params())).toBe(before);
+    expect(s.epoch).toBe(5);
+    s.step(1);
+    expect(s.epoch).toBe(6);
+  });
+
+  it('learns the circle and reports losses, accuracy and grids', () => {
+    const { s } = session(net(), hyper({ optimizer: 'adam', learningRate: 0.03 }));
+    s.setView({ gridSize: 32, neuronGrids: true, neuronGridSize: 8, extent: 6 });
+    s.step(150);
+    const snap = s.snapshot()!;
+    expect(snap.testAccuracy).toBeGreaterThan(0.95);
+    expect(snap.trainLoss).toBeLessThan(0.15);
+    expect(snap.gridSize).toBe(32);
+    expect(snap.outputGrid.length).toBe(32 * 32);
+    for (const v of snap.outputGrid) expect(v >= 0 && v <= 1).toBe(true);
+    // Hidden layers (6 + 4 units) and the output, over the 8×8 thumbnail grid.
+    expect(snap.neuronGrids!.length).toBe(8 * 8 * (6 + 4 + 1));
+    expect(snap.params.length).toBe(2 * 6 + 6 + 6 * 4 + 4 + 4 + 1);
+  });
+
+  it('keeps weights when the data change (drawn points), trains on the new data', () => {
+    const { s } = session();
+    s.step(3);
+    const w = bytes(s.params());
+    s.setData(data('xor'));
+    expect(bytes(s.params())).toBe(w);
+    expect(s.trainCount).toBe(100);
+  });
+
+  it('stops with advice when training diverges', () => {
+    const { s, diverged } = session(net({ task: 'regression', hidden: [8, 8], activations: ['relu', 'relu'] }),
+      hyper({ learningRate: 10, batchSize: 1 }), data('plane'));
+    s.running = true;
+    for (let i = 0; i < 50 && s.running; i++) s.step(1);
+    expect(s.running).toBe(false);
+    expect(diverged).toHaveLength(1);
+    expect(diverged[0]).toMatch(/learning rate/);
+    const params = s.params();
+    for (const v of params) expect(Number.isFinite(v)).toBe(true); // the bad update was skipped
+  });
+
+  it('reports why a model cannot be built', () => {
+    expect(() => session(net({ hidden: [0] }))).toThrow(/size|layer/i);
+  });
+});
