@@ -1,11 +1,64 @@
 // The course-page API when the page runs inside an iframe: the namespaced
 // postMessage protocol of web/src/embed/protocol.ts (validation, origins,
 // throttling live there). This hook connects it to the playground's state.
+//
+// A command's `state` answer describes the state AFTER the command: the
+// bridge posts it right after run(), so the answer to a command that goes
+// to the engine (play, pause, step, reset) is held back here until the
+// engine says it has applied it, and carries the engine's status then (after
+// `pause`, the epoch that stays; after `step` 5, the epoch 5 further on).
 
 import { useEffect, useRef } from 'preact/hooks';
 import { METRICS_INTERVAL_MS, startEmbedBridge, type Command, type EmbedBridge, type Metrics } from '../embed/protocol';
 import type { Config } from '../state/config';
+import type { LabStatus } from '../engine/protocol';
+import type { CommandResult } from '../engine/client';
 import type { Playground } from '../labs/playground/usePlayground';
+
+type Target = { postMessage(message: unknown, targetOrigin: string): void };
+
+/** A parent window whose `state` answer to the command just run waits for
+ *  `applied` and then reports that status. One message object is posted to
+ *  every allowed origin: each copy waits for the same status. */
+export function deferStateAnswers(parent: Target) {
+  let applied: Promise<LabStatus | null> | null = null;
+  let held: { message: object; status: Promise<LabStatus | null> } | null = null;
+  const target: Target = {
+    postMessage(message, origin) {
+      const isState = typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'state';
+      if (isState && applied) {
+        held = { message, status: applied };
+        applied = null;
+      }
+      if (!held || held.message !== message) {
+        parent.postMessage(message, origin);
+        return;
+      }
+      void held.status.then((status) => {
+        try {
+          parent.postMessage(status ? { ...message, running: status.running, epoch: status.epoch } : message, origin);
+        } catch {
+          // A closed parent: nothing to tell.
+        }
+      });
+    },
+  };
+  return {
+    target,
+    /** The bridge accepts commands only from the window it answers (it
+     *  compares identities): messages from the real parent count as from
+     *  `target`. */
+    sender: (source: unknown): unknown => (source === parent ? target : source),
+    /** The command being run now answers once `p` settles (a refused or
+     *  lost command answers with the state as it is). */
+    answerAfter(p: Promise<CommandResult> | undefined): void {
+      applied = p ? p.then((r) => r.status, () => null) : null;
+      // The bridge answers synchronously after running the command; an
+      // answer that never came (a refused command) must not hold the next one.
+      queueMicrotask(() => { applied = null; });
+    },
+  };
+}
 
 export function useEmbedApi(pg: Playground): void {
   const bridge = useRef<EmbedBridge | null>(null);
@@ -18,6 +71,7 @@ export function useEmbedApi(pg: Playground): void {
 
   useEffect(() => {
     if (typeof window === 'undefined' || window.parent === window) return;
+    const parent = deferStateAnswers(window.parent);
     const run = (command: Command) => {
       const { actions } = latest.current;
       switch (command.type) {
@@ -25,26 +79,26 @@ export function useEmbedApi(pg: Playground): void {
           configNow.current = command.config;
           actions.replaceConfig(command.config);
           break;
-        case 'play': actions.play(); break;
-        case 'pause': actions.pause(); break;
-        case 'reset': actions.reset(); break;
-        case 'step': actions.stepN(command.steps); break;
+        case 'play': parent.answerAfter(actions.play()); break;
+        case 'pause': parent.answerAfter(actions.pause()); break;
+        case 'reset': parent.answerAfter(actions.reset()); break;
+        case 'step': parent.answerAfter(actions.stepN(command.steps)); break;
         case 'getState': break;
       }
     };
     bridge.current = startEmbedBridge(
       {
         listen: (fn) => {
-          const h = (e: MessageEvent) => fn({ data: e.data, origin: e.origin, source: e.source });
+          const h = (e: MessageEvent) => fn({ data: e.data, origin: e.origin, source: parent.sender(e.source) });
           window.addEventListener('message', h);
           return () => window.removeEventListener('message', h);
         },
-        parent: window.parent,
+        parent: parent.target,
         now: () => performance.now(),
       },
       {
         getConfig: () => configNow.current,
-        getStatus: () => ({ running: latest.current.run.running, epoch: latest.current.run.snapshot?.epoch ?? 0 }),
+        getStatus: () => latest.current.actions.engineStatus(),
         run,
       },
       pg.view.origins,
