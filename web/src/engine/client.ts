@@ -50,8 +50,9 @@ const MAX_RESTARTS = 3;
 
 export type WorkerFactory = () => Worker;
 
-const defaultFactory: WorkerFactory = () =>
-  new Worker(new URL('./host.worker.ts', import.meta.url), { type: 'module', name: 'engine' });
+/** The worker host, named after its lab (devtools and tests tell them apart). */
+const hostWorker = (lab: LabId): WorkerFactory => () =>
+  new Worker(new URL('./host.worker.ts', import.meta.url), { type: 'module', name: `engine-${lab}` });
 
 interface Pending {
   resolve(v: CommandResult): void;
@@ -79,8 +80,11 @@ export class LabClient<In, Snap = unknown, Event = unknown> {
   private readonly requests = new Map<number, Pending>();
   private disposed = false;
 
-  constructor(private readonly lab: LabId, private readonly events: LabEvents<Snap, Event>,
-              private readonly factory: WorkerFactory = defaultFactory) {}
+  private readonly factory: WorkerFactory;
+
+  constructor(private readonly lab: LabId, private readonly events: LabEvents<Snap, Event>, factory?: WorkerFactory) {
+    this.factory = factory ?? hostWorker(lab);
+  }
 
   /** The lab's status as last reported (by a snapshot or an answer). */
   get status(): LabStatus {
