@@ -77,7 +77,7 @@ describe('createCodec', () => {
   });
 
   test('reserved and repeated keys are refused when the lab is declared', () => {
-    const field = { key: 'v', url: 'v', spec: { kind: 'bool' as const }, default: false, doc: '' };
+    const field = { key: 'v' as const, url: 'v', spec: { kind: 'bool' as const }, default: false, doc: '' };
     expect(() => createCodec<{ v: boolean }>({ lab: 'bad', version: 1, fields: [field] })).toThrow(/reserved/);
     const twice = { ...field, url: 'a' };
     expect(() => createCodec<{ v: boolean }>({ lab: 'bad', version: 1, fields: [twice, twice] })).toThrow(/twice/);
