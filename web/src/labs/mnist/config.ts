@@ -13,6 +13,7 @@ import type { Activation, Optimizer } from '../../state/config';
 import { createCodec, hiddenActivations, sameLength, type LabField } from '../../state/labCodec';
 import { ACTIVATIONS, MAX_SEED, OPTIMIZERS } from '../../state/schema';
 import type { ViewSpec } from '../../state/view';
+import type { LabProtocol } from '../../embed/protocol';
 import { MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_WIDTH } from '../../mnist/protocol';
 
 export const MNIST_LAB = 'mnist';
@@ -104,3 +105,14 @@ export function mnistConfigOf(model: { hidden: readonly number[]; activations: r
     momentum: train.momentum, batchSize: train.batchSize, epochs: train.epochs, seed: train.seed,
   };
 }
+
+/** Fields of MNIST's metrics messages: epochs trained (fractional), smoothed
+ *  train loss, loss and accuracy (0..1) on the 10k test set, examples/s. */
+export const MNIST_METRICS = ['epoch', 'trainLoss', 'testLoss', 'accuracy', 'examplesPerSec'] as const;
+
+/** The postMessage protocol's view of MNIST (embed/protocol.ts startLabBridge). */
+export const mnistProtocol: LabProtocol<MnistConfig> = {
+  lab: MNIST_LAB,
+  fromObject: (obj, base) => mnistCodec.fromObject(obj, base),
+  metrics: MNIST_METRICS,
+};
