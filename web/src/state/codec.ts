@@ -9,9 +9,10 @@ import { defaultConfig, defaultViewOptions, type ViewOptions } from './schema';
 import { CURRENT_VERSION } from './migrate';
 import { MAX_QUERY_LENGTH, singleValues, splitQuery } from './query';
 import { parseView, writeView } from './view';
-import { playgroundCodec, playgroundView } from '../labs/playground/config';
-import { decodePoints, encodePoints, type DrawnPoint } from '../share/points';
-import { reject, showable } from './values';
+import { PLAYGROUND_LAB, playgroundCodec, playgroundView } from '../labs/playground/config';
+import { encodePoints, type DrawnPoint } from '../share/points';
+import { readLabParams, type ParsedLink } from './link';
+import { reject } from './values';
 
 export type { Rejection } from './codec-types';
 export { showable } from './values';
@@ -50,25 +51,9 @@ export function parseQuery(search: string): ParsedQuery {
     rejected.push(reject('(link)', '', `is too long (${len} characters; at most ${MAX_QUERY_LENGTH}); nothing in it was read`));
     return { config: defaultConfig(), view: defaultViewOptions(), points: null, rejected, ignored, version: CURRENT_VERSION };
   }
-  let params = singleValues(splitQuery(search, rejected), rejected);
-  const version = playgroundCodec.readVersion(params, rejected);
-  if (version < CURRENT_VERSION) {
-    const m = playgroundCodec.migrate(params, version);
-    params = m.params;
-    for (const n of m.notes) rejected.push(reject(n.key, n.value, n.reason));
-  }
-  const config = parseConfigParams(params, rejected);
-  const view = parseViewParams(params, rejected);
-  let points: DrawnPoint[] | null = null;
-  const pts = params.get('pts');
-  if (pts !== undefined) {
-    params.delete('pts');
-    const r = decodePoints(pts);
-    if (r.ok) points = r.points;
-    else rejected.push(reject('pts', pts, `drawn points: ${r.error}; they were not loaded`));
-  }
-  for (const k of params.keys()) ignored.push(showable(k));
-  return { config, view, points, rejected, ignored, version };
+  const params = singleValues(splitQuery(search, rejected), rejected);
+  const r = readLabParams(PLAYGROUND_LAB, params, rejected, ignored) as ParsedLink & { lab: 'playground' };
+  return { config: r.config, view: r.view, points: r.points, rejected, ignored, version: r.version };
 }
 
 /** The Config part of parseQuery. Never throws. */

@@ -187,3 +187,23 @@ test('1,000 hostile addresses over every lab: no throw, a valid config, a clean 
   expect(noticed).toBeGreaterThan(500);
   expect(LAB_IDS).toEqual(['playground', 'mnist']);
 });
+
+describe('MNIST config and the page', () => {
+  test('the schema\'s defaults are the page\'s first model and training settings; presets are links', async () => {
+    const { DEFAULT_TRAINING, PRESETS } = await import('../mnist/trainer.js');
+    const { mnistChoices, mnistConfigOf, PRESET_LINKS } = await import('../labs/mnist/config');
+    const d = mnistCodec.defaults();
+    expect(mnistChoices(d)).toEqual({
+      model: { hidden: [...PRESETS.mlp128.hidden], activations: [...PRESETS.mlp128.activations] },
+      train: { optimizer: DEFAULT_TRAINING.optimizer, lr: DEFAULT_TRAINING.lr, momentum: DEFAULT_TRAINING.momentum,
+        batchSize: DEFAULT_TRAINING.batchSize, epochs: 3, seed: DEFAULT_TRAINING.seed },
+    });
+    const { model, train } = mnistChoices(d);
+    expect(mnistConfigOf(model, train)).toEqual(d);
+    for (const key of ['mlp128', 'classic'] as const) {
+      const p = parseLink(`?lab=mnist&${PRESET_LINKS[key]}`);
+      expect(p.notices).toEqual([]);
+      expect(p.config).toMatchObject({ hidden: [...PRESETS[key].hidden], activations: [...PRESETS[key].activations] });
+    }
+  });
+});

@@ -98,6 +98,16 @@ export function parseLink(search: string, hash = ''): ParsedLink {
   return finish(lab, params, notices, ignored, legacyHash);
 }
 
+/**
+ * Reads one lab's part of a link out of `params` (removing what it reads):
+ * version and migrations, settings, view options, drawn points; unknown keys
+ * go to `ignored`. `legacyHash`: the lab came from an old "#mnist", so only
+ * view options are read. Never throws.
+ */
+export function readLabParams(lab: LabId, params: Map<string, string>, notices: Rejection[], ignored: string[], legacyHash = false): ParsedLink {
+  return finish(lab, params, notices, ignored, legacyHash);
+}
+
 function finish(lab: LabId, params: Map<string, string>, notices: Rejection[], ignored: string[], legacyHash: boolean): ParsedLink {
   const { codec, view: viewSpec } = LINK_LABS[lab] as LinkLab<unknown, string>;
   if (legacyHash) {
