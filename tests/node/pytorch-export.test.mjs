@@ -182,7 +182,9 @@ test('an exported MNIST MLP classifies 28x28 digits exactly as the engine does',
     const file = join(dir, 'model.py');
     writeFileSync(file, m.exportLabModel(loaded.model, 'MNIST test'));
 
-    const images = Array.from({ length: N }, (_, i) => Array.from(data.testDigit(i)));
+    // Flat rows of 784 bytes and 28 rows of 28, mixed: the script takes both forms.
+    const rows28 = (px) => Array.from({ length: 28 }, (_, r) => px.slice(r * 28, r * 28 + 28));
+    const images = Array.from({ length: N }, (_, i) => (i % 2 ? rows28(Array.from(data.testDigit(i))) : Array.from(data.testDigit(i))));
     const got = JSON.parse(await run(PYTHON, [file], JSON.stringify({ images })));
     writeFileSync(join(dir, 'drawn.json'), JSON.stringify({ inputs: drawn.map((d) => Array.from(d)) }));
     const gotDrawn = JSON.parse(await run(PYTHON, [file, join(dir, 'drawn.json')]));

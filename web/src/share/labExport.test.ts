@@ -17,7 +17,7 @@ test('an MNIST script: the Sequential, the byte scaling, both input forms, the b
   const s = exportLabModel(model);
   expect(s).toContain('torch.nn.Linear(784, 16),\n    torch.nn.Sigmoid(),\n    torch.nn.Linear(16, 10),\n    torch.nn.Softmax(dim=1),\n)');
   expect(s).toContain(`PIXEL_SCALE = torch.tensor(${1 / 255}, dtype=torch.float32)`);
-  expect(s).toContain('.reshape(-1, 784) * PIXEL_SCALE');
+  expect(s).toContain('return as_rows(images) * PIXEL_SCALE');
   expect(s).toContain('def predict_inputs(inputs):');
   expect(s).toContain('data["images"]');
   expect(s).toContain('(0, "weight", 0, [16,784]),\n    (0, "bias", 12544, [16]),\n    (2, "weight", 12560, [10,16]),\n    (2, "bias", 12720, [10]),');

@@ -222,16 +222,22 @@ function imageInput(input: { width: number; height: number; scale: number }, out
 HEIGHT = ${input.height}
 # The page multiplies each byte by float32(1/255) in float32 (nn_gather_u8).
 PIXEL_SCALE = torch.tensor(${JSON.stringify(input.scale)}, dtype=torch.float32)`,
-    functions: `def inputs_from_bytes(images):
+    functions: `def as_rows(images):
+    """Images as a float32 tensor [n x ${n}]; each image flat (${n} values) or
+    ${input.height} rows of ${input.width}, forms may be mixed."""
+    return torch.stack([torch.as_tensor(image, dtype=torch.float32).reshape(${n}) for image in images])
+
+
+def inputs_from_bytes(images):
     """The network's input for images of pixel bytes 0-255, exactly as on the
     page: byte * float32(1/255), computed in float32. [n x ${n}] float32."""
-    return torch.as_tensor(images, dtype=torch.float32).reshape(-1, ${n}) * PIXEL_SCALE
+    return as_rows(images) * PIXEL_SCALE
 
 
 def predict_inputs(inputs):
     """Network outputs for inputs already scaled to 0-1 ([n x ${n}], like the drawing pad's)."""
     with torch.no_grad():
-        return model(torch.as_tensor(inputs, dtype=torch.float32).reshape(-1, ${n}))
+        return model(as_rows(inputs))
 
 
 def predict(images):
