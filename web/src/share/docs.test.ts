@@ -15,3 +15,16 @@ test('the URL key table matches the schema', () => {
 test('the hide= list names every panel', () => {
   expect(doc).toContain(PANELS.join(', '));
 });
+
+test('the MNIST key table matches its schema', async () => {
+  const { MNIST_FIELDS } = await import('../labs/mnist/config');
+  const table = doc.slice(doc.indexOf('| MNIST key | Setting |'), doc.indexOf('**Other forms of address'));
+  const keys = [...table.matchAll(/^\| `([a-z]+)` \|/gm)].map((m) => m[1]);
+  expect(keys).toEqual(MNIST_FIELDS.map((f) => f.url));
+  for (const f of MNIST_FIELDS) expect(table).toContain(`| \`${f.url}\` | ${f.doc} |`);
+});
+
+test('the hide= list names every MNIST panel', async () => {
+  const { MNIST_PANELS } = await import('../labs/mnist/config');
+  expect(doc).toContain(`MNIST: ${MNIST_PANELS.join(', ')}`);
+});

@@ -1,21 +1,32 @@
-// Saved models: a JSON file with a magic string, a format version, the
-// Config, the network (sizes, activations, loss) and the parameters as
-// base64 little-endian float32 in the core's nn_params layout (per layer:
-// weight [out x in] row-major, then bias [out]).
+// Saved models: a JSON file with a magic string, a format version, the lab
+// it comes from, the lab's config, the network as a layer list, the loss and
+// the parameters as base64 little-endian float32 in the core's layout (per
+// layer: weight [out x in] row-major, then bias [out]; see layers.ts
+// paramLayout).
+//
+// Format 2 (every lab): { magic, formatVersion: 2, lab, config, layers:
+// [{ kind: "dense", inputs, units, activation }], loss, epoch, params }.
+// Format 1 (the playground before labs): { ..., config, sizes, activations,
+// loss, epoch, params }; still read, as the playground's.
 // Loading validates everything before returning anything, so a bad file
 // never half-applies; the parameters come back bit-identical.
 
-import type { Config, Feature } from '../state/config';
-import { configFromObject, validateConfig } from '../state/codec';
-import { ACTIVATIONS, CONFIG_FIELDS } from '../state/schema';
+import type { Config } from '../state/config';
+import { ACTIVATIONS } from '../state/schema';
+import type { LabCodec } from '../state/labCodec';
+import { LINK_LABS, type LabId, type LabLinkParts } from '../state/link';
+import { MNIST_INPUTS, MNIST_LAB, MNIST_OUTPUTS, type MnistConfig } from '../labs/mnist/config';
 import { base64ToBytes, floatsToBase64 } from './base64';
 import { networkSpec, OUTPUT_HEAD, paramCount, type LayerActivation, type LossName, type NetworkSpec } from './network';
+import { denseLayers, denseSizes, LAYER_KINDS, outputLogits, paramLayout, type LayerSpec } from './layers';
 import { datasetInfo } from '../data/datasets';
 import { featurize } from '../data/features';
 import { DOMAIN } from '../data/types';
 
 export const MODEL_MAGIC = 'nn-playground-model';
-export const MODEL_FORMAT_VERSION = 1;
+export const MODEL_FORMAT_VERSION = 2;
+/** The playground's format before labs (sizes + activations instead of layers). */
+export const MODEL_FORMAT_V1 = 1;
 /** Largest file read (bytes of text): room for MNIST-sized models. */
 export const MAX_MODEL_FILE_CHARS = 64 * 1024 * 1024;
 const MAX_LAYERS = 16;
@@ -37,12 +48,17 @@ const ACTS: readonly LayerActivation[] = [...ACTIVATIONS, 'softmax'];
 const OUTPUT_FOR_LOSS = Object.fromEntries(Object.values(OUTPUT_HEAD).map((h) => [h.loss, h.activation])) as Readonly<Record<LossName, LayerActivation>>;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** The file's text (JSON). Throws if the model is inconsistent: a bug in the caller. */
+/**
+ * A playground model as a format-1 file (JSON). Kept so the format-1 reader
+ * stays tested against the writer it was made for; pages save with
+ * serializeLabModel (format 2). Throws if the model is inconsistent: a bug in
+ * the caller.
+ */
 export function serializeModel(model: SavedModel): string {
   if (model.params.length !== paramCount(model.sizes)) throw new Error('serializeModel: params do not match sizes');
   return `${JSON.stringify({
     magic: MODEL_MAGIC,
-    formatVersion: MODEL_FORMAT_VERSION,
+    formatVersion: MODEL_FORMAT_V1,
     config: model.config,
     sizes: model.sizes,
     activations: model.activations,
@@ -71,10 +87,132 @@ function isIntIn(v: unknown, lo: number, hi: number): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
 }
 
-const fail = (error: string): LoadResult => ({ ok: false, error });
+const fail = (error: string): { ok: false; error: string } => ({ ok: false, error });
 
-/** Parses and checks a model file. Never throws; errors are plain English. */
+/** A trained model of any lab, as a file holds it. */
+export type LabModel = {
+  [L in LabId]: { lab: L; config: LabLinkParts[L]['config']; layers: LayerSpec[]; loss: LossName; epoch: number; params: Float32Array }
+}[LabId];
+
+export type LabLoadResult = { ok: true; model: LabModel } | { ok: false; error: string };
+
+/** What model files need of a lab besides its config schema. */
+interface ModelLab<C> {
+  codec: LabCodec<C>;
+  /** Why these layers and loss are not the network this config trains, or null. */
+  checkNetwork(config: C, layers: readonly LayerSpec[], loss: LossName): string | null;
+  /** Inputs where the outputs must be finite, each with words for the error ("at x1 = 6, x2 = 0"). */
+  probes(config: C): { input: Float32Array; where: string }[];
+  /** A file name without extension, such as "nn-circle-2-4-2-1". */
+  baseName(config: C, layers: readonly LayerSpec[]): string;
+}
+
+const sizesText = (layers: readonly LayerSpec[]): string => denseSizes(layers as LayerSpec[]).sizes.join('-');
+
+const PLAYGROUND_MODEL: ModelLab<Config> = {
+  codec: LINK_LABS.playground.codec,
+  checkNetwork: (config, layers, loss) => {
+    const { sizes, activations } = denseSizes(layers);
+    return checkPlaygroundNetwork(config, sizes, activations, loss);
+  },
+  probes: (config) => {
+    const at = [-DOMAIN, 0, DOMAIN];
+    return at.flatMap((x1) => at.map((x2) => ({ input: featurize(Float32Array.of(x1, x2), config.features), where: `at x1 = ${x1}, x2 = ${x2}` })));
+  },
+  baseName: (config, layers) => `nn-${config.dataset}-${sizesText(layers)}`,
+};
+
+const MNIST_MODEL: ModelLab<MnistConfig> = {
+  codec: LINK_LABS.mnist.codec,
+  checkNetwork: (config, layers, loss) => {
+    const { sizes, activations } = denseSizes(layers);
+    if (sizes[0] !== MNIST_INPUTS) return `The network has ${String(sizes[0])} inputs; an MNIST network reads ${MNIST_INPUTS} pixels.`;
+    if (sizes.slice(1, -1).join(',') !== config.hidden.join(',')) return 'The network\'s hidden layers do not match the config.';
+    if (activations.slice(0, -1).join(',') !== config.activations.join(',')) return 'The network\'s activations do not match the config.';
+    if (sizes[sizes.length - 1] !== MNIST_OUTPUTS || loss !== 'ce') return `An MNIST network ends in ${MNIST_OUTPUTS} softmax outputs trained with ce.`;
+    return null;
+  },
+  probes: () => [
+    { input: new Float32Array(MNIST_INPUTS), where: 'for a blank image' },
+    { input: new Float32Array(MNIST_INPUTS).fill(1), where: 'for an all-ink image' },
+  ],
+  baseName: (_config, layers) => `nn-mnist-${sizesText(layers)}`,
+};
+
+const MODEL_LABS: { readonly [L in LabId]: ModelLab<LabLinkParts[L]['config']> } = { playground: PLAYGROUND_MODEL, [MNIST_LAB]: MNIST_MODEL };
+
+/** The network checks of the playground, shared by both formats. */
+function checkPlaygroundNetwork(config: Config, sizes: readonly number[], acts: readonly LayerActivation[], loss: LossName): string | null {
+  if (sizes[0] !== config.features.length) return `The network has ${String(sizes[0])} inputs but the config lists ${config.features.length} features.`;
+  if (sizes.slice(1, -1).join(',') !== config.hidden.join(',')) return 'The network\'s hidden layers do not match the config.';
+  if (acts.slice(0, -1).join(',') !== config.activations.join(',')) return 'The network\'s activations do not match the config.';
+  const outputs = sizes[sizes.length - 1]!;
+  if (config.dataset !== 'custom') {
+    const info = datasetInfo(config.dataset);
+    const want = networkSpec(config, info.task, info.nClasses);
+    if (want.loss !== loss || want.sizes[want.sizes.length - 1] !== outputs) {
+      return `The ${config.dataset} data set trains a ${want.loss} network with ${want.sizes[want.sizes.length - 1]} output(s); the file has ${loss} with ${outputs}.`;
+    }
+  }
+  return null;
+}
+
+/** The output layer a loss needs (any lab): sigmoid + 1 for bce, softmax + several for ce, linear for mse. */
+function checkHead(layers: readonly LayerSpec[], loss: LossName): string | null {
+  const last = layers[layers.length - 1]!;
+  if (last.activation !== OUTPUT_FOR_LOSS[loss]) return `A ${loss} loss needs a ${OUTPUT_FOR_LOSS[loss]} output layer.`;
+  if ((loss === 'ce') !== (last.units > 1)) return `A ${loss} network with ${last.units} output${last.units === 1 ? '' : 's'} is not one this page builds.`;
+  for (const l of layers.slice(0, -1)) if (l.activation === 'softmax') return 'Only the output layer may be a softmax.';
+  return null;
+}
+
+/** The text of a model file (JSON, format 2). Throws if the model is inconsistent: a bug in the caller. */
+export function serializeLabModel(model: LabModel): string {
+  if (model.params.length !== paramLayout(model.layers).count) throw new Error('serializeLabModel: params do not match the layers');
+  const lab = MODEL_LABS[model.lab] as ModelLab<unknown>;
+  const problems = lab.codec.validate(model.config);
+  if (problems.length > 0) throw new Error(`serializeLabModel: ${problems[0]}`);
+  return `${JSON.stringify({
+    magic: MODEL_MAGIC,
+    formatVersion: MODEL_FORMAT_VERSION,
+    lab: model.lab,
+    config: model.config,
+    layers: model.layers.map((l) => ({ kind: l.kind, inputs: l.inputs, units: l.units, activation: l.activation })),
+    loss: model.loss,
+    epoch: model.epoch,
+    params: floatsToBase64(model.params),
+  }, null, 1)}\n`;
+}
+
+/** A file name such as "nn-circle-2-4-2-1.json" or "nn-mnist-784-128-10.json". */
+export function labModelFileName(model: Pick<LabModel, 'lab' | 'config' | 'layers'>): string {
+  return `${(MODEL_LABS[model.lab] as ModelLab<unknown>).baseName(model.config, model.layers)}.json`;
+}
+
+/** A playground model from a loaded lab model (the page's SavedModel). */
+function toSavedModel(m: LabModel & { lab: 'playground' }): SavedModel {
+  const { sizes, activations } = denseSizes(m.layers);
+  return { config: m.config, sizes, activations, loss: m.loss, params: m.params, epoch: m.epoch };
+}
+
+/** The playground's model as a lab model (for serializeLabModel and the export). */
+export function labModelOf(m: SavedModel): LabModel {
+  return { lab: 'playground', config: m.config, layers: denseLayers(m.sizes, m.activations), loss: m.loss, epoch: m.epoch, params: m.params };
+}
+
+/** Parses and checks a playground model file (format 1 or 2). Never throws; errors are plain English. */
 export function parseModelFile(text: unknown): LoadResult {
+  const r = parseLabModelFile(text, 'playground');
+  if (!r.ok) return r;
+  return { ok: true, model: toSavedModel(r.model as LabModel & { lab: 'playground' }) };
+}
+
+/**
+ * Parses and checks a model file of any lab (format 2, or format 1 as the
+ * playground's). With `lab`, a file of another lab is refused and says where
+ * it belongs. Never throws; errors are plain English.
+ */
+export function parseLabModelFile(text: unknown, lab?: LabId): LabLoadResult {
   if (typeof text !== 'string') return fail('The file could not be read as text.');
   if (text.length > MAX_MODEL_FILE_CHARS) return fail(`The file is too large (${text.length} characters; at most ${MAX_MODEL_FILE_CHARS}).`);
   let doc: unknown;
@@ -92,51 +230,85 @@ export function parseModelFile(text: unknown): LoadResult {
   if (d.formatVersion > MODEL_FORMAT_VERSION) {
     return fail(`The file was saved by a newer version of this page (format ${d.formatVersion}; this page reads format ${MODEL_FORMAT_VERSION}).`);
   }
+  const r = d.formatVersion === MODEL_FORMAT_V1 ? readV1(d) : readV2(d);
+  if (r.ok && lab !== undefined && r.model.lab !== lab) {
+    return fail(`This model was saved from the ${r.model.lab} lab; open it there (this is the ${lab} lab).`);
+  }
+  return r;
+}
 
-  // Config: complete and valid by the URL schema.
-  if (typeof d.config !== 'object' || d.config === null) return fail('The file has no "config" object.');
-  const missing = CONFIG_FIELDS.find((f) => !Object.prototype.hasOwnProperty.call(d.config, f.key));
-  if (missing) return fail(`The file's config lacks the setting "${missing.key}".`);
-  const parsed = configFromObject(d.config);
+function readConfig<C>(codec: LabCodec<C>, raw: unknown): { ok: true; config: C } | { ok: false; error: string } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'The file has no "config" object.' };
+  const missing = codec.fields.find((f) => !Object.prototype.hasOwnProperty.call(raw, f.key));
+  if (missing) return { ok: false, error: `The file's config lacks the setting "${missing.key}".` };
+  const parsed = codec.fromObject(raw);
   if (parsed.rejected.length > 0) {
     const r = parsed.rejected[0]!;
-    return fail(`The file's config is invalid: ${r.key} "${r.value}" ${r.reason.replace(/; the default.*$/, '')}.`);
+    return { ok: false, error: `The file's config is invalid: ${r.key} "${r.value}" ${r.reason.replace(/; the default.*$/, '')}.` };
   }
-  const config = parsed.config;
-  const invalid = validateConfig(config);
-  if (invalid.length > 0) return fail(`The file's config is invalid: ${invalid[0]}.`);
+  const invalid = codec.validate(parsed.config);
+  if (invalid.length > 0) return { ok: false, error: `The file's config is invalid: ${invalid[0]}.` };
+  return { ok: true, config: parsed.config };
+}
 
-  // Network: sizes, activations and loss, consistent with each other and the config.
+const LOSSES: readonly LossName[] = ['mse', 'bce', 'ce'];
+
+/** Format 1: the playground's sizes + activations. */
+function readV1(d: Record<string, unknown>): LabLoadResult {
+  const c = readConfig(PLAYGROUND_MODEL.codec, d.config);
+  if (!c.ok) return c;
   const sizes = d.sizes;
   if (!Array.isArray(sizes) || sizes.length < 2 || sizes.length > MAX_LAYERS + 1 || !sizes.every((s) => isIntIn(s, 1, MAX_WIDTH))) {
     return fail(`The file's "sizes" must be 2 to ${MAX_LAYERS + 1} whole numbers from 1 to ${MAX_WIDTH}.`);
   }
   const count = paramCount(sizes as number[]);
   if (count > MAX_PARAMS) return fail(`The network in the file is too large (${count} parameters; at most ${MAX_PARAMS}).`);
-  if (sizes[0] !== config.features.length) return fail(`The network has ${String(sizes[0])} inputs but the config lists ${config.features.length} features.`);
-  const hidden = (sizes as number[]).slice(1, -1);
-  if (hidden.join(',') !== config.hidden.join(',')) return fail('The network\'s hidden layers do not match the config.');
   const loss = d.loss;
-  if (loss !== 'mse' && loss !== 'bce' && loss !== 'ce') return fail('The file\'s "loss" must be "mse", "bce" or "ce".');
+  if (!(LOSSES as readonly unknown[]).includes(loss)) return fail('The file\'s "loss" must be "mse", "bce" or "ce".');
   const acts = d.activations;
   if (!Array.isArray(acts) || acts.length !== sizes.length - 1 || !acts.every((a) => (ACTS as readonly unknown[]).includes(a))) {
     return fail(`The file's "activations" must list ${sizes.length - 1} names from: ${ACTS.join(', ')}.`);
   }
-  if (acts.slice(0, -1).join(',') !== config.activations.join(',')) return fail('The network\'s activations do not match the config.');
-  if (acts[acts.length - 1] !== OUTPUT_FOR_LOSS[loss]) return fail(`A ${loss} loss needs a ${OUTPUT_FOR_LOSS[loss]} output layer.`);
-  const outputs = sizes[sizes.length - 1] as number;
-  if ((loss === 'ce') !== (outputs > 1)) return fail(`A ${loss} network with ${outputs} output${outputs === 1 ? '' : 's'} is not one this page builds.`);
-  if (config.dataset !== 'custom') {
-    const info = datasetInfo(config.dataset);
-    const want = networkSpec(config, info.task, info.nClasses);
-    if (want.loss !== loss || want.sizes[want.sizes.length - 1] !== outputs) {
-      return fail(`The ${config.dataset} data set trains a ${want.loss} network with ${want.sizes[want.sizes.length - 1]} output(s); the file has ${loss} with ${outputs}.`);
-    }
-  }
-  const epoch = d.epoch === undefined ? 0 : d.epoch;
-  if (!isIntIn(epoch, 0, Number.MAX_SAFE_INTEGER)) return fail('The file\'s "epoch" must be a whole number.');
+  return finishModel('playground', c.config, denseLayers(sizes as number[], acts as LayerActivation[]), loss as LossName, d);
+}
 
+/** Format 2: any lab, a layer list. */
+function readV2(d: Record<string, unknown>): LabLoadResult {
+  if (typeof d.lab !== 'string' || !Object.prototype.hasOwnProperty.call(MODEL_LABS, d.lab)) {
+    return fail(`The file is for a lab this page does not have (${JSON.stringify(d.lab)?.slice(0, 40) ?? 'none'}; it has ${Object.keys(MODEL_LABS).join(', ')}).`);
+  }
+  const labId = d.lab as LabId;
+  const c = readConfig(MODEL_LABS[labId].codec as LabCodec<unknown>, d.config);
+  if (!c.ok) return c;
+  const raw = d.layers;
+  if (!Array.isArray(raw) || raw.length < 1 || raw.length > MAX_LAYERS) return fail(`The file's "layers" must list 1 to ${MAX_LAYERS} layers.`);
+  const layers: LayerSpec[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const l = raw[i] as Record<string, unknown> | null;
+    if (typeof l !== 'object' || l === null || Array.isArray(l)) return fail(`Layer ${i + 1} in the file is not an object.`);
+    if (!(LAYER_KINDS as readonly unknown[]).includes(l.kind)) return fail(`Layer ${i + 1} has the kind ${JSON.stringify(l.kind)?.slice(0, 40) ?? 'none'}; this page knows: ${LAYER_KINDS.join(', ')}.`);
+    if (!isIntIn(l.inputs, 1, MAX_WIDTH) || !isIntIn(l.units, 1, MAX_WIDTH)) return fail(`Layer ${i + 1}'s "inputs" and "units" must be whole numbers from 1 to ${MAX_WIDTH}.`);
+    if (!(ACTS as readonly unknown[]).includes(l.activation)) return fail(`Layer ${i + 1}'s "activation" must be one of: ${ACTS.join(', ')}.`);
+    if (i > 0 && l.inputs !== layers[i - 1]!.units) return fail(`Layer ${i + 1} takes ${l.inputs} inputs but layer ${i} gives ${layers[i - 1]!.units}.`);
+    layers.push({ kind: 'dense', inputs: l.inputs, units: l.units, activation: l.activation as LayerActivation });
+  }
+  const count = paramLayout(layers).count;
+  if (count > MAX_PARAMS) return fail(`The network in the file is too large (${count} parameters; at most ${MAX_PARAMS}).`);
+  if (!(LOSSES as readonly unknown[]).includes(d.loss)) return fail('The file\'s "loss" must be "mse", "bce" or "ce".');
+  return finishModel(labId, c.config, layers, d.loss as LossName, d);
+}
+
+/** The checks both formats share: the network against the lab, the epoch, the parameters. */
+function finishModel(labId: LabId, config: unknown, layers: LayerSpec[], loss: LossName, d: Record<string, unknown>): LabLoadResult {
+  const lab = MODEL_LABS[labId] as ModelLab<unknown>;
+  const wrong = lab.checkNetwork(config, layers, loss) ?? checkHead(layers, loss);
+  if (wrong) return fail(wrong);
+  const epoch = d.epoch === undefined ? 0 : d.epoch;
+  if (typeof epoch !== 'number' || !Number.isFinite(epoch) || epoch < 0 || (d.formatVersion === MODEL_FORMAT_V1 && !Number.isInteger(epoch))) {
+    return fail('The file\'s "epoch" must be a number of epochs (0 or more).');
+  }
   // Parameters: exact length, every value finite.
+  const count = paramLayout(layers).count;
   if (typeof d.params !== 'string') return fail('The file has no "params" text.');
   const bytes = base64ToBytes(d.params);
   if (typeof bytes === 'string') return fail(`The parameters are damaged: ${bytes}.`);
@@ -150,59 +322,15 @@ export function parseModelFile(text: unknown): LoadResult {
     if (!Number.isFinite(v)) return fail(`Parameter ${i} is ${String(v)}; a model file holds finite numbers only.`);
     params[i] = v;
   }
-  const overflow = overflowingPoint(sizes as number[], acts as LayerActivation[], loss, params, config.features);
-  if (overflow) {
-    return fail(`The weights are so large that the network's output overflows (it is not a finite number at x1 = ${overflow[0]}, x2 = ${overflow[1]}); this page cannot train or show such a model.`);
+  // Valid finite weights can still overflow (a hostile or corrupted file): such a model would only ever show NaN.
+  for (const probe of lab.probes(config)) {
+    const z = outputLogits(layers, params, probe.input);
+    if (!z.every((v) => Number.isFinite(v) && (loss !== 'mse' || Math.abs(v) <= MAX_MSE_OUTPUT))) {
+      return fail(`The weights are so large that the network's output overflows (it is not a finite number ${probe.where}); this page cannot train or show such a model.`);
+    }
   }
-  return { ok: true, model: { config, sizes: sizes as number[], activations: acts as LayerActivation[], loss, params, epoch } };
+  return { ok: true, model: { lab: labId, config, layers, loss, epoch, params } as LabModel };
 }
 
 /** Largest output pre-activation a squared-error loss can square in float32. */
 const MAX_MSE_OUTPUT = 1e18;
-
-/**
- * A point of the data domain where the network, evaluated with float32
- * rounding after each layer as the engine does, gives a non-finite output
- * (or one too large for the loss), or null when it gives none. Valid finite
- * weights can still overflow (a hostile or corrupted file): such a model
- * would only ever show NaN.
- */
-function overflowingPoint(sizes: readonly number[], acts: readonly LayerActivation[], loss: LossName,
-                          params: Float32Array, features: readonly Feature[]): [number, number] | null {
-  const at = [-DOMAIN, 0, DOMAIN];
-  for (const x1 of at) {
-    for (const x2 of at) {
-      let a: number[] = Array.from(featurize(Float32Array.of(x1, x2), features));
-      let off = 0;
-      for (let l = 0; l + 1 < sizes.length; l++) {
-        const nIn = sizes[l]!;
-        const nOut = sizes[l + 1]!;
-        const bias = off + nOut * nIn;
-        const z: number[] = [];
-        for (let r = 0; r < nOut; r++) {
-          let sum = params[bias + r]!;
-          for (let c = 0; c < nIn; c++) sum += params[off + r * nIn + c]! * a[c]!;
-          z.push(Math.fround(sum));
-        }
-        off = bias + nOut;
-        const last = l + 2 === sizes.length;
-        if (last) {
-          if (!z.every((v) => Number.isFinite(v) && (loss !== 'mse' || Math.abs(v) <= MAX_MSE_OUTPUT))) return [x1, x2];
-        } else {
-          a = z.map((v) => activate(acts[l]!, v));
-        }
-      }
-    }
-  }
-  return null;
-}
-
-function activate(act: LayerActivation, v: number): number {
-  switch (act) {
-    case 'relu': return v > 0 ? v : 0;
-    case 'leaky_relu': return v > 0 ? v : Math.fround(0.01 * v);
-    case 'tanh': return Math.fround(Math.tanh(v));
-    case 'sigmoid': return Math.fround(1 / (1 + Math.exp(-v)));
-    default: return v;
-  }
-}

@@ -4,6 +4,7 @@
 
 import type { Activation, Config, Task } from '../state/config';
 import { outputSize } from '../data/datasets';
+import { denseLayers, paramLayout } from './layers';
 
 export type LayerActivation = Activation | 'softmax';
 export type LossName = 'mse' | 'bce' | 'ce';
@@ -33,9 +34,7 @@ export function networkSpec(config: Config, task: Task, nClasses: number): Netwo
   };
 }
 
-/** Parameters of a network with these sizes (nn_param_count's layout). */
+/** Parameters of a dense network with these sizes (paramLayout's count). */
 export function paramCount(sizes: readonly number[]): number {
-  let n = 0;
-  for (let l = 0; l + 1 < sizes.length; l++) n += sizes[l + 1]! * sizes[l]! + sizes[l + 1]!;
-  return n;
+  return paramLayout(denseLayers(sizes, sizes.slice(1).map(() => 'linear'))).count;
 }

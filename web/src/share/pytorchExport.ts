@@ -6,8 +6,12 @@
 import type { Feature } from '../state/config';
 import { featureInfo } from '../data/features';
 import { floatsToBase64 } from './base64';
-import { paramCount, type LayerActivation, type LossName } from './network';
+import { denseLayers, paramLayout, type LayerSpec } from './layers';
+import type { LabModel } from './modelFile';
+import type { LayerActivation, LossName } from './network';
+import { MNIST_INPUTS, MNIST_PIXEL_SCALE } from '../labs/mnist/config';
 
+/** The playground's export input (dense sizes, the input features). */
 export interface ExportInput {
   sizes: readonly number[];
   activations: readonly LayerActivation[];
@@ -17,6 +21,33 @@ export interface ExportInput {
   params: Float32Array;
   /** Shown in the header, e.g. the share link of the run. */
   description?: string;
+}
+
+/** What the network reads: 2-D points through features, or images of bytes scaled as the page scales them. */
+export type NetworkInput =
+  | { kind: 'points'; features: readonly Feature[] }
+  /** Row-major pixels; the page feeds byte * float32(scale), computed in float32. */
+  | { kind: 'image'; width: number; height: number; scale: number };
+
+/** Any lab's export input: the layer list, the loss, the input, the parameters. */
+export interface LabExportInput {
+  layers: readonly LayerSpec[];
+  loss: LossName;
+  input: NetworkInput;
+  params: Float32Array;
+  description?: string;
+}
+
+/** The input of each lab's networks. */
+export function labNetworkInput(model: LabModel): NetworkInput {
+  return model.lab === 'mnist'
+    ? { kind: 'image', width: 28, height: MNIST_INPUTS / 28, scale: MNIST_PIXEL_SCALE }
+    : { kind: 'points', features: model.config.features };
+}
+
+/** The script for a model of any lab (what Export to PyTorch downloads). */
+export function exportLabModel(model: LabModel, description?: string): string {
+  return exportLabPyTorch({ layers: model.layers, loss: model.loss, input: labNetworkInput(model), params: model.params, description });
 }
 
 const TORCH_ACTIVATION: Readonly<Record<LayerActivation, string | null>> = {
@@ -39,39 +70,58 @@ function pyString(s: string): string {
   return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-/** The script's text. Throws on an inconsistent input (a caller bug). */
+/** The playground's script (its sizes and features). Throws on an inconsistent input (a caller bug). */
 export function exportPyTorchScript(input: ExportInput): string {
   const { sizes, activations, loss, features, params } = input;
   if (sizes.length < 2 || activations.length !== sizes.length - 1) throw new Error('exportPyTorchScript: sizes and activations do not match');
   if (sizes[0] !== features.length) throw new Error('exportPyTorchScript: input size does not match the features');
-  if (params.length !== paramCount(sizes)) throw new Error('exportPyTorchScript: wrong number of parameters');
-  for (const v of params) if (!Number.isFinite(v)) throw new Error('exportPyTorchScript: parameters must be finite');
+  return exportLabPyTorch({ layers: denseLayers(sizes, activations), loss, input: { kind: 'points', features }, params, description: input.description });
+}
 
-  const layers: string[] = [];
-  for (let l = 0; l + 1 < sizes.length; l++) {
-    layers.push(`    torch.nn.Linear(${sizes[l]}, ${sizes[l + 1]}),`);
-    const act = TORCH_ACTIVATION[activations[l]!];
-    if (act) layers.push(`    ${act},`);
+function inputWidth(input: NetworkInput): number {
+  return input.kind === 'points' ? input.features.length : input.width * input.height;
+}
+
+/** The script's text for any layer list. Throws on an inconsistent input (a caller bug). */
+export function exportLabPyTorch(spec: LabExportInput): string {
+  const { layers, loss, input, params } = spec;
+  if (layers.length < 1) throw new Error('exportLabPyTorch: no layers');
+  for (let i = 1; i < layers.length; i++) if (layers[i]!.inputs !== layers[i - 1]!.units) throw new Error('exportLabPyTorch: layer sizes do not chain');
+  if (layers[0]!.inputs !== inputWidth(input)) throw new Error('exportLabPyTorch: input size does not match the features');
+  const layout = paramLayout(layers);
+  if (params.length !== layout.count) throw new Error('exportLabPyTorch: wrong number of parameters');
+  for (const v of params) if (!Number.isFinite(v)) throw new Error('exportLabPyTorch: parameters must be finite');
+
+  const modules: string[] = [];
+  const sequentialIndex: number[] = [];
+  for (const l of layers) {
+    sequentialIndex.push(modules.length);
+    modules.push(`    torch.nn.Linear(${l.inputs}, ${l.units}),`);
+    const act = TORCH_ACTIVATION[l.activation];
+    if (act) modules.push(`    ${act},`);
   }
-  const featureLines = features.map((f) => `        ${featureInfo(f).torch},  # ${f}`);
+  // One entry per parameter block: (module index in the Sequential, "weight"/"bias", offset, shape).
+  const blocks = layout.blocks.map((b) => `    (${sequentialIndex[b.layer]}, ${pyString(b.name)}, ${b.offset}, ${JSON.stringify(b.shape)}),`);
   const b64 = floatsToBase64(params);
   const wrapped = b64.match(/.{1,100}/g) ?? [''];
-  const header = (input.description ?? '').split(/\r?\n/).map((l) => `# ${l}`).join('\n');
+  const header = (spec.description ?? '').split(/\r?\n/).map((l) => `# ${l}`).join('\n');
+  const outputs = layers[layers.length - 1]!.units;
+  const outputText = loss === 'ce' ? 'class probabilities' : loss === 'bce' ? 'probability of class 1' : 'the predicted value';
+  const io = input.kind === 'points' ? pointsInput(input.features, outputs) : imageInput(input, outputs);
 
   return `#!/usr/bin/env python3
 # A network trained in the nn-playground, exported for PyTorch.
 ${header}
 #
 # Usage:
-#   python3 model.py points.json      # or: echo '[[1.5, -2.0]]' | python3 model.py
-# Input: JSON [[x1, x2], ...] (or {"points": [[x1, x2], ...]}).
-# Output: JSON, one row of network outputs per point (${loss === 'ce' ? 'class probabilities' : loss === 'bce' ? 'probability of class 1' : 'the predicted value'}).
+${io.usage}
+# Output: JSON, one row of network outputs per input (${outputText}).
 #
 # To continue training (on a GPU too: model.to("cuda")):
 #   loss_fn = ${TORCH_LOSS[loss]}
 #   optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
-#   for x, y in batches:          # x: points, y: targets
-#       optimizer.zero_grad(); loss_fn(model(features(x)), y).backward(); optimizer.step()
+#   for x, y in batches:          # x: ${io.batchWord}, y: targets
+#       optimizer.zero_grad(); loss_fn(model(${io.inputsFn}(x)), y).backward(); optimizer.step()
 
 import base64
 import json
@@ -80,13 +130,12 @@ import sys
 
 import torch
 
-SIZES = ${JSON.stringify(sizes)}
-ACTIVATIONS = ${JSON.stringify(activations)}
+LAYERS = ${JSON.stringify(layers.map((l) => ({ kind: l.kind, inputs: l.inputs, units: l.units, activation: l.activation })))}
 LOSS = ${pyString(loss)}
-FEATURES = ${JSON.stringify(features)}
+${io.constants}
 
 model = torch.nn.Sequential(
-${layers.join('\n')}
+${modules.join('\n')}
 )
 
 # Trained parameters: float32, little-endian, per layer the weight
@@ -94,22 +143,49 @@ ${layers.join('\n')}
 PARAMS_BASE64 = (
 ${wrapped.map((w) => `    ${pyString(w)}`).join('\n')}
 )
+# Where each block sits: (module index, "weight" or "bias", offset, shape).
+PARAM_BLOCKS = [
+${blocks.join('\n')}
+]
 
 
 def load_parameters(net):
     raw = base64.b64decode(PARAMS_BASE64)
-    values = struct.unpack("<%df" % (len(raw) // 4), raw)
-    offset = 0
+    values = torch.tensor(struct.unpack("<%df" % (len(raw) // 4), raw), dtype=torch.float32)
+    used = 0
     with torch.no_grad():
-        for layer in (m for m in net if isinstance(m, torch.nn.Linear)):
-            for tensor in (layer.weight, layer.bias):
-                n = tensor.numel()
-                tensor.copy_(torch.tensor(values[offset:offset + n], dtype=torch.float32).view_as(tensor))
-                offset += n
-    assert offset == len(values), "parameter count mismatch"
+        for index, name, offset, shape in PARAM_BLOCKS:
+            tensor = getattr(net[index], name)
+            assert list(tensor.shape) == shape, "parameter shape mismatch"
+            n = tensor.numel()
+            tensor.copy_(values[offset:offset + n].view(shape))
+            used += n
+    assert used == len(values), "parameter count mismatch"
 
 
-def features(points):
+${io.functions}
+
+
+load_parameters(model)
+model.eval()
+
+if __name__ == "__main__":
+    source = open(sys.argv[1]) if len(sys.argv) > 1 else sys.stdin
+    data = json.load(source)
+${io.main}
+`;
+}
+
+/** The playground's inputs: 2-D points, turned into the same features in the same order. */
+function pointsInput(features: readonly Feature[], outputs: number): { usage: string; batchWord: string; inputsFn: string; constants: string; functions: string; main: string } {
+  const featureLines = features.map((f) => `        ${featureInfo(f).torch},  # ${f}`);
+  return {
+    usage: `#   python3 model.py points.json      # or: echo '[[1.5, -2.0]]' | python3 model.py
+# Input: JSON [[x1, x2], ...] (or {"points": [[x1, x2], ...]}).`,
+    batchWord: 'points',
+    inputsFn: 'features',
+    constants: `FEATURES = ${JSON.stringify(features)}`,
+    functions: `def features(points):
     """The network's input for points [[x1, x2], ...], as on the page: the
     points are float32, each feature is computed in float64, then rounded to
     float32."""
@@ -122,19 +198,55 @@ ${featureLines.join('\n')}
 
 
 def predict(points):
-    """Network outputs for points [[x1, x2], ...]: a float32 tensor [n x ${sizes[sizes.length - 1]}]."""
+    """Network outputs for points [[x1, x2], ...]: a float32 tensor [n x ${outputs}]."""
     with torch.no_grad():
-        return model(features(points))
-
-
-load_parameters(model)
-model.eval()
-
-if __name__ == "__main__":
-    source = open(sys.argv[1]) if len(sys.argv) > 1 else sys.stdin
-    data = json.load(source)
-    if isinstance(data, dict):
+        return model(features(points))`,
+    main: `    if isinstance(data, dict):
         data = data["points"]
-    print(json.dumps(predict(data).tolist()))
-`;
+    print(json.dumps(predict(data).tolist()))`,
+  };
+}
+
+/** MNIST-style inputs: images of bytes, scaled exactly as the page scales them. */
+function imageInput(input: { width: number; height: number; scale: number }, outputs: number): { usage: string; batchWord: string; inputsFn: string; constants: string; functions: string; main: string } {
+  const n = input.width * input.height;
+  return {
+    usage: `#   python3 model.py digits.json      # or: echo '[[0, 0, ..., 255, ...]]' | python3 model.py
+# Input: JSON, one image per row, row-major ${input.height}x${input.width} (flat ${n} values or
+# ${input.height} rows of ${input.width}):
+#   [[byte, ...], ...] or {"images": [...]}: pixel bytes 0-255, as in MNIST's files;
+#   {"inputs": [...]}: values 0-1 as the page's drawing pad makes them.`,
+    batchWord: 'pixel bytes',
+    inputsFn: 'inputs_from_bytes',
+    constants: `WIDTH = ${input.width}
+HEIGHT = ${input.height}
+# The page multiplies each byte by float32(1/255) in float32 (nn_gather_u8).
+PIXEL_SCALE = torch.tensor(${JSON.stringify(input.scale)}, dtype=torch.float32)`,
+    functions: `def as_rows(images):
+    """Images as a float32 tensor [n x ${n}]; each image flat (${n} values) or
+    ${input.height} rows of ${input.width}, forms may be mixed."""
+    return torch.stack([torch.as_tensor(image, dtype=torch.float32).reshape(${n}) for image in images])
+
+
+def inputs_from_bytes(images):
+    """The network's input for images of pixel bytes 0-255, exactly as on the
+    page: byte * float32(1/255), computed in float32. [n x ${n}] float32."""
+    return as_rows(images) * PIXEL_SCALE
+
+
+def predict_inputs(inputs):
+    """Network outputs for inputs already scaled to 0-1 ([n x ${n}], like the drawing pad's)."""
+    with torch.no_grad():
+        return model(as_rows(inputs))
+
+
+def predict(images):
+    """Network outputs for images of pixel bytes 0-255: a float32 tensor [n x ${outputs}]."""
+    return predict_inputs(inputs_from_bytes(images))`,
+    main: `    if isinstance(data, dict) and "inputs" in data:
+        out = predict_inputs(data["inputs"])
+    else:
+        out = predict(data["images"] if isinstance(data, dict) else data)
+    print(json.dumps(out.tolist()))`,
+  };
 }

@@ -8,6 +8,7 @@
 // same ones, and our losses follow the output (BCE, CE), not squared error.
 
 import type { Rejection } from './codec-types';
+import type { MigrationStep } from './labCodec';
 import { MAX_SEED } from './schema';
 
 export const CURRENT_VERSION = 1;
@@ -99,7 +100,14 @@ function v0ToV1(p: Map<string, string>, notes: Rejection[]): Map<string, string>
   return out;
 }
 
-const STEPS: ReadonlyArray<(p: Map<string, string>, notes: Rejection[]) => Map<string, string>> = [v0ToV1];
+/** STEPS[k] maps version k to k+1. */
+export const STEPS: readonly MigrationStep[] = [v0ToV1];
+
+/** The version of a playground link without v=: 0 when it has TensorFlow Playground keys. */
+export function versionWithoutV(params: ReadonlyMap<string, string>): number {
+  for (const k of params.keys()) if (LEGACY_KEYS.includes(k) || k.endsWith('_hide')) return 0;
+  return CURRENT_VERSION;
+}
 
 /**
  * Brings link parameters of version `fromVersion` up to CURRENT_VERSION.

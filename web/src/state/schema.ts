@@ -2,13 +2,13 @@
 // Every Config key appears exactly once, with its URL name, type, bounds
 // and default. View options (embedding) have their own, smaller table.
 
-import type { Activation, Config, DatasetId, Feature, Optimizer, Regularization, Theme } from './config';
+import type { Activation, Config, DatasetId, Feature, Optimizer, Regularization } from './config';
+import { defaultViewOptions as defaultLabView, type LabViewOptions } from './view';
 
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'leaky_relu', 'tanh', 'sigmoid', 'linear'];
 export const FEATURE_VALUES: readonly Feature[] = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'];
 export const OPTIMIZERS: readonly Optimizer[] = ['sgd', 'momentum', 'adam'];
 export const REGULARIZATIONS: readonly Regularization[] = ['none', 'l1', 'l2'];
-export const THEMES: readonly Theme[] = ['light', 'dark'];
 export const DATASET_VALUES: readonly DatasetId[] = [
   'circle', 'xor', 'gauss', 'spiral', 'moons', 'checker', 'blobs3', 'spiral3', 'blobs4',
   'plane', 'multigauss', 'square1d', 'abs1d', 'sin1d', 'custom',
@@ -23,15 +23,8 @@ export function randomSeed(): number {
   return Math.floor(Math.random() * MAX_SEED);
 }
 
-/** How a field is read from and written to the URL. */
-export type FieldSpec =
-  | { kind: 'enum'; values: readonly string[] }
-  | { kind: 'number'; min: number; max: number; integer: boolean }
-  | { kind: 'bool' }
-  /** Comma list of integers; "none" is the empty list. */
-  | { kind: 'intList'; minLength: number; maxLength: number; min: number; max: number }
-  /** Comma list from an allow-list; "none" is the empty list. */
-  | { kind: 'enumList'; values: readonly string[]; minLength: number; maxLength: number; unique: boolean };
+export type { FieldSpec } from './values';
+import type { FieldSpec } from './values';
 
 export interface ConfigField<K extends keyof Config = keyof Config> {
   key: K;
@@ -105,26 +98,14 @@ export const PANELS = [
 ] as const;
 export type Panel = (typeof PANELS)[number];
 
-/** How the page is shown, not what it trains; never part of Config. */
-export interface ViewOptions {
-  /** Only the canvas, the network and play/step/reset. */
-  embed: boolean;
-  hide: Panel[];
-  /** Config keys learners cannot change (the UI disables their controls;
-   *  postMessage setConfig from an allowed host may still change them). */
-  lock: (keyof Config)[];
-  autoplay: boolean;
-  /** null: follow the user's preference. */
-  theme: Theme | null;
-  /** Origins allowed to send postMessage commands; null: the parent window, any origin. */
-  origins: string[] | null;
-}
+/** How the page is shown, not what it trains; never part of Config (see view.ts). */
+export type ViewOptions = LabViewOptions<Panel, keyof Config>;
 
 export function defaultViewOptions(): ViewOptions {
-  return { embed: false, hide: [], lock: [], autoplay: false, theme: null, origins: null };
+  return defaultLabView<Panel, keyof Config>();
 }
 
 /** URL names accepted by lock=, plus "all". */
 export const LOCK_VALUES: readonly string[] = [...CONFIG_FIELDS.map((f) => f.url), 'all'];
 
-export const VIEW_KEYS = ['embed', 'hide', 'lock', 'autoplay', 'theme', 'origins'] as const;
+export { THEMES, VIEW_KEYS } from './view';

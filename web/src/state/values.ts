@@ -2,7 +2,16 @@
 // the text of rejections. Shared by the URL codec and JSON validation.
 
 import type { Rejection } from './codec-types';
-import type { FieldSpec } from './schema';
+
+/** How a field is read from and written to the URL. */
+export type FieldSpec =
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'number'; min: number; max: number; integer: boolean }
+  | { kind: 'bool' }
+  /** Comma list of integers; "none" is the empty list. */
+  | { kind: 'intList'; minLength: number; maxLength: number; min: number; max: number }
+  /** Comma list from an allow-list; "none" is the empty list. */
+  | { kind: 'enumList'; values: readonly string[]; minLength: number; maxLength: number; unique: boolean };
 
 const SHOW_LENGTH = 40;
 

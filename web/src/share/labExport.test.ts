@@ -1,0 +1,33 @@
+// The export for any layer list: MNIST's script reads pixel bytes scaled as
+// the page scales them; parameters are placed by paramLayout's blocks.
+// (Its predictions are checked with python3-torch in tests/node/pytorch-export.test.mjs.)
+import { expect, test } from 'vitest';
+import { mnistCodec } from '../labs/mnist/config';
+import { denseLayers, paramLayout } from './layers';
+import { exportLabModel, exportLabPyTorch, labNetworkInput } from './pytorchExport';
+import type { LabModel } from './modelFile';
+
+const layers = denseLayers([784, 16, 10], ['sigmoid', 'softmax']);
+const model: LabModel = {
+  lab: 'mnist', config: { ...mnistCodec.defaults(), hidden: [16], activations: ['sigmoid'] }, layers, loss: 'ce', epoch: 1,
+  params: new Float32Array(paramLayout(layers).count).fill(0.25),
+};
+
+test('an MNIST script: the Sequential, the byte scaling, both input forms, the blocks', () => {
+  const s = exportLabModel(model);
+  expect(s).toContain('torch.nn.Linear(784, 16),\n    torch.nn.Sigmoid(),\n    torch.nn.Linear(16, 10),\n    torch.nn.Softmax(dim=1),\n)');
+  expect(s).toContain(`PIXEL_SCALE = torch.tensor(${1 / 255}, dtype=torch.float32)`);
+  expect(s).toContain('return as_rows(images) * PIXEL_SCALE');
+  expect(s).toContain('def predict_inputs(inputs):');
+  expect(s).toContain('data["images"]');
+  expect(s).toContain('(0, "weight", 0, [16,784]),\n    (0, "bias", 12544, [16]),\n    (2, "weight", 12560, [10,16]),\n    (2, "bias", 12720, [10]),');
+  expect(labNetworkInput(model)).toEqual({ kind: 'image', width: 28, height: 28, scale: 1 / 255 });
+});
+
+test('inconsistent layer lists are refused', () => {
+  const base = { layers, loss: 'ce' as const, input: labNetworkInput(model), params: model.params };
+  expect(() => exportLabPyTorch({ ...base, layers: [layers[0]!, { ...layers[1]!, inputs: 15 }] })).toThrow(/chain/);
+  expect(() => exportLabPyTorch({ ...base, input: { kind: 'points', features: ['x1', 'x2'] } })).toThrow(/input size/);
+  expect(() => exportLabPyTorch({ ...base, params: model.params.subarray(1) })).toThrow(/parameters/);
+  expect(() => exportLabPyTorch({ ...base, layers: [] })).toThrow(/no layers/);
+});

@@ -1,0 +1,136 @@
+// Model files, format 2: any lab, a layer list, one layout function.
+import { describe, expect, test } from 'vitest';
+import { defaultConfig } from '../state/schema';
+import { mnistCodec } from '../labs/mnist/config';
+import { createRng } from '../data/rng';
+import { bytesToBase64 } from './base64';
+import { denseLayers, paramLayout } from './layers';
+import { networkSpec, paramCount } from './network';
+import {
+  labModelFileName, labModelOf, parseLabModelFile, parseModelFile, serializeLabModel, serializeModel, type LabModel,
+} from './modelFile';
+
+function randomParams(n: number, seed: number, scale = 0.2): Float32Array {
+  const rng = createRng(seed);
+  const p = new Float32Array(n);
+  for (let i = 0; i < n; i++) p[i] = (rng.next() - 0.5) * scale;
+  p[0] = -0;
+  p[1] = 1.401298464324817e-45;
+  return p;
+}
+
+function mnistModel(hidden = [32, 16]): LabModel {
+  const config = { ...mnistCodec.defaults(), hidden, activations: hidden.map(() => 'relu' as const), optimizer: 'sgd' as const };
+  const layers = denseLayers([784, ...hidden, 10], [...config.activations, 'softmax']);
+  return { lab: 'mnist', config, layers, loss: 'ce', epoch: 2.5, params: randomParams(paramLayout(layers).count, 3) };
+}
+
+function playgroundModel(): LabModel {
+  const config = defaultConfig();
+  const spec = networkSpec(config, 'binary', 2);
+  return labModelOf({ ...spec, config, params: randomParams(paramCount(spec.sizes), 4, 4), epoch: 12 });
+}
+
+const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+const errorOf = (text: string, lab?: 'playground' | 'mnist'): string => {
+  const r = parseLabModelFile(text, lab);
+  return r.ok ? '(loaded)' : r.error;
+};
+
+describe('paramLayout', () => {
+  test('per layer the weight [units x inputs] then the bias, offsets running on', () => {
+    const { blocks, count } = paramLayout(denseLayers([784, 32, 10], ['relu', 'softmax']));
+    expect(blocks).toEqual([
+      { layer: 0, name: 'weight', shape: [32, 784], offset: 0, size: 25088 },
+      { layer: 0, name: 'bias', shape: [32], offset: 25088, size: 32 },
+      { layer: 1, name: 'weight', shape: [10, 32], offset: 25120, size: 320 },
+      { layer: 1, name: 'bias', shape: [10], offset: 25440, size: 10 },
+    ]);
+    expect(count).toBe(784 * 32 + 32 + 32 * 10 + 10);
+    expect(paramCount([2, 6, 3, 1])).toBe(2 * 6 + 6 + 6 * 3 + 3 + 3 + 1);
+  });
+});
+
+describe('model files, format 2', () => {
+  test('MNIST and playground models round trip bit for bit', () => {
+    for (const m of [mnistModel(), mnistModel([]), playgroundModel()]) {
+      const text = serializeLabModel(m);
+      const doc = JSON.parse(text) as Record<string, unknown>;
+      expect(Object.keys(doc)).toEqual(['magic', 'formatVersion', 'lab', 'config', 'layers', 'loss', 'epoch', 'params']);
+      expect(doc.formatVersion).toBe(2);
+      const r = parseLabModelFile(text, m.lab);
+      if (!r.ok) throw new Error(r.error);
+      expect(r.model.lab).toBe(m.lab);
+      expect(r.model.config).toEqual(m.config);
+      expect(r.model.layers).toEqual(m.layers);
+      expect(r.model.epoch).toBe(m.epoch);
+      expect(bits(r.model.params)).toEqual(bits(m.params));
+      expect(Object.is(r.model.params[0], -0)).toBe(true);
+    }
+    expect(labModelFileName(mnistModel())).toBe('nn-mnist-784-32-16-10.json');
+    expect(labModelFileName(playgroundModel())).toBe('nn-circle-2-6-3-1.json');
+  });
+
+  test('the playground reads format 2 and format 1 alike; a format-1 file is the playground\'s', () => {
+    const m = playgroundModel();
+    const v2 = parseModelFile(serializeLabModel(m));
+    if (!v2.ok) throw new Error(v2.error);
+    expect(v2.model.sizes).toEqual([2, 6, 3, 1]);
+    expect(v2.model.activations).toEqual(['tanh', 'tanh', 'sigmoid']);
+    const spec = networkSpec(defaultConfig(), 'binary', 2);
+    const v1 = parseLabModelFile(serializeModel({ ...spec, config: defaultConfig(), params: m.params, epoch: 12 }));
+    if (!v1.ok) throw new Error(v1.error);
+    expect(v1.model.lab).toBe('playground');
+    expect(v1.model.layers).toEqual(m.layers);
+    expect(bits(v1.model.params)).toEqual(bits(m.params));
+  });
+
+  test('a file of another lab says where it belongs', () => {
+    expect(errorOf(serializeLabModel(mnistModel()), 'playground')).toMatch(/saved from the mnist lab; open it there/);
+    const r = parseModelFile(serializeLabModel(mnistModel()));
+    expect(r.ok).toBe(false);
+  });
+
+  const base = mnistModel();
+  const count = paramLayout(base.layers).count;
+  const mutations: [string, (d: Record<string, unknown>) => void, RegExp][] = [
+    ['unknown lab', (d) => { d.lab = 'gan'; }, /lab this page does not have/],
+    ['no lab', (d) => { delete d.lab; }, /lab this page does not have/],
+    ['config of the other lab', (d) => { d.config = defaultConfig(); }, /lacks the setting/],
+    ['config beyond MNIST limits', (d) => { (d.config as Record<string, unknown>).batchSize = 513; }, /batchSize/],
+    ['no layers', (d) => { d.layers = []; }, /"layers" must list 1 to 16/],
+    ['too many layers', (d) => { d.layers = Array(17).fill({ kind: 'dense', inputs: 4, units: 4, activation: 'relu' }); }, /1 to 16/],
+    ['unknown kind', (d) => { (d.layers as Record<string, unknown>[])[0]!.kind = 'conv2d'; }, /kind "conv2d"; this page knows: dense/],
+    ['layer sizes as text', (d) => { (d.layers as Record<string, unknown>[])[1]!.units = '16'; }, /whole numbers/],
+    ['chain broken', (d) => { (d.layers as Record<string, unknown>[])[1]!.inputs = 31; }, /Layer 2 takes 31 inputs but layer 1 gives 32/],
+    ['wrong input size', (d) => { (d.layers as Record<string, unknown>[])[0]!.inputs = 783; }, /783 inputs; an MNIST network reads 784/],
+    ['hidden vs config', (d) => { (d.config as Record<string, unknown>).hidden = [32, 17]; }, /hidden layers do not match/],
+    ['activation vs config', (d) => { (d.layers as Record<string, unknown>[])[0]!.activation = 'tanh'; }, /activations do not match/],
+    ['nine classes', (d) => { (d.layers as Record<string, unknown>[])[2]!.units = 9; }, /10 softmax outputs/],
+    ['bce loss', (d) => { d.loss = 'bce'; }, /10 softmax outputs|sigmoid/],
+    ['softmax hidden', (d) => { (d.layers as Record<string, unknown>[])[0]!.activation = 'softmax'; (d.config as Record<string, unknown>).activations = ['relu', 'relu']; }, /activations do not match|softmax/],
+    ['huge network', (d) => { d.layers = [{ kind: 'dense', inputs: 784, units: 4096, activation: 'relu' }, { kind: 'dense', inputs: 4096, units: 4096, activation: 'relu' }, { kind: 'dense', inputs: 4096, units: 10, activation: 'softmax' }]; }, /too large/],
+    ['one param short', (d) => { d.params = bytesToBase64(new Uint8Array((count - 1) * 4)); }, new RegExp(`holds ${count - 1} parameters; this network needs ${count}\\.`)],
+    ['NaN param', (d) => { const b = new Uint8Array(count * 4); new DataView(b.buffer).setFloat32(40, Number.NaN, true); d.params = bytesToBase64(b); }, /Parameter 10 is NaN/],
+    ['negative epoch', (d) => { d.epoch = -1; }, /epoch/],
+    ['prototype key in a layer', (d) => { (d.layers as unknown[])[0] = JSON.parse('{"__proto__": {"x": 1}, "kind": "dense"}'); }, /key "__proto__"/],
+  ];
+  for (const [name, mutate, want] of mutations) {
+    test(`rejects: ${name}`, () => {
+      const d = JSON.parse(serializeLabModel(base)) as Record<string, unknown>;
+      mutate(d);
+      expect(errorOf(JSON.stringify(d))).toMatch(want);
+    });
+  }
+
+  test('weights that overflow the output are refused, naming the input', () => {
+    const m = mnistModel([]);
+    (m.params as Float32Array).fill(3e38);
+    expect(errorOf(serializeLabModel(m))).toMatch(/not a finite number for an all-ink image/);
+  });
+
+  test('the writer refuses an inconsistent model (a caller bug)', () => {
+    expect(() => serializeLabModel({ ...base, params: new Float32Array(3) })).toThrow(/params/);
+    expect(() => serializeLabModel({ ...base, config: { ...mnistCodec.defaults(), batchSize: 0 } } as LabModel)).toThrow(/batchSize/);
+  });
+});

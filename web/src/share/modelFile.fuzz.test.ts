@@ -1,0 +1,68 @@
+// 1,000 damaged model files (format 2, both labs): loading never throws,
+// and whatever loads is consistent (config valid by its lab's schema,
+// parameter count from the layer list, finite values).
+import { expect, test } from 'vitest';
+import { defaultConfig } from '../state/schema';
+import { LINK_LABS } from '../state/link';
+import { mnistCodec } from '../labs/mnist/config';
+import { createRng, randomInt } from '../data/rng';
+import { denseLayers, paramLayout } from './layers';
+import { networkSpec } from './network';
+import { labModelOf, parseLabModelFile, serializeLabModel, type LabModel } from './modelFile';
+
+function models(): LabModel[] {
+  const layers = denseLayers([784, 8, 10], ['relu', 'softmax']);
+  const mn: LabModel = { lab: 'mnist', config: { ...mnistCodec.defaults(), hidden: [8] }, layers, loss: 'ce', epoch: 1, params: new Float32Array(paramLayout(layers).count).fill(0.01) };
+  const spec = networkSpec(defaultConfig(), 'binary', 2);
+  const pg = labModelOf({ ...spec, config: defaultConfig(), params: new Float32Array(paramLayout(denseLayers(spec.sizes, spec.activations)).count).fill(0.1), epoch: 3 });
+  return [mn, pg];
+}
+
+const VALUES: unknown[] = [null, true, 0, -1, 1.5, 1e308, -0, '', 'x', 'mnist', 'playground', 'dense', 'softmax', 'ce', [], [1, 2], {}, { kind: 'dense' },
+  '__proto__', 2, 784, 10, 4097, 'AAAA', Number.MAX_SAFE_INTEGER];
+
+test('1,000 damaged model files: no throw; what loads is consistent', () => {
+  const rng = createRng(4242);
+  const texts = models().map((m) => serializeLabModel(m));
+  const failures: string[] = [];
+  let loaded = 0;
+  for (let i = 0; i < 1000; i++) {
+    const base = texts[randomInt(rng, texts.length)]!;
+    let text: string;
+    if (rng.next() < 0.1) {
+      text = base.slice(0, randomInt(rng, base.length));
+    } else {
+      const d = JSON.parse(base) as Record<string, unknown>;
+      const edits = 1 + randomInt(rng, 3);
+      for (let e = 0; e < edits; e++) {
+        const targets: Record<string, unknown>[] = [d, d.config as Record<string, unknown>, ...((Array.isArray(d.layers) ? d.layers : []) as Record<string, unknown>[])]
+          .filter((t) => typeof t === 'object' && t !== null);
+        const t = targets[randomInt(rng, targets.length)]!;
+        const keys = Object.keys(t);
+        const k = keys.length > 0 && rng.next() < 0.8 ? keys[randomInt(rng, keys.length)]! : 'extra';
+        if (rng.next() < 0.2) delete t[k];
+        else t[k] = VALUES[randomInt(rng, VALUES.length)];
+      }
+      text = JSON.stringify(d);
+    }
+    let r: ReturnType<typeof parseLabModelFile>;
+    try {
+      r = parseLabModelFile(text);
+    } catch (err) {
+      failures.push(`threw ${String(err)}`);
+      continue;
+    }
+    if (!r.ok) {
+      if (r.error.length < 10) failures.push(`says too little: ${r.error}`);
+      continue;
+    }
+    loaded++;
+    const codec = LINK_LABS[r.model.lab].codec as { validate(c: unknown): string[] };
+    for (const p of codec.validate(r.model.config)) failures.push(`loaded an invalid config: ${p}`);
+    if (r.model.params.length !== paramLayout(r.model.layers).count) failures.push('parameter count does not match the layers');
+    if (!r.model.params.every(Number.isFinite)) failures.push('non-finite parameter loaded');
+  }
+  expect(failures).toEqual([]);
+  // Some edits are harmless (epoch, an extra key): the generator is not all-rejecting.
+  expect(loaded).toBeGreaterThan(20);
+});

@@ -1,0 +1,209 @@
+// parseLink / writeLink: the lab is part of the link; old playground links,
+// "#mnist" links and TensorFlow Playground's fragment links keep working.
+import { describe, expect, test } from 'vitest';
+import { LAB_IDS, LINK_LABS, parseLink, writeLink, type ParsedLink } from './link';
+import { parseQuery, writeQuery } from './codec';
+import { defaultConfig, MAX_SEED } from './schema';
+import { mnistCodec, MNIST_FIELDS, MNIST_PANELS, type MnistConfig } from '../labs/mnist/config';
+import { createRng, randomInt } from '../data/rng';
+
+const keys = (p: ParsedLink): string[] => p.notices.map((r) => r.key);
+
+/** A real TensorFlow Playground address's fragment (as the site writes it), with these values changed. */
+function tfLink(over: Record<string, string>): string {
+  const base: Record<string, string> = {
+    activation: 'tanh', batchSize: '10', dataset: 'circle', regDataset: 'reg-plane', learningRate: '0.03',
+    regularizationRate: '0', noise: '0', networkShape: '4,2', seed: '0.12345', showTestData: 'false', discretize: 'false',
+    percTrainData: '50', x: 'true', y: 'true', xTimesY: 'false', xSquared: 'false', ySquared: 'false', cosX: 'false',
+    sinX: 'false', cosY: 'false', sinY: 'false', collectStats: 'false', problem: 'classification', initZero: 'false', hideText: 'false',
+  };
+  return `#${Object.entries({ ...base, ...over }).map(([k, v]) => `${k}=${v}`).join('&')}`;
+}
+
+describe('TensorFlow Playground links in their fragment form', () => {
+  test('the issue\'s example opens the same network', () => {
+    const p = parseLink('', tfLink({}));
+    expect(p.lab).toBe('playground');
+    expect(p.version).toBe(0);
+    expect(p.notices).toEqual([]);
+    expect(p.config).toEqual({
+      ...defaultConfig(), dataset: 'circle', noise: 0, trainRatio: 50, hidden: [4, 2], activations: ['tanh', 'tanh'],
+      features: ['x1', 'x2'], optimizer: 'sgd', learningRate: 0.03, regularization: 'none', regRate: 0, batchSize: 10,
+      seed: Math.floor(0.12345 * MAX_SEED), showTestData: false, discretize: false,
+    });
+    expect(p.ignored.sort()).toEqual(['collectStats', 'hideText', 'initZero']);
+  });
+
+  const cases: [Record<string, string>, Partial<ReturnType<typeof defaultConfig>>][] = [
+    [{ dataset: 'xor', activation: 'relu', networkShape: '8,8,8', learningRate: '0.1', xTimesY: 'true', showTestData: 'true' },
+      { dataset: 'xor', hidden: [8, 8, 8], activations: ['relu', 'relu', 'relu'], learningRate: 0.1, features: ['x1', 'x2', 'x1x2'], showTestData: true }],
+    [{ dataset: 'gauss', activation: 'sigmoid', networkShape: '', noise: '25', percTrainData: '70', batchSize: '1', x: 'false', y: 'true' },
+      { dataset: 'gauss', hidden: [], activations: [], noise: 25, trainRatio: 70, batchSize: 1, features: ['x2'] }],
+    [{ dataset: 'spiral', networkShape: '6,6,6,6,6,6', regularization: 'L1', regularizationRate: '0.003', discretize: 'true',
+      xSquared: 'true', ySquared: 'true', sinX: 'true', sinY: 'true' },
+      { dataset: 'spiral', hidden: [6, 6, 6, 6, 6, 6], activations: Array(6).fill('tanh'), regularization: 'l1', regRate: 0.003,
+        discretize: true, features: ['x1', 'x2', 'x1sq', 'x2sq', 'sinx1', 'sinx2'] }],
+    [{ problem: 'regression', regDataset: 'reg-plane', activation: 'linear', networkShape: '3', learningRate: '0.001' },
+      { dataset: 'plane', hidden: [3], activations: ['linear'], learningRate: 0.001 }],
+    [{ problem: 'regression', regDataset: 'reg-gauss', networkShape: '5,5', noise: '10', regularization: 'L2', regularizationRate: '0.01' },
+      { dataset: 'multigauss', hidden: [5, 5], activations: ['tanh', 'tanh'], noise: 10, regularization: 'l2', regRate: 0.01 }],
+  ];
+  for (const [over, want] of cases) {
+    test(`${over.problem ?? 'classification'} ${over.dataset ?? over.regDataset}: same settings as the query form`, () => {
+      const hash = tfLink(over);
+      const p = parseLink('', hash);
+      expect(p.notices).toEqual([]);
+      expect(p.config).toMatchObject(want);
+      // The fragment reads exactly like the query form the page already understood.
+      expect(p.config).toEqual(parseQuery(`?${hash.slice(1)}`).config);
+      expect(p.config).toMatchObject({ optimizer: 'sgd', seed: Math.floor(0.12345 * MAX_SEED) });
+    });
+  }
+
+  test('fragment pairs and query pairs are read together; a key in both is ambiguous', () => {
+    const p = parseLink('?embed=1&theme=dark', tfLink({ networkShape: '3' }));
+    expect(p.view.embed).toBe(true);
+    expect(p.view.theme).toBe('dark');
+    expect(p.config.hidden).toEqual([3]);
+    const twice = parseLink('?v=1&hidden=2', '#hidden=3');
+    expect(keys(twice)).toEqual(['hidden']);
+    expect(twice.config.hidden).toEqual(defaultConfig().hidden);
+  });
+});
+
+describe('the lab is part of the link', () => {
+  test('no lab= is the playground, with today\'s links unchanged', () => {
+    const q = writeQuery({ ...defaultConfig(), dataset: 'xor', hidden: [4] , activations: ['relu'] });
+    const p = parseLink(`?${q}`);
+    expect(p.lab).toBe('playground');
+    expect(p.config).toEqual(parseQuery(q).config);
+    expect(p.notices).toEqual([]);
+  });
+
+  test('an old "#mnist" link opens MNIST; its playground settings are not applied there, its view options are', () => {
+    const old = `?${writeQuery({ ...defaultConfig(), hidden: [8, 8], activations: ['relu', 'relu'], learningRate: 0.3, batchSize: 5 })}&embed=1&theme=dark`;
+    const p = parseLink(old, '#mnist');
+    expect(p.lab).toBe('mnist');
+    expect(p.config).toEqual(mnistCodec.defaults());
+    expect(p.view.embed).toBe(true);
+    expect(p.view.theme).toBe('dark');
+    expect(p.notices).toEqual([]);
+    expect(p.ignored).toContain('lr');
+    expect(parseLink('', '#mnist').lab).toBe('mnist');
+  });
+
+  test('lab=mnist reads MNIST\'s keys; lab= wins over an old hash; an unknown lab is reported', () => {
+    const p = parseLink('?lab=mnist&hidden=32,32&act=tanh&opt=sgd&lr=0.1&batch=128&epochs=5&seed=9', '#playground');
+    expect(p.lab).toBe('mnist');
+    expect(p.config).toEqual({ ...mnistCodec.defaults(), hidden: [32, 32], activations: ['tanh', 'tanh'], optimizer: 'sgd',
+      learningRate: 0.1, batchSize: 128, epochs: 5, seed: 9 });
+    expect(p.ignored).toEqual(['#playground']);
+    const bad = parseLink('?lab=gan&data=xor');
+    expect(bad.lab).toBe('playground');
+    expect(keys(bad)).toEqual(['lab']);
+    expect(bad.lab === 'playground' && bad.config.dataset).toBe('xor');
+    expect(parseLink('', '#section-2').ignored).toEqual(['#section-2']);
+  });
+
+  test('writeLink puts the lab first and reads back, for every lab, with view options', () => {
+    const mn: MnistConfig = { hidden: [256, 64], activations: ['leaky_relu', 'sigmoid'], optimizer: 'momentum', learningRate: 0.01,
+      momentum: 0.95, batchSize: 512, epochs: 50, seed: 2147483647 };
+    const view = { embed: true, hide: ['inside', 'weights'], lock: ['hidden', 'activations'], autoplay: true, theme: 'light' as const, origins: ['https://a.org'] };
+    const link = writeLink('mnist', mn, { view });
+    expect(link.startsWith('lab=mnist&v=1&hidden=256,64&act=leaky_relu,sigmoid&opt=momentum')).toBe(true);
+    const p = parseLink(link);
+    expect(p.notices).toEqual([]);
+    expect(p.lab).toBe('mnist');
+    expect(p.config).toEqual(mn);
+    expect(p.view).toEqual(view);
+    expect(link).toContain('lock=hidden,act');
+
+    const pg = { ...defaultConfig(), dataset: 'custom' as const };
+    const pts = [{ x: 1, y: -2, cls: 1 }];
+    const l2 = writeLink('playground', pg, { view: { lock: ['dataset'] }, points: pts });
+    expect(l2.startsWith('lab=playground&v=1&data=custom')).toBe(true);
+    const p2 = parseLink(l2);
+    expect(p2.lab === 'playground' && p2.points?.length).toBe(1);
+    expect(p2.config).toEqual(pg);
+    expect(p2.view.lock).toEqual(['dataset']);
+  });
+
+  test('MNIST links: every value beyond the page\'s limits is rejected and keeps its default', () => {
+    const bad: [string, string][] = [['hidden', '513'], ['hidden', '1,2,3,4,5'], ['hidden', '0'], ['act', 'softmax'], ['opt', 'rmsprop'],
+      ['lr', '0'], ['lr', '11'], ['mom', '1'], ['batch', '513'], ['batch', '1.5'], ['epochs', '0'], ['epochs', '51'], ['seed', '-1'],
+      ['seed', '2147483648'], ['lr', 'NaN'], ['hidden', '2.5']];
+    for (const [k, v] of bad) {
+      const p = parseLink(`?lab=mnist&${k}=${v}`);
+      expect(keys(p), `${k}=${v}`).toEqual([k]);
+      expect(p.config).toEqual(mnistCodec.defaults());
+    }
+    // The page's own limits pass.
+    const edge = parseLink('?lab=mnist&hidden=512,1,512,1&act=linear&lr=0.000001&mom=0.999&batch=1&epochs=50&seed=0');
+    expect(edge.notices).toEqual([]);
+    expect(edge.config.activations).toEqual(['linear', 'linear', 'linear', 'linear']);
+    expect(parseLink('?lab=mnist&hide=weights,loss-chart').notices[0]!.reason).toMatch(/loss-chart/);
+    expect(MNIST_FIELDS.map((f) => f.url)).toEqual(['hidden', 'act', 'opt', 'lr', 'mom', 'batch', 'epochs', 'seed']);
+  });
+
+  test('a MNIST setting from the page (presets, every optimizer) survives write -> parse', () => {
+    for (const hidden of [[], [128], [32, 32], [512, 256, 128, 10]]) {
+      for (const optimizer of ['sgd', 'momentum', 'adam'] as const) {
+        const c: MnistConfig = { ...mnistCodec.defaults(), hidden, activations: hidden.map(() => 'relu' as const), optimizer, learningRate: 0.0123 };
+        expect(parseLink(writeLink('mnist', c)).config).toEqual(c);
+      }
+    }
+  });
+});
+
+test('1,000 hostile addresses over every lab: no throw, a valid config, a clean link back', () => {
+  const rng = createRng(1010);
+  const words = ['lab', 'v', 'hidden', 'act', 'opt', 'lr', 'mom', 'batch', 'epochs', 'seed', 'data', 'embed', 'hide', 'lock', 'theme',
+    'origins', 'autoplay', 'pts', 'networkShape', 'activation', '__proto__', '%zz', ''];
+  const values = ['mnist', 'playground', 'gan', '', 'none', '1', '0', '-1', '1e309', 'NaN', '512', '513', 'relu,relu,relu,relu,relu',
+    'all', 'weights', 'share', 'dark', 'https://a.org', '%', '<b>', 'x'.repeat(300), '4,2', 'adam', '0.5', 'true'];
+  const failures: string[] = [];
+  let noticed = 0;
+  for (let i = 0; i < 1000; i++) {
+    const part = (): string => Array.from({ length: randomInt(rng, 8) }, () =>
+      `${words[randomInt(rng, words.length)]}=${encodeURIComponent(values[randomInt(rng, values.length)]!)}`).join('&');
+    const search = `?${part()}`;
+    const hash = ['', '#mnist', '#playground', `#${part()}`, '#%', '#a b'][randomInt(rng, 6)]!;
+    let p: ParsedLink;
+    try {
+      p = parseLink(search, hash);
+    } catch (e) {
+      failures.push(`threw ${String(e)} on ${search}${hash}`);
+      continue;
+    }
+    noticed += p.notices.length;
+    const lab = LINK_LABS[p.lab] as { codec: { validate(c: unknown): string[] } };
+    for (const v of lab.codec.validate(p.config)) failures.push(`${p.lab} config invalid: ${v} (${search}${hash})`);
+    if (p.lab === 'mnist') for (const h of p.view.hide) if (!(MNIST_PANELS as readonly string[]).includes(h)) failures.push(`hide ${h}`);
+    const again = parseLink(writeLink(p.lab, p.config as never, { view: p.view }));
+    if (again.notices.length > 0 || again.lab !== p.lab) failures.push(`its own link is not clean: ${JSON.stringify(again.notices)}`);
+    if (JSON.stringify(again.config) !== JSON.stringify(p.config)) failures.push(`its own link reads back differently (${search}${hash})`);
+  }
+  expect(failures).toEqual([]);
+  expect(noticed).toBeGreaterThan(500);
+  expect(LAB_IDS).toEqual(['playground', 'mnist']);
+});
+
+describe('MNIST config and the page', () => {
+  test('the schema\'s defaults are the page\'s first model and training settings; presets are links', async () => {
+    const { DEFAULT_TRAINING, PRESETS } = await import('../mnist/trainer.js');
+    const { mnistChoices, mnistConfigOf, PRESET_LINKS } = await import('../labs/mnist/config');
+    const d = mnistCodec.defaults();
+    expect(mnistChoices(d)).toEqual({
+      model: { hidden: [...PRESETS.mlp128.hidden], activations: [...PRESETS.mlp128.activations] },
+      train: { optimizer: DEFAULT_TRAINING.optimizer, lr: DEFAULT_TRAINING.lr, momentum: DEFAULT_TRAINING.momentum,
+        batchSize: DEFAULT_TRAINING.batchSize, epochs: 3, seed: DEFAULT_TRAINING.seed },
+    });
+    const { model, train } = mnistChoices(d);
+    expect(mnistConfigOf(model, train)).toEqual(d);
+    for (const key of ['mlp128', 'classic'] as const) {
+      const p = parseLink(`?lab=mnist&${PRESET_LINKS[key]}`);
+      expect(p.notices).toEqual([]);
+      expect(p.config).toMatchObject({ hidden: [...PRESETS[key].hidden], activations: [...PRESETS[key].activations] });
+    }
+  });
+});
