@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { defaultConfig } from '../state/schema';
 import { mnistCodec } from '../labs/mnist/config';
-import { createRng } from '../data/rng';
+import { createRng } from '../lib/rng.js';
 import { bytesToBase64 } from './base64';
 import { denseLayers, paramLayout } from './layers';
 import { networkSpec, paramCount } from './network';

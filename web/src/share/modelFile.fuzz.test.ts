@@ -5,7 +5,7 @@ import { expect, test } from 'vitest';
 import { defaultConfig } from '../state/schema';
 import { LINK_LABS } from '../state/link';
 import { mnistCodec } from '../labs/mnist/config';
-import { createRng, randomInt } from '../data/rng';
+import { createRng, randomInt } from '../lib/rng.js';
 import { denseLayers, paramLayout } from './layers';
 import { networkSpec } from './network';
 import { labModelOf, parseLabModelFile, serializeLabModel, type LabModel } from './modelFile';

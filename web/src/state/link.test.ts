@@ -5,7 +5,7 @@ import { LAB_IDS, LINK_LABS, parseLink, writeLink, type ParsedLink } from './lin
 import { parseQuery, writeQuery } from './codec';
 import { defaultConfig, MAX_SEED } from './schema';
 import { mnistCodec, MNIST_FIELDS, MNIST_PANELS, type MnistConfig } from '../labs/mnist/config';
-import { createRng, randomInt } from '../data/rng';
+import { createRng, randomInt } from '../lib/rng.js';
 
 const keys = (p: ParsedLink): string[] => p.notices.map((r) => r.key);
 
@@ -190,7 +190,7 @@ test('1,000 hostile addresses over every lab: no throw, a valid config, a clean 
 
 describe('MNIST config and the page', () => {
   test('the schema\'s defaults are the page\'s first model and training settings; presets are links', async () => {
-    const { DEFAULT_TRAINING, PRESETS } = await import('../mnist/trainer.js');
+    const { DEFAULT_TRAINING, PRESETS } = await import('../labs/mnist/trainer.js');
     const { mnistChoices, mnistConfigOf, PRESET_LINKS } = await import('../labs/mnist/config');
     const d = mnistCodec.defaults();
     expect(mnistChoices(d)).toEqual({

@@ -14,7 +14,7 @@ import { createCodec, hiddenActivations, sameLength, type LabField } from '../..
 import { ACTIVATIONS, MAX_SEED, OPTIMIZERS } from '../../state/schema';
 import type { ViewSpec } from '../../state/view';
 import type { LabProtocol } from '../../embed/protocol';
-import { MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_WIDTH } from '../../mnist/protocol';
+import { MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_WIDTH } from './protocol';
 
 export const MNIST_LAB = 'mnist';
 /** Pixels per digit and classes: the network is 784 → hidden… → 10 softmax. */
