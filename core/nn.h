@@ -90,8 +90,19 @@ typedef enum {
     NN_ERR_OPTIMIZER = -12,     /* unknown optimizer, or a hyperparameter out of range */
     NN_ERR_REGULARIZATION = -13,/* unknown kind, or rate < 0 or not finite */
     NN_ERR_INDEX = -14,         /* layer / which / row / col / count out of range */
-    NN_ERR_DIVERGED = -15       /* the loss became NaN or Inf during training */
+    NN_ERR_DIVERGED = -15,      /* the loss became NaN or Inf during training */
+    NN_ERR_KIND = -16,          /* unknown layer kind */
+    NN_ERR_LAYER_CONFIG = -17   /* a layer's kind-specific values do not fit its kind or input */
 } nn_status_code;
+
+/* Layer kinds (a descriptor's first int). Reserved for later, in this order:
+ * NN_LAYER_CONV2D 1, NN_LAYER_MAXPOOL 2, NN_LAYER_FLATTEN 3, NN_LAYER_RNN 4. */
+typedef enum {
+    NN_LAYER_DENSE = 0
+} nn_layer_kind_id;
+
+/* Ints per layer descriptor: kind, activation, then the kind's own ints. */
+#define NN_DESC_INTS 8
 
 typedef struct nn_model nn_model;
 

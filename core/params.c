@@ -4,16 +4,19 @@
 #include <string.h>
 #include "model.h"
 
-/* Pointer to a parameter, or NULL when the index is out of range. */
+/* Pointer to a parameter, or NULL when the index is out of range. row
+ * indexes a block's first dimension, col the rest flattened (a bias: 0). */
 static float *param_ptr(nn_model *m, int layer, int which, int row, int col)
 {
-    if (layer < 0 || layer >= m->n_layers || row < 0 || row >= m->sizes[layer + 1])
+    if (layer < 0 || layer >= m->n_layers)
         return 0;
-    if (which == 0 && col >= 0 && col < m->sizes[layer])
-        return m->w[layer] + (size_t)row * (size_t)m->sizes[layer] + (size_t)col;
-    if (which == 1 && col == 0)
-        return m->b[layer] + row;
-    return 0;
+    const nn_layer *L = &m->layer[layer];
+    if (which < 0 || which >= L->n_blocks)
+        return 0;
+    int64_t rows = L->block[which].dims[0], cols = L->block_len[which] / rows;
+    if (row < 0 || row >= rows || col < 0 || col >= cols)
+        return 0;
+    return L->p[which] + (size_t)(row * cols + col);
 }
 
 int nn_set_param(nn_model *m, int layer, int which, int row, int col, float value)
@@ -26,8 +29,9 @@ int nn_set_param(nn_model *m, int layer, int which, int row, int col, float valu
     if (!isfinite(value))
         return m->status = NN_ERR_NONFINITE;
     *p = value;
-    if (which == 0) /* keep the forward pass's transposed copy in step */
-        m->wt[layer][(size_t)col * (size_t)m->sizes[layer + 1] + (size_t)row] = value;
+    nn_layer *L = &m->layer[layer];
+    if (L->kind->sync) /* keep derived state (dense: W^T) in step */
+        L->kind->sync(L);
     return m->status = NN_OK;
 }
 
@@ -68,7 +72,7 @@ int nn_load_params(nn_model *m, const float *src, int count)
     if (!nn_all_finite(src, (size_t)count))
         return m->status = NN_ERR_NONFINITE;
     memmove(m->params, src, (size_t)count * sizeof(float));
-    nn_model_sync_transposed(m);
+    nn_model_sync(m);
     return m->status = NN_OK;
 }
 
@@ -83,7 +87,7 @@ int nn_layer_size(const nn_model *m, int i)
         return NN_ERR_NULL;
     if (i < 0 || i > m->n_layers)
         return NN_ERR_INDEX;
-    return m->sizes[i];
+    return i == 0 ? m->in_size : m->layer[i - 1].out_size;
 }
 
 int nn_max_batch(const nn_model *m)

@@ -8,51 +8,52 @@
  * in a pointer difference on every target (wasm32 included). */
 #define MAX_ELEMS ((int64_t)(PTRDIFF_MAX / (ptrdiff_t)sizeof(float)))
 
-static int n_outputs(const nn_model *m)
-{
-    return m->sizes[m->n_layers];
-}
-
 /* Forward pass of `batch` rows of x into m->z / m->a. */
 static void forward(nn_model *m, const float *x, int batch)
 {
     const float *in = x;
     for (int l = 0; l < m->n_layers; l++) {
-        nn_dense_forward(m->z[l], in, m->wt[l], m->b[l], batch, m->sizes[l], m->sizes[l + 1]);
-        nn_activation_forward(m->a[l], m->z[l], batch, m->sizes[l + 1], m->act[l]);
-        in = m->a[l];
+        const nn_layer *L = &m->layer[l];
+        L->kind->forward(L, L->z, in, batch);
+        nn_activation_forward(L->a, L->z, batch, L->out_size, L->act);
+        in = L->a;
     }
 }
 
 /* Loss of the last forward pass (batch mean, as float like torch). */
 static float batch_loss(const nn_model *m, const float *y, int batch)
 {
-    int L = m->n_layers, out = n_outputs(m);
-    double s = nn_loss_sum(m->a[L - 1], m->z[L - 1], y, batch, out, m->loss);
-    return (float)(s / nn_loss_divisor(batch, out, m->loss));
+    const nn_layer *last = &m->layer[m->n_layers - 1];
+    double s = nn_loss_sum(last->a, last->z, y, batch, m->out_size, m->loss);
+    return (float)(s / nn_loss_divisor(batch, m->out_size, m->loss));
 }
 
 /* Gradients of the last forward pass into m->grads, regularisation included. */
 static void backward(nn_model *m, const float *x, const float *y, int batch)
 {
-    int L = m->n_layers;
+    const nn_layer *last = &m->layer[m->n_layers - 1];
     float *dz = m->d0, *spare = m->d1;
-    nn_loss_grad(dz, m->a[L - 1], y, batch, n_outputs(m), m->loss, m->act[L - 1]);
-    for (int l = L - 1; l >= 0; l--) {
-        const float *in = l > 0 ? m->a[l - 1] : x;
-        float *dx = l > 0 ? spare : 0; /* the input's gradient is never needed */
-        nn_dense_backward(dx, m->gw[l], m->gb[l], dz, in, m->w[l], batch, m->sizes[l],
-                          m->sizes[l + 1], l == 0 ? m->dwt0 : 0);
-        if (l > 0) {
-            nn_activation_backward(dx, dx, m->a[l - 1], batch, m->sizes[l], m->act[l - 1]);
+    nn_loss_grad(dz, last->a, y, batch, m->out_size, m->loss, last->act);
+    for (int l = m->n_layers - 1; l >= 0; l--) {
+        nn_layer *L = &m->layer[l];
+        const nn_layer *prev = l > 0 ? &m->layer[l - 1] : 0;
+        const float *in = prev ? prev->a : x;
+        float *dx = prev ? spare : 0; /* the input's gradient is never needed */
+        L->kind->backward(L, dx, dz, in, batch);
+        if (prev) {
+            nn_activation_backward(dx, dx, prev->a, batch, prev->out_size, prev->act);
             spare = dz;
             dz = dx;
         }
     }
     if (m->opt.reg_kind != NN_REG_NONE && m->opt.reg_rate > 0.0f)
-        for (int l = 0; l < L; l++)
-            nn_regularize(m->gw[l], m->w[l], m->sizes[l] * m->sizes[l + 1], m->opt.reg_kind,
-                          m->opt.reg_rate);
+        for (int l = 0; l < m->n_layers; l++) {
+            const nn_layer *L = &m->layer[l];
+            for (int b = 0; b < L->n_blocks; b++)
+                if (L->block[b].decay)
+                    nn_regularize(L->g[b], L->p[b], (int)L->block_len[b], m->opt.reg_kind,
+                                  m->opt.reg_rate);
+        }
 }
 
 /* Validated inputs: forward and backward; the loss of the batch. */
@@ -73,7 +74,7 @@ static float step(nn_model *m, const float *x, const float *y, int batch)
         return loss;
     }
     nn_optim_update(m->params, m->grads, m->s1, m->s2, m->param_count, &m->opt);
-    nn_model_sync_transposed(m);
+    nn_model_sync(m);
     m->status = NN_OK;
     return loss;
 }
@@ -87,11 +88,11 @@ static int check_data(const nn_model *m, const float *x, const float *y, int n,
         return NN_ERR_NULL;
     if (n < 1 || (limit_to_batch && n > m->max_batch))
         return NN_ERR_BATCH;
-    if ((int64_t)n * m->sizes[0] > MAX_ELEMS || (int64_t)n * n_outputs(m) > MAX_ELEMS)
+    if ((int64_t)n * m->in_size > MAX_ELEMS || (int64_t)n * m->out_size > MAX_ELEMS)
         return NN_ERR_TOO_LARGE;
-    if (!nn_all_finite(x, (size_t)n * (size_t)m->sizes[0]))
+    if (!nn_all_finite(x, (size_t)n * (size_t)m->in_size))
         return NN_ERR_NONFINITE;
-    if (check_y && !nn_all_finite(y, (size_t)n * (size_t)n_outputs(m)))
+    if (check_y && !nn_all_finite(y, (size_t)n * (size_t)m->out_size))
         return NN_ERR_NONFINITE;
     return NN_OK;
 }
@@ -132,7 +133,7 @@ float nn_train_epoch(nn_model *m, const float *x, const float *y, int n,
         for (int i = 0; i < n; i++)
             if (order[i] < 0 || order[i] >= n)
                 return m->status = NN_ERR_INDEX, NAN;
-    size_t in = (size_t)m->sizes[0], out = (size_t)n_outputs(m);
+    size_t in = (size_t)m->in_size, out = (size_t)m->out_size;
     double sum = 0.0;
     int steps = 0;
     for (int start = 0; start < n; start += batch) {
@@ -172,11 +173,11 @@ int nn_forward(nn_model *m, const float *x, int n, float *out)
     int st = check_forward(m, x, n, out);
     if (st != NN_OK)
         return m->status = st;
-    size_t in = (size_t)m->sizes[0], no = (size_t)n_outputs(m);
+    size_t in = (size_t)m->in_size, no = (size_t)m->out_size;
     for (int start = 0; start < n; start += m->max_batch) {
         int rows = n - start < m->max_batch ? n - start : m->max_batch;
         forward(m, x + (size_t)start * in, rows);
-        memcpy(out + (size_t)start * no, m->a[m->n_layers - 1], (size_t)rows * no * sizeof(float));
+        memcpy(out + (size_t)start * no, m->layer[m->n_layers - 1].a, (size_t)rows * no * sizeof(float));
     }
     return m->status = NN_OK;
 }
@@ -189,18 +190,18 @@ int nn_forward_all(nn_model *m, const float *x, int n, float *out)
     if (st != NN_OK)
         return m->status = st;
     int64_t units = 0;
-    for (int l = 1; l <= m->n_layers; l++)
-        units += m->sizes[l];
+    for (int l = 0; l < m->n_layers; l++)
+        units += m->layer[l].out_size;
     if ((int64_t)n * units > MAX_ELEMS)
         return m->status = NN_ERR_TOO_LARGE;
-    size_t in = (size_t)m->sizes[0];
+    size_t in = (size_t)m->in_size;
     for (int start = 0; start < n; start += m->max_batch) {
         int rows = n - start < m->max_batch ? n - start : m->max_batch;
         forward(m, x + (size_t)start * in, rows);
         float *block = out;
         for (int l = 0; l < m->n_layers; l++) {
-            size_t w = (size_t)m->sizes[l + 1];
-            memcpy(block + (size_t)start * w, m->a[l], (size_t)rows * w * sizeof(float));
+            size_t w = (size_t)m->layer[l].out_size;
+            memcpy(block + (size_t)start * w, m->layer[l].a, (size_t)rows * w * sizeof(float));
             block += (size_t)n * w;
         }
     }
@@ -224,17 +225,18 @@ int nn_evaluate(nn_model *m, const float *x, const float *y, int n,
     int st = check_data(m, x, y, n, 1, 0);
     if (st != NN_OK)
         return m->status = st;
-    int L = m->n_layers, no = n_outputs(m);
-    size_t in = (size_t)m->sizes[0];
+    const nn_layer *last = &m->layer[m->n_layers - 1];
+    int no = m->out_size;
+    size_t in = (size_t)m->in_size;
     double loss_sum = 0.0;
     int correct = 0;
     for (int start = 0; start < n; start += m->max_batch) {
         int rows = n - start < m->max_batch ? n - start : m->max_batch;
         const float *yb = y + (size_t)start * no;
         forward(m, x + (size_t)start * in, rows);
-        loss_sum += nn_loss_sum(m->a[L - 1], m->z[L - 1], yb, rows, no, m->loss);
+        loss_sum += nn_loss_sum(last->a, last->z, yb, rows, no, m->loss);
         for (int r = 0; r < rows; r++) {
-            const float *o = m->a[L - 1] + (size_t)r * no, *t = yb + (size_t)r * no;
+            const float *o = last->a + (size_t)r * no, *t = yb + (size_t)r * no;
             if (no > 1)
                 correct += argmax(o, no) == argmax(t, no);
             else if (m->loss == NN_LOSS_BCE)
