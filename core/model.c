@@ -10,25 +10,32 @@ int nn_abi_version(void)
     return NN_ABI_VERSION;
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x) /* a limit's digits, so the sentences quote nn.h */
+
 const char *nn_status_str(int status)
 {
     switch (status) {
     case NN_OK: return "ok";
     case NN_ERR_NULL: return "a required pointer is NULL";
-    case NN_ERR_LAYERS: return "the number of layers must be between 1 and 64";
-    case NN_ERR_SIZE: return "every layer size must be between 1 and 1048576";
+    case NN_ERR_LAYERS: return "the number of layers must be between 1 and " STR(NN_MAX_LAYERS);
+    case NN_ERR_SIZE: return "every layer size and input dimension must be between 1 and " STR(NN_MAX_WIDTH) " (their product too)";
     case NN_ERR_ACTIVATION: return "unknown activation";
     case NN_ERR_SOFTMAX_HIDDEN: return "softmax is only allowed on the output layer";
     case NN_ERR_LOSS: return "unknown loss";
     case NN_ERR_LOSS_OUTPUT: return "the loss does not fit the output activation (BCE needs sigmoid, cross-entropy needs softmax)";
-    case NN_ERR_TOO_LARGE: return "the model is too large (more than 2^27 floats)";
-    case NN_ERR_BATCH: return "the batch size or example count is out of range (1..max_batch)";
+    case NN_ERR_TOO_LARGE: return "the model is too large (more than " STR(NN_MAX_FLOATS) " floats)";
+    case NN_ERR_BATCH: return "the batch size or example count is out of range (1..max_batch, max_batch at most " STR(NN_MAX_BATCH) ")";
     case NN_ERR_NOMEM: return "out of memory";
     case NN_ERR_NONFINITE: return "an input, target or hyperparameter is NaN or infinite";
     case NN_ERR_OPTIMIZER: return "unknown optimizer or a hyperparameter out of range";
     case NN_ERR_REGULARIZATION: return "unknown regularisation or a rate that is negative or not finite";
     case NN_ERR_INDEX: return "an index or count is out of range";
     case NN_ERR_DIVERGED: return "training diverged: the loss or gradients became NaN or infinite";
+    case NN_ERR_KIND: return "unknown layer kind";
+    case NN_ERR_LAYER_CONFIG: return "a layer's kind-specific values do not fit its kind or input (unused descriptor ints must be 0)";
+    case NN_ERR_SEQUENCE: return "call order: nn_backward needs nn_forward_train first, nn_update needs a backward since the last update";
+    case NN_ERR_FLAGS: return "unknown flag bits";
     default: return "unknown status";
     }
 }
@@ -225,6 +232,19 @@ static nn_model *create(int n, const int32_t *desc, const int32_t *in_shape, int
     return m;
 }
 
+int nn_check_layers(int n, const int32_t *desc, const int32_t *in_shape, int loss,
+                    int max_batch)
+{
+    nn_model probe;
+    return nn_model_describe(&probe, n, desc, in_shape, loss, max_batch);
+}
+
+nn_model *nn_create_layers(int n, const int32_t *desc, const int32_t *in_shape, int loss,
+                           unsigned seed, int max_batch)
+{
+    return create(n, desc, in_shape, loss, seed, max_batch);
+}
+
 nn_model *nn_create(int n_layers, const int *sizes, const int *activations,
                     int loss, unsigned seed, int max_batch)
 {
@@ -276,6 +296,8 @@ int nn_reset(nn_model *m, unsigned seed)
         m->layer[l].kind->init(&m->layer[l], m->rng);
     clear_optimizer_state(m);
     memset(m->grads, 0, (size_t)m->param_count * sizeof(float));
+    m->grads_ready = 0;
+    m->train_rows = 0;
     nn_model_sync(m);
     return m->status = NN_OK;
 }

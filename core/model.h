@@ -27,6 +27,12 @@ struct nn_model {
     float *s1, *s2;/* [param_count] optimizer buffers (momentum / Adam m, v) */
     float *d0, *d1;/* gradient ping-pong [max_batch x max_width] */
     float *xb, *yb;/* gathered batch [max_batch x in_size], [max_batch x out_size] */
+
+    /* the split step's state (nn_forward_train, nn_backward, nn_update) */
+    int train_rows;      /* rows of the kept forward_train in xb, 0: none */
+    int grads_ready;     /* a backward since the last update */
+    float grads_loss;    /* its loss (0 from a caller's output gradient) */
+    const float *input_grad; /* d0 or d1 after a backward that computed it */
 };
 
 /* Fills m's layers, shapes and sizes from n descriptors (n x NN_DESC_INTS

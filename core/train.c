@@ -8,9 +8,11 @@
  * in a pointer difference on every target (wasm32 included). */
 #define MAX_ELEMS ((int64_t)(PTRDIFF_MAX / (ptrdiff_t)sizeof(float)))
 
-/* Forward pass of `batch` rows of x into m->z / m->a. */
+/* Forward pass of `batch` rows of x into every layer's z / a. Ends a kept
+ * forward_train: its activations are overwritten. */
 static void forward(nn_model *m, const float *x, int batch)
 {
+    m->train_rows = 0;
     const float *in = x;
     for (int l = 0; l < m->n_layers; l++) {
         const nn_layer *L = &m->layer[l];
@@ -28,22 +30,45 @@ static float batch_loss(const nn_model *m, const float *y, int batch)
     return (float)(s / nn_loss_divisor(batch, m->out_size, m->loss));
 }
 
-/* Gradients of the last forward pass into m->grads, regularisation included. */
-static void backward(nn_model *m, const float *x, const float *y, int batch)
+/* The output layer's delta dL/dz into d0, from the loss against y. */
+static void loss_delta(nn_model *m, const float *y, int batch)
 {
     const nn_layer *last = &m->layer[m->n_layers - 1];
+    nn_loss_grad(m->d0, last->a, y, batch, m->out_size, m->loss, last->act);
+}
+
+/* Where layer l's block starts in nn_explain's output. */
+static int64_t explain_offset(const nn_model *m, int l)
+{
+    int64_t off = 0;
+    for (int k = 0; k < l; k++)
+        off += 3 * (int64_t)m->layer[k].out_size;
+    return off;
+}
+
+/* Backward from the output delta in d0 over the last forward of x: every
+ * layer's parameter gradients (regularisation included) into m->grads,
+ * and dL/dx when want_dx (m->input_grad; NULL otherwise). explain, when not
+ * NULL, receives each layer's delta at its nn_explain place (one row). */
+static void backward(nn_model *m, const float *x, int batch, int want_dx, float *explain)
+{
     float *dz = m->d0, *spare = m->d1;
-    nn_loss_grad(dz, last->a, y, batch, m->out_size, m->loss, last->act);
+    m->input_grad = 0;
     for (int l = m->n_layers - 1; l >= 0; l--) {
         nn_layer *L = &m->layer[l];
         const nn_layer *prev = l > 0 ? &m->layer[l - 1] : 0;
+        if (explain)
+            memcpy(explain + explain_offset(m, l) + 2 * (int64_t)L->out_size, dz,
+                   (size_t)L->out_size * sizeof(float));
         const float *in = prev ? prev->a : x;
-        float *dx = prev ? spare : 0; /* the input's gradient is never needed */
+        float *dx = prev || want_dx ? spare : 0; /* the input's gradient only on request */
         L->kind->backward(L, dx, dz, in, batch);
         if (prev) {
             nn_activation_backward(dx, dx, prev->a, batch, prev->out_size, prev->act);
             spare = dz;
             dz = dx;
+        } else {
+            m->input_grad = dx;
         }
     }
     if (m->opt.reg_kind != NN_REG_NONE && m->opt.reg_rate > 0.0f)
@@ -61,21 +86,33 @@ static float gradients(nn_model *m, const float *x, const float *y, int batch)
 {
     forward(m, x, batch);
     float loss = batch_loss(m, y, batch);
-    backward(m, x, y, batch);
+    loss_delta(m, y, batch);
+    backward(m, x, batch, 0, 0);
+    m->grads_ready = 1;
+    m->grads_loss = loss;
     return loss;
+}
+
+/* The optimizer on the gradients of a backward whose loss was `loss`;
+ * skipped (NN_ERR_DIVERGED) when anything is not finite. Sets status. */
+static void update(nn_model *m, float loss)
+{
+    m->grads_ready = 0;
+    m->train_rows = 0; /* the kept activations belong to the old parameters */
+    if (!isfinite(loss) || !nn_all_finite(m->grads, (size_t)m->param_count)) {
+        m->status = NN_ERR_DIVERGED;
+        return;
+    }
+    nn_optim_update(m->params, m->grads, m->s1, m->s2, m->param_count, &m->opt);
+    nn_model_sync(m);
+    m->status = NN_OK;
 }
 
 /* Validated inputs: one step. Returns the loss; sets status. */
 static float step(nn_model *m, const float *x, const float *y, int batch)
 {
     float loss = gradients(m, x, y, batch);
-    if (!isfinite(loss) || !nn_all_finite(m->grads, (size_t)m->param_count)) {
-        m->status = NN_ERR_DIVERGED;
-        return loss;
-    }
-    nn_optim_update(m->params, m->grads, m->s1, m->s2, m->param_count, &m->opt);
-    nn_model_sync(m);
-    m->status = NN_OK;
+    update(m, loss);
     return loss;
 }
 
@@ -117,6 +154,112 @@ float nn_compute_gradients(nn_model *m, const float *x, const float *y, int batc
     float loss = gradients(m, x, y, batch);
     m->status = NN_OK;
     return loss;
+}
+
+int nn_forward_train(nn_model *m, const float *x, int batch)
+{
+    if (!m)
+        return NN_ERR_NULL;
+    int st = check_data(m, x, 0, batch, 0, 1);
+    if (st != NN_OK)
+        return m->status = st;
+    /* a copy: the caller's x need not outlive this call */
+    memmove(m->xb, x, (size_t)batch * (size_t)m->in_size * sizeof(float));
+    forward(m, m->xb, batch);
+    m->train_rows = batch;
+    return m->status = NN_OK;
+}
+
+/* Arguments of a backward: NN_OK or the status to report. */
+static int check_backward(const nn_model *m, const float *v, int flags)
+{
+    if (!v)
+        return NN_ERR_NULL;
+    if (flags & ~NN_BACKWARD_INPUT_GRAD)
+        return NN_ERR_FLAGS;
+    if (!m->train_rows)
+        return NN_ERR_SEQUENCE;
+    if (!nn_all_finite(v, (size_t)m->train_rows * (size_t)m->out_size))
+        return NN_ERR_NONFINITE;
+    return NN_OK;
+}
+
+float nn_backward(nn_model *m, const float *y, int flags)
+{
+    if (!m)
+        return NAN;
+    int st = check_backward(m, y, flags);
+    if (st != NN_OK)
+        return m->status = st, NAN;
+    int rows = m->train_rows;
+    float loss = batch_loss(m, y, rows);
+    loss_delta(m, y, rows);
+    backward(m, m->xb, rows, flags & NN_BACKWARD_INPUT_GRAD, 0);
+    m->grads_ready = 1;
+    m->grads_loss = loss;
+    m->status = NN_OK;
+    return loss;
+}
+
+int nn_backward_from(nn_model *m, const float *dy, int flags)
+{
+    if (!m)
+        return NN_ERR_NULL;
+    int st = check_backward(m, dy, flags);
+    if (st != NN_OK)
+        return m->status = st;
+    int rows = m->train_rows;
+    const nn_layer *last = &m->layer[m->n_layers - 1];
+    /* dy is dL/da: the output activation's derivative turns it into dL/dz */
+    nn_activation_backward(m->d0, dy, last->a, rows, m->out_size, last->act);
+    backward(m, m->xb, rows, flags & NN_BACKWARD_INPUT_GRAD, 0);
+    m->grads_ready = 1;
+    m->grads_loss = 0.0f;
+    return m->status = NN_OK;
+}
+
+const float *nn_input_grad(const nn_model *m)
+{
+    return m ? m->input_grad : 0;
+}
+
+int nn_update(nn_model *m)
+{
+    if (!m)
+        return NN_ERR_NULL;
+    if (!m->grads_ready)
+        return m->status = NN_ERR_SEQUENCE;
+    update(m, m->grads_loss);
+    return m->status;
+}
+
+int nn_explain_floats(const nn_model *m)
+{
+    if (!m)
+        return NN_ERR_NULL;
+    return (int)(explain_offset(m, m->n_layers) + m->in_size);
+}
+
+int nn_explain(nn_model *m, const float *x, const float *y, float *out)
+{
+    if (!m)
+        return NN_ERR_NULL;
+    int st = out ? check_data(m, x, y, 1, 1, 0) : NN_ERR_NULL;
+    if (st != NN_OK)
+        return m->status = st;
+    forward(m, x, 1);
+    for (int l = 0; l < m->n_layers; l++) {
+        const nn_layer *L = &m->layer[l];
+        float *o = out + explain_offset(m, l);
+        memcpy(o, L->z, (size_t)L->out_size * sizeof(float));
+        memcpy(o + L->out_size, L->a, (size_t)L->out_size * sizeof(float));
+    }
+    loss_delta(m, y, 1);
+    backward(m, x, 1, 1, out);
+    memcpy(out + explain_offset(m, m->n_layers), m->input_grad,
+           (size_t)m->in_size * sizeof(float));
+    m->grads_ready = 0; /* one example's gradients are no step to take */
+    return m->status = NN_OK;
 }
 
 float nn_train_epoch(nn_model *m, const float *x, const float *y, int n,

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadEngine } from './core-load.mjs';
-import { ABI_VERSION, NnError, Status, createEngine } from '../../web/src/engine/nn-wasm.js';
+import { ABI_VERSION, NnError, createEngine } from '../../web/src/engine/nn-wasm.js';
+import { Status } from '../../web/src/engine/enums.js';
 
 const engine = await loadEngine();
 const M = engine.module;
