@@ -277,9 +277,9 @@ function descriptor(layer) {
   const desc = new Array(Limits.DESC_INTS).fill(0);
   desc[0] = enumValue(LAYER_KIND_NAMES, layer?.kind ?? 'dense');
   desc[1] = enumValue(ACTIVATION_NAMES, layer?.activation);
+  ints.slice(0, Limits.DESC_INTS - 2).forEach((v, i) => { desc[2 + i] = intValue(v); });
   // more ints than the descriptor holds: an impossible value the core rejects
   if (ints.length > Limits.DESC_INTS - 2) desc[Limits.DESC_INTS - 1] = -1;
-  ints.slice(0, Limits.DESC_INTS - 2).forEach((v, i) => { desc[2 + i] = intValue(v); });
   return desc;
 }
 
