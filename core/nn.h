@@ -256,15 +256,16 @@ int nn_forward_all(nn_model *m, const float *x, int n, float *out);
 int nn_evaluate(nn_model *m, const float *x, const float *y, int n,
                 float *loss_out, int *correct_out);
 
-/* which: 0 = weight, 1 = bias. Weight rows are output units, columns input
- * units (torch.nn.Linear.weight). For a bias, col must be 0.
- * nn_get_param returns NaN on a bad index (status NN_ERR_INDEX). */
+/* which: the layer's parameter block (nn_param_block's [1]); row indexes
+ * the block's first dimension, col the rest flattened. Dense: 0 = weight,
+ * rows output units, columns input units (torch.nn.Linear.weight); 1 =
+ * bias, col 0. nn_get_param returns NaN on a bad index (NN_ERR_INDEX). */
 int nn_set_param(nn_model *m, int layer, int which, int row, int col, float value);
 float nn_get_param(nn_model *m, int layer, int which, int row, int col);
 
-/* The flat parameter array: for each layer l in order, its weight
- * [sizes[l+1] x sizes[l]] row-major (PyTorch layout), then its bias
- * [sizes[l+1]]. Read-only: write parameters with nn_set_param or
+/* The flat parameter array: every layer's blocks in order, each row-major
+ * in PyTorch's layout (nn_param_block gives offsets and shapes; dense: its
+ * weight [out x in], then its bias [out]). Read-only: write parameters with nn_set_param or
  * nn_load_params, which keep internal copies in step. nn_grads has the same
  * layout. The pointers stay valid until nn_destroy. */
 int nn_param_count(const nn_model *m);
