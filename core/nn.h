@@ -222,8 +222,9 @@ float nn_compute_gradients(nn_model *m, const float *x, const float *y, int batc
  * outputs] instead of a loss (e.g. a GAN's generator, with the
  * discriminator's input gradient); returns a status.
  * flags: 0 or NN_BACKWARD_INPUT_GRAD to also compute dL/dx, read with
- * nn_input_grad(m) ([batch x inputs], NULL when the last backward did not
- * compute it; valid until the next call on the model).
+ * nn_input_grad(m) ([batch x inputs]; NULL when the last backward did not
+ * compute it, or after a call that ran the network since; valid until the
+ * next call on the model).
  * nn_update: applies the optimizer to the last backward's gradients. Skips
  * the update with NN_ERR_DIVERGED when the loss or a gradient is not
  * finite; NN_ERR_SEQUENCE without a backward since the last update. */

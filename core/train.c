@@ -13,6 +13,7 @@
 static void forward(nn_model *m, const float *x, int batch)
 {
     m->train_rows = 0;
+    m->input_grad = 0; /* it belonged to the previous forward */
     const float *in = x;
     for (int l = 0; l < m->n_layers; l++) {
         const nn_layer *L = &m->layer[l];
@@ -258,6 +259,7 @@ int nn_explain(nn_model *m, const float *x, const float *y, float *out)
     backward(m, x, 1, 1, out);
     memcpy(out + explain_offset(m, m->n_layers), m->input_grad,
            (size_t)m->in_size * sizeof(float));
+    m->input_grad = 0; /* handed out in `out`: nn_input_grad is a batch's */
     m->grads_ready = 0; /* one example's gradients are no step to take */
     return m->status = NN_OK;
 }

@@ -145,6 +145,11 @@ static void split_errors(void)
     CHECK(nn_backward_from(m, nan_y, 0) == NN_ERR_NONFINITE, "backward_from NaN dy");
     CHECK(nn_backward_from(m, y, -1) == NN_ERR_FLAGS, "backward_from unknown flags");
     CHECK(nn_update(m) == NN_ERR_SEQUENCE, "update after failed backwards");
+    CHECK(!isnan(nn_backward(m, y, NN_BACKWARD_INPUT_GRAD)) && nn_input_grad(m) != NULL, "input gradient");
+    CHECK(nn_forward(m, x, 1, out) == NN_OK && nn_input_grad(m) == NULL, "a forward ends the input gradient");
+    CHECK(nn_forward_train(m, x, 4) == NN_OK && !isnan(nn_backward(m, y, NN_BACKWARD_INPUT_GRAD)), "again");
+    CHECK(nn_explain(m, x, y, out) == NN_OK && nn_input_grad(m) == NULL, "explain ends the input gradient");
+    CHECK(nn_update(m) == NN_ERR_SEQUENCE, "update after explain");
     CHECK(memcmp(before, nn_params(m), sizeof(float) * (size_t)count) == 0, "parameters unchanged");
     CHECK(nn_explain(m, NULL, y, out) == NN_ERR_NULL && nn_explain(m, x, NULL, out) == NN_ERR_NULL &&
           nn_explain(m, x, y, NULL) == NN_ERR_NULL, "explain NULL");
