@@ -8,12 +8,12 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { loadMnist } from './mnist-idx.mjs';
+import { Activation, Loss, Optimizer } from '../web/src/engine/enums.js';
 
 const require = createRequire(import.meta.url);
 const buildDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'build', 'node');
 const BATCH = 64;
 const WARMUP_BATCHES = 20;
-const ACT_RELU = 1, ACT_SOFTMAX = 5, LOSS_CE = 2, OPT_SGD = 0, OPT_ADAM = 2;
 
 async function loadModule() {
   const factory = require(join(buildDir, 'nn.cjs'));
@@ -40,12 +40,12 @@ function upload(M, set) {
 
 function makeModel(M, opt) {
   const ints = alloc(M, 5 * 4);
-  M.HEAP32.set([784, 128, 10, ACT_RELU, ACT_SOFTMAX], ints >> 2);
-  const m = M._nn_create(2, ints, ints + 12, LOSS_CE, 1, BATCH);
+  M.HEAP32.set([784, 128, 10, Activation.RELU, Activation.SOFTMAX], ints >> 2);
+  const m = M._nn_create(2, ints, ints + 12, Loss.CE, 1, BATCH);
   M._nn_wasm_free(ints);
   if (!m) throw new Error('nn_create failed');
-  const st = opt === 'sgd' ? M._nn_set_optimizer(m, OPT_SGD, 0.1, 0, 0, 0)
-    : M._nn_set_optimizer(m, OPT_ADAM, 1e-3, 0.9, 0.999, 1e-8);
+  const st = opt === 'sgd' ? M._nn_set_optimizer(m, Optimizer.SGD, 0.1, 0, 0, 0)
+    : M._nn_set_optimizer(m, Optimizer.ADAM, 1e-3, 0.9, 0.999, 1e-8);
   if (st !== 0) throw new Error(`nn_set_optimizer: status ${st}`);
   return m;
 }

@@ -10,25 +10,32 @@ int nn_abi_version(void)
     return NN_ABI_VERSION;
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x) /* a limit's digits, so the sentences quote nn.h */
+
 const char *nn_status_str(int status)
 {
     switch (status) {
     case NN_OK: return "ok";
     case NN_ERR_NULL: return "a required pointer is NULL";
-    case NN_ERR_LAYERS: return "the number of layers must be between 1 and 64";
-    case NN_ERR_SIZE: return "every layer size must be between 1 and 1048576";
+    case NN_ERR_LAYERS: return "the number of layers must be between 1 and " STR(NN_MAX_LAYERS);
+    case NN_ERR_SIZE: return "every layer size and input dimension must be between 1 and " STR(NN_MAX_WIDTH) " (their product too)";
     case NN_ERR_ACTIVATION: return "unknown activation";
     case NN_ERR_SOFTMAX_HIDDEN: return "softmax is only allowed on the output layer";
     case NN_ERR_LOSS: return "unknown loss";
     case NN_ERR_LOSS_OUTPUT: return "the loss does not fit the output activation (BCE needs sigmoid, cross-entropy needs softmax)";
-    case NN_ERR_TOO_LARGE: return "the model is too large (more than 2^27 floats)";
-    case NN_ERR_BATCH: return "the batch size or example count is out of range (1..max_batch)";
+    case NN_ERR_TOO_LARGE: return "the model is too large (more than " STR(NN_MAX_FLOATS) " floats)";
+    case NN_ERR_BATCH: return "the batch size or example count is out of range (1..max_batch, max_batch at most " STR(NN_MAX_BATCH) ")";
     case NN_ERR_NOMEM: return "out of memory";
     case NN_ERR_NONFINITE: return "an input, target or hyperparameter is NaN or infinite";
     case NN_ERR_OPTIMIZER: return "unknown optimizer or a hyperparameter out of range";
     case NN_ERR_REGULARIZATION: return "unknown regularisation or a rate that is negative or not finite";
     case NN_ERR_INDEX: return "an index or count is out of range";
     case NN_ERR_DIVERGED: return "training diverged: the loss or gradients became NaN or infinite";
+    case NN_ERR_KIND: return "unknown layer kind";
+    case NN_ERR_LAYER_CONFIG: return "a layer's kind-specific values do not fit its kind or input (unused descriptor ints must be 0)";
+    case NN_ERR_SEQUENCE: return "call order: nn_backward needs nn_forward_train first, nn_update needs a backward since the last update";
+    case NN_ERR_FLAGS: return "unknown flag bits";
     default: return "unknown status";
     }
 }
@@ -38,23 +45,152 @@ static int valid_activation(int a)
     return a >= NN_ACT_LINEAR && a <= NN_ACT_SOFTMAX;
 }
 
-int64_t nn_model_floats(int n_layers, const int *sizes, const int *act, int max_batch)
+/* The one layout of the arena. With base NULL it only counts (and sets the
+ * parameter offsets); with base it also points every buffer into it.
+ * Returns the float count, or -1 past NN_MAX_FLOATS. 64-bit sizes: with at
+ * most NN_MAX_LAYERS layers of blocks below 2^42 floats nothing overflows. */
+static int64_t layout(nn_model *m, float *base)
 {
-    int64_t params = 0, weights = 0, acts = 0, max_width = 0;
-    for (int l = 0; l < n_layers; l++) {
-        int64_t in = sizes[l], out = sizes[l + 1];
-        weights += in * out;
-        params += in * out + out;
-        acts += (int64_t)max_batch * out * (act[l] == NN_ACT_LINEAR ? 1 : 2);
+    int64_t params = 0;
+    for (int l = 0; l < m->n_layers; l++) {
+        nn_layer *L = &m->layer[l];
+        L->param_offset = params;
+        for (int b = 0; b < L->n_blocks; b++)
+            params += L->block_len[b];
     }
-    for (int l = 0; l <= n_layers; l++)
-        if (sizes[l] > max_width)
-            max_width = sizes[l];
-    if (params > NN_MAX_FLOATS) /* keeps the sum below from overflowing */
+    if (params > NN_MAX_FLOATS)
         return -1;
-    int64_t total = 4 * params + weights + acts + 2 * (int64_t)max_batch * max_width +
-                    (int64_t)max_batch * (sizes[0] + sizes[n_layers]) + (int64_t)sizes[0] * sizes[1];
-    return total > NN_MAX_FLOATS ? -1 : total;
+    int64_t off = 0;
+#define CARVE(ptr, count) ((base ? (void)((ptr) = base + off) : (void)0), off += (count))
+    CARVE(m->params, params);
+    CARVE(m->grads, params);
+    CARVE(m->s1, params);
+    CARVE(m->s2, params);
+    for (int l = 0; l < m->n_layers && base; l++) {
+        nn_layer *L = &m->layer[l];
+        int64_t block_off = L->param_offset;
+        for (int b = 0; b < L->n_blocks; b++) {
+            L->p[b] = m->params + block_off;
+            L->g[b] = m->grads + block_off;
+            block_off += L->block_len[b];
+        }
+    }
+    for (int l = 0; l < m->n_layers; l++)
+        CARVE(m->layer[l].aux, m->layer[l].kind->aux_floats(&m->layer[l]));
+    for (int l = 0; l < m->n_layers; l++) {
+        nn_layer *L = &m->layer[l];
+        int64_t rows = (int64_t)m->max_batch * L->out_size;
+        CARVE(L->z, rows);
+        if (L->act == NN_ACT_LINEAR)
+            L->a = L->z;
+        else
+            CARVE(L->a, rows);
+    }
+    CARVE(m->d0, (int64_t)m->max_batch * m->max_width);
+    CARVE(m->d1, (int64_t)m->max_batch * m->max_width);
+    CARVE(m->xb, (int64_t)m->max_batch * m->in_size);
+    CARVE(m->yb, (int64_t)m->max_batch * m->out_size);
+    for (int l = 0; l < m->n_layers; l++) {
+        nn_layer *L = &m->layer[l];
+        int64_t n = L->kind->scratch_floats(L, m->max_batch);
+        L->scratch = 0;
+        if (n > 0)
+            CARVE(L->scratch, n);
+    }
+#undef CARVE
+    if (base)
+        m->param_count = (int)params;
+    return off > NN_MAX_FLOATS ? -1 : off;
+}
+
+/* in_shape: 3 ints, each >= 1, their product at most NN_MAX_WIDTH. */
+static int check_shape(const int32_t *s)
+{
+    for (int i = 0; i < 3; i++)
+        if (s[i] < 1 || s[i] > NN_MAX_WIDTH)
+            return NN_ERR_SIZE;
+    if ((int64_t)s[0] * s[1] * s[2] > NN_MAX_WIDTH)
+        return NN_ERR_SIZE;
+    return NN_OK;
+}
+
+static int shape_size(nn_shape s)
+{
+    return s.c * s.h * s.w; /* checked to be at most NN_MAX_WIDTH */
+}
+
+int nn_model_describe(nn_model *m, int n, const int32_t *desc, const int32_t *in_shape,
+                      int loss, int max_batch)
+{
+    if (n < 1 || n > NN_MAX_LAYERS)
+        return NN_ERR_LAYERS;
+    if (!desc || !in_shape)
+        return NN_ERR_NULL;
+    int st = check_shape(in_shape);
+    if (st != NN_OK)
+        return st;
+    m->n_layers = n;
+    m->in_shape = (nn_shape){in_shape[0], in_shape[1], in_shape[2]};
+    m->in_size = m->max_width = shape_size(m->in_shape);
+    /* shapes first, then activations: a bad size is reported before a bad
+     * activation, whatever their layers (nn_create's order since v1) */
+    nn_shape in = m->in_shape;
+    for (int l = 0; l < n; l++) {
+        nn_layer *L = &m->layer[l];
+        const int32_t *d = desc + (size_t)l * NN_DESC_INTS;
+        memcpy(L->desc, d, sizeof L->desc);
+        L->kind = nn_layer_kind_of(d[0]);
+        if (!L->kind)
+            return NN_ERR_KIND;
+        st = L->kind->check(d + 2, in, &L->out);
+        if (st != NN_OK)
+            return st;
+        L->index = l;
+        L->act = d[1];
+        L->in = in;
+        L->in_size = shape_size(in);
+        L->out_size = shape_size(L->out);
+        if (L->out_size > m->max_width)
+            m->max_width = L->out_size;
+        in = L->out;
+    }
+    for (int l = 0; l < n; l++) {
+        if (!valid_activation(m->layer[l].act))
+            return NN_ERR_ACTIVATION;
+        if (m->layer[l].act == NN_ACT_SOFTMAX && l != n - 1)
+            return NN_ERR_SOFTMAX_HIDDEN;
+    }
+    if (loss < NN_LOSS_MSE || loss > NN_LOSS_CE)
+        return NN_ERR_LOSS;
+    int out_act = m->layer[n - 1].act;
+    if ((loss == NN_LOSS_BCE && out_act != NN_ACT_SIGMOID) ||
+        (loss == NN_LOSS_CE && out_act != NN_ACT_SOFTMAX))
+        return NN_ERR_LOSS_OUTPUT;
+    if (max_batch < 1 || max_batch > NN_MAX_BATCH)
+        return NN_ERR_BATCH;
+    m->loss = loss;
+    m->max_batch = max_batch;
+    m->out_size = m->layer[n - 1].out_size;
+    for (int l = 0; l < n; l++) {
+        nn_layer *L = &m->layer[l];
+        L->n_blocks = L->kind->blocks(L, L->block);
+        for (int b = 0; b < L->n_blocks; b++) {
+            const int *d = L->block[b].dims;
+            L->block_len[b] = (int64_t)d[0] * d[1] * d[2] * d[3];
+        }
+    }
+    return layout(m, 0) < 0 ? NN_ERR_TOO_LARGE : NN_OK;
+}
+
+/* Dense descriptors for nn_create's sizes/activations (n already checked). */
+static void dense_descriptors(int32_t *desc, int n, const int *sizes, const int *activations)
+{
+    memset(desc, 0, (size_t)n * NN_DESC_INTS * sizeof *desc);
+    for (int l = 0; l < n; l++) {
+        desc[l * NN_DESC_INTS + 0] = NN_LAYER_DENSE;
+        desc[l * NN_DESC_INTS + 1] = activations[l];
+        desc[l * NN_DESC_INTS + 2] = sizes[l + 1];
+    }
 }
 
 int nn_check_config(int n_layers, const int *sizes, const int *activations,
@@ -64,86 +200,28 @@ int nn_check_config(int n_layers, const int *sizes, const int *activations,
         return NN_ERR_LAYERS;
     if (!sizes || !activations)
         return NN_ERR_NULL;
-    for (int l = 0; l <= n_layers; l++)
-        if (sizes[l] < 1 || sizes[l] > NN_MAX_WIDTH)
-            return NN_ERR_SIZE;
-    for (int l = 0; l < n_layers; l++) {
-        if (!valid_activation(activations[l]))
-            return NN_ERR_ACTIVATION;
-        if (activations[l] == NN_ACT_SOFTMAX && l != n_layers - 1)
-            return NN_ERR_SOFTMAX_HIDDEN;
-    }
-    if (loss < NN_LOSS_MSE || loss > NN_LOSS_CE)
-        return NN_ERR_LOSS;
-    int out_act = activations[n_layers - 1];
-    if ((loss == NN_LOSS_BCE && out_act != NN_ACT_SIGMOID) ||
-        (loss == NN_LOSS_CE && out_act != NN_ACT_SOFTMAX))
-        return NN_ERR_LOSS_OUTPUT;
-    if (max_batch < 1 || max_batch > NN_MAX_BATCH)
-        return NN_ERR_BATCH;
-    if (nn_model_floats(n_layers, sizes, activations, max_batch) < 0)
-        return NN_ERR_TOO_LARGE;
-    return NN_OK;
+    int32_t desc[NN_MAX_LAYERS * NN_DESC_INTS], in_shape[3] = {sizes[0], 1, 1};
+    dense_descriptors(desc, n_layers, sizes, activations);
+    nn_model probe;
+    return nn_model_describe(&probe, n_layers, desc, in_shape, loss, max_batch);
 }
 
-nn_model *nn_create(int n_layers, const int *sizes, const int *activations,
-                    int loss, unsigned seed, int max_batch)
+static nn_model *create(int n, const int32_t *desc, const int32_t *in_shape, int loss,
+                        unsigned seed, int max_batch)
 {
-    if (nn_check_config(n_layers, sizes, activations, loss, max_batch) != NN_OK)
-        return NULL;
     nn_model *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
-    size_t total = (size_t)nn_model_floats(n_layers, sizes, activations, max_batch);
-    m->arena = calloc(total, sizeof(float));
+    if (nn_model_describe(m, n, desc, in_shape, loss, max_batch) != NN_OK) {
+        free(m);
+        return NULL;
+    }
+    m->arena = calloc((size_t)layout(m, 0), sizeof(float));
     if (!m->arena) {
         free(m);
         return NULL;
     }
-    m->n_layers = n_layers;
-    m->loss = loss;
-    m->max_batch = max_batch;
-    for (int l = 0; l <= n_layers; l++) {
-        m->sizes[l] = sizes[l];
-        if (sizes[l] > m->max_width)
-            m->max_width = sizes[l];
-    }
-    int count = 0;
-    for (int l = 0; l < n_layers; l++) {
-        m->act[l] = activations[l];
-        count += sizes[l] * sizes[l + 1] + sizes[l + 1];
-    }
-    m->param_count = count;
-
-    float *p = m->arena;
-    m->params = p, p += count;
-    m->grads = p, p += count;
-    m->s1 = p, p += count;
-    m->s2 = p, p += count;
-    size_t off = 0;
-    for (int l = 0; l < n_layers; l++) {
-        size_t in = (size_t)sizes[l], out = (size_t)sizes[l + 1];
-        m->w[l] = m->params + off;
-        m->gw[l] = m->grads + off;
-        m->b[l] = m->params + off + in * out;
-        m->gb[l] = m->grads + off + in * out;
-        off += in * out + out;
-        m->wt[l] = p, p += in * out;
-    }
-    for (int l = 0; l < n_layers; l++) {
-        size_t block = (size_t)max_batch * (size_t)sizes[l + 1];
-        m->z[l] = p, p += block;
-        if (activations[l] == NN_ACT_LINEAR)
-            m->a[l] = m->z[l];
-        else
-            m->a[l] = p, p += block;
-    }
-    m->d0 = p, p += (size_t)max_batch * m->max_width;
-    m->d1 = p, p += (size_t)max_batch * m->max_width;
-    m->xb = p, p += (size_t)max_batch * sizes[0];
-    m->yb = p, p += (size_t)max_batch * sizes[n_layers];
-    m->dwt0 = p, p += (size_t)sizes[0] * (size_t)sizes[1];
-
+    layout(m, m->arena);
     m->opt.kind = NN_OPT_SGD;
     m->opt.lr = 0.01f;
     m->opt.beta1 = 0.9f;
@@ -152,6 +230,29 @@ nn_model *nn_create(int n_layers, const int *sizes, const int *activations,
     m->opt.reg_kind = NN_REG_NONE;
     nn_reset(m, seed);
     return m;
+}
+
+int nn_check_layers(int n, const int32_t *desc, const int32_t *in_shape, int loss,
+                    int max_batch)
+{
+    nn_model probe;
+    return nn_model_describe(&probe, n, desc, in_shape, loss, max_batch);
+}
+
+nn_model *nn_create_layers(int n, const int32_t *desc, const int32_t *in_shape, int loss,
+                           unsigned seed, int max_batch)
+{
+    return create(n, desc, in_shape, loss, seed, max_batch);
+}
+
+nn_model *nn_create(int n_layers, const int *sizes, const int *activations,
+                    int loss, unsigned seed, int max_batch)
+{
+    if (nn_check_config(n_layers, sizes, activations, loss, max_batch) != NN_OK)
+        return NULL;
+    int32_t desc[NN_MAX_LAYERS * NN_DESC_INTS], in_shape[3] = {sizes[0], 1, 1};
+    dense_descriptors(desc, n_layers, sizes, activations);
+    return create(n_layers, desc, in_shape, loss, seed, max_batch);
 }
 
 void nn_destroy(nn_model *m)
@@ -169,10 +270,11 @@ static void clear_optimizer_state(nn_model *m)
     m->opt.step = 0;
 }
 
-void nn_model_sync_transposed(nn_model *m)
+void nn_model_sync(nn_model *m)
 {
     for (int l = 0; l < m->n_layers; l++)
-        nn_transpose(m->wt[l], m->w[l], m->sizes[l + 1], m->sizes[l]);
+        if (m->layer[l].kind->sync)
+            m->layer[l].kind->sync(&m->layer[l]);
 }
 
 int nn_all_finite(const float *v, size_t n)
@@ -190,18 +292,13 @@ int nn_reset(nn_model *m, unsigned seed)
     if (!m)
         return NN_ERR_NULL;
     nn_rng_seed(m->rng, (uint64_t)seed);
-    for (int l = 0; l < m->n_layers; l++) {
-        int in = m->sizes[l], out = m->sizes[l + 1];
-        int relu = m->act[l] == NN_ACT_RELU || m->act[l] == NN_ACT_LEAKY_RELU;
-        double fan = relu ? (double)in : (double)in + (double)out;
-        float bound = (float)sqrt(6.0 / fan);
-        for (int i = 0; i < in * out; i++)
-            m->w[l][i] = nn_rng_uniform(m->rng, bound);
-        memset(m->b[l], 0, (size_t)out * sizeof(float));
-    }
+    for (int l = 0; l < m->n_layers; l++)
+        m->layer[l].kind->init(&m->layer[l], m->rng);
     clear_optimizer_state(m);
     memset(m->grads, 0, (size_t)m->param_count * sizeof(float));
-    nn_model_sync_transposed(m);
+    m->grads_ready = 0;
+    m->train_rows = 0;
+    nn_model_sync(m);
     return m->status = NN_OK;
 }
 

@@ -1,43 +1,47 @@
-/* model.h — the model struct, shared by model.c (construction, parameters)
- * and train.c (forward, backward, training). Internal, not ABI. */
+/* model.h — the model struct, shared by model.c (construction, layout,
+ * initialisation), train.c (forward, backward, training) and params.c
+ * (parameter access). Internal, not ABI. */
 #ifndef NN_MODEL_H
 #define NN_MODEL_H
 
 #include <stddef.h>
-#include "nn_internal.h"
+#include "layer.h"
 
 struct nn_model {
     int n_layers;
-    int sizes[NN_MAX_LAYERS + 1];
-    int act[NN_MAX_LAYERS];
+    nn_layer layer[NN_MAX_LAYERS];
+    nn_shape in_shape;
+    int in_size;   /* c*h*w of the input */
+    int out_size;  /* the last layer's out_size */
     int loss;
     int max_batch;
-    int max_width;
-    int status; /* of the last call */
+    int max_width; /* widest of the input and every layer's output */
+    int status;    /* of the last call */
     int param_count;
     uint32_t rng[4];
     nn_optim_state opt;
 
-    float *arena; /* the one allocation; every pointer below points into it */
-    float *params; /* [param_count], nn.h's layout */
+    float *arena;  /* the one allocation; every pointer points into it */
+    float *params; /* [param_count], per layer its blocks in order */
     float *grads;  /* [param_count], same layout */
     float *s1, *s2;/* [param_count] optimizer buffers (momentum / Adam m, v) */
-    float *w[NN_MAX_LAYERS];  /* into params: [out x in] */
-    float *b[NN_MAX_LAYERS];  /* into params: [out] */
-    float *gw[NN_MAX_LAYERS]; /* into grads */
-    float *gb[NN_MAX_LAYERS];
-    float *wt[NN_MAX_LAYERS]; /* transposed copies [in x out] for the forward pass */
-    float *z[NN_MAX_LAYERS];  /* pre-activations [max_batch x out] */
-    float *a[NN_MAX_LAYERS];  /* outputs [max_batch x out]; == z for linear */
-    float *d0, *d1;           /* gradient scratch [max_batch x max_width] */
-    float *xb, *yb;           /* gathered batch [max_batch x in], [max_batch x outputs] */
-    float *dwt0;              /* [sizes[0] x sizes[1]] first layer's weight gradient, transposed */
+    float *d0, *d1;/* gradient ping-pong [max_batch x max_width] */
+    float *xb, *yb;/* gathered batch [max_batch x in_size], [max_batch x out_size] */
+
+    /* the split step's state (nn_forward_train, nn_backward, nn_update) */
+    int train_rows;      /* rows of the kept forward_train in xb, 0: none */
+    int grads_ready;     /* a backward since the last update */
+    float grads_loss;    /* its loss (0 from a caller's output gradient) */
+    const float *input_grad; /* d0 or d1 after a backward that computed it */
 };
 
-/* Floats the model would own, or -1 past NN_MAX_FLOATS (64-bit math). */
-int64_t nn_model_floats(int n_layers, const int *sizes, const int *act, int max_batch);
-/* Rebuilds every wt[] from params. */
-void nn_model_sync_transposed(nn_model *m);
+/* Fills m's layers, shapes and sizes from n descriptors (n x NN_DESC_INTS
+ * ints) over in_shape (3 ints), and checks them, the loss and max_batch:
+ * NN_OK or the first problem. Allocates nothing; m needs no arena. */
+int nn_model_describe(nn_model *m, int n, const int32_t *desc, const int32_t *in_shape,
+                      int loss, int max_batch);
+/* Rebuilds every layer's derived state (e.g. dense W^T) from params. */
+void nn_model_sync(nn_model *m);
 /* 1 when all n values are finite. */
 int nn_all_finite(const float *v, size_t n);
 

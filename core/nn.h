@@ -14,6 +14,15 @@
  *
  * Version 2: nn_gather_u8 takes src_rows (bounds-checked indices); the status
  * enum's typedef is nn_status_code (nn_status is the function).
+ * Version 3: layers are built from descriptors (nn_check_layers,
+ * nn_create_layers; nn_create stays as a dense shim) over an input shape;
+ * the core hands out the parameter layout (nn_param_blocks, nn_param_block)
+ * and each layer's shape and descriptor; a training step splits into
+ * nn_forward_train, nn_backward / nn_backward_from (caller-supplied output
+ * gradient) and nn_update, with the input gradient on request
+ * (NN_BACKWARD_INPUT_GRAD, nn_input_grad); nn_explain gives one example's
+ * per-layer pre-activations, activations and deltas. New status codes
+ * -16..-19; NN_MAX_* are plain numbers.
  *
  * Results are bit-identical between the native and the WASM build (no FMA,
  * no lane reductions, libm-free deterministic exp/log/tanh/sigmoid).
@@ -27,13 +36,14 @@
 extern "C" {
 #endif
 
-#define NN_ABI_VERSION 2
+#define NN_ABI_VERSION 3
 
-/* Limits checked by nn_create (NN_ERR_TOO_LARGE past them). */
-#define NN_MAX_LAYERS 64          /* dense layers, output included */
-#define NN_MAX_WIDTH (1 << 20)    /* units in any one layer */
-#define NN_MAX_BATCH (1 << 16)
-#define NN_MAX_FLOATS (1 << 27)   /* all floats the model owns: 512 MiB */
+/* Limits checked by nn_create and nn_create_layers. Plain numbers, so the
+ * status sentences can quote them (nn_status_str). */
+#define NN_MAX_LAYERS 64          /* layers, output included */
+#define NN_MAX_WIDTH 1048576      /* 2^20 values in any one layer's input or output */
+#define NN_MAX_BATCH 65536        /* 2^16 */
+#define NN_MAX_FLOATS 134217728   /* 2^27: all floats the model owns, 512 MiB */
 
 /* Activations, one per dense layer. Softmax only on the output layer. */
 typedef enum {
@@ -90,8 +100,44 @@ typedef enum {
     NN_ERR_OPTIMIZER = -12,     /* unknown optimizer, or a hyperparameter out of range */
     NN_ERR_REGULARIZATION = -13,/* unknown kind, or rate < 0 or not finite */
     NN_ERR_INDEX = -14,         /* layer / which / row / col / count out of range */
-    NN_ERR_DIVERGED = -15       /* the loss became NaN or Inf during training */
+    NN_ERR_DIVERGED = -15,      /* the loss became NaN or Inf during training */
+    NN_ERR_KIND = -16,          /* unknown layer kind */
+    NN_ERR_LAYER_CONFIG = -17,  /* a layer's kind-specific ints do not fit its kind or input */
+    NN_ERR_SEQUENCE = -18,      /* nn_backward/nn_update without the call that must come first */
+    NN_ERR_FLAGS = -19          /* unknown flag bits */
 } nn_status_code;
+
+/* Layer descriptors: NN_DESC_INTS ints per layer,
+ *   [0] kind (nn_layer_kind_id), [1] activation (nn_activation),
+ *   [2..7] the kind's own ints; unused ones must be 0.
+ * NN_LAYER_DENSE: [2] units (1..NN_MAX_WIDTH); reads its input flat
+ *   (c*h*w features); output units x 1 x 1; blocks weight [units x in],
+ *   bias [units].
+ * Reserved, so later kinds fit without changing this format:
+ *   NN_LAYER_CONV2D 1: [2] out channels, [3] kernel h, [4] kernel w,
+ *                      [5] stride, [6] padding
+ *   NN_LAYER_MAXPOOL 2: [2] kernel, [3] stride
+ *   NN_LAYER_FLATTEN 3: no ints
+ *   NN_LAYER_RNN 4:    [2] hidden size, over a time x features x 1 input
+ * The input shape is 3 ints, channels x height x width; a flat vector is
+ * n x 1 x 1. */
+typedef enum {
+    NN_LAYER_DENSE = 0
+} nn_layer_kind_id;
+
+#define NN_DESC_INTS 8
+
+/* nn_param_block fills NN_BLOCK_INTS ints:
+ *   [0] layer, [1] block within the layer (0 weight, 1 bias for dense),
+ *   [2] offset in floats into nn_params/nn_grads, [3] ndims (1..4),
+ *   [4..7] dims in PyTorch's order (unused dims are 1; their product is
+ *   the block's length). */
+#define NN_BLOCK_INTS 8
+
+/* Flags of nn_backward / nn_backward_from. */
+typedef enum {
+    NN_BACKWARD_INPUT_GRAD = 1  /* also compute dL/dx (nn_input_grad) */
+} nn_backward_flag;
 
 typedef struct nn_model nn_model;
 
@@ -105,6 +151,17 @@ const char *nn_status_str(int status);
  * allocation fails), so call it to learn why nn_create failed. */
 int nn_check_config(int n_layers, const int *sizes, const int *activations,
                     int loss, int max_batch);
+
+/* Validates n layer descriptors (desc: n x NN_DESC_INTS ints, see above)
+ * over in_shape (3 ints: channels, height, width) without allocating:
+ * NN_OK or the first problem (sizes, kinds and kind ints of every layer
+ * first, then activations, loss, max_batch, total size). */
+int nn_check_layers(int n, const int32_t *desc, const int32_t *in_shape, int loss,
+                    int max_batch);
+/* Builds the network nn_check_layers accepts (NULL exactly when it does not,
+ * or when allocation fails). Initialised as nn_create does. */
+nn_model *nn_create_layers(int n, const int32_t *desc, const int32_t *in_shape, int loss,
+                           unsigned seed, int max_batch);
 
 /* sizes: n_layers + 1 entries, inputs first. activations: n_layers entries.
  * Weights are initialised from `seed` (see nn_reset); biases are 0.
@@ -151,6 +208,41 @@ float nn_train_epoch(nn_model *m, const float *x, const float *y, int n,
  * and returns the mean loss. Regularisation terms are included. */
 float nn_compute_gradients(nn_model *m, const float *x, const float *y, int batch);
 
+/* The training step in three parts; nn_train_step(x, y, batch) is exactly
+ * nn_forward_train(x, batch), nn_backward(y, 0), nn_update().
+ *
+ * nn_forward_train: forward in training mode on `batch` rows of x (copied
+ * in), keeping every layer's activations for a backward. Any other call
+ * that runs the network (forward, evaluate, train, explain, update) ends
+ * that state.
+ * nn_backward: the gradients (nn_grads, regularisation included) of the
+ * loss against targets y [batch x outputs]; returns the mean loss (NaN and
+ * a status on bad input or without a forward_train).
+ * nn_backward_from: the same from a caller-supplied dL/d(output) dy [batch x
+ * outputs] instead of a loss (e.g. a GAN's generator, with the
+ * discriminator's input gradient); returns a status.
+ * flags: 0 or NN_BACKWARD_INPUT_GRAD to also compute dL/dx, read with
+ * nn_input_grad(m) ([batch x inputs]; NULL when the last backward did not
+ * compute it, or after a call that ran the network since; valid until the
+ * next call on the model).
+ * nn_update: applies the optimizer to the last backward's gradients. Skips
+ * the update with NN_ERR_DIVERGED when the loss or a gradient is not
+ * finite; NN_ERR_SEQUENCE without a backward since the last update. */
+int nn_forward_train(nn_model *m, const float *x, int batch);
+float nn_backward(nn_model *m, const float *y, int flags);
+int nn_backward_from(nn_model *m, const float *dy, int flags);
+const float *nn_input_grad(const nn_model *m);
+int nn_update(nn_model *m);
+
+/* One example, every layer shown: out gets, for each layer l in order, its
+ * pre-activation z, activation a and delta dL/dz (out_size floats each),
+ * then dL/dx (inputs floats): nn_explain_floats(m) in all. The loss is the
+ * model's, against target y [outputs]. Off the hot path: it overwrites the
+ * gradient array (like nn_compute_gradients) and ends a forward_train, but
+ * never changes parameters or optimizer state. */
+int nn_explain_floats(const nn_model *m);
+int nn_explain(nn_model *m, const float *x, const float *y, float *out);
+
 /* Outputs for any n >= 1 (chunked by max_batch). out: [n x outputs]. */
 int nn_forward(nn_model *m, const float *x, int n, float *out);
 
@@ -165,15 +257,16 @@ int nn_forward_all(nn_model *m, const float *x, int n, float *out);
 int nn_evaluate(nn_model *m, const float *x, const float *y, int n,
                 float *loss_out, int *correct_out);
 
-/* which: 0 = weight, 1 = bias. Weight rows are output units, columns input
- * units (torch.nn.Linear.weight). For a bias, col must be 0.
- * nn_get_param returns NaN on a bad index (status NN_ERR_INDEX). */
+/* which: the layer's parameter block (nn_param_block's [1]); row indexes
+ * the block's first dimension, col the rest flattened. Dense: 0 = weight,
+ * rows output units, columns input units (torch.nn.Linear.weight); 1 =
+ * bias, col 0. nn_get_param returns NaN on a bad index (NN_ERR_INDEX). */
 int nn_set_param(nn_model *m, int layer, int which, int row, int col, float value);
 float nn_get_param(nn_model *m, int layer, int which, int row, int col);
 
-/* The flat parameter array: for each layer l in order, its weight
- * [sizes[l+1] x sizes[l]] row-major (PyTorch layout), then its bias
- * [sizes[l+1]]. Read-only: write parameters with nn_set_param or
+/* The flat parameter array: every layer's blocks in order, each row-major
+ * in PyTorch's layout (nn_param_block gives offsets and shapes; dense: its
+ * weight [out x in], then its bias [out]). Read-only: write parameters with nn_set_param or
  * nn_load_params, which keep internal copies in step. nn_grads has the same
  * layout. The pointers stay valid until nn_destroy. */
 int nn_param_count(const nn_model *m);
@@ -183,8 +276,20 @@ const float *nn_grads(const nn_model *m);
  * values without changing anything. Optimizer state is kept. */
 int nn_load_params(nn_model *m, const float *src, int count);
 
+/* The parameter layout: how many blocks the flat array holds, and block i's
+ * layer, index, offset and shape (NN_BLOCK_INTS ints into out). Blocks are
+ * in array order. Returns NN_OK, NN_ERR_NULL or NN_ERR_INDEX. */
+int nn_param_blocks(const nn_model *m);
+int nn_param_block(const nn_model *m, int i, int32_t *out);
+
 int nn_n_layers(const nn_model *m);
-int nn_layer_size(const nn_model *m, int i); /* i in 0..n_layers: sizes[i] */
+/* i in 0..n_layers: the input's size (i = 0) or layer i-1's output size,
+ * channels x height x width flattened */
+int nn_layer_size(const nn_model *m, int i);
+/* The same shape as 3 ints (channels, height, width) into out. */
+int nn_layer_shape(const nn_model *m, int i, int32_t *out);
+/* Layer l's descriptor (NN_DESC_INTS ints) into out, as given. */
+int nn_layer_desc(const nn_model *m, int l, int32_t *out);
 int nn_max_batch(const nn_model *m);
 
 /* Gathers rows of a uint8 data set into floats: dst[i*row_len + j] =

@@ -41,18 +41,6 @@ void nn_col_sums(float *out, const float *in, int rows, int n);
 /* dst[cols x rows] = transpose of src[rows x cols] */
 void nn_transpose(float *dst, const float *src, int rows, int cols);
 
-/* ---- layers.c: one dense layer ---- */
-/* z[batch x out] = x[batch x in] . W^T + b, using wt[in x out] = W^T */
-void nn_dense_forward(float *z, const float *x, const float *wt, const float *b,
-                      int batch, int in, int out);
-/* dx[batch x in] (may be NULL), dw[out x in], db[out] from dz[batch x out],
- * x[batch x in], w[out x in]. Overwrites dw and db. scratch [in x out] (may
- * be NULL) lets a mostly-zero x take the faster transposed product; both
- * ways sum the same products in the same order. */
-void nn_dense_backward(float *dx, float *dw, float *db, const float *dz,
-                       const float *x, const float *w, int batch, int in, int out,
-                       float *scratch);
-
 /* ---- activations.c ---- */
 /* a[rows x cols] = act(z[rows x cols]); softmax is per row. a may equal z. */
 void nn_activation_forward(float *a, const float *z, int rows, int cols, int act);

@@ -4,16 +4,19 @@
 #include <string.h>
 #include "model.h"
 
-/* Pointer to a parameter, or NULL when the index is out of range. */
+/* Pointer to a parameter, or NULL when the index is out of range. row
+ * indexes a block's first dimension, col the rest flattened (a bias: 0). */
 static float *param_ptr(nn_model *m, int layer, int which, int row, int col)
 {
-    if (layer < 0 || layer >= m->n_layers || row < 0 || row >= m->sizes[layer + 1])
+    if (layer < 0 || layer >= m->n_layers)
         return 0;
-    if (which == 0 && col >= 0 && col < m->sizes[layer])
-        return m->w[layer] + (size_t)row * (size_t)m->sizes[layer] + (size_t)col;
-    if (which == 1 && col == 0)
-        return m->b[layer] + row;
-    return 0;
+    const nn_layer *L = &m->layer[layer];
+    if (which < 0 || which >= L->n_blocks)
+        return 0;
+    int64_t rows = L->block[which].dims[0], cols = L->block_len[which] / rows;
+    if (row < 0 || row >= rows || col < 0 || col >= cols)
+        return 0;
+    return L->p[which] + (size_t)(row * cols + col);
 }
 
 int nn_set_param(nn_model *m, int layer, int which, int row, int col, float value)
@@ -26,8 +29,9 @@ int nn_set_param(nn_model *m, int layer, int which, int row, int col, float valu
     if (!isfinite(value))
         return m->status = NN_ERR_NONFINITE;
     *p = value;
-    if (which == 0) /* keep the forward pass's transposed copy in step */
-        m->wt[layer][(size_t)col * (size_t)m->sizes[layer + 1] + (size_t)row] = value;
+    nn_layer *L = &m->layer[layer];
+    if (L->kind->sync) /* keep derived state (dense: W^T) in step */
+        L->kind->sync(L);
     return m->status = NN_OK;
 }
 
@@ -68,7 +72,9 @@ int nn_load_params(nn_model *m, const float *src, int count)
     if (!nn_all_finite(src, (size_t)count))
         return m->status = NN_ERR_NONFINITE;
     memmove(m->params, src, (size_t)count * sizeof(float));
-    nn_model_sync_transposed(m);
+    m->grads_ready = 0; /* gradients and kept activations were of the old parameters */
+    m->train_rows = 0;
+    nn_model_sync(m);
     return m->status = NN_OK;
 }
 
@@ -83,7 +89,64 @@ int nn_layer_size(const nn_model *m, int i)
         return NN_ERR_NULL;
     if (i < 0 || i > m->n_layers)
         return NN_ERR_INDEX;
-    return m->sizes[i];
+    return i == 0 ? m->in_size : m->layer[i - 1].out_size;
+}
+
+int nn_layer_shape(const nn_model *m, int i, int32_t *out)
+{
+    if (!m || !out)
+        return NN_ERR_NULL;
+    if (i < 0 || i > m->n_layers)
+        return NN_ERR_INDEX;
+    nn_shape s = i == 0 ? m->in_shape : m->layer[i - 1].out;
+    out[0] = s.c;
+    out[1] = s.h;
+    out[2] = s.w;
+    return NN_OK;
+}
+
+int nn_layer_desc(const nn_model *m, int l, int32_t *out)
+{
+    if (!m || !out)
+        return NN_ERR_NULL;
+    if (l < 0 || l >= m->n_layers)
+        return NN_ERR_INDEX;
+    memcpy(out, m->layer[l].desc, sizeof m->layer[l].desc);
+    return NN_OK;
+}
+
+int nn_param_blocks(const nn_model *m)
+{
+    if (!m)
+        return NN_ERR_NULL;
+    int n = 0;
+    for (int l = 0; l < m->n_layers; l++)
+        n += m->layer[l].n_blocks;
+    return n;
+}
+
+int nn_param_block(const nn_model *m, int i, int32_t *out)
+{
+    if (!m || !out)
+        return NN_ERR_NULL;
+    if (i < 0)
+        return NN_ERR_INDEX;
+    for (int l = 0; l < m->n_layers; l++) {
+        const nn_layer *L = &m->layer[l];
+        if (i >= L->n_blocks) {
+            i -= L->n_blocks;
+            continue;
+        }
+        int64_t offset = L->param_offset;
+        for (int b = 0; b < i; b++)
+            offset += L->block_len[b];
+        const nn_block_spec *spec = &L->block[i];
+        int32_t v[NN_BLOCK_INTS] = {l, i, (int32_t)offset, spec->ndims,
+                                    spec->dims[0], spec->dims[1], spec->dims[2], spec->dims[3]};
+        memcpy(out, v, sizeof v);
+        return NN_OK;
+    }
+    return NN_ERR_INDEX;
 }
 
 int nn_max_batch(const nn_model *m)

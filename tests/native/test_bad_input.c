@@ -47,8 +47,124 @@ static void config_errors(void)
     CHECK(nn_create(2, s, soft_hidden, NN_LOSS_CE, 1, 4) == NULL, "create refuses softmax hidden");
     CHECK(nn_create(2, NULL, NULL, NN_LOSS_CE, 1, 4) == NULL, "create refuses NULL");
     CHECK(strlen(nn_status_str(12345)) > 0 && strlen(nn_status_str(NN_ERR_DIVERGED)) > 0, "status strings");
-    for (int st = 0; st >= NN_ERR_DIVERGED; st--)
+    for (int st = 0; st >= NN_ERR_FLAGS; st--)
         CHECK(strcmp(nn_status_str(st), nn_status_str(12345)) != 0, "status %d has its own sentence", st);
+}
+
+/* Descriptor n (count) layers of dense `units` with activation act. */
+static void dense(int32_t *desc, int n, int units, int act)
+{
+    memset(desc, 0, sizeof(int32_t) * (size_t)n * NN_DESC_INTS);
+    for (int l = 0; l < n; l++) {
+        desc[l * NN_DESC_INTS + 1] = act;
+        desc[l * NN_DESC_INTS + 2] = units;
+    }
+}
+
+static void layers_errors(void)
+{
+    int32_t d[3 * NN_DESC_INTS], in[3] = {2, 3, 1};
+    dense(d, 3, 4, NN_ACT_RELU);
+    d[2 * NN_DESC_INTS + 1] = NN_ACT_SOFTMAX;
+    CHECK(nn_check_layers(3, d, in, NN_LOSS_CE, 8) == NN_OK, "valid descriptors");
+    CHECK(nn_check_layers(0, d, in, NN_LOSS_CE, 8) == NN_ERR_LAYERS, "n 0");
+    CHECK(nn_check_layers(-1, d, in, NN_LOSS_CE, 8) == NN_ERR_LAYERS, "n negative");
+    CHECK(nn_check_layers(NN_MAX_LAYERS + 1, d, in, NN_LOSS_CE, 8) == NN_ERR_LAYERS, "n too large");
+    CHECK(nn_check_layers(3, NULL, in, NN_LOSS_CE, 8) == NN_ERR_NULL, "NULL descriptors");
+    CHECK(nn_check_layers(3, d, NULL, NN_LOSS_CE, 8) == NN_ERR_NULL, "NULL input shape");
+    int32_t zero_in[3] = {2, 0, 1}, neg_in[3] = {-2, 3, 1}, wide_in[3] = {1024, 1024, 2};
+    CHECK(nn_check_layers(3, d, zero_in, NN_LOSS_CE, 8) == NN_ERR_SIZE, "input height 0");
+    CHECK(nn_check_layers(3, d, neg_in, NN_LOSS_CE, 8) == NN_ERR_SIZE, "negative channels");
+    CHECK(nn_check_layers(3, d, wide_in, NN_LOSS_CE, 8) == NN_ERR_SIZE, "input product past NN_MAX_WIDTH");
+    int32_t big_in[3] = {NN_MAX_WIDTH, NN_MAX_WIDTH, NN_MAX_WIDTH}; /* 2^60: must not wrap */
+    CHECK(nn_check_layers(3, d, big_in, NN_LOSS_CE, 8) == NN_ERR_SIZE, "input product overflowing 32 bits");
+    int32_t e[3 * NN_DESC_INTS];
+    memcpy(e, d, sizeof e);
+    e[NN_DESC_INTS] = 7; /* layer 1: a kind not in the table (reserved) */
+    CHECK(nn_check_layers(3, e, in, NN_LOSS_CE, 8) == NN_ERR_KIND, "unknown kind");
+    e[NN_DESC_INTS] = -1;
+    CHECK(nn_check_layers(3, e, in, NN_LOSS_CE, 8) == NN_ERR_KIND, "negative kind");
+    memcpy(e, d, sizeof e);
+    e[NN_DESC_INTS + 5] = 3; /* an unused int of a dense layer */
+    CHECK(nn_check_layers(3, e, in, NN_LOSS_CE, 8) == NN_ERR_LAYER_CONFIG, "unused int not 0");
+    memcpy(e, d, sizeof e);
+    e[NN_DESC_INTS + 2] = 0;
+    CHECK(nn_check_layers(3, e, in, NN_LOSS_CE, 8) == NN_ERR_SIZE, "0 units");
+    e[NN_DESC_INTS + 2] = NN_MAX_WIDTH + 1;
+    CHECK(nn_check_layers(3, e, in, NN_LOSS_CE, 8) == NN_ERR_SIZE, "too many units");
+    memcpy(e, d, sizeof e);
+    e[1] = 99;
+    CHECK(nn_check_layers(3, e, in, NN_LOSS_CE, 8) == NN_ERR_ACTIVATION, "unknown activation");
+    e[1] = NN_ACT_SOFTMAX;
+    CHECK(nn_check_layers(3, e, in, NN_LOSS_CE, 8) == NN_ERR_SOFTMAX_HIDDEN, "softmax hidden");
+    CHECK(nn_check_layers(3, d, in, 9, 8) == NN_ERR_LOSS, "unknown loss");
+    CHECK(nn_check_layers(3, d, in, NN_LOSS_BCE, 8) == NN_ERR_LOSS_OUTPUT, "BCE on softmax");
+    CHECK(nn_check_layers(3, d, in, NN_LOSS_CE, 0) == NN_ERR_BATCH, "max_batch 0");
+    CHECK(nn_check_layers(3, d, in, NN_LOSS_CE, NN_MAX_BATCH + 1) == NN_ERR_BATCH, "max_batch too large");
+    int32_t huge[2 * NN_DESC_INTS], flat[3] = {NN_MAX_WIDTH, 1, 1};
+    dense(huge, 2, NN_MAX_WIDTH, NN_ACT_LINEAR); /* 2^40 weights: must not wrap */
+    CHECK(nn_check_layers(2, huge, flat, NN_LOSS_MSE, 1) == NN_ERR_TOO_LARGE, "overflowing sizes");
+    CHECK(nn_create_layers(2, huge, flat, NN_LOSS_MSE, 1, 1) == NULL, "create refuses overflow");
+    CHECK(nn_create_layers(0, d, in, NN_LOSS_CE, 1, 8) == NULL, "create refuses n 0");
+    CHECK(nn_create_layers(3, NULL, in, NN_LOSS_CE, 1, 8) == NULL, "create refuses NULL");
+    CHECK(nn_create_layers(3, e, in, NN_LOSS_CE, 1, 8) == NULL, "create refuses softmax hidden");
+    /* the sentences quote nn.h's limits */
+    char want[32];
+    snprintf(want, sizeof want, "%d", NN_MAX_LAYERS);
+    CHECK(strstr(nn_status_str(NN_ERR_LAYERS), want) != NULL, "layers sentence quotes %s", want);
+    snprintf(want, sizeof want, "%d", NN_MAX_WIDTH);
+    CHECK(strstr(nn_status_str(NN_ERR_SIZE), want) != NULL, "size sentence quotes %s", want);
+    snprintf(want, sizeof want, "%d", NN_MAX_FLOATS);
+    CHECK(strstr(nn_status_str(NN_ERR_TOO_LARGE), want) != NULL, "too-large sentence quotes %s", want);
+}
+
+/* The split step, the layout queries and explain with bad arguments. */
+static void split_errors(void)
+{
+    nn_model *m = good_model();
+    float x[12] = {0}, y[8] = {0}, out[64], nan_y[8] = {NAN};
+    y[0] = y[2 + 1] = y[4] = y[6 + 1] = 1; /* one-hot rows for CE */
+    float before[64];
+    int count = nn_param_count(m);
+    memcpy(before, nn_params(m), sizeof(float) * (size_t)count);
+    CHECK(isnan(nn_backward(m, y, 0)) && nn_status(m) == NN_ERR_SEQUENCE, "backward before forward_train");
+    CHECK(nn_backward_from(m, y, 0) == NN_ERR_SEQUENCE, "backward_from before forward_train");
+    CHECK(nn_update(m) == NN_ERR_SEQUENCE, "update before backward");
+    CHECK(nn_input_grad(m) == NULL, "no input gradient yet");
+    CHECK(nn_forward_train(m, NULL, 4) == NN_ERR_NULL, "forward_train NULL x");
+    CHECK(nn_forward_train(m, x, 0) == NN_ERR_BATCH, "forward_train batch 0");
+    CHECK(nn_forward_train(m, x, 5) == NN_ERR_BATCH, "forward_train batch > max_batch");
+    x[1] = INFINITY;
+    CHECK(nn_forward_train(m, x, 4) == NN_ERR_NONFINITE, "forward_train Inf");
+    x[1] = 0;
+    CHECK(nn_forward_train(m, x, 4) == NN_OK, "forward_train");
+    CHECK(isnan(nn_backward(m, NULL, 0)) && nn_status(m) == NN_ERR_NULL, "backward NULL y");
+    CHECK(isnan(nn_backward(m, nan_y, 0)) && nn_status(m) == NN_ERR_NONFINITE, "backward NaN y");
+    CHECK(isnan(nn_backward(m, y, 2)) && nn_status(m) == NN_ERR_FLAGS, "backward unknown flag");
+    CHECK(nn_backward_from(m, NULL, 0) == NN_ERR_NULL, "backward_from NULL dy");
+    CHECK(nn_backward_from(m, nan_y, 0) == NN_ERR_NONFINITE, "backward_from NaN dy");
+    CHECK(nn_backward_from(m, y, -1) == NN_ERR_FLAGS, "backward_from unknown flags");
+    CHECK(nn_update(m) == NN_ERR_SEQUENCE, "update after failed backwards");
+    CHECK(!isnan(nn_backward(m, y, NN_BACKWARD_INPUT_GRAD)) && nn_input_grad(m) != NULL, "input gradient");
+    CHECK(nn_forward(m, x, 1, out) == NN_OK && nn_input_grad(m) == NULL, "a forward ends the input gradient");
+    CHECK(nn_forward_train(m, x, 4) == NN_OK && !isnan(nn_backward(m, y, NN_BACKWARD_INPUT_GRAD)), "again");
+    CHECK(nn_explain(m, x, y, out) == NN_OK && nn_input_grad(m) == NULL, "explain ends the input gradient");
+    CHECK(nn_update(m) == NN_ERR_SEQUENCE, "update after explain");
+    CHECK(memcmp(before, nn_params(m), sizeof(float) * (size_t)count) == 0, "parameters unchanged");
+    CHECK(nn_explain(m, NULL, y, out) == NN_ERR_NULL && nn_explain(m, x, NULL, out) == NN_ERR_NULL &&
+          nn_explain(m, x, y, NULL) == NN_ERR_NULL, "explain NULL");
+    CHECK(nn_explain(m, x, nan_y, out) == NN_ERR_NONFINITE, "explain NaN target");
+    int32_t b[NN_BLOCK_INTS];
+    CHECK(nn_param_block(m, -1, b) == NN_ERR_INDEX && nn_param_block(m, 4, b) == NN_ERR_INDEX,
+          "block index out of range");
+    CHECK(nn_param_block(m, 0, NULL) == NN_ERR_NULL, "block NULL out");
+    CHECK(nn_layer_shape(m, -1, b) == NN_ERR_INDEX && nn_layer_shape(m, 3, b) == NN_ERR_INDEX &&
+          nn_layer_shape(m, 0, NULL) == NN_ERR_NULL, "layer shape");
+    CHECK(nn_layer_desc(m, -1, b) == NN_ERR_INDEX && nn_layer_desc(m, 2, b) == NN_ERR_INDEX &&
+          nn_layer_desc(m, 0, NULL) == NN_ERR_NULL, "layer desc");
+    CHECK(nn_set_param(m, 0, 2, 0, 0, 1.0f) == NN_ERR_INDEX, "block 2 of a dense layer");
+    CHECK(memcmp(before, nn_params(m), sizeof(float) * (size_t)count) == 0, "parameters still unchanged");
+    nn_destroy(m);
 }
 
 static void null_model(void)
@@ -73,6 +189,16 @@ static void null_model(void)
     CHECK(nn_load_params(NULL, x, 4) == NN_ERR_NULL, "load_params");
     CHECK(nn_n_layers(NULL) == NN_ERR_NULL && nn_layer_size(NULL, 0) == NN_ERR_NULL &&
           nn_max_batch(NULL) == NN_ERR_NULL, "shape queries");
+    int32_t ints[NN_BLOCK_INTS];
+    CHECK(nn_forward_train(NULL, x, 4) == NN_ERR_NULL, "forward_train");
+    CHECK(isnan(nn_backward(NULL, y, 0)), "backward");
+    CHECK(nn_backward_from(NULL, y, 0) == NN_ERR_NULL, "backward_from");
+    CHECK(nn_update(NULL) == NN_ERR_NULL, "update");
+    CHECK(nn_input_grad(NULL) == NULL, "input_grad");
+    CHECK(nn_explain_floats(NULL) == NN_ERR_NULL && nn_explain(NULL, x, y, out) == NN_ERR_NULL, "explain");
+    CHECK(nn_param_blocks(NULL) == NN_ERR_NULL && nn_param_block(NULL, 0, ints) == NN_ERR_NULL, "param blocks");
+    CHECK(nn_layer_shape(NULL, 0, ints) == NN_ERR_NULL && nn_layer_desc(NULL, 0, ints) == NN_ERR_NULL,
+          "layer shape/desc");
 }
 
 /* Every call below must fail and leave the parameters untouched. */
@@ -216,6 +342,8 @@ static void gather_errors(void)
 int main(void)
 {
     config_errors();
+    layers_errors();
+    split_errors();
     null_model();
     model_errors();
     gather_errors();

@@ -46,8 +46,11 @@ static double log_sum_exp(const double *z, int n)
 }
 
 /* Mean loss in double, parameters p in nn.h's layout, plus the penalty whose
- * gradient nn.h defines (L2: rate/2 * w^2, L1: rate * |w|). */
-static double ref_loss(const gc_case *c, const double *p, const float *x, const float *y)
+ * gradient nn.h defines (L2: rate/2 * w^2, L1: rate * |w|). With dy (not
+ * NULL) the "loss" is sum(dy * outputs) instead, whose gradient
+ * nn_backward_from computes from dy. */
+static double ref_loss(const gc_case *c, const double *p, const double *x, const float *y,
+                       const float *dy)
 {
     double a[MAXB][MAXW], z[MAXB][MAXW], in[MAXB][MAXW];
     for (int b = 0; b < c->batch; b++)
@@ -82,6 +85,12 @@ static double ref_loss(const gc_case *c, const double *p, const float *x, const 
     }
     int no = c->sizes[c->n_layers];
     double total = 0;
+    if (dy) {
+        for (int b = 0; b < c->batch; b++)
+            for (int j = 0; j < no; j++)
+                total += dy[b * no + j] * a[b][j];
+        return total + penalty;
+    }
     for (int b = 0; b < c->batch; b++) {
         const float *t = y + b * no;
         if (c->loss == NN_LOSS_CE) {
@@ -102,6 +111,73 @@ static double ref_loss(const gc_case *c, const double *p, const float *x, const 
 }
 
 static double worst_error = 0;
+
+/* Largest error of g[n] against central differences of the reference in
+ * v[n] (the parameters pd or the inputs xd, perturbed in place), relative
+ * to the value with a floor at 1% of the largest gradient: float
+ * accumulation error scales with the terms, not the sum. Checks that not
+ * every gradient is zero unless the truth is (a dead ReLU of width 1 cuts
+ * the input off). */
+static double grad_error(const gc_case *c, double *pd, double *xd, const float *y,
+                         const float *dy, double *v, int n, const float *g, const char *label)
+{
+    double *truth = malloc(sizeof(double) * (size_t)n);
+    const double h = 1e-6;
+    double gmax = 0, tmax = 0, err = 0;
+    for (int i = 0; i < n; i++) {
+        double keep = v[i];
+        v[i] = keep + h;
+        double lp = ref_loss(c, pd, xd, y, dy);
+        v[i] = keep - h;
+        double lm = ref_loss(c, pd, xd, y, dy);
+        v[i] = keep;
+        truth[i] = (lp - lm) / (2 * h);
+        tmax = fmax(tmax, fabs(truth[i]));
+        gmax = fmax(gmax, fabs(g[i]));
+    }
+    CHECK(gmax > 0 || tmax == 0, "%s: every gradient is zero", label);
+    for (int i = 0; i < n; i++)
+        err = fmax(err, fabs(g[i] - truth[i]) / (fabs(truth[i]) + 1e-2 * tmax));
+    free(truth);
+    return err;
+}
+
+/* The input gradient (NN_BACKWARD_INPUT_GRAD) after a loss, then the
+ * parameter and input gradients of a caller-supplied output gradient
+ * (nn_backward_from), against the double reference. */
+static void check_split(nn_model *m, const gc_case *c, double *pd, const float *x,
+                        const float *y, float loss, uint32_t *s, const char *label)
+{
+    char what[160];
+    int ni = c->sizes[0], no = c->sizes[c->n_layers], count = nn_param_count(m);
+    double xd[MAXB * MAXW];
+    for (int i = 0; i < c->batch * ni; i++)
+        xd[i] = x[i];
+    CHECK(nn_forward_train(m, x, c->batch) == NN_OK, "%s: forward_train", label);
+    float again = nn_backward(m, y, NN_BACKWARD_INPUT_GRAD);
+    CHECK(memcmp(&again, &loss, sizeof loss) == 0, "%s: split loss %.9g vs %.9g", label, again, loss);
+    const float *gx = nn_input_grad(m);
+    CHECK(gx != NULL, "%s: no input gradient", label);
+    if (!gx)
+        return;
+    snprintf(what, sizeof what, "%s, dL/dx", label);
+    double err = grad_error(c, pd, xd, y, 0, xd, c->batch * ni, gx, what);
+    CHECK(err < 1e-3, "%s: error %.3g", what, err);
+    worst_error = fmax(worst_error, err);
+
+    float dy[MAXB * MAXW];
+    for (int i = 0; i < c->batch * no; i++)
+        dy[i] = tu_uniform(s);
+    CHECK(nn_backward_from(m, dy, NN_BACKWARD_INPUT_GRAD) == NN_OK, "%s: backward_from", label);
+    snprintf(what, sizeof what, "%s, caller's dL/dy: parameters", label);
+    err = grad_error(c, pd, xd, 0, dy, pd, count, nn_grads(m), what);
+    CHECK(err < 1e-3, "%s: error %.3g", what, err);
+    worst_error = fmax(worst_error, err);
+    snprintf(what, sizeof what, "%s, caller's dL/dy: inputs", label);
+    err = grad_error(c, pd, xd, 0, dy, xd, c->batch * ni, nn_input_grad(m), what);
+    CHECK(err < 1e-3, "%s: error %.3g", what, err);
+    worst_error = fmax(worst_error, err);
+}
 
 static void run_case(const gc_case *c, const char *label, unsigned seed)
 {
@@ -143,9 +219,12 @@ static void run_case(const gc_case *c, const char *label, unsigned seed)
     CHECK(nn_status(m) == NN_OK, "%s: compute_gradients status %d", label, nn_status(m));
     for (int i = 0; i < count; i++)
         pd[i] = pf[i];
+    double xd[MAXB * MAXW];
+    for (int i = 0; i < c->batch * ni; i++)
+        xd[i] = x[i];
     gc_case plain = *c;
     plain.reg = NN_REG_NONE;
-    double ref = ref_loss(&plain, pd, x, y);
+    double ref = ref_loss(&plain, pd, xd, y, 0);
     CHECK(fabs(loss - ref) <= 1e-5 * fabs(ref) + 1e-7, "%s: loss %.9g vs reference %.9g", label, loss, ref);
 
     const float *g = nn_grads(m);
@@ -155,9 +234,9 @@ static void run_case(const gc_case *c, const char *label, unsigned seed)
     for (int i = 0; i < count; i++) {
         double keep = pd[i];
         pd[i] = keep + h;
-        double lp = ref_loss(c, pd, x, y);
+        double lp = ref_loss(c, pd, xd, y, 0);
         pd[i] = keep - h;
-        double lm = ref_loss(c, pd, x, y);
+        double lm = ref_loss(c, pd, xd, y, 0);
         pd[i] = keep;
         truth[i] = (lp - lm) / (2 * h);
         tmax = fmax(tmax, fabs(truth[i]));
@@ -173,6 +252,7 @@ static void run_case(const gc_case *c, const char *label, unsigned seed)
     }
     CHECK(case_err < 1e-3, "%s: gradient error %.3g", label, case_err);
     worst_error = fmax(worst_error, case_err);
+    check_split(m, c, pd, x, y, loss, &s, label);
     free(truth);
     free(pf);
     free(pd);

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadEngine } from './core-load.mjs';
-import { ABI_VERSION, NnError, Status, createEngine } from '../../web/src/engine/nn-wasm.js';
+import { ABI_VERSION, NnError, createEngine } from '../../web/src/engine/nn-wasm.js';
+import { Status } from '../../web/src/engine/enums.js';
 
 const engine = await loadEngine();
 const M = engine.module;
@@ -135,4 +136,96 @@ test('the wrapper throws NnError with the core message, and refuses a wrong ABI'
   assert.throws(() => m.trainStep([0, 0], [0], 1), /after destroy/);
   const fake = async () => ({ _nn_abi_version: () => ABI_VERSION + 1 });
   await assert.rejects(createEngine(fake), /ABI version/);
+});
+
+/** Descriptor ints for n dense layers of `units` and activation `act`. */
+function denseDesc(n, units, act) {
+  return Array.from({ length: n }, () => [0, act, units, 0, 0, 0, 0, 0]).flat();
+}
+
+test('nn_check_layers and nn_create_layers reject every malformed descriptor', () => {
+  const good = denseDesc(2, 4, 1);
+  good[8 + 1] = 5; // softmax output
+  const cases = [
+    [2, good, [2, 3, 1], 2, 8, Status.OK, 'valid'],
+    [0, good, [2, 3, 1], 2, 8, Status.ERR_LAYERS, 'n 0'],
+    [65, good, [2, 3, 1], 2, 8, Status.ERR_LAYERS, 'n too large'],
+    [2, good, [2, 0, 1], 2, 8, Status.ERR_SIZE, 'input height 0'],
+    [2, good, [1 << 20, 1 << 20, 1 << 20], 2, 8, Status.ERR_SIZE, 'input product overflowing'],
+    [2, good.map((v, i) => (i === 8 ? 9 : v)), [2, 3, 1], 2, 8, Status.ERR_KIND, 'unknown kind'],
+    [2, good.map((v, i) => (i === 7 ? 1 : v)), [2, 3, 1], 2, 8, Status.ERR_LAYER_CONFIG, 'unused int not 0'],
+    [2, good.map((v, i) => (i === 2 ? 0 : v)), [2, 3, 1], 2, 8, Status.ERR_SIZE, '0 units'],
+    [2, good.map((v, i) => (i === 1 ? 42 : v)), [2, 3, 1], 2, 8, Status.ERR_ACTIVATION, 'unknown activation'],
+    [2, good.map((v, i) => (i === 1 ? 5 : v)), [2, 3, 1], 2, 8, Status.ERR_SOFTMAX_HIDDEN, 'softmax hidden'],
+    [2, good, [2, 3, 1], 7, 8, Status.ERR_LOSS, 'unknown loss'],
+    [2, good, [2, 3, 1], 1, 8, Status.ERR_LOSS_OUTPUT, 'BCE on softmax'],
+    [2, good, [2, 3, 1], 2, 0, Status.ERR_BATCH, 'max_batch 0'],
+    [2, denseDesc(2, 1 << 20, 0), [1 << 20, 1, 1], 0, 1, Status.ERR_TOO_LARGE, 'overflowing sizes'],
+  ];
+  for (const [n, desc, shape, loss, maxBatch, want, what] of cases) {
+    const d = ints(desc), s = ints(shape);
+    assert.equal(M._nn_check_layers(n, d.ptr, s.ptr, loss, maxBatch), want, what);
+    const handle = M._nn_create_layers(n, d.ptr, s.ptr, loss, 1, maxBatch);
+    assert.equal(handle !== 0, want === Status.OK, `${what}: nn_create_layers`);
+    M._nn_destroy(handle);
+    d.free();
+    s.free();
+  }
+  assert.equal(M._nn_check_layers(2, 0, 0, 2, 8), Status.ERR_NULL, 'NULL arrays');
+  assert.equal(M._nn_create_layers(2, 0, 0, 2, 1, 8), 0, 'nn_create_layers NULL');
+  for (let st = 0; st >= Status.ERR_FLAGS; st--)
+    assert.notEqual(engine.statusString(st), engine.statusString(12345), `status ${st} has its own sentence`);
+});
+
+test('the split step, layout queries and explain reject bad arguments', () => {
+  assert.equal(M._nn_forward_train(0, 0, 1), Status.ERR_NULL);
+  assert.ok(Number.isNaN(M._nn_backward(0, 0, 0)));
+  assert.equal(M._nn_backward_from(0, 0, 0), Status.ERR_NULL);
+  assert.equal(M._nn_update(0), Status.ERR_NULL);
+  assert.equal(M._nn_input_grad(0), 0);
+  assert.equal(M._nn_explain_floats(0), Status.ERR_NULL);
+  assert.equal(M._nn_explain(0, 0, 0, 0), Status.ERR_NULL);
+  assert.equal(M._nn_param_blocks(0), Status.ERR_NULL);
+  assert.equal(M._nn_param_block(0, 0, 0), Status.ERR_NULL);
+  assert.equal(M._nn_layer_shape(0, 0, 0), Status.ERR_NULL);
+  assert.equal(M._nn_layer_desc(0, 0, 0), Status.ERR_NULL);
+
+  const m = engine.createModel({ sizes: [3, 4, 2], activations: ['tanh', 'softmax'], loss: 'ce', maxBatch: 4 });
+  const before = m.params();
+  const y = [1, 0, 0, 1];
+  assert.throws(() => m.backward(y), (e) => e instanceof NnError && e.status === Status.ERR_SEQUENCE);
+  assert.throws(() => m.update(), (e) => e instanceof NnError && e.status === Status.ERR_SEQUENCE);
+  assert.throws(() => m.inputGrad(), /no input gradient/);
+  assert.throws(() => m.forwardTrain(new Float32Array(15), 5), (e) => e.status === Status.ERR_BATCH);
+  assert.throws(() => m.forwardTrain([0, NaN, 0], 1), (e) => e.status === Status.ERR_NONFINITE);
+  m.forwardTrain(new Float32Array(6), 2);
+  assert.throws(() => m.backward([1, 0, NaN, 1]), (e) => e.status === Status.ERR_NONFINITE);
+  assert.equal(M._nn_backward_from(m.h(), 0, 0), Status.ERR_NULL);
+  const dy = engine.fromArray(new Float32Array(4));
+  assert.equal(M._nn_backward_from(m.h(), dy.ptr, 4), Status.ERR_FLAGS);
+  dy.free();
+  m.forward([0, 0, 0], 1); // ends the forward_train
+  assert.throws(() => m.backwardFrom([1, 1]), (e) => e.status === Status.ERR_SEQUENCE);
+  assert.throws(() => m.explain([0, 0, 0], [NaN, 0]), (e) => e.status === Status.ERR_NONFINITE);
+  const out = engine.allocI32(8);
+  assert.equal(M._nn_param_block(m.h(), 4, out.ptr), Status.ERR_INDEX);
+  assert.equal(M._nn_param_block(m.h(), -1, out.ptr), Status.ERR_INDEX);
+  assert.equal(M._nn_param_block(m.h(), 0, 0), Status.ERR_NULL);
+  assert.equal(M._nn_layer_shape(m.h(), 3, out.ptr), Status.ERR_INDEX);
+  assert.equal(M._nn_layer_desc(m.h(), 2, out.ptr), Status.ERR_INDEX);
+  out.free();
+  assert.deepEqual(m.params(), before, 'parameters unchanged');
+  m.destroy();
+
+  // the wrapper sends what it cannot encode as values the core rejects
+  const spec = (layers, extra = {}) => ({ input: 3, layers, loss: 'mse', ...extra });
+  assert.equal(engine.checkConfig(spec([{ units: 2, activation: 'linear' }])), Status.OK);
+  assert.equal(engine.checkConfig(spec([{ units: 2.5, activation: 'linear' }])), Status.ERR_SIZE);
+  assert.equal(engine.checkConfig(spec([{ units: 2, activation: 'gelu' }])), Status.ERR_ACTIVATION);
+  assert.equal(engine.checkConfig(spec([{ kind: 'conv9d', units: 2, activation: 'linear' }])), Status.ERR_KIND);
+  assert.equal(engine.checkConfig(spec([{ ints: [2, 0, 0, 0, 0, 0, 1], activation: 'linear' }])), Status.ERR_LAYER_CONFIG);
+  assert.equal(engine.checkConfig(spec([])), Status.ERR_LAYERS);
+  assert.equal(engine.checkConfig({ input: [3, 1], layers: [{ units: 2, activation: 'linear' }], loss: 'mse' }), Status.ERR_SIZE);
+  assert.throws(() => engine.createModel(spec([{ units: 2, activation: 'linear' }], { maxBatch: 0 })),
+    (e) => e instanceof NnError && e.status === Status.ERR_BATCH && /max_batch/.test(e.message));
 });

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadEngine } from './core-load.mjs';
-import { Status } from '../../web/src/engine/nn-wasm.js';
+import { Status } from '../../web/src/engine/enums.js';
 import { rng } from './core-util.mjs';
 
 const engine = await loadEngine();

@@ -2,20 +2,23 @@
 // (build/node/nn.cjs + nn.wasm, built by `bash build.sh wasm`) through the
 // wrapper. Shared by the Node tests, the XOR demo and the Node benchmarks;
 // not a test itself.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createEngine } from '../../web/src/engine/nn-wasm.js';
 
 const require = createRequire(import.meta.url);
 const nodeDir = fileURLToPath(new URL('../../build/node/', import.meta.url));
 
 /** A fresh Engine on a fresh module instance, from build/node/ or another
- * folder holding a Node flavour nn.cjs + nn.wasm. */
-export function loadEngine(dir = nodeDir) {
+ * folder holding a Node flavour nn.cjs + nn.wasm. A folder that also holds
+ * an nn-wasm.js (the wrapper of that build) is loaded through it, so a copy
+ * of an older ABI's build can be compared with bench/engine-ab.mjs. */
+export async function loadEngine(dir = nodeDir) {
   const d = resolve(dir) + '/';
   const factory = require(d + 'nn.cjs');
+  const create = existsSync(d + 'nn-wasm.js') ? (await import(pathToFileURL(d + 'nn-wasm.js').href)).createEngine : createEngine;
   // Emscripten 3.1.6's Node loader breaks on Node 20's global fetch: hand it the bytes.
-  return createEngine(factory, { wasmBinary: readFileSync(d + 'nn.wasm') });
+  return create(factory, { wasmBinary: readFileSync(d + 'nn.wasm') });
 }

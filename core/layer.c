@@ -1,0 +1,14 @@
+/* layer.c — the table of layer kinds: a descriptor's kind value -> its
+ * nn_layer_kind. Adding a kind is one file and one line here. */
+#include <stddef.h>
+#include "layer.h"
+
+const nn_layer_kind *nn_layer_kind_of(int kind)
+{
+    static const nn_layer_kind *const kinds[] = {
+        [NN_LAYER_DENSE] = &nn_layer_dense,
+    };
+    if (kind < 0 || kind >= (int)(sizeof kinds / sizeof kinds[0]))
+        return NULL;
+    return kinds[kind];
+}

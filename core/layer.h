@@ -1,0 +1,85 @@
+/* layer.h — the table of layer kinds. Internal, not ABI.
+ *
+ * A layer kind is one C file (layer_<kind>.c) defining one nn_layer_kind and
+ * one entry in nn_layer_kinds() (layer.c). The model never knows what a
+ * kind computes: it asks the kind for its output shape, its parameter blocks
+ * and its buffer sizes, carves them in one arena (model.c's layout), and
+ * calls forward/backward over flat float arrays. The activation is applied
+ * by the model after the kind's forward (and its derivative before the
+ * kind's backward), so every kind gets every activation for free. */
+#ifndef NN_LAYER_H
+#define NN_LAYER_H
+
+#include <stdint.h>
+#include "nn_internal.h"
+
+#define NN_MAX_BLOCKS 4 /* parameter blocks per layer (an RNN needs 4) */
+#define NN_KIND_INTS (NN_DESC_INTS - 2) /* kind-specific descriptor ints */
+
+/* Channels x height x width; a flat vector is c x 1 x 1, a sequence could be
+ * time x features x 1. */
+typedef struct {
+    int c, h, w;
+} nn_shape;
+
+/* One parameter block in PyTorch's layout: dims[0..ndims-1] (unused dims are
+ * 1, so their product is the length). decay: L1/L2 applies (weights, not
+ * biases). */
+typedef struct {
+    int ndims;
+    int dims[4];
+    int decay;
+} nn_block_spec;
+
+typedef struct nn_layer nn_layer;
+
+typedef struct {
+    const char *name;
+    /* cfg: the descriptor's kind-specific ints. NN_OK and *out set, or why
+     * not (NN_ERR_SIZE, NN_ERR_LAYER_CONFIG, NN_ERR_TOO_LARGE). Sizes are
+     * multiplied in 64 bits; an output holds at most NN_MAX_WIDTH values. */
+    int (*check)(const int32_t *cfg, nn_shape in, nn_shape *out);
+    /* Fills spec[0..n-1] for a checked layer; returns n <= NN_MAX_BLOCKS. */
+    int (*blocks)(const nn_layer *L, nn_block_spec *spec);
+    /* Floats of state derived from the parameters (rebuilt by sync). */
+    int64_t (*aux_floats)(const nn_layer *L);
+    /* Floats of backward scratch, for max_batch rows. */
+    int64_t (*scratch_floats)(const nn_layer *L, int max_batch);
+    /* Draws the parameters from rng (the activation picks the bound). */
+    void (*init)(nn_layer *L, uint32_t rng[4]);
+    /* out [batch x out_size] = the layer (pre-activation) of in [batch x in_size] */
+    void (*forward)(const nn_layer *L, float *out, const float *in, int batch);
+    /* Overwrites L->g[] from dout [batch x out_size] (dL/d pre-activation)
+     * and in [batch x in_size]; din [batch x in_size] = dL/d in, or NULL
+     * when nobody needs it. */
+    void (*backward)(nn_layer *L, float *din, const float *dout, const float *in, int batch);
+    /* Parameters changed: rebuild aux (NULL: nothing derived). */
+    void (*sync)(nn_layer *L);
+} nn_layer_kind;
+
+struct nn_layer {
+    const nn_layer_kind *kind;
+    int32_t desc[NN_DESC_INTS]; /* as given: kind, activation, kind ints */
+    int act;
+    int index;             /* 0: its input is the model's input */
+    nn_shape in, out;
+    int in_size, out_size; /* c*h*w */
+    int n_blocks;
+    nn_block_spec block[NN_MAX_BLOCKS];
+    int64_t block_len[NN_MAX_BLOCKS];
+    int64_t param_offset;  /* of block 0 in the flat parameter array */
+    float *p[NN_MAX_BLOCKS]; /* into params */
+    float *g[NN_MAX_BLOCKS]; /* into grads */
+    float *z;       /* pre-activations [max_batch x out_size] */
+    float *a;       /* outputs [max_batch x out_size]; == z for linear */
+    float *aux;     /* [kind->aux_floats] */
+    float *scratch; /* [kind->scratch_floats], NULL when 0 */
+};
+
+/* The kind for a descriptor's kind value, or NULL when unknown. */
+const nn_layer_kind *nn_layer_kind_of(int kind);
+
+/* ---- the kinds ---- */
+extern const nn_layer_kind nn_layer_dense;
+
+#endif /* NN_LAYER_H */

@@ -1,0 +1,234 @@
+/* fuzz_create_layers.c — nn_check_layers and nn_create_layers from fuzzed
+ * descriptors, input shapes, losses and max_batch; on a created model, the
+ * layout queries, a forward pass, a training step, the split step (both
+ * backwards, the input gradient) and nn_explain on small fuzzed data.
+ *
+ * Promises checked: nn_check_layers returns a known status for anything and
+ * reads no descriptor past n (the buffers are exactly n x NN_DESC_INTS, so
+ * ASan sees an overread); nn_create_layers returns NULL exactly when the
+ * check refuses; a created model reports the shapes, descriptors and a
+ * contiguous parameter layout; the split step equals nn_train_step.
+ *
+ * Build (from the repository root):
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -Icore \
+ *     tests/fuzz/fuzz_create_layers.c core/[a-v]*.c -lm   (every core file but wasm_exports.c)
+ *   ./a.out -max_total_time=120 */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "nn.h"
+
+#define MAX_CREATED_FLOATS (1 << 21) /* only models about this small are built */
+
+#define REQUIRE(cond, ...)                                                        \
+    do {                                                                          \
+        if (!(cond)) {                                                            \
+            fprintf(stderr, "fuzz invariant failed at %s:%d: %s: ", __FILE__,    \
+                    __LINE__, #cond);                                             \
+            fprintf(stderr, __VA_ARGS__);                                         \
+            fputc('\n', stderr);                                                  \
+            abort();                                                              \
+        }                                                                         \
+    } while (0)
+
+typedef struct {
+    const uint8_t *p;
+    size_t n;
+} bytes;
+
+static uint8_t u8(bytes *b)
+{
+    if (!b->n)
+        return 0;
+    b->n--;
+    return *b->p++;
+}
+
+static int32_t i32(bytes *b)
+{
+    uint32_t v = 0;
+    for (int i = 0; i < 4; i++)
+        v = v << 8 | u8(b);
+    return (int32_t)v;
+}
+
+/* Mostly small (1..max), sometimes an edge of the core's limits or any int. */
+static int32_t size_value(bytes *b, int max)
+{
+    uint8_t sel = u8(b);
+    if (sel < 224)
+        return 1 + sel % max;
+    static const int32_t edge[] = {0, -1, NN_MAX_WIDTH, NN_MAX_WIDTH + 1, INT32_MAX, INT32_MIN,
+                                   1 << 15, 1 << 16};
+    return sel < 248 ? edge[sel % 8] : i32(b);
+}
+
+/* Mostly v, sometimes anything. */
+static int32_t mostly(bytes *b, int32_t v)
+{
+    uint8_t sel = u8(b);
+    return sel < 240 ? v : sel < 250 ? (int32_t)(sel % 8) - 2 : i32(b);
+}
+
+static float value(bytes *b)
+{
+    uint8_t sel = u8(b);
+    if (sel < 4) {
+        static const float special[] = {NAN, INFINITY, -INFINITY, 3e38f};
+        return special[sel];
+    }
+    return (float)((int)u8(b) - 128) / 64.0f;
+}
+
+static float *floats(bytes *b, size_t n)
+{
+    float *v = calloc(n ? n : 1, sizeof *v);
+    REQUIRE(v, "%zu floats", n);
+    for (size_t i = 0; i < n; i++)
+        v[i] = value(b);
+    return v;
+}
+
+/* A generous bound of what the model allocates, in floats (64-bit). */
+static int64_t rough_floats(int n, const int32_t *desc, const int32_t *shape, int max_batch)
+{
+    int64_t in = (int64_t)shape[0] * shape[1] * shape[2], total = (int64_t)max_batch * in * 4;
+    for (int l = 0; l < n; l++) {
+        int64_t out = desc[l * NN_DESC_INTS + 2];
+        total += 6 * (in * out + out) + 4 * (int64_t)max_batch * out;
+        in = out;
+    }
+    return total;
+}
+
+static void exercise(nn_model *m, int n, const int32_t *desc, const int32_t *shape, bytes *b)
+{
+    REQUIRE(nn_n_layers(m) == n, "n_layers %d vs %d", nn_n_layers(m), n);
+    int32_t s[3], d[NN_DESC_INTS], blk[NN_BLOCK_INTS];
+    int st;
+    REQUIRE(nn_layer_shape(m, 0, s) == NN_OK && !memcmp(s, shape, sizeof s), "input shape");
+    for (int l = 0; l < n; l++) {
+        REQUIRE(nn_layer_desc(m, l, d) == NN_OK && !memcmp(d, desc + l * NN_DESC_INTS, sizeof d),
+                "descriptor %d", l);
+        REQUIRE(nn_layer_shape(m, l + 1, s) == NN_OK && (int64_t)s[0] * s[1] * s[2] == nn_layer_size(m, l + 1),
+                "layer %d shape", l);
+    }
+    int blocks = nn_param_blocks(m), offset = 0;
+    REQUIRE(blocks >= n, "%d blocks for %d layers", blocks, n);
+    for (int i = 0; i < blocks; i++) {
+        REQUIRE(nn_param_block(m, i, blk) == NN_OK, "block %d", i);
+        REQUIRE(blk[2] == offset && blk[3] >= 1 && blk[3] <= 4, "block %d at %d, %d dims", i, blk[2], blk[3]);
+        offset += blk[4] * blk[5] * blk[6] * blk[7];
+    }
+    REQUIRE(offset == nn_param_count(m), "blocks cover %d of %d", offset, nn_param_count(m));
+    REQUIRE(nn_param_block(m, blocks, blk) == NN_ERR_INDEX, "block past the end");
+
+    /* a parameter through every block's (row, col) addressing, in and out of range */
+    REQUIRE(nn_param_block(m, u8(b) % blocks, blk) == NN_OK, "block");
+    int64_t rows_in_block = blk[4], cols = (int64_t)blk[5] * blk[6] * blk[7];
+    int row = (int)(u8(b) % (rows_in_block + 1)), col = (int)(u8(b) % (cols + 1));
+    st = nn_set_param(m, blk[0], blk[1], row, col, 0.5f);
+    REQUIRE((st == NN_OK) == (row < rows_in_block && col < cols), "set_param (%d, %d): %d", row, col, st);
+    if (st == NN_OK)
+        REQUIRE(nn_params(m)[blk[2] + row * cols + col] == 0.5f && nn_get_param(m, blk[0], blk[1], row, col) == 0.5f,
+                "set_param wrote elsewhere");
+    REQUIRE(nn_set_regularization(m, u8(b) % 3, 0.01f) == NN_OK, "regularization");
+
+    int ni = nn_layer_size(m, 0), no = nn_layer_size(m, n), max_batch = nn_max_batch(m);
+    int rows = 1 + u8(b) % (max_batch < 4 ? max_batch : 4);
+    float *x = floats(b, (size_t)rows * ni), *y = floats(b, (size_t)rows * no);
+    float *out = calloc((size_t)rows * no, sizeof *out);
+    float *params = calloc((size_t)nn_param_count(m), sizeof *params);
+    REQUIRE(out && params, "buffers");
+    st = nn_forward(m, x, rows, out);
+    REQUIRE(st == NN_OK || st == NN_ERR_NONFINITE, "forward %d", st);
+
+    /* the split step from the same state equals nn_train_step */
+    memcpy(params, nn_params(m), sizeof(float) * (size_t)nn_param_count(m));
+    float loss = nn_train_step(m, x, y, rows);
+    int step_status = nn_status(m);
+    float *after = calloc((size_t)nn_param_count(m), sizeof *after);
+    REQUIRE(after, "buffer");
+    memcpy(after, nn_params(m), sizeof(float) * (size_t)nn_param_count(m));
+    /* back to the parameters before the step; plain SGD (the default) keeps
+     * no state, so the split step below must land on the same bits */
+    REQUIRE(nn_load_params(m, params, nn_param_count(m)) == NN_OK, "reload");
+    int flags = u8(b) % 4 == 0 ? 2 : u8(b) & 1;
+    st = nn_forward_train(m, x, rows);
+    if (st == NN_OK) {
+        float split = nn_backward(m, y, flags);
+        if (flags == 2) {
+            REQUIRE(nn_status(m) == NN_ERR_FLAGS, "flags 2: %d", nn_status(m));
+        } else if (nn_status(m) == NN_OK) {
+            REQUIRE(!flags || nn_input_grad(m) != NULL, "no input gradient");
+            int upd = nn_update(m);
+            REQUIRE(upd == step_status, "update %d vs train_step %d", upd, step_status);
+            REQUIRE(memcmp(&split, &loss, sizeof loss) == 0 || (isnan(split) && isnan(loss)),
+                    "split loss %g vs %g", split, loss);
+            REQUIRE(!memcmp(after, nn_params(m), sizeof(float) * (size_t)nn_param_count(m)),
+                    "split step parameters differ from nn_train_step");
+        }
+    } else {
+        REQUIRE(st == step_status, "forward_train %d vs train_step %d", st, step_status);
+    }
+    if (nn_forward_train(m, x, rows) == NN_OK) {
+        st = nn_backward_from(m, y, NN_BACKWARD_INPUT_GRAD);
+        REQUIRE(st == NN_OK || st == NN_ERR_NONFINITE, "backward_from %d", st);
+        if (st == NN_OK)
+            REQUIRE(nn_input_grad(m) != NULL, "no input gradient after backward_from");
+        st = nn_update(m);
+        REQUIRE(st == NN_OK || st == NN_ERR_DIVERGED || st == NN_ERR_SEQUENCE, "update %d", st);
+    }
+    int nf = nn_explain_floats(m);
+    REQUIRE(nf >= ni + 3 * no, "explain floats %d", nf);
+    float *e = calloc((size_t)nf, sizeof *e);
+    REQUIRE(e, "explain buffer");
+    st = nn_explain(m, x, y, e);
+    REQUIRE(st == NN_OK || st == NN_ERR_NONFINITE, "explain %d", st);
+    free(e);
+    free(after);
+    free(params);
+    free(out);
+    free(x);
+    free(y);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    bytes b = {data, size};
+    int n = (int)(u8(&b) % 72) - 2; /* -2..69: the edges around 1..64 */
+    int fits = n >= 1 && n <= NN_MAX_LAYERS;
+    /* exactly n descriptors: any read past them is an ASan finding */
+    size_t count = (size_t)(fits ? n : 1) * NN_DESC_INTS;
+    int32_t *desc = malloc(count * sizeof *desc);
+    REQUIRE(desc, "descriptors");
+    for (size_t l = 0; l < count / NN_DESC_INTS; l++) {
+        int32_t *d = desc + l * NN_DESC_INTS;
+        d[0] = mostly(&b, NN_LAYER_DENSE);
+        d[1] = mostly(&b, (int32_t)(u8(&b) % 6));
+        d[2] = size_value(&b, 12);
+        for (int i = 3; i < NN_DESC_INTS; i++)
+            d[i] = mostly(&b, 0);
+    }
+    int32_t shape[3] = {size_value(&b, 6), size_value(&b, 3), size_value(&b, 3)};
+    int loss = mostly(&b, (int32_t)(u8(&b) % 3));
+    int max_batch = u8(&b) < 240 ? 1 + u8(&b) % 8 : size_value(&b, 8);
+    int use_null = u8(&b) < 4;
+
+    int st = nn_check_layers(n, use_null ? NULL : desc, shape, loss, max_batch);
+    REQUIRE(st <= NN_OK && st >= NN_ERR_FLAGS, "unknown status %d", st);
+    REQUIRE(st != NN_OK || fits, "n %d accepted", n);
+    if (st == NN_OK && rough_floats(n, desc, shape, max_batch) <= MAX_CREATED_FLOATS) {
+        nn_model *m = nn_create_layers(n, desc, shape, loss, (unsigned)i32(&b), max_batch);
+        REQUIRE(m != NULL, "check accepted, create refused");
+        exercise(m, n, desc, shape, &b);
+        nn_destroy(m);
+    } else if (st != NN_OK) {
+        REQUIRE(nn_create_layers(n, use_null ? NULL : desc, shape, loss, 1, max_batch) == NULL,
+                "check refused (%d), create built", st);
+    }
+    free(desc);
+    return 0;
+}
