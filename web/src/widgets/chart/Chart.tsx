@@ -88,7 +88,7 @@ export function Chart(p: ChartProps) {
         <button type="button" class="chart-btn" data-testid={`${id}-log-x`} aria-pressed={logX}
                 onClick={() => setLogX((v) => !v)} title="Logarithmic x axis">Log x</button>
       </div>
-      <div ref={plotRef} class="chart-plot" data-testid={`${id}-plot`} tabIndex={0}
+      <div ref={plotRef} class="chart-plot" data-testid={`${id}-plot`} tabIndex={0} role="group"
            aria-label={`${p.title} chart. Arrow keys move the read-out; plus and minus zoom; Escape shows the whole run.`}
            onKeyDown={(e) => ctl.current?.key(e)} onBlur={() => ctl.current?.blur()}>
         <p class="chart-empty">{p.emptyText ?? 'No data yet.'}</p>
@@ -290,7 +290,7 @@ class ChartController {
       },
       axes: [
         axis({
-          label: p.xLabel, labelGap: 0, size: 32,
+          label: p.xLabel, labelGap: 0, labelSize: 12, size: 22,
           values: (_u, splits) => splits.map(tickLabel(formatTick)),
           ...(this.logX
             // uPlot's arcsinh ticks may start a decade below the range (-1 left of 0).

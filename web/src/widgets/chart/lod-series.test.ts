@@ -35,7 +35,10 @@ describe('LodSeries', () => {
     expect(v.ys).toEqual(Array.from(ys));
   });
 
-  it('keeps the view within 2 points per column however long the run', () => {
+  // The long runs below take seconds on a loaded 2-core machine.
+  const LONG = { timeout: 60_000 };
+
+  it('keeps the view within 2 points per column however long the run', LONG, () => {
     const s = filled(curve(1_000_000));
     for (const cols of [50, 300, 1200]) {
       const v = s.query(0, 999_999, cols);
@@ -44,7 +47,7 @@ describe('LodSeries', () => {
     }
   });
 
-  it('keeps single-point spikes at any zoom, in their order', () => {
+  it('keeps single-point spikes at any zoom, in their order', LONG, () => {
     const ys = curve(1_000_000);
     ys[123_457] = 100;
     ys[700_001] = -100;
@@ -95,7 +98,7 @@ describe('LodSeries', () => {
     expect(v.ys).toEqual(Array.from(ys.subarray(0, 202)));
   });
 
-  it('builds a view with O(columns · log n) work, not O(n)', () => {
+  it('builds a view with O(columns · log n) work, not O(n)', LONG, () => {
     const cost = (n: number) => {
       const s = filled(curve(n));
       s.work = 0;

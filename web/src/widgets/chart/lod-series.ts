@@ -72,6 +72,9 @@ export class LodSeries {
   private levels: Level[] = [new Level(GROW)];
   private viewX = new Float64Array(0);
   private viewY = new Float64Array(0);
+  // Scratch for span(): a view calls it once per pixel column.
+  private readonly left: Span = { lo: 0, hi: 0, loFirst: true, empty: true };
+  private readonly right: Span = { lo: 0, hi: 0, loFirst: true, empty: true };
   /** Points pushed since the last clear (more than `length` once compacted). */
   count = 0;
   /** Pyramid entries and binary-search steps visited by queries: a work
@@ -219,23 +222,25 @@ export class LodSeries {
     out.n++;
   }
 
-  /** Min/max of entries [a, b) of level 0 from O(log n) pyramid entries. */
+  /** Min/max of entries [a, b) of level 0 from O(log n) pyramid entries:
+   *  entries from the left end are joined after `left`, from the right end
+   *  before `right`, then the two are joined. */
   private span(a: number, b: number): Span {
-    const left: Span = { lo: Infinity, hi: -Infinity, loFirst: true, empty: true };
-    const right: Span = { lo: Infinity, hi: -Infinity, loFirst: true, empty: true };
+    const left = this.left, right = this.right;
+    left.empty = right.empty = true;
     let l = a, r = b;
     for (let k = 0; l < r && k < this.levels.length; k++) {
       const lv = this.levels[k]!;
-      if (l & 1) { join(left, left, lv, l, true); l++; this.work++; }
-      if (r & 1) { r--; join(right, right, lv, r, false); this.work++; }
+      if (l & 1) { joinEntry(left, lv, l, true); l++; this.work++; }
+      if (r & 1) { r--; joinEntry(right, lv, r, false); this.work++; }
       l >>= 1;
       r >>= 1;
     }
-    if (right.empty) return left;
-    if (left.empty) return right;
-    const out: Span = { ...left };
-    merge(out, left, right);
-    return out;
+    if (!right.empty) {
+      if (left.empty) return right;
+      join(left, left.lo, left.hi, left.loFirst, right.lo, right.hi, right.loFirst);
+    }
+    return left;
   }
 
   /** First index in [a, b) whose first x is ≥ x. */
@@ -272,17 +277,19 @@ export class LodSeries {
       if (parent.n <= p) parent.n = p + 1;
       const a = 2 * p;
       parent.xFirst[p] = child.xFirst[a]!;
-      parent.lo[p] = child.lo[a]!;
-      parent.hi[p] = child.hi[a]!;
-      parent.loFirst[p] = child.loFirst[a]!;
-      parent.xLast[p] = child.xLast[a]!;
       if (a + 1 < child.n) {
-        const s: Span = { lo: child.lo[a]!, hi: child.hi[a]!, loFirst: child.loFirst[a] === 1, empty: false };
-        join(s, s, child, a + 1, true);
-        parent.lo[p] = s.lo;
-        parent.hi[p] = s.hi;
-        parent.loFirst[p] = s.loFirst ? 1 : 0;
-        parent.xLast[p] = child.xLast[a + 1]!;
+        // The pair's extremes, and whether its min came first (no allocation: this runs per point).
+        const b = a + 1;
+        const loFromA = child.lo[a]! <= child.lo[b]!, hiFromA = child.hi[a]! >= child.hi[b]!;
+        parent.lo[p] = loFromA ? child.lo[a]! : child.lo[b]!;
+        parent.hi[p] = hiFromA ? child.hi[a]! : child.hi[b]!;
+        parent.loFirst[p] = loFromA === hiFromA ? child.loFirst[loFromA ? a : b]! : loFromA ? 1 : 0;
+        parent.xLast[p] = child.xLast[b]!;
+      } else {
+        parent.lo[p] = child.lo[a]!;
+        parent.hi[p] = child.hi[a]!;
+        parent.loFirst[p] = child.loFirst[a]!;
+        parent.xLast[p] = child.xLast[a]!;
       }
       k++;
     }
@@ -297,19 +304,23 @@ export class LodSeries {
 }
 
 /** acc ← acc joined with entry i of lv; `after` says the entry comes after acc. */
-function join(out: Span, acc: Span, lv: Level, i: number, after: boolean): void {
-  const e: Span = { lo: lv.lo[i]!, hi: lv.hi[i]!, loFirst: lv.loFirst[i] === 1, empty: false };
-  if (acc.empty) { Object.assign(out, e); return; }
-  if (after) merge(out, acc, e); else merge(out, e, acc);
+function joinEntry(acc: Span, lv: Level, i: number, after: boolean): void {
+  const lo = lv.lo[i]!, hi = lv.hi[i]!, loFirst = lv.loFirst[i] === 1;
+  if (acc.empty) {
+    acc.lo = lo; acc.hi = hi; acc.loFirst = loFirst; acc.empty = false;
+  } else if (after) {
+    join(acc, acc.lo, acc.hi, acc.loFirst, lo, hi, loFirst);
+  } else {
+    join(acc, lo, hi, loFirst, acc.lo, acc.hi, acc.loFirst);
+  }
 }
 
-/** out ← a followed by b. Ties keep the earlier extreme. */
-function merge(out: Span, a: Span, b: Span): void {
-  const loFromA = a.lo <= b.lo, hiFromA = a.hi >= b.hi;
-  const loFirst = loFromA && hiFromA ? a.loFirst : !loFromA && !hiFromA ? b.loFirst : loFromA;
-  out.lo = loFromA ? a.lo : b.lo;
-  out.hi = hiFromA ? a.hi : b.hi;
-  out.loFirst = loFirst;
+/** out ← run A followed by run B. Ties keep the earlier extreme. */
+function join(out: Span, aLo: number, aHi: number, aLoFirst: boolean, bLo: number, bHi: number, bLoFirst: boolean): void {
+  const loFromA = aLo <= bLo, hiFromA = aHi >= bHi;
+  out.lo = loFromA ? aLo : bLo;
+  out.hi = hiFromA ? aHi : bHi;
+  out.loFirst = loFromA === hiFromA ? (loFromA ? aLoFirst : bLoFirst) : loFromA;
   out.empty = false;
 }
 
