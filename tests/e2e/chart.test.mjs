@@ -133,6 +133,20 @@ test('keyboard and touch reach the read-out and the zoom', async () => {
   await waitFor(() => readout(page).getAttribute('data-at'), (v) => v === 'cursor', { timeoutMs: 5000, what: 'a tap read-out' });
   const tapped = await readValues(page);
   assert.ok(tapped.epoch > 0 && tapped.epoch < (await attr(page, 'x-max')), tapped.text);
+  // A horizontal finger drag selects a range (touch pointer events; Playwright's
+  // touchscreen only taps).
+  const full = await attr(page, 'x-max');
+  await page.locator('[data-testid="loss-chart-plot"] .u-over').evaluate((over, b) => {
+    const at = (type, f) => over.dispatchEvent(new PointerEvent(type, {
+      pointerType: 'touch', isPrimary: true, bubbles: true, clientX: b.x + f * b.width, clientY: b.y + b.height / 2,
+    }));
+    at('pointerdown', 0.5);
+    for (const f of [0.55, 0.6, 0.65, 0.7]) at('pointermove', f);
+    at('pointerup', 0.7);
+  }, box);
+  await waitFor(() => page.getByTestId('loss-chart-reset-zoom').isEnabled(), (v) => v, { timeoutMs: 5000, what: 'a touch zoom' });
+  const [z0, z1] = [await attr(page, 'x-min'), await attr(page, 'x-max')];
+  assert.ok(z0 > 0.3 * full && z1 < 0.9 * full && z1 - z0 < 0.4 * full, `touch zoom [${z0}, ${z1}] of ${full}`);
   errors.assertNone();
   await close();
 });
