@@ -21,3 +21,11 @@ export function formatTick(v: number): string {
   if (a < 1e-3) return Number(v.toPrecision(3)).toExponential();
   return short(v);
 }
+
+/** A read-out value: four significant digits, no float noise ("0.1235",
+ *  "1234", "2.5e-5"). */
+export function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return '—';
+  if (v !== 0 && Math.abs(v) < 1e-3) return Number(v.toPrecision(3)).toExponential();
+  return String(Number(v.toPrecision(4)));
+}

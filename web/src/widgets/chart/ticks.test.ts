@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTick, niceTicks } from './ticks';
+import { formatTick, formatValue, niceTicks } from './ticks';
 
 describe('niceTicks', () => {
   it('uses 1-2-5 steps inside the range', () => {
@@ -28,5 +28,16 @@ describe('niceTicks', () => {
       const labels = niceTicks(0, hi, 4).map(formatTick);
       expect(new Set(labels).size).toBe(labels.length);
     }
+  });
+});
+
+describe('formatValue', () => {
+  it('gives four significant digits without float noise', () => {
+    expect(formatValue(0.123456)).toBe('0.1235');
+    expect(formatValue(0.1 + 0.2)).toBe('0.3');
+    expect(formatValue(1234.5)).toBe('1235');
+    expect(formatValue(0.0000251)).toBe('2.51e-5');
+    expect(formatValue(0)).toBe('0');
+    expect(formatValue(NaN)).toBe('—');
   });
 });
