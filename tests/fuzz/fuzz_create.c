@@ -9,7 +9,7 @@
  * only models below FZ_MAX_FLOATS are really created, so a run never OOMs. */
 #include "fuzz_input.h"
 
-#define FZ_MAX_FLOATS (1 << 20) /* 4 MiB of floats per created model */
+#define FZ_MAX_FLOATS (1 << 17) /* 512 KiB of floats per created model */
 
 /* An upper bound of what nn_create allocates, in floats (the core keeps a
  * few copies of the parameters and per-layer [max_batch x width] buffers). */
