@@ -1,4 +1,5 @@
-/* fuzz_model_ops.c — a small model (1-4 layers of 1-8 units, max_batch 1-8)
+/* fuzz_model_ops.c — a small model (1-4 layers, mostly of 1-8 units, now and
+ * then 9-40 or 257-304 so the kernels' wide blocks run too; max_batch 1-8)
  * driven by a fuzzed sequence of calls: nn_train_step, nn_train_epoch (with
  * fuzzed orders), nn_compute_gradients, nn_forward, nn_forward_all,
  * nn_evaluate, nn_set_param / nn_get_param, nn_load_params,
@@ -16,6 +17,18 @@
 
 #define MAX_OPS 48
 #define MAX_ROWS 20 /* rows of data per call; above max_batch, so calls chunk */
+
+/* Mostly narrow (the kernels' narrow path), sometimes wider than one 8-wide
+ * block, rarely past the narrow path's 256 inputs. */
+static int layer_width(fz_input *in)
+{
+    uint8_t sel = fz_u8(in);
+    if (sel < 224)
+        return 1 + sel % 8;
+    if (sel < 252)
+        return 9 + fz_u8(in) % 32;
+    return 257 + fz_u8(in) % 48;
+}
 
 typedef struct {
     nn_model *m;
@@ -363,7 +376,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int acts[4];
     f.n_layers = 1 + fz_u8(&in) % 4;
     for (int l = 0; l <= f.n_layers; l++)
-        f.sizes[l] = 1 + fz_u8(&in) % 8;
+        f.sizes[l] = layer_width(&in);
     for (int l = 0; l < f.n_layers - 1; l++)
         acts[l] = fz_u8(&in) % NN_ACT_SOFTMAX; /* any hidden activation */
     int out_act = fz_u8(&in) % (NN_ACT_SOFTMAX + 1), pick = fz_u8(&in) & 1;
