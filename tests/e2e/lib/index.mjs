@@ -1,3 +1,4 @@
-export { startServer, DIST_DIR } from './server.mjs';
+export { startServer, builtPolicy, DIST_DIR, CSP_REPORT_PATH } from './server.mjs';
 export { launchBrowser, collectErrors, waitFor, readNumber, saveModel, assertEpochHolds } from './browser.mjs';
 export { playgroundFixture } from './fixture.mjs';
+export { watchBrowser, watchContext, describeViolations } from './csp.mjs';

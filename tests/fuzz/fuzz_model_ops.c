@@ -1,0 +1,416 @@
+/* fuzz_model_ops.c — a small model (1-4 layers, mostly of 1-8 units, now and
+ * then 9-40 or 257-304 so the kernels' wide blocks run too; max_batch 1-8)
+ * driven by a fuzzed sequence of calls: nn_train_step, nn_train_epoch (with
+ * fuzzed orders), nn_compute_gradients, nn_forward, nn_forward_all,
+ * nn_evaluate, nn_set_param / nn_get_param, nn_load_params,
+ * nn_set_optimizer, nn_set_regularization and nn_reset, with fuzzed row
+ * counts, indices, counts and values (NaN and infinities included).
+ *
+ * Every buffer passed holds exactly what the call is told it holds; a count
+ * the API must refuse before reading comes with a one-row buffer, so reading
+ * it anyway is an ASan finding. Promises checked (nn.h): a refused call
+ * returns one of the errors that apply, sets nn_status and changes no
+ * parameter; a diverged step skips its update; results do not depend on the
+ * batch a row is in; nn_set_param / nn_get_param address nn_params' layout;
+ * nn_load_params copies bit for bit and keeps the forward pass in step. */
+#include "fuzz_input.h"
+
+#define MAX_OPS 48
+#define MAX_ROWS 20 /* rows of data per call; above max_batch, so calls chunk */
+
+/* Mostly narrow (the kernels' narrow path), sometimes wider than one 8-wide
+ * block, rarely past the narrow path's 256 inputs. */
+static int layer_width(fz_input *in)
+{
+    uint8_t sel = fz_u8(in);
+    if (sel < 224)
+        return 1 + sel % 8;
+    if (sel < 252)
+        return 9 + fz_u8(in) % 32;
+    return 257 + fz_u8(in) % 48;
+}
+
+typedef struct {
+    nn_model *m;
+    int n_layers, in, out, max_batch, count;
+    int sizes[5];
+    float *before; /* [count] parameters before the current call */
+} fz_model;
+
+/* Bit of an error code in a set of the errors that apply to a call. */
+#define ERR(e) (1u << (unsigned)(-(e)))
+
+static void snapshot(fz_model *f)
+{
+    memcpy(f->before, nn_params(f->m), (size_t)f->count * sizeof(float));
+}
+
+static int unchanged(const fz_model *f)
+{
+    return memcmp(f->before, nn_params(f->m), (size_t)f->count * sizeof(float)) == 0;
+}
+
+/* A refused call returned one of the errors in `allowed`, recorded it as the
+ * status and changed nothing; an accepted one is OK (or diverged). */
+static void check_outcome(const fz_model *f, const char *what, int st, unsigned allowed)
+{
+    FZ_REQUIRE(nn_status(f->m) == st, "%s: returned %d, status %d", what, st, nn_status(f->m));
+    if (allowed) {
+        FZ_REQUIRE(st != NN_OK && (ERR(st) & allowed), "%s: %d, expected one of mask %#x", what,
+                   st, allowed);
+        FZ_REQUIRE(unchanged(f), "%s: refused (%d) but parameters changed", what, st);
+    } else {
+        FZ_REQUIRE(st == NN_OK || st == NN_ERR_DIVERGED, "%s: valid call returned %d", what, st);
+    }
+}
+
+/* Rows a buffer must hold for a claimed count: n when the call may read n
+ * rows, one when `refused` (the API must reject n before reading). */
+static size_t rows_held(int n, int refused)
+{
+    return refused || n < 1 ? 1 : (size_t)n;
+}
+
+/* Row counts for calls that accept any n >= 1 (INT_MAX is refused by nothing
+ * and would need a buffer of INT_MAX rows, so it becomes MAX_ROWS + 1). */
+static int any_rows(fz_input *in)
+{
+    int n = fz_int(in, 1, MAX_ROWS);
+    return n > MAX_ROWS + 1 ? MAX_ROWS + 1 : n;
+}
+
+typedef struct {
+    float *x, *y;
+    int x_finite, y_finite;
+} fz_data;
+
+static fz_data make_data(fz_input *in, const fz_model *f, size_t rows)
+{
+    fz_data d;
+    d.x = fz_floats(rows * (size_t)f->in);
+    d.y = fz_floats(rows * (size_t)f->out);
+    fz_fill(in, d.x, rows * (size_t)f->in);
+    fz_fill(in, d.y, rows * (size_t)f->out);
+    d.x_finite = fz_all_finite(d.x, rows * (size_t)f->in);
+    d.y_finite = fz_all_finite(d.y, rows * (size_t)f->out);
+    return d;
+}
+
+static void free_data(fz_data *d)
+{
+    free(d->x);
+    free(d->y);
+}
+
+static void op_train_step(fz_model *f, fz_input *in, int gradients_only)
+{
+    int batch = fz_int(in, 1, f->max_batch);
+    int bad_batch = batch < 1 || batch > f->max_batch;
+    fz_data d = make_data(in, f, rows_held(batch, bad_batch));
+    uint8_t nulls = fz_u8(in);
+    const float *x = nulls == 1 ? NULL : d.x, *y = nulls == 2 ? NULL : d.y;
+    unsigned allowed = (x && y ? 0 : ERR(NN_ERR_NULL)) | (bad_batch ? ERR(NN_ERR_BATCH) : 0);
+    if (!allowed && !(d.x_finite && d.y_finite))
+        allowed = ERR(NN_ERR_NONFINITE);
+    snapshot(f);
+    float loss = gradients_only ? nn_compute_gradients(f->m, x, y, batch)
+                                : nn_train_step(f->m, x, y, batch);
+    int st = nn_status(f->m);
+    const char *what = gradients_only ? "nn_compute_gradients" : "nn_train_step";
+    check_outcome(f, what, st, allowed);
+    FZ_REQUIRE(st == NN_OK ? isfinite(loss) || gradients_only : st == NN_ERR_DIVERGED || isnan(loss),
+               "%s: status %d with loss %g", what, st, (double)loss);
+    if (st == NN_ERR_DIVERGED || gradients_only)
+        FZ_REQUIRE(unchanged(f), "%s: parameters changed without an update (status %d)", what, st);
+    free_data(&d);
+}
+
+static void op_train_epoch(fz_model *f, fz_input *in)
+{
+    int n = any_rows(in), batch = fz_int(in, 1, f->max_batch);
+    fz_data d = make_data(in, f, rows_held(n, 0));
+    int32_t *order = NULL;
+    int order_ok = 1;
+    if (fz_u8(in) & 1 && n >= 1) {
+        order = calloc((size_t)n, sizeof *order);
+        FZ_REQUIRE(order, "order buffer");
+        for (int i = 0; i < n; i++) {
+            order[i] = fz_u8(in) < 248 ? fz_in_range(in, 0, n - 1) : fz_int(in, 0, n - 1);
+            order_ok &= order[i] >= 0 && order[i] < n;
+        }
+    }
+    unsigned allowed = (batch < 1 || batch > f->max_batch ? ERR(NN_ERR_BATCH) : 0) |
+                       (n < 1 ? ERR(NN_ERR_BATCH) : 0);
+    if (!allowed && !(d.x_finite && d.y_finite))
+        allowed |= ERR(NN_ERR_NONFINITE);
+    if (!allowed && !order_ok)
+        allowed |= ERR(NN_ERR_INDEX);
+    snapshot(f);
+    float loss = nn_train_epoch(f->m, d.x, d.y, n, order, batch);
+    int st = nn_status(f->m);
+    check_outcome(f, "nn_train_epoch", st, allowed);
+    FZ_REQUIRE(st != NN_OK || isfinite(loss), "nn_train_epoch: OK with loss %g", (double)loss);
+    free(order);
+    free_data(&d);
+}
+
+/* nn_forward of n rows, then each row alone: the same values. */
+static void op_forward(fz_model *f, fz_input *in)
+{
+    int n = any_rows(in);
+    size_t rows = rows_held(n, 0);
+    fz_data d = make_data(in, f, rows);
+    float *out = fz_floats(rows * (size_t)f->out), *one = fz_floats((size_t)f->out);
+    int null_out = fz_u8(in) == 1;
+    unsigned allowed = (null_out ? ERR(NN_ERR_NULL) : 0) | (n < 1 ? ERR(NN_ERR_BATCH) : 0);
+    if (!allowed && !d.x_finite)
+        allowed = ERR(NN_ERR_NONFINITE);
+    snapshot(f);
+    int st = nn_forward(f->m, d.x, n, null_out ? NULL : out);
+    check_outcome(f, "nn_forward", st, allowed);
+    FZ_REQUIRE(unchanged(f), "nn_forward changed parameters");
+    if (st == NN_OK)
+        for (int r = 0; r < n; r++) {
+            FZ_REQUIRE(nn_forward(f->m, d.x + (size_t)r * (size_t)f->in, 1, one) == NN_OK, "row");
+            FZ_REQUIRE(fz_same_values(one, out + (size_t)r * (size_t)f->out, (size_t)f->out),
+                       "nn_forward: row %d of %d differs from the row alone", r, n);
+        }
+    free(out);
+    free(one);
+    free_data(&d);
+}
+
+/* nn_forward_all: its last block is nn_forward's output. */
+static void op_forward_all(fz_model *f, fz_input *in)
+{
+    int n = any_rows(in);
+    size_t rows = rows_held(n, 0), units = 0;
+    for (int l = 1; l <= f->n_layers; l++)
+        units += (size_t)f->sizes[l];
+    fz_data d = make_data(in, f, rows);
+    float *all = fz_floats(rows * units), *out = fz_floats(rows * (size_t)f->out);
+    unsigned allowed = n < 1 ? ERR(NN_ERR_BATCH) : 0;
+    if (!allowed && !d.x_finite)
+        allowed = ERR(NN_ERR_NONFINITE);
+    snapshot(f);
+    int st = nn_forward_all(f->m, d.x, n, all);
+    check_outcome(f, "nn_forward_all", st, allowed);
+    if (st == NN_OK) {
+        FZ_REQUIRE(nn_forward(f->m, d.x, n, out) == NN_OK, "nn_forward after forward_all");
+        size_t last = rows * (units - (size_t)f->out);
+        FZ_REQUIRE(fz_same_values(all + last, out, rows * (size_t)f->out),
+                   "nn_forward_all's last block differs from nn_forward");
+    }
+    free(all);
+    free(out);
+    free_data(&d);
+}
+
+static void op_evaluate(fz_model *f, fz_input *in)
+{
+    int n = any_rows(in);
+    fz_data d = make_data(in, f, rows_held(n, 0));
+    uint8_t nulls = fz_u8(in);
+    float loss = -1.0f;
+    int correct = -1;
+    unsigned allowed = n < 1 ? ERR(NN_ERR_BATCH) : 0;
+    if (!allowed && !(d.x_finite && d.y_finite))
+        allowed = ERR(NN_ERR_NONFINITE);
+    snapshot(f);
+    int st = nn_evaluate(f->m, d.x, d.y, n, nulls & 1 ? NULL : &loss, nulls & 2 ? NULL : &correct);
+    check_outcome(f, "nn_evaluate", st, allowed);
+    if (st == NN_OK && !(nulls & 2))
+        FZ_REQUIRE(correct >= 0 && correct <= n, "nn_evaluate: %d correct of %d", correct, n);
+    free_data(&d);
+}
+
+/* Offset of a parameter in nn_params' layout, or -1 for a bad index. */
+static int64_t param_offset(const fz_model *f, int layer, int which, int row, int col)
+{
+    if (layer < 0 || layer >= f->n_layers)
+        return -1;
+    int64_t off = 0;
+    for (int l = 0; l < layer; l++)
+        off += (int64_t)f->sizes[l] * f->sizes[l + 1] + f->sizes[l + 1];
+    int in = f->sizes[layer], out = f->sizes[layer + 1];
+    if (row < 0 || row >= out)
+        return -1;
+    if (which == 0 && col >= 0 && col < in)
+        return off + (int64_t)row * in + col;
+    if (which == 1 && col == 0)
+        return off + (int64_t)in * out + row;
+    return -1;
+}
+
+static void fuzz_index(const fz_model *f, fz_input *in, int *layer, int *which, int *row, int *col)
+{
+    *layer = fz_int(in, 0, f->n_layers - 1);
+    int l = *layer >= 0 && *layer < f->n_layers ? *layer : 0;
+    *which = fz_int(in, 0, 1);
+    *row = fz_int(in, 0, f->sizes[l + 1] - 1);
+    *col = *which == 1 ? fz_int(in, 0, 0) : fz_int(in, 0, f->sizes[l] - 1);
+}
+
+static void op_set_param(fz_model *f, fz_input *in)
+{
+    int layer, which, row, col;
+    fuzz_index(f, in, &layer, &which, &row, &col);
+    float value = fz_float(in);
+    int64_t off = param_offset(f, layer, which, row, col);
+    unsigned allowed = (off < 0 ? ERR(NN_ERR_INDEX) : 0) | (isfinite(value) ? 0 : ERR(NN_ERR_NONFINITE));
+    snapshot(f);
+    int st = nn_set_param(f->m, layer, which, row, col, value);
+    check_outcome(f, "nn_set_param", st, allowed);
+    if (st == NN_OK) {
+        FZ_REQUIRE(memcmp(&nn_params(f->m)[off], &value, sizeof value) == 0, "set_param's value not at offset");
+        float got = nn_get_param(f->m, layer, which, row, col);
+        FZ_REQUIRE(memcmp(&got, &value, sizeof value) == 0, "get_param after set_param");
+        f->before[off] = value;
+        FZ_REQUIRE(unchanged(f), "nn_set_param changed another parameter");
+    }
+}
+
+static void op_get_param(fz_model *f, fz_input *in)
+{
+    int layer, which, row, col;
+    fuzz_index(f, in, &layer, &which, &row, &col);
+    int64_t off = param_offset(f, layer, which, row, col);
+    float got = nn_get_param(f->m, layer, which, row, col);
+    if (off < 0)
+        FZ_REQUIRE(isnan(got) && nn_status(f->m) == NN_ERR_INDEX, "get_param of a bad index");
+    else
+        FZ_REQUIRE(nn_status(f->m) == NN_OK && memcmp(&got, &nn_params(f->m)[off], sizeof got) == 0,
+                   "get_param (%d,%d,%d,%d) is not nn_params[%lld]", layer, which, row, col,
+                   (long long)off);
+}
+
+static void op_load_params(fz_model *f, fz_input *in)
+{
+    int count = f->count;
+    uint8_t sel = fz_u8(in);
+    if (sel >= 128) {
+        static const int delta[] = {-1, 1, -2, 2};
+        count = sel < 160 ? f->count + delta[sel % 4] : fz_int(in, f->count, f->count);
+    }
+    int bad_count = count != f->count;
+    size_t held = rows_held(count, bad_count && count > f->count);
+    float *src = fz_floats(held);
+    memcpy(src, nn_params(f->m), (held < (size_t)f->count ? held : (size_t)f->count) * sizeof(float));
+    for (int k = fz_u8(in) % 4; k > 0; k--)
+        src[(size_t)fz_in_range(in, 0, (int)held - 1)] = fz_float(in);
+    int null_src = fz_u8(in) == 1;
+    unsigned allowed = (null_src ? ERR(NN_ERR_NULL) : 0) | (bad_count ? ERR(NN_ERR_INDEX) : 0);
+    if (!allowed && !fz_all_finite(src, held))
+        allowed = ERR(NN_ERR_NONFINITE);
+    snapshot(f);
+    int st = nn_load_params(f->m, null_src ? NULL : src, count);
+    check_outcome(f, "nn_load_params", st, allowed);
+    if (st == NN_OK)
+        FZ_REQUIRE(memcmp(src, nn_params(f->m), (size_t)f->count * sizeof(float)) == 0,
+                   "nn_load_params did not copy bit for bit");
+    free(src);
+}
+
+/* The forward pass uses transposed copies of the weights: after any mix of
+ * calls they must match nn_params, so reloading nn_params changes no output. */
+static void op_copies_in_step(fz_model *f, fz_input *in)
+{
+    int n = 1 + fz_u8(in) % 4;
+    fz_data d = make_data(in, f, (size_t)n);
+    size_t n_out = (size_t)n * (size_t)f->out;
+    float *a = fz_floats(n_out), *b = fz_floats(n_out), *copy = fz_floats((size_t)f->count);
+    if (nn_forward(f->m, d.x, n, a) == NN_OK) {
+        memcpy(copy, nn_params(f->m), (size_t)f->count * sizeof(float));
+        if (nn_load_params(f->m, copy, f->count) == NN_OK) { /* NN_ERR_NONFINITE after a blow-up */
+            FZ_REQUIRE(nn_forward(f->m, d.x, n, b) == NN_OK, "forward after reload");
+            FZ_REQUIRE(memcmp(a, b, n_out * sizeof(float)) == 0,
+                       "outputs changed when nn_params was reloaded: a weight copy is stale");
+        }
+    }
+    free(a);
+    free(b);
+    free(copy);
+    free_data(&d);
+}
+
+/* A hyperparameter: usually sane, sometimes anything. */
+static float hyper(fz_input *in, float sane)
+{
+    return fz_u8(in) < 192 ? sane : fz_float(in);
+}
+
+static void op_set_optimizer(fz_model *f, fz_input *in)
+{
+    int kind = fz_int(in, NN_OPT_SGD, NN_OPT_ADAM);
+    float lr = hyper(in, 0.05f), b1 = hyper(in, 0.9f), b2 = hyper(in, 0.999f), eps = hyper(in, 1e-8f);
+    int ok = kind >= NN_OPT_SGD && kind <= NN_OPT_ADAM && isfinite(lr) && lr > 0.0f &&
+             (kind == NN_OPT_SGD || (isfinite(b1) && b1 >= 0.0f && b1 < 1.0f)) &&
+             (kind != NN_OPT_ADAM || (isfinite(b2) && b2 >= 0.0f && b2 < 1.0f && isfinite(eps) && eps > 0.0f));
+    snapshot(f);
+    int st = nn_set_optimizer(f->m, kind, lr, b1, b2, eps);
+    check_outcome(f, "nn_set_optimizer", st, ok ? 0 : ERR(NN_ERR_OPTIMIZER) | ERR(NN_ERR_NONFINITE));
+    FZ_REQUIRE(st != NN_ERR_DIVERGED, "nn_set_optimizer diverged");
+}
+
+static void op_set_regularization(fz_model *f, fz_input *in)
+{
+    int kind = fz_int(in, NN_REG_NONE, NN_REG_L2);
+    float rate = hyper(in, 0.001f);
+    int ok = kind >= NN_REG_NONE && kind <= NN_REG_L2 && isfinite(rate) && !(rate < 0.0f);
+    snapshot(f);
+    int st = nn_set_regularization(f->m, kind, rate);
+    check_outcome(f, "nn_set_regularization", st, ok ? 0 : ERR(NN_ERR_REGULARIZATION));
+    FZ_REQUIRE(st != NN_ERR_DIVERGED, "nn_set_regularization diverged");
+}
+
+static void op_reset(fz_model *f, fz_input *in)
+{
+    FZ_REQUIRE(nn_reset(f->m, fz_u32(in)) == NN_OK, "nn_reset");
+    FZ_REQUIRE(fz_all_finite(nn_params(f->m), (size_t)f->count), "non-finite parameters after reset");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fz_input in = {data, size};
+    fz_model f = {0};
+    int acts[4];
+    f.n_layers = 1 + fz_u8(&in) % 4;
+    for (int l = 0; l <= f.n_layers; l++)
+        f.sizes[l] = layer_width(&in);
+    for (int l = 0; l < f.n_layers - 1; l++)
+        acts[l] = fz_u8(&in) % NN_ACT_SOFTMAX; /* any hidden activation */
+    int out_act = fz_u8(&in) % (NN_ACT_SOFTMAX + 1), pick = fz_u8(&in) & 1;
+    acts[f.n_layers - 1] = out_act;
+    int loss = out_act == NN_ACT_SIGMOID && pick ? NN_LOSS_BCE
+             : out_act == NN_ACT_SOFTMAX && pick ? NN_LOSS_CE
+             : NN_LOSS_MSE;
+    f.max_batch = 1 + fz_u8(&in) % 8;
+    f.in = f.sizes[0];
+    f.out = f.sizes[f.n_layers];
+    FZ_REQUIRE(nn_check_config(f.n_layers, f.sizes, acts, loss, f.max_batch) == NN_OK, "config");
+    f.m = nn_create(f.n_layers, f.sizes, acts, loss, fz_u32(&in), f.max_batch);
+    FZ_REQUIRE(f.m, "nn_create of a small valid model");
+    f.count = nn_param_count(f.m);
+    f.before = fz_floats((size_t)f.count);
+
+    for (int op = 0; op < MAX_OPS && in.n > 0; op++) {
+        switch (fz_u8(&in) % 13) {
+        case 0: op_train_step(&f, &in, 0); break;
+        case 1: op_train_step(&f, &in, 1); break;
+        case 2: op_train_epoch(&f, &in); break;
+        case 3: op_forward(&f, &in); break;
+        case 4: op_forward_all(&f, &in); break;
+        case 5: op_evaluate(&f, &in); break;
+        case 6: op_set_param(&f, &in); break;
+        case 7: op_get_param(&f, &in); break;
+        case 8: op_load_params(&f, &in); break;
+        case 9: op_copies_in_step(&f, &in); break;
+        case 10: op_set_optimizer(&f, &in); break;
+        case 11: op_set_regularization(&f, &in); break;
+        default: op_reset(&f, &in); break;
+        }
+    }
+    nn_destroy(f.m);
+    free(f.before);
+    return 0;
+}
