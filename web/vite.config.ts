@@ -36,13 +36,18 @@ const escapeAttribute = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&
 function contentSecurityPolicy(policy: string): Plugin {
   const tag = `<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(policy)}">`;
   let outDir = '';
+  let failed = false;
   return {
     name: 'content-security-policy',
     apply: 'build',
     configResolved(config) {
       outDir = path.resolve(config.root, config.build.outDir);
     },
+    buildEnd(error) {
+      failed = Boolean(error); // closeBundle runs after a failed build too: keep its error the one reported
+    },
     closeBundle() {
+      if (failed) return;
       const pages = readdirSync(outDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.html'));
       for (const page of pages) {
         const file = path.join(outDir, page);
