@@ -114,22 +114,29 @@ export function useEmbedApi(pg: Playground): void {
   useEffect(() => { if (ready) bridge.current?.ready(); }, [ready]);
   useEffect(() => { if (ready) bridge.current?.state(); }, [pg.config, pg.run.running]);
 
-  // Metrics are rate-limited; the last ones of a burst (e.g. after a step
-  // while paused) still go out once the interval has passed.
+  // Metrics are rate-limited; the last ones of a burst (e.g. after a pause or
+  // a step) still go out: what could not be sent is retried until it is (a
+  // single retry used to lose it when another send had just taken the slot).
   const s = pg.run.snapshot;
   const latestMetrics = useRef<Metrics | null>(null);
+  const unsent = useRef(false);
   const trailing = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const sendMetrics = (): void => {
+    if (!unsent.current || !latestMetrics.current || !bridge.current) return;
+    if (bridge.current.metrics(latestMetrics.current)) {
+      unsent.current = false;
+      return;
+    }
+    trailing.current ??= setTimeout(() => { trailing.current = null; sendMetrics(); }, METRICS_INTERVAL_MS + 10);
+  };
   useEffect(() => {
     if (!s || !bridge.current) return;
     latestMetrics.current = {
       epoch: s.epoch, trainLoss: s.trainLoss, testLoss: s.testLoss,
       accuracy: pg.task === 'regression' || !Number.isFinite(s.testAccuracy) ? null : s.testAccuracy,
     };
-    if (bridge.current.metrics(latestMetrics.current) || trailing.current) return;
-    trailing.current = setTimeout(() => {
-      trailing.current = null;
-      if (latestMetrics.current) bridge.current?.metrics(latestMetrics.current);
-    }, METRICS_INTERVAL_MS + 10);
+    unsent.current = true;
+    sendMetrics();
   }, [s]);
   useEffect(() => () => { if (trailing.current) clearTimeout(trailing.current); }, []);
 }

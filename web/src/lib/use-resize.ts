@@ -1,5 +1,6 @@
 // Calls back with the element when it is first laid out and whenever its
 // size changes (ResizeObserver); the callback may change between renders.
+// The element is the one in `ref` when the component mounts.
 import { useEffect, useRef } from 'preact/hooks';
 import type { RefObject } from 'preact';
 
@@ -14,5 +15,5 @@ export function useResize<T extends Element>(ref: RefObject<T>, onResize: (el: T
     const ro = new ResizeObserver(() => latest.current(el));
     ro.observe(el);
     return () => ro.disconnect();
-  }, [ref.current]);
+  }, []);
 }

@@ -110,7 +110,12 @@ export class MnistStore implements Store<MnistState> {
       event: (e) => this.receive(e),
       diverged: (text) => this.set({ notice: { kind: 'warning', text } }),
       error: (text) => this.set({ notice: { kind: 'warning', text } }),
-      fatal: (text) => this.set({ load: { phase: 'error', message: text }, built: null, progress: null }),
+      // The engine gave up (or cannot load): Retry starts a new one from loading.
+      fatal: (text) => {
+        this.client?.dispose();
+        this.client = null;
+        this.set({ load: { phase: 'error', message: `${text} Retry starts it again.` }, built: null, progress: null });
+      },
       restarted: (why) => this.set({
         notice: { kind: 'info', text: `The training engine was restarted (${why}); the data, your settings and the weights were brought back.` },
       }),
