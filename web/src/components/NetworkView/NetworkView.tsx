@@ -35,6 +35,10 @@ export interface NetworkViewProps {
   onHidden(hidden: number[], activations: Activation[]): void;
   onSetParam(layer: number, which: 0 | 1, row: number, col: number, value: number): void;
   onVisible(visible: boolean): void;
+  /** Embedded: no layer controls (an embed never edits the shape), and the
+   *  drawing fits the element's box (its height set by the page) without
+   *  scrolling, instead of choosing its own height. */
+  compact?: boolean;
 }
 
 const LINK_TOLERANCE = 6;
@@ -48,26 +52,35 @@ function unitName(col: number, index: number, nCols: number, features: Feature[]
 export function NetworkView(p: NetworkViewProps) {
   const sizes = useMemo(() => [p.features.length, ...p.hidden, p.outputs], [p.features, p.hidden, p.outputs]);
   const wrapRef = useRef<HTMLDivElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [containerWidth, setContainerWidth] = useState(600);
-  const lay: NetLayout = useMemo(() => layoutNetwork(sizes, containerWidth), [sizes, containerWidth]);
+  const [fitHeight, setFitHeight] = useState<number | undefined>(undefined);
+  const lay: NetLayout = useMemo(() => layoutNetwork(sizes, containerWidth, fitHeight), [sizes, containerWidth, fitHeight]);
   const [hover, setHover] = useState<ParamTarget | null>(null);
   const [pinned, setPinned] = useState<ParamTarget | null>(null);
 
   useEffect(() => {
     const el = wrapRef.current;
-    if (!el) return;
+    const scroll = scrollRef.current;
+    if (!el || !scroll) return;
     // The drawing fits inside the panel's padding (8 px a side, styles/app.css).
-    const measure = () => setContainerWidth(Math.max(240, el.clientWidth - 16));
+    // Compact: the scroll box's height comes from the page (styles/embed.css),
+    // never from the drawing, so measuring it cannot feed back.
+    const measure = () => {
+      setContainerWidth(Math.max(p.compact ? 120 : 240, el.clientWidth - 16));
+      setFitHeight(p.compact ? scroll.clientHeight : undefined);
+    };
     measure();
     const ro = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(measure) : null;
     ro?.observe(el);
+    ro?.observe(scroll);
     const io = typeof IntersectionObserver !== 'undefined'
       ? new IntersectionObserver((entries) => p.onVisible(entries.some((e) => e.isIntersecting)))
       : null;
     io?.observe(el);
     return () => { ro?.disconnect(); io?.disconnect(); p.onVisible(false); };
-  }, []);
+  }, [p.compact]);
 
   // Input thumbnails depend only on the features: computed here, once.
   const t = p.neuronGridSize;
@@ -183,17 +196,17 @@ export function NetworkView(p: NetworkViewProps) {
   };
 
   return (
-    <div class="network" data-testid="network" ref={wrapRef}>
-      <div class="net-toolbar">
+    <div class={`network${p.compact ? ' compact' : ''}`} data-testid="network" ref={wrapRef}>
+      {!p.compact && <div class="net-toolbar">
         <button type="button" class="icon" onClick={() => setLayers(-1)} disabled={!p.editable || p.hidden.length === 0}
                 aria-label="remove hidden layer" data-testid="remove-layer">−</button>
         <span><b data-testid="layer-count">{p.hidden.length}</b> hidden layer{p.hidden.length === 1 ? '' : 's'}</span>
         <button type="button" class="icon" onClick={() => setLayers(1)} disabled={!p.editable || p.hidden.length >= p.maxLayers}
                 aria-label="add hidden layer" data-testid="add-layer">+</button>
-      </div>
-      <div class="net-scroll">
+      </div>}
+      <div class="net-scroll" ref={scrollRef}>
         <div class="net-stage" style={{ width: `${lay.width}px` }}>
-          <div class="net-columns" style={{ height: '64px' }}>
+          {!p.compact && <div class="net-columns" style={{ height: '64px' }}>
             {p.hidden.map((w, l) => (
               <div class="layer-ctl" key={l} style={{ left: `${lay.columnX[l + 1]}px`, width: `${LAYER_CONTROL_WIDTH}px` }}>
                 <div class="layer-buttons">
@@ -213,7 +226,7 @@ export function NetworkView(p: NetworkViewProps) {
                 </select>
               </div>
             ))}
-          </div>
+          </div>}
           <div class="net-canvas-wrap" style={{ height: `${lay.height}px` }}>
             <canvas ref={canvasRef} style={{ width: `${lay.width}px`, height: `${lay.height}px` }}
                     onPointerMove={(e) => { if (e.pointerType === 'mouse') setHover(linkTarget(e)); }}
