@@ -11,7 +11,7 @@ import { gridPoints } from '../../data/grid';
 import { hiDpiContext } from '../canvas';
 import { ACTIVATION_LABELS } from '../labels';
 import { DENSE_LINK_INTERVAL_MS, drawNetwork, newLinkCache, type Thumbs } from './draw';
-import { hitLink, LAYER_CONTROL_WIDTH, layoutNetwork, type NetLayout } from './layout';
+import { hitLink, LAYER_CONTROL_WIDTH, layoutNetwork, shapeCaption, type NetLayout } from './layout';
 import { ParamEditor, type ParamTarget } from './ParamEditor';
 
 export interface NetworkViewProps {
@@ -204,6 +204,12 @@ export function NetworkView(p: NetworkViewProps) {
         <button type="button" class="icon" onClick={() => setLayers(1)} disabled={!p.editable || p.hidden.length >= p.maxLayers}
                 aria-label="add hidden layer" data-testid="add-layer">+</button>
       </div>}
+      {p.compact && (
+        <p class="net-caption">
+          <b data-testid="layer-count">{p.hidden.length}</b> hidden layer{p.hidden.length === 1 ? '' : 's'}
+          {p.hidden.length > 0 && `: ${shapeCaption(p.hidden, p.activations)}`}
+        </p>
+      )}
       <div class="net-scroll" ref={scrollRef}>
         <div class="net-stage" style={{ width: `${lay.width}px` }}>
           {!p.compact && <div class="net-columns" style={{ height: '64px' }}>

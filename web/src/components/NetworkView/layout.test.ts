@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hitLink, LAYER_CONTROL_WIDTH, layoutNetwork, MIN_FIT_HEIGHT } from './layout';
+import { hitLink, LAYER_CONTROL_WIDTH, layoutNetwork, MIN_FIT_HEIGHT, shapeCaption } from './layout';
 
 describe('layoutNetwork', () => {
   it('maps every link to its weight in the flat parameter array (PyTorch layout)', () => {
@@ -78,5 +78,11 @@ describe('layoutNetwork', () => {
     const my = (l.y1 + l.y2) / 2;
     expect(hitLink(lay, mx, my + 2, 5)).toBe(l);
     expect(hitLink(lay, mx, my + 40, 5)).toBeNull();
+  });
+
+  it('says the shape in one line for the compact (embedded) view', () => {
+    expect(shapeCaption([6, 3], ['tanh', 'tanh'])).toBe('6-3, Tanh');
+    expect(shapeCaption([5, 3], ['relu', 'tanh'])).toBe('5-3, ReLU, Tanh');
+    expect(shapeCaption([], [])).toBe('');
   });
 });

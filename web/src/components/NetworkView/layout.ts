@@ -1,6 +1,9 @@
 // Geometry of the network drawing: where every node and link sits, and which
 // parameter each link and node shows. Pure functions, so the component only
-// draws and hit-tests.
+// draws and hit-tests; and the one-line shape caption of the compact view.
+
+import type { Activation } from '../../state/config';
+import { ACTIVATION_LABELS } from '../labels';
 
 export interface NodeBox {
   /** 0 = input features, 1.. = dense layers (the last is the output). */
@@ -135,4 +138,13 @@ export function hitLink(layout: NetLayout, px: number, py: number, tolerance: nu
 /** Width in px of a link drawn for weight w. */
 export function linkWidth(w: number): number {
   return Math.max(0.5, Math.min(6, Math.abs(w) * 2));
+}
+
+/** The shape in one line, for the compact view that has no layer controls:
+ *  "6-3, Tanh" or "5-3, ReLU, Tanh" (one activation per layer when they differ). */
+export function shapeCaption(hidden: readonly number[], activations: readonly Activation[]): string {
+  if (hidden.length === 0) return '';
+  const acts = activations.slice(0, hidden.length).map((a) => ACTIVATION_LABELS[a]);
+  const same = acts.every((a) => a === acts[0]);
+  return `${hidden.join('-')}, ${same ? acts[0] : acts.join(', ')}`;
 }
