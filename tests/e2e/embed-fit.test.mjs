@@ -54,9 +54,10 @@ function resized(snippet, width, height) {
 
 /**
  * Pastes `snippet` into a host page `hostWidth` px wide (no body margin, so
- * max-width:100% alone narrows the frame) and measures inside the frame.
+ * max-width:100% alone narrows the frame) and measures inside the frame,
+ * after `act(frame)` if given.
  */
-async function measureEmbed(snippet, hostWidth) {
+async function measureEmbed(snippet, hostWidth, act = null) {
   const name = `host-${Math.random().toString(36).slice(2)}.html`;
   const html = `<!doctype html><meta charset="utf-8"><title>A course page</title><link rel="icon" href="data:,">
 <style>body { margin: 0; }</style>
@@ -72,6 +73,7 @@ ${snippet}
   assert.ok(frame, 'the iframe has a document');
   assert.notEqual(new URL(frame.url()).origin, new URL(page.url()).origin, 'the frame is on another origin than the host');
   await waitFor(() => frame.getByTestId('play').isEnabled(), (v) => v, { timeoutMs: 20000, what: 'the engine in the frame' });
+  if (act) await act(frame);
   const measure = () => frame.evaluate(() => {
     const box = (sel) => {
       const el = document.querySelector(sel);
@@ -91,6 +93,7 @@ ${snippet}
         reset: box('[data-testid="reset"]'),
         epoch: box('[data-testid="epoch"]'),
         drawTools: box('.draw-tools'),
+        editor: box('.param-editor'),
       },
     };
   });
@@ -108,14 +111,14 @@ ${snippet}
   return m;
 }
 
-function assertFits(m, label, { drawTools = false } = {}) {
+function assertFits(m, label, { drawTools = false, editor = false } = {}) {
   const b = m.boxes;
   const heights = `frame ${m.innerWidth}x${m.innerHeight}, content ${m.scrollWidth}x${m.scrollHeight}; ` +
     Object.entries(b).filter(([, v]) => v).map(([k, v]) => `${k} ${Math.round(v.top)}-${Math.round(v.bottom)} (x ${Math.round(v.left)}-${Math.round(v.right)})`).join(', ');
   console.log(`${label}: ${heights}`);
   assert.ok(m.scrollHeight <= m.innerHeight + 1, `${label}: the frame scrolls vertically: ${heights}`);
   assert.ok(m.scrollWidth <= m.innerWidth + 1, `${label}: the frame scrolls sideways: ${heights}`);
-  for (const key of ['map', 'network', 'networkDrawing', 'play', 'step', 'reset', 'epoch', ...(drawTools ? ['drawTools'] : [])]) {
+  for (const key of ['map', 'network', 'networkDrawing', 'play', 'step', 'reset', 'epoch', ...(drawTools ? ['drawTools'] : []), ...(editor ? ['editor'] : [])]) {
     const r = b[key];
     assert.ok(r, `${label}: ${key} is shown`);
     assert.ok(r.width > 0 && r.height > 0, `${label}: ${key} has a size: ${heights}`);
@@ -161,4 +164,14 @@ test('the README example snippet fits its own size', async () => {
   const m = await measureEmbed(snippet, 1280);
   assert.deepEqual([m.innerWidth, m.innerHeight], [size.width, size.height]);
   assertFits(m, `README example ${size.width}x${size.height}`);
+});
+
+test('a weight editor opened in an embed stays inside the frame', async () => {
+  const snippet = resized(await copiedSnippet(''), 760, 560);
+  // The output node is the rightmost: its bias editor opens on its left.
+  const m = await measureEmbed(snippet, 360, async (frame) => {
+    await frame.locator('.node-hit').last().click();
+    await frame.getByTestId('param-input').waitFor({ timeout: 5000 });
+  });
+  assertFits(m, 'phone 360x560, output bias editor open', { editor: true });
 });

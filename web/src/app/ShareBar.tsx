@@ -22,7 +22,7 @@ export function shareUrl(pg: Playground, extra: { embed?: boolean } = {}): { url
 }
 
 /** The frame "Copy embed code" proposes. The embed layout (styles/embed.css)
- *  fits it without scrolling, and any frame down to 360 px wide. */
+ *  fits it without scrolling, and phones 360 px wide (tests/e2e/embed-fit). */
 export const EMBED_WIDTH = 760;
 export const EMBED_HEIGHT = 620;
 

@@ -165,7 +165,7 @@ export function NetworkView(p: NetworkViewProps) {
     if (!l) return null;
     const n = sizes.length;
     return {
-      which: 0, layer: l.layer, row: l.row, col: l.col, offset: l.offset, x, y,
+      which: 0, layer: l.layer, row: l.row, col: l.col, offset: l.offset, x, y, span: 0,
       label: `weight ${unitName(l.layer, l.col, n, p.features)} → ${unitName(l.layer + 1, l.row, n, p.features)}`,
     };
   };
@@ -174,7 +174,7 @@ export function NetworkView(p: NetworkViewProps) {
     const box = lay.columns[col]![index]!;
     return {
       which: 1, layer: col - 1, row: index, col: 0, offset: lay.biasOffset[col - 1]! + index,
-      x: box.x + box.size, y: box.y + box.size / 2,
+      x: box.x + box.size, y: box.y + box.size / 2, span: box.size,
       label: `bias of ${unitName(col, index, sizes.length, p.features)}`,
     };
   };
@@ -256,6 +256,7 @@ export function NetworkView(p: NetworkViewProps) {
             ))}
             {shown && (
               <ParamEditor target={shown} value={value} pinned={pinned !== null} disabled={!p.paramsEditable}
+                           bounds={lay}
                            onClose={() => setPinned(null)}
                            onSet={(v) => p.onSetParam(shown.layer, shown.which, shown.row, shown.col, v)} />
             )}
