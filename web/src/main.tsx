@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { App } from './app/App';
 import { ErrorBoundary } from './app/ErrorBoundary';
 import './styles/app.css';
+import './styles/embed.css';
 
 const root = document.getElementById('app');
 if (root) {

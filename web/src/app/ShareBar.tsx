@@ -21,9 +21,14 @@ export function shareUrl(pg: Playground, extra: { embed?: boolean } = {}): { url
   return { url: `${base}?${query}`, note };
 }
 
+/** The frame "Copy embed code" proposes. The embed layout (styles/embed.css)
+ *  fits it without scrolling, and phones 360 px wide (tests/e2e/embed-fit). */
+export const EMBED_WIDTH = 760;
+export const EMBED_HEIGHT = 620;
+
 export function embedSnippet(url: string): string {
   const safe = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-  return `<iframe src="${safe}" title="Neural network playground" width="760" height="620" loading="lazy" style="border:0;max-width:100%"></iframe>`;
+  return `<iframe src="${safe}" title="Neural network playground" width="${EMBED_WIDTH}" height="${EMBED_HEIGHT}" loading="lazy" style="border:0;max-width:100%"></iframe>`;
 }
 
 async function copyText(text: string): Promise<boolean> {

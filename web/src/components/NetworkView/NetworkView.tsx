@@ -11,7 +11,7 @@ import { gridPoints } from '../../data/grid';
 import { hiDpiContext } from '../canvas';
 import { ACTIVATION_LABELS } from '../labels';
 import { DENSE_LINK_INTERVAL_MS, drawNetwork, newLinkCache, type Thumbs } from './draw';
-import { hitLink, LAYER_CONTROL_WIDTH, layoutNetwork, type NetLayout } from './layout';
+import { hitLink, LAYER_CONTROL_WIDTH, layoutNetwork, shapeCaption, type NetLayout } from './layout';
 import { ParamEditor, type ParamTarget } from './ParamEditor';
 import { useResize } from '../../lib/use-resize';
 import { useVisible } from '../../lib/use-visible';
@@ -37,6 +37,10 @@ export interface NetworkViewProps {
   onHidden(hidden: number[], activations: Activation[]): void;
   onSetParam(layer: number, which: 0 | 1, row: number, col: number, value: number): void;
   onVisible(visible: boolean): void;
+  /** Embedded: no layer controls (an embed never edits the shape), and the
+   *  drawing fits the element's box (its height set by the page) without
+   *  scrolling, instead of choosing its own height. */
+  compact?: boolean;
 }
 
 const LINK_TOLERANCE = 6;
@@ -50,14 +54,26 @@ function unitName(col: number, index: number, nCols: number, features: Feature[]
 export function NetworkView(p: NetworkViewProps) {
   const sizes = useMemo(() => [p.features.length, ...p.hidden, p.outputs], [p.features, p.hidden, p.outputs]);
   const wrapRef = useRef<HTMLDivElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [containerWidth, setContainerWidth] = useState(600);
-  const lay: NetLayout = useMemo(() => layoutNetwork(sizes, containerWidth), [sizes, containerWidth]);
+  const [fitHeight, setFitHeight] = useState<number | undefined>(undefined);
+  const lay: NetLayout = useMemo(() => layoutNetwork(sizes, containerWidth, fitHeight), [sizes, containerWidth, fitHeight]);
   const [hover, setHover] = useState<ParamTarget | null>(null);
   const [pinned, setPinned] = useState<ParamTarget | null>(null);
 
   // The drawing fits inside the panel's padding (8 px a side, styles/app.css).
-  useResize(wrapRef, (el) => setContainerWidth(Math.max(240, el.clientWidth - 16)));
+  // Compact: the scroll box's height comes from the page (styles/embed.css),
+  // never from the drawing, so measuring it cannot feed back.
+  const measure = () => {
+    const el = wrapRef.current;
+    const scroll = scrollRef.current;
+    if (el) setContainerWidth(Math.max(p.compact ? 120 : 240, el.clientWidth - 16));
+    if (scroll) setFitHeight(p.compact ? scroll.clientHeight : undefined);
+  };
+  useResize(wrapRef, measure);
+  useResize(scrollRef, measure);
+  useEffect(measure, [p.compact]);
   useVisible(wrapRef, p.onVisible);
 
   // Input thumbnails depend only on the features: computed here, once.
@@ -143,7 +159,7 @@ export function NetworkView(p: NetworkViewProps) {
     if (!l) return null;
     const n = sizes.length;
     return {
-      which: 0, layer: l.layer, row: l.row, col: l.col, offset: l.offset, x, y,
+      which: 0, layer: l.layer, row: l.row, col: l.col, offset: l.offset, x, y, span: 0,
       label: `weight ${unitName(l.layer, l.col, n, p.features)} → ${unitName(l.layer + 1, l.row, n, p.features)}`,
     };
   };
@@ -152,7 +168,7 @@ export function NetworkView(p: NetworkViewProps) {
     const box = lay.columns[col]![index]!;
     return {
       which: 1, layer: col - 1, row: index, col: 0, offset: lay.biasOffset[col - 1]! + index,
-      x: box.x + box.size, y: box.y + box.size / 2,
+      x: box.x + box.size, y: box.y + box.size / 2, span: box.size,
       label: `bias of ${unitName(col, index, sizes.length, p.features)}`,
     };
   };
@@ -174,17 +190,23 @@ export function NetworkView(p: NetworkViewProps) {
   };
 
   return (
-    <div class="network" data-testid="network" ref={wrapRef}>
-      <div class="net-toolbar">
+    <div class={`network${p.compact ? ' compact' : ''}`} data-testid="network" ref={wrapRef}>
+      {!p.compact && <div class="net-toolbar">
         <button type="button" class="icon" onClick={() => setLayers(-1)} disabled={!p.editable || p.hidden.length === 0}
                 aria-label="remove hidden layer" data-testid="remove-layer">−</button>
         <span><b data-testid="layer-count">{p.hidden.length}</b> hidden layer{p.hidden.length === 1 ? '' : 's'}</span>
         <button type="button" class="icon" onClick={() => setLayers(1)} disabled={!p.editable || p.hidden.length >= p.maxLayers}
                 aria-label="add hidden layer" data-testid="add-layer">+</button>
-      </div>
-      <div class="net-scroll">
+      </div>}
+      {p.compact && (
+        <p class="net-caption">
+          <b data-testid="layer-count">{p.hidden.length}</b> hidden layer{p.hidden.length === 1 ? '' : 's'}
+          {p.hidden.length > 0 && `: ${shapeCaption(p.hidden, p.activations)}`}
+        </p>
+      )}
+      <div class="net-scroll" ref={scrollRef}>
         <div class="net-stage" style={{ width: `${lay.width}px` }}>
-          <div class="net-columns" style={{ height: '64px' }}>
+          {!p.compact && <div class="net-columns" style={{ height: '64px' }}>
             {p.hidden.map((w, l) => (
               <div class="layer-ctl" key={l} style={{ left: `${lay.columnX[l + 1]}px`, width: `${LAYER_CONTROL_WIDTH}px` }}>
                 <div class="layer-buttons">
@@ -204,7 +226,7 @@ export function NetworkView(p: NetworkViewProps) {
                 </select>
               </div>
             ))}
-          </div>
+          </div>}
           <div class="net-canvas-wrap" style={{ height: `${lay.height}px` }}>
             <canvas ref={canvasRef} style={{ width: `${lay.width}px`, height: `${lay.height}px` }}
                     onPointerMove={(e) => { if (e.pointerType === 'mouse') setHover(linkTarget(e)); }}
@@ -228,6 +250,7 @@ export function NetworkView(p: NetworkViewProps) {
             ))}
             {shown && (
               <ParamEditor target={shown} value={value} pinned={pinned !== null} disabled={!p.paramsEditable}
+                           bounds={lay}
                            onClose={() => setPinned(null)}
                            onSet={(v) => p.onSetParam(shown.layer, shown.which, shown.row, shown.col, v)} />
             )}

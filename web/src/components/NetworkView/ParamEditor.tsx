@@ -1,7 +1,7 @@
 // A small popover showing one weight or bias, editable. It opens on hover
 // (read-only preview) and stays open on click or tap, so it works on touch.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 export interface ParamTarget {
   which: 0 | 1;
@@ -13,6 +13,9 @@ export interface ParamTarget {
   label: string;
   x: number;
   y: number;
+  /** Width of what was picked, left of x (a node; 0 for a point on a link):
+   *  an editor opened on the left keeps it visible. */
+  span: number;
 }
 
 export interface ParamEditorProps {
@@ -22,9 +25,16 @@ export interface ParamEditorProps {
   disabled: boolean;
   onSet(value: number): void;
   onClose(): void;
+  /** The drawing's size: the editor stays inside it (beside the target,
+   *  on the left near the right edge), so an embed never scrolls to show it. */
+  bounds: { width: number; height: number };
 }
 
-export function ParamEditor({ target, value, pinned, disabled, onSet, onClose }: ParamEditorProps) {
+/** Gap between the target and the editor, px. */
+const EDITOR_GAP = 8;
+
+export function ParamEditor({ target, value, pinned, disabled, onSet, onClose, bounds }: ParamEditorProps) {
+  const boxRef = useRef<HTMLDivElement>(null);
   const [text, setText] = useState(() => formatParam(value));
   const [error, setError] = useState('');
   const inputRef = useRef<HTMLInputElement>(null);
@@ -32,6 +42,18 @@ export function ParamEditor({ target, value, pinned, disabled, onSet, onClose }:
   useEffect(() => {
     if (!editing.current) setText(formatParam(value));
   }, [value]);
+  // Placed after measuring itself, before paint.
+  useLayoutEffect(() => {
+    const box = boxRef.current;
+    if (!box) return;
+    const w = box.offsetWidth;
+    const h = box.offsetHeight;
+    const right = target.x + EDITOR_GAP;
+    const left = right + w <= bounds.width ? right : Math.max(0, target.x - target.span - EDITOR_GAP - w);
+    const top = Math.max(0, Math.min(target.y - h / 2, bounds.height - h));
+    box.style.left = `${left}px`;
+    box.style.top = `${top}px`;
+  });
   useEffect(() => {
     if (pinned && !disabled) inputRef.current?.focus();
   }, [pinned, target.offset, target.which]);
@@ -48,8 +70,7 @@ export function ParamEditor({ target, value, pinned, disabled, onSet, onClose }:
   };
 
   return (
-    <div class="param-editor" role="dialog" aria-label={target.label}
-         style={{ left: `${target.x}px`, top: `${target.y}px` }}
+    <div class="param-editor" role="dialog" aria-label={target.label} ref={boxRef}
          onPointerDown={(e) => e.stopPropagation()}>
       <div class="param-label">{target.label}</div>
       {pinned && !disabled ? (

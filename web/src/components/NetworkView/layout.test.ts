@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hitLink, LAYER_CONTROL_WIDTH, layoutNetwork } from './layout';
+import { hitLink, LAYER_CONTROL_WIDTH, layoutNetwork, MIN_FIT_HEIGHT, shapeCaption } from './layout';
 
 describe('layoutNetwork', () => {
   it('maps every link to its weight in the flat parameter array (PyTorch layout)', () => {
@@ -43,6 +43,34 @@ describe('layoutNetwork', () => {
     expect(layoutNetwork([2, 6, 3, 1], 318).width).toBe(318);
   });
 
+  it('fits a given box in an embed: no wider than the container, no taller than asked', () => {
+    const cases: [number[], number, number][] = [
+      [[2, 8, 8, 8, 8, 8, 8, 8, 8, 1], 330, 190], // 8 hidden layers on a 360 px phone
+      [[2, 6, 3, 1], 290, 520],                    // the default network in a tall side panel
+      [[7, 64, 64, 4], 300, 150],
+    ];
+    for (const [sizes, width, height] of cases) {
+      const lay = layoutNetwork(sizes, width, height);
+      expect(lay.width).toBe(width);
+      expect(lay.height).toBeLessThanOrEqual(height);
+      for (const col of lay.columns) {
+        for (const n of col) {
+          expect(n.x).toBeGreaterThanOrEqual(0);
+          expect(n.y).toBeGreaterThanOrEqual(0);
+          expect(n.x + n.size).toBeLessThanOrEqual(lay.width);
+          expect(n.y + n.size).toBeLessThanOrEqual(lay.height + 1e-9);
+        }
+      }
+      // Links stay visible between the columns.
+      for (let c = 1; c < lay.columnX.length; c++) {
+        expect(lay.columnX[c]! - lay.columnX[c - 1]!).toBeGreaterThanOrEqual(lay.nodeSize / 0.6 - 1e-9);
+      }
+    }
+    // The default network is not stretched over a tall box.
+    expect(layoutNetwork([2, 6, 3, 1], 290, 520).height).toBeLessThan(520);
+    expect(layoutNetwork([2, 4, 1], 300, 10).height).toBe(MIN_FIT_HEIGHT);
+  });
+
   it('finds the link under the pointer and nothing far away', () => {
     const lay = layoutNetwork([1, 1], 200);
     const l = lay.links[0]!;
@@ -50,5 +78,11 @@ describe('layoutNetwork', () => {
     const my = (l.y1 + l.y2) / 2;
     expect(hitLink(lay, mx, my + 2, 5)).toBe(l);
     expect(hitLink(lay, mx, my + 40, 5)).toBeNull();
+  });
+
+  it('says the shape in one line for the compact (embedded) view', () => {
+    expect(shapeCaption([6, 3], ['tanh', 'tanh'])).toBe('6-3, Tanh');
+    expect(shapeCaption([5, 3], ['relu', 'tanh'])).toBe('5-3, ReLU, Tanh');
+    expect(shapeCaption([], [])).toBe('');
   });
 });

@@ -1,6 +1,9 @@
 // Geometry of the network drawing: where every node and link sits, and which
 // parameter each link and node shows. Pure functions, so the component only
-// draws and hit-tests.
+// draws and hit-tests; and the one-line shape caption of the compact view.
+
+import type { Activation } from '../../state/config';
+import { ACTIVATION_LABELS } from '../labels';
 
 export interface NodeBox {
   /** 0 = input features, 1.. = dense layers (the last is the output). */
@@ -39,23 +42,38 @@ export interface NetLayout {
 /** Width of one hidden layer's controls above its column (NetworkView sets it). */
 export const LAYER_CONTROL_WIDTH = 70;
 
-/**
- * sizes: [inputs, ...hidden, outputs] as built. `minWidth` is the width of
- * the container; the drawing grows wider (and scrolls) when columns would
- * otherwise overlap.
- */
+/** Least drawing height when fitting a box (below it the page scrolls). */
+export const MIN_FIT_HEIGHT = 80;
 
-export function layoutNetwork(sizes: readonly number[], containerWidth: number): NetLayout {
+/**
+ * sizes: [inputs, ...hidden, outputs] as built. `containerWidth` is the width
+ * of the container; the drawing grows wider (and scrolls) when columns would
+ * otherwise overlap. With `fitHeight` (an embed, which shows no layer
+ * controls) the drawing instead fits the box: at most that tall, exactly
+ * `containerWidth` wide, with smaller nodes when columns are many.
+ */
+export function layoutNetwork(sizes: readonly number[], containerWidth: number, fitHeight?: number): NetLayout {
+  const fit = fitHeight !== undefined;
   const nCols = sizes.length;
   const maxNodes = Math.max(...sizes);
-  const height = Math.max(200, Math.min(380, maxNodes * 46));
+  const height = fit
+    ? Math.max(MIN_FIT_HEIGHT, Math.min(fitHeight, Math.max(200, maxNodes * 46)))
+    : Math.max(200, Math.min(380, maxNodes * 46));
   const slot = height / maxNodes;
-  const nodeSize = Math.max(4, Math.min(36, slot * 0.78));
-  // Columns never come closer than a hidden layer's "− 64 +" control and its
-  // activation menu, or the controls overlap and cannot be clicked.
-  const minGap = Math.max(nodeSize + 28, LAYER_CONTROL_WIDTH);
   // Room on the left for the feature names drawn beside the input nodes.
   const labelRoom = 44;
+  // Nodes at least 4 px, unless 64 of them share a short embedded box.
+  const minNode = Math.min(4, slot);
+  let nodeSize = Math.max(minNode, Math.min(36, slot * 0.78));
+  if (fit && nCols > 1) {
+    // A node at most 60% of the step between columns, so links stay visible:
+    // stepX = (containerWidth - labelRoom - 16 - nodeSize) / (nCols - 1).
+    const room = containerWidth - labelRoom - 16;
+    nodeSize = Math.max(minNode, Math.min(nodeSize, (0.6 * room) / (nCols - 1 + 0.6)));
+  }
+  // Columns never come closer than a hidden layer's "− 64 +" control and its
+  // activation menu, or the controls overlap and cannot be clicked.
+  const minGap = fit ? 0 : Math.max(nodeSize + 28, LAYER_CONTROL_WIDTH);
   const margin = 8 + nodeSize / 2;
   const width = Math.max(containerWidth, Math.ceil(labelRoom + 2 * margin + (nCols - 1) * minGap));
   const stepX = nCols > 1 ? (width - 2 * margin - labelRoom) / (nCols - 1) : 0;
@@ -120,4 +138,13 @@ export function hitLink(layout: NetLayout, px: number, py: number, tolerance: nu
 /** Width in px of a link drawn for weight w. */
 export function linkWidth(w: number): number {
   return Math.max(0.5, Math.min(6, Math.abs(w) * 2));
+}
+
+/** The shape in one line, for the compact view that has no layer controls:
+ *  "6-3, Tanh" or "5-3, ReLU, Tanh" (one activation per layer when they differ). */
+export function shapeCaption(hidden: readonly number[], activations: readonly Activation[]): string {
+  if (hidden.length === 0) return '';
+  const acts = activations.slice(0, hidden.length).map((a) => ACTIVATION_LABELS[a]);
+  const same = acts.every((a) => a === acts[0]);
+  return `${hidden.join('-')}, ${same ? acts[0] : acts.join(', ')}`;
 }

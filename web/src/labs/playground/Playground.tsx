@@ -87,7 +87,8 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
                        editable={!embed && !view.hide.includes('network-editor') && !pg.locked('hidden') && !pg.locked('activations')}
                        paramsEditable={!embed || view.lock.length === 0}
                        maxLayers={MAX_HIDDEN_LAYERS} maxWidth={MAX_LAYER_WIDTH}
-                       onHidden={onHidden} onSetParam={actions.setParam} onVisible={actions.setNetworkVisible} />
+                       onHidden={onHidden} onSetParam={actions.setParam} onVisible={actions.setNetworkVisible}
+                       compact={embed} />
         </main>
         <section class="col-output" aria-label="output">
           <OutputMap
