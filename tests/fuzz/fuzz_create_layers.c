@@ -19,19 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "nn.h"
+#include "fuzz_input.h" /* FZ_REQUIRE */
 
 #define MAX_CREATED_FLOATS (1 << 21) /* only models about this small are built */
-
-#define REQUIRE(cond, ...)                                                        \
-    do {                                                                          \
-        if (!(cond)) {                                                            \
-            fprintf(stderr, "fuzz invariant failed at %s:%d: %s: ", __FILE__,    \
-                    __LINE__, #cond);                                             \
-            fprintf(stderr, __VA_ARGS__);                                         \
-            fputc('\n', stderr);                                                  \
-            abort();                                                              \
-        }                                                                         \
-    } while (0)
 
 typedef struct {
     const uint8_t *p;
@@ -85,7 +75,7 @@ static float value(bytes *b)
 static float *floats(bytes *b, size_t n)
 {
     float *v = calloc(n ? n : 1, sizeof *v);
-    REQUIRE(v, "%zu floats", n);
+    FZ_REQUIRE(v, "%zu floats", n);
     for (size_t i = 0; i < n; i++)
         v[i] = value(b);
     return v;
@@ -105,88 +95,88 @@ static int64_t rough_floats(int n, const int32_t *desc, const int32_t *shape, in
 
 static void exercise(nn_model *m, int n, const int32_t *desc, const int32_t *shape, bytes *b)
 {
-    REQUIRE(nn_n_layers(m) == n, "n_layers %d vs %d", nn_n_layers(m), n);
+    FZ_REQUIRE(nn_n_layers(m) == n, "n_layers %d vs %d", nn_n_layers(m), n);
     int32_t s[3], d[NN_DESC_INTS], blk[NN_BLOCK_INTS];
     int st;
-    REQUIRE(nn_layer_shape(m, 0, s) == NN_OK && !memcmp(s, shape, sizeof s), "input shape");
+    FZ_REQUIRE(nn_layer_shape(m, 0, s) == NN_OK && !memcmp(s, shape, sizeof s), "input shape");
     for (int l = 0; l < n; l++) {
-        REQUIRE(nn_layer_desc(m, l, d) == NN_OK && !memcmp(d, desc + l * NN_DESC_INTS, sizeof d),
+        FZ_REQUIRE(nn_layer_desc(m, l, d) == NN_OK && !memcmp(d, desc + l * NN_DESC_INTS, sizeof d),
                 "descriptor %d", l);
-        REQUIRE(nn_layer_shape(m, l + 1, s) == NN_OK && (int64_t)s[0] * s[1] * s[2] == nn_layer_size(m, l + 1),
+        FZ_REQUIRE(nn_layer_shape(m, l + 1, s) == NN_OK && (int64_t)s[0] * s[1] * s[2] == nn_layer_size(m, l + 1),
                 "layer %d shape", l);
     }
     int blocks = nn_param_blocks(m), offset = 0;
-    REQUIRE(blocks >= n, "%d blocks for %d layers", blocks, n);
+    FZ_REQUIRE(blocks >= n, "%d blocks for %d layers", blocks, n);
     for (int i = 0; i < blocks; i++) {
-        REQUIRE(nn_param_block(m, i, blk) == NN_OK, "block %d", i);
-        REQUIRE(blk[2] == offset && blk[3] >= 1 && blk[3] <= 4, "block %d at %d, %d dims", i, blk[2], blk[3]);
+        FZ_REQUIRE(nn_param_block(m, i, blk) == NN_OK, "block %d", i);
+        FZ_REQUIRE(blk[2] == offset && blk[3] >= 1 && blk[3] <= 4, "block %d at %d, %d dims", i, blk[2], blk[3]);
         offset += blk[4] * blk[5] * blk[6] * blk[7];
     }
-    REQUIRE(offset == nn_param_count(m), "blocks cover %d of %d", offset, nn_param_count(m));
-    REQUIRE(nn_param_block(m, blocks, blk) == NN_ERR_INDEX, "block past the end");
+    FZ_REQUIRE(offset == nn_param_count(m), "blocks cover %d of %d", offset, nn_param_count(m));
+    FZ_REQUIRE(nn_param_block(m, blocks, blk) == NN_ERR_INDEX, "block past the end");
 
     /* a parameter through every block's (row, col) addressing, in and out of range */
-    REQUIRE(nn_param_block(m, u8(b) % blocks, blk) == NN_OK, "block");
+    FZ_REQUIRE(nn_param_block(m, u8(b) % blocks, blk) == NN_OK, "block");
     int64_t rows_in_block = blk[4], cols = (int64_t)blk[5] * blk[6] * blk[7];
     int row = (int)(u8(b) % (rows_in_block + 1)), col = (int)(u8(b) % (cols + 1));
     st = nn_set_param(m, blk[0], blk[1], row, col, 0.5f);
-    REQUIRE((st == NN_OK) == (row < rows_in_block && col < cols), "set_param (%d, %d): %d", row, col, st);
+    FZ_REQUIRE((st == NN_OK) == (row < rows_in_block && col < cols), "set_param (%d, %d): %d", row, col, st);
     if (st == NN_OK)
-        REQUIRE(nn_params(m)[blk[2] + row * cols + col] == 0.5f && nn_get_param(m, blk[0], blk[1], row, col) == 0.5f,
+        FZ_REQUIRE(nn_params(m)[blk[2] + row * cols + col] == 0.5f && nn_get_param(m, blk[0], blk[1], row, col) == 0.5f,
                 "set_param wrote elsewhere");
-    REQUIRE(nn_set_regularization(m, u8(b) % 3, 0.01f) == NN_OK, "regularization");
+    FZ_REQUIRE(nn_set_regularization(m, u8(b) % 3, 0.01f) == NN_OK, "regularization");
 
     int ni = nn_layer_size(m, 0), no = nn_layer_size(m, n), max_batch = nn_max_batch(m);
     int rows = 1 + u8(b) % (max_batch < 4 ? max_batch : 4);
     float *x = floats(b, (size_t)rows * ni), *y = floats(b, (size_t)rows * no);
     float *out = calloc((size_t)rows * no, sizeof *out);
     float *params = calloc((size_t)nn_param_count(m), sizeof *params);
-    REQUIRE(out && params, "buffers");
+    FZ_REQUIRE(out && params, "buffers");
     st = nn_forward(m, x, rows, out);
-    REQUIRE(st == NN_OK || st == NN_ERR_NONFINITE, "forward %d", st);
+    FZ_REQUIRE(st == NN_OK || st == NN_ERR_NONFINITE, "forward %d", st);
 
     /* the split step from the same state equals nn_train_step */
     memcpy(params, nn_params(m), sizeof(float) * (size_t)nn_param_count(m));
     float loss = nn_train_step(m, x, y, rows);
     int step_status = nn_status(m);
     float *after = calloc((size_t)nn_param_count(m), sizeof *after);
-    REQUIRE(after, "buffer");
+    FZ_REQUIRE(after, "buffer");
     memcpy(after, nn_params(m), sizeof(float) * (size_t)nn_param_count(m));
     /* back to the parameters before the step; plain SGD (the default) keeps
      * no state, so the split step below must land on the same bits */
-    REQUIRE(nn_load_params(m, params, nn_param_count(m)) == NN_OK, "reload");
+    FZ_REQUIRE(nn_load_params(m, params, nn_param_count(m)) == NN_OK, "reload");
     int flags = u8(b) % 4 == 0 ? 2 : u8(b) & 1;
     st = nn_forward_train(m, x, rows);
     if (st == NN_OK) {
         float split = nn_backward(m, y, flags);
         if (flags == 2) {
-            REQUIRE(nn_status(m) == NN_ERR_FLAGS, "flags 2: %d", nn_status(m));
+            FZ_REQUIRE(nn_status(m) == NN_ERR_FLAGS, "flags 2: %d", nn_status(m));
         } else if (nn_status(m) == NN_OK) {
-            REQUIRE(!flags || nn_input_grad(m) != NULL, "no input gradient");
+            FZ_REQUIRE(!flags || nn_input_grad(m) != NULL, "no input gradient");
             int upd = nn_update(m);
-            REQUIRE(upd == step_status, "update %d vs train_step %d", upd, step_status);
-            REQUIRE(memcmp(&split, &loss, sizeof loss) == 0 || (isnan(split) && isnan(loss)),
+            FZ_REQUIRE(upd == step_status, "update %d vs train_step %d", upd, step_status);
+            FZ_REQUIRE(memcmp(&split, &loss, sizeof loss) == 0 || (isnan(split) && isnan(loss)),
                     "split loss %g vs %g", split, loss);
-            REQUIRE(!memcmp(after, nn_params(m), sizeof(float) * (size_t)nn_param_count(m)),
+            FZ_REQUIRE(!memcmp(after, nn_params(m), sizeof(float) * (size_t)nn_param_count(m)),
                     "split step parameters differ from nn_train_step");
         }
     } else {
-        REQUIRE(st == step_status, "forward_train %d vs train_step %d", st, step_status);
+        FZ_REQUIRE(st == step_status, "forward_train %d vs train_step %d", st, step_status);
     }
     if (nn_forward_train(m, x, rows) == NN_OK) {
         st = nn_backward_from(m, y, NN_BACKWARD_INPUT_GRAD);
-        REQUIRE(st == NN_OK || st == NN_ERR_NONFINITE, "backward_from %d", st);
+        FZ_REQUIRE(st == NN_OK || st == NN_ERR_NONFINITE, "backward_from %d", st);
         if (st == NN_OK)
-            REQUIRE(nn_input_grad(m) != NULL, "no input gradient after backward_from");
+            FZ_REQUIRE(nn_input_grad(m) != NULL, "no input gradient after backward_from");
         st = nn_update(m);
-        REQUIRE(st == NN_OK || st == NN_ERR_DIVERGED || st == NN_ERR_SEQUENCE, "update %d", st);
+        FZ_REQUIRE(st == NN_OK || st == NN_ERR_DIVERGED || st == NN_ERR_SEQUENCE, "update %d", st);
     }
     int nf = nn_explain_floats(m);
-    REQUIRE(nf >= ni + 3 * no, "explain floats %d", nf);
+    FZ_REQUIRE(nf >= ni + 3 * no, "explain floats %d", nf);
     float *e = calloc((size_t)nf, sizeof *e);
-    REQUIRE(e, "explain buffer");
+    FZ_REQUIRE(e, "explain buffer");
     st = nn_explain(m, x, y, e);
-    REQUIRE(st == NN_OK || st == NN_ERR_NONFINITE, "explain %d", st);
+    FZ_REQUIRE(st == NN_OK || st == NN_ERR_NONFINITE, "explain %d", st);
     free(e);
     free(after);
     free(params);
@@ -203,7 +193,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* exactly n descriptors: any read past them is an ASan finding */
     size_t count = (size_t)(fits ? n : 1) * NN_DESC_INTS;
     int32_t *desc = malloc(count * sizeof *desc);
-    REQUIRE(desc, "descriptors");
+    FZ_REQUIRE(desc, "descriptors");
     for (size_t l = 0; l < count / NN_DESC_INTS; l++) {
         int32_t *d = desc + l * NN_DESC_INTS;
         d[0] = mostly(&b, NN_LAYER_DENSE);
@@ -218,15 +208,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int use_null = u8(&b) < 4;
 
     int st = nn_check_layers(n, use_null ? NULL : desc, shape, loss, max_batch);
-    REQUIRE(st <= NN_OK && st >= NN_ERR_FLAGS, "unknown status %d", st);
-    REQUIRE(st != NN_OK || fits, "n %d accepted", n);
+    FZ_REQUIRE(st <= NN_OK && st >= NN_ERR_FLAGS, "unknown status %d", st);
+    FZ_REQUIRE(st != NN_OK || fits, "n %d accepted", n);
     if (st == NN_OK && rough_floats(n, desc, shape, max_batch) <= MAX_CREATED_FLOATS) {
         nn_model *m = nn_create_layers(n, desc, shape, loss, (unsigned)i32(&b), max_batch);
-        REQUIRE(m != NULL, "check accepted, create refused");
+        FZ_REQUIRE(m != NULL, "check accepted, create refused");
         exercise(m, n, desc, shape, &b);
         nn_destroy(m);
     } else if (st != NN_OK) {
-        REQUIRE(nn_create_layers(n, use_null ? NULL : desc, shape, loss, 1, max_batch) == NULL,
+        FZ_REQUIRE(nn_create_layers(n, use_null ? NULL : desc, shape, loss, 1, max_batch) == NULL,
                 "check refused (%d), create built", st);
     }
     free(desc);
