@@ -28,8 +28,12 @@ export function App() {
   // shows; the lab switched to writes its own link as soon as it renders
   // (each page mirrors its settings with history.replaceState). Until then
   // the address names the new lab with its defaults.
+  // A lab that stays mounted is mounted once first opened: an MNIST link
+  // does not start the playground's engine behind it.
+  const [opened, setOpened] = useState<ReadonlySet<LabId>>(() => new Set([link.lab]));
   const go = (id: LabId) => {
     if (id === tab) return;
+    setOpened((o) => new Set([...o, id]));
     history.replaceState(history.state, '', `${location.pathname}?lab=${id}`);
     setTab(id);
   };
@@ -56,7 +60,7 @@ export function App() {
       {LABS.map(({ id, title, keepMounted }) => {
         const active = tab === id;
         const Page = PAGES[id];
-        if (!active && !keepMounted) return null;
+        if (!active && !(keepMounted && opened.has(id))) return null;
         return (
           <div key={id} hidden={!active}>
             <ErrorBoundary where={`${title} page`}>
