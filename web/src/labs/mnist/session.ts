@@ -194,26 +194,25 @@ class MnistSession implements LabSession {
     return true;
   }
 
+  /** Records a step's loss and runs the evaluations it is due; false once the epoch limit is reached. */
   private afterStep(t: MnistTrainer, loss: number): boolean {
-    {
-      const at = t.progress;
-      this.pendingLosses.push(loss);
-      this.pendingAt.push(at);
-      if (at >= this.nextSubsetAt) {
-        const r = t.evaluate('subset');
-        this.emit({ type: 'subset-eval', at, accuracy: r.accuracy, loss: r.loss });
-        this.nextSubsetAt = (Math.floor(at * SUBSET_EVALS_PER_EPOCH + 1e-9) + 1) / SUBSET_EVALS_PER_EPOCH;
-      }
-      if (at >= this.nextFullAt) {
-        this.fullEval();
-        this.nextFullAt = (Math.floor(at * FULL_EVALS_PER_EPOCH + 1e-9) + 1) / FULL_EVALS_PER_EPOCH;
-      }
-      if (t.position === 0 && t.epoch >= this.targetEpochs) {
-        this.running = false;
-        this.rateSamples.length = 0;
-        this.emit({ type: 'epochs-done' });
-        return false;
-      }
+    const at = t.progress;
+    this.pendingLosses.push(loss);
+    this.pendingAt.push(at);
+    if (at >= this.nextSubsetAt) {
+      const r = t.evaluate('subset');
+      this.emit({ type: 'subset-eval', at, accuracy: r.accuracy, loss: r.loss });
+      this.nextSubsetAt = (Math.floor(at * SUBSET_EVALS_PER_EPOCH + 1e-9) + 1) / SUBSET_EVALS_PER_EPOCH;
+    }
+    if (at >= this.nextFullAt) {
+      this.fullEval();
+      this.nextFullAt = (Math.floor(at * FULL_EVALS_PER_EPOCH + 1e-9) + 1) / FULL_EVALS_PER_EPOCH;
+    }
+    if (t.position === 0 && t.epoch >= this.targetEpochs) {
+      this.running = false;
+      this.rateSamples.length = 0;
+      this.emit({ type: 'epochs-done' });
+      return false;
     }
     return true;
   }
