@@ -11,7 +11,7 @@ const mnist = (page) => page.locator('.mnist');
 const number = async (scope, id) => Number(((await scope.getByTestId(id).textContent()) ?? '').trim());
 const LINK = 'lab=mnist&v=1&hidden=64,32&act=tanh,relu&opt=sgd&lr=0.05&mom=0.9&batch=32&epochs=2&seed=7';
 // The size Copy embed proposes for MNIST (labs/index.ts embedSize).
-const EMBED = { width: 720, height: 560 };
+const EMBED = { width: 720, height: 600 };
 
 let host = null;
 function hostPage(labUrl, width, height) {
@@ -20,7 +20,7 @@ function hostPage(labUrl, width, height) {
 <script>
 const frame = document.getElementById('frame');
 const url = new URL(${JSON.stringify(labUrl)});
-url.search = 'lab=mnist&hidden=32&act=relu&embed=1&origins=' + encodeURIComponent(location.origin);
+url.search = 'lab=mnist&embed=1&origins=' + encodeURIComponent(location.origin);
 frame.src = url.href;
 window.received = [];
 window.send = (msg) => frame.contentWindow.postMessage({ ns: 'nn-playground', v: 1, ...msg }, url.origin);

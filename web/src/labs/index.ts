@@ -34,7 +34,7 @@ const playground: LabEntry<Config, Panel> & { id: typeof PLAYGROUND_LAB } = {
 };
 const mnist: LabEntry<MnistConfig, MnistPanel> & { id: typeof MNIST_LAB } = {
   id: MNIST_LAB, title: 'MNIST', codec: mnistCodec, view: mnistView,
-  embedSize: { width: 720, height: 560 },
+  embedSize: { width: 720, height: 600 },
 };
 
 export const LABS = [playground, mnist] as const;
