@@ -134,6 +134,12 @@ test('embed=1 fits its frame from another origin at the snippet size and 360 px 
   assert.equal(later.running, false);
   assert.equal(later.epoch, paused.epoch, 'the epoch of the pause answer is the one that stays');
   assert.equal(later.config.learningRate, 0.001);
+  // 50 steps of 128 digits while paused: the answer comes after them.
+  await send({ type: 'step', steps: 50, id: 'step' });
+  const stepped = await answer('step');
+  assert.equal(stepped.running, false);
+  assert.ok(Math.abs(stepped.epoch - (paused.epoch + (50 * 128) / 60000)) < 1e-6, `50 steps of 128 after ${paused.epoch}: ${stepped.epoch}`);
+  assert.ok((await received()).some((m) => m.type === 'resize' && m.height > 0), 'the page told the host its height');
   errors.assertNone();
   await context.close();
 });
@@ -188,4 +194,17 @@ test('a saved MNIST model loads into a fresh page with the same weights and test
   assert.equal(JSON.parse((await save(b.page)).text).params, file.params, 'a refused file changes nothing');
   b.errors.assertNone();
   await b.close();
+});
+
+test('hide=, lock=, autoplay=1 and theme= shape the MNIST page', async () => {
+  const { page, errors, close } = await openMnist('?lab=mnist&hidden=32&act=relu&hide=inside,share&lock=lr&autoplay=1&theme=dark');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  assert.equal(await mnist(page).getByTestId('confusion-matrix').count(), 0, 'inside is hidden');
+  assert.equal(await mnist(page).getByTestId('copy-link').count(), 0, 'share is hidden');
+  assert.ok(await mnist(page).getByTestId('digit-canvas').isVisible(), 'the pad stays');
+  assert.equal(await mnist(page).getByTestId('mnist-reset').isDisabled(), true, 'locked settings cannot be changed');
+  await waitFor(() => number(mnist(page), 'epoch'), (e) => e > 0, { timeoutMs: 60_000, what: 'autoplay to train' });
+  assert.match(await page.evaluate(() => location.search), /[?&]lock=lr(&|$)/, 'the view options stay in the address');
+  errors.assertNone();
+  await close();
 });

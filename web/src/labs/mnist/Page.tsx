@@ -259,7 +259,12 @@ function useMnistBridge(session: MnistStore, view: MnistView): void {
       },
       view.origins, mnistProtocol,
     );
-    return () => { bridge.current?.stop(); bridge.current = null; };
+    // The host may size the frame to the content.
+    const ro = typeof ResizeObserver !== 'undefined'
+      ? new ResizeObserver(() => bridge.current?.resize(document.documentElement.scrollHeight))
+      : null;
+    ro?.observe(document.body);
+    return () => { ro?.disconnect(); bridge.current?.stop(); bridge.current = null; };
   }, [session]);
 
   const ready = state.built !== null;
