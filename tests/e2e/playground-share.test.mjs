@@ -73,7 +73,10 @@ test('a saved model loads back bit-identically; a bad file changes nothing', asy
   await page.getByTestId('play').click();
   const first = await saveModel(page);
   assert.equal(first.magic, 'nn-playground-model');
-  assert.deepEqual(first.sizes, [2, 5, 3, 1]);
+  assert.equal(first.formatVersion, 2);
+  assert.equal(first.lab, 'playground');
+  // The 2-5-3-1 network as its layer list (format 2): each layer's inputs and units.
+  assert.deepEqual(first.layers.map((l) => [l.kind, l.inputs, l.units]), [['dense', 2, 5], ['dense', 5, 3], ['dense', 3, 1]]);
   // Reset: new weights; then load the file back.
   await page.getByTestId('reset').click();
   await waitFor(() => readNumber(page, 'epoch'), (e) => e === 0, { what: 'reset' });

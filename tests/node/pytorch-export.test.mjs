@@ -4,7 +4,7 @@
 // (/usr/bin/python3), and compares its predictions with the engine's on a
 // fixed set of points: |torch - wasm| <= 1e-5 * max(1, |wasm|).
 // The same for an MNIST MLP trained a few hundred steps on the real digits
-// (through web/src/mnist/trainer.js, as the page's worker trains), saved and
+// (through web/src/labs/mnist/trainer.js, as the page's worker trains), saved and
 // loaded as a model file on the way: the script must classify the test digits'
 // bytes, scaled as the page scales them, like the engine, with the same argmax.
 //
@@ -20,8 +20,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { rolldown } from 'rolldown';
 import { readFileSync } from 'node:fs';
 import { loadEngine } from './core-load.mjs';
-import { buildAsset } from '../../web/src/mnist/asset-format.js';
-import { DEFAULT_TRAINING, MnistHeapData, MnistTrainer } from '../../web/src/mnist/trainer.js';
+import { buildAsset } from '../../web/src/labs/mnist/asset-format.js';
+import { MnistHeapData } from '../../web/src/labs/mnist/data.js';
+import { DEFAULT_TRAINING, MnistTrainer } from '../../web/src/labs/mnist/trainer.js';
 
 const TOL = 1e-5;
 const PYTHON = '/usr/bin/python3';

@@ -1,34 +1,40 @@
 // The app shell: header with one tab per lab (labs/index.ts) and the theme
-// switch. A lab's page is loaded when its tab is first opened.
+// switch. The address is read once (state/link.ts parseLink): its lab opens.
+// Switching tabs writes the new lab's link (lab= first) into the address.
+// A lab's page is loaded when its tab is first opened.
 
 import { Suspense } from 'preact/compat';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Theme } from '../state/config';
 import { ErrorBoundary } from './ErrorBoundary';
-import { LABS, labFromHash, DEFAULT_LAB } from '../labs';
-import type { LabId } from '../labs/sessions';
-import { readInitialState } from '../labs/playground/usePlayground';
+import { LABS, type LabId } from '../labs';
+import { PAGES } from '../labs/pages';
+import { parseLink } from '../state/link';
 
 function preferredTheme(): Theme {
   return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
 export function App() {
-  const link = useMemo(() => readInitialState(location.search), []);
+  const link = useMemo(() => parseLink(location.search, location.hash), []);
   const view = link.view;
-  const [tab, setTab] = useState<LabId>(() => labFromHash(location.hash));
+  const [tab, setTab] = useState<LabId>(link.lab);
   const [theme, setTheme] = useState<Theme>(() => view.theme ?? preferredTheme());
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
-  useEffect(() => {
-    const onHash = () => setTab(labFromHash(location.hash));
-    window.addEventListener('hashchange', onHash);
-    return () => window.removeEventListener('hashchange', onHash);
-  }, []);
+  // The page of the lab being left keeps the address up to date while it
+  // shows; the lab switched to writes its own link as soon as it renders
+  // (each page mirrors its settings with history.replaceState). Until then
+  // the address names the new lab with its defaults.
+  // A lab that stays mounted is mounted once first opened: an MNIST link
+  // does not start the playground's engine behind it.
+  const [opened, setOpened] = useState<ReadonlySet<LabId>>(() => new Set([link.lab]));
   const go = (id: LabId) => {
-    history.replaceState(history.state, '', `${location.search}${id === DEFAULT_LAB ? '' : `#${id}`}`);
+    if (id === tab) return;
+    setOpened((o) => new Set([...o, id]));
+    history.replaceState(history.state, '', `${location.pathname}?lab=${id}`);
     setTab(id);
   };
 
@@ -51,9 +57,10 @@ export function App() {
           </button>
         </header>
       )}
-      {LABS.map(({ id, title, Page, keepMounted }) => {
+      {LABS.map(({ id, title, keepMounted }) => {
         const active = tab === id;
-        if (!active && !keepMounted) return null;
+        const Page = PAGES[id];
+        if (!active && !(keepMounted && opened.has(id))) return null;
         return (
           <div key={id} hidden={!active}>
             <ErrorBoundary where={`${title} page`}>

@@ -3,35 +3,25 @@
 // trained model (file picker or drag and drop), export a PyTorch script.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { writeQuery } from '../state/codec';
-import { encodePoints } from '../share/points';
+import { labShareUrl, embedSnippet } from '../embed/snippet';
+import { labEntry } from '../labs';
 import { exportPyTorch, readModelFile, saveModel } from './modelIO';
 import type { Playground } from '../labs/playground/usePlayground';
 
 export function shareUrl(pg: Playground, extra: { embed?: boolean } = {}): { url: string; note: string | null } {
-  let note: string | null = null;
-  let points = pg.config.dataset === 'custom' ? pg.points : undefined;
-  if (points) {
-    const enc = encodePoints(points);
-    if (!enc.ok) { note = enc.error; points = undefined; }
-  }
   const view = { ...(extra.embed ? { embed: true } : {}), ...(pg.view.theme ? { theme: pg.view.theme } : {}) };
-  const query = writeQuery(pg.config, { view, ...(points ? { points } : {}) });
-  const base = `${location.origin}${location.pathname}`;
-  return { url: `${base}?${query}`, note };
+  return labShareUrl('playground', pg.config, {
+    base: `${location.origin}${location.pathname}`, view, ...(pg.config.dataset === 'custom' ? { points: pg.points } : {}),
+  });
 }
 
-/** The frame "Copy embed code" proposes. The embed layout (styles/embed.css)
- *  fits it without scrolling, and phones 360 px wide (tests/e2e/embed-fit). */
-export const EMBED_WIDTH = 760;
-export const EMBED_HEIGHT = 620;
-
-export function embedSnippet(url: string): string {
-  const safe = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-  return `<iframe src="${safe}" title="Neural network playground" width="${EMBED_WIDTH}" height="${EMBED_HEIGHT}" loading="lazy" style="border:0;max-width:100%"></iframe>`;
+/** The playground's <iframe> snippet for `url`, at the size its embed layout fits
+ *  without scrolling (styles/embed.css; tests/e2e/embed-fit checks it, and 360 px wide). */
+export function playgroundSnippet(url: string): string {
+  return embedSnippet({ url, title: 'Neural network playground', ...labEntry('playground').embedSize });
 }
 
-async function copyText(text: string): Promise<boolean> {
+export async function copyText(text: string): Promise<boolean> {
   try {
     await navigator.clipboard.writeText(text);
     return true;
@@ -50,7 +40,7 @@ export function ShareBar({ pg }: { pg: Playground }) {
 
   const copy = async (what: 'link' | 'embed') => {
     const { url, note } = shareUrl(pg, { embed: what === 'embed' });
-    const text = what === 'link' ? url : embedSnippet(url);
+    const text = what === 'link' ? url : playgroundSnippet(url);
     const ok = await copyText(text);
     setManual(text);
     const msg = ok ? (what === 'link' ? 'Link copied.' : 'Embed code copied.') : 'Copy it from the box below.';

@@ -1,9 +1,15 @@
-// Saving, loading and exporting the trained model from the page.
+// Saving, loading and exporting a trained model from a lab's page: files in
+// format 2 (share/modelFile.ts serializeLabModel) and the PyTorch script
+// (exportLabModel), the same for every lab.
 
-import { modelFileName, parseModelFile, serializeModel, MAX_MODEL_FILE_CHARS, type LoadResult, type SavedModel } from '../share/modelFile';
+import {
+  labModelFileName, labModelOf, parseLabModelFile, parseModelFile, serializeLabModel, MAX_MODEL_FILE_CHARS,
+  type LabLoadResult, type LabModel, type LoadResult, type SavedModel,
+} from '../share/modelFile';
 import { networkSpec } from '../share/network';
-import { exportPyTorchScript } from '../share/pytorchExport';
+import { exportLabModel } from '../share/pytorchExport';
 import type { Playground } from '../labs/playground/usePlayground';
+import type { LabId } from '../labs';
 
 /** Offers `text` as a file download. */
 export function download(name: string, text: string, type: string): void {
@@ -24,31 +30,49 @@ async function currentModel(pg: Playground): Promise<SavedModel> {
   return { ...spec, config: pg.config, params, epoch: pg.run.snapshot?.epoch ?? 0 };
 }
 
-export async function saveModel(pg: Playground): Promise<string> {
-  const model = await currentModel(pg);
-  download(modelFileName(model), serializeModel(model), 'application/json');
-  return `Saved ${modelFileName(model)}.`;
+/** Offers a lab's model as a format-2 file; returns what to tell the user. */
+export function saveLabModel(model: LabModel): string {
+  const name = labModelFileName(model);
+  download(name, serializeLabModel(model), 'application/json');
+  return `Saved ${name}.`;
 }
 
-export async function exportPyTorch(pg: Playground): Promise<string> {
-  const model = await currentModel(pg);
-  const script = exportPyTorchScript({
-    sizes: model.sizes, activations: model.activations, loss: model.loss, features: pg.config.features, params: model.params,
-  });
-  const name = modelFileName(model).replace(/\.json$/, '.py');
-  download(name, script, 'text/x-python');
+/** Offers a lab's model as a PyTorch script; returns what to tell the user. */
+export function exportLabScript(model: LabModel): string {
+  const name = labModelFileName(model).replace(/\.json$/, '.py');
+  download(name, exportLabModel(model), 'text/x-python');
   return `Saved ${name}: run it with python3 (needs PyTorch).`;
 }
 
-/** Reads a model file; returns the parsed model or a message saying what is wrong. */
-export async function readModelFile(file: File): Promise<LoadResult> {
+export async function saveModel(pg: Playground): Promise<string> {
+  return saveLabModel(labModelOf(await currentModel(pg)));
+}
+
+export async function exportPyTorch(pg: Playground): Promise<string> {
+  return exportLabScript(labModelOf(await currentModel(pg)));
+}
+
+async function readText(file: File): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
   if (file.size > MAX_MODEL_FILE_CHARS) return { ok: false, error: `${file.name} is too large to be a model file.` };
-  let text: string;
   try {
-    text = await file.text();
+    return { ok: true, text: await file.text() };
   } catch {
     return { ok: false, error: `${file.name} could not be read.` };
   }
-  const r = parseModelFile(text);
+}
+
+/** Reads a playground model file (format 1 or 2); the model or what is wrong. */
+export async function readModelFile(file: File): Promise<LoadResult> {
+  const t = await readText(file);
+  if (!t.ok) return t;
+  const r = parseModelFile(t.text);
+  return r.ok ? r : { ok: false, error: `${file.name}: ${r.error} Nothing was changed.` };
+}
+
+/** Reads a model file of `lab`, checked completely before anything changes. */
+export async function readLabModelFile(file: File, lab: LabId): Promise<LabLoadResult> {
+  const t = await readText(file);
+  if (!t.ok) return t;
+  const r = parseLabModelFile(t.text, lab);
   return r.ok ? r : { ok: false, error: `${file.name}: ${r.error} Nothing was changed.` };
 }

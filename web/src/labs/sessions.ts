@@ -1,10 +1,11 @@
-// The worker side of the labs registry: each lab's session module, loaded by
-// the worker host when the page opens that lab (labs/index.ts is the page side).
+// The worker side of the labs registry (labs/index.ts): each lab's session
+// module, loaded by the worker host when the page opens that lab.
 import type { LabSessionFactory } from '../engine/lab-session';
+import type { LabId } from './index';
 
-export const SESSIONS = {
+export const SESSIONS: Record<LabId, () => Promise<{ createSession: LabSessionFactory }>> = {
   playground: () => import('./playground/session'),
   mnist: () => import('./mnist/session'),
-} satisfies Record<string, () => Promise<{ createSession: LabSessionFactory }>>;
+};
 
-export type LabId = keyof typeof SESSIONS;
+export type { LabId };

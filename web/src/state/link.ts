@@ -20,9 +20,12 @@ import { encodePoints, decodePoints, type DrawnPoint } from '../share/points';
 import { MAX_QUERY_LENGTH, singleValues, splitQuery } from './query';
 import { reject, showable } from './values';
 import { parseView, VIEW_KEYS, writeView, type LabViewOptions, type ViewSpec } from './view';
-import { PLAYGROUND_LAB, playgroundCodec, playgroundView } from '../labs/playground/config';
-import { MNIST_LAB, mnistCodec, mnistView, type MnistConfig, type MnistPanel } from '../labs/mnist/config';
+import { PLAYGROUND_LAB } from '../labs/playground/config';
+import type { MnistConfig, MnistPanel } from '../labs/mnist/config';
 import type { Panel } from './schema';
+import { DEFAULT_LAB, isLab, LAB_IDS, LABS, type LabId } from '../labs';
+
+export { DEFAULT_LAB, LAB_IDS, type LabId };
 
 /** What links need of a lab: its codec and its view options. */
 export interface LinkLab<C, P extends string> {
@@ -30,14 +33,11 @@ export interface LinkLab<C, P extends string> {
   view: ViewSpec<P, keyof C & string>;
 }
 
-/** Every lab a link can open; the first is the default. */
-export const LINK_LABS = {
-  [PLAYGROUND_LAB]: { codec: playgroundCodec, view: playgroundView } as LinkLab<Config, Panel>,
-  [MNIST_LAB]: { codec: mnistCodec, view: mnistView } as LinkLab<MnistConfig, MnistPanel>,
-} as const;
-export type LabId = keyof typeof LINK_LABS;
-export const LAB_IDS = Object.keys(LINK_LABS) as LabId[];
-export const DEFAULT_LAB: LabId = PLAYGROUND_LAB;
+/** Codec and view options by lab id, from the one registry (labs/index.ts). */
+export const LINK_LABS = Object.fromEntries(LABS.map((l) => [l.id, { codec: l.codec, view: l.view }])) as unknown as {
+  playground: LinkLab<Config, Panel>;
+  mnist: LinkLab<MnistConfig, MnistPanel>;
+};
 
 /** Settings and view options of one lab, by lab id. */
 export interface LabLinkParts {
@@ -55,10 +55,6 @@ interface LinkCommon {
 }
 
 export type ParsedLink = { [L in LabId]: { lab: L } & LabLinkParts[L] & LinkCommon }[LabId];
-
-function isLab(s: string): s is LabId {
-  return Object.prototype.hasOwnProperty.call(LINK_LABS, s);
-}
 
 /**
  * Everything an address carries: `search` is location.search, `hash`

@@ -1,9 +1,20 @@
 // The MNIST page: load the data set, train an MLP in the worker, look inside
-// the model, and test it with a digit drawn by hand.
-import { useEffect, useMemo, useRef } from 'preact/hooks';
-import type { Theme } from '../../state/config';
+// the model, and test it with a digit drawn by hand. Its settings live in the
+// address (lab=mnist&hidden=…); the link's view options (embed=1, hide=,
+// lock=, autoplay=1, origins=) shape it, and a host page drives it through
+// the course-page API (embed/protocol.ts startLabBridge, mnistProtocol).
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ModelChoice, TrainChoice } from './protocol';
-import { mnistStore } from './store';
+import { mnistStore, type MnistState, type MnistStore } from './store';
+import type { LabPageProps } from '../types';
+import { parseLink, writeLink, type ParsedLink } from '../../state/link';
+import { mnistChoices, mnistConfigOf, mnistProtocol, type MnistConfig, type MnistPanel } from './config';
+import type { LabViewOptions } from '../../state/view';
+import { startLabBridge, type LabEmbedBridge } from '../../embed/protocol';
+import type { LabModel } from '../../share/modelFile';
+import { denseLayers } from '../../share/layers';
+import { formatAccuracy } from '../../lib/format';
+import { SharePanel } from './components/SharePanel';
 import { useStore } from '../../lib/use-store';
 import { LoadStatus } from './components/LoadStatus';
 import { ModelPanel, sameModel } from './components/ModelPanel';
@@ -15,9 +26,23 @@ import { WeightGrid } from './components/WeightGrid';
 import { useVisible } from '../../lib/use-visible';
 import './mnist.css';
 
-export default function MnistPage({ theme }: { theme: Theme }) {
-  const session = mnistStore();
+type MnistLink = ParsedLink & { lab: 'mnist' };
+type MnistView = LabViewOptions<MnistPanel, keyof MnistConfig>;
+
+/** MNIST's part of the address: the link's when it names MNIST, else the defaults. */
+function ownLink(link: ParsedLink): MnistLink {
+  return link.lab === 'mnist' ? link : (parseLink('lab=mnist') as MnistLink);
+}
+
+export default function MnistPage({ theme, active, link }: LabPageProps) {
+  const [own] = useState(() => ownLink(link));
+  const view: MnistView = own.view;
+  const [notices, setNotices] = useState(own.notices);
+  const session = mnistStore(mnistChoices(own.config));
   const state = useStore(session);
+  const config = mnistConfigOf(state.model, state.train);
+  const shown = (p: MnistPanel) => !view.hide.includes(p) && (!view.embed || EMBED_PANELS.includes(p));
+  const locked = view.lock.length > 0;
   const weightsRef = useRef<HTMLElement>(null);
   // Stable callbacks, so memoised panels skip the ~12 redraws a second of training.
   const on = useMemo(() => ({
@@ -39,15 +64,77 @@ export default function MnistPage({ theme }: { theme: Theme }) {
 
   useVisible(weightsRef, (visible) => session.wantWeights(visible), [session, state.built !== null]);
 
+  // The settings are the address: written on every change while the tab shows.
+  const linkQuery = writeLink('mnist', config, { view });
+  useEffect(() => {
+    if (!active) return;
+    try {
+      history.replaceState(history.state, '', `?${linkQuery}`);
+    } catch {
+      // Sandboxed frames may forbid history; the page still works.
+    }
+  }, [linkQuery, active]);
+
+  // autoplay=1: train as soon as the first model exists.
+  const autoplayed = useRef(false);
+  useEffect(() => {
+    if (view.autoplay && state.built && !autoplayed.current) {
+      autoplayed.current = true;
+      session.play();
+    }
+  }, [state.built !== null]);
+
+  useMnistBridge(session, view);
+
   const built = state.built;
   const pending = built !== null && (!sameModel(state.model, built.model) || state.train.seed !== built.seed);
   const latest = state.latest;
+  const currentModel = async (): Promise<LabModel> => {
+    const b = session.state.built;
+    if (!b) throw new Error('the model is not built yet');
+    const params = await session.getParams();
+    const acts = [...b.model.activations, 'softmax' as const];
+    const cfg = mnistConfigOf(b.model, session.state.train);
+    return { lab: 'mnist', config: { ...cfg, seed: b.seed }, layers: denseLayers(b.sizes, acts), loss: 'ce', epoch: session.state.progress?.epoch ?? 0, params };
+  };
+  const loadModel = async (m: LabModel & { lab: 'mnist' }): Promise<void> => {
+    const { model, train } = mnistChoices(m.config);
+    await session.loadModel(model, train, m.params);
+  };
+
+  if (view.embed) {
+    return (
+      <main class="mnist mn-embed" data-theme={theme} aria-label="MNIST digits">
+        <LoadStatus load={state.load} onRetry={on.retry} />
+        {state.notice && <p class={`mn-notice mn-notice-${state.notice.kind}`} role="status" data-testid="mnist-notice">{state.notice.text}</p>}
+        {shown('training') && <EmbedRun state={state} disabled={locked} on={on} />}
+        {shown('draw') && <DrawPanel theme={theme} probs={state.digitProbs} modelReady={built !== null} onInput={on.input} />}
+        {shown('weights') && (
+          <section ref={weightsRef} class="mn-panel mn-embed-weights" aria-label="first-layer weights">
+            {state.weights
+              ? <WeightGrid {...state.weights} theme={theme} isOutput={built !== null && built.sizes.length === 2} />
+              : <p class="mn-hint">The first-layer weights appear once the model exists.</p>}
+          </section>
+        )}
+      </main>
+    );
+  }
+
   return (
     <main class="mnist" data-theme={theme} aria-labelledby="mn-title">
-      <header class="mn-head">
-        <h1 id="mn-title">MNIST: train on 60,000 handwritten digits, in this tab</h1>
-        <p>The C engine, compiled to WebAssembly, trains in a worker on the full data set and reports test accuracy on all 10,000 test digits as it goes. Then look inside the model and try it on your own handwriting.</p>
-      </header>
+      {shown('header') && (
+        <header class="mn-head">
+          <h1 id="mn-title">MNIST: train on 60,000 handwritten digits, in this tab</h1>
+          <p>The C engine, compiled to WebAssembly, trains in a worker on the full data set and reports test accuracy on all 10,000 test digits as it goes. Then look inside the model and try it on your own handwriting.</p>
+        </header>
+      )}
+      {notices.length > 0 && (
+        <div class="mn-notice mn-notice-warning" role="status" data-testid="rejected">
+          <strong>Some settings in the link were not used:</strong>
+          <ul>{notices.slice(0, 20).map((r, i) => <li key={i}><code>{r.key}{r.value !== '' ? `=${r.value}` : ''}</code> {r.reason}</li>)}</ul>
+          <button type="button" class="mn-btn" onClick={() => setNotices([])} aria-label="dismiss">×</button>
+        </div>
+      )}
       <LoadStatus load={state.load} onRetry={on.retry} />
       {state.notice && (
         <p class={`mn-notice mn-notice-${state.notice.kind}`} role={state.notice.kind === 'warning' ? 'alert' : 'status'} data-testid="mnist-notice">
@@ -55,11 +142,17 @@ export default function MnistPage({ theme }: { theme: Theme }) {
         </p>
       )}
       <div class="mn-top">
-        <ModelPanel model={state.model} train={state.train} pending={pending} disabled={state.load.phase !== 'loaded'}
-                    onModel={on.model} onTrain={on.train} onReset={on.reset} />
-        <TrainPanel state={state} theme={theme} onPlay={on.play} onPause={on.pause} />
-        <DrawPanel theme={theme} probs={state.digitProbs} modelReady={built !== null} onInput={on.input} />
+        {shown('model') && (
+          <ModelPanel model={state.model} train={state.train} pending={pending} disabled={state.load.phase !== 'loaded' || locked}
+                      onModel={on.model} onTrain={on.train} onReset={on.reset} />
+        )}
+        {shown('training') && <TrainPanel state={state} theme={theme} onPlay={on.play} onPause={on.pause} />}
+        {shown('draw') && <DrawPanel theme={theme} probs={state.digitProbs} modelReady={built !== null} onInput={on.input} />}
       </div>
+      {shown('share') && (
+        <SharePanel config={config} theme={view.theme} model={currentModel} load={loadModel} busy={built === null} />
+      )}
+      {shown('inside') && (
       <section class="mn-panel mn-inside" aria-labelledby="mn-inside-h">
         <h2 id="mn-inside-h">Inside the model{latest ? ` (test set, after ${latest.at.toFixed(2)} epochs)` : ''}</h2>
         {latest ? (
@@ -78,13 +171,108 @@ export default function MnistPage({ theme }: { theme: Theme }) {
             </div>
           </div>
         ) : <p class="mn-hint">Appears once the model has been evaluated.</p>}
-        <section ref={weightsRef} class="mn-wide" aria-label="first-layer weights">
-          <h3>First-layer weights</h3>
-          {state.weights
-            ? <WeightGrid {...state.weights} theme={theme} isOutput={built !== null && built.sizes.length === 2} />
-            : <p class="mn-hint">{built ? "Sent by the worker while this part of the page is on screen." : "Appear once the model exists."}</p>}
-        </section>
+        {shown('weights') && (
+          <section ref={weightsRef} class="mn-wide" aria-label="first-layer weights">
+            <h3>First-layer weights</h3>
+            {state.weights
+              ? <WeightGrid {...state.weights} theme={theme} isOutput={built !== null && built.sizes.length === 2} />
+              : <p class="mn-hint">{built ? "Sent by the worker while this part of the page is on screen." : "Appear once the model exists."}</p>}
+          </section>
+        )}
       </section>
+      )}
     </main>
   );
+}
+
+/** What embed=1 shows: the run controls and read-out, the pad, the model view. */
+const EMBED_PANELS: readonly MnistPanel[] = ['training', 'draw', 'weights'];
+
+/** embed=1's run controls: Train/Pause, Reset, epochs trained, test accuracy and loss. */
+function EmbedRun({ state, disabled, on }: {
+  state: MnistState; disabled: boolean;
+  on: { play(): void; pause(): void; reset(): void };
+}) {
+  const pr = state.progress;
+  const running = pr?.running ?? false;
+  const last = state.fullEvals[state.fullEvals.length - 1];
+  const epochs = pr ? pr.epoch + pr.position / pr.nTrain : 0;
+  return (
+    <section class="mn-panel mn-embed-run" aria-label="training">
+      <button type="button" class="mn-btn mn-btn-primary" data-testid="mnist-train" disabled={state.built === null}
+              aria-pressed={running} onClick={running ? on.pause : on.play}>{running ? 'Pause' : 'Train'}</button>
+      <button type="button" class="mn-btn" data-testid="mnist-reset" disabled={state.load.phase !== 'loaded' || disabled} onClick={on.reset}>Reset</button>
+      <span>Epochs <b data-testid="epoch">{epochs.toFixed(2)}</b></span>
+      <span>Test accuracy <b data-testid="test-accuracy">{formatAccuracy(last?.accuracy, 2)}</b>%</span>
+      <span>Test loss <b data-testid="test-loss">{last ? last.loss.toFixed(3) : '–'}</b></span>
+    </section>
+  );
+}
+
+/** The course-page API for MNIST: commands from the embedding page, each
+ *  answered with the state after it took effect. */
+function useMnistBridge(session: MnistStore, view: MnistView): void {
+  const status = useRef({ running: false, epoch: 0 });
+  const bridge = useRef<LabEmbedBridge | null>(null);
+  const state = session.state;
+  const pr = state.progress;
+  status.current = { running: pr?.running ?? false, epoch: pr ? pr.epoch + pr.position / pr.nTrain : 0 };
+  const configNow = useRef<MnistConfig>(mnistConfigOf(state.model, state.train));
+  configNow.current = mnistConfigOf(state.model, state.train);
+
+  useEffect(() => {
+    if (typeof window === 'undefined' || window.parent === window) return;
+    const after = (p: Promise<{ status: { running: boolean; epoch: number } }>) => p.then((r) => { status.current = { running: r.status.running, epoch: r.status.epoch }; });
+    bridge.current = startLabBridge<MnistConfig>(
+      {
+        listen: (fn) => {
+          const h = (e: MessageEvent) => fn({ data: e.data, origin: e.origin, source: e.source });
+          window.addEventListener('message', h);
+          return () => window.removeEventListener('message', h);
+        },
+        parent: window.parent,
+        now: () => performance.now(),
+      },
+      {
+        getConfig: () => configNow.current,
+        getStatus: () => status.current,
+        run: (command) => {
+          switch (command.type) {
+            case 'setConfig': {
+              const { model, train } = mnistChoices(command.config);
+              configNow.current = command.config;
+              const was = session.state.model;
+              const rebuild = model.hidden.join() !== was.hidden.join() || model.activations.join() !== was.activations.join()
+                || train.seed !== session.state.train.seed;
+              session.setModel(model);
+              session.setTrain(train);
+              if (rebuild) session.build();
+              return undefined;
+            }
+            case 'play': return after(session.run(true));
+            case 'pause': return after(session.run(false));
+            case 'reset': session.build(); return after(session.run(false));
+            case 'step': return after(session.step(command.steps));
+            case 'getState': return undefined;
+          }
+        },
+      },
+      view.origins, mnistProtocol,
+    );
+    // The host may size the frame to the content.
+    const ro = typeof ResizeObserver !== 'undefined'
+      ? new ResizeObserver(() => bridge.current?.resize(document.documentElement.scrollHeight))
+      : null;
+    ro?.observe(document.body);
+    return () => { ro?.disconnect(); bridge.current?.stop(); bridge.current = null; };
+  }, [session]);
+
+  const ready = state.built !== null;
+  useEffect(() => { if (ready) bridge.current?.ready(); }, [ready]);
+  useEffect(() => {
+    const b = bridge.current;
+    if (!b || !pr) return;
+    const last = state.fullEvals[state.fullEvals.length - 1];
+    b.metrics({ epoch: status.current.epoch, trainLoss: state.losses.ema, testLoss: last?.loss ?? null, accuracy: last?.accuracy ?? null, examplesPerSec: pr.examplesPerSec });
+  }, [state.version]);
 }

@@ -34,7 +34,13 @@ export type MnistCommand =
   /** Whether the page shows the first-layer weights (they are sent only then). */
   | { type: 'want-weights'; want: boolean }
   /** Class probabilities for one 28x28 input; answered with a Float32Array (empty before a model exists). */
-  | { type: 'classify'; pixels: Float32Array };
+  | { type: 'classify'; pixels: Float32Array }
+  /** The model's flat parameters (layout: the engine's paramLayout()); answered with a Float32Array. */
+  | { type: 'get-params' }
+  /** Replaces the model's parameters (a loaded file) and evaluates the test set. */
+  | { type: 'load-params'; params: Float32Array }
+  /** Runs `steps` training steps (batches) now, paused or not (the course-page API's step). */
+  | { type: 'step'; steps: number };
 
 export interface Misclassified {
   /** Test-set indices, most confident mistakes first. */

@@ -77,6 +77,14 @@ class MnistSession implements LabSession {
         return undefined;
       case 'classify':
         return this.trainer ? this.trainer.predict(msg.pixels) : new Float32Array(0);
+      case 'get-params':
+        return this.trainer ? this.trainer.params() : new Float32Array(0);
+      case 'load-params':
+        this.loadParams(msg.params);
+        return undefined;
+      case 'step':
+        this.steps(msg.steps);
+        return undefined;
     }
   }
 
@@ -152,42 +160,60 @@ class MnistSession implements LabSession {
     return b.t > a.t ? ((b.examples - a.examples) * 1000) / (b.t - a.t) : 0;
   }
 
+  /** `n` steps now (the course-page API's step), with the usual evaluations. */
+  private steps(n: number): void {
+    const t = this.trainer;
+    if (!t) throw new Error('no MNIST model to train yet');
+    for (let i = 0; i < n; i++) if (!this.oneStep(t)) break;
+  }
+
+  /** One training step and the evaluations it is due; false when training must stop. */
+  private oneStep(t: MnistTrainer): boolean {
+    const s0 = performance.now();
+    const loss = t.step();
+    this.trainMs += performance.now() - s0;
+    if (!Number.isFinite(loss)) {
+      this.running = false;
+      this.ctx.diverged(divergenceAdvice({ ...this.train!, learningRate: this.train!.lr }, t.progress.toFixed(2)));
+      return false;
+    }
+    return this.afterStep(t, loss);
+  }
+
   chunk(budgetMs: number): boolean {
     const t = this.trainer;
     if (!this.running || !t) return false;
     const start = performance.now();
     if (this.rateSamples.length === 0) this.rateSamples.push({ t: start, examples: t.epoch * t.nTrain + t.position });
     while (performance.now() - start < budgetMs) {
-      const s0 = performance.now();
-      const loss = t.step();
-      this.trainMs += performance.now() - s0;
-      if (!Number.isFinite(loss)) {
-        this.running = false;
-        this.ctx.diverged(divergenceAdvice({ ...this.train!, learningRate: this.train!.lr }, t.progress.toFixed(2)));
-        return true;
-      }
-      const at = t.progress;
-      this.pendingLosses.push(loss);
-      this.pendingAt.push(at);
-      if (at >= this.nextSubsetAt) {
-        const r = t.evaluate('subset');
-        this.emit({ type: 'subset-eval', at, accuracy: r.accuracy, loss: r.loss });
-        this.nextSubsetAt = (Math.floor(at * SUBSET_EVALS_PER_EPOCH + 1e-9) + 1) / SUBSET_EVALS_PER_EPOCH;
-      }
-      if (at >= this.nextFullAt) {
-        this.fullEval();
-        this.nextFullAt = (Math.floor(at * FULL_EVALS_PER_EPOCH + 1e-9) + 1) / FULL_EVALS_PER_EPOCH;
-      }
-      if (t.position === 0 && t.epoch >= this.targetEpochs) {
-        this.running = false;
-        this.rateSamples.length = 0;
-        this.emit({ type: 'epochs-done' });
-        return true;
-      }
+      if (!this.oneStep(t)) return true;
     }
     const now = performance.now();
     this.rateSamples.push({ t: now, examples: t.epoch * t.nTrain + t.position });
     while (this.rateSamples.length > 2 && now - this.rateSamples[1]!.t > RATE_WINDOW_MS) this.rateSamples.shift();
+    return true;
+  }
+
+  /** Records a step's loss and runs the evaluations it is due; false once the epoch limit is reached. */
+  private afterStep(t: MnistTrainer, loss: number): boolean {
+    const at = t.progress;
+    this.pendingLosses.push(loss);
+    this.pendingAt.push(at);
+    if (at >= this.nextSubsetAt) {
+      const r = t.evaluate('subset');
+      this.emit({ type: 'subset-eval', at, accuracy: r.accuracy, loss: r.loss });
+      this.nextSubsetAt = (Math.floor(at * SUBSET_EVALS_PER_EPOCH + 1e-9) + 1) / SUBSET_EVALS_PER_EPOCH;
+    }
+    if (at >= this.nextFullAt) {
+      this.fullEval();
+      this.nextFullAt = (Math.floor(at * FULL_EVALS_PER_EPOCH + 1e-9) + 1) / FULL_EVALS_PER_EPOCH;
+    }
+    if (t.position === 0 && t.epoch >= this.targetEpochs) {
+      this.running = false;
+      this.rateSamples.length = 0;
+      this.emit({ type: 'epochs-done' });
+      return false;
+    }
     return true;
   }
 

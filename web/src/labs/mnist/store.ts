@@ -6,7 +6,7 @@
 
 import { StepSeries } from '../../lib/series';
 import type { Store } from '../../lib/use-store';
-import { LabClient, type WorkerFactory } from '../../engine/client';
+import { LabClient, type CommandResult, type WorkerFactory } from '../../engine/client';
 import { DEFAULT_TRAINING, PRESETS } from './trainer.js';
 import type { FullEval, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, Progress, TrainChoice } from './protocol';
 
@@ -65,9 +65,9 @@ export class MnistStore implements Store<MnistState> {
   private lastNotify = 0;
   private builtFrom: { model: ModelChoice; seed: number } | null = null;
 
-  constructor(private readonly factory?: WorkerFactory) {
+  constructor(private readonly factory?: WorkerFactory, start?: { model: ModelChoice; train: TrainChoice }) {
     this.state = {
-      load: { phase: 'idle' }, model: presetChoice('mlp128'), train: defaultTrain(), built: null, progress: null,
+      load: { phase: 'idle' }, model: start?.model ?? presetChoice('mlp128'), train: start?.train ?? defaultTrain(), built: null, progress: null,
       losses: new StepSeries(), subsetEvals: [], fullEvals: [], latest: null, weights: null, notice: null,
       digitProbs: null, version: 0,
     };
@@ -163,6 +163,37 @@ export class MnistStore implements Store<MnistState> {
     if (this.client) this.client.setRunning(false);
   }
 
+  /** Play or pause, resolved with the status once the worker has done it
+   *  (after a pause its epoch is the one that stays). */
+  async run(running: boolean): Promise<CommandResult> {
+    if (running && !this.state.built) throw new Error('the model is not built yet');
+    if (running) this.set({ notice: null });
+    return this.lab().run(running);
+  }
+
+  /** `steps` training steps now; resolved once they ran. */
+  async step(steps: number): Promise<CommandResult> {
+    if (!this.state.built) throw new Error('the model is not built yet');
+    return this.lab().request({ type: 'step', steps });
+  }
+
+  /** The model's parameters as the worker holds them now. */
+  async getParams(): Promise<Float32Array> {
+    if (!this.state.built) throw new Error('the model is not built yet');
+    return (await this.lab().request<Float32Array>({ type: 'get-params' })).result;
+  }
+
+  /** A model file's settings and weights: rebuilds with its settings, then
+   *  loads its weights (the file was checked completely before this). */
+  async loadModel(model: ModelChoice, train: TrainChoice, params: Float32Array): Promise<void> {
+    if (this.state.load.phase !== 'loaded') throw new Error('the MNIST data is not loaded yet');
+    if (this.client) await this.client.run(false);
+    this.set({ model, train });
+    this.build();
+    const copy = params.slice();
+    await this.lab().request({ type: 'load-params', params: copy }, { transfer: [copy.buffer] });
+  }
+
   wantWeights(want: boolean): void {
     if (this.client) this.client.send({ type: 'want-weights', want }, { replay: 'want-weights' });
   }
@@ -226,8 +257,9 @@ export class MnistStore implements Store<MnistState> {
 }
 
 let shared: MnistStore | null = null;
-/** The page's store, created on first use (when the MNIST tab opens). */
-export function mnistStore(): MnistStore {
-  shared ??= new MnistStore();
+/** The page's store, created on first use (when the MNIST tab opens), with
+ *  the settings of the link the page was opened with. */
+export function mnistStore(start?: { model: ModelChoice; train: TrainChoice }): MnistStore {
+  shared ??= new MnistStore(undefined, start);
   return shared;
 }

@@ -5,7 +5,8 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Config, Task } from '../../state/config';
-import { parseQuery, writeQuery, type Rejection } from '../../state/codec';
+import type { Rejection } from '../../state/codec';
+import { parseLink, writeLink, type ParsedLink } from '../../state/link';
 import type { ViewOptions } from '../../state/schema';
 import { encodePoints, quantisePoint, type DrawnPoint } from '../../share/points';
 import {
@@ -41,15 +42,18 @@ export const OUTPUT_GRID = 64;
 const NEURON_GRID = 24;
 const MAX_DRAWN_POINTS = 2000;
 
-export function readInitialState(search: string) {
-  const parsed = parseQuery(search);
-  const points = (parsed.points ?? []).map(quantisePoint);
-  return { config: parsed.config, view: parsed.view, points, rejected: parsed.rejected };
+/** The playground's start from the parsed address: its settings when the
+ *  link is a playground link, else the defaults. */
+export function initialStateOf(link: ParsedLink) {
+  const own = link.lab === 'playground' ? link : (parseLink('') as ParsedLink & { lab: 'playground' });
+  const points = (own.points ?? []).map(quantisePoint);
+  return { config: own.config, view: own.view as ViewOptions, points, rejected: own.notices };
 }
 
-export type InitialState = ReturnType<typeof readInitialState>;
+export type InitialState = ReturnType<typeof initialStateOf>;
 
-export function usePlayground(initial: InitialState) {
+/** `active`: the playground's tab is showing; only then does it own the address. */
+export function usePlayground(initial: InitialState, active = true) {
   const [config, setConfig] = useState<Config>(initial.config);
   const [view] = useState<ViewOptions>(initial.view);
   const [points, setPoints] = useState<DrawnPoint[]>(initial.points);
@@ -149,13 +153,16 @@ export function usePlayground(initial: InitialState) {
       if (enc.ok) { extrasPoints = points; setUrlNote(null); }
       else setUrlNote(`${enc.error} The link keeps your settings but not the points.`);
     } else setUrlNote(null);
-    const query = writeQuery(config, { view, ...(extrasPoints ? { points: extrasPoints } : {}) });
+    if (!active) return;
+    // The fragment is dropped: a lab name or TensorFlow Playground's keys in
+    // it were read on load and are now in the query.
+    const query = writeLink('playground', config, { view, ...(extrasPoints ? { points: extrasPoints } : {}) });
     try {
-      replaceUrl(`?${query}${location.hash}`);
+      replaceUrl(`?${query}`);
     } catch {
       // Sandboxed frames may forbid history; the page still works.
     }
-  }, [config, points, view]);
+  }, [config, points, view, active]);
 
   // ------------------------------------------------------------ model files
   const loadIntoEngine = async (params: Float32Array) => {
