@@ -6,7 +6,7 @@
 
 import { useRef } from 'preact/hooks';
 import type { Theme } from '../../state/config';
-import type { HistoryPoint } from '../../app/history';
+import type { HistoryPoint } from '../../lib/series';
 import { css, NEGATIVE, POSITIVE, CLASS_COLORS } from '../palette';
 import { Chart, type ChartLine } from '../../widgets/chart/Chart';
 import { SeriesFeed } from '../../widgets/chart/lod-series';

@@ -2,7 +2,7 @@
 import type { Theme } from '../../../state/config';
 import type { MnistState } from '../store';
 import { formatAccuracy, formatDuration, formatLoss, formatPerSecond } from '../../../lib/format';
-import { LineChart, type ChartSeries } from '../../../mnist/components/LineChart';
+import { LineChart, type ChartSeries } from './LineChart';
 
 interface Props {
   state: MnistState;

@@ -2,9 +2,9 @@
 // (LossSeries buckets, evaluation points). Each series is followed by a
 // SeriesFeed, which appends only what is new, so a frame's cost stays flat.
 import { useRef } from 'preact/hooks';
-import type { Theme } from '../../state/config';
-import { Chart, type ChartLine } from '../../widgets/chart/Chart';
-import { SeriesFeed } from '../../widgets/chart/lod-series';
+import type { Theme } from '../../../state/config';
+import { Chart, type ChartLine } from '../../../widgets/chart/Chart';
+import { SeriesFeed } from '../../../widgets/chart/lod-series';
 
 export interface ChartSeries {
   label: string;
