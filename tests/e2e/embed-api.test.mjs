@@ -5,41 +5,15 @@
 // steps ran.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { playgroundFixture, collectErrors, waitFor } from './lib/index.mjs';
+import { playgroundFixture, collectErrors, waitFor, startHostServer } from './lib/index.mjs';
 
 const fx = playgroundFixture();
 let host = null;
 
-// The host page: an iframe of the playground, every message from it kept in
-// window.received, and send() for the test to post commands.
-function hostPage(playgroundUrl) {
-  const src = JSON.stringify(playgroundUrl);
-  return `<!doctype html><meta charset="utf-8"><title>host</title>
-<iframe id="frame" width="800" height="600"></iframe>
-<script>
-const frame = document.getElementById('frame');
-const url = new URL(${src});
-url.search = new URLSearchParams({ v: '1', data: 'xor', hidden: '4,2', act: 'tanh', embed: '1', origins: location.origin }).toString();
-frame.src = url.href;
-window.received = [];
-window.send = (msg) => frame.contentWindow.postMessage({ ns: 'nn-playground', v: 1, ...msg }, url.origin);
-window.addEventListener('message', (e) => {
-  if (e.source === frame.contentWindow && e.origin === url.origin && e.data && e.data.ns === 'nn-playground') window.received.push(e.data);
-});
-</script>`;
-}
-
 before(async () => {
-  const server = http.createServer((req, res) => {
-    const body = hostPage(fx.server.url);
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
-    res.end(body);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  host = { server, url: `http://127.0.0.1:${server.address().port}/` };
+  host = await startHostServer(() => ({ labUrl: fx.server.url, query: 'v=1&data=xor&hidden=4,2&act=tanh&embed=1', width: 800, height: 600 }));
 });
-after(() => new Promise((resolve) => (host ? host.server.close(resolve) : resolve())));
+after(() => host?.close());
 
 test('pause and step are answered with the state after them, across origins', async () => {
   const context = await fx.browser.newContext({ viewport: { width: 1280, height: 900 } });

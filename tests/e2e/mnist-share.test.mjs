@@ -3,8 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import http from 'node:http';
-import { playgroundFixture, collectErrors, waitFor } from './lib/index.mjs';
+import { playgroundFixture, collectErrors, waitFor, startHostServer } from './lib/index.mjs';
 
 const fx = playgroundFixture();
 const mnist = (page) => page.locator('.mnist');
@@ -14,33 +13,10 @@ const LINK = 'lab=mnist&v=1&hidden=64,32&act=tanh,relu&opt=sgd&lr=0.05&mom=0.9&b
 const EMBED = { width: 720, height: 600 };
 
 let host = null;
-function hostPage(labUrl, width, height) {
-  return `<!doctype html><meta charset="utf-8"><title>host</title><style>body{margin:0}</style>
-<iframe id="frame" width="${width}" height="${height}" style="border:0;max-width:100%"></iframe>
-<script>
-const frame = document.getElementById('frame');
-const url = new URL(${JSON.stringify(labUrl)});
-url.search = 'lab=mnist&embed=1&origins=' + encodeURIComponent(location.origin);
-frame.src = url.href;
-window.received = [];
-window.send = (msg) => frame.contentWindow.postMessage({ ns: 'nn-playground', v: 1, ...msg }, url.origin);
-window.addEventListener('message', (e) => {
-  if (e.source === frame.contentWindow && e.origin === url.origin && e.data && e.data.ns === 'nn-playground') window.received.push(e.data);
-});
-</script>`;
-}
-
 before(async () => {
-  const server = http.createServer((req, res) => {
-    const u = new URL(req.url, 'http://x');
-    const body = hostPage(fx.server.url, Number(u.searchParams.get('w') ?? EMBED.width), Number(u.searchParams.get('h') ?? EMBED.height));
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
-    res.end(body);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  host = { server, url: `http://127.0.0.1:${server.address().port}/` };
+  host = await startHostServer(() => ({ labUrl: fx.server.url, query: 'lab=mnist&embed=1', ...EMBED }));
 });
-after(() => new Promise((resolve) => (host ? host.server.close(resolve) : resolve())));
+after(() => host?.close());
 
 async function openMnist(query, viewport = { width: 1280, height: 900 }) {
   const context = await fx.browser.newContext({ viewport, acceptDownloads: true });

@@ -2,3 +2,4 @@ export { startServer, builtPolicy, DIST_DIR, CSP_REPORT_PATH } from './server.mj
 export { launchBrowser, collectErrors, waitFor, readNumber, saveModel, assertEpochHolds } from './browser.mjs';
 export { playgroundFixture } from './fixture.mjs';
 export { watchBrowser, watchContext, describeViolations } from './csp.mjs';
+export { startHostServer } from './host.mjs';
