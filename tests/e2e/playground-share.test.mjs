@@ -90,6 +90,16 @@ test('a saved model loads back bit-identically; a bad file changes nothing', asy
   await page.getByTestId('model-error').waitFor({ timeout: 5000 });
   assert.match(await page.getByTestId('model-error').textContent(), /broken\.json/);
   assert.equal((await saveModel(page)).params, first.params, 'a bad file changes nothing');
+  // Dropped anywhere on the page, the file loads the same way.
+  await page.getByTestId('reset').click();
+  await waitFor(() => readNumber(page, 'epoch'), (e) => e === 0, { what: 'reset before the drop' });
+  assert.notEqual((await saveModel(page)).params, first.params, 'reset changed the weights again');
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], 'dropped.json', { type: 'application/json' }));
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, JSON.stringify(first));
+  await waitFor(async () => (await saveModel(page)).params, (p) => p === first.params, { timeoutMs: 5000, what: 'the dropped file loaded' });
   errors.assertNone();
   await close();
 });

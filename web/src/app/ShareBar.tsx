@@ -2,11 +2,12 @@
 // run (drawn points included), copy an <iframe> snippet, save / load the
 // trained model (file picker or drag and drop), export a PyTorch script.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { labShareUrl, embedSnippet } from '../embed/snippet';
 import { labEntry } from '../labs';
 import { exportPyTorch, readModelFile, saveModel } from './modelIO';
 import type { Playground } from '../labs/playground/usePlayground';
+import { useFileDrop } from '../lib/use-file-drop';
 
 export function shareUrl(pg: Playground, extra: { embed?: boolean } = {}): { url: string; note: string | null } {
   const view = { ...(extra.embed ? { embed: true } : {}), ...(pg.view.theme ? { theme: pg.view.theme } : {}) };
@@ -64,19 +65,7 @@ export function ShareBar({ pg }: { pg: Playground }) {
   };
 
   // Drop a model file anywhere on the page.
-  useEffect(() => {
-    const over = (e: DragEvent) => {
-      if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
-    };
-    const drop = (e: DragEvent) => {
-      if (!e.dataTransfer?.files.length) return;
-      e.preventDefault();
-      void load(e.dataTransfer.files[0]);
-    };
-    window.addEventListener('dragover', over);
-    window.addEventListener('drop', drop);
-    return () => { window.removeEventListener('dragover', over); window.removeEventListener('drop', drop); };
-  }, []);
+  useFileDrop((file) => void load(file));
 
   const note = pg.modelNote;
   return (

@@ -1,7 +1,7 @@
 // MNIST's share bar: Copy link, Copy embed code, Save model / Load model (or
 // drop the file on the page), Export to PyTorch; the same data-testids as
 // the playground's (app/ShareBar.tsx).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { embedSnippet, labShareUrl } from '../../../embed/snippet';
 import { labEntry } from '../../index';
 import { copyText } from '../../../app/ShareBar';
@@ -9,6 +9,7 @@ import { exportLabScript, readLabModelFile, saveLabModel } from '../../../app/mo
 import type { LabModel } from '../../../share/modelFile';
 import type { MnistConfig } from '../config';
 import type { Theme } from '../../../state/view';
+import { useFileDrop } from '../../../lib/use-file-drop';
 
 interface Props {
   config: MnistConfig;
@@ -57,17 +58,7 @@ export function SharePanel({ config, theme, model, load, busy }: Props) {
   };
 
   // Drop a model file anywhere on the page.
-  useEffect(() => {
-    const over = (e: DragEvent) => { if (e.dataTransfer?.types.includes('Files')) e.preventDefault(); };
-    const drop = (e: DragEvent) => {
-      if (!e.dataTransfer?.files.length) return;
-      e.preventDefault();
-      void open(e.dataTransfer.files[0]);
-    };
-    window.addEventListener('dragover', over);
-    window.addEventListener('drop', drop);
-    return () => { window.removeEventListener('dragover', over); window.removeEventListener('drop', drop); };
-  }, []);
+  useFileDrop((file) => void open(file));
 
   return (
     <section class="mn-panel mn-share" aria-label="share and export">
