@@ -136,6 +136,10 @@ test('a saved MNIST model loads into a fresh page with the same weights and test
   assert.equal(file.lab, 'mnist');
   assert.deepEqual(file.layers.map((l) => [l.inputs, l.units]), [[784, 32], [32, 10]]);
   const accuracyAfterLoad = async (page) => {
+    // A fresh page evaluates its own initial weights first; that evaluation
+    // may still be on its way (events arrive on animation frames, the load's
+    // reply at once), so wait for it: otherwise it reads as "changed".
+    await waitFor(() => number(mnist(page), 'test-accuracy'), Number.isFinite, { timeoutMs: 30_000, what: 'the first evaluation' });
     const before = await mnist(page).getByTestId('test-accuracy').textContent();
     await mnist(page).getByTestId('model-file').setInputFiles({ name: saved.name, mimeType: 'application/json', buffer: Buffer.from(saved.text) });
     await waitFor(() => mnist(page).getByTestId('share-status').textContent().catch(() => ''), (t) => /Loaded/.test(t), { timeoutMs: 30_000, what: 'loaded' });
