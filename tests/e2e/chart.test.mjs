@@ -1,8 +1,9 @@
 // The chart widget in a real browser: the playground's loss chart read out
 // under the mouse, by touch and by keyboard; drag-zoom into an early range
 // that holds while training goes on; reset (button, double-click, Escape);
-// the log x axis; no redraws while off screen; and MNIST's charts drawn by
-// the same widget.
+// the log x axis; every epoch's train loss in a view zoomed into the first 200
+// epochs; no redraws while off screen; and MNIST's charts drawn by the same
+// widget.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -112,6 +113,53 @@ test('read-out, drag-zoom that holds while training, reset, log x', async () => 
   assert.ok(early.epoch < 0.05 * xMax, `log axis: epoch ${early.epoch} at 25 % of a run to ${xMax}`);
   await page.mouse.move(box.x + box.width / 2, box.y + box.height + 80); // leave the plot
   await waitFor(() => readout(page).getAttribute('data-at'), (v) => v === 'latest', { what: 'the latest values again' });
+  errors.assertNone();
+  await close();
+});
+
+test('zoomed into the first 200 epochs of a long run, the read-out shows each epoch', async () => {
+  const { page, errors, close } = await fx.open('?data=spiral');
+  await trainUntil(page, 3000);
+  await page.getByTestId('play').click();
+  await waitFor(() => page.getByTestId('play').getAttribute('aria-pressed'), (v) => v === 'false', { what: 'paused' });
+  await page.waitForTimeout(300);
+  const box = await plotBox(page);
+  const [x0, x1] = [await attr(page, 'x-min'), await attr(page, 'x-max')];
+  assert.ok(x1 >= 3000, `the whole run is shown: [${x0}, ${x1}]`);
+  // Drag from the left edge to about epoch 230 (a pixel is several epochs
+  // here, and the selection starts where uPlot saw the pointer go down).
+  const pixelAt = (epoch) => box.x + ((epoch - x0) / (x1 - x0)) * box.width;
+  await page.mouse.move(box.x + 1, box.y + box.height / 2);
+  await page.waitForTimeout(100); // uPlot takes the cursor's position in a frame
+  await page.mouse.down();
+  await page.mouse.move(pixelAt(230), box.y + box.height / 2, { steps: 6 });
+  await page.mouse.up();
+  await waitFor(() => attr(page, 'x-max'), (v) => v < 300, { timeoutMs: 5000, what: 'the zoom into the first 200 epochs' });
+  const zoom = [await attr(page, 'x-min'), await attr(page, 'x-max')];
+  assert.ok(zoom[0] <= 60 && zoom[1] <= 300 && zoom[1] - zoom[0] >= 160, `zoom ${zoom} of a run to ${x1}`);
+  // Move the cursor across every pixel column and collect the epochs the read-out names.
+  const texts = await page.locator('[data-testid="loss-chart-plot"] .u-over').evaluate((over) => {
+    const readout = document.querySelector('[data-testid="loss-chart-readout"]');
+    const r = over.getBoundingClientRect();
+    const out = [];
+    for (let px = 0; px <= r.width; px++) {
+      over.dispatchEvent(new MouseEvent('mousemove', { bubbles: true, clientX: r.left + px, clientY: r.top + r.height / 2 }));
+      out.push(readout.textContent);
+    }
+    return out;
+  });
+  const epochs = new Set(), trainValues = new Set();
+  for (const t of texts) {
+    const m = /^epoch ([\d.e+-]+): train loss ([\d.e+-]+),/.exec(t ?? '');
+    if (!m) continue;
+    const epoch = Number(m[1]);
+    if (epoch >= zoom[0] && epoch <= zoom[1]) { epochs.add(epoch); trainValues.add(m[2]); }
+  }
+  assert.ok(epochs.size >= 150, `${epochs.size} distinct epochs read out in [${zoom}] (${texts.length} columns; e.g. ${texts[10]})`);
+  assert.ok([...epochs].every(Number.isInteger), 'each read-out is at a whole epoch');
+  assert.ok(trainValues.size >= 100, `${trainValues.size} distinct train losses`);
+  // The plot got those points too (uPlot draws what the frame handed it).
+  assert.ok(await attr(page, 'points') >= 150, `points drawn: ${await attr(page, 'points')}`);
   errors.assertNone();
   await close();
 });

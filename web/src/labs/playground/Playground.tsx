@@ -102,7 +102,7 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
             drawing={config.dataset === 'custom' && !pg.locked('dataset')} erase={pg.erase}
             onAddPoint={actions.addPoint} onErase={actions.erasePoints} label={mapLabel} />
           {shows('loss-chart') && (
-            <LossChart points={pg.history.points} version={pg.historyVersion} showAccuracy={classification} theme={theme} />
+            <LossChart points={pg.history.evaluations.points} trainLoss={pg.history.trainLoss} version={pg.historyVersion} showAccuracy={classification} theme={theme} />
           )}
           {shows('share') && shareBar}
         </section>

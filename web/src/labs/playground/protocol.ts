@@ -62,7 +62,13 @@ export type PlaygroundCommand =
 export interface Snapshot {
   epoch: number;
   running: boolean;
+  /** The loss on the whole train set after the latest epoch. */
   trainLoss: number;
+  /** Each epoch's train loss (the mean of its steps' losses) since the last
+   *  snapshot, oldest first, at the epochs in epochLossEpochs (consecutive
+   *  unless the page took no snapshot for MAX_PENDING_LOSSES epochs). */
+  epochLosses: Float32Array;
+  epochLossEpochs: Float64Array;
   testLoss: number;
   /** Fraction correct, NaN for regression. */
   trainAccuracy: number;

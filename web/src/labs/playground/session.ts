@@ -27,6 +27,10 @@ const MIN_GRID = 24;
 const GRID_STEP = 8;
 /** Samples along x1 for the 1-D curves. */
 const LINE_POINTS = 161;
+/** Per-epoch train losses kept between two snapshots. Snapshots wait for the
+ *  page's ack (one per frame), so a hidden tab takes none while training goes
+ *  on: past this many, every other epoch is dropped, bounding the memory. */
+export const MAX_PENDING_LOSSES = 1 << 14;
 
 /** The grid side that fits the budget at `msPerPoint`, in steps of 8. */
 export function gridSideFor(msPerPoint: number, maxSide: number, budgetMs = GRID_BUDGET_MS): number {
@@ -74,6 +78,9 @@ export class Session {
   /** Measured cost of one grid point's forward pass (ms, smoothed). */
   private msPerPoint = 0;
   private shuffle: Rng = createRng(1);
+  /** Each epoch's train loss since the last snapshot, and its epoch. */
+  private pendingLosses: number[] = [];
+  private pendingEpochs: number[] = [];
 
   epoch = 0;
   running = false;
@@ -174,6 +181,8 @@ export class Session {
    *  defaults; nn_reset keeps them, so there it only restates them). */
   private restart(seed: number): void {
     this.epoch = 0;
+    this.pendingLosses = [];
+    this.pendingEpochs = [];
     this.shuffle = createRng(shuffleSeed(seed));
     if (this.hyper) this.applyHyper(this.hyper);
   }
@@ -225,7 +234,18 @@ export class Session {
     this.epoch++;
     this.epochsSince++;
     this.examples += train.n;
+    this.recordLoss(this.epoch, loss);
     return true;
+  }
+
+  private recordLoss(epoch: number, loss: number): void {
+    if (this.pendingLosses.length >= MAX_PENDING_LOSSES) {
+      const odd = (_: number, i: number) => i % 2 === 1; // keeps the newest epoch
+      this.pendingLosses = this.pendingLosses.filter(odd);
+      this.pendingEpochs = this.pendingEpochs.filter(odd);
+    }
+    this.pendingLosses.push(loss);
+    this.pendingEpochs.push(epoch);
   }
 
   /** Trains for about CHUNK_MS. */
@@ -266,6 +286,10 @@ export class Session {
     };
     const tr = evalSet(this.train);
     const te = evalSet(this.test);
+    const epochLosses = Float32Array.from(this.pendingLosses);
+    const epochLossEpochs = Float64Array.from(this.pendingEpochs);
+    this.pendingLosses = [];
+    this.pendingEpochs = [];
 
     const g = this.gridSide;
     let outputGrid = new Float32Array(0);
@@ -299,6 +323,8 @@ export class Session {
       epoch: this.epoch,
       running: this.running,
       trainLoss: tr.loss,
+      epochLosses,
+      epochLossEpochs,
       testLoss: te.loss,
       trainAccuracy: tr.acc,
       testAccuracy: te.acc,
@@ -376,7 +402,7 @@ export const createSession: LabSessionFactory = (ctx) => {
     snapshot: () => {
       const snap = s.snapshot();
       if (!snap) return null;
-      const transfer: Transferable[] = [snap.outputGrid.buffer, snap.params.buffer];
+      const transfer: Transferable[] = [snap.outputGrid.buffer, snap.params.buffer, snap.epochLosses.buffer, snap.epochLossEpochs.buffer];
       if (snap.neuronGrids) transfer.push(snap.neuronGrids.buffer);
       if (snap.curve) transfer.push(snap.curve.buffer);
       return [snap, transfer];

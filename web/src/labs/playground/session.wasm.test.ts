@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../engine/nn-wasm.js';
-import { Session } from './session';
+import { MAX_PENDING_LOSSES, Session } from './session';
 import type { DataSpec, HyperParams, NetSpec } from './protocol';
 import { generateDataset, splitTrainTest } from '../../data/datasets';
 
@@ -111,6 +111,40 @@ describe('Session on the real engine', () => {
     expect(diverged[0]).toMatch(/learning rate/);
     const params = s.params();
     for (const v of params) expect(Number.isFinite(v)).toBe(true); // the bad update was skipped
+  });
+
+  it("sends every epoch's train loss once, with its epoch", () => {
+    // A batch larger than the train set: each epoch is one step on all of it,
+    // so its loss is the train-set loss of the weights before it.
+    const { s } = session(net(), hyper({ batchSize: 256 }));
+    const before: number[] = [];
+    for (let e = 0; e < 40; e++) { before.push(s.snapshot()!.trainLoss); s.step(1); }
+    const { s: t } = session(net(), hyper({ batchSize: 256 }));
+    t.step(40);
+    const snap = t.snapshot()!;
+    expect(Array.from(snap.epochLossEpochs)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(snap.epochLosses).toHaveLength(40);
+    snap.epochLosses.forEach((loss, i) => expect(loss).toBeCloseTo(before[i]!, 5));
+    expect(snap.epochLosses[39]).not.toBeCloseTo(snap.epochLosses[0]!, 3); // it learns
+    // Sent once: the next snapshot carries only the newer epochs.
+    t.step(3);
+    expect(Array.from(t.snapshot()!.epochLossEpochs)).toEqual([41, 42, 43]);
+    expect(t.snapshot()!.epochLosses).toHaveLength(0);
+    // A reset starts again from epoch 1, dropping what was not sent.
+    t.step(5);
+    t.reset();
+    t.step(2);
+    expect(Array.from(t.snapshot()!.epochLossEpochs)).toEqual([1, 2]);
+  });
+
+  it('bounds the losses kept while no snapshot is taken, keeping the newest', () => {
+    const { s } = session(net({ hidden: [2], activations: ['tanh'] }), hyper({ batchSize: 256 }));
+    s.step(MAX_PENDING_LOSSES + 100);
+    const snap = s.snapshot()!;
+    expect(snap.epochLosses.length).toBeLessThanOrEqual(MAX_PENDING_LOSSES);
+    expect(snap.epochLosses.length).toBeGreaterThan(MAX_PENDING_LOSSES / 2);
+    expect(snap.epochLossEpochs[snap.epochLossEpochs.length - 1]).toBe(MAX_PENDING_LOSSES + 100);
+    for (let i = 1; i < snap.epochLossEpochs.length; i++) expect(snap.epochLossEpochs[i]).toBeGreaterThan(snap.epochLossEpochs[i - 1]!);
   });
 
   it('reports why a model cannot be built', () => {

@@ -18,7 +18,7 @@ import { PlaygroundClient } from './client';
 import type { SavedModel } from '../../share/modelFile';
 import { networkSpec } from '../../share/network';
 import type { DataSpec, HyperParams, NetSpec, Snapshot, ViewSpec } from './protocol';
-import { SampledSeries } from '../../lib/series';
+import { LossHistory } from './loss-history';
 
 export type EngineStatus = 'loading' | 'ready' | 'fatal';
 
@@ -62,7 +62,7 @@ export function usePlayground(initial: InitialState, active = true) {
   const [run, setRun] = useState<RunState>({ status: 'loading', running: false, snapshot: null, message: null, fatal: null });
   const [networkVisible, setNetworkVisible] = useState(true);
   const [urlNote, setUrlNote] = useState<string | null>(null);
-  const lossHistory = useRef(new SampledSeries(400));
+  const lossHistory = useRef(new LossHistory());
   const [historyVersion, setHistoryVersion] = useState(0);
   const clientRef = useRef<PlaygroundClient | null>(null);
   const runningRef = useRef(false);
@@ -107,7 +107,7 @@ export function usePlayground(initial: InitialState, active = true) {
     const client = new PlaygroundClient({
       ready: () => setRun((r) => ({ ...r, status: 'ready' })),
       snapshot: (snap) => {
-        lossHistory.current.add({ epoch: snap.epoch, trainLoss: snap.trainLoss, testLoss: snap.testLoss, testAccuracy: snap.testAccuracy });
+        lossHistory.current.add(snap);
         setHistoryVersion((v) => v + 1);
         setRun((r) => ({ ...r, snapshot: snap, running: snap.running }));
       },
