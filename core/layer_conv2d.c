@@ -1,0 +1,217 @@
+/* layer_conv2d.c — the 2-D convolution layer kind, torch.nn.Conv2d.
+ *
+ * Descriptor ints: out channels, kernel h, kernel w, stride, padding (zero
+ * padding, the same on every side); the other kind ints must be 0 (nn.h
+ * lists the limits). Blocks: weight [out x c x kh x kw] (L1/L2 apply), bias
+ * [out].
+ *
+ * Every pass is a product on nn_gemm over an im2col matrix, one example at a
+ * time (its matrices stay in cache): colT [K x P] holds, for each weight
+ * position k = (c, ky, kx) (K = c*kh*kw), the input value each of the P =
+ * oh*ow output positions sees there (0 for padding); with stride 1 a row is
+ * a shifted copy of input rows. Per example:
+ *   forward   z [out x P]   = W . colT, then + bias per channel
+ *   weights   dW^T [K x out] += colT . dz^T   (examples added in order)
+ *   bias      db [out]      += row sums of dz
+ *   input     dcolT [K x P] = W^T . dz, added back where it came from (col2im)
+ * The backward uses the forward's colT (the model always runs backward on
+ * the rows of the forward just before it), so nothing is gathered twice. */
+#include <math.h>
+#include <string.h>
+#include "layer.h"
+
+typedef struct {
+    int c, h, w;          /* input */
+    int out, kh, kw, stride, pad;
+    int oh, ow;
+    int P, K;             /* output positions, values per window */
+} conv_geom;
+
+static conv_geom geom_of(const nn_layer *L)
+{
+    const int32_t *d = L->desc + 2;
+    conv_geom g = {L->in.c, L->in.h, L->in.w, d[0], d[1], d[2], d[3], d[4],
+                   L->out.h, L->out.w, 0, 0};
+    g.P = g.oh * g.ow;
+    g.K = g.c * g.kh * g.kw;
+    return g;
+}
+
+/* The output columns ox whose input column ox*s + kx - pad lies inside the
+ * input: [*lo, *hi). */
+static void valid_columns(const conv_geom *g, int kx, int *lo, int *hi)
+{
+    int first = g->pad - kx; /* smallest ox*s that is inside */
+    *lo = first <= 0 ? 0 : (first + g->stride - 1) / g->stride;
+    int last = g->w - 1 + g->pad - kx; /* largest ox*s inside */
+    *hi = last < 0 ? 0 : last / g->stride + 1;
+    if (*hi > g->ow)
+        *hi = g->ow;
+    if (*lo > *hi)
+        *lo = *hi;
+}
+
+/* colT [K x P] for one example x [c x h x w]. */
+static void im2col(float *colT, const float *x, const conv_geom *g)
+{
+    for (int ci = 0; ci < g->c; ci++)
+        for (int ky = 0; ky < g->kh; ky++)
+            for (int kx = 0; kx < g->kw; kx++) {
+                float *row = colT + (((long)ci * g->kh + ky) * g->kw + kx) * g->P;
+                int lo, hi;
+                valid_columns(g, kx, &lo, &hi);
+                for (int oy = 0; oy < g->oh; oy++) {
+                    float *dst = row + (long)oy * g->ow;
+                    int iy = oy * g->stride - g->pad + ky;
+                    if (iy < 0 || iy >= g->h) {
+                        for (int ox = 0; ox < g->ow; ox++)
+                            dst[ox] = 0.0f;
+                        continue;
+                    }
+                    const float *src = x + ((long)ci * g->h + iy) * g->w + kx - g->pad;
+                    for (int ox = 0; ox < lo; ox++)
+                        dst[ox] = 0.0f;
+                    if (g->stride == 1)
+                        for (int ox = lo; ox < hi; ox++)
+                            dst[ox] = src[ox];
+                    else
+                        for (int ox = lo; ox < hi; ox++)
+                            dst[ox] = src[(long)ox * g->stride];
+                    for (int ox = hi; ox < g->ow; ox++)
+                        dst[ox] = 0.0f;
+                }
+            }
+}
+
+/* dx [c x h x w] = the sum, over the windows that saw each input value, of
+ * dcolT [K x P] (one example), added in weight-position, then output order. */
+static void col2im(float *dx, const float *dcolT, const conv_geom *g)
+{
+    memset(dx, 0, (size_t)g->c * g->h * g->w * sizeof(float));
+    for (int ci = 0; ci < g->c; ci++)
+        for (int ky = 0; ky < g->kh; ky++)
+            for (int kx = 0; kx < g->kw; kx++) {
+                const float *row = dcolT + (((long)ci * g->kh + ky) * g->kw + kx) * g->P;
+                int lo, hi;
+                valid_columns(g, kx, &lo, &hi);
+                for (int oy = 0; oy < g->oh; oy++) {
+                    int iy = oy * g->stride - g->pad + ky;
+                    if (iy < 0 || iy >= g->h)
+                        continue;
+                    const float *src = row + (long)oy * g->ow;
+                    float *dst = dx + ((long)ci * g->h + iy) * g->w + kx - g->pad;
+                    if (g->stride == 1)
+                        for (int ox = lo; ox < hi; ox++)
+                            dst[ox] += src[ox];
+                    else
+                        for (int ox = lo; ox < hi; ox++)
+                            dst[(long)ox * g->stride] += src[ox];
+                }
+            }
+}
+
+/* ---- the table entry ---- */
+
+static int check(const int32_t *cfg, nn_shape in, nn_shape *out)
+{
+    int channels = cfg[0], kh = cfg[1], kw = cfg[2], stride = cfg[3], pad = cfg[4];
+    if (channels < 1 || channels > NN_MAX_WIDTH)
+        return NN_ERR_SIZE;
+    if (cfg[5] != 0 || kh < 1 || kw < 1 || stride < 1 || kh > NN_MAX_WIDTH ||
+        kw > NN_MAX_WIDTH || stride > NN_MAX_WIDTH || pad < 0 || pad >= kh || pad >= kw)
+        return NN_ERR_LAYER_CONFIG;
+    /* all below 2^21 + 2^21: no overflow in int64 (nor in int) */
+    int64_t ph = (int64_t)in.h + 2 * (int64_t)pad, pw = (int64_t)in.w + 2 * (int64_t)pad;
+    if (kh > ph || kw > pw)
+        return NN_ERR_LAYER_CONFIG;
+    int64_t oh = (ph - kh) / stride + 1, ow = (pw - kw) / stride + 1;
+    /* one factor at a time, each product below 2^63 */
+    int64_t window = (int64_t)in.c * kh * kw; /* < 2^60 */
+    if (window > NN_MAX_FLOATS || window * channels > NN_MAX_FLOATS)
+        return NN_ERR_TOO_LARGE;
+    if (oh * ow > NN_MAX_WIDTH || oh * ow * channels > NN_MAX_WIDTH)
+        return NN_ERR_SIZE;
+    *out = (nn_shape){channels, (int)oh, (int)ow};
+    return NN_OK;
+}
+
+static int blocks(const nn_layer *L, nn_block_spec *spec)
+{
+    const int32_t *d = L->desc + 2;
+    spec[0] = (nn_block_spec){4, {d[0], L->in.c, d[1], d[2]}, 1};
+    spec[1] = (nn_block_spec){1, {d[0], 1, 1, 1}, 0};
+    return 2;
+}
+
+static int64_t aux_floats(const nn_layer *L)
+{
+    (void)L;
+    return 0;
+}
+
+/* colT [max_batch x K x P] from the forward; then dz^T [P x out] and dW^T
+ * [K x out] for one example */
+static int64_t scratch_floats(const nn_layer *L, int max_batch)
+{
+    conv_geom g = geom_of(L);
+    return (int64_t)max_batch * g.K * g.P + (int64_t)g.P * g.out + (int64_t)g.K * g.out;
+}
+
+static void init(nn_layer *L, uint32_t rng[4])
+{
+    conv_geom g = geom_of(L);
+    int relu = L->act == NN_ACT_RELU || L->act == NN_ACT_LEAKY_RELU;
+    double fan_in = (double)g.K, fan_out = (double)g.out * g.kh * g.kw;
+    float bound = (float)sqrt(6.0 / (relu ? fan_in : fan_in + fan_out));
+    for (int64_t i = 0; i < (int64_t)g.out * g.K; i++)
+        L->p[0][i] = nn_rng_uniform(rng, bound);
+    memset(L->p[1], 0, (size_t)g.out * sizeof(float));
+}
+
+static void forward(const nn_layer *L, float *out, const float *in, int batch)
+{
+    conv_geom g = geom_of(L);
+    const float *bias = L->p[1];
+    for (int b = 0; b < batch; b++) {
+        float *colT = L->scratch + (int64_t)b * g.K * g.P, *z = out + (int64_t)b * L->out_size;
+        im2col(colT, in + (int64_t)b * L->in_size, &g);
+        nn_gemm(z, L->p[0], g.K, 1, colT, 0, g.out, g.P, g.K);
+        for (int o = 0; o < g.out; o++)
+            for (int p = 0; p < g.P; p++)
+                z[(long)o * g.P + p] += bias[o];
+    }
+}
+
+static void backward(nn_layer *L, float *din, const float *dout, const float *in, int batch)
+{
+    (void)in; /* its im2col is still in scratch from the forward */
+    conv_geom g = geom_of(L);
+    float *dzT = L->scratch + (int64_t)batch * g.K * g.P, *dwT = dzT + (int64_t)g.P * g.out;
+    float *dw = L->g[0], *db = L->g[1];
+    memset(dw, 0, (size_t)g.out * g.K * sizeof(float));
+    memset(db, 0, (size_t)g.out * sizeof(float));
+    for (int b = 0; b < batch; b++) {
+        float *colT = L->scratch + (int64_t)b * g.K * g.P;
+        const float *dz = dout + (int64_t)b * L->out_size;
+        nn_transpose(dzT, dz, g.out, g.P);
+        /* dW^T[k][o] = sum_p colT[k][p] * dz[o][p]: colT's zero runs are skipped */
+        nn_gemm(dwT, colT, g.P, 1, dzT, 0, g.K, g.out, g.P);
+        for (int o = 0; o < g.out; o++) {
+            float *row = dw + (long)o * g.K;
+            for (int k = 0; k < g.K; k++)
+                row[k] += dwT[(long)k * g.out + o];
+            float sum = 0.0f;
+            for (int p = 0; p < g.P; p++)
+                sum += dz[(long)o * g.P + p];
+            db[o] += sum;
+        }
+        if (din) { /* dcolT[k][p] = sum_o W[o][k] * dz[o][p], into colT (used) */
+            nn_gemm(colT, L->p[0], 1, g.K, dz, 0, g.K, g.P, g.out);
+            col2im(din + (int64_t)b * L->in_size, colT, &g);
+        }
+    }
+}
+
+const nn_layer_kind nn_layer_conv2d = {
+    "conv2d", check, blocks, aux_floats, scratch_floats, init, forward, backward, NULL,
+};
