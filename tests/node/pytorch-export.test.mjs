@@ -38,6 +38,7 @@ export { exportLabModel } from '${src}share/pytorchExport.ts';
 export { denseLayers } from '${src}share/layers.ts';
 export { parseLabModelFile, serializeLabModel } from '${src}share/modelFile.ts';
 export { mnistCodec } from '${src}labs/mnist/config.ts';
+export { engineLayer, fileLayers, mlpLayers, MODEL_PRESETS } from '${src}labs/mnist/model-layers.ts';
 `;
 
 async function loadModules(dir) {
@@ -159,9 +160,9 @@ test('an exported MNIST MLP classifies 28x28 digits exactly as the engine does',
     trainImages: read('train-images-idx3-ubyte'), trainLabels: read('train-labels-idx1-ubyte'),
     testImages: read('t10k-images-idx3-ubyte'), testLabels: read('t10k-labels-idx1-ubyte'),
   }));
-  const config = { ...m.mnistCodec.defaults(), hidden: [48, 24], activations: ['relu', 'tanh'] };
+  const config = { ...m.mnistCodec.defaults(), layers: m.mlpLayers([48, 24], ['relu', 'tanh']) };
   assert.deepEqual(m.mnistCodec.validate(config), []);
-  const trainer = new MnistTrainer(engine, data, { ...DEFAULT_TRAINING, hidden: config.hidden, activations: config.activations });
+  const trainer = new MnistTrainer(engine, data, { ...DEFAULT_TRAINING, hidden: [48, 24], activations: ['relu', 'tanh'] });
   const N = 500;
   try {
     for (let i = 0; i < 300; i++) assert.ok(Number.isFinite(trainer.step()), 'training diverged');

@@ -3,14 +3,20 @@
 // pause / settings are answered while training runs), evaluates the fixed 1k
 // test subset every 1/10 epoch and the full 10k test set every quarter epoch.
 
-import type { Engine } from '../../engine/nn-wasm.js';
+import type { Engine, LayerSpec as EngineLayer } from '../../engine/nn-wasm.js';
+
+/** engine.planLayers (core nn_plan_layers). */
+type PlanLayers = (layers: EngineLayer[], inShape: number[]) =>
+  | { ok: true; layers: { shape: number[]; params: number }[] }
+  | { ok: false; layer: number; status: number; message: string };
 import type { LabContext, LabSession, LabSessionFactory } from '../../engine/lab-session';
 import { divergenceAdvice } from '../../engine/divergence';
 import { MnistTrainer } from './trainer.js';
 import type { MnistHeapData } from './data.js';
 import { streamAsset } from './load-asset';
 import { MNIST_CLASSES } from './asset-format.js';
-import type { MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, TrainChoice } from './protocol';
+import type { ConvFilters, LayerOutput, LayerPlan, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, TrainChoice } from './protocol';
+import { engineLayer, MNIST_INPUT_SHAPE, type MnistLayer } from './model-layers';
 
 const CHUNK_MS = 30;
 const FULL_EVALS_PER_EPOCH = 4;
@@ -85,6 +91,19 @@ class MnistSession implements LabSession {
       case 'step':
         this.steps(msg.steps);
         return undefined;
+      case 'plan':
+        return planLayers(this.engine, msg.layers);
+      case 'inspect': {
+        const t = this.trainer;
+        if (!t) return [] satisfies LayerOutput[];
+        if ('pixels' in msg) return t.layerOutputs(msg.pixels);
+        if (!Number.isInteger(msg.testIndex) || msg.testIndex < 0 || msg.testIndex >= (this.data?.header.nTest ?? 0)) {
+          throw new Error(`there is no test digit ${String(msg.testIndex)}`);
+        }
+        return t.layerOutputs(t.testInput(msg.testIndex));
+      }
+      case 'filters':
+        return (this.trainer?.convFilters() ?? []) satisfies ConvFilters[];
     }
   }
 
@@ -108,7 +127,7 @@ class MnistSession implements LabSession {
     this.running = false;
     this.trainer?.destroy();
     this.trainer = null;
-    const trainer = new MnistTrainer(this.engine, this.data, { ...model, ...choice });
+    const trainer = new MnistTrainer(this.engine, this.data, { layers: model.layers.map(engineLayer) as EngineLayer[], ...choice });
     this.trainer = trainer;
     this.train = choice;
     this.targetEpochs = choice.epochs;
@@ -118,7 +137,8 @@ class MnistSession implements LabSession {
     this.pendingLosses = [];
     this.pendingAt = [];
     this.rateSamples.length = 0;
-    this.emit({ type: 'built', paramCount: trainer.model.paramCount, sizes: trainer.model.sizes });
+    const shapes = trainer.model.layerShapes() as [number, number, number][];
+    this.emit({ type: 'built', paramCount: trainer.model.paramCount, sizes: trainer.model.sizes, shapes });
     this.fullEval();
   }
 
@@ -148,7 +168,9 @@ class MnistSession implements LabSession {
   }
 
   private sendWeights(): void {
-    if (!this.trainer) return;
+    // Only a dense first layer has one 28x28 image per unit (a CNN's filters come with 'filters').
+    const first = this.trainer?.model.paramLayout()[0];
+    if (!this.trainer || !first || first.layer !== 0 || first.shape.length !== 2) return;
     const w = this.trainer.firstLayerWeights();
     this.emit({ type: 'weights', units: w.units, inputs: w.inputs, weights: w.weights }, [w.weights.buffer]);
   }
@@ -249,6 +271,16 @@ class MnistSession implements LabSession {
     this.trainer?.destroy();
     this.data?.free();
   }
+}
+
+/** The core's plan of a layer list over the 1x28x28 input (engine.planLayers): each
+ *  layer's output shape and parameter count, or the first layer it refuses and why. */
+export function planLayers(engine: Engine, layers: readonly MnistLayer[]): LayerPlan {
+  const planner = (engine as unknown as { planLayers?: PlanLayers }).planLayers;
+  if (!planner) throw new Error('this engine cannot plan layers (rebuild with "bash build.sh wasm")');
+  const r = planner.call(engine, layers.map(engineLayer) as EngineLayer[], [...MNIST_INPUT_SHAPE]);
+  if (!r.ok) return { ok: false, layer: r.layer, message: r.message };
+  return { ok: true, layers: r.layers.map((l) => ({ shape: [l.shape[0]!, l.shape[1]!, l.shape[2]!], params: l.params })) };
 }
 
 export const createSession: LabSessionFactory = (ctx) => new MnistSession(ctx);
