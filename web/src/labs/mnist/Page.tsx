@@ -112,7 +112,8 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
         {state.notice && <p class={`mn-notice mn-notice-${state.notice.kind}`} role="status" data-testid="mnist-notice">{state.notice.text}</p>}
         {shown('training') && <EmbedRun state={state} disabled={locked} on={on} />}
         {shown('draw') && <DrawPanel theme={theme} probs={state.digitProbs} modelReady={built !== null} onInput={on.input} />}
-        {shown('weights') && (
+        {shown('weights') && builtConv && <section class="mn-panel mn-embed-weights"><FilterView store={session} state={state} theme={theme} /></section>}
+        {shown('weights') && !builtConv && (
           <section ref={weightsRef} class="mn-panel mn-embed-weights" aria-label="first-layer weights">
             {state.weights
               ? <WeightGrid {...state.weights} theme={theme} isOutput={built !== null && built.sizes.length === 2} />
