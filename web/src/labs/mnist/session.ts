@@ -4,11 +4,6 @@
 // test subset every 1/10 epoch and the full 10k test set every quarter epoch.
 
 import type { Engine, LayerSpec as EngineLayer } from '../../engine/nn-wasm.js';
-
-/** engine.planLayers (core nn_plan_layers). */
-type PlanLayers = (layers: EngineLayer[], inShape: number[]) =>
-  | { ok: true; layers: { shape: number[]; params: number }[] }
-  | { ok: false; layer: number; status: number; message: string };
 import type { LabContext, LabSession, LabSessionFactory } from '../../engine/lab-session';
 import { divergenceAdvice } from '../../engine/divergence';
 import { MnistTrainer } from './trainer.js';
@@ -22,6 +17,10 @@ const CHUNK_MS = 30;
 const FULL_EVALS_PER_EPOCH = 4;
 const SUBSET_EVALS_PER_EPOCH = 10;
 const RATE_WINDOW_MS = 1000;
+/** A full evaluation waits until training has run this many times as long as
+ *  the last one took: a CNN's 10k-digit evaluation takes seconds and would
+ *  otherwise eat a third of the training time (an MLP's is never held back). */
+const TRAIN_PER_EVAL = 4;
 
 class MnistSession implements LabSession {
   readonly chunkMs = CHUNK_MS;
@@ -34,6 +33,8 @@ class MnistSession implements LabSession {
   private nextSubsetAt = 0;
   private wantWeights = false;
   private trainMs = 0;
+  /** trainMs before which no full evaluation is due (see TRAIN_PER_EVAL). */
+  private fullEvalAfterMs = 0;
   private pendingLosses: number[] = [];
   private pendingAt: number[] = [];
   private readonly rateSamples: { t: number; examples: number }[] = [];
@@ -134,6 +135,7 @@ class MnistSession implements LabSession {
     this.nextFullAt = 1 / FULL_EVALS_PER_EPOCH;
     this.nextSubsetAt = 1 / SUBSET_EVALS_PER_EPOCH;
     this.trainMs = 0;
+    this.fullEvalAfterMs = 0;
     this.pendingLosses = [];
     this.pendingAt = [];
     this.rateSamples.length = 0;
@@ -226,8 +228,10 @@ class MnistSession implements LabSession {
       this.emit({ type: 'subset-eval', at, accuracy: r.accuracy, loss: r.loss });
       this.nextSubsetAt = (Math.floor(at * SUBSET_EVALS_PER_EPOCH + 1e-9) + 1) / SUBSET_EVALS_PER_EPOCH;
     }
-    if (at >= this.nextFullAt) {
+    if (at >= this.nextFullAt && this.trainMs >= this.fullEvalAfterMs) {
+      const e0 = performance.now();
       this.fullEval();
+      this.fullEvalAfterMs = this.trainMs + TRAIN_PER_EVAL * (performance.now() - e0);
       this.nextFullAt = (Math.floor(at * FULL_EVALS_PER_EPOCH + 1e-9) + 1) / FULL_EVALS_PER_EPOCH;
     }
     if (t.position === 0 && t.epoch >= this.targetEpochs) {
@@ -276,9 +280,7 @@ class MnistSession implements LabSession {
 /** The core's plan of a layer list over the 1x28x28 input (engine.planLayers): each
  *  layer's output shape and parameter count, or the first layer it refuses and why. */
 export function planLayers(engine: Engine, layers: readonly MnistLayer[]): LayerPlan {
-  const planner = (engine as unknown as { planLayers?: PlanLayers }).planLayers;
-  if (!planner) throw new Error('this engine cannot plan layers (rebuild with "bash build.sh wasm")');
-  const r = planner.call(engine, layers.map(engineLayer) as EngineLayer[], [...MNIST_INPUT_SHAPE]);
+  const r = engine.planLayers(layers.map(engineLayer) as EngineLayer[], [...MNIST_INPUT_SHAPE]);
   if (!r.ok) return { ok: false, layer: r.layer, message: r.message };
   return { ok: true, layers: r.layers.map((l) => ({ shape: [l.shape[0]!, l.shape[1]!, l.shape[2]!], params: l.params })) };
 }
