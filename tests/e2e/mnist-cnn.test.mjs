@@ -72,14 +72,17 @@ test('a layer that does not fit is refused naming it; Train waits until it is fi
   const { page, errors, close } = await openMnist('?lab=mnist&layers=conv:4:5:1:0:relu,pool:2:2,conv:8:13:1:0:relu,flatten,dense:10:softmax');
   const m = mnist(page);
   await m.getByTestId('mnist-plan-error').waitFor({ timeout: 60_000 });
-  assert.match(await m.getByTestId('mnist-plan-error').textContent(), /^Layer 3 \(conv 8 13×13\) does not fit: .+ Fix it to train\.$/);
+  assert.match(await m.getByTestId('mnist-plan-error').textContent(), /^Layer 3 \(conv 8 13×13\) does not fit its 12×12×4 input: .+\. Fix it to train\.$/);
   assert.equal(await m.getByTestId('layer-3').getAttribute('aria-invalid'), 'true');
   assert.match(await m.getByTestId('layer-3-plan').textContent(), /^refused: /);
   assert.equal(await m.getByTestId('layer-1').getAttribute('aria-invalid'), 'false');
+  assert.equal(await m.getByTestId('layer-2-plan').textContent(), '→ 12×12×4 · 0 params', 'the layers before it keep their shapes');
+  assert.equal(await m.getByTestId('layer-4-plan').textContent(), 'not checked');
   // Loaded, but nothing to train and Reset refused while the layer does not fit.
   await m.getByTestId('mnist-loaded').waitFor({ timeout: 60_000 });
   assert.equal(await m.getByTestId('mnist-train').isDisabled(), true);
   assert.equal(await m.getByTestId('mnist-reset').isDisabled(), true);
+  assert.equal(await m.getByTestId('mnist-notice').count(), 0, 'the refused list was never sent to be built');
   // Fixed in the editor: a 5x5 kernel fits.
   await m.getByTestId('layer-3-kernel').fill('5');
   await waitFor(() => m.getByTestId('layer-3-plan').textContent(), (t) => t === '→ 8×8×8 · 808 params', { what: 'the fixed plan' });

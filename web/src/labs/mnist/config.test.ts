@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseLink, writeLink } from '../../state/link';
 import { mnistCodec, PRESET_LINKS, type MnistConfig } from './config';
-import { layersText, mlpLayers, MODEL_PRESETS, parseLayer, parseLayers, type MnistLayer } from './model-layers';
+import { layersText, mlpLayers, MODEL_PRESETS, parseLayer, parseLayers, refusalText, type MnistLayer } from './model-layers';
 import { planCell, shapeText } from './components/ModelPanel';
 
 const mnist = (query: string) => {
@@ -111,10 +111,15 @@ describe('the editor shows the core\'s plan', () => {
     const ok = { ok: true as const, layers: [{ shape: [8, 24, 24] as [number, number, number], params: 208 }, { shape: [10, 1, 1] as [number, number, number], params: 46090 }] };
     expect(planCell(ok, 0)).toEqual({ text: '→ 24×24×8 · 208 params', bad: false });
     expect(planCell(ok, 1)).toEqual({ text: '→ 10 · 46,090 params', bad: false });
-    const refused = { ok: false as const, layer: 1, message: 'the kernel is larger than its padded input.' };
-    expect(planCell(refused, 0)).toEqual({ text: 'ok', bad: false });
-    expect(planCell(refused, 1)).toEqual({ text: 'refused: the kernel is larger than its padded input.', bad: true });
+    const refused = { ok: false as const, layer: 1, message: 'the kernel is larger than its padded input', before: [ok.layers[0]!] };
+    expect(planCell(refused, 0)).toEqual({ text: '→ 24×24×8 · 208 params', bad: false });
+    expect(planCell(refused, 1)).toEqual({ text: 'refused: the kernel is larger than its padded input', bad: true });
     expect(planCell(refused, 2)).toEqual({ text: 'not checked', bad: false });
     expect(planCell(null, 0)).toEqual({ text: '…', bad: false });
+    // The sentence names the layer and its input (the shape the core planned before it).
+    const layers = parseLayers('conv:8:5,conv:4:25,dense:10:softmax');
+    if (!layers.ok) throw new Error(layers.reason);
+    expect(refusalText(layers.value as MnistLayer[], refused)).toBe('Layer 2 (conv 4 25×25) does not fit its 24×24×8 input: the kernel is larger than its padded input');
+    expect(refusalText(layers.value as MnistLayer[], { ...refused, layer: 0, before: [] })).toBe('Layer 1 (conv 8 5×5) does not fit its 28×28×1 input: the kernel is larger than its padded input');
   });
 });

@@ -17,6 +17,7 @@ import type { Activation } from '../../state/config';
 import { ACTIVATIONS } from '../../state/schema';
 import type { CustomSpec, Parsed } from '../../state/values';
 import type { LayerSpec, Shape3 } from '../../share/layers';
+import type { LayerPlan } from './protocol';
 
 export type ConvLayer = { kind: 'conv'; filters: number; kernel: number; stride: number; padding: number; activation: Activation };
 export type PoolLayer = { kind: 'pool'; kernel: number; stride: number };
@@ -261,4 +262,13 @@ export function fileLayers(layers: readonly MnistLayer[], shapes: readonly (read
       case 'dense': return { kind: 'dense', inputs: c * h * w, units: l.units, activation: l.activation };
     }
   });
+}
+
+/** The sentence for a refused layer: which one, its input, the core's reason. */
+export function refusalText(layers: readonly MnistLayer[], plan: LayerPlan & { ok: false }): string {
+  const l = layers[plan.layer];
+  const input = plan.before.length > 0 ? plan.before[plan.before.length - 1]!.shape : MNIST_INPUT_SHAPE;
+  const [c, h, w] = input;
+  const shape = h === 1 && w === 1 ? `${c} values` : `${h}×${w}×${c}`;
+  return `Layer ${plan.layer + 1}${l ? ` (${layerLabel(l)})` : ''} does not fit its ${shape} input: ${plan.message}`;
 }

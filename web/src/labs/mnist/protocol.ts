@@ -14,8 +14,9 @@ export interface ModelChoice {
 /** The core's verdict on a layer list (engine.planLayers), for the editor. */
 export type LayerPlan =
   | { ok: true; layers: { shape: [number, number, number]; params: number }[] }
-  /** `layer`: index of the first layer the core refused; `message`: the core's status sentence. */
-  | { ok: false; layer: number; message: string };
+  /** `layer`: index of the first layer the core refused; `message`: the core's status sentence;
+   *  `before`: the plan of the layers before it (the last one's shape is the refused layer's input). */
+  | { ok: false; layer: number; message: string; before: { shape: [number, number, number]; params: number }[] };
 
 /** One layer's output for one digit, as the core's forward_all gives it (c x h x w, row-major). */
 export interface LayerOutput { shape: [number, number, number]; values: Float32Array }

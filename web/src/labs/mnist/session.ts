@@ -11,7 +11,7 @@ import type { MnistHeapData } from './data.js';
 import { streamAsset } from './load-asset';
 import { MNIST_CLASSES } from './asset-format.js';
 import type { ConvFilters, LayerOutput, LayerPlan, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, TrainChoice } from './protocol';
-import { engineLayer, MNIST_INPUT_SHAPE, type MnistLayer } from './model-layers';
+import { engineLayer, MNIST_INPUT_SHAPE, refusalText, type MnistLayer } from './model-layers';
 
 const CHUNK_MS = 30;
 const FULL_EVALS_PER_EPOCH = 4;
@@ -125,6 +125,8 @@ class MnistSession implements LabSession {
 
   private build(model: ModelChoice, choice: TrainChoice): void {
     if (!this.data?.ready) throw new Error('the MNIST data is not loaded yet');
+    const plan = planLayers(this.engine, model.layers);
+    if (!plan.ok) throw new Error(`${refusalText(model.layers, plan)}. Fix it in the model editor.`);
     this.running = false;
     this.trainer?.destroy();
     this.trainer = null;
@@ -278,11 +280,17 @@ class MnistSession implements LabSession {
 }
 
 /** The core's plan of a layer list over the 1x28x28 input (engine.planLayers): each
- *  layer's output shape and parameter count, or the first layer it refuses and why. */
+ *  layer's output shape and parameter count, or the first layer it refuses and why,
+ *  with the plan of the layers before it (asked of the core again: the refused
+ *  layer's input shape comes from the core, not from JavaScript arithmetic). */
 export function planLayers(engine: Engine, layers: readonly MnistLayer[]): LayerPlan {
-  const r = engine.planLayers(layers.map(engineLayer) as EngineLayer[], [...MNIST_INPUT_SHAPE]);
-  if (!r.ok) return { ok: false, layer: r.layer, message: r.message };
-  return { ok: true, layers: r.layers.map((l) => ({ shape: [l.shape[0]!, l.shape[1]!, l.shape[2]!], params: l.params })) };
+  const plan = (list: readonly MnistLayer[]) => engine.planLayers(list.map(engineLayer) as EngineLayer[], [...MNIST_INPUT_SHAPE]);
+  const shaped = (ls: { shape: number[]; params: number }[]) =>
+    ls.map((l) => ({ shape: [l.shape[0]!, l.shape[1]!, l.shape[2]!] as [number, number, number], params: l.params }));
+  const r = plan(layers);
+  if (r.ok) return { ok: true, layers: shaped(r.layers) };
+  const prefix = r.layer > 0 ? plan(layers.slice(0, r.layer)) : null;
+  return { ok: false, layer: r.layer, message: r.message, before: prefix?.ok ? shaped(prefix.layers) : [] };
 }
 
 export const createSession: LabSessionFactory = (ctx) => new MnistSession(ctx);

@@ -68,6 +68,8 @@ export class MnistStore implements Store<MnistState> {
   private notifyScheduled = false;
   private lastNotify = 0;
   private builtFrom: { model: ModelChoice; seed: number } | null = null;
+  /** The last plan request (settled when its answer is in). */
+  private planning: Promise<void> = Promise.resolve();
 
   constructor(private readonly factory?: WorkerFactory, start?: { model: ModelChoice; train: TrainChoice }) {
     this.state = {
@@ -148,11 +150,17 @@ export class MnistStore implements Store<MnistState> {
     const layers = this.state.model.layers;
     const text = layersText(layers);
     if (this.state.plan?.layers === text) return;
-    this.lab().request<LayerPlan>({ type: 'plan', layers })
+    this.planning = this.lab().request<LayerPlan>({ type: 'plan', layers })
       .then(({ result }) => {
         if (layersText(this.state.model.layers) === text) this.set({ plan: { layers: text, plan: result } });
       })
       .catch(() => undefined); // lost with a replaced worker: the next edit asks again
+  }
+
+  /** The first model, once the plan of the link's layers is known (a refused list is not built). */
+  private async buildWhenPlanned(): Promise<void> {
+    await this.planning;
+    if (!this.state.built) this.build();
   }
 
   /** Whether the editor's layers are known to be buildable (the core's plan accepted them). */
@@ -268,7 +276,7 @@ export class MnistStore implements Store<MnistState> {
         break;
       case 'loaded':
         this.set({ load: { phase: 'loaded', nTrain: msg.nTrain, nTest: msg.nTest, seconds: msg.seconds } });
-        if (!s.built) this.build();
+        if (!s.built) void this.buildWhenPlanned();
         break;
       case 'load-error':
         this.set({ load: { phase: 'error', message: msg.message } });

@@ -20,6 +20,8 @@ const REFRESH_MS = 600;
 /** On-screen size of one feature map or filter, in CSS pixels (at least one pixel per value). */
 const MAP_CSS_PX = 56;
 const FILTER_CSS_PX = 24;
+const FIRST_FILTER_CSS_PX = 40;
+const UNIT_CSS_PX = 14;
 
 /**
  * Runs `fetch` when `trigger` changes, while `enabled`, never two at once and
@@ -106,7 +108,7 @@ export function LayerView({ store, state, theme }: { store: MnistStore; state: M
             return (
               <li key={i}>
                 <b>{i + 1}. {layerLabel(l)}</b> → {shapeText(o.shape)}{spatial ? `: ${c} feature map${c === 1 ? '' : 's'}` : ': one cell per unit'}
-                <Tiles values={o.values} count={c} h={h} w={w} cols={spatial ? 8 : 32} cssPx={spatial ? MAP_CSS_PX : 8} theme={theme}
+                <Tiles values={o.values} count={c} h={h} w={w} cols={spatial ? 8 : 32} cssPx={spatial ? MAP_CSS_PX : UNIT_CSS_PX} theme={theme}
                        testId={`layer-map-${i + 1}`} label={`layer ${i + 1} outputs`} />
               </li>
             );
@@ -135,7 +137,7 @@ export function FilterView({ store, state, theme }: { store: MnistStore; state: 
               <b>Layer {f.layer + 1}: {f.out} filters of {f.in}×{f.kernel}×{f.kernel}</b>
               {f.in === 1 ? ' (one image per filter)' : ` (one row per filter, one ${f.kernel}×${f.kernel} image per input channel)`}
               <Tiles values={f.weights} count={f.out * f.in} h={f.kernel} w={f.kernel} cols={f.in === 1 ? 16 : f.in}
-                     cssPx={FILTER_CSS_PX} theme={theme} testId={`filters-${f.layer + 1}`} label={`layer ${f.layer + 1} filters`} />
+                     cssPx={f.in === 1 ? FIRST_FILTER_CSS_PX : FILTER_CSS_PX} theme={theme} testId={`filters-${f.layer + 1}`} label={`layer ${f.layer + 1} filters`} />
             </li>
           ))}
         </ol>

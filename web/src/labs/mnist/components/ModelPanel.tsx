@@ -7,7 +7,7 @@ import { ACTIVATION_LABELS, OPTIMIZER_LABELS } from '../../../components/labels'
 import { MAX_SEED } from '../../../state/schema';
 import { MAX_BATCH, MAX_EPOCHS, MAX_SHIFT, type LayerPlan, type ModelChoice, type TrainChoice } from '../protocol';
 import {
-  LAYER_LIMITS, layerLabel, MAX_MODEL_LAYERS, MNIST_INPUT_SHAPE, MODEL_PRESETS, sameLayers,
+  LAYER_LIMITS, MAX_MODEL_LAYERS, refusalText, MNIST_INPUT_SHAPE, MODEL_PRESETS, sameLayers,
   type MnistLayer, type MnistLayerKind, type ModelPresetId,
 } from '../model-layers';
 import { NumberField } from './NumberField';
@@ -109,7 +109,9 @@ export function planCell(plan: LayerPlan | null, i: number): { text: string; bad
     return l ? { text: `→ ${shapeText(l.shape)} · ${l.params.toLocaleString('en-US')} params`, bad: false } : { text: '', bad: false };
   }
   if (i === plan.layer) return { text: `refused: ${plan.message}`, bad: true };
-  return { text: i > plan.layer ? 'not checked' : 'ok', bad: false };
+  const before = plan.before[i];
+  if (before) return { text: `→ ${shapeText(before.shape)} · ${before.params.toLocaleString('en-US')} params`, bad: false };
+  return { text: 'not checked', bad: false };
 }
 
 export const ModelPanel = memo(function ModelPanel({ model, train, plan, pending, disabled, onModel, onTrain, onReset }: Props) {
@@ -178,7 +180,7 @@ export const ModelPanel = memo(function ModelPanel({ model, train, plan, pending
       </div>
       {refused && (
         <p class="mn-notice mn-notice-warning" role="alert" data-testid="mnist-plan-error">
-          Layer {refused.layer + 1} ({layerLabel(layers[refused.layer] ?? output)}) does not fit: {refused.message} Fix it to train.
+          {refusalText(layers, refused)}. Fix it to train.
         </p>
       )}
 
