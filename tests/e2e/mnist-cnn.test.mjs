@@ -58,6 +58,19 @@ test('a layers= CNN trains above chance; the editor shows the core\'s shapes; fe
   await m.getByTestId('layer-view').scrollIntoViewIfNeeded();
   await waitFor(() => inkedPixels(page, 'layer-map-1'), (n) => n > 20, { timeoutMs: 15_000, what: 'conv feature maps with ink' });
   assert.ok(await inkedPixels(page, 'layer-map-2') > 10, 'the pool layer\'s maps have ink');
+  assert.ok(await inkedPixels(page, 'layer-input') > 50, 'test digit 0 is shown as the input');
+  // The digit drawn on the pad: a vertical stroke (a 1) goes through the same layers.
+  await m.getByTestId('digit-canvas').scrollIntoViewIfNeeded();
+  const pad = await m.getByTestId('digit-canvas').boundingBox();
+  await page.mouse.move(pad.x + pad.width * 0.5, pad.y + pad.height * 0.15);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(pad.x + pad.width * 0.5, pad.y + pad.height * (0.15 + 0.06 * i));
+  await page.mouse.up();
+  const inkOf = (id) => page.evaluate((tid) => document.querySelector(`[data-testid="${tid}"]`).toDataURL(), id);
+  const testDigitMaps = await inkOf('layer-map-1');
+  await m.getByTestId('layer-view-drawn').check();
+  await waitFor(() => inkOf('layer-map-1'), (url) => url !== testDigitMaps, { timeoutMs: 10_000, what: 'the drawn digit\'s feature maps' });
+  assert.ok(await inkedPixels(page, 'layer-map-1') > 20, 'the drawn digit\'s feature maps have ink');
   const box = await m.getByTestId('layer-map-1').boundingBox();
   assert.ok(box && box.width > 100, 'four 24x24 maps, scaled up');
   await m.getByTestId('filter-view').scrollIntoViewIfNeeded();

@@ -53,6 +53,10 @@ describe('layers=', () => {
     expect(bad.notices.map((n) => n.key)).toEqual(['act']);
     expect(bad.notices[0]!.reason).toMatch(/lists 3 activations for 2 hidden layers/);
     expect(bad.config.layers).toEqual(mlpLayers([64, 32], ['relu', 'relu']));
+    // lock= named version 1's model keys: they now lock the layers.
+    const locked = mnist('?lab=mnist&v=1&hidden=32&lock=hidden,act,lr');
+    expect(locked.notices).toEqual([]);
+    expect(locked.view.lock).toEqual(['layers', 'learningRate']);
     // A version-2 link reads layers= and no hidden=.
     expect(mnist('?lab=mnist&v=2&layers=dense:10:softmax').config.layers).toEqual(mlpLayers([], []));
   });

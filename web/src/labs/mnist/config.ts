@@ -76,6 +76,12 @@ const v1Codec = createCodec<MlpKeys>({
 /** Version 1 → 2: hidden=/act= become the same MLP as layers= (their rules, messages included, are version 1's). */
 const migrateMlpKeys: MigrationStep = (params, notes: Rejection[]) => {
   const out = new Map(params);
+  // lock= names settings by URL key: version 1's model keys are now layers.
+  const lock = out.get('lock');
+  if (lock !== undefined && lock !== 'all') {
+    const keys = lock.split(',').map((k) => (k === 'hidden' || k === 'act' ? 'layers' : k));
+    out.set('lock', [...new Set(keys)].join(','));
+  }
   if (!params.has('hidden') && !params.has('act')) return out;
   const mlp = v1Codec.parseParams(out, notes); // removes hidden and act
   if (!out.has('layers')) out.set('layers', layersText(mlpLayers(mlp.hidden, mlp.activations)));

@@ -21,6 +21,9 @@ export type LayerPlan =
 /** One layer's output for one digit, as the core's forward_all gives it (c x h x w, row-major). */
 export interface LayerOutput { shape: [number, number, number]; values: Float32Array }
 
+/** One digit through the model: its 784 input values (0..1) and every layer's output. */
+export interface Inspection { input: Float32Array; layers: LayerOutput[] }
+
 /** Each conv layer's weights [out x in x k x k], in layer order. */
 export interface ConvFilters { layer: number; out: number; in: number; kernel: number; weights: Float32Array }
 
@@ -57,7 +60,7 @@ export type MnistCommand =
   | { type: 'step'; steps: number }
   /** The core's plan of a layer list (shapes, parameters, or the refused layer); answered with a LayerPlan. Needs no data. */
   | { type: 'plan'; layers: MnistLayer[] }
-  /** Every layer's output for one digit: a test digit by index, or 784 pixels 0..1; answered with LayerOutput[] (empty before a model exists). */
+  /** Every layer's output for one digit: a test digit by index, or 784 pixels 0..1; answered with an Inspection (no layers before a model exists). */
   | { type: 'inspect'; testIndex: number } | { type: 'inspect'; pixels: Float32Array }
   /** The conv layers' filters; answered with ConvFilters[]. */
   | { type: 'filters' };

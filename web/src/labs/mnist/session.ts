@@ -10,7 +10,7 @@ import { MnistTrainer } from './trainer.js';
 import type { MnistHeapData } from './data.js';
 import { streamAsset } from './load-asset';
 import { MNIST_CLASSES } from './asset-format.js';
-import type { ConvFilters, LayerOutput, LayerPlan, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, TrainChoice } from './protocol';
+import type { ConvFilters, Inspection, LayerPlan, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, TrainChoice } from './protocol';
 import { engineLayer, MNIST_INPUT_SHAPE, refusalText, type MnistLayer } from './model-layers';
 
 const CHUNK_MS = 30;
@@ -96,12 +96,12 @@ class MnistSession implements LabSession {
         return planLayers(this.engine, msg.layers);
       case 'inspect': {
         const t = this.trainer;
-        if (!t) return [] satisfies LayerOutput[];
-        if ('pixels' in msg) return t.layerOutputs(msg.pixels);
-        if (!Number.isInteger(msg.testIndex) || msg.testIndex < 0 || msg.testIndex >= (this.data?.header.nTest ?? 0)) {
+        if (!t) return { input: new Float32Array(0), layers: [] } satisfies Inspection;
+        if (!('pixels' in msg) && (!Number.isInteger(msg.testIndex) || msg.testIndex < 0 || msg.testIndex >= (this.data?.header.nTest ?? 0))) {
           throw new Error(`there is no test digit ${String(msg.testIndex)}`);
         }
-        return t.layerOutputs(t.testInput(msg.testIndex));
+        const input = 'pixels' in msg ? msg.pixels : t.testInput(msg.testIndex);
+        return { input, layers: t.layerOutputs(input) } satisfies Inspection;
       }
       case 'filters':
         return (this.trainer?.convFilters() ?? []) satisfies ConvFilters[];

@@ -8,7 +8,7 @@ import { StepSeries } from '../../lib/series';
 import type { Store } from '../../lib/use-store';
 import { LabClient, type CommandResult, type WorkerFactory } from '../../engine/client';
 import { DEFAULT_TRAINING } from './trainer.js';
-import type { ConvFilters, FullEval, LayerOutput, LayerPlan, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, Progress, TrainChoice } from './protocol';
+import type { ConvFilters, FullEval, Inspection, LayerPlan, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, Progress, TrainChoice } from './protocol';
 import { layersText, MODEL_PRESETS, type ModelPresetId } from './model-layers';
 
 export interface EvalPoint { at: number; accuracy: number; loss: number }
@@ -170,10 +170,10 @@ export class MnistStore implements Store<MnistState> {
   }
 
   /** Every layer's output for a test digit or drawn pixels (empty before a model exists). */
-  async inspect(what: { testIndex: number } | { pixels: Float32Array }): Promise<LayerOutput[]> {
-    if (!this.state.built) return [];
+  async inspect(what: { testIndex: number } | { pixels: Float32Array }): Promise<Inspection> {
+    if (!this.state.built) return { input: new Float32Array(0), layers: [] };
     const msg: MnistCommand = 'pixels' in what ? { type: 'inspect', pixels: what.pixels.slice() } : { type: 'inspect', testIndex: what.testIndex };
-    return (await this.lab().request<LayerOutput[]>(msg)).result;
+    return (await this.lab().request<Inspection>(msg)).result;
   }
 
   /** The conv layers' filters (empty for an MLP or before a model exists). */

@@ -9,7 +9,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Theme } from '../../../state/config';
 import type { MnistState, MnistStore } from '../store';
-import type { ConvFilters, LayerOutput } from '../protocol';
+import type { ConvFilters, Inspection } from '../protocol';
 import { layerLabel, type MnistLayer } from '../model-layers';
 import { useVisible } from '../../../lib/use-visible';
 import { paintTiles } from './tiles';
@@ -84,10 +84,11 @@ export function LayerView({ store, state, theme }: { store: MnistStore; state: M
   const drawn = state.digit;
   const useDrawn = source === 'drawn' && drawn !== null;
   const trigger = `${builtKey(state)}|${source}|${index}|${useDrawn ? state.version : state.progress?.steps ?? 0}|${state.fullEvals.length}`;
-  const outputs = useThrottledFetch<{ key: string; layers: LayerOutput[] }>(visible && built !== null && (source === 'test' || useDrawn), trigger,
-    async () => ({ key: builtKey(store.state), layers: await store.inspect(useDrawn ? { pixels: drawn! } : { testIndex: index }) }), REFRESH_MS);
+  const outputs = useThrottledFetch<{ key: string; seen: Inspection }>(visible && built !== null && (source === 'test' || useDrawn), trigger,
+    async () => ({ key: builtKey(store.state), seen: await store.inspect(useDrawn ? { pixels: drawn! } : { testIndex: index }) }), REFRESH_MS);
   const layers: readonly MnistLayer[] = built?.model.layers ?? [];
-  const shown = outputs && outputs.key === builtKey(state) && outputs.layers.length === layers.length ? outputs.layers : null;
+  const seen = outputs && outputs.key === builtKey(state) && outputs.seen.layers.length === layers.length ? outputs.seen : null;
+  const shown = seen?.layers ?? null;
   return (
     <section ref={ref} class="mn-wide mn-layer-view" aria-labelledby="mn-layerview-h" data-testid="layer-view">
       <h3 id="mn-layerview-h">What each layer sees</h3>
@@ -98,6 +99,12 @@ export function LayerView({ store, state, theme }: { store: MnistStore; state: M
       </div>
       {source === 'drawn' && !drawn && <p class="mn-hint">Draw a digit on the pad above.</p>}
       {!built && <p class="mn-hint">Appears once the model exists.</p>}
+      {seen && (
+        <p class="mn-layer-input">
+          <Tiles values={seen.input} count={1} h={28} w={28} cols={1} cssPx={56} theme={theme} testId="layer-input" label="the input digit" />
+          <span>the input, 28×28×1</span>
+        </p>
+      )}
       {shown && (
         <ol class="mn-layer-maps">
           {shown.map((o, i) => {
