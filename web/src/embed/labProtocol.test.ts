@@ -4,6 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { defaultConfig } from '../state/schema';
 import { mnistCodec, mnistProtocol, type MnistConfig } from '../labs/mnist/config';
+import { mlpLayers } from '../labs/mnist/model-layers';
 import {
   parseLabIncoming, PROTOCOL_NAMESPACE, PROTOCOL_VERSION, startEmbedBridge, startLabBridge, type LabBridgeApp, type LabCommand,
   type LabIncomingResult,
@@ -20,7 +21,12 @@ function command<C>(r: LabIncomingResult<C>): LabCommand<C> {
 describe('parseLabIncoming with MNIST', () => {
   test('setConfig is checked by MNIST\'s schema, on top of the current config', () => {
     const c = command(parseLabIncoming({ ...ns, type: 'setConfig', config: { hidden: [64, 32], activations: ['tanh'], epochs: 10 } }, current, mnistProtocol));
-    expect(c).toEqual({ type: 'setConfig', config: { ...current, hidden: [64, 32], activations: ['tanh', 'tanh'], epochs: 10 } });
+    // hidden/activations (before layer lists) still set the same MLP.
+    expect(c).toEqual({ type: 'setConfig', config: { ...current, layers: mlpLayers([64, 32], ['tanh', 'tanh']), epochs: 10 } });
+    const cnn = command(parseLabIncoming({ ...ns, type: 'setConfig', config: { layers: 'conv:4:3,pool:2,dense:10:softmax', shift: 2 } }, current, mnistProtocol));
+    expect(cnn).toEqual({ type: 'setConfig', config: { ...current, layers: [
+      { kind: 'conv', filters: 4, kernel: 3, stride: 1, padding: 0, activation: 'relu' }, { kind: 'pool', kernel: 2, stride: 2 },
+      { kind: 'dense', units: 10, activation: 'softmax' }], shift: 2 } });
   });
 
   test('all or nothing: a value beyond MNIST\'s limits or a playground-only setting refuses the command', () => {

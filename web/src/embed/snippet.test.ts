@@ -2,10 +2,11 @@ import { expect, test } from 'vitest';
 import { embedSnippet, labShareUrl } from './snippet';
 import { parseLink } from '../state/link';
 import { mnistCodec } from '../labs/mnist/config';
+import { MODEL_PRESETS } from '../labs/mnist/model-layers';
 import { defaultConfig } from '../state/schema';
 
 test('a lab\'s share link opens the same lab, settings and view options', () => {
-  const config = { ...mnistCodec.defaults(), hidden: [32, 32], activations: ['relu', 'relu'] as ('relu')[] };
+  const config = { ...mnistCodec.defaults(), layers: MODEL_PRESETS.lenet5.layers.map((l) => ({ ...l })) };
   const { url, note } = labShareUrl('mnist', config, { base: 'https://x.org/nn/', view: { embed: true, theme: 'dark' } });
   expect(note).toBeNull();
   const u = new URL(url);

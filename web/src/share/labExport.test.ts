@@ -3,13 +3,15 @@
 // (Its predictions are checked with python3-torch in tests/node/pytorch-export.test.mjs.)
 import { expect, test } from 'vitest';
 import { mnistCodec } from '../labs/mnist/config';
+import { fileLayers, MODEL_PRESETS } from '../labs/mnist/model-layers';
+import { mlpLayers } from '../labs/mnist/model-layers';
 import { denseLayers, paramLayout } from './layers';
 import { exportLabModel, exportLabPyTorch, labNetworkInput } from './pytorchExport';
 import type { LabModel } from './modelFile';
 
 const layers = denseLayers([784, 16, 10], ['sigmoid', 'softmax']);
 const model: LabModel = {
-  lab: 'mnist', config: { ...mnistCodec.defaults(), hidden: [16], activations: ['sigmoid'] }, layers, loss: 'ce', epoch: 1,
+  lab: 'mnist', config: { ...mnistCodec.defaults(), layers: mlpLayers([16], ['sigmoid']) }, layers, loss: 'ce', epoch: 1,
   params: new Float32Array(paramLayout(layers).count).fill(0.25),
 };
 
@@ -30,4 +32,18 @@ test('inconsistent layer lists are refused', () => {
   expect(() => exportLabPyTorch({ ...base, input: { kind: 'points', features: ['x1', 'x2'] } })).toThrow(/input size/);
   expect(() => exportLabPyTorch({ ...base, params: model.params.subarray(1) })).toThrow(/parameters/);
   expect(() => exportLabPyTorch({ ...base, layers: [] })).toThrow(/no layers/);
+});
+
+test('a CNN script: Unflatten to 1x28x28, Conv2d / MaxPool2d / Flatten, conv weight blocks 4-D', () => {
+  const config = { ...mnistCodec.defaults(), layers: MODEL_PRESETS.convnetjs.layers.map((l) => ({ ...l })) };
+  const cnnLayers = fileLayers(config.layers, [[1, 28, 28], [8, 28, 28], [8, 14, 14], [16, 14, 14], [16, 4, 4], [256, 1, 1], [10, 1, 1]]);
+  const s = exportLabModel({ lab: 'mnist', config, layers: cnnLayers, loss: 'ce', epoch: 0, params: new Float32Array(paramLayout(cnnLayers).count) });
+  expect(s).toContain(['torch.nn.Unflatten(1, (1, 28, 28)),', 'torch.nn.Conv2d(1, 8, 5, stride=1, padding=2),', 'torch.nn.ReLU(),',
+    'torch.nn.MaxPool2d(2, stride=2),', 'torch.nn.Conv2d(8, 16, 5, stride=1, padding=2),', 'torch.nn.ReLU(),', 'torch.nn.MaxPool2d(3, stride=3),',
+    'torch.nn.Flatten(),', 'torch.nn.Linear(256, 10),', 'torch.nn.Softmax(dim=1),'].map((m) => `    ${m}`).join('\n'));
+  expect(s).toContain('(1, "weight", 0, [8,1,5,5]),\n    (1, "bias", 200, [8]),\n    (4, "weight", 208, [16,8,5,5]),');
+  // Without the flatten layer, a Flatten is still put before the dense layer.
+  const noFlatten = cnnLayers.filter((l) => l.kind !== 'flatten');
+  const s2 = exportLabPyTorch({ layers: noFlatten, loss: 'ce', input: { kind: 'image', width: 28, height: 28, scale: 1 / 255 }, params: new Float32Array(paramLayout(noFlatten).count) });
+  expect(s2).toContain('    torch.nn.MaxPool2d(3, stride=3),\n    torch.nn.Flatten(),\n    torch.nn.Linear(256, 10),');
 });

@@ -5,6 +5,7 @@ import { expect, test } from 'vitest';
 import { defaultConfig } from '../state/schema';
 import { LINK_LABS } from '../state/link';
 import { mnistCodec } from '../labs/mnist/config';
+import { fileLayers, mlpLayers, MODEL_PRESETS } from '../labs/mnist/model-layers';
 import { createRng, randomInt } from '../lib/rng.js';
 import { denseLayers, paramLayout } from './layers';
 import { networkSpec } from './network';
@@ -12,10 +13,13 @@ import { labModelOf, parseLabModelFile, serializeLabModel, type LabModel } from 
 
 function models(): LabModel[] {
   const layers = denseLayers([784, 8, 10], ['relu', 'softmax']);
-  const mn: LabModel = { lab: 'mnist', config: { ...mnistCodec.defaults(), hidden: [8] }, layers, loss: 'ce', epoch: 1, params: new Float32Array(paramLayout(layers).count).fill(0.01) };
+  const mn: LabModel = { lab: 'mnist', config: { ...mnistCodec.defaults(), layers: mlpLayers([8], ['relu']) }, layers, loss: 'ce', epoch: 1, params: new Float32Array(paramLayout(layers).count).fill(0.01) };
+  const cnnConfig = { ...mnistCodec.defaults(), layers: MODEL_PRESETS['cnn-fast'].layers.map((l) => ({ ...l })) };
+  const cnnLayers = fileLayers(cnnConfig.layers, [[1, 28, 28], [8, 24, 24], [8, 12, 12], [16, 8, 8], [16, 4, 4], [256, 1, 1], [10, 1, 1]]);
+  const cnn: LabModel = { lab: 'mnist', config: cnnConfig, layers: cnnLayers, loss: 'ce', epoch: 1, params: new Float32Array(paramLayout(cnnLayers).count).fill(0.01) };
   const spec = networkSpec(defaultConfig(), 'binary', 2);
   const pg = labModelOf({ ...spec, config: defaultConfig(), params: new Float32Array(paramLayout(denseLayers(spec.sizes, spec.activations)).count).fill(0.1), epoch: 3 });
-  return [mn, pg];
+  return [mn, cnn, pg];
 }
 
 const VALUES: unknown[] = [null, true, 0, -1, 1.5, 1e308, -0, '', 'x', 'mnist', 'playground', 'dense', 'softmax', 'ce', [], [1, 2], {}, { kind: 'dense' },

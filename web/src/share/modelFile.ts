@@ -5,7 +5,14 @@
 // paramLayout).
 //
 // Format 2 (every lab): { magic, formatVersion: 2, lab, config, layers:
-// [{ kind: "dense", inputs, units, activation }], loss, epoch, params }.
+// [...], loss, epoch, params }, a layer being one of
+//   { kind: "dense", inputs, units, activation }
+//   { kind: "conv2d", input: [c, h, w], filters, kernel, stride, padding, activation }
+//   { kind: "maxpool", input: [c, h, w], kernel, stride, activation: "linear" }
+//   { kind: "flatten", input: [c, h, w], activation: "linear" }
+// (conv weight [filters x c x k x k]; max-pool and flatten have no parameters).
+// MNIST files written before its layer list (config hidden/activations) are
+// read as the same MLP.
 // Format 1 (the playground before labs): { ..., config, sizes, activations,
 // loss, epoch, params }; still read, as the playground's.
 // Loading validates everything before returning anything, so a bad file
@@ -15,10 +22,11 @@ import type { Config } from '../state/config';
 import { ACTIVATIONS } from '../state/schema';
 import type { LabCodec } from '../state/labCodec';
 import { LINK_LABS, type LabId, type LabLinkParts } from '../state/link';
-import { MNIST_INPUTS, MNIST_LAB, MNIST_OUTPUTS, type MnistConfig } from '../labs/mnist/config';
+import { MNIST_INPUTS, MNIST_LAB, MNIST_OUTPUTS, upgradeConfigObject, type MnistConfig } from '../labs/mnist/config';
+import { layersText, type MnistLayer } from '../labs/mnist/model-layers';
 import { base64ToBytes, floatsToBase64 } from './base64';
 import { networkSpec, OUTPUT_HEAD, paramCount, type LayerActivation, type LossName, type NetworkSpec } from './network';
-import { denseLayers, denseSizes, LAYER_KINDS, outputLogits, paramLayout, type LayerSpec } from './layers';
+import { denseLayers, denseSizes, inputSize, LAYER_KINDS, outputLogits, outputShape, outputSize, paramLayout, type LayerSpec, type Shape3 } from './layers';
 import { datasetInfo } from '../data/datasets';
 import { featurize } from '../data/features';
 import { DOMAIN } from '../data/types';
@@ -31,6 +39,10 @@ export const MODEL_FORMAT_V1 = 1;
 export const MAX_MODEL_FILE_CHARS = 64 * 1024 * 1024;
 const MAX_LAYERS = 16;
 const MAX_WIDTH = 4096;
+/** Largest flat input of a dense layer (a flattened feature map) and largest c*h*w. */
+const MAX_VALUES = 1 << 20;
+/** Largest side, channel count, kernel, stride or padding of a spatial layer. */
+const MAX_SPATIAL = 1024;
 const MAX_PARAMS = 16 * 1024 * 1024;
 
 export interface SavedModel extends NetworkSpec {
@@ -105,6 +117,8 @@ interface ModelLab<C> {
   probes(config: C): { input: Float32Array; where: string }[];
   /** A file name without extension, such as "nn-circle-2-4-2-1". */
   baseName(config: C, layers: readonly LayerSpec[]): string;
+  /** The config object of an older file in today's form (before it is checked). */
+  upgradeConfig?(raw: unknown): unknown;
 }
 
 const sizesText = (layers: readonly LayerSpec[]): string => denseSizes(layers as LayerSpec[]).sizes.join('-');
@@ -112,6 +126,7 @@ const sizesText = (layers: readonly LayerSpec[]): string => denseSizes(layers as
 const PLAYGROUND_MODEL: ModelLab<Config> = {
   codec: LINK_LABS.playground.codec,
   checkNetwork: (config, layers, loss) => {
+    if (layers.some((l) => l.kind !== 'dense')) return 'A playground network has dense layers only.';
     const { sizes, activations } = denseSizes(layers);
     return checkPlaygroundNetwork(config, sizes, activations, loss);
   },
@@ -122,21 +137,38 @@ const PLAYGROUND_MODEL: ModelLab<Config> = {
   baseName: (config, layers) => `nn-${config.dataset}-${sizesText(layers)}`,
 };
 
+/** The config's layer as a file's layer kind and settings (shapes aside), for comparison. */
+function configLayerKey(l: MnistLayer): string {
+  return layersText([l]);
+}
+function fileLayerKey(l: LayerSpec): string {
+  switch (l.kind) {
+    case 'dense': return `dense:${l.units}:${l.activation}`;
+    case 'conv2d': return `conv:${l.filters}:${l.kernel}:${l.stride}:${l.padding}:${l.activation}`;
+    case 'maxpool': return `pool:${l.kernel}:${l.stride}`;
+    case 'flatten': return 'flatten';
+  }
+}
+
 const MNIST_MODEL: ModelLab<MnistConfig> = {
   codec: LINK_LABS.mnist.codec,
   checkNetwork: (config, layers, loss) => {
-    const { sizes, activations } = denseSizes(layers);
-    if (sizes[0] !== MNIST_INPUTS) return `The network has ${String(sizes[0])} inputs; an MNIST network reads ${MNIST_INPUTS} pixels.`;
-    if (sizes.slice(1, -1).join(',') !== config.hidden.join(',')) return 'The network\'s hidden layers do not match the config.';
-    if (activations.slice(0, -1).join(',') !== config.activations.join(',')) return 'The network\'s activations do not match the config.';
-    if (sizes[sizes.length - 1] !== MNIST_OUTPUTS || loss !== 'ce') return `An MNIST network ends in ${MNIST_OUTPUTS} softmax outputs trained with ce.`;
+    const first = layers[0]!;
+    const reads = first.kind === 'dense' ? first.inputs === MNIST_INPUTS : first.input.join('x') === '1x28x28';
+    if (!reads) return `The network reads ${inputSize(first)} values; an MNIST network reads ${MNIST_INPUTS} pixels (1x28x28).`;
+    const last = layers[layers.length - 1]!;
+    if (last.kind !== 'dense' || last.units !== MNIST_OUTPUTS || loss !== 'ce') return `An MNIST network ends in ${MNIST_OUTPUTS} softmax outputs trained with ce.`;
+    if (layers.length !== config.layers.length || layers.some((l, i) => fileLayerKey(l) !== configLayerKey(config.layers[i]!))) {
+      return 'The network\'s layers do not match the config.';
+    }
     return null;
   },
   probes: () => [
     { input: new Float32Array(MNIST_INPUTS), where: 'for a blank image' },
     { input: new Float32Array(MNIST_INPUTS).fill(1), where: 'for an all-ink image' },
   ],
-  baseName: (_config, layers) => `nn-mnist-${sizesText(layers)}`,
+  baseName: (config, layers) => (layers.every((l) => l.kind === 'dense') ? `nn-mnist-${sizesText(layers)}` : `nn-mnist-cnn-${config.layers.length}-layers`),
+  upgradeConfig: upgradeConfigObject,
 };
 
 const MODEL_LABS: { readonly [L in LabId]: ModelLab<LabLinkParts[L]['config']> } = { playground: PLAYGROUND_MODEL, [MNIST_LAB]: MNIST_MODEL };
@@ -160,6 +192,7 @@ function checkPlaygroundNetwork(config: Config, sizes: readonly number[], acts: 
 /** The output layer a loss needs (any lab): sigmoid + 1 for bce, softmax + several for ce, linear for mse. */
 function checkHead(layers: readonly LayerSpec[], loss: LossName): string | null {
   const last = layers[layers.length - 1]!;
+  if (last.kind !== 'dense') return 'The output layer must be a dense layer.';
   if (last.activation !== OUTPUT_FOR_LOSS[loss]) return `A ${loss} loss needs a ${OUTPUT_FOR_LOSS[loss]} output layer.`;
   if ((loss === 'ce') !== (last.units > 1)) return `A ${loss} network with ${last.units} output${last.units === 1 ? '' : 's'} is not one this page builds.`;
   for (const l of layers.slice(0, -1)) if (l.activation === 'softmax') return 'Only the output layer may be a softmax.';
@@ -177,11 +210,21 @@ export function serializeLabModel(model: LabModel): string {
     formatVersion: MODEL_FORMAT_VERSION,
     lab: model.lab,
     config: model.config,
-    layers: model.layers.map((l) => ({ kind: l.kind, inputs: l.inputs, units: l.units, activation: l.activation })),
+    layers: model.layers.map(layerJson),
     loss: model.loss,
     epoch: model.epoch,
     params: floatsToBase64(model.params),
   }, null, 1)}\n`;
+}
+
+/** A layer as a file holds it (fixed key order). */
+export function layerJson(l: LayerSpec): Record<string, unknown> {
+  switch (l.kind) {
+    case 'dense': return { kind: l.kind, inputs: l.inputs, units: l.units, activation: l.activation };
+    case 'conv2d': return { kind: l.kind, input: [...l.input], filters: l.filters, kernel: l.kernel, stride: l.stride, padding: l.padding, activation: l.activation };
+    case 'maxpool': return { kind: l.kind, input: [...l.input], kernel: l.kernel, stride: l.stride, activation: l.activation };
+    case 'flatten': return { kind: l.kind, input: [...l.input], activation: l.activation };
+  }
 }
 
 /** A file name such as "nn-circle-2-4-2-1.json" or "nn-mnist-784-128-10.json". */
@@ -278,24 +321,63 @@ function readV2(d: Record<string, unknown>): LabLoadResult {
     return fail(`The file is for a lab this page does not have (${JSON.stringify(d.lab)?.slice(0, 40) ?? 'none'}; it has ${Object.keys(MODEL_LABS).join(', ')}).`);
   }
   const labId = d.lab as LabId;
-  const c = readConfig(MODEL_LABS[labId].codec as LabCodec<unknown>, d.config);
+  const lab = MODEL_LABS[labId] as ModelLab<unknown>;
+  const c = readConfig(lab.codec, lab.upgradeConfig ? lab.upgradeConfig(d.config) : d.config);
   if (!c.ok) return c;
   const raw = d.layers;
   if (!Array.isArray(raw) || raw.length < 1 || raw.length > MAX_LAYERS) return fail(`The file's "layers" must list 1 to ${MAX_LAYERS} layers.`);
   const layers: LayerSpec[] = [];
   for (let i = 0; i < raw.length; i++) {
-    const l = raw[i] as Record<string, unknown> | null;
-    if (typeof l !== 'object' || l === null || Array.isArray(l)) return fail(`Layer ${i + 1} in the file is not an object.`);
-    if (!(LAYER_KINDS as readonly unknown[]).includes(l.kind)) return fail(`Layer ${i + 1} has the kind ${JSON.stringify(l.kind)?.slice(0, 40) ?? 'none'}; this page knows: ${LAYER_KINDS.join(', ')}.`);
-    if (!isIntIn(l.inputs, 1, MAX_WIDTH) || !isIntIn(l.units, 1, MAX_WIDTH)) return fail(`Layer ${i + 1}'s "inputs" and "units" must be whole numbers from 1 to ${MAX_WIDTH}.`);
-    if (!(ACTS as readonly unknown[]).includes(l.activation)) return fail(`Layer ${i + 1}'s "activation" must be one of: ${ACTS.join(', ')}.`);
-    if (i > 0 && l.inputs !== layers[i - 1]!.units) return fail(`Layer ${i + 1} takes ${l.inputs} inputs but layer ${i} gives ${layers[i - 1]!.units}.`);
-    layers.push({ kind: 'dense', inputs: l.inputs, units: l.units, activation: l.activation as LayerActivation });
+    const l = readLayer(raw[i], i);
+    if (typeof l === 'string') return fail(l);
+    const prev = layers[i - 1];
+    if (prev) {
+      const gives = outputShape(prev);
+      if (l.kind === 'dense' ? l.inputs !== outputSize(prev) : l.input.join('x') !== gives.join('x')) {
+        return fail(`Layer ${i + 1} takes ${l.kind === 'dense' ? l.inputs : l.input.join('x')} inputs but layer ${i} gives ${l.kind === 'dense' ? outputSize(prev) : gives.join('x')}.`);
+      }
+    }
+    layers.push(l);
   }
   const count = paramLayout(layers).count;
   if (count > MAX_PARAMS) return fail(`The network in the file is too large (${count} parameters; at most ${MAX_PARAMS}).`);
   if (!(LOSSES as readonly unknown[]).includes(d.loss)) return fail('The file\'s "loss" must be "mse", "bce" or "ce".');
   return finishModel(labId, c.config, layers, d.loss as LossName, d);
+}
+
+const shapeOk = (v: unknown): v is Shape3 =>
+  Array.isArray(v) && v.length === 3 && v.every((n) => isIntIn(n, 1, MAX_SPATIAL)) && (v as number[]).reduce((a, b) => a * b, 1) <= MAX_VALUES;
+
+/** One layer of a format-2 file, or the sentence saying what is wrong with it. */
+function readLayer(raw: unknown, i: number): LayerSpec | string {
+  const n = i + 1;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return `Layer ${n} in the file is not an object.`;
+  const l = raw as Record<string, unknown>;
+  if (!(LAYER_KINDS as readonly unknown[]).includes(l.kind)) return `Layer ${n} has the kind ${JSON.stringify(l.kind)?.slice(0, 40) ?? 'none'}; this page knows: ${LAYER_KINDS.join(', ')}.`;
+  if (!(ACTS as readonly unknown[]).includes(l.activation)) return `Layer ${n}'s "activation" must be one of: ${ACTS.join(', ')}.`;
+  const activation = l.activation as LayerActivation;
+  if (l.kind === 'dense') {
+    if (!isIntIn(l.inputs, 1, MAX_VALUES) || !isIntIn(l.units, 1, MAX_WIDTH)) return `Layer ${n}'s "inputs" and "units" must be whole numbers from 1 to ${MAX_VALUES} and ${MAX_WIDTH}.`;
+    return { kind: 'dense', inputs: l.inputs, units: l.units, activation };
+  }
+  if (!shapeOk(l.input)) return `Layer ${n}'s "input" must be [channels, height, width], whole numbers from 1 to ${MAX_SPATIAL}.`;
+  const input: Shape3 = [l.input[0], l.input[1], l.input[2]];
+  if (l.kind !== 'conv2d' && activation !== 'linear') return `Layer ${n} (${String(l.kind)}) must have the activation "linear".`;
+  let layer: LayerSpec;
+  if (l.kind === 'flatten') layer = { kind: 'flatten', input, activation: 'linear' };
+  else if (l.kind === 'maxpool') {
+    if (!isIntIn(l.kernel, 1, MAX_SPATIAL) || !isIntIn(l.stride, 1, MAX_SPATIAL)) return `Layer ${n}'s "kernel" and "stride" must be whole numbers from 1 to ${MAX_SPATIAL}.`;
+    layer = { kind: 'maxpool', input, kernel: l.kernel, stride: l.stride, activation: 'linear' };
+  } else {
+    if (!isIntIn(l.filters, 1, MAX_SPATIAL) || !isIntIn(l.kernel, 1, MAX_SPATIAL) || !isIntIn(l.stride, 1, MAX_SPATIAL) || !isIntIn(l.padding, 0, MAX_SPATIAL)) {
+      return `Layer ${n}'s "filters", "kernel", "stride" and "padding" must be whole numbers (1 to ${MAX_SPATIAL}; padding from 0).`;
+    }
+    layer = { kind: 'conv2d', input, filters: l.filters, kernel: l.kernel, stride: l.stride, padding: l.padding, activation };
+  }
+  const out = outputShape(layer);
+  if (out[1] < 1 || out[2] < 1) return `Layer ${n}'s kernel does not fit its ${input.join('x')} input.`;
+  if (out[0] * out[1] * out[2] > MAX_VALUES) return `Layer ${n}'s output is too large.`;
+  return layer;
 }
 
 /** The checks both formats share: the network against the lab, the epoch, the parameters. */

@@ -6,8 +6,8 @@
 import type { Feature } from '../state/config';
 import { featureInfo } from '../data/features';
 import { floatsToBase64 } from './base64';
-import { denseLayers, paramLayout, type LayerSpec } from './layers';
-import type { LabModel } from './modelFile';
+import { denseLayers, inputSize, outputShape, outputSize, paramLayout, type LayerSpec } from './layers';
+import { layerJson, type LabModel } from './modelFile';
 import type { LayerActivation, LossName } from './network';
 import { MNIST_INPUTS, MNIST_PIXEL_SCALE } from '../labs/mnist/config';
 
@@ -86,26 +86,45 @@ function inputWidth(input: NetworkInput): number {
 export function exportLabPyTorch(spec: LabExportInput): string {
   const { layers, loss, input, params } = spec;
   if (layers.length < 1) throw new Error('exportLabPyTorch: no layers');
-  for (let i = 1; i < layers.length; i++) if (layers[i]!.inputs !== layers[i - 1]!.units) throw new Error('exportLabPyTorch: layer sizes do not chain');
-  if (layers[0]!.inputs !== inputWidth(input)) throw new Error('exportLabPyTorch: input size does not match the features');
+  for (let i = 1; i < layers.length; i++) {
+    const l = layers[i]!, prev = layers[i - 1]!;
+    const chained = l.kind === 'dense' ? l.inputs === outputSize(prev) : l.input.join('x') === outputShape(prev).join('x');
+    if (!chained) throw new Error('exportLabPyTorch: layer sizes do not chain');
+  }
+  if (inputSize(layers[0]!) !== inputWidth(input)) throw new Error('exportLabPyTorch: input size does not match the features');
+  const first = layers[0]!;
+  // A spatial first layer reads the image as 1 x height x width.
+  const spatialInput = first.kind !== 'dense';
+  if (spatialInput && (input.kind !== 'image' || first.input.join('x') !== `1x${input.height}x${input.width}`)) {
+    throw new Error('exportLabPyTorch: a spatial network must read the image as 1 x height x width');
+  }
   const layout = paramLayout(layers);
   if (params.length !== layout.count) throw new Error('exportLabPyTorch: wrong number of parameters');
   for (const v of params) if (!Number.isFinite(v)) throw new Error('exportLabPyTorch: parameters must be finite');
 
   const modules: string[] = [];
   const sequentialIndex: number[] = [];
-  for (const l of layers) {
+  if (spatialInput) modules.push(`    torch.nn.Unflatten(1, (1, ${(input as { height: number }).height}, ${(input as { width: number }).width})),`);
+  layers.forEach((l, i) => {
+    // The core's dense layer reads any input flat; torch's Linear needs a Flatten after a spatial layer.
+    const prev = layers[i - 1];
+    if (l.kind === 'dense' && prev && prev.kind !== 'dense' && prev.kind !== 'flatten') modules.push('    torch.nn.Flatten(),');
     sequentialIndex.push(modules.length);
-    modules.push(`    torch.nn.Linear(${l.inputs}, ${l.units}),`);
+    switch (l.kind) {
+      case 'dense': modules.push(`    torch.nn.Linear(${l.inputs}, ${l.units}),`); break;
+      case 'conv2d': modules.push(`    torch.nn.Conv2d(${l.input[0]}, ${l.filters}, ${l.kernel}, stride=${l.stride}, padding=${l.padding}),`); break;
+      case 'maxpool': modules.push(`    torch.nn.MaxPool2d(${l.kernel}, stride=${l.stride}),`); break;
+      case 'flatten': modules.push('    torch.nn.Flatten(),'); break;
+    }
     const act = TORCH_ACTIVATION[l.activation];
     if (act) modules.push(`    ${act},`);
-  }
+  });
   // One entry per parameter block: (module index in the Sequential, "weight"/"bias", offset, shape).
   const blocks = layout.blocks.map((b) => `    (${sequentialIndex[b.layer]}, ${pyString(b.name)}, ${b.offset}, ${JSON.stringify(b.shape)}),`);
   const b64 = floatsToBase64(params);
   const wrapped = b64.match(/.{1,100}/g) ?? [''];
   const header = (spec.description ?? '').split(/\r?\n/).map((l) => `# ${l}`).join('\n');
-  const outputs = layers[layers.length - 1]!.units;
+  const outputs = outputSize(layers[layers.length - 1]!);
   const outputText = loss === 'ce' ? 'class probabilities' : loss === 'bce' ? 'probability of class 1' : 'the predicted value';
   const io = input.kind === 'points' ? pointsInput(input.features, outputs) : imageInput(input, outputs);
 
@@ -130,7 +149,7 @@ import sys
 
 import torch
 
-LAYERS = ${JSON.stringify(layers.map((l) => ({ kind: l.kind, inputs: l.inputs, units: l.units, activation: l.activation })))}
+LAYERS = ${JSON.stringify(layers.map(layerJson))}
 LOSS = ${pyString(loss)}
 ${io.constants}
 
@@ -139,7 +158,8 @@ ${modules.join('\n')}
 )
 
 # Trained parameters: float32, little-endian, per layer the weight
-# [out x in] (torch.nn.Linear.weight's layout) and then the bias [out].
+# (torch.nn.Linear.weight's [out x in], torch.nn.Conv2d.weight's
+# [out x in x kh x kw]) and then the bias [out].
 PARAMS_BASE64 = (
 ${wrapped.map((w) => `    ${pyString(w)}`).join('\n')}
 )

@@ -89,12 +89,15 @@ export function jsonToText(spec: FieldSpec, v: unknown): string | undefined {
       return Array.isArray(v) && v.length <= 64 && v.every((x) => typeof x === 'number') ? (v.length === 0 ? 'none' : v.join(',')) : undefined;
     case 'enumList':
       return Array.isArray(v) && v.length <= 64 && v.every((x) => typeof x === 'string' && !x.includes(',')) ? (v.length === 0 ? 'none' : v.join(',')) : undefined;
+    case 'custom':
+      return spec.json(v);
   }
 }
 
-const JSON_TYPE: Readonly<Record<FieldSpec['kind'], string>> = {
+const JSON_TYPE: Readonly<Record<Exclude<FieldSpec['kind'], 'custom'>, string>> = {
   enum: 'a string', number: 'a number', bool: 'true or false', intList: 'an array of numbers', enumList: 'an array of strings',
 };
+const jsonType = (spec: FieldSpec): string => (spec.kind === 'custom' ? spec.jsonType : JSON_TYPE[spec.kind]);
 
 function safeJson(v: unknown): string {
   try {
@@ -128,7 +131,8 @@ export function createCodec<C>(options: CodecOptions<C>): LabCodec<C> {
     for (const f of fields) out[f.key] = copyValue((c as Record<string, unknown>)[f.key]);
     return out as C;
   };
-  const keptText = (f: LabField<C>, base: C): string => `the default ${describeDefault(base[f.key])} was kept`;
+  const keptText = (f: LabField<C>, base: C): string =>
+    `the default ${f.spec.kind === 'custom' ? f.spec.write(base[f.key]) : describeDefault(base[f.key])} was kept`;
 
   const parseParams = (params: Map<string, string>, rejected: Rejection[], base: C = defaults()): C => {
     const config = copy(base) as Record<string, unknown>;
@@ -195,7 +199,7 @@ export function createCodec<C>(options: CodecOptions<C>): LabCodec<C> {
       const v = (obj as Record<string, unknown>)[f.key];
       const text = jsonToText(f.spec, v);
       if (text === undefined) {
-        rejected.push(reject(f.key, safeJson(v), `must be ${JSON_TYPE[f.spec.kind]}; ${keptText(f, base)}`));
+        rejected.push(reject(f.key, safeJson(v), `must be ${jsonType(f.spec)}; ${keptText(f, base)}`));
         continue;
       }
       params.set(f.url, text);

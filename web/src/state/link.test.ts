@@ -5,6 +5,7 @@ import { LAB_IDS, LINK_LABS, parseLink, writeLink, type ParsedLink } from './lin
 import { parseQuery, writeQuery } from './codec';
 import { defaultConfig, MAX_SEED } from './schema';
 import { mnistCodec, MNIST_FIELDS, MNIST_PANELS, type MnistConfig } from '../labs/mnist/config';
+import { mlpLayers, MODEL_PRESETS } from '../labs/mnist/model-layers';
 import { createRng, randomInt } from '../lib/rng.js';
 
 const keys = (p: ParsedLink): string[] => p.notices.map((r) => r.key);
@@ -64,10 +65,10 @@ describe('TensorFlow Playground links in their fragment form', () => {
     const p = parseLink('?embed=1&theme=dark', tfLink({ networkShape: '3' }));
     expect(p.view.embed).toBe(true);
     expect(p.view.theme).toBe('dark');
-    expect(p.config.hidden).toEqual([3]);
+    expect(p.lab === 'playground' && p.config.hidden).toEqual([3]);
     const twice = parseLink('?v=1&hidden=2', '#hidden=3');
     expect(keys(twice)).toEqual(['hidden']);
-    expect(twice.config.hidden).toEqual(defaultConfig().hidden);
+    expect(twice.lab === 'playground' && twice.config.hidden).toEqual(defaultConfig().hidden);
   });
 });
 
@@ -95,7 +96,7 @@ describe('the lab is part of the link', () => {
   test('lab=mnist reads MNIST\'s keys; lab= wins over an old hash; an unknown lab is reported', () => {
     const p = parseLink('?lab=mnist&hidden=32,32&act=tanh&opt=sgd&lr=0.1&batch=128&epochs=5&seed=9', '#playground');
     expect(p.lab).toBe('mnist');
-    expect(p.config).toEqual({ ...mnistCodec.defaults(), hidden: [32, 32], activations: ['tanh', 'tanh'], optimizer: 'sgd',
+    expect(p.config).toEqual({ ...mnistCodec.defaults(), layers: mlpLayers([32, 32], ['tanh', 'tanh']), optimizer: 'sgd',
       learningRate: 0.1, batchSize: 128, epochs: 5, seed: 9 });
     expect(p.ignored).toEqual(['#playground']);
     const bad = parseLink('?lab=gan&data=xor');
@@ -106,17 +107,20 @@ describe('the lab is part of the link', () => {
   });
 
   test('writeLink puts the lab first and reads back, for every lab, with view options', () => {
-    const mn: MnistConfig = { hidden: [256, 64], activations: ['leaky_relu', 'sigmoid'], optimizer: 'momentum', learningRate: 0.01,
-      momentum: 0.95, batchSize: 512, epochs: 50, seed: 2147483647 };
-    const view = { embed: true, hide: ['inside', 'weights'], lock: ['hidden', 'activations'], autoplay: true, theme: 'light' as const, origins: ['https://a.org'] };
+    const mn: MnistConfig = { layers: mlpLayers([256, 64], ['leaky_relu', 'sigmoid']), optimizer: 'momentum', learningRate: 0.01,
+      momentum: 0.95, batchSize: 512, epochs: 50, shift: 2, seed: 2147483647 };
+    const view = { embed: true, hide: ['inside', 'weights'], lock: ['layers', 'shift'], autoplay: true, theme: 'light' as const, origins: ['https://a.org'] };
     const link = writeLink('mnist', mn, { view });
-    expect(link.startsWith('lab=mnist&v=1&hidden=256,64&act=leaky_relu,sigmoid&opt=momentum')).toBe(true);
+    expect(link.startsWith('lab=mnist&v=2&layers=dense:256:leaky_relu,dense:64:sigmoid,dense:10:softmax&opt=momentum')).toBe(true);
     const p = parseLink(link);
     expect(p.notices).toEqual([]);
     expect(p.lab).toBe('mnist');
     expect(p.config).toEqual(mn);
     expect(p.view).toEqual(view);
-    expect(link).toContain('lock=hidden,act');
+    expect(link).toContain('lock=layers,shift');
+    // A CNN reads back too.
+    const cnn: MnistConfig = { ...mn, layers: MODEL_PRESETS.lenet5.layers.map((l) => ({ ...l })) };
+    expect(parseLink(writeLink('mnist', cnn)).config).toEqual(cnn);
 
     const pg = { ...defaultConfig(), dataset: 'custom' as const };
     const pts = [{ x: 1, y: -2, cls: 1 }];
@@ -131,7 +135,10 @@ describe('the lab is part of the link', () => {
   test('MNIST links: every value beyond the page\'s limits is rejected and keeps its default', () => {
     const bad: [string, string][] = [['hidden', '513'], ['hidden', '1,2,3,4,5'], ['hidden', '0'], ['act', 'softmax'], ['opt', 'rmsprop'],
       ['lr', '0'], ['lr', '11'], ['mom', '1'], ['batch', '513'], ['batch', '1.5'], ['epochs', '0'], ['epochs', '51'], ['seed', '-1'],
-      ['seed', '2147483648'], ['lr', 'NaN'], ['hidden', '2.5']];
+      ['seed', '2147483648'], ['lr', 'NaN'], ['hidden', '2.5'], ['shift', '5'], ['shift', '-1'], ['layers', 'dense:10'],
+      ['layers', 'conv:0:5,flatten,dense:10:softmax'], ['layers', 'conv:8:5:1:0:softmax,dense:10:softmax'], ['layers', 'pool:2:2:2,dense:10:softmax'],
+      ['layers', 'lstm:8,dense:10:softmax'], ['layers', 'dense:10:softmax,dense:10:softmax'], ['layers', 'flatten:3,dense:10:softmax'],
+      ['layers', 'dense:1025,dense:10:softmax'], ['layers', 'none'], ['layers', '']];
     for (const [k, v] of bad) {
       const p = parseLink(`?lab=mnist&${k}=${v}`);
       expect(keys(p), `${k}=${v}`).toEqual([k]);
@@ -140,15 +147,15 @@ describe('the lab is part of the link', () => {
     // The page's own limits pass.
     const edge = parseLink('?lab=mnist&hidden=512,1,512,1&act=linear&lr=0.000001&mom=0.999&batch=1&epochs=50&seed=0');
     expect(edge.notices).toEqual([]);
-    expect(edge.config.activations).toEqual(['linear', 'linear', 'linear', 'linear']);
+    expect((edge.config as MnistConfig).layers).toEqual(mlpLayers([512, 1, 512, 1], ['linear', 'linear', 'linear', 'linear']));
     expect(parseLink('?lab=mnist&hide=weights,loss-chart').notices[0]!.reason).toMatch(/loss-chart/);
-    expect(MNIST_FIELDS.map((f) => f.url)).toEqual(['hidden', 'act', 'opt', 'lr', 'mom', 'batch', 'epochs', 'seed']);
+    expect(MNIST_FIELDS.map((f) => f.url)).toEqual(['layers', 'opt', 'lr', 'mom', 'batch', 'epochs', 'shift', 'seed']);
   });
 
   test('a MNIST setting from the page (presets, every optimizer) survives write -> parse', () => {
     for (const hidden of [[], [128], [32, 32], [512, 256, 128, 10]]) {
       for (const optimizer of ['sgd', 'momentum', 'adam'] as const) {
-        const c: MnistConfig = { ...mnistCodec.defaults(), hidden, activations: hidden.map(() => 'relu' as const), optimizer, learningRate: 0.0123 };
+        const c: MnistConfig = { ...mnistCodec.defaults(), layers: mlpLayers(hidden, hidden.map(() => 'relu' as const)), optimizer, learningRate: 0.0123 };
         expect(parseLink(writeLink('mnist', c)).config).toEqual(c);
       }
     }
@@ -157,10 +164,11 @@ describe('the lab is part of the link', () => {
 
 test('1,000 hostile addresses over every lab: no throw, a valid config, a clean link back', () => {
   const rng = createRng(1010);
-  const words = ['lab', 'v', 'hidden', 'act', 'opt', 'lr', 'mom', 'batch', 'epochs', 'seed', 'data', 'embed', 'hide', 'lock', 'theme',
+  const words = ['lab', 'v', 'hidden', 'act', 'layers', 'shift', 'opt', 'lr', 'mom', 'batch', 'epochs', 'seed', 'data', 'embed', 'hide', 'lock', 'theme',
     'origins', 'autoplay', 'pts', 'networkShape', 'activation', '__proto__', '%zz', ''];
   const values = ['mnist', 'playground', 'gan', '', 'none', '1', '0', '-1', '1e309', 'NaN', '512', '513', 'relu,relu,relu,relu,relu',
-    'all', 'weights', 'share', 'dark', 'https://a.org', '%', '<b>', 'x'.repeat(300), '4,2', 'adam', '0.5', 'true'];
+    'all', 'weights', 'share', 'dark', 'https://a.org', '%', '<b>', 'x'.repeat(300), '4,2', 'adam', '0.5', 'true',
+    'conv:8:5,pool:2,flatten,dense:10:softmax', 'conv:8:29:1:0:relu,dense:10:softmax', 'dense:10:softmax', 'conv:x'];
   const failures: string[] = [];
   let noticed = 0;
   for (let i = 0; i < 1000; i++) {
@@ -194,16 +202,25 @@ describe('MNIST config and the page', () => {
     const { mnistChoices, mnistConfigOf, PRESET_LINKS } = await import('../labs/mnist/config');
     const d = mnistCodec.defaults();
     expect(mnistChoices(d)).toEqual({
-      model: { hidden: [...PRESETS.mlp128.hidden], activations: [...PRESETS.mlp128.activations] },
+      model: { layers: mlpLayers(PRESETS.mlp128.hidden, PRESETS.mlp128.activations) },
       train: { optimizer: DEFAULT_TRAINING.optimizer, lr: DEFAULT_TRAINING.lr, momentum: DEFAULT_TRAINING.momentum,
-        batchSize: DEFAULT_TRAINING.batchSize, epochs: 3, seed: DEFAULT_TRAINING.seed },
+        batchSize: DEFAULT_TRAINING.batchSize, epochs: 3, shift: 0, seed: DEFAULT_TRAINING.seed },
     });
     const { model, train } = mnistChoices(d);
     expect(mnistConfigOf(model, train)).toEqual(d);
     for (const key of ['mlp128', 'classic'] as const) {
       const p = parseLink(`?lab=mnist&${PRESET_LINKS[key]}`);
       expect(p.notices).toEqual([]);
-      expect(p.config).toMatchObject({ hidden: [...PRESETS[key].hidden], activations: [...PRESETS[key].activations] });
+      expect(p.config).toMatchObject({ layers: mlpLayers(PRESETS[key].hidden, PRESETS[key].activations) });
+      // The same MLP as version 1 wrote it (hidden=/act=) opens the same model.
+      const old = parseLink(`?lab=mnist&v=1&hidden=${PRESETS[key].hidden.join(',')}&act=${PRESETS[key].activations.join(',')}`);
+      expect(old.notices).toEqual([]);
+      expect(old.config).toEqual(p.config);
+    }
+    for (const key of Object.keys(MODEL_PRESETS) as (keyof typeof MODEL_PRESETS)[]) {
+      const p = parseLink(`?lab=mnist&${PRESET_LINKS[key]}`);
+      expect(p.notices).toEqual([]);
+      expect((p.config as MnistConfig).layers).toEqual(MODEL_PRESETS[key].layers);
     }
   });
 });

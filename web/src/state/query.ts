@@ -61,7 +61,8 @@ export function singleValues(pairs: Map<string, string[]>, rejected: Rejection[]
   return out;
 }
 
-/** Percent-encoding, but commas stay readable (they are legal in a query). */
+/** Percent-encoding, but commas and colons stay readable (both are legal in a
+ *  query; MNIST's layers=conv:8:5:1:0:relu,... uses them). */
 export function encodeValue(s: string): string {
-  return encodeURIComponent(s).replace(/%2C/g, ',');
+  return encodeURIComponent(s).replace(/%2C/g, ',').replace(/%3A/g, ':');
 }

@@ -11,7 +11,20 @@ export type FieldSpec =
   /** Comma list of integers; "none" is the empty list. */
   | { kind: 'intList'; minLength: number; maxLength: number; min: number; max: number }
   /** Comma list from an allow-list; "none" is the empty list. */
-  | { kind: 'enumList'; values: readonly string[]; minLength: number; maxLength: number; unique: boolean };
+  | { kind: 'enumList'; values: readonly string[]; minLength: number; maxLength: number; unique: boolean }
+  /** A value with its own text form (e.g. MNIST's layer list): the lab
+   *  parses and writes it; `json` turns a JSON value into that text. */
+  | CustomSpec;
+
+export interface CustomSpec {
+  kind: 'custom';
+  parse(raw: string): Parsed;
+  write(value: unknown): string;
+  /** The URL text of a JSON value (postMessage, model files), or undefined for a wrong type. */
+  json(value: unknown): string | undefined;
+  /** What the JSON value must be, for error messages ("a layer list"). */
+  jsonType: string;
+}
 
 const SHOW_LENGTH = 40;
 
@@ -50,6 +63,8 @@ export type Parsed = { ok: true; value: unknown } | { ok: false; reason: string 
 
 export function parseValue(spec: FieldSpec, raw: string): Parsed {
   switch (spec.kind) {
+    case 'custom':
+      return spec.parse(raw);
     case 'enum':
       return spec.values.includes(raw) ? { ok: true, value: raw } : { ok: false, reason: `must be one of: ${spec.values.join(', ')}` };
     case 'bool':
@@ -92,6 +107,8 @@ export function parseValue(spec: FieldSpec, raw: string): Parsed {
 
 export function writeValue(spec: FieldSpec, value: unknown): string {
   switch (spec.kind) {
+    case 'custom':
+      return spec.write(value);
     case 'bool':
       return value ? '1' : '0';
     case 'intList':

@@ -1,6 +1,6 @@
-// The MNIST page: load the data set, train an MLP in the worker, look inside
-// the model, and test it with a digit drawn by hand. Its settings live in the
-// address (lab=mnist&hidden=…); the link's view options (embed=1, hide=,
+// The MNIST page: load the data set, train an MLP or a CNN in the worker,
+// look inside the model (feature maps, filters), and test it with a digit
+// drawn by hand. Its settings live in the address (lab=mnist&layers=…); the link's view options (embed=1, hide=,
 // lock=, autoplay=1, origins=) shape it, and a host page drives it through
 // the course-page API (embed/protocol.ts startLabBridge, mnistProtocol).
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -12,7 +12,7 @@ import { mnistChoices, mnistConfigOf, mnistProtocol, type MnistConfig, type Mnis
 import type { LabViewOptions } from '../../state/view';
 import { startLabBridge, type LabEmbedBridge } from '../../embed/protocol';
 import type { LabModel } from '../../share/modelFile';
-import { denseLayers } from '../../share/layers';
+import { fileLayers, hasConv, layersText, sameLayers } from './model-layers';
 import { formatAccuracy } from '../../lib/format';
 import { SharePanel } from './components/SharePanel';
 import { useStore } from '../../lib/use-store';
@@ -23,6 +23,7 @@ import { DrawPanel } from './components/DrawPanel';
 import { ClassAccuracy, ConfusionMatrix } from './components/ConfusionMatrix';
 import { Misclassified } from './components/Misclassified';
 import { WeightGrid } from './components/WeightGrid';
+import { FilterView, LayerView } from './components/LayerViews';
 import { useVisible } from '../../lib/use-visible';
 import './mnist.css';
 
@@ -89,13 +90,15 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
   const built = state.built;
   const pending = built !== null && (!sameModel(state.model, built.model) || state.train.seed !== built.seed);
   const latest = state.latest;
+  // The core's plan of the editor's layers, once it answered for these very layers.
+  const planNow = state.plan && state.plan.layers === layersText(state.model.layers) ? state.plan.plan : null;
+  const builtConv = built !== null && hasConv(built.model.layers);
   const currentModel = async (): Promise<LabModel> => {
     const b = session.state.built;
     if (!b) throw new Error('the model is not built yet');
     const params = await session.getParams();
-    const acts = [...b.model.activations, 'softmax' as const];
     const cfg = mnistConfigOf(b.model, session.state.train);
-    return { lab: 'mnist', config: { ...cfg, seed: b.seed }, layers: denseLayers(b.sizes, acts), loss: 'ce', epoch: session.state.progress?.epoch ?? 0, params };
+    return { lab: 'mnist', config: { ...cfg, seed: b.seed }, layers: fileLayers(b.model.layers, b.shapes), loss: 'ce', epoch: session.state.progress?.epoch ?? 0, params };
   };
   const loadModel = async (m: LabModel & { lab: 'mnist' }): Promise<void> => {
     const { model, train } = mnistChoices(m.config);
@@ -109,7 +112,8 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
         {state.notice && <p class={`mn-notice mn-notice-${state.notice.kind}`} role="status" data-testid="mnist-notice">{state.notice.text}</p>}
         {shown('training') && <EmbedRun state={state} disabled={locked} on={on} />}
         {shown('draw') && <DrawPanel theme={theme} probs={state.digitProbs} modelReady={built !== null} onInput={on.input} />}
-        {shown('weights') && (
+        {shown('weights') && builtConv && <section class="mn-panel mn-embed-weights"><FilterView store={session} state={state} theme={theme} /></section>}
+        {shown('weights') && !builtConv && (
           <section ref={weightsRef} class="mn-panel mn-embed-weights" aria-label="first-layer weights">
             {state.weights
               ? <WeightGrid {...state.weights} theme={theme} isOutput={built !== null && built.sizes.length === 2} />
@@ -143,10 +147,10 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
       )}
       <div class="mn-top">
         {shown('model') && (
-          <ModelPanel model={state.model} train={state.train} pending={pending} disabled={state.load.phase !== 'loaded' || locked}
+          <ModelPanel model={state.model} train={state.train} plan={planNow} pending={pending} disabled={state.load.phase !== 'loaded' || locked}
                       onModel={on.model} onTrain={on.train} onReset={on.reset} />
         )}
-        {shown('training') && <TrainPanel state={state} theme={theme} onPlay={on.play} onPause={on.pause} />}
+        {shown('training') && <TrainPanel state={state} theme={theme} blocked={planNow !== null && !planNow.ok} onPlay={on.play} onPause={on.pause} />}
         {shown('draw') && <DrawPanel theme={theme} probs={state.digitProbs} modelReady={built !== null} onInput={on.input} />}
       </div>
       {shown('share') && (
@@ -171,14 +175,15 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
             </div>
           </div>
         ) : <p class="mn-hint">Appears once the model has been evaluated.</p>}
-        {shown('weights') && (
+        {shown('weights') && (builtConv ? <FilterView store={session} state={state} theme={theme} /> : (
           <section ref={weightsRef} class="mn-wide" aria-label="first-layer weights">
             <h3>First-layer weights</h3>
             {state.weights
               ? <WeightGrid {...state.weights} theme={theme} isOutput={built !== null && built.sizes.length === 2} />
               : <p class="mn-hint">{built ? "Sent by the worker while this part of the page is on screen." : "Appear once the model exists."}</p>}
           </section>
-        )}
+        ))}
+        {shown('layers') && <LayerView store={session} state={state} theme={theme} />}
       </section>
       )}
     </main>
@@ -241,9 +246,7 @@ function useMnistBridge(session: MnistStore, view: MnistView): void {
             case 'setConfig': {
               const { model, train } = mnistChoices(command.config);
               configNow.current = command.config;
-              const was = session.state.model;
-              const rebuild = model.hidden.join() !== was.hidden.join() || model.activations.join() !== was.activations.join()
-                || train.seed !== session.state.train.seed;
+              const rebuild = !sameLayers(model.layers, session.state.model.layers) || train.seed !== session.state.train.seed;
               session.setModel(model);
               session.setTrain(train);
               if (rebuild) session.build();

@@ -2,15 +2,30 @@
 // (engine/protocol.ts). The data set and the model live only in the worker;
 // the page receives compact results as transferable typed arrays.
 
-import type { Activation, Optimizer } from '../../state/config';
+import type { Optimizer } from '../../state/config';
+import type { MnistLayer } from './model-layers';
 export { MAX_BATCH } from './trainer.js';
 
 export interface ModelChoice {
-  /** Hidden layer widths, 0..MAX_HIDDEN_LAYERS layers of 1..MAX_WIDTH units. */
-  hidden: number[];
-  /** One activation per hidden layer. */
-  activations: Activation[];
+  /** The layers over the 1x28x28 input, the output layer (dense 10 softmax) included. */
+  layers: MnistLayer[];
 }
+
+/** The core's verdict on a layer list (engine.planLayers), for the editor. */
+export type LayerPlan =
+  | { ok: true; layers: { shape: [number, number, number]; params: number }[] }
+  /** `layer`: index of the first layer the core refused; `message`: the core's status sentence;
+   *  `before`: the plan of the layers before it (the last one's shape is the refused layer's input). */
+  | { ok: false; layer: number; message: string; before: { shape: [number, number, number]; params: number }[] };
+
+/** One layer's output for one digit, as the core's forward_all gives it (c x h x w, row-major). */
+export interface LayerOutput { shape: [number, number, number]; values: Float32Array }
+
+/** One digit through the model: its 784 input values (0..1) and every layer's output. */
+export interface Inspection { input: Float32Array; layers: LayerOutput[] }
+
+/** Each conv layer's weights [out x in x k x k], in layer order. */
+export interface ConvFilters { layer: number; out: number; in: number; kernel: number; weights: Float32Array }
 
 export interface TrainChoice {
   optimizer: Optimizer;
@@ -20,6 +35,8 @@ export interface TrainChoice {
   batchSize: number;
   /** Training stops by itself after this many epochs (Train continues past it). */
   epochs: number;
+  /** Augmentation: random shifts of 0..shift pixels in x and y of training digits (0: off). */
+  shift: number;
   seed: number;
 }
 
@@ -40,7 +57,13 @@ export type MnistCommand =
   /** Replaces the model's parameters (a loaded file) and evaluates the test set. */
   | { type: 'load-params'; params: Float32Array }
   /** Runs `steps` training steps (batches) now, paused or not (the course-page API's step). */
-  | { type: 'step'; steps: number };
+  | { type: 'step'; steps: number }
+  /** The core's plan of a layer list (shapes, parameters, or the refused layer); answered with a LayerPlan. Needs no data. */
+  | { type: 'plan'; layers: MnistLayer[] }
+  /** Every layer's output for one digit: a test digit by index, or 784 pixels 0..1; answered with an Inspection (no layers before a model exists). */
+  | { type: 'inspect'; testIndex: number } | { type: 'inspect'; pixels: Float32Array }
+  /** The conv layers' filters; answered with ConvFilters[]. */
+  | { type: 'filters' };
 
 export interface Misclassified {
   /** Test-set indices, most confident mistakes first. */
@@ -87,7 +110,8 @@ export type MnistEvent =
   | { type: 'load-progress'; loaded: number; total: number }
   | { type: 'loaded'; nTrain: number; nTest: number; seconds: number }
   | { type: 'load-error'; message: string }
-  | { type: 'built'; paramCount: number; sizes: number[] }
+  /** shapes: the input's and every layer's output shape (c, h, w), from the core. */
+  | { type: 'built'; paramCount: number; sizes: number[]; shapes: [number, number, number][] }
   | { type: 'subset-eval'; at: number; accuracy: number; loss: number }
   | { type: 'full-eval'; result: FullEval }
   | { type: 'weights'; units: number; inputs: number; weights: Float32Array }
@@ -97,3 +121,5 @@ export type MnistEvent =
 export const MAX_HIDDEN_LAYERS = 4;
 export const MAX_WIDTH = 512;
 export const MAX_EPOCHS = 50;
+/** Largest augmentation shift in pixels. */
+export const MAX_SHIFT = 4;

@@ -3,19 +3,24 @@
 // pause / settings are answered while training runs), evaluates the fixed 1k
 // test subset every 1/10 epoch and the full 10k test set every quarter epoch.
 
-import type { Engine } from '../../engine/nn-wasm.js';
+import type { Engine, LayerSpec as EngineLayer } from '../../engine/nn-wasm.js';
 import type { LabContext, LabSession, LabSessionFactory } from '../../engine/lab-session';
 import { divergenceAdvice } from '../../engine/divergence';
 import { MnistTrainer } from './trainer.js';
 import type { MnistHeapData } from './data.js';
 import { streamAsset } from './load-asset';
 import { MNIST_CLASSES } from './asset-format.js';
-import type { MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, TrainChoice } from './protocol';
+import type { ConvFilters, Inspection, LayerPlan, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, TrainChoice } from './protocol';
+import { engineLayer, MNIST_INPUT_SHAPE, refusalText, type MnistLayer } from './model-layers';
 
 const CHUNK_MS = 30;
 const FULL_EVALS_PER_EPOCH = 4;
 const SUBSET_EVALS_PER_EPOCH = 10;
 const RATE_WINDOW_MS = 1000;
+/** A full evaluation waits until training has run this many times as long as
+ *  the last one took: a CNN's 10k-digit evaluation takes seconds and would
+ *  otherwise eat a third of the training time (an MLP's is never held back). */
+const TRAIN_PER_EVAL = 4;
 
 class MnistSession implements LabSession {
   readonly chunkMs = CHUNK_MS;
@@ -28,6 +33,8 @@ class MnistSession implements LabSession {
   private nextSubsetAt = 0;
   private wantWeights = false;
   private trainMs = 0;
+  /** trainMs before which no full evaluation is due (see TRAIN_PER_EVAL). */
+  private fullEvalAfterMs = 0;
   private pendingLosses: number[] = [];
   private pendingAt: number[] = [];
   private readonly rateSamples: { t: number; examples: number }[] = [];
@@ -85,6 +92,19 @@ class MnistSession implements LabSession {
       case 'step':
         this.steps(msg.steps);
         return undefined;
+      case 'plan':
+        return planLayers(this.engine, msg.layers);
+      case 'inspect': {
+        const t = this.trainer;
+        if (!t) return { input: new Float32Array(0), layers: [] } satisfies Inspection;
+        if (!('pixels' in msg) && (!Number.isInteger(msg.testIndex) || msg.testIndex < 0 || msg.testIndex >= (this.data?.header.nTest ?? 0))) {
+          throw new Error(`there is no test digit ${String(msg.testIndex)}`);
+        }
+        const input = 'pixels' in msg ? msg.pixels : t.testInput(msg.testIndex);
+        return { input, layers: t.layerOutputs(input) } satisfies Inspection;
+      }
+      case 'filters':
+        return (this.trainer?.convFilters() ?? []) satisfies ConvFilters[];
     }
   }
 
@@ -105,20 +125,24 @@ class MnistSession implements LabSession {
 
   private build(model: ModelChoice, choice: TrainChoice): void {
     if (!this.data?.ready) throw new Error('the MNIST data is not loaded yet');
+    const plan = planLayers(this.engine, model.layers);
+    if (!plan.ok) throw new Error(`${refusalText(model.layers, plan)}. Fix it in the model editor.`);
     this.running = false;
     this.trainer?.destroy();
     this.trainer = null;
-    const trainer = new MnistTrainer(this.engine, this.data, { ...model, ...choice });
+    const trainer = new MnistTrainer(this.engine, this.data, { layers: model.layers.map(engineLayer) as EngineLayer[], ...choice });
     this.trainer = trainer;
     this.train = choice;
     this.targetEpochs = choice.epochs;
     this.nextFullAt = 1 / FULL_EVALS_PER_EPOCH;
     this.nextSubsetAt = 1 / SUBSET_EVALS_PER_EPOCH;
     this.trainMs = 0;
+    this.fullEvalAfterMs = 0;
     this.pendingLosses = [];
     this.pendingAt = [];
     this.rateSamples.length = 0;
-    this.emit({ type: 'built', paramCount: trainer.model.paramCount, sizes: trainer.model.sizes });
+    const shapes = trainer.model.layerShapes() as [number, number, number][];
+    this.emit({ type: 'built', paramCount: trainer.model.paramCount, sizes: trainer.model.sizes, shapes });
     this.fullEval();
   }
 
@@ -148,7 +172,9 @@ class MnistSession implements LabSession {
   }
 
   private sendWeights(): void {
-    if (!this.trainer) return;
+    // Only a dense first layer has one 28x28 image per unit (a CNN's filters come with 'filters').
+    const first = this.trainer?.model.paramLayout()[0];
+    if (!this.trainer || !first || first.layer !== 0 || first.shape.length !== 2) return;
     const w = this.trainer.firstLayerWeights();
     this.emit({ type: 'weights', units: w.units, inputs: w.inputs, weights: w.weights }, [w.weights.buffer]);
   }
@@ -204,8 +230,10 @@ class MnistSession implements LabSession {
       this.emit({ type: 'subset-eval', at, accuracy: r.accuracy, loss: r.loss });
       this.nextSubsetAt = (Math.floor(at * SUBSET_EVALS_PER_EPOCH + 1e-9) + 1) / SUBSET_EVALS_PER_EPOCH;
     }
-    if (at >= this.nextFullAt) {
+    if (at >= this.nextFullAt && this.trainMs >= this.fullEvalAfterMs) {
+      const e0 = performance.now();
       this.fullEval();
+      this.fullEvalAfterMs = this.trainMs + TRAIN_PER_EVAL * (performance.now() - e0);
       this.nextFullAt = (Math.floor(at * FULL_EVALS_PER_EPOCH + 1e-9) + 1) / FULL_EVALS_PER_EPOCH;
     }
     if (t.position === 0 && t.epoch >= this.targetEpochs) {
@@ -249,6 +277,20 @@ class MnistSession implements LabSession {
     this.trainer?.destroy();
     this.data?.free();
   }
+}
+
+/** The core's plan of a layer list over the 1x28x28 input (engine.planLayers): each
+ *  layer's output shape and parameter count, or the first layer it refuses and why,
+ *  with the plan of the layers before it (asked of the core again: the refused
+ *  layer's input shape comes from the core, not from JavaScript arithmetic). */
+export function planLayers(engine: Engine, layers: readonly MnistLayer[]): LayerPlan {
+  const plan = (list: readonly MnistLayer[]) => engine.planLayers(list.map(engineLayer) as EngineLayer[], [...MNIST_INPUT_SHAPE]);
+  const shaped = (ls: { shape: number[]; params: number }[]) =>
+    ls.map((l) => ({ shape: [l.shape[0]!, l.shape[1]!, l.shape[2]!] as [number, number, number], params: l.params }));
+  const r = plan(layers);
+  if (r.ok) return { ok: true, layers: shaped(r.layers) };
+  const prefix = r.layer > 0 ? plan(layers.slice(0, r.layer)) : null;
+  return { ok: false, layer: r.layer, message: r.message, before: prefix?.ok ? shaped(prefix.layers) : [] };
 }
 
 export const createSession: LabSessionFactory = (ctx) => new MnistSession(ctx);

@@ -7,8 +7,9 @@
 import { StepSeries } from '../../lib/series';
 import type { Store } from '../../lib/use-store';
 import { LabClient, type CommandResult, type WorkerFactory } from '../../engine/client';
-import { DEFAULT_TRAINING, PRESETS } from './trainer.js';
-import type { FullEval, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, Progress, TrainChoice } from './protocol';
+import { DEFAULT_TRAINING } from './trainer.js';
+import type { ConvFilters, FullEval, Inspection, LayerPlan, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, Progress, TrainChoice } from './protocol';
+import { layersText, MODEL_PRESETS, type ModelPresetId } from './model-layers';
 
 export interface EvalPoint { at: number; accuracy: number; loss: number }
 
@@ -24,7 +25,9 @@ export interface MnistState {
   model: ModelChoice;
   train: TrainChoice;
   /** The model in the worker, once built. */
-  built: { sizes: number[]; paramCount: number; model: ModelChoice; seed: number } | null;
+  built: { sizes: number[]; shapes: [number, number, number][]; paramCount: number; model: ModelChoice; seed: number } | null;
+  /** The core's plan of the editor's layers (null until the worker answered). */
+  plan: { layers: string; plan: LayerPlan } | null;
   progress: Progress | null;
   losses: StepSeries;
   subsetEvals: EvalPoint[];
@@ -35,20 +38,21 @@ export interface MnistState {
   notice: { kind: 'info' | 'warning'; text: string } | null;
   /** Class probabilities for the drawn digit (null: nothing drawn). */
   digitProbs: Float32Array | null;
+  /** The drawn digit as the network's input (784 values 0..1; null: nothing drawn). */
+  digit: Float32Array | null;
   /** Bumped on every change so components can memoise on it. */
   version: number;
 }
 
 type Listener = (s: MnistState) => void;
 
-export function presetChoice(key: keyof typeof PRESETS): ModelChoice {
-  const p = PRESETS[key];
-  return { hidden: [...p.hidden], activations: [...p.activations] };
+export function presetChoice(key: ModelPresetId): ModelChoice {
+  return { layers: MODEL_PRESETS[key].layers.map((l) => ({ ...l })) };
 }
 
 export function defaultTrain(): TrainChoice {
   const d = DEFAULT_TRAINING;
-  return { optimizer: d.optimizer, lr: d.lr, momentum: d.momentum, batchSize: d.batchSize, epochs: 3, seed: d.seed };
+  return { optimizer: d.optimizer, lr: d.lr, momentum: d.momentum, batchSize: d.batchSize, epochs: 3, shift: 0, seed: d.seed };
 }
 
 /** Written by web/scripts/make-mnist-asset.mjs; names the data file next to it. */
@@ -64,12 +68,14 @@ export class MnistStore implements Store<MnistState> {
   private notifyScheduled = false;
   private lastNotify = 0;
   private builtFrom: { model: ModelChoice; seed: number } | null = null;
+  /** The last plan request (settled when its answer is in). */
+  private planning: Promise<void> = Promise.resolve();
 
   constructor(private readonly factory?: WorkerFactory, start?: { model: ModelChoice; train: TrainChoice }) {
     this.state = {
-      load: { phase: 'idle' }, model: start?.model ?? presetChoice('mlp128'), train: start?.train ?? defaultTrain(), built: null, progress: null,
+      load: { phase: 'idle' }, model: start?.model ?? presetChoice('mlp128'), train: start?.train ?? defaultTrain(), built: null, plan: null, progress: null,
       losses: new StepSeries(), subsetEvals: [], fullEvals: [], latest: null, weights: null, notice: null,
-      digitProbs: null, version: 0,
+      digitProbs: null, digit: null, version: 0,
     };
   }
 
@@ -131,10 +137,49 @@ export class MnistStore implements Store<MnistState> {
     if (phase === 'loading' || phase === 'loaded') return;
     this.set({ load: { phase: 'loading', loaded: 0, total: 0 } });
     this.lab().send({ type: 'load', manifestUrl: new URL(MANIFEST, document.baseURI).href }, { replay: 'load' });
+    this.planModel();
   }
 
   setModel(model: ModelChoice): void {
     this.set({ model });
+    this.planModel();
+  }
+
+  /** Asks the core for the plan of the editor's layers (shapes, parameters, or the refused layer). */
+  planModel(): void {
+    const layers = this.state.model.layers;
+    const text = layersText(layers);
+    if (this.state.plan?.layers === text) return;
+    this.planning = this.lab().request<LayerPlan>({ type: 'plan', layers })
+      .then(({ result }) => {
+        if (layersText(this.state.model.layers) === text) this.set({ plan: { layers: text, plan: result } });
+      })
+      .catch(() => undefined); // lost with a replaced worker: the next edit asks again
+  }
+
+  /** The first model, once the plan of the link's layers is known (a refused list is not built). */
+  private async buildWhenPlanned(): Promise<void> {
+    await this.planning;
+    if (!this.state.built) this.build();
+  }
+
+  /** Whether the editor's layers are known to be buildable (the core's plan accepted them). */
+  planOk(): boolean {
+    const p = this.state.plan;
+    return p !== null && p.layers === layersText(this.state.model.layers) && p.plan.ok;
+  }
+
+  /** Every layer's output for a test digit or drawn pixels (empty before a model exists). */
+  async inspect(what: { testIndex: number } | { pixels: Float32Array }): Promise<Inspection> {
+    if (!this.state.built) return { input: new Float32Array(0), layers: [] };
+    const msg: MnistCommand = 'pixels' in what ? { type: 'inspect', pixels: what.pixels.slice() } : { type: 'inspect', testIndex: what.testIndex };
+    return (await this.lab().request<Inspection>(msg)).result;
+  }
+
+  /** The conv layers' filters (empty for an MLP or before a model exists). */
+  async filters(): Promise<ConvFilters[]> {
+    if (!this.state.built) return [];
+    return (await this.lab().request<ConvFilters[]>({ type: 'filters' })).result;
   }
 
   setTrain(train: TrainChoice): void {
@@ -145,6 +190,9 @@ export class MnistStore implements Store<MnistState> {
   /** Builds a fresh model from the editor's choices (the Reset button). */
   build(): void {
     if (this.state.load.phase !== 'loaded') return;
+    // A list the core refuses is not sent (the editor says which layer and why).
+    const plan = this.state.plan;
+    if (plan && plan.layers === layersText(this.state.model.layers) && !plan.plan.ok) return;
     this.builtFrom = { model: this.state.model, seed: this.state.train.seed };
     this.lab().send({ type: 'build', model: this.state.model, train: this.state.train }, { replay: 'build', dropsWeights: true });
     this.set({
@@ -202,9 +250,10 @@ export class MnistStore implements Store<MnistState> {
   classify(pixels: Float32Array | null): void {
     this.lastDigit = pixels;
     if (!pixels) {
-      this.set({ digitProbs: null });
+      this.set({ digitProbs: null, digit: null });
       return;
     }
+    if (this.state.digit !== pixels) this.set({ digit: pixels });
     if (!this.state.built) return;
     const id = ++this.classifyId;
     const copy = pixels.slice();
@@ -227,13 +276,13 @@ export class MnistStore implements Store<MnistState> {
         break;
       case 'loaded':
         this.set({ load: { phase: 'loaded', nTrain: msg.nTrain, nTest: msg.nTest, seconds: msg.seconds } });
-        if (!s.built) this.build();
+        if (!s.built) void this.buildWhenPlanned();
         break;
       case 'load-error':
         this.set({ load: { phase: 'error', message: msg.message } });
         break;
       case 'built':
-        this.set({ built: { sizes: msg.sizes, paramCount: msg.paramCount, model: this.builtFrom?.model ?? s.model, seed: this.builtFrom?.seed ?? s.train.seed } });
+        this.set({ built: { sizes: msg.sizes, shapes: msg.shapes, paramCount: msg.paramCount, model: this.builtFrom?.model ?? s.model, seed: this.builtFrom?.seed ?? s.train.seed } });
         this.reclassify();
         break;
       case 'subset-eval':

@@ -4,7 +4,7 @@
 // Plain JavaScript, type-checked from its JSDoc, so that the browser worker
 // (session.ts) and the Node test run exactly this code against the real module.
 import { MNIST_CLASSES } from './asset-format.js';
-import { createRng, shuffleInPlace, shuffleSeed } from '../../lib/rng.js';
+import { createRng, randomInt, shuffleInPlace, shuffleSeed } from '../../lib/rng.js';
 
 /**
  * @typedef {import('../../engine/nn-wasm.js').Engine} Engine
@@ -15,8 +15,9 @@ import { createRng, shuffleInPlace, shuffleSeed } from '../../lib/rng.js';
  * @typedef {import('./data.js').MnistHeapData} MnistHeapData
  *
  * @typedef {{ readonly label: string, readonly hidden: readonly number[], readonly activations: readonly Activation[] }} Preset
- * @typedef {{ optimizer: Optimizer, lr: number, momentum?: number, batchSize: number }} TrainingSettings
- * @typedef {TrainingSettings & { hidden: readonly number[], activations: readonly Activation[], seed: number }} TrainerSpec
+ * @typedef {import('../../engine/nn-wasm.js').LayerSpec} EngineLayer
+ * @typedef {{ optimizer: Optimizer, lr: number, momentum?: number, batchSize: number, shift?: number }} TrainingSettings
+ * @typedef {TrainingSettings & { seed: number } & ({ hidden: readonly number[], activations: readonly Activation[] } | { layers: readonly EngineLayer[] })} TrainerSpec
  * @typedef {{ index: number, pred: number, label: number, confidence: number, probs: Float32Array }} MisclassifiedDigit
  * @typedef {{ scope: 'test' | 'subset', n: number, loss: number, correct: number, accuracy: number }} EvalResult
  * @typedef {EvalResult & { confusion: Int32Array, misclassified: MisclassifiedDigit[] }} FullEvalResult
@@ -28,11 +29,16 @@ export const EVAL_CHUNK = 1000;
 export const SUBSET_SIZE = 1000;
 /** Misclassified test digits kept for the grid, most confident first. */
 export const MISCLASSIFIED_KEPT = 60;
-/** The largest batch the page offers (the model is built for EVAL_CHUNK rows). */
+/** The largest batch the page offers (an MLP is built for EVAL_CHUNK rows, a CNN for this many). */
 export const MAX_BATCH = 512;
+/** The digit as the core sees it: channels, height, width. */
+export const INPUT_SHAPE = Object.freeze([1, 28, 28]);
 const SUBSET_SEED = 0x5eed;
+/** Mixed into the run's seed for the augmentation's shifts (a stream of its own,
+ *  so switching augmentation on does not change the epoch shuffles). */
+const SHIFT_SEED = 0x5a1f7;
 
-/** The two presets of the page; `classic` is the from-scratch tutorials' net. */
+/** The MLP presets as hidden/activations (the page's presets, CNNs too, are MODEL_PRESETS in model-layers.ts). */
 export const PRESETS = Object.freeze({
   mlp128: /** @type {Preset} */ (Object.freeze({ label: '784-128-10 ReLU', hidden: [128], activations: ['relu'] })),
   classic: /** @type {Preset} */ (Object.freeze({ label: '784-32-32-10 (tutorial)', hidden: [32, 32], activations: ['relu', 'relu'] })),
@@ -54,21 +60,28 @@ export class MnistTrainer {
     this.engine = engine;
     this.data = data;
     const { pixels } = data.layout;
+    // A CNN keeps every layer's c x h x w maps per row: it is built for
+    // training batches only and evaluates in chunks of that size.
+    const spatial = 'layers' in spec && spec.layers.some((l) => l.kind !== undefined && l.kind !== 'dense');
+    const maxBatch = spatial ? MAX_BATCH : Math.max(EVAL_CHUNK, MAX_BATCH);
     /** @type {Model} */
-    this.model = engine.createModel({
-      sizes: [pixels, ...spec.hidden, MNIST_CLASSES],
-      activations: [...spec.activations, 'softmax'],
-      loss: 'ce',
-      seed: spec.seed >>> 0,
-      maxBatch: Math.max(EVAL_CHUNK, MAX_BATCH),
-    });
+    this.model = 'layers' in spec
+      ? engine.createModel({ input: [...INPUT_SHAPE], layers: [...spec.layers], loss: 'ce', seed: spec.seed >>> 0, maxBatch })
+      : engine.createModel({
+        sizes: [pixels, ...spec.hidden, MNIST_CLASSES],
+        activations: [...spec.activations, 'softmax'],
+        loss: 'ce',
+        seed: spec.seed >>> 0,
+        maxBatch,
+      });
+    this.evalChunk = Math.min(EVAL_CHUNK, this.model.maxBatch);
     this.nTrain = data.header.nTrain;
     this.order = engine.allocI32(this.nTrain);
     this.order.view().set(Int32Array.from({ length: this.nTrain }, (_, i) => i));
     this.rng = createRng(shuffleSeed(spec.seed));
     this.x = engine.allocF32(this.model.maxBatch * pixels);
     this.y = engine.allocF32(this.model.maxBatch * MNIST_CLASSES);
-    this.evalOut = engine.allocF32(EVAL_CHUNK * MNIST_CLASSES);
+    this.evalOut = engine.allocF32(this.evalChunk * MNIST_CLASSES);
     this.subset = engine.allocI32(Math.min(SUBSET_SIZE, data.header.nTest));
     const pick = Int32Array.from({ length: data.header.nTest }, (_, i) => i);
     shuffleInPlace(pick, createRng(SUBSET_SEED));
@@ -77,6 +90,10 @@ export class MnistTrainer {
     this.position = 0;    // examples of the current epoch already used
     this.steps = 0;
     this.batchSize = 1;
+    this.shift = 0;
+    this.shiftRng = createRng((spec.seed ^ SHIFT_SEED) >>> 0);
+    /** one shifted row, reused */
+    this.shiftRow = new Float32Array(pixels);
     this.setTraining(spec);
   }
   /**
@@ -84,10 +101,12 @@ export class MnistTrainer {
    * (optimizer state kept unless the kind changes).
    * @param {TrainingSettings} settings
    */
-  setTraining({ optimizer, lr, momentum = 0.9, batchSize }) {
+  setTraining({ optimizer, lr, momentum = 0.9, batchSize, shift = 0 }) {
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > this.model.maxBatch) {
       throw new RangeError(`batch size must be 1..${this.model.maxBatch}, got ${batchSize}`);
     }
+    if (!Number.isInteger(shift) || shift < 0 || shift > 8) throw new RangeError(`shift must be 0..8 pixels, got ${shift}`);
+    this.shift = shift;
     this.model.setOptimizer(optimizer, optimizer === 'adam' ? { lr } : { lr, beta1: momentum });
     this.batchSize = batchSize;
   }
@@ -102,6 +121,7 @@ export class MnistTrainer {
     const { engine, data, model } = this;
     engine.gatherU8(this.x, data.trainPixels, this.nTrain, idx, n, data.layout.pixels, 1 / 255);
     engine.gatherU8(this.y, data.trainTargets, this.nTrain, idx, n, MNIST_CLASSES, 1);
+    if (this.shift > 0) this.shiftBatch(n);
     const loss = model.trainStep(this.x, this.y, n);
     if (!Number.isFinite(loss)) return loss; // nothing moved: the same batch is tried again
     this.steps++;
@@ -111,6 +131,29 @@ export class MnistTrainer {
       this.epoch++;
     }
     return loss;
+  }
+  /**
+   * Augmentation: moves each of the batch's n digits (in this.x) by a random
+   * whole number of pixels in -shift..shift along x and y, filling with
+   * blank. The draws come from the run's seed, so a run is reproducible.
+   * @param {number} n
+   */
+  shiftBatch(n) {
+    const side = INPUT_SHAPE[1] ?? 28;
+    const span = 2 * this.shift + 1;
+    const x = this.x.view();
+    const row = this.shiftRow;
+    for (let r = 0; r < n; r++) {
+      const dx = randomInt(this.shiftRng, span) - this.shift;
+      const dy = randomInt(this.shiftRng, span) - this.shift;
+      if (dx === 0 && dy === 0) continue;
+      const base = r * side * side;
+      row.fill(0);
+      for (let y = Math.max(0, dy); y < Math.min(side, side + dy); y++) {
+        for (let c = Math.max(0, dx); c < Math.min(side, side + dx); c++) row[y * side + c] = /** @type {number} */ (x[base + (y - dy) * side + c - dx]);
+      }
+      x.set(row, base);
+    }
   }
   /**
    * Evaluates the full test set (details: confusion matrix, misclassified
@@ -137,8 +180,8 @@ export class MnistTrainer {
     /** @type {MisclassifiedDigit[]} */
     const wrong = [];
     let lossSum = 0, correct = 0;
-    for (let start = 0; start < n; start += EVAL_CHUNK) {
-      const m = Math.min(EVAL_CHUNK, n - start);
+    for (let start = 0; start < n; start += this.evalChunk) {
+      const m = Math.min(this.evalChunk, n - start);
       if (full) engine.gatherU8(this.x, data.raw.at(data.layout.testPixels + start * data.layout.pixels), m, null, m, data.layout.pixels, 1 / 255);
       else engine.gatherU8(this.x, data.testPixels, data.header.nTest, this.subset.at(start), m, data.layout.pixels, 1 / 255);
       model.forward(this.x, m, this.evalOut);
@@ -172,6 +215,27 @@ export class MnistTrainer {
    */
   predict(pixels) {
     return this.model.forward(pixels, 1);
+  }
+  /**
+   * Every layer's output for one input (floats 0..1, 784), with its shape
+   * [c, h, w] as the core gives them (forward_all, c-major).
+   * @param {FloatArg} pixels
+   */
+  layerOutputs(pixels) {
+    const shapes = this.model.layerShapes().slice(1);
+    return this.model.forwardAll(pixels, 1).map((values, i) => ({ shape: /** @type {[number, number, number]} */ (shapes[i]), values }));
+  }
+  /** A copy of one test digit's pixels as the network's input (0..1). @param {number} index */
+  testInput(index) {
+    const bytes = this.data.testDigit(index);
+    return Float32Array.from(bytes, (b) => b * Math.fround(1 / 255));
+  }
+  /** Each conv layer's weights [out x in x kh x kw] (4-D blocks of the core's layout). */
+  convFilters() {
+    const params = this.model.params();
+    return this.model.paramLayout()
+      .filter((b) => b.block === 0 && b.shape.length === 4)
+      .map((b) => ({ layer: b.layer, out: b.shape[0] ?? 0, in: b.shape[1] ?? 0, kernel: b.shape[2] ?? 0, weights: params.slice(b.offset, b.offset + b.length) }));
   }
   /** First-layer weights [units x 784]: one 28x28 image per unit. */
   firstLayerWeights() {

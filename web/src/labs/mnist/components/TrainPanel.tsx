@@ -7,6 +7,8 @@ import { LineChart, type ChartSeries } from './LineChart';
 interface Props {
   state: MnistState;
   theme: Theme;
+  /** The editor's layers were refused by the core: nothing to train until they are fixed. */
+  blocked?: boolean;
   onPlay: () => void;
   onPause: () => void;
 }
@@ -22,7 +24,7 @@ function evalSeries(label: string, color: string, points: { at: number; accuracy
   };
 }
 
-export function TrainPanel({ state, theme, onPlay, onPause }: Props) {
+export function TrainPanel({ state, theme, blocked = false, onPlay, onPause }: Props) {
   const pr = state.progress;
   const running = pr?.running ?? false;
   const ready = state.built !== null;
@@ -37,7 +39,8 @@ export function TrainPanel({ state, theme, onPlay, onPause }: Props) {
     <section class="mn-panel mn-train" aria-labelledby="mn-train-h">
       <h2 id="mn-train-h">Training</h2>
       <div class="mn-run">
-        <button type="button" class="mn-btn mn-btn-primary" data-testid="mnist-train" disabled={!ready}
+        <button type="button" class="mn-btn mn-btn-primary" data-testid="mnist-train" disabled={!ready || (blocked && !running)}
+                title={blocked ? 'Fix the refused layer in the model editor first' : undefined}
                 aria-pressed={running} onClick={running ? onPause : onPlay}>
           {running ? 'Pause' : pr && pr.steps > 0 ? 'Continue training' : 'Train'}
         </button>
