@@ -42,7 +42,8 @@ function best(results, impl, net) {
   const rounds = results.filter((r) => r.impl === impl && r.net === net);
   if (!rounds.length) return null;
   const wall = Math.max(...rounds.map((r) => r.samples / r.seconds));
-  const cpu = Math.max(...rounds.map((r) => (r.cpuSeconds > 0 ? r.samples / r.cpuSeconds : NaN)).filter(Number.isFinite), NaN);
+  const cpuRates = rounds.filter((r) => r.cpuSeconds > 0).map((r) => r.samples / r.cpuSeconds);
+  const cpu = cpuRates.length ? Math.max(...cpuRates) : NaN;
   return { wall, cpu, rounds: rounds.length, samples: rounds[0].samples, lastLoss: rounds[rounds.length - 1].lastLoss };
 }
 
