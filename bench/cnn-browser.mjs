@@ -20,7 +20,7 @@ const TARGET_ACCURACY = 99.0; // percent, on the 10k test set
 const TARGET_SECONDS = 60;
 const CONVNETJS_EPOCH_TARGET_SECONDS = 10;
 // Past the 60 s the run goes on (up to this) only to report when it reached 99.0 %.
-const LIMIT_MS = 150_000;
+const LIMIT_MS = 90_000;
 
 // The MNIST lab's links (web/src/labs/mnist/config.ts: layers= holds the layer list in the
 // form of model-layers.ts; opt/lr/mom/batch/epochs/seed). The layer lists are the presets'.
@@ -190,6 +190,7 @@ async function main() {
 }
 
 export function printResults(results) {
+  const pct = TARGET_ACCURACY.toFixed(1);
   const f = (v, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
   console.log(`CNN in the browser (headless Chromium, ${cpus().length} cores, load ${loadavg()[0].toFixed(1)})`);
   const worker = results.filter((r) => r.kind === 'throughput');
@@ -201,9 +202,9 @@ export function printResults(results) {
   }
   const t = results.find((r) => r.kind === 'time-to-target');
   if (t) {
-    console.log(`  cnn-fast, Train -> >= ${TARGET_ACCURACY}% on the 10k test set: ${t.toTargetSeconds === null ? `not reached in ${f(t.watchedSeconds, 0)} s` : `${f(t.toTargetSeconds)} s (${f(t.accuracyAtTarget)}%)`}` +
+    console.log(`  cnn-fast, Train -> >= ${pct}% on the 10k test set: ${t.toTargetSeconds === null ? `not reached in ${f(t.watchedSeconds, 0)} s` : `${f(t.toTargetSeconds)} s (${f(t.accuracyAtTarget)}%)`}` +
       `; accuracy shown at ${TARGET_SECONDS} s: ${f(t.accuracyAt60s)}%` +
-      `  (target >= ${TARGET_ACCURACY}% within ${TARGET_SECONDS} s: ${t.toTargetSeconds !== null && t.toTargetSeconds <= TARGET_SECONDS ? 'met' : 'NOT met'})`);
+      `  (target >= ${pct}% within ${TARGET_SECONDS} s: ${t.toTargetSeconds !== null && t.toTargetSeconds <= TARGET_SECONDS ? 'met' : 'NOT met'})`);
     console.log(`    data load ${f(t.loadSeconds, 1)} s; full test evaluations (s after Train, %): ${t.evaluations.map(([s, v]) => `${s}:${v}`).join(' ')}`);
   }
   const e = results.find((r) => r.kind === 'epoch');
