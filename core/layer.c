@@ -7,6 +7,9 @@ const nn_layer_kind *nn_layer_kind_of(int kind)
 {
     static const nn_layer_kind *const kinds[] = {
         [NN_LAYER_DENSE] = &nn_layer_dense,
+        [NN_LAYER_CONV2D] = &nn_layer_conv2d,
+        [NN_LAYER_MAXPOOL] = &nn_layer_maxpool,
+        [NN_LAYER_FLATTEN] = &nn_layer_flatten,
     };
     if (kind < 0 || kind >= (int)(sizeof kinds / sizeof kinds[0]))
         return NULL;

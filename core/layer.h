@@ -81,5 +81,8 @@ const nn_layer_kind *nn_layer_kind_of(int kind);
 
 /* ---- the kinds ---- */
 extern const nn_layer_kind nn_layer_dense;
+extern const nn_layer_kind nn_layer_conv2d;
+extern const nn_layer_kind nn_layer_maxpool;
+extern const nn_layer_kind nn_layer_flatten;
 
 #endif /* NN_LAYER_H */

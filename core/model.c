@@ -119,6 +119,40 @@ static int shape_size(nn_shape s)
     return s.c * s.h * s.w; /* checked to be at most NN_MAX_WIDTH */
 }
 
+/* Fills layer L (index l) from descriptor d over input shape `in`: its
+ * kind, shapes and parameter blocks. NN_OK or the kind's refusal. */
+static int describe_layer(nn_layer *L, const int32_t *d, nn_shape in, int l)
+{
+    memcpy(L->desc, d, sizeof L->desc);
+    L->kind = nn_layer_kind_of(d[0]);
+    if (!L->kind)
+        return NN_ERR_KIND;
+    int st = L->kind->check(d + 2, in, &L->out);
+    if (st != NN_OK)
+        return st;
+    L->index = l;
+    L->act = d[1];
+    L->in = in;
+    L->in_size = shape_size(in);
+    L->out_size = shape_size(L->out);
+    L->n_blocks = L->kind->blocks(L, L->block);
+    for (int b = 0; b < L->n_blocks; b++) {
+        const int *dims = L->block[b].dims;
+        L->block_len[b] = (int64_t)dims[0] * dims[1] * dims[2] * dims[3];
+    }
+    return NN_OK;
+}
+
+/* NN_OK, or why layer l (of n) may not have activation act. */
+static int check_activation(int act, int l, int n)
+{
+    if (!valid_activation(act))
+        return NN_ERR_ACTIVATION;
+    if (act == NN_ACT_SOFTMAX && l != n - 1)
+        return NN_ERR_SOFTMAX_HIDDEN;
+    return NN_OK;
+}
+
 int nn_model_describe(nn_model *m, int n, const int32_t *desc, const int32_t *in_shape,
                       int loss, int max_batch)
 {
@@ -137,28 +171,17 @@ int nn_model_describe(nn_model *m, int n, const int32_t *desc, const int32_t *in
     nn_shape in = m->in_shape;
     for (int l = 0; l < n; l++) {
         nn_layer *L = &m->layer[l];
-        const int32_t *d = desc + (size_t)l * NN_DESC_INTS;
-        memcpy(L->desc, d, sizeof L->desc);
-        L->kind = nn_layer_kind_of(d[0]);
-        if (!L->kind)
-            return NN_ERR_KIND;
-        st = L->kind->check(d + 2, in, &L->out);
+        st = describe_layer(L, desc + (size_t)l * NN_DESC_INTS, in, l);
         if (st != NN_OK)
             return st;
-        L->index = l;
-        L->act = d[1];
-        L->in = in;
-        L->in_size = shape_size(in);
-        L->out_size = shape_size(L->out);
         if (L->out_size > m->max_width)
             m->max_width = L->out_size;
         in = L->out;
     }
     for (int l = 0; l < n; l++) {
-        if (!valid_activation(m->layer[l].act))
-            return NN_ERR_ACTIVATION;
-        if (m->layer[l].act == NN_ACT_SOFTMAX && l != n - 1)
-            return NN_ERR_SOFTMAX_HIDDEN;
+        st = check_activation(m->layer[l].act, l, n);
+        if (st != NN_OK)
+            return st;
     }
     if (loss < NN_LOSS_MSE || loss > NN_LOSS_CE)
         return NN_ERR_LOSS;
@@ -171,15 +194,47 @@ int nn_model_describe(nn_model *m, int n, const int32_t *desc, const int32_t *in
     m->loss = loss;
     m->max_batch = max_batch;
     m->out_size = m->layer[n - 1].out_size;
-    for (int l = 0; l < n; l++) {
-        nn_layer *L = &m->layer[l];
-        L->n_blocks = L->kind->blocks(L, L->block);
-        for (int b = 0; b < L->n_blocks; b++) {
-            const int *d = L->block[b].dims;
-            L->block_len[b] = (int64_t)d[0] * d[1] * d[2] * d[3];
-        }
-    }
     return layout(m, 0) < 0 ? NN_ERR_TOO_LARGE : NN_OK;
+}
+
+int nn_plan_layers(int n, const int32_t *desc, const int32_t *in_shape, int32_t *out,
+                   int32_t *bad_layer)
+{
+    if (bad_layer)
+        *bad_layer = -1;
+    if (n < 1 || n > NN_MAX_LAYERS)
+        return NN_ERR_LAYERS;
+    if (!desc || !in_shape || !out)
+        return NN_ERR_NULL;
+    int st = check_shape(in_shape);
+    if (st != NN_OK)
+        return st;
+    nn_shape in = {in_shape[0], in_shape[1], in_shape[2]};
+    int64_t total = 0;
+    for (int l = 0; l < n; l++) {
+        nn_layer L;
+        st = describe_layer(&L, desc + (size_t)l * NN_DESC_INTS, in, l);
+        if (st == NN_OK)
+            st = check_activation(L.act, l, n);
+        int64_t params = 0;
+        for (int b = 0; st == NN_OK && b < L.n_blocks; b++)
+            params += L.block_len[b];
+        total += params;
+        if (st == NN_OK && total > NN_MAX_FLOATS)
+            st = NN_ERR_TOO_LARGE;
+        if (st != NN_OK) {
+            if (bad_layer)
+                *bad_layer = l;
+            return st;
+        }
+        int32_t *o = out + (size_t)l * NN_PLAN_INTS;
+        o[0] = L.out.c;
+        o[1] = L.out.h;
+        o[2] = L.out.w;
+        o[3] = (int32_t)params;
+        in = L.out;
+    }
+    return NN_OK;
 }
 
 /* Dense descriptors for nn_create's sizes/activations (n already checked). */

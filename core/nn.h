@@ -23,6 +23,9 @@
  * (NN_BACKWARD_INPUT_GRAD, nn_input_grad); nn_explain gives one example's
  * per-layer pre-activations, activations and deltas. New status codes
  * -16..-19; NN_MAX_* are plain numbers.
+ * Version 4: layer kinds NN_LAYER_CONV2D, NN_LAYER_MAXPOOL, NN_LAYER_FLATTEN;
+ * nn_plan_layers (every layer's output shape and parameter count, or the
+ * first refused layer).
  *
  * Results are bit-identical between the native and the WASM build (no FMA,
  * no lane reductions, libm-free deterministic exp/log/tanh/sigmoid).
@@ -36,7 +39,7 @@
 extern "C" {
 #endif
 
-#define NN_ABI_VERSION 3
+#define NN_ABI_VERSION 4
 
 /* Limits checked by nn_create and nn_create_layers. Plain numbers, so the
  * status sentences can quote them (nn_status_str). */
@@ -109,20 +112,42 @@ typedef enum {
 
 /* Layer descriptors: NN_DESC_INTS ints per layer,
  *   [0] kind (nn_layer_kind_id), [1] activation (nn_activation),
- *   [2..7] the kind's own ints; unused ones must be 0.
- * NN_LAYER_DENSE: [2] units (1..NN_MAX_WIDTH); reads its input flat
- *   (c*h*w features); output units x 1 x 1; blocks weight [units x in],
- *   bias [units].
+ *   [2..7] the kind's own ints; unused ones must be 0 (NN_ERR_LAYER_CONFIG).
+ * Shapes are channels x height x width; a flat vector is n x 1 x 1, and a
+ * batch row holds one example's values in c, h, w order (PyTorch's NCHW).
+ * Every kind takes every activation (applied after the kind; softmax only
+ * on the output layer).
+ * NN_LAYER_DENSE: [2] units (1..NN_MAX_WIDTH, else NN_ERR_SIZE); reads its
+ *   input flat (c*h*w features, so a dense layer may follow a conv or pool
+ *   directly); output units x 1 x 1; blocks weight [units x in] (decay),
+ *   bias [units]. torch.nn.Linear (after nn.Flatten() on an image input).
+ * NN_LAYER_CONV2D: [2] out channels (1..NN_MAX_WIDTH, else NN_ERR_SIZE),
+ *   [3] kernel h, [4] kernel w, [5] stride (each 1..NN_MAX_WIDTH),
+ *   [6] zero padding p on every side, 0 <= p < kernel h and < kernel w (so
+ *   every window covers at least one input value; a larger p only adds
+ *   outputs that see nothing but padding). The kernel must fit the padded
+ *   input: kh <= h + 2p, kw <= w + 2p. Output out x oh x ow, oh = (h + 2p -
+ *   kh) / s + 1 (floor), ow likewise: torch.nn.Conv2d(c, out, (kh, kw),
+ *   stride=s, padding=p). Blocks weight [out x c x kh x kw] (decay), bias
+ *   [out]. Anything else: NN_ERR_LAYER_CONFIG; a weight over NN_MAX_FLOATS:
+ *   NN_ERR_TOO_LARGE; an output over NN_MAX_WIDTH values: NN_ERR_SIZE.
+ * NN_LAYER_MAXPOOL: [2] kernel k, [3] stride s (each 1..NN_MAX_WIDTH), no
+ *   padding, k <= h and k <= w (a window must fit: pooling that leaves
+ *   nothing is NN_ERR_LAYER_CONFIG). Output c x ((h - k)/s + 1) x ((w -
+ *   k)/s + 1): torch.nn.MaxPool2d(k, s). Its gradient goes to the first
+ *   maximum of each window in row-major order (as PyTorch's CPU kernel).
+ *   No parameters.
+ * NN_LAYER_FLATTEN: no ints; c x h x w -> (c*h*w) x 1 x 1, the same values
+ *   in the same order (torch.nn.Flatten()). No parameters.
  * Reserved, so later kinds fit without changing this format:
- *   NN_LAYER_CONV2D 1: [2] out channels, [3] kernel h, [4] kernel w,
- *                      [5] stride, [6] padding
- *   NN_LAYER_MAXPOOL 2: [2] kernel, [3] stride
- *   NN_LAYER_FLATTEN 3: no ints
  *   NN_LAYER_RNN 4:    [2] hidden size, over a time x features x 1 input
  * The input shape is 3 ints, channels x height x width; a flat vector is
  * n x 1 x 1. */
 typedef enum {
-    NN_LAYER_DENSE = 0
+    NN_LAYER_DENSE = 0,
+    NN_LAYER_CONV2D = 1,
+    NN_LAYER_MAXPOOL = 2,
+    NN_LAYER_FLATTEN = 3
 } nn_layer_kind_id;
 
 #define NN_DESC_INTS 8
@@ -158,6 +183,19 @@ int nn_check_config(int n_layers, const int *sizes, const int *activations,
  * first, then activations, loss, max_batch, total size). */
 int nn_check_layers(int n, const int32_t *desc, const int32_t *in_shape, int loss,
                     int max_batch);
+/* The model editor's per-layer plan: checks n descriptors over in_shape
+ * layer by layer, as nn_check_layers does (kind, kind ints, activation,
+ * softmax only on the last layer, the running parameter total), and writes
+ * NN_PLAN_INTS ints per accepted layer into out (n x NN_PLAN_INTS ints):
+ * its output channels, height, width and parameter count. Returns NN_OK,
+ * or the status of the first refused layer with its index in *bad_layer
+ * (out filled for the layers before it). *bad_layer is -1 when every layer
+ * passed, or when the refusal is not one layer's: n out of range (NN_ERR_LAYERS),
+ * a NULL pointer, or a bad input shape (NN_ERR_SIZE). The loss and max_batch
+ * are not checked (nn_check_layers does). bad_layer may be NULL. */
+#define NN_PLAN_INTS 4
+int nn_plan_layers(int n, const int32_t *desc, const int32_t *in_shape, int32_t *out,
+                   int32_t *bad_layer);
 /* Builds the network nn_check_layers accepts (NULL exactly when it does not,
  * or when allocation fails). Initialised as nn_create does. */
 nn_model *nn_create_layers(int n, const int32_t *desc, const int32_t *in_shape, int loss,

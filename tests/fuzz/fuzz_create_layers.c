@@ -1,12 +1,15 @@
-/* fuzz_create_layers.c — nn_check_layers and nn_create_layers from fuzzed
- * descriptors, input shapes, losses and max_batch; on a created model, the
+/* fuzz_create_layers.c — nn_check_layers, nn_plan_layers and
+ * nn_create_layers from fuzzed descriptors of every kind (dense, conv2d,
+ * max-pool, flatten), input shapes, losses and max_batch; on a created model, the
  * layout queries, a forward pass, a training step, the split step (both
  * backwards, the input gradient) and nn_explain on small fuzzed data.
  *
  * Promises checked: nn_check_layers returns a known status for anything and
  * reads no descriptor past n (the buffers are exactly n x NN_DESC_INTS, so
- * ASan sees an overread); nn_create_layers returns NULL exactly when the
- * check refuses; a created model reports the shapes, descriptors and a
+ * ASan sees an overread); nn_plan_layers agrees with it (a plan refusal is
+ * a check refusal, a layer's refusal names a layer, an accepted check has
+ * an accepted plan whose shapes and parameter counts the model has);
+ * nn_create_layers returns NULL exactly when the check refuses; a created model reports the shapes, descriptors and a
  * contiguous parameter layout; the split step equals nn_train_step.
  *
  * Build (from the repository root):
@@ -81,56 +84,92 @@ static float *floats(bytes *b, size_t n)
     return v;
 }
 
-/* A generous bound of what the model allocates, in floats (64-bit). */
-static int64_t rough_floats(int n, const int32_t *desc, const int32_t *shape, int max_batch)
+/* A generous bound of what the model allocates, in floats (64-bit), from
+ * its plan: parameters (x6: gradients, optimizer state, dense W^T copies),
+ * activations and deltas, a conv layer's im2col scratch. */
+static int64_t rough_floats(int n, const int32_t *desc, const int32_t *shape, const int32_t *plan,
+                            int max_batch)
 {
-    int64_t in = (int64_t)shape[0] * shape[1] * shape[2], total = (int64_t)max_batch * in * 4;
+    int64_t c = shape[0], in = (int64_t)shape[0] * shape[1] * shape[2];
+    int64_t total = (int64_t)max_batch * in * 4;
     for (int l = 0; l < n; l++) {
-        int64_t out = desc[l * NN_DESC_INTS + 2];
-        total += 6 * (in * out + out) + 4 * (int64_t)max_batch * out;
+        const int32_t *o = plan + l * NN_PLAN_INTS, *d = desc + l * NN_DESC_INTS;
+        int64_t out = (int64_t)o[0] * o[1] * o[2];
+        total += 6 * ((int64_t)o[3] + in * (d[0] == NN_LAYER_DENSE ? out : 0)) + 5 * (int64_t)max_batch * out;
+        if (d[0] == NN_LAYER_CONV2D)
+            total += (int64_t)max_batch * o[1] * o[2] * (c * d[3] * d[4] + o[0]);
+        c = o[0];
         in = out;
     }
     return total;
 }
 
-static void exercise(nn_model *m, int n, const int32_t *desc, const int32_t *shape, bytes *b)
+/* Statuses that name no layer (nn_plan_layers' bad_layer -1). */
+static int whole_model_status(int st)
+{
+    return st == NN_ERR_LAYERS || st == NN_ERR_NULL || st == NN_ERR_SIZE;
+}
+
+/* Statuses nn_check_layers may add to an accepted plan. */
+static int beyond_plan_status(int st)
+{
+    return st == NN_OK || st == NN_ERR_LOSS || st == NN_ERR_LOSS_OUTPUT || st == NN_ERR_BATCH ||
+           st == NN_ERR_TOO_LARGE;
+}
+
+static void exercise(nn_model *m, int n, const int32_t *desc, const int32_t *shape,
+                     const int32_t *plan, bytes *b)
 {
     FZ_REQUIRE(nn_n_layers(m) == n, "n_layers %d vs %d", nn_n_layers(m), n);
     int32_t s[3], d[NN_DESC_INTS], blk[NN_BLOCK_INTS];
-    int st;
+    int st, with_params = 0;
+    int64_t layer_params[NN_MAX_LAYERS] = {0};
     FZ_REQUIRE(nn_layer_shape(m, 0, s) == NN_OK && !memcmp(s, shape, sizeof s), "input shape");
     for (int l = 0; l < n; l++) {
         FZ_REQUIRE(nn_layer_desc(m, l, d) == NN_OK && !memcmp(d, desc + l * NN_DESC_INTS, sizeof d),
                 "descriptor %d", l);
         FZ_REQUIRE(nn_layer_shape(m, l + 1, s) == NN_OK && (int64_t)s[0] * s[1] * s[2] == nn_layer_size(m, l + 1),
                 "layer %d shape", l);
+        FZ_REQUIRE(!memcmp(s, plan + l * NN_PLAN_INTS, sizeof s), "layer %d: plan's shape differs", l);
+        with_params += d[0] == NN_LAYER_DENSE || d[0] == NN_LAYER_CONV2D;
     }
     int blocks = nn_param_blocks(m), offset = 0;
-    FZ_REQUIRE(blocks >= n, "%d blocks for %d layers", blocks, n);
+    FZ_REQUIRE(blocks == 2 * with_params, "%d blocks for %d layers with parameters", blocks, with_params);
     for (int i = 0; i < blocks; i++) {
         FZ_REQUIRE(nn_param_block(m, i, blk) == NN_OK, "block %d", i);
         FZ_REQUIRE(blk[2] == offset && blk[3] >= 1 && blk[3] <= 4, "block %d at %d, %d dims", i, blk[2], blk[3]);
         offset += blk[4] * blk[5] * blk[6] * blk[7];
+        layer_params[blk[0]] += blk[4] * blk[5] * blk[6] * blk[7];
+    }
+    for (int l = 0; l < n; l++)
+        FZ_REQUIRE(layer_params[l] == plan[l * NN_PLAN_INTS + 3], "layer %d: %lld parameters, plan %d", l,
+                   (long long)layer_params[l], plan[l * NN_PLAN_INTS + 3]);
+    if (blocks == 0) { /* nothing to address or train */
+        FZ_REQUIRE(nn_param_count(m) == 0, "no blocks, %d parameters", nn_param_count(m));
     }
     FZ_REQUIRE(offset == nn_param_count(m), "blocks cover %d of %d", offset, nn_param_count(m));
     FZ_REQUIRE(nn_param_block(m, blocks, blk) == NN_ERR_INDEX, "block past the end");
 
     /* a parameter through every block's (row, col) addressing, in and out of range */
-    FZ_REQUIRE(nn_param_block(m, u8(b) % blocks, blk) == NN_OK, "block");
-    int64_t rows_in_block = blk[4], cols = (int64_t)blk[5] * blk[6] * blk[7];
-    int row = (int)(u8(b) % (rows_in_block + 1)), col = (int)(u8(b) % (cols + 1));
-    st = nn_set_param(m, blk[0], blk[1], row, col, 0.5f);
-    FZ_REQUIRE((st == NN_OK) == (row < rows_in_block && col < cols), "set_param (%d, %d): %d", row, col, st);
-    if (st == NN_OK)
-        FZ_REQUIRE(nn_params(m)[blk[2] + row * cols + col] == 0.5f && nn_get_param(m, blk[0], blk[1], row, col) == 0.5f,
-                "set_param wrote elsewhere");
+    if (blocks > 0) {
+        FZ_REQUIRE(nn_param_block(m, u8(b) % blocks, blk) == NN_OK, "block");
+        int64_t rows_in_block = blk[4], cols = (int64_t)blk[5] * blk[6] * blk[7];
+        int row = (int)(u8(b) % (rows_in_block + 1)), col = (int)(u8(b) % (cols + 1));
+        st = nn_set_param(m, blk[0], blk[1], row, col, 0.5f);
+        FZ_REQUIRE((st == NN_OK) == (row < rows_in_block && col < cols), "set_param (%d, %d): %d", row, col, st);
+        if (st == NN_OK)
+            FZ_REQUIRE(nn_params(m)[blk[2] + row * cols + col] == 0.5f && nn_get_param(m, blk[0], blk[1], row, col) == 0.5f,
+                    "set_param wrote elsewhere");
+    } else {
+        FZ_REQUIRE(nn_set_param(m, 0, 0, 0, 0, 0.5f) == NN_ERR_INDEX, "set_param without parameters");
+    }
     FZ_REQUIRE(nn_set_regularization(m, u8(b) % 3, 0.01f) == NN_OK, "regularization");
 
     int ni = nn_layer_size(m, 0), no = nn_layer_size(m, n), max_batch = nn_max_batch(m);
     int rows = 1 + u8(b) % (max_batch < 4 ? max_batch : 4);
     float *x = floats(b, (size_t)rows * ni), *y = floats(b, (size_t)rows * no);
     float *out = calloc((size_t)rows * no, sizeof *out);
-    float *params = calloc((size_t)nn_param_count(m), sizeof *params);
+    float *params = calloc((size_t)nn_param_count(m) + 1, sizeof *params); /* +1: a CNN of pools has none */
     FZ_REQUIRE(out && params, "buffers");
     st = nn_forward(m, x, rows, out);
     FZ_REQUIRE(st == NN_OK || st == NN_ERR_NONFINITE, "forward %d", st);
@@ -139,7 +178,7 @@ static void exercise(nn_model *m, int n, const int32_t *desc, const int32_t *sha
     memcpy(params, nn_params(m), sizeof(float) * (size_t)nn_param_count(m));
     float loss = nn_train_step(m, x, y, rows);
     int step_status = nn_status(m);
-    float *after = calloc((size_t)nn_param_count(m), sizeof *after);
+    float *after = calloc((size_t)nn_param_count(m) + 1, sizeof *after);
     FZ_REQUIRE(after, "buffer");
     memcpy(after, nn_params(m), sizeof(float) * (size_t)nn_param_count(m));
     /* back to the parameters before the step; plain SGD (the default) keeps
@@ -196,13 +235,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FZ_REQUIRE(desc, "descriptors");
     for (size_t l = 0; l < count / NN_DESC_INTS; l++) {
         int32_t *d = desc + l * NN_DESC_INTS;
-        d[0] = mostly(&b, NN_LAYER_DENSE);
+        d[0] = mostly(&b, (int32_t)(u8(&b) % 4)); /* dense, conv2d, maxpool, flatten */
         d[1] = mostly(&b, (int32_t)(u8(&b) % 6));
-        d[2] = size_value(&b, 12);
-        for (int i = 3; i < NN_DESC_INTS; i++)
+        for (int i = 2; i < NN_DESC_INTS; i++)
             d[i] = mostly(&b, 0);
+        if (d[0] == NN_LAYER_DENSE) {
+            d[2] = size_value(&b, 12);
+        } else if (d[0] == NN_LAYER_CONV2D) { /* channels, kernel h, w, stride, padding */
+            d[2] = size_value(&b, 5);
+            d[3] = size_value(&b, 4);
+            d[4] = size_value(&b, 4);
+            d[5] = size_value(&b, 3);
+            d[6] = mostly(&b, (int32_t)(u8(&b) % 3));
+        } else if (d[0] == NN_LAYER_MAXPOOL) { /* kernel, stride */
+            d[2] = size_value(&b, 3);
+            d[3] = size_value(&b, 3);
+        }
     }
-    int32_t shape[3] = {size_value(&b, 6), size_value(&b, 3), size_value(&b, 3)};
+    int32_t shape[3] = {size_value(&b, 4), size_value(&b, 9), size_value(&b, 9)};
     int loss = mostly(&b, (int32_t)(u8(&b) % 3));
     int max_batch = u8(&b) < 240 ? 1 + u8(&b) % 8 : size_value(&b, 8);
     int use_null = u8(&b) < 4;
@@ -210,15 +260,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int st = nn_check_layers(n, use_null ? NULL : desc, shape, loss, max_batch);
     FZ_REQUIRE(st <= NN_OK && st >= NN_ERR_FLAGS, "unknown status %d", st);
     FZ_REQUIRE(st != NN_OK || fits, "n %d accepted", n);
-    if (st == NN_OK && rough_floats(n, desc, shape, max_batch) <= MAX_CREATED_FLOATS) {
+    /* exactly n plan rows: a write past them is an ASan finding */
+    int32_t *plan = malloc((size_t)(fits ? n : 1) * NN_PLAN_INTS * sizeof *plan), bad = -7;
+    FZ_REQUIRE(plan, "plan");
+    int pst = nn_plan_layers(n, use_null ? NULL : desc, shape, plan, &bad);
+    FZ_REQUIRE(pst <= NN_OK && pst >= NN_ERR_FLAGS, "unknown plan status %d", pst);
+    FZ_REQUIRE(pst != NN_OK || bad == -1, "plan accepted, bad layer %d", bad);
+    FZ_REQUIRE(pst == NN_OK || (bad >= 0 && bad < n) || (bad == -1 && whole_model_status(pst)),
+               "plan status %d at layer %d", pst, bad);
+    FZ_REQUIRE(pst == NN_OK ? beyond_plan_status(st) : st != NN_OK, "plan %d, check %d", pst, st);
+    if (st == NN_OK && rough_floats(n, desc, shape, plan, max_batch) <= MAX_CREATED_FLOATS) {
         nn_model *m = nn_create_layers(n, desc, shape, loss, (unsigned)i32(&b), max_batch);
         FZ_REQUIRE(m != NULL, "check accepted, create refused");
-        exercise(m, n, desc, shape, &b);
+        exercise(m, n, desc, shape, plan, &b);
         nn_destroy(m);
     } else if (st != NN_OK) {
         FZ_REQUIRE(nn_create_layers(n, use_null ? NULL : desc, shape, loss, 1, max_batch) == NULL,
                 "check refused (%d), create built", st);
     }
+    free(plan);
     free(desc);
     return 0;
 }

@@ -1,5 +1,6 @@
-/* fuzz_model_ops.c — a small model (1-4 layers, mostly of 1-8 units, now and
- * then 9-40 or 257-304 so the kernels' wide blocks run too; max_batch 1-8)
+/* fuzz_model_ops.c — a small model (1-4 dense layers, mostly of 1-8 units,
+ * now and then 9-40 or 257-304 so the kernels' wide blocks run too; or a
+ * small CNN: conv2d, maybe max-pool and flatten, dense; max_batch 1-8)
  * driven by a fuzzed sequence of calls: nn_train_step, nn_train_epoch (with
  * fuzzed orders), nn_compute_gradients, nn_forward, nn_forward_all,
  * nn_evaluate, nn_set_param / nn_get_param, nn_load_params,
@@ -33,7 +34,8 @@ static int layer_width(fz_input *in)
 typedef struct {
     nn_model *m;
     int n_layers, in, out, max_batch, count;
-    int sizes[5];
+    int sizes[8];  /* input and every layer's output size */
+    int w_rows[7], w_cols[7]; /* a layer's weight as (row, col) addresses it; 0 rows: no parameters */
     float *before; /* [count] parameters before the current call */
 } fz_model;
 
@@ -231,8 +233,8 @@ static int64_t param_offset(const fz_model *f, int layer, int which, int row, in
         return -1;
     int64_t off = 0;
     for (int l = 0; l < layer; l++)
-        off += (int64_t)f->sizes[l] * f->sizes[l + 1] + f->sizes[l + 1];
-    int in = f->sizes[layer], out = f->sizes[layer + 1];
+        off += (int64_t)f->w_rows[l] * f->w_cols[l] + f->w_rows[l];
+    int in = f->w_cols[layer], out = f->w_rows[layer];
     if (row < 0 || row >= out)
         return -1;
     if (which == 0 && col >= 0 && col < in)
@@ -247,8 +249,8 @@ static void fuzz_index(const fz_model *f, fz_input *in, int *layer, int *which, 
     *layer = fz_int(in, 0, f->n_layers - 1);
     int l = *layer >= 0 && *layer < f->n_layers ? *layer : 0;
     *which = fz_int(in, 0, 1);
-    *row = fz_int(in, 0, f->sizes[l + 1] - 1);
-    *col = *which == 1 ? fz_int(in, 0, 0) : fz_int(in, 0, f->sizes[l] - 1);
+    *row = fz_int(in, 0, f->w_rows[l] > 0 ? f->w_rows[l] - 1 : 0);
+    *col = *which == 1 ? fz_int(in, 0, 0) : fz_int(in, 0, f->w_cols[l] > 0 ? f->w_cols[l] - 1 : 0);
 }
 
 static void op_set_param(fz_model *f, fz_input *in)
@@ -369,26 +371,91 @@ static void op_reset(fz_model *f, fz_input *in)
     FZ_REQUIRE(fz_all_finite(nn_params(f->m), (size_t)f->count), "non-finite parameters after reset");
 }
 
+/* A loss that fits the output activation (pick: BCE / CE when they can). */
+static int loss_for(int out_act, int pick)
+{
+    return out_act == NN_ACT_SIGMOID && pick ? NN_LOSS_BCE
+         : out_act == NN_ACT_SOFTMAX && pick ? NN_LOSS_CE
+         : NN_LOSS_MSE;
+}
+
+/* A small CNN over c x h x w (c 1-3, h and w 3-9): conv2d (1-10 channels,
+ * kernel 1-3, stride 1-2, padding below the kernel), then maybe a max-pool
+ * (kernel 1-2, stride 1-2), maybe a flatten, then a dense output (1-6). The
+ * sizes and weight addresses come from the descriptors here, not from the
+ * core. */
+static void build_cnn(fz_model *f, fz_input *in)
+{
+    int32_t shape[3] = {1 + fz_u8(in) % 3, 3 + fz_u8(in) % 7, 3 + fz_u8(in) % 7};
+    int32_t desc[4 * NN_DESC_INTS] = {0};
+    int n = 0, c = shape[0], h = shape[1], w = shape[2];
+    f->sizes[0] = c * h * w;
+    int32_t *d = desc;
+    int oc = 1 + fz_u8(in) % 10, k = 1 + fz_u8(in) % 3, s = 1 + fz_u8(in) % 2, p = fz_u8(in) % k;
+    int conv[] = {NN_LAYER_CONV2D, fz_u8(in) % NN_ACT_SOFTMAX, oc, k, k, s, p, 0};
+    memcpy(d, conv, sizeof conv);
+    f->w_rows[n] = oc;
+    f->w_cols[n] = c * k * k;
+    c = oc, h = (h + 2 * p - k) / s + 1, w = (w + 2 * p - k) / s + 1;
+    f->sizes[++n] = c * h * w;
+    uint8_t more = fz_u8(in);
+    int pk = 1 + fz_u8(in) % 2, ps = 1 + fz_u8(in) % 2;
+    if ((more & 1) && pk <= h && pk <= w) {
+        int pool[] = {NN_LAYER_MAXPOOL, more & 4 ? NN_ACT_RELU : NN_ACT_LINEAR, pk, ps, 0, 0, 0, 0};
+        memcpy(desc + n * NN_DESC_INTS, pool, sizeof pool);
+        h = (h - pk) / ps + 1, w = (w - pk) / ps + 1;
+        f->sizes[++n] = c * h * w;
+    }
+    if (more & 2) {
+        desc[n * NN_DESC_INTS] = NN_LAYER_FLATTEN;
+        f->sizes[n + 1] = f->sizes[n];
+        n++;
+    }
+    int out_act = fz_u8(in) % (NN_ACT_SOFTMAX + 1), units = 1 + fz_u8(in) % 6;
+    int dense[] = {NN_LAYER_DENSE, out_act, units, 0, 0, 0, 0, 0};
+    memcpy(desc + n * NN_DESC_INTS, dense, sizeof dense);
+    f->w_rows[n] = units;
+    f->w_cols[n] = f->sizes[n];
+    f->sizes[++n] = units;
+    f->n_layers = n;
+    int loss = loss_for(out_act, fz_u8(in) & 1);
+    f->max_batch = 1 + fz_u8(in) % 8;
+    int32_t plan[4 * NN_PLAN_INTS], bad;
+    FZ_REQUIRE(nn_plan_layers(n, desc, shape, plan, &bad) == NN_OK, "plan of a valid CNN: layer %d", bad);
+    for (int l = 0; l < n; l++)
+        FZ_REQUIRE(plan[l * NN_PLAN_INTS] * plan[l * NN_PLAN_INTS + 1] * plan[l * NN_PLAN_INTS + 2] == f->sizes[l + 1] &&
+                   plan[l * NN_PLAN_INTS + 3] == f->w_rows[l] * (f->w_cols[l] + 1),
+                   "layer %d: plan differs", l);
+    FZ_REQUIRE(nn_check_layers(n, desc, shape, loss, f->max_batch) == NN_OK, "CNN config");
+    f->m = nn_create_layers(n, desc, shape, loss, fz_u32(in), f->max_batch);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_input in = {data, size};
     fz_model f = {0};
-    int acts[4];
-    f.n_layers = 1 + fz_u8(&in) % 4;
-    for (int l = 0; l <= f.n_layers; l++)
-        f.sizes[l] = layer_width(&in);
-    for (int l = 0; l < f.n_layers - 1; l++)
-        acts[l] = fz_u8(&in) % NN_ACT_SOFTMAX; /* any hidden activation */
-    int out_act = fz_u8(&in) % (NN_ACT_SOFTMAX + 1), pick = fz_u8(&in) & 1;
-    acts[f.n_layers - 1] = out_act;
-    int loss = out_act == NN_ACT_SIGMOID && pick ? NN_LOSS_BCE
-             : out_act == NN_ACT_SOFTMAX && pick ? NN_LOSS_CE
-             : NN_LOSS_MSE;
-    f.max_batch = 1 + fz_u8(&in) % 8;
+    if (fz_u8(&in) < 80) {
+        build_cnn(&f, &in);
+    } else {
+        int acts[4];
+        f.n_layers = 1 + fz_u8(&in) % 4;
+        for (int l = 0; l <= f.n_layers; l++)
+            f.sizes[l] = layer_width(&in);
+        for (int l = 0; l < f.n_layers - 1; l++)
+            acts[l] = fz_u8(&in) % NN_ACT_SOFTMAX; /* any hidden activation */
+        int out_act = fz_u8(&in) % (NN_ACT_SOFTMAX + 1);
+        acts[f.n_layers - 1] = out_act;
+        int loss = loss_for(out_act, fz_u8(&in) & 1);
+        f.max_batch = 1 + fz_u8(&in) % 8;
+        for (int l = 0; l < f.n_layers; l++) {
+            f.w_rows[l] = f.sizes[l + 1];
+            f.w_cols[l] = f.sizes[l];
+        }
+        FZ_REQUIRE(nn_check_config(f.n_layers, f.sizes, acts, loss, f.max_batch) == NN_OK, "config");
+        f.m = nn_create(f.n_layers, f.sizes, acts, loss, fz_u32(&in), f.max_batch);
+    }
     f.in = f.sizes[0];
     f.out = f.sizes[f.n_layers];
-    FZ_REQUIRE(nn_check_config(f.n_layers, f.sizes, acts, loss, f.max_batch) == NN_OK, "config");
-    f.m = nn_create(f.n_layers, f.sizes, acts, loss, fz_u32(&in), f.max_batch);
     FZ_REQUIRE(f.m, "nn_create of a small valid model");
     f.count = nn_param_count(f.m);
     f.before = fz_floats((size_t)f.count);

@@ -1,7 +1,8 @@
 /* test_determinism.c — the same seed and data give bit-identical parameters
  * after 100 steps: twice in this process, after nn_reset, and (through
  * tests/node/core-determinism.test.mjs, which runs this binary with --hash)
- * equal to the WASM build. The scenarios and the data generator are mirrored
+ * equal to the WASM build. Dense networks and CNNs (conv2d, max-pool,
+ * flatten). The scenarios and the data generator are mirrored
  * in that Node test; change both together. */
 #include <stdlib.h>
 #include "test_util.h"
@@ -17,14 +18,37 @@ typedef struct {
     unsigned seed;
     int batch;
     int sparse_x; /* 2 of 3 inputs zero (like blank pixels) */
+    int cnn;      /* 0: dense by sizes; else CNNS[cnn - 1] (sizes: input and output sizes) */
 } scenario;
 
+typedef struct {
+    int n;
+    int32_t in_shape[3];
+    int32_t desc[6 * NN_DESC_INTS];
+} cnn_net;
+
+static const cnn_net CNNS[] = {
+    /* 1x10x10: conv 4 3x3 p1 relu, pool 2, conv 6 3x3 relu, overlapping pool
+     * 2 s1, flatten, dense 5 softmax */
+    {6, {1, 10, 10}, {NN_LAYER_CONV2D, NN_ACT_RELU, 4, 3, 3, 1, 1, 0,
+                      NN_LAYER_MAXPOOL, NN_ACT_LINEAR, 2, 2, 0, 0, 0, 0,
+                      NN_LAYER_CONV2D, NN_ACT_RELU, 6, 3, 3, 1, 0, 0,
+                      NN_LAYER_MAXPOOL, NN_ACT_LINEAR, 2, 1, 0, 0, 0, 0,
+                      NN_LAYER_FLATTEN, NN_ACT_LINEAR, 0, 0, 0, 0, 0, 0,
+                      NN_LAYER_DENSE, NN_ACT_SOFTMAX, 5, 0, 0, 0, 0, 0}},
+    /* 2x7x9: conv 9 (more than 8 channels) 3x2 stride 2 p1 tanh, dense 3 */
+    {2, {2, 7, 9}, {NN_LAYER_CONV2D, NN_ACT_TANH, 9, 3, 2, 2, 1, 0,
+                    NN_LAYER_DENSE, NN_ACT_LINEAR, 3, 0, 0, 0, 0, 0}},
+};
+
 static const scenario SCENARIOS[] = {
-    {2, {20, 16, 10}, {NN_ACT_RELU, NN_ACT_SOFTMAX}, NN_LOSS_CE, NN_OPT_ADAM, 1e-3f, 0.9f, NN_REG_NONE, 0, 1, 8, 0},
-    {3, {3, 8, 8, 1}, {NN_ACT_TANH, NN_ACT_TANH, NN_ACT_SIGMOID}, NN_LOSS_BCE, NN_OPT_MOMENTUM, 0.1f, 0.9f, NN_REG_L2, 1e-3f, 2, 5, 0},
-    {2, {4, 6, 2}, {NN_ACT_LEAKY_RELU, NN_ACT_LINEAR}, NN_LOSS_MSE, NN_OPT_SGD, 0.05f, 0, NN_REG_L1, 1e-3f, 3, 7, 0},
-    {2, {5, 9, 3}, {NN_ACT_SIGMOID, NN_ACT_SOFTMAX}, NN_LOSS_MSE, NN_OPT_ADAM, 0.01f, 0.9f, NN_REG_NONE, 0, 4, 3, 0},
-    {2, {30, 16, 10}, {NN_ACT_RELU, NN_ACT_SOFTMAX}, NN_LOSS_CE, NN_OPT_ADAM, 1e-3f, 0.9f, NN_REG_L2, 1e-4f, 5, 16, 1},
+    {2, {20, 16, 10}, {NN_ACT_RELU, NN_ACT_SOFTMAX}, NN_LOSS_CE, NN_OPT_ADAM, 1e-3f, 0.9f, NN_REG_NONE, 0, 1, 8, 0, 0},
+    {3, {3, 8, 8, 1}, {NN_ACT_TANH, NN_ACT_TANH, NN_ACT_SIGMOID}, NN_LOSS_BCE, NN_OPT_MOMENTUM, 0.1f, 0.9f, NN_REG_L2, 1e-3f, 2, 5, 0, 0},
+    {2, {4, 6, 2}, {NN_ACT_LEAKY_RELU, NN_ACT_LINEAR}, NN_LOSS_MSE, NN_OPT_SGD, 0.05f, 0, NN_REG_L1, 1e-3f, 3, 7, 0, 0},
+    {2, {5, 9, 3}, {NN_ACT_SIGMOID, NN_ACT_SOFTMAX}, NN_LOSS_MSE, NN_OPT_ADAM, 0.01f, 0.9f, NN_REG_NONE, 0, 4, 3, 0, 0},
+    {2, {30, 16, 10}, {NN_ACT_RELU, NN_ACT_SOFTMAX}, NN_LOSS_CE, NN_OPT_ADAM, 1e-3f, 0.9f, NN_REG_L2, 1e-4f, 5, 16, 1, 0},
+    {1, {100, 5}, {0}, NN_LOSS_CE, NN_OPT_ADAM, 2e-3f, 0.9f, NN_REG_L2, 1e-4f, 6, 6, 1, 1},
+    {1, {126, 3}, {0}, NN_LOSS_MSE, NN_OPT_MOMENTUM, 0.02f, 0.9f, NN_REG_L1, 1e-4f, 7, 4, 0, 2},
 };
 #define N_SCENARIOS (int)(sizeof SCENARIOS / sizeof SCENARIOS[0])
 #define STEPS 100
@@ -59,12 +83,20 @@ static uint32_t run(const scenario *sc, nn_model *m, const float *x, const float
     return tu_fnv1a(nn_params(m), sizeof(float) * (size_t)nn_param_count(m));
 }
 
+static nn_model *create(const scenario *sc, unsigned seed)
+{
+    if (!sc->cnn)
+        return nn_create(sc->n_layers, sc->sizes, sc->act, sc->loss, seed, sc->batch);
+    const cnn_net *net = &CNNS[sc->cnn - 1];
+    return nn_create_layers(net->n, net->desc, net->in_shape, sc->loss, seed, sc->batch);
+}
+
 static uint32_t scenario_hash(int i)
 {
     const scenario *sc = &SCENARIOS[i];
     float *x, *y;
     make_data(sc, 1000u + (uint32_t)i, &x, &y);
-    nn_model *m = nn_create(sc->n_layers, sc->sizes, sc->act, sc->loss, sc->seed, sc->batch);
+    nn_model *m = create(sc, sc->seed);
     uint32_t h = m ? run(sc, m, x, y) : 0;
     nn_destroy(m);
     free(x);
@@ -88,7 +120,7 @@ int main(int argc, char **argv)
         const scenario *sc = &SCENARIOS[i];
         float *x, *y;
         make_data(sc, 1000u + (uint32_t)i, &x, &y);
-        nn_model *m = nn_create(sc->n_layers, sc->sizes, sc->act, sc->loss, sc->seed + 1, sc->batch);
+        nn_model *m = create(sc, sc->seed + 1);
         run(sc, m, x, y);
         nn_reset(m, sc->seed);
         nn_set_optimizer(m, NN_OPT_SGD, 1.0f, 0, 0, 0); /* a kind change clears state */

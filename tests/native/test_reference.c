@@ -1,7 +1,8 @@
 /* test_reference.c — checks the core against PyTorch (tests/reference/fixtures.bin).
  *
- * For every case: forward outputs, loss and gradients at the fixture's initial
- * parameters, then 3 steps of every optimizer x regulariser pair (the loss
+ * For every case (dense, conv2d, max-pool and flatten stacks): the model's
+ * parameter blocks against PyTorch's, forward outputs, loss and gradients at
+ * the fixture's initial parameters, then 3 steps of every optimizer x regulariser pair (the loss
  * before each step and the parameters after the last).
  *
  * Tolerance: relative 1e-5, per block (a weight matrix, a bias vector, the
@@ -70,15 +71,13 @@ static double block_error(const float *got, const float *want, int n, double flo
     return worst;
 }
 
-/* Per weight matrix and bias vector of the flat layout. */
-static double params_error(const float *got, const float *want, int n_layers, const int *sizes) {
+/* Per weight and bias block of the flat layout (block_len: the file's). */
+static double params_error(const float *got, const float *want, int n_blocks, const int *block_len) {
     double worst = 0;
     int at = 0;
-    for (int l = 0; l < n_layers; l++) {
-        int nw = sizes[l] * sizes[l + 1], nb = sizes[l + 1];
-        worst = fmax(worst, block_error(got + at, want + at, nw, FLOOR_FRACTION));
-        worst = fmax(worst, block_error(got + at + nw, want + at + nw, nb, FLOOR_FRACTION));
-        at += nw + nb;
+    for (int b = 0; b < n_blocks; b++) {
+        worst = fmax(worst, block_error(got + at, want + at, block_len[b], FLOOR_FRACTION));
+        at += block_len[b];
     }
     return worst;
 }
@@ -103,6 +102,18 @@ static void record(tally *t, double err, const char *name, const char *what) {
     }
 }
 
+/* The model's parameter blocks have the file's lengths (PyTorch's
+ * parameters in order) and its output the file's size. */
+static int same_blocks(const nn_model *m, int n_blocks, const int *block_len, int n_out) {
+    if (nn_param_blocks(m) != n_blocks || nn_layer_size(m, nn_n_layers(m)) != n_out) return 0;
+    for (int b = 0; b < n_blocks; b++) {
+        int32_t blk[NN_BLOCK_INTS];
+        if (nn_param_block(m, b, blk) != NN_OK ||
+            (int64_t)blk[4] * blk[5] * blk[6] * blk[7] != block_len[b]) return 0;
+    }
+    return 1;
+}
+
 static const char *OPT_NAMES[] = {"sgd", "momentum", "adam"};
 static const char *REG_NAMES[] = {"none", "l1", "l2"};
 
@@ -114,13 +125,18 @@ static int check_case(reader *r, tally *t) {
     r->p += 48;
     int n_layers = read_i32(r);
     if (!r->ok || n_layers < 1 || n_layers > MAX_LAYERS) return 0;
-    int sizes[MAX_LAYERS + 1], acts[MAX_LAYERS];
-    for (int i = 0; i <= n_layers; i++) sizes[i] = read_i32(r);
-    for (int i = 0; i < n_layers; i++) acts[i] = read_i32(r);
+    int32_t in_shape[3], desc[MAX_LAYERS * NN_DESC_INTS];
+    for (int i = 0; i < 3; i++) in_shape[i] = read_i32(r);
+    for (int i = 0; i < n_layers * NN_DESC_INTS; i++) desc[i] = read_i32(r);
     int loss = read_i32(r), batch = read_i32(r), n_steps = read_i32(r);
-    int n_traj = read_i32(r), n_params = read_i32(r);
-    if (!r->ok || batch < 1 || n_steps < 1 || n_traj < 1 || n_params < 1) return 0;
-    int n_in = sizes[0], n_out = sizes[n_layers];
+    int n_traj = read_i32(r), n_params = read_i32(r), n_out = read_i32(r);
+    int n_blocks = read_i32(r);
+    if (!r->ok || batch < 1 || n_steps < 1 || n_traj < 1 || n_params < 1 || n_out < 1 ||
+        n_blocks < 1 || n_blocks > 2 * MAX_LAYERS) return 0;
+    int block_len[2 * MAX_LAYERS], total = 0;
+    for (int b = 0; b < n_blocks; b++) total += block_len[b] = read_i32(r);
+    if (!r->ok || total != n_params) return 0;
+    int n_in = in_shape[0] * in_shape[1] * in_shape[2];
 
     float *params0 = alloc_f32(r, n_params);
     float *x = alloc_f32(r, n_steps * batch * n_in);
@@ -134,11 +150,17 @@ static int check_case(reader *r, tally *t) {
     float *want_params = malloc(sizeof(float) * (size_t)n_params);
     int well_formed = r->ok && got && want_losses && want_params;
 
-    nn_model *m = well_formed ? nn_create(n_layers, sizes, acts, loss, 1u, batch) : NULL;
+    nn_model *m = well_formed ? nn_create_layers(n_layers, desc, in_shape, loss, 1u, batch) : NULL;
     if (well_formed && !m) {
-        fprintf(stderr, "FAIL %s: nn_create refused: %s\n", name,
-                nn_status_str(nn_check_config(n_layers, sizes, acts, loss, batch)));
+        fprintf(stderr, "FAIL %s: nn_create_layers refused: %s\n", name,
+                nn_status_str(nn_check_layers(n_layers, desc, in_shape, loss, batch)));
         t->failures++;
+    }
+    if (m && !same_blocks(m, n_blocks, block_len, n_out)) {
+        fprintf(stderr, "FAIL %s: the core's parameter blocks or output size differ from PyTorch's\n", name);
+        t->failures++;
+        nn_destroy(m);
+        m = NULL;
     }
     if (m) {
         if (nn_param_count(m) != n_params) {
@@ -156,7 +178,7 @@ static int check_case(reader *r, tally *t) {
             nn_set_regularization(m, NN_REG_NONE, 0.0f);
             float l = nn_compute_gradients(m, x, y, batch);
             record(t, block_error(&l, &loss0, 1, 0), name, "loss");
-            record(t, params_error(nn_grads(m), grad0, n_layers, sizes), name, "gradients");
+            record(t, params_error(nn_grads(m), grad0, n_blocks, block_len), name, "gradients");
         }
     }
     for (int k = 0; k < n_traj; k++) {
@@ -173,7 +195,7 @@ static int check_case(reader *r, tally *t) {
                  opt >= 0 && opt < 3 ? OPT_NAMES[opt] : "?", reg >= 0 && reg < 3 ? REG_NAMES[reg] : "?");
         /* A fresh model: loading parameters keeps optimizer state, and every
          * trajectory starts from none, like a newly built torch optimizer. */
-        nn_model *mt = nn_create(n_layers, sizes, acts, loss, 1u, batch);
+        nn_model *mt = nn_create_layers(n_layers, desc, in_shape, loss, 1u, batch);
         int st = mt ? nn_load_params(mt, params0, n_params) : NN_ERR_NOMEM;
         if (st == NN_OK) st = nn_set_optimizer(mt, opt, hyper[0], hyper[1], hyper[2], hyper[3]);
         if (st == NN_OK) st = nn_set_regularization(mt, reg, rate);
@@ -191,7 +213,7 @@ static int check_case(reader *r, tally *t) {
         record(t, block_error(losses, want_losses, n_steps < 16 ? n_steps : 16, 0), name, what_loss);
         char what_params[128];
         snprintf(what_params, sizeof what_params, "%s parameters after %d steps", what, n_steps);
-        record(t, params_error(nn_params(mt), want_params, n_layers, sizes), name, what_params);
+        record(t, params_error(nn_params(mt), want_params, n_blocks, block_len), name, what_params);
         nn_destroy(mt);
     }
     nn_destroy(m);
@@ -232,8 +254,8 @@ int main(void) {
     int ok = size >= 12 && memcmp(data, "NNRF", 4) == 0;
     r.p += 4;
     int version = read_i32(&r), n_cases = read_i32(&r);
-    if (!ok || version != 1 || n_cases < 1) {
-        fprintf(stderr, "FAIL: %s is not a version-1 fixture file\n", path);
+    if (!ok || version != 2 || n_cases < 1) {
+        fprintf(stderr, "FAIL: %s is not a version-2 fixture file\n", path);
         free(data);
         return 1;
     }

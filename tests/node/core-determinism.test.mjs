@@ -1,6 +1,7 @@
 // The same seed and data give bit-identical parameters after 100 steps in
 // the WASM build: twice, in a fresh module instance, and equal to the
 // native build (tests/native/test_determinism.c, run here with --hash).
+// Dense networks and CNNs (conv2d, max-pool, flatten).
 // SCENARIOS and makeData mirror that C file; change both together.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +17,14 @@ const SCENARIOS = [
   { sizes: [4, 6, 2], act: ['leaky_relu', 'linear'], loss: 'mse', opt: 'sgd', lr: 0.05, beta1: 0, reg: 'l1', rate: 1e-3, seed: 3, batch: 7 },
   { sizes: [5, 9, 3], act: ['sigmoid', 'softmax'], loss: 'mse', opt: 'adam', lr: 0.01, beta1: 0.9, reg: 'none', rate: 0, seed: 4, batch: 3 },
   { sizes: [30, 16, 10], act: ['relu', 'softmax'], loss: 'ce', opt: 'adam', lr: 1e-3, beta1: 0.9, reg: 'l2', rate: 1e-4, seed: 5, batch: 16, sparse: true },
+  { sizes: [100, 5], loss: 'ce', opt: 'adam', lr: 2e-3, beta1: 0.9, reg: 'l2', rate: 1e-4, seed: 6, batch: 6, sparse: true,
+    input: [1, 10, 10], layers: [
+      { kind: 'conv2d', activation: 'relu', ints: [4, 3, 3, 1, 1] }, { kind: 'maxpool', activation: 'linear', ints: [2, 2] },
+      { kind: 'conv2d', activation: 'relu', ints: [6, 3, 3, 1, 0] }, { kind: 'maxpool', activation: 'linear', ints: [2, 1] },
+      { kind: 'flatten', activation: 'linear' }, { kind: 'dense', activation: 'softmax', units: 5 }] },
+  { sizes: [126, 3], loss: 'mse', opt: 'momentum', lr: 0.02, beta1: 0.9, reg: 'l1', rate: 1e-4, seed: 7, batch: 4,
+    input: [2, 7, 9], layers: [
+      { kind: 'conv2d', activation: 'tanh', ints: [9, 3, 2, 2, 1] }, { kind: 'dense', activation: 'linear', units: 3 }] },
 ];
 const STEPS = 100;
 const BATCHES = 5;
@@ -38,7 +47,9 @@ function makeData(sc, seed) {
 function scenarioHash(engine, i) {
   const sc = SCENARIOS[i];
   const { x, y } = makeData(sc, 1000 + i);
-  const model = engine.createModel({ sizes: sc.sizes, activations: sc.act, loss: sc.loss, seed: sc.seed, maxBatch: sc.batch });
+  const model = sc.layers
+    ? engine.createModel({ input: sc.input, layers: sc.layers, loss: sc.loss, seed: sc.seed, maxBatch: sc.batch })
+    : engine.createModel({ sizes: sc.sizes, activations: sc.act, loss: sc.loss, seed: sc.seed, maxBatch: sc.batch });
   model.setOptimizer(sc.opt, { lr: sc.lr, beta1: sc.beta1, beta2: 0.999, eps: 1e-8 });
   model.setRegularization(sc.reg, sc.rate);
   const xb = engine.fromArray(x), yb = engine.fromArray(y);

@@ -1,11 +1,12 @@
-// ABI v3 through the wrapper on the real .wasm: models from layer
+// ABI v3/v4 through the wrapper on the real .wasm: models from layer
 // descriptors, the parameter layout and shapes the core hands out, the
 // split training step (== trainStep bit for bit), the input gradient, a
-// caller-supplied output gradient, and explain.
+// caller-supplied output gradient, and explain; v4's CNN kinds and planLayers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadEngine } from './core-load.mjs';
 import { rng } from './core-util.mjs';
+import { Status } from '../../web/src/engine/nn-wasm.js';
 
 const engine = await loadEngine();
 
@@ -142,4 +143,49 @@ test('explain gives each layer\'s z, a and delta for one example', () => {
   assert.deepEqual(Array.from(e.inputGrad), dx);
   assert.deepEqual(m.params(), before, 'explain leaves the parameters alone');
   m.destroy();
+});
+
+// ABI v4: CNN kinds through the wrapper.
+const CNN_FAST = [
+  { kind: 'conv2d', activation: 'relu', ints: [8, 5, 5, 1, 0] }, { kind: 'maxpool', activation: 'linear', ints: [2, 2] },
+  { kind: 'conv2d', activation: 'relu', ints: [16, 5, 5, 1, 0] }, { kind: 'maxpool', activation: 'linear', ints: [2, 2] },
+  { kind: 'flatten', activation: 'linear' }, { kind: 'dense', activation: 'softmax', units: 10 },
+];
+
+test('planLayers gives every layer\'s shape and parameter count, or names the refused layer', () => {
+  const plan = engine.planLayers(CNN_FAST, [1, 28, 28]);
+  assert.deepEqual(plan, { ok: true, layers: [
+    { shape: [8, 24, 24], params: 208 }, { shape: [8, 12, 12], params: 0 }, { shape: [16, 8, 8], params: 3216 },
+    { shape: [16, 4, 4], params: 0 }, { shape: [256, 1, 1], params: 0 }, { shape: [10, 1, 1], params: 2570 }] });
+  const tooBig = CNN_FAST.map((l, i) => (i === 3 ? { ...l, ints: [9, 2] } : l));
+  const refused = engine.planLayers(tooBig, [1, 28, 28]);
+  assert.equal(refused.ok, false);
+  assert.ok(!refused.ok && refused.layer === 3 && refused.status === Status.ERR_LAYER_CONFIG && /do not fit/.test(refused.message),
+    JSON.stringify(refused));
+  const badInput = engine.planLayers(CNN_FAST, [1, 0, 28]);
+  assert.ok(!badInput.ok && badInput.layer === -1, JSON.stringify(badInput));
+  const none = engine.planLayers([], [1, 28, 28]);
+  assert.ok(!none.ok && none.layer === -1, JSON.stringify(none));
+});
+
+test('a CNN model: shapes, PyTorch weight layout, forwardAll feature maps in c, h, w order', () => {
+  const m = engine.createModel({ input: [1, 28, 28], layers: CNN_FAST, loss: 'ce', seed: 3, maxBatch: 4 });
+  try {
+    assert.deepEqual(m.layerShapes(), [[1, 28, 28], [8, 24, 24], [8, 12, 12], [16, 8, 8], [16, 4, 4], [256, 1, 1], [10, 1, 1]]);
+    assert.deepEqual(m.paramLayout().map((b) => b.shape), [[8, 1, 5, 5], [8], [16, 8, 5, 5], [16], [10, 256], [10]]);
+    const r = rng(9);
+    const x = Float32Array.from({ length: 2 * 784 }, () => r.uniform());
+    const all = m.forwardAll(x, 2);
+    assert.deepEqual(all.map((a) => a.length), [2 * 4608, 2 * 1152, 2 * 1024, 2 * 256, 2 * 256, 2 * 10]);
+    // the first pool's feature map (example 1, channel 5, row 3, col 7) is the max of the conv's 2x2 window
+    const conv = all[0], pool = all[1];
+    const at = (arr, ex, size, c, h, w, y, xx) => arr[ex * size + (c * h + y) * w + xx];
+    const want = Math.max(at(conv, 1, 4608, 5, 24, 24, 6, 14), at(conv, 1, 4608, 5, 24, 24, 6, 15),
+      at(conv, 1, 4608, 5, 24, 24, 7, 14), at(conv, 1, 4608, 5, 24, 24, 7, 15));
+    assert.equal(at(pool, 1, 1152, 5, 12, 12, 3, 7), want);
+    assert.deepEqual(all[4], all[3], 'flatten keeps the order');
+    assert.deepEqual(all[5], m.forward(x, 2));
+  } finally {
+    m.destroy();
+  }
 });

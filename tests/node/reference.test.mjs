@@ -1,5 +1,5 @@
 // reference.test.mjs — the real WASM module (build/node/nn.cjs, through web/src/engine/nn-wasm.js)
-// against the PyTorch fixtures: forward outputs, loss and gradients at the initial parameters,
+// against the PyTorch fixtures (dense, conv2d, max-pool and flatten stacks): forward outputs, loss and gradients at the initial parameters,
 // and 3 steps of every optimizer x regulariser pair. Tolerance and its reasons: see
 // tests/native/test_reference.c (relative 1e-5 per block, floor at 0.1 of the block's scale).
 import { test } from 'node:test';
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEngine } from './core-load.mjs';
-import { readFixtures, blockError, paramsError, REL_TOL, FIXTURE_PATH } from '../reference/fixtures.mjs';
+import { readFixtures, blockError, paramsError, layerSpecs, REL_TOL, FIXTURE_PATH } from '../reference/fixtures.mjs';
 
 test('WASM core matches the PyTorch reference fixtures', async () => {
   const engine = await loadEngine();
@@ -24,16 +24,18 @@ test('WASM core matches the PyTorch reference fixtures', async () => {
     if (!(err <= REL_TOL)) failures.push(`${name}: ${what} error ${err.toExponential(3)}`);
   };
   for (const c of cases) {
-    const spec = { sizes: c.sizes, activations: c.activations, loss: c.loss, seed: 1, maxBatch: c.batch };
+    const spec = { input: c.inShape, layers: layerSpecs(c), loss: c.loss, seed: 1, maxBatch: c.batch };
     const m = engine.createModel(spec);
     try {
       assert.equal(m.paramCount, c.params0.length, `${c.name}: parameter count`);
+      assert.deepEqual(m.paramLayout().map((b) => b.length), c.blocks, `${c.name}: parameter blocks against PyTorch's`);
+      assert.equal(m.outputs, c.nOut, `${c.name}: outputs`);
       m.loadParams(c.params0);
       record(blockError(m.forward(c.xs[0], c.batch), c.out0), c.name, 'forward');
       m.setRegularization('none', 0);
       const loss = m.computeGradients(c.xs[0], c.ys[0], c.batch);
       record(blockError([loss], c.loss0, 0, 1, 0), c.name, 'loss');
-      record(paramsError(m.grads(), c.grad0, c.sizes), c.name, 'gradients');
+      record(paramsError(m.grads(), c.grad0, c.blocks), c.name, 'gradients');
     } finally {
       m.destroy();
     }
@@ -47,7 +49,7 @@ test('WASM core matches the PyTorch reference fixtures', async () => {
         mt.setRegularization(t.regularization, t.rate);
         const losses = c.xs.map((x, s) => mt.trainStep(x, c.ys[s], c.batch));
         record(blockError(losses, t.losses, 0, t.losses.length, 0), c.name, `${what}: step losses`);
-        record(paramsError(mt.params(), t.params, c.sizes), c.name, `${what}: parameters after ${c.nSteps} steps`);
+        record(paramsError(mt.params(), t.params, c.blocks), c.name, `${what}: parameters after ${c.nSteps} steps`);
       } finally {
         mt.destroy();
       }

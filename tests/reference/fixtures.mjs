@@ -28,7 +28,7 @@ export function readFixtures(path = FIXTURE_PATH) {
   if (bytes.toString('latin1', 0, 4) !== 'NNRF') throw new Error(`${path}: not a fixture file`);
   at = 4;
   const version = i32(), nCases = i32();
-  if (version !== 1) throw new Error(`${path}: version ${version}, expected 1`);
+  if (version !== 2) throw new Error(`${path}: version ${version}, expected 2`);
   const cases = [];
   for (let c = 0; c < nCases; c++) {
     need(48);
@@ -36,9 +36,11 @@ export function readFixtures(path = FIXTURE_PATH) {
     at += 48;
     const nLayers = i32();
     if (nLayers < 1 || nLayers > 64) throw new Error(`${path}: case ${c} has ${nLayers} layers`);
-    const sizes = ints(nLayers + 1), activations = ints(nLayers);
-    const [loss, batch, nSteps, nTraj, nParams] = ints(5);
-    const nIn = sizes[0], nOut = sizes[nLayers];
+    const inShape = ints(3), desc = ints(nLayers * 8);
+    const [loss, batch, nSteps, nTraj, nParams, nOut, nBlocks] = ints(7);
+    const blocks = ints(nBlocks);
+    if (blocks.reduce((a, b) => a + b, 0) !== nParams) throw new Error(`${path}: case ${c}: blocks do not add up`);
+    const nIn = inShape[0] * inShape[1] * inShape[2];
     const params0 = f32(nParams);
     const xs = Array.from({ length: nSteps }, () => f32(batch * nIn));
     const ys = Array.from({ length: nSteps }, () => f32(batch * nOut));
@@ -52,7 +54,7 @@ export function readFixtures(path = FIXTURE_PATH) {
       trajectories.push({ optimizer, lr, beta1, beta2, eps, regularization, rate,
         losses: f32(nSteps), params: f32(nParams) });
     }
-    cases.push({ name, sizes, activations, loss, batch, nSteps, params0, xs, ys, out0, loss0, grad0, trajectories });
+    cases.push({ name, inShape, desc, loss, batch, nSteps, nOut, blocks, params0, xs, ys, out0, loss0, grad0, trajectories });
   }
   if (at !== bytes.length) throw new Error(`${path}: ${bytes.length - at} trailing bytes`);
   return cases;
@@ -74,14 +76,21 @@ export function blockError(got, want, start = 0, end = want.length, floor = FLOO
   return worst;
 }
 
-/** blockError over each weight matrix and bias vector of the flat parameter layout. */
-export function paramsError(got, want, sizes) {
+/** blockError over each parameter block (lengths in layout order) of the flat parameter array. */
+export function paramsError(got, want, blocks) {
   if (got.length !== want.length) return Infinity;
   let worst = 0, at = 0;
-  for (let l = 0; l + 1 < sizes.length; l++) {
-    const nw = sizes[l] * sizes[l + 1], nb = sizes[l + 1];
-    worst = Math.max(worst, blockError(got, want, at, at + nw), blockError(got, want, at + nw, at + nw + nb));
-    at += nw + nb;
+  for (const n of blocks) {
+    worst = Math.max(worst, blockError(got, want, at, at + n));
+    at += n;
   }
   return worst;
+}
+
+/** The case's layers as the wrapper's LayerSpec list (raw descriptor ints). */
+export function layerSpecs(c) {
+  return Array.from({ length: c.desc.length / 8 }, (_, l) => {
+    const d = c.desc.slice(8 * l, 8 * l + 8);
+    return { kind: d[0], activation: d[1], ints: d.slice(2) };
+  });
 }

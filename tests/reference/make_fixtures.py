@@ -15,15 +15,17 @@ decides. Such a draw is replaced by a fresh one, so a mismatch in the tests poin
 at the core, not at float32 rounding.
 
 File layout (little-endian; i32 = int32, f32 = float32):
-  header: char[4] "NNRF", i32 version (1), i32 n_cases
+  header: char[4] "NNRF", i32 version (2), i32 n_cases
   per case:
     char[48] name (NUL-padded)
-    i32 n_layers, i32 sizes[n_layers + 1], i32 activations[n_layers], i32 loss
-    i32 batch, i32 n_steps, i32 n_trajectories, i32 n_params
-    f32 params0[n_params]                        nn.h's flat layout
-    f32 x[n_steps][batch * sizes[0]]             one batch per step
-    f32 y[n_steps][batch * sizes[n_layers]]
-    f32 out0[batch * outputs]                    forward on x[0] at params0
+    i32 n_layers, i32 in_shape[3] (channels, height, width)
+    i32 desc[n_layers][8]                        core/nn.h's layer descriptors
+    i32 loss, i32 batch, i32 n_steps, i32 n_trajectories, i32 n_params, i32 n_out
+    i32 n_blocks, i32 block_len[n_blocks]        weight and bias blocks in layout order
+    f32 params0[n_params]                        nn.h's flat layout (PyTorch's shapes)
+    f32 x[n_steps][batch * c * h * w]            one batch per step, NCHW
+    f32 y[n_steps][batch * n_out]
+    f32 out0[batch * n_out]                      forward on x[0] at params0
     f32 loss0                                    mean loss on x[0], y[0]
     f32 grad0[n_params]                          d loss0 / d params0, no regularisation
     per trajectory (from params0, fresh optimizer state):
@@ -47,6 +49,12 @@ ACT = {"linear": 0, "relu": 1, "leaky_relu": 2, "tanh": 3, "sigmoid": 4, "softma
 LOSS = {"mse": 0, "bce": 1, "ce": 2}
 OPT = {"sgd": 0, "momentum": 1, "adam": 2}
 REG = {"none": 0, "l1": 1, "l2": 2}
+KIND = {"dense": 0, "conv": 1, "pool": 2, "flatten": 3}
+DESC_INTS = 8
+
+# A layer: (kind, activation, kind ints...) as in core/nn.h's descriptors:
+#   ("dense", act, units), ("conv", act, out, kh, kw, stride, padding),
+#   ("pool", act, kernel, stride), ("flatten", act).
 
 N_STEPS = 3
 REL_TOL = 1e-5           # the tests' tolerance (tests/native/test_reference.c)
@@ -89,15 +97,55 @@ def activate(z, act):
     return torch.softmax(z, dim=1)
 
 
-def forward(params, x, acts):
-    """params: [W0, b0, W1, b1, ...]. Returns (output, output pre-activation)."""
+def out_shape(shape, layer):
+    """A layer's output shape (c, h, w), as core/nn.h defines it."""
+    c, h, w = shape
+    kind = layer[0]
+    if kind == "dense":
+        return (layer[2], 1, 1)
+    if kind == "conv":
+        out, kh, kw, stride, pad = layer[2:7]
+        return (out, (h + 2 * pad - kh) // stride + 1, (w + 2 * pad - kw) // stride + 1)
+    if kind == "pool":
+        k, stride = layer[2:4]
+        return (c, (h - k) // stride + 1, (w - k) // stride + 1)
+    return (c * h * w, 1, 1)
+
+
+def param_shapes(in_shape, layers):
+    """(weight shape, bias shape, fan_in, fan_out) of every layer with parameters."""
+    shapes, shape = [], in_shape
+    for layer in layers:
+        if layer[0] == "dense":
+            n_in = shape[0] * shape[1] * shape[2]
+            shapes.append(((layer[2], n_in), (layer[2],), n_in, layer[2]))
+        elif layer[0] == "conv":
+            out, kh, kw = layer[2:5]
+            shapes.append(((out, shape[0], kh, kw), (out,), shape[0] * kh * kw, out * kh * kw))
+        shape = out_shape(shape, layer)
+    return shapes
+
+
+def forward(params, x, layers):
+    """params: [W0, b0, W1, b1, ...] of the layers that have them; x: NCHW.
+    Returns (output, output pre-activation), both [batch x outputs]."""
     h = x
     z = x
-    for layer, act in enumerate(acts):
-        w, b = params[2 * layer], params[2 * layer + 1]
-        z = F.linear(h, w, b)
-        h = activate(z, act)
-    return h, z
+    at = 0
+    for layer in layers:
+        kind, act = layer[0], layer[1]
+        if kind == "dense":
+            z = F.linear(h.flatten(1), params[at], params[at + 1])
+            at += 2
+        elif kind == "conv":
+            z = F.conv2d(h, params[at], params[at + 1], stride=layer[5], padding=layer[6])
+            at += 2
+        elif kind == "pool":
+            z = F.max_pool2d(h, layer[2], layer[3])
+        else:
+            z = h.flatten(1)
+        h = activate(z, act) if act != "softmax" else torch.softmax(z.flatten(1), dim=1).reshape(z.shape)
+    return h.flatten(1), z.flatten(1)
 
 
 def loss_of(out, z, y, loss):
@@ -123,7 +171,7 @@ def make_targets(rng, kind, batch, n_out):
     return p / p.sum(axis=1, keepdims=True)
 
 
-def run_case(sizes, acts, loss, params0, xs, ys, dtype):
+def run_case(layers, loss, params0, xs, ys, dtype):
     """Forward, loss and gradient at params0, then every optimizer x regulariser
     trajectory. Returns flat float64 numpy arrays."""
     def fresh():
@@ -132,7 +180,7 @@ def run_case(sizes, acts, loss, params0, xs, ys, dtype):
     xs = [x.to(dtype) for x in xs]
     ys = [y.to(dtype) for y in ys]
     params = fresh()
-    out, z = forward(params, xs[0], acts)
+    out, z = forward(params, xs[0], layers)
     loss0 = loss_of(out, z, ys[0], loss)
     loss0.backward()
     result = {"out0": out.detach().double().numpy().ravel(),
@@ -153,7 +201,7 @@ def run_case(sizes, acts, loss, params0, xs, ys, dtype):
             losses = []
             for step in range(N_STEPS):
                 opt.zero_grad()
-                out, z = forward(params, xs[step], acts)
+                out, z = forward(params, xs[step], layers)
                 value = loss_of(out, z, ys[step], loss)
                 value.backward()
                 losses.append(value.item())
@@ -176,13 +224,14 @@ def flat(tensors):
     return np.concatenate([t.detach().double().numpy().ravel() for t in tensors])
 
 
-def param_blocks(sizes):
-    """(start, end) of each weight matrix and bias vector in the flat layout."""
+def param_blocks(params0_shapes):
+    """(start, end) of each weight and bias block in the flat layout."""
     blocks, start = [], 0
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-        blocks += [(start, start + fan_in * fan_out), (start + fan_in * fan_out,
-                                                       start + fan_in * fan_out + fan_out)]
-        start += fan_in * fan_out + fan_out
+    for wshape, bshape, _, _ in params0_shapes:
+        for shape in (wshape, bshape):
+            n = int(np.prod(shape))
+            blocks.append((start, start + n))
+            start += n
     return blocks
 
 
@@ -202,8 +251,7 @@ def error_measure(got, want, blocks=None, floor=FLOOR_FRACTION):
     return worst
 
 
-def worst_error(a, b, sizes):
-    blocks = param_blocks(sizes)
+def worst_error(a, b, blocks):
     errs = [error_measure(a["out0"], b["out0"]), error_measure(a["loss0"], b["loss0"], floor=0),
             error_measure(a["grad0"], b["grad0"], blocks)]
     for ta, tb in zip(a["trajectories"], b["trajectories"]):
@@ -220,32 +268,48 @@ def make_inputs(rng, kind, batch, n_in):
     return rng.uniform(0.0, 1.0, (batch, n_in)) * (rng.uniform(size=(batch, n_in)) < 0.3)
 
 
-def draw_case(seed, sizes, acts, loss, target_kind, batch, inputs="normal"):
+def draw_case(seed, in_shape, layers, target_kind, batch, inputs="normal"):
     rng = np.random.default_rng(seed)
     params0 = []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+    for wshape, bshape, fan_in, fan_out in param_shapes(in_shape, layers):
         bound = np.sqrt(6.0 / (fan_in + fan_out))
-        params0.append(f32(rng.uniform(-bound, bound, (fan_out, fan_in))))
-        params0.append(f32(rng.uniform(-0.2, 0.2, fan_out)))  # nonzero biases
-    xs = [f32(make_inputs(rng, inputs, batch, sizes[0])) for _ in range(N_STEPS)]
-    ys = [f32(make_targets(rng, target_kind, batch, sizes[-1])) for _ in range(N_STEPS)]
+        params0.append(f32(rng.uniform(-bound, bound, wshape)))
+        params0.append(f32(rng.uniform(-0.2, 0.2, bshape)))  # nonzero biases
+    n_in = int(np.prod(in_shape))
+    n_out = int(np.prod(out_shape_of(in_shape, layers)))
+    xs = [f32(make_inputs(rng, inputs, batch, n_in)).reshape((batch,) + tuple(in_shape))
+          for _ in range(N_STEPS)]
+    ys = [f32(make_targets(rng, target_kind, batch, n_out)) for _ in range(N_STEPS)]
     return params0, xs, ys
 
 
-def build_case(index, name, sizes, acts, loss, target_kind, batch, inputs="normal"):
+def out_shape_of(in_shape, layers):
+    shape = in_shape
+    for layer in layers:
+        shape = out_shape(shape, layer)
+    return shape
+
+
+def build_case(index, name, in_shape, layers, loss, target_kind, batch, inputs="normal"):
+    blocks = param_blocks(param_shapes(in_shape, layers))
     for attempt in range(100):
         seed = 1000 * index + attempt
-        params0, xs, ys = draw_case(seed, sizes, acts, loss, target_kind, batch, inputs)
+        params0, xs, ys = draw_case(seed, in_shape, layers, target_kind, batch, inputs)
         if inputs == "sparse" and min(float((x == 0).double().mean()) for x in xs) < 0.6:
             continue  # every batch well past the core's "at least half zero" switch
-        truth = run_case(sizes, acts, loss, params0, xs, ys, torch.float64)
-        single = run_case(sizes, acts, loss, params0, xs, ys, torch.float32)
-        err = worst_error(single, truth, sizes)
+        truth = run_case(layers, loss, params0, xs, ys, torch.float64)
+        single = run_case(layers, loss, params0, xs, ys, torch.float32)
+        err = worst_error(single, truth, blocks)
         if err <= CONDITION_LIMIT:
-            return {"name": name, "sizes": sizes, "acts": acts, "loss": loss, "batch": batch,
-                    "params0": flat(params0), "xs": xs, "ys": ys, "truth": truth,
-                    "float32_error": err, "attempts": attempt + 1}
+            return {"name": name, "in_shape": in_shape, "layers": layers, "loss": loss,
+                    "batch": batch, "params0": flat(params0), "blocks": blocks, "xs": xs,
+                    "ys": ys, "n_out": int(np.prod(out_shape_of(in_shape, layers))),
+                    "truth": truth, "float32_error": err, "attempts": attempt + 1}
     raise RuntimeError(f"no well-conditioned draw for {name}")
+
+
+def dense_layers(sizes, acts):
+    return (sizes[0], 1, 1), [("dense", act, units) for units, act in zip(sizes[1:], acts)]
 
 
 def case_list():
@@ -256,20 +320,64 @@ def case_list():
             n_out = 1 if loss != "ce" and out_act != "softmax" and (h + k) % 3 == 0 else 3
             sizes = shape + [n_out]
             acts = [hidden] * (len(shape) - 1) + [out_act]
-            cases.append((f"{hidden}->{out_act}/{loss}/{target_kind}", sizes, acts, loss,
-                          target_kind, batch))
+            cases.append((f"{hidden}->{out_act}/{loss}/{target_kind}", *dense_layers(sizes, acts),
+                          loss, target_kind, batch))
     for k, (loss, out_act, target_kind) in enumerate(HEADS):  # no hidden layer
         n_out = 1 if loss != "ce" and out_act != "softmax" and k % 2 == 0 else 4
         sizes = [3 + k % 3, n_out]
-        cases.append((f"nohidden->{out_act}/{loss}/{target_kind}", sizes, [out_act], loss,
-                      target_kind, [1, 7][k % 2]))
+        cases.append((f"nohidden->{out_act}/{loss}/{target_kind}", *dense_layers(sizes, [out_act]),
+                      loss, target_kind, [1, 7][k % 2]))
     # Mostly-zero inputs (MNIST-like), appended so the cases above keep their seeds.
-    cases += [("sparse-x relu->softmax/ce/onehot", [20, 12, 4], ["relu", "softmax"], "ce", "onehot", 8, "sparse"),
+    sparse = [("sparse-x relu->softmax/ce/onehot", [20, 12, 4], ["relu", "softmax"], "ce", "onehot", 8),
               ("sparse-x relu->relu->softmax/ce/prob", [16, 10, 8, 3], ["relu", "relu", "softmax"],
-               "ce", "prob", 6, "sparse"),
-              ("sparse-x tanh->sigmoid/bce/binary", [12, 6, 2], ["tanh", "sigmoid"], "bce", "binary", 1, "sparse"),
-              ("sparse-x nohidden->linear/mse/real", [18, 3], ["linear"], "mse", "real", 5, "sparse")]
+               "ce", "prob", 6),
+              ("sparse-x tanh->sigmoid/bce/binary", [12, 6, 2], ["tanh", "sigmoid"], "bce", "binary", 1),
+              ("sparse-x nohidden->linear/mse/real", [18, 3], ["linear"], "mse", "real", 5)]
+    cases += [(name, *dense_layers(sizes, acts), loss, target, batch, "sparse")
+              for name, sizes, acts, loss, target, batch in sparse]
+    cases += cnn_cases()
     return cases
+
+
+def cnn_cases():
+    """Conv2d / MaxPool2d / Flatten stacks: stride 2, padding, a kernel equal
+    to the (padded) input, 1x1 kernels, several channels, batch 1, overlapping
+    pools, MNIST-like sparse inputs; every head a CNN ends in."""
+    conv, pool, flat, dense = (lambda act, *v: ("conv", act) + v), (lambda act, *v: ("pool", act) + v), \
+        (lambda: ("flatten", "linear")), (lambda act, n: ("dense", act, n))
+    return [
+        ("cnn conv-relu pool flatten dense/ce", (1, 8, 8),
+         [conv("relu", 3, 3, 3, 1, 0), pool("linear", 2, 2), flat(), dense("softmax", 4)], "ce", "onehot", 4),
+        ("cnn stride2 pad1 tanh/mse", (2, 7, 6),
+         [conv("tanh", 4, 3, 3, 2, 1), flat(), dense("linear", 3)], "mse", "real", 3),
+        ("cnn kernel=input 1x1 sigmoid/bce", (3, 5, 5),
+         [conv("sigmoid", 4, 1, 1, 1, 0), conv("sigmoid", 2, 5, 5, 1, 0)], "bce", "binary", 2),
+        ("cnn kernel=padded input, batch 1", (2, 3, 4),
+         [conv("leaky_relu", 3, 5, 6, 1, 1), flat(), dense("softmax", 3)], "ce", "prob", 1),
+        ("cnn two convs pool3 dense-after-pool/ce", (1, 12, 12),
+         [conv("relu", 4, 5, 5, 1, 2), pool("linear", 2, 2), conv("relu", 6, 3, 3, 1, 1),
+          pool("linear", 3, 3), dense("softmax", 5)], "ce", "onehot", 3),
+        ("cnn overlapping pool k3 s1, relu on pool", (3, 6, 6),
+         [conv("linear", 5, 2, 2, 1, 0), pool("relu", 3, 1), conv("tanh", 2, 2, 3, 2, 1), flat(),
+          dense("softmax", 3)], "ce", "onehot", 2),
+        ("cnn rectangular kernels, stride 3", (2, 9, 10),
+         [conv("relu", 3, 2, 4, 3, 1), pool("linear", 2, 1), flat(), dense("relu", 6),
+          dense("linear", 2)], "mse", "real", 3),
+        ("cnn sparse-x lenet-like", (1, 14, 14),
+         [conv("relu", 6, 5, 5, 1, 2), pool("linear", 2, 2), conv("relu", 8, 5, 5, 1, 0),
+          pool("linear", 3, 3), flat(), dense("relu", 12), dense("softmax", 10)], "ce", "onehot", 4),
+    ]
+
+
+def check_pool_tie_rule():
+    """The core sends a max-pool gradient to the first maximum of its window
+    in row-major order (tests/native/test_cnn.c checks it on the same input);
+    this is PyTorch's rule too, or the fixtures would not say so."""
+    x = torch.full((1, 1, 3, 3), 3.0, dtype=torch.float64, requires_grad=True)
+    F.max_pool2d(x, 2, 1).backward(torch.tensor([[[[1.0, 2.0], [3.0, 4.0]]]], dtype=torch.float64))
+    want = torch.tensor([[1.0, 2.0, 0.0], [3.0, 4.0, 0.0], [0.0, 0.0, 0.0]], dtype=torch.float64)
+    if not torch.equal(x.grad[0, 0], want):
+        raise RuntimeError(f"PyTorch's max-pool tie rule differs from the core's: {x.grad}")
 
 
 def write(path, cases):
@@ -280,14 +388,18 @@ def write(path, cases):
         return struct.pack("<%di" % len(v), *v)
 
     with open(path, "wb") as f:
-        f.write(b"NNRF" + i32s(1, len(cases)))
+        f.write(b"NNRF" + i32s(2, len(cases)))
         for c in cases:
-            n_layers = len(c["acts"])
+            n_layers = len(c["layers"])
             truth = c["truth"]
             f.write(c["name"].encode().ljust(48, b"\0")[:48])
-            f.write(i32s(n_layers, *c["sizes"]) + i32s(*[ACT[a] for a in c["acts"]]))
+            f.write(i32s(n_layers, *c["in_shape"]))
+            for layer in c["layers"]:
+                ints = list(layer[2:])
+                f.write(i32s(KIND[layer[0]], ACT[layer[1]], *(ints + [0] * (DESC_INTS - 2 - len(ints)))))
             f.write(i32s(LOSS[c["loss"]], c["batch"], N_STEPS, len(truth["trajectories"]),
-                         len(c["params0"])))
+                         len(c["params0"]), c["n_out"]))
+            f.write(i32s(len(c["blocks"]), *[end - start for start, end in c["blocks"]]))
             f.write(f32s(c["params0"]))
             for x in c["xs"]:
                 f.write(f32s(x.numpy().ravel()))
@@ -304,6 +416,7 @@ def write(path, cases):
 
 def main():
     torch.manual_seed(0)
+    check_pool_tie_rule()
     cases = [build_case(i, *spec) for i, spec in enumerate(case_list())]
     path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "fixtures.bin")

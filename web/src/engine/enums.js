@@ -14,7 +14,7 @@ export const Optimizer = Object.freeze(/** @type {const} */ ({ SGD: 0, MOMENTUM:
 /** nn_regularization, on weights only. */
 export const Regularization = Object.freeze(/** @type {const} */ ({ NONE: 0, L1: 1, L2: 2 }));
 /** nn_layer_kind_id: a layer descriptor's first int. */
-export const LayerKind = Object.freeze(/** @type {const} */ ({ DENSE: 0 }));
+export const LayerKind = Object.freeze(/** @type {const} */ ({ DENSE: 0, CONV2D: 1, MAXPOOL: 2, FLATTEN: 3 }));
 /** nn_backward_flag. */
 export const BackwardFlag = Object.freeze(/** @type {const} */ ({ INPUT_GRAD: 1 }));
 /** nn_status_code: 0 ok, errors negative. */
@@ -26,15 +26,15 @@ export const Status = Object.freeze(/** @type {const} */ ({
 }));
 /** nn.h's #define'd limits and record sizes. */
 export const Limits = Object.freeze(/** @type {const} */ ({
-  ABI_VERSION: 3, MAX_LAYERS: 64, MAX_WIDTH: 1048576, MAX_BATCH: 65536, MAX_FLOATS: 134217728,
-  DESC_INTS: 8, BLOCK_INTS: 8,
+  ABI_VERSION: 4, MAX_LAYERS: 64, MAX_WIDTH: 1048576, MAX_BATCH: 65536, MAX_FLOATS: 134217728,
+  DESC_INTS: 8, BLOCK_INTS: 8, PLAN_INTS: 4,
 }));
 
 /** @typedef {'linear' | 'relu' | 'leaky_relu' | 'tanh' | 'sigmoid' | 'softmax'} ActivationName */
 /** @typedef {'mse' | 'bce' | 'ce'} LossName */
 /** @typedef {'sgd' | 'momentum' | 'adam'} OptimizerName */
 /** @typedef {'none' | 'l1' | 'l2'} RegularizationName */
-/** @typedef {'dense'} LayerKindName */
+/** @typedef {'dense' | 'conv2d' | 'maxpool' | 'flatten'} LayerKindName */
 
 /**
  * The lower-case names the wrapper and the page use, derived from the

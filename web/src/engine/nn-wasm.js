@@ -16,7 +16,7 @@ import {
 export { Activation, BackwardFlag, LayerKind, Limits, Loss, Optimizer, Regularization, Status };
 
 /** The ABI version this wrapper speaks (core/nn.h NN_ABI_VERSION). */
-export const ABI_VERSION = /** @type {3} */ (Limits.ABI_VERSION);
+export const ABI_VERSION = /** @type {4} */ (Limits.ABI_VERSION);
 
 /** @typedef {import('./enums.js').ActivationName} ActivationName */
 /** @typedef {import('./enums.js').LossName} LossName */
@@ -46,7 +46,16 @@ export const ABI_VERSION = /** @type {3} */ (Limits.ABI_VERSION);
  * @property {LayerKindName | number} [kind] Default 'dense'.
  * @property {ActivationName | number} activation
  * @property {number} [units] Dense: output units.
- * @property {number[]} [ints] The kind's own ints (descriptor ints 2..7), instead of `units`.
+ * @property {number[]} [ints] The kind's own ints (descriptor ints 2..7), instead of `units`:
+ *   dense [units]; conv2d [outChannels, kernelH, kernelW, stride, padding];
+ *   maxpool [kernel, stride]; flatten [] (core/nn.h says what fits).
+ */
+/**
+ * nn_plan_layers' answer: every layer's output shape and parameter count,
+ * or the first layer the core refuses (layer -1: not one layer's fault,
+ * e.g. the input shape or the layer count).
+ * @typedef {{ ok: true, layers: Array<{ shape: [number, number, number], params: number }> }
+ *   | { ok: false, layer: number, status: number, message: string }} LayerPlan
  */
 /**
  * Any network by layer descriptors over an input shape (nn_create_layers).
@@ -223,6 +232,35 @@ export class Engine {
     return withLayers(this, spec, (n, desc, shape, loss, maxBatch) =>
       this.module._nn_check_layers(n, desc, shape, loss, maxBatch));
   }
+  /**
+   * The model editor's plan (nn_plan_layers): each layer's output shape
+   * [c, h, w] and parameter count, or the first refused layer with the
+   * core's status and sentence. Never throws for a bad spec.
+   * @param {LayerSpec[]} layers @param {number | number[]} input [c, h, w] or a flat size
+   * @returns {LayerPlan}
+   */
+  planLayers(layers, input) {
+    const count = Array.isArray(layers) ? Math.min(layers.length, Limits.MAX_LAYERS) : 0;
+    const out = this.allocI32(Math.max(count, 1) * Limits.PLAN_INTS + 1);
+    try {
+      const badAt = out.ptr + 4 * Math.max(count, 1) * Limits.PLAN_INTS;
+      const status = withLayers(this, { layers, input, loss: 0 }, (n, desc, shape) =>
+        this.module._nn_plan_layers(n, desc, shape, out.ptr, badAt));
+      const v = out.view();
+      if (status !== Status.OK) {
+        return { ok: false, layer: /** @type {number} */ (v[v.length - 1]), status, message: this.statusString(status) };
+      }
+      return {
+        ok: true,
+        layers: Array.from({ length: count }, (_, l) => {
+          const o = l * Limits.PLAN_INTS;
+          return { shape: /** @type {[number, number, number]} */ ([v[o] ?? 0, v[o + 1] ?? 0, v[o + 2] ?? 0]), params: v[o + 3] ?? 0 };
+        }),
+      };
+    } finally {
+      out.free();
+    }
+  }
   /** A new model from sizes (ModelSpec) or layer descriptors (LayersSpec); throws NnError (message from the core) for an invalid spec. @param {ModelSpec | LayersSpec} spec @returns {Model} */
   createModel(spec) {
     return new Model(this, spec);
@@ -273,9 +311,11 @@ function withConfig(engine, spec, fn) {
  * @param {LayerSpec} layer @returns {number[]}
  */
 function descriptor(layer) {
-  const ints = Array.isArray(layer?.ints) ? layer.ints : [layer?.units];
   const desc = new Array(Limits.DESC_INTS).fill(0);
   desc[0] = enumValue(LAYER_KIND_NAMES, layer?.kind ?? 'dense');
+  // a dense layer without units gets -1 (refused); a kind without ints (flatten) none
+  const ints = Array.isArray(layer?.ints) ? layer.ints
+    : layer?.units !== undefined || desc[0] === LayerKind.DENSE ? [layer?.units] : [];
   desc[1] = enumValue(ACTIVATION_NAMES, layer?.activation);
   ints.slice(0, Limits.DESC_INTS - 2).forEach((v, i) => { desc[2 + i] = intValue(v); });
   // more ints than the descriptor holds: an impossible value the core rejects

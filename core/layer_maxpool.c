@@ -1,0 +1,100 @@
+/* layer_maxpool.c — the 2-D max-pooling layer kind, torch.nn.MaxPool2d(k, s)
+ * (no padding, floor).
+ *
+ * Descriptor ints: kernel, stride (each 1..NN_MAX_WIDTH); the window must
+ * fit the input (k <= h, k <= w); the other kind ints must be 0. No
+ * parameters. The forward keeps, per output, where its maximum was (the
+ * first one in row-major window order on ties, as PyTorch's CPU kernel);
+ * the backward sends each output's gradient there, adding where windows
+ * overlap (stride < kernel). */
+#include <string.h>
+#include "layer.h"
+
+static int check(const int32_t *cfg, nn_shape in, nn_shape *out)
+{
+    int k = cfg[0], s = cfg[1];
+    for (int i = 2; i < NN_KIND_INTS; i++)
+        if (cfg[i] != 0)
+            return NN_ERR_LAYER_CONFIG;
+    if (k < 1 || s < 1 || k > NN_MAX_WIDTH || s > NN_MAX_WIDTH || k > in.h || k > in.w)
+        return NN_ERR_LAYER_CONFIG;
+    /* never larger than the input: fits NN_MAX_WIDTH */
+    *out = (nn_shape){in.c, (in.h - k) / s + 1, (in.w - k) / s + 1};
+    return NN_OK;
+}
+
+static int blocks(const nn_layer *L, nn_block_spec *spec)
+{
+    (void)L;
+    (void)spec;
+    return 0;
+}
+
+static int64_t aux_floats(const nn_layer *L)
+{
+    (void)L;
+    return 0;
+}
+
+/* per output value, the flat index (c, y, x) of its maximum within the
+ * example's input: below 2^20, exact as a float */
+static int64_t scratch_floats(const nn_layer *L, int max_batch)
+{
+    return (int64_t)max_batch * L->out_size;
+}
+
+static void init(nn_layer *L, uint32_t rng[4])
+{
+    (void)L;
+    (void)rng;
+}
+
+static void forward(const nn_layer *L, float *out, const float *in, int batch)
+{
+    int k = L->desc[2], s = L->desc[3];
+    int h = L->in.h, w = L->in.w, oh = L->out.h, ow = L->out.w;
+    for (int b = 0; b < batch; b++) {
+        const float *x = in + (int64_t)b * L->in_size;
+        float *o = out + (int64_t)b * L->out_size;
+        float *where = L->scratch + (int64_t)b * L->out_size;
+        for (int c = 0; c < L->in.c; c++) {
+            const float *plane = x + (int64_t)c * h * w;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int best = oy * s * w + ox * s;
+                    float m = plane[best];
+                    for (int ky = 0; ky < k; ky++) {
+                        const float *r = plane + (int64_t)(oy * s + ky) * w + ox * s;
+                        for (int kx = 0; kx < k; kx++)
+                            if (r[kx] > m) { /* strict: the first maximum wins ties */
+                                m = r[kx];
+                                best = (oy * s + ky) * w + ox * s + kx;
+                            }
+                    }
+                    int64_t j = ((int64_t)c * oh + oy) * ow + ox;
+                    o[j] = m;
+                    where[j] = (float)((int64_t)c * h * w + best);
+                }
+            }
+        }
+    }
+}
+
+static void backward(nn_layer *L, float *din, const float *dout, const float *in, int batch)
+{
+    (void)in; /* the forward kept where each maximum was */
+    if (!din)
+        return;
+    memset(din, 0, (size_t)batch * (size_t)L->in_size * sizeof(float));
+    for (int b = 0; b < batch; b++) {
+        float *dx = din + (int64_t)b * L->in_size;
+        const float *dz = dout + (int64_t)b * L->out_size;
+        const float *where = L->scratch + (int64_t)b * L->out_size;
+        for (int j = 0; j < L->out_size; j++)
+            dx[(int64_t)where[j]] += dz[j];
+    }
+}
+
+const nn_layer_kind nn_layer_maxpool = {
+    "maxpool", check, blocks, aux_floats, scratch_floats, init, forward, backward, NULL,
+};
