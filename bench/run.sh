@@ -2,7 +2,10 @@
 # bench/run.sh — the project's benchmark (npm run bench / bash build.sh bench).
 # MNIST MLP 784-128-10, one epoch with SGD and Adam: native C, the WASM module in Node, and the
 # peer TensorFlow.js + tfjs-backend-wasm, with ratios; then the playground engine (WASM in Node)
-# and the browser benchmarks if present.
+# and the browser benchmarks if present; then the CNN section (issue 11): the three CNN presets'
+# training throughput natively, in WASM under Node and in a browser worker against TensorFlow.js
+# and single-thread PyTorch (bench/cnn-report.mjs), and the MNIST lab's CNN targets in headless
+# Chromium (bench/cnn-browser.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,3 +23,15 @@ for extra in bench/playground-engine.mjs bench/playground-browser.mjs bench/mnis
         node "$extra"
     fi
 done
+
+echo
+echo '== CNN =='
+cnn_native=()
+if [ -f bench/bench_cnn.c ]; then
+    gcc -std=c11 -Wall -Wextra -Werror -O3 -march=native -ffp-contract=off \
+        -o build/bench/bench_cnn bench/bench_cnn.c $core_sources -lm
+    cnn_native=(build/bench/bench_cnn)
+fi
+node bench/cnn-report.mjs "${cnn_native[@]}"
+echo
+node bench/cnn-browser.mjs --only lab
