@@ -18,6 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { rolldown } from 'rolldown';
+// The labs registry finds its labs with import.meta.glob, as Vite does.
+import { importGlobPlugin } from 'rolldown/experimental';
 import { readFileSync } from 'node:fs';
 import { loadEngine } from './core-load.mjs';
 import { buildAsset } from '../../web/src/labs/mnist/asset-format.js';
@@ -46,7 +48,7 @@ async function loadModules(dir) {
     resolveId: (id) => (id === 'virtual:entry' ? id : null),
     load: (id) => (id === 'virtual:entry' ? ENTRY : null),
   };
-  const bundle = await rolldown({ input: 'virtual:entry', plugins: [entryPlugin], platform: 'node', logLevel: 'silent' });
+  const bundle = await rolldown({ input: 'virtual:entry', plugins: [entryPlugin, importGlobPlugin()], platform: 'node', logLevel: 'silent' });
   const file = join(dir, 'modules.mjs');
   await bundle.write({ file, format: 'esm' });
   await bundle.close();

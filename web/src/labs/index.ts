@@ -1,54 +1,49 @@
-// The one registry of labs, in tab order: id (also lab= in a link), title,
-// the link codec and view options (state/link.ts reads every address through
-// this list), and the size its embed snippet proposes. It imports only the
-// labs' schemas, so link parsing, model files and tests use it without
-// loading any page. Each lab's page is listed in pages.ts (loaded lazily) and
-// its worker session in sessions.ts; both are typed Record<LabId, ...>, so a
-// lab missing there does not compile.
-//
-// Adding a lab: a folder labs/<id>/ with config.ts (codec + view spec),
-// session.ts, protocol.ts, Page.tsx and its views; then one entry here, one
-// line in pages.ts and one in sessions.ts.
-import type { LabCodec } from '../state/labCodec';
-import type { ViewSpec } from '../state/view';
-import type { Config } from '../state/config';
-import type { Panel } from '../state/schema';
-import { PLAYGROUND_LAB, playgroundCodec, playgroundView } from './playground/config';
-import { MNIST_LAB, mnistCodec, mnistView, type MnistConfig, type MnistPanel } from './mnist/config';
+// The one registry of labs: every folder labs/<id>/ with a lab.ts (its id,
+// tab order, title, link codec and view options, embed snippet size), found
+// at build time and listed in tab order. state/link.ts reads every address
+// through it. It loads only the labs' lab.ts (which import only their
+// schemas), so link parsing, model files and tests use it without loading
+// any page; pages.ts and sessions.ts find each lab's Page.tsx and session.ts
+// the same way, loaded lazily.
+import type { LabEntry, LabRegistry } from './types';
+import { byFolder } from './glob';
 
-export interface LabEntry<C = unknown, P extends string = string> {
-  id: string;
-  title: string;
-  codec: LabCodec<C>;
-  view: ViewSpec<P, keyof C & string>;
-  /** The <iframe> size Copy embed proposes; the lab's embed layout fits it. */
-  embedSize: { width: number; height: number };
-  /** Stays mounted, hidden, while another tab shows: its state lives in the
-   *  page (the playground). Other labs keep theirs in a store and unmount. */
-  keepMounted?: boolean;
-}
+export type { LabEntry } from './types';
 
-const playground: LabEntry<Config, Panel> & { id: typeof PLAYGROUND_LAB } = {
-  id: PLAYGROUND_LAB, title: 'Playground', codec: playgroundCodec, view: playgroundView,
-  embedSize: { width: 760, height: 620 }, keepMounted: true,
-};
-const mnist: LabEntry<MnistConfig, MnistPanel> & { id: typeof MNIST_LAB } = {
-  id: MNIST_LAB, title: 'MNIST', codec: mnistCodec, view: mnistView,
-  embedSize: { width: 720, height: 600 },
-};
+/** Any registered lab's entry. */
+export type AnyLab = LabRegistry[keyof LabRegistry];
+export type LabId = AnyLab['id'];
 
-export const LABS = [playground, mnist] as const;
+const found = import.meta.glob<LabEntry>('./*/lab.ts', { eager: true, import: 'lab' });
 
-export type LabId = (typeof LABS)[number]['id'];
+/** Every lab, in tab order. */
+export const LABS: readonly AnyLab[] = (Object.values(found) as AnyLab[]).sort((a, b) => a.order - b.order);
+
 export const LAB_IDS: readonly LabId[] = LABS.map((l) => l.id);
 /** No lab= in a link: the first lab. */
-export const DEFAULT_LAB: LabId = LABS[0].id;
+export const DEFAULT_LAB: LabId = LABS[0]!.id;
 
 export function isLab(s: string): s is LabId {
   return (LAB_IDS as readonly string[]).includes(s);
 }
 
 /** A lab's registry entry by id. */
-export function labEntry<L extends LabId>(id: L): Extract<(typeof LABS)[number], { id: L }> {
-  return LABS.find((l) => l.id === id) as Extract<(typeof LABS)[number], { id: L }>;
+export function labEntry<L extends LabId>(id: L): Extract<AnyLab, { id: L }> {
+  return LABS.find((l) => l.id === id) as Extract<AnyLab, { id: L }>;
+}
+
+/**
+ * Each registered lab's module from a glob over labs/(each lab)/file, by lab id.
+ * Throws, naming the file, when a lab lacks it: the page does not start, and
+ * the registry test fails.
+ */
+export function byLab<T>(modules: Record<string, T>, file: string): Record<LabId, T> {
+  const folders = byFolder(modules);
+  const out = {} as Record<LabId, T>;
+  for (const id of LAB_IDS) {
+    const m = folders[id];
+    if (!m) throw new Error(`lab ${id} has no ${file}: add web/src/labs/${id}/${file}`);
+    out[id] = m;
+  }
+  return out;
 }

@@ -1,13 +1,15 @@
-// The page side of the registry (labs/index.ts): each lab's page component.
-// Pages other than the first are loaded when their tab is first opened.
+// The page side of the labs registry (labs/index.ts): each lab's Page.tsx
+// (default export), found by its file name and loaded when its tab is first
+// opened (the lab a link opens, at once).
 import { lazy } from 'preact/compat';
 import type { ComponentType } from 'preact';
-import type { LabId } from './index';
+import { byLab, type LabId } from './index';
 import type { LabPageProps } from './types';
-// The first tab is in the main bundle: it shows at once, without a round trip.
-import PlaygroundPage from './playground/Page';
 
-export const PAGES: Record<LabId, ComponentType<LabPageProps>> = {
-  playground: PlaygroundPage,
-  mnist: lazy(() => import('./mnist/Page')),
-};
+type PageModule = { default: ComponentType<LabPageProps> };
+
+const loaders = byLab(import.meta.glob<PageModule>('./*/Page.tsx'), 'Page.tsx');
+
+export const PAGES = Object.fromEntries(
+  Object.entries(loaders).map(([id, load]) => [id, lazy(load as () => Promise<PageModule>)]),
+) as Record<LabId, ComponentType<LabPageProps>>;

@@ -1,0 +1,12 @@
+// MNIST's registry entry (labs/index.ts finds it by its file name).
+import type { LabEntry } from '../types';
+import { MNIST_LAB, mnistCodec, mnistView, type MnistConfig, type MnistPanel } from './config';
+
+export const lab: LabEntry<MnistConfig, MnistPanel> & { id: typeof MNIST_LAB } = {
+  id: MNIST_LAB, order: 20, title: 'MNIST', codec: mnistCodec, view: mnistView,
+  embedSize: { width: 720, height: 600 },
+};
+
+declare module '../types' {
+  interface LabRegistry { mnist: typeof lab }
+}
