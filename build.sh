@@ -270,9 +270,10 @@ test_fuzz() {
 
 cmd_test() {
     # Each stage's wall time, printed at the end: CI has a 15-minute budget.
-    local t=$SECONDS times=()
+    # (Not `t`: cmd_native loops with a global t, and bash scopes dynamically.)
+    local stage_t0=$SECONDS times=()
     cmd_build
-    times+=("build $((SECONDS - t)) s"); t=$SECONDS
+    times+=("build $((SECONDS - stage_t0)) s"); stage_t0=$SECONDS
     shopt -s nullglob
     log "stage 1: native C tests (plain, then ASan/UBSan)"
     for flavour in tests tests-san; do
@@ -283,21 +284,21 @@ cmd_test() {
             [ "$status" -eq 0 ] && echo "ok   $flavour/$(basename "$bin")" || echo "FAIL $flavour/$(basename "$bin")"
         done
     done
-    times+=("native $((SECONDS - t)) s"); t=$SECONDS
+    times+=("native $((SECONDS - stage_t0)) s"); stage_t0=$SECONDS
     log "stage 2: fuzz targets: kept regression inputs, then a ${FUZZ_SMOKE_SECONDS} s smoke each"
     test_fuzz
-    times+=("fuzz $((SECONDS - t)) s"); t=$SECONDS
+    times+=("fuzz $((SECONDS - stage_t0)) s"); stage_t0=$SECONDS
     log "stage 3: Node tests of the real .wasm"
     local node_tests=(tests/node/*.test.mjs)
     [ ${#node_tests[@]} -eq 0 ] || run_counted node node --test "${node_tests[@]}"
-    times+=("node $((SECONDS - t)) s"); t=$SECONDS
+    times+=("node $((SECONDS - stage_t0)) s"); stage_t0=$SECONDS
     log "stage 4: unit tests (vitest)"
     run_counted vitest npx vitest run --root web
-    times+=("vitest $((SECONDS - t)) s"); t=$SECONDS
+    times+=("vitest $((SECONDS - stage_t0)) s"); stage_t0=$SECONDS
     log "stage 5: browser end-to-end tests"
     local e2e=(tests/e2e/*.test.mjs)
     [ ${#e2e[@]} -eq 0 ] || run_counted e2e node --test "${e2e[@]}"
-    times+=("e2e $((SECONDS - t)) s")
+    times+=("e2e $((SECONDS - stage_t0)) s")
     log "stage times: $(printf '%s; ' "${times[@]}")"
     [ ${#FAILED_NAMES[@]} -eq 0 ] || echo "failed: ${FAILED_NAMES[*]}"
     echo "$PASSED passed, $FAILED failed"
