@@ -1,8 +1,9 @@
 // The MNIST page: load the data set, train an MLP or a CNN in the worker,
 // look inside the model (feature maps, filters), and test it with a digit
-// drawn by hand. Its settings live in the address (lab=mnist&layers=…); the link's view options (embed=1, hide=,
-// lock=, autoplay=1, origins=) shape it, and a host page drives it through
-// the course-page API (embed/protocol.ts startLabBridge, mnistProtocol).
+// drawn by hand. Its settings live in the address (lab=mnist&layers=…); the
+// link's view options (embed=1, hide=, lock=, autoplay=1, origins=) shape it,
+// and a host page drives it through the course-page API (embed/protocol.ts
+// startLabBridge, mnistProtocol).
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ModelChoice, TrainChoice } from './protocol';
 import { mnistStore, type MnistState, type MnistStore } from './store';
