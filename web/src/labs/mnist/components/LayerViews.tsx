@@ -107,7 +107,9 @@ export function FilterView({ store, state, theme }: { store: MnistStore; state: 
   return (
     <section ref={ref} class="mn-wide" aria-labelledby="mn-filters-h" data-testid="filter-view">
       <h3 id="mn-filters-h">Learned filters</h3>
-      {!filters || filters.length === 0 ? <p class="mn-hint">{built ? 'Sent by the worker while this part of the page is on screen.' : 'Appear once the model exists.'}</p> : (
+      {!filters || filters.length === 0 ? (
+        <p class="mn-hint">{!built ? 'Appear once the model exists.' : filters ? 'This model has no convolution layer.' : 'Sent by the worker while this part of the page is on screen.'}</p>
+      ) : (
         <ol class="mn-layer-maps">
           {filters.map((f) => (
             <li key={f.layer}>
