@@ -13,7 +13,7 @@ import { mnistChoices, mnistConfigOf, mnistProtocol, type MnistConfig, type Mnis
 import type { LabViewOptions } from '../../state/view';
 import { startLabBridge, type LabEmbedBridge } from '../../embed/protocol';
 import type { LabModel } from '../../share/modelFile';
-import { fileLayers, hasConv, layersText, sameLayers } from './model-layers';
+import { fileLayers, isSpatial, layersText, sameLayers } from './model-layers';
 import { formatAccuracy } from '../../lib/format';
 import { SharePanel } from './components/SharePanel';
 import { useStore } from '../../lib/use-store';
@@ -93,7 +93,7 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
   const latest = state.latest;
   // The core's plan of the editor's layers, once it answered for these very layers.
   const planNow = state.plan && state.plan.layers === layersText(state.model.layers) ? state.plan.plan : null;
-  const builtConv = built !== null && hasConv(built.model.layers);
+  const builtSpatial = built !== null && isSpatial(built.model.layers);
   const currentModel = async (): Promise<LabModel> => {
     const b = session.state.built;
     if (!b) throw new Error('the model is not built yet');
@@ -113,8 +113,8 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
         {state.notice && <p class={`mn-notice mn-notice-${state.notice.kind}`} role="status" data-testid="mnist-notice">{state.notice.text}</p>}
         {shown('training') && <EmbedRun state={state} disabled={locked} on={on} />}
         {shown('draw') && <DrawPanel theme={theme} probs={state.digitProbs} modelReady={built !== null} onInput={on.input} />}
-        {shown('weights') && builtConv && <section class="mn-panel mn-embed-weights"><FilterView store={session} state={state} theme={theme} /></section>}
-        {shown('weights') && !builtConv && (
+        {shown('weights') && builtSpatial && <section class="mn-panel mn-embed-weights"><FilterView store={session} state={state} theme={theme} /></section>}
+        {shown('weights') && !builtSpatial && (
           <section ref={weightsRef} class="mn-panel mn-embed-weights" aria-label="first-layer weights">
             {state.weights
               ? <WeightGrid {...state.weights} theme={theme} isOutput={built !== null && built.sizes.length === 2} />
@@ -176,7 +176,7 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
             </div>
           </div>
         ) : <p class="mn-hint">Appears once the model has been evaluated.</p>}
-        {shown('weights') && (builtConv ? <FilterView store={session} state={state} theme={theme} /> : (
+        {shown('weights') && (builtSpatial ? <FilterView store={session} state={state} theme={theme} /> : (
           <section ref={weightsRef} class="mn-wide" aria-label="first-layer weights">
             <h3>First-layer weights</h3>
             {state.weights

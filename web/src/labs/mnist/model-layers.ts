@@ -188,7 +188,7 @@ export function sameLayers(a: readonly MnistLayer[], b: readonly MnistLayer[]): 
 }
 
 /** Whether any layer is spatial (conv, pool, flatten): then the first layer has no 28x28 weight images. */
-export function hasConv(layers: readonly MnistLayer[]): boolean {
+export function isSpatial(layers: readonly MnistLayer[]): boolean {
   return layers.some((l) => l.kind !== 'dense');
 }
 
