@@ -1,8 +1,9 @@
 // The MNIST page: load the data set, train an MLP or a CNN in the worker,
 // look inside the model (feature maps, filters), and test it with a digit
-// drawn by hand. Its settings live in the address (lab=mnist&layers=…); the link's view options (embed=1, hide=,
-// lock=, autoplay=1, origins=) shape it, and a host page drives it through
-// the course-page API (embed/protocol.ts startLabBridge, mnistProtocol).
+// drawn by hand. Its settings live in the address (lab=mnist&layers=…); the
+// link's view options (embed=1, hide=, lock=, autoplay=1, origins=) shape it,
+// and a host page drives it through the course-page API (embed/protocol.ts
+// startLabBridge, mnistProtocol).
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ModelChoice, TrainChoice } from './protocol';
 import { mnistStore, type MnistState, type MnistStore } from './store';
@@ -12,7 +13,7 @@ import { mnistChoices, mnistConfigOf, mnistProtocol, type MnistConfig, type Mnis
 import type { LabViewOptions } from '../../state/view';
 import { startLabBridge, type LabEmbedBridge } from '../../embed/protocol';
 import type { LabModel } from '../../share/modelFile';
-import { fileLayers, hasConv, layersText, sameLayers } from './model-layers';
+import { fileLayers, isSpatial, layersText, sameLayers } from './model-layers';
 import { formatAccuracy } from '../../lib/format';
 import { SharePanel } from './components/SharePanel';
 import { useStore } from '../../lib/use-store';
@@ -92,7 +93,7 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
   const latest = state.latest;
   // The core's plan of the editor's layers, once it answered for these very layers.
   const planNow = state.plan && state.plan.layers === layersText(state.model.layers) ? state.plan.plan : null;
-  const builtConv = built !== null && hasConv(built.model.layers);
+  const builtSpatial = built !== null && isSpatial(built.model.layers);
   const currentModel = async (): Promise<LabModel> => {
     const b = session.state.built;
     if (!b) throw new Error('the model is not built yet');
@@ -112,8 +113,8 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
         {state.notice && <p class={`mn-notice mn-notice-${state.notice.kind}`} role="status" data-testid="mnist-notice">{state.notice.text}</p>}
         {shown('training') && <EmbedRun state={state} disabled={locked} on={on} />}
         {shown('draw') && <DrawPanel theme={theme} probs={state.digitProbs} modelReady={built !== null} onInput={on.input} />}
-        {shown('weights') && builtConv && <section class="mn-panel mn-embed-weights"><FilterView store={session} state={state} theme={theme} /></section>}
-        {shown('weights') && !builtConv && (
+        {shown('weights') && builtSpatial && <section class="mn-panel mn-embed-weights"><FilterView store={session} state={state} theme={theme} /></section>}
+        {shown('weights') && !builtSpatial && (
           <section ref={weightsRef} class="mn-panel mn-embed-weights" aria-label="first-layer weights">
             {state.weights
               ? <WeightGrid {...state.weights} theme={theme} isOutput={built !== null && built.sizes.length === 2} />
@@ -175,7 +176,7 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
             </div>
           </div>
         ) : <p class="mn-hint">Appears once the model has been evaluated.</p>}
-        {shown('weights') && (builtConv ? <FilterView store={session} state={state} theme={theme} /> : (
+        {shown('weights') && (builtSpatial ? <FilterView store={session} state={state} theme={theme} /> : (
           <section ref={weightsRef} class="mn-wide" aria-label="first-layer weights">
             <h3>First-layer weights</h3>
             {state.weights

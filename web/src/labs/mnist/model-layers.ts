@@ -187,7 +187,8 @@ export function sameLayers(a: readonly MnistLayer[], b: readonly MnistLayer[]): 
   return layersText(a) === layersText(b);
 }
 
-export function hasConv(layers: readonly MnistLayer[]): boolean {
+/** Whether any layer is spatial (conv, pool, flatten): then the first layer has no 28x28 weight images. */
+export function isSpatial(layers: readonly MnistLayer[]): boolean {
   return layers.some((l) => l.kind !== 'dense');
 }
 

@@ -163,12 +163,6 @@ export class MnistStore implements Store<MnistState> {
     if (!this.state.built) this.build();
   }
 
-  /** Whether the editor's layers are known to be buildable (the core's plan accepted them). */
-  planOk(): boolean {
-    const p = this.state.plan;
-    return p !== null && p.layers === layersText(this.state.model.layers) && p.plan.ok;
-  }
-
   /** Every layer's output for a test digit or drawn pixels (empty before a model exists). */
   async inspect(what: { testIndex: number } | { pixels: Float32Array }): Promise<Inspection> {
     if (!this.state.built) return { input: new Float32Array(0), layers: [] };

@@ -12,6 +12,7 @@ import type { MnistState, MnistStore } from '../store';
 import type { ConvFilters, Inspection } from '../protocol';
 import { layerLabel, type MnistLayer } from '../model-layers';
 import { useVisible } from '../../../lib/use-visible';
+import { useThrottledFetch } from '../../../lib/use-throttled-fetch';
 import { paintTiles } from './tiles';
 import { shapeText } from './ModelPanel';
 import { NumberField } from './NumberField';
@@ -22,37 +23,6 @@ const MAP_CSS_PX = 56;
 const FILTER_CSS_PX = 24;
 const FIRST_FILTER_CSS_PX = 40;
 const UNIT_CSS_PX = 14;
-
-/**
- * Runs `fetch` when `trigger` changes, while `enabled`, never two at once and
- * at most every `intervalMs`; the latest answer is returned.
- */
-function useThrottledFetch<T>(enabled: boolean, trigger: string, fetch: () => Promise<T>, intervalMs: number): T | null {
-  const [result, setResult] = useState<T | null>(null);
-  const st = useRef({ inFlight: false, pending: false, lastAt: -Infinity, timer: 0 as ReturnType<typeof setTimeout> | 0 });
-  const latest = useRef({ enabled, fetch });
-  latest.current = { enabled, fetch };
-  const schedule = () => {
-    const s = st.current;
-    if (!latest.current.enabled) return;
-    if (s.inFlight) { s.pending = true; return; }
-    if (s.timer) return;
-    const wait = Math.max(0, s.lastAt + intervalMs - performance.now());
-    s.timer = setTimeout(() => {
-      s.timer = 0;
-      if (!latest.current.enabled) return;
-      s.inFlight = true;
-      s.lastAt = performance.now();
-      latest.current.fetch().then(setResult, () => undefined).finally(() => {
-        s.inFlight = false;
-        if (s.pending) { s.pending = false; schedule(); }
-      });
-    }, wait);
-  };
-  useEffect(schedule, [enabled, trigger]);
-  useEffect(() => () => { if (st.current.timer) clearTimeout(st.current.timer); }, []);
-  return result;
-}
 
 function Tiles({ values, count, h, w, cols, cssPx, theme, testId, label }: {
   values: Float32Array; count: number; h: number; w: number; cols: number; cssPx: number; theme: Theme; testId: string; label: string;
@@ -137,7 +107,9 @@ export function FilterView({ store, state, theme }: { store: MnistStore; state: 
   return (
     <section ref={ref} class="mn-wide" aria-labelledby="mn-filters-h" data-testid="filter-view">
       <h3 id="mn-filters-h">Learned filters</h3>
-      {!filters || filters.length === 0 ? <p class="mn-hint">{built ? 'Sent by the worker while this part of the page is on screen.' : 'Appear once the model exists.'}</p> : (
+      {!filters || filters.length === 0 ? (
+        <p class="mn-hint">{!built ? 'Appear once the model exists.' : filters ? 'This model has no convolution layer.' : 'Sent by the worker while this part of the page is on screen.'}</p>
+      ) : (
         <ol class="mn-layer-maps">
           {filters.map((f) => (
             <li key={f.layer}>
