@@ -223,8 +223,9 @@ static void narrow_transpose(float *b8, const float *b, int n, int k)
  * The 4-, 2- and 1-row blocks are written out: one helper with the row count
  * as a constant compiled to code V8 ran about 10% slower (measured with the
  * product alone, same process), even unrolled as these loops are. */
-static inline void narrow_rows(float *out, const float *a, int a_rs, int a_cs,
-                               const float *b8, const float *bias8, int m, int k, int nv)
+static inline __attribute__((always_inline)) void
+narrow_rows(float *out, const float *a, int a_rs, int a_cs, const float *b8, const float *bias8,
+            int m, int k, int nv)
 {
     v4 bias0 = ld4(bias8), bias1 = ld4(bias8 + 4);
     int i = 0;
@@ -284,8 +285,11 @@ static inline void narrow_rows(float *out, const float *a, int a_rs, int a_cs,
     }
 }
 
-static void gemm_narrow(float *c, const float *a, int a_rs, int a_cs, const float *b,
-                        int b_transposed, const float *bias, int m, int n, int k)
+/* Inlined into both entries (nn_gemm, nn_gemm_narrow_bt): a call more per
+ * product is what these small products cannot afford. */
+static inline __attribute__((always_inline)) void
+gemm_narrow(float *c, const float *a, int a_rs, int a_cs, const float *b, int b_transposed,
+            const float *bias, int m, int n, int k)
 {
     float bpad[NARROW_K * 8], bias8[8];
     const float *b8 = b, *bias_p = bias8;
