@@ -184,40 +184,13 @@ static void row_block(float *c, const float *a, int a_rs, int a_cs, const float 
     }
 }
 
-/* dst's 4 x 4 block = the transpose of src's (row strides dst_rs, src_rs);
- * shuffles only, so the values are copied bit for bit. */
-static inline void transpose4(float *dst, int dst_rs, const float *src, int src_rs)
-{
-    v4 r0 = ld4(src), r1 = ld4(src + src_rs), r2 = ld4(src + 2 * src_rs), r3 = ld4(src + 3 * src_rs);
-    v4 t0 = __builtin_shufflevector(r0, r1, 0, 4, 1, 5), t1 = __builtin_shufflevector(r0, r1, 2, 6, 3, 7);
-    v4 t2 = __builtin_shufflevector(r2, r3, 0, 4, 1, 5), t3 = __builtin_shufflevector(r2, r3, 2, 6, 3, 7);
-    st4(dst, __builtin_shufflevector(t0, t2, 0, 1, 4, 5));
-    st4(dst + dst_rs, __builtin_shufflevector(t0, t2, 2, 3, 6, 7));
-    st4(dst + 2 * dst_rs, __builtin_shufflevector(t1, t3, 0, 1, 4, 5));
-    st4(dst + 3 * dst_rs, __builtin_shufflevector(t1, t3, 2, 3, 6, 7));
-}
-
-/* b8[k x 8] = the transpose of b[n x k] (n <= 8), zero-padded to 8 columns. */
-static void narrow_transpose(float *b8, const float *b, int n, int k)
-{
-    int p = 0;
-    if (n == 8) /* the playground's 8-unit layers: 4 x 4 blocks in registers */
-        for (; p + 4 <= k; p += 4) {
-            transpose4(b8 + 8 * p, 8, b + p, k);
-            transpose4(b8 + 8 * p + 4, 8, b + 4 * (long)k + p, k);
-        }
-    for (; p < k; p++)
-        for (int j = 0; j < 8; j++)
-            b8[8 * p + j] = j < n ? b[(long)j * k + p] : 0.0f;
-}
-
 /* ---- Narrow products: n <= 8 columns (the playground's layers) ----
  * One or two 4-wide vectors per row hold a whole output row, so nothing is
  * blocked, chunked or zero-initialised in memory: each accumulator starts
  * at the bias and adds a(i,p) * b[p][j] for p = 0..k-1 in order, exactly
  * the sums of the blocked path. b (and the bias) are copied zero-padded to
  * 8 columns when n < 8, so vector loads never leave the caller's arrays. */
-#define NARROW_K NN_GEMM_NARROW_K
+#define NARROW_K 256
 
 /* Row results go to out (stride 8 floats); nv = 1 or 2 vectors per row.
  * The 4-, 2- and 1-row blocks are written out: one helper with the row count
@@ -285,18 +258,16 @@ static inline void narrow_rows(float *out, const float *a, int a_rs, int a_cs,
 }
 
 static void gemm_narrow(float *c, const float *a, int a_rs, int a_cs, const float *b,
-                        int b_transposed, const float *bias, int m, int n, int k)
+                        const float *bias, int m, int n, int k)
 {
     float bpad[NARROW_K * 8], bias8[8];
     const float *b8 = b, *bias_p = bias8;
-    if (b_transposed) /* b is [n x k]: b8 gets its transpose, the same values */
-        narrow_transpose(bpad, b, n, k);
-    else if (n < 8)
+    if (n < 8) {
         for (int p = 0; p < k; p++)
             for (int j = 0; j < 8; j++)
                 bpad[8 * p + j] = j < n ? b[(long)p * n + j] : 0.0f;
-    if (b_transposed || n < 8)
         b8 = bpad;
+    }
     if (n == 8 && bias)
         bias_p = bias;
     else /* eight fixed steps: a copy of n floats would be a memcpy call in WASM */
@@ -341,7 +312,7 @@ void nn_gemm(float *c, const float *a, int a_rs, int a_cs, const float *b,
         return;
     }
     if (n <= 8 && k <= NARROW_K) {
-        gemm_narrow(c, a, a_rs, a_cs, b, 0, bias, m, n, k);
+        gemm_narrow(c, a, a_rs, a_cs, b, bias, m, n, k);
         return;
     }
     int n8 = n - n % COLS;
@@ -367,15 +338,6 @@ void nn_gemm(float *c, const float *a, int a_rs, int a_cs, const float *b,
         }
 }
 
-void nn_gemm_narrow_bt(float *c, const float *a, int a_rs, int a_cs, const float *bt,
-                       const float *bias, int m, int n, int k)
-{
-    if (n == 1) /* a [1 x k] matrix is its own transpose in memory */
-        gemm_column(c, a, a_rs, a_cs, bt, bias, m, k);
-    else
-        gemm_narrow(c, a, a_rs, a_cs, bt, 1, bias, m, n, k);
-}
-
 void nn_col_sums(float *out, const float *in, int rows, int n)
 {
     int j = 0;
@@ -393,6 +355,19 @@ void nn_col_sums(float *out, const float *in, int rows, int n)
     }
 }
 
+/* dst's 4 x 4 block = the transpose of src's (both with row stride `stride`);
+ * shuffles only, so the values are copied bit for bit. */
+static inline void transpose4(float *dst, const float *src, int stride)
+{
+    v4 r0 = ld4(src), r1 = ld4(src + stride), r2 = ld4(src + 2 * stride), r3 = ld4(src + 3 * stride);
+    v4 t0 = __builtin_shufflevector(r0, r1, 0, 4, 1, 5), t1 = __builtin_shufflevector(r0, r1, 2, 6, 3, 7);
+    v4 t2 = __builtin_shufflevector(r2, r3, 0, 4, 1, 5), t3 = __builtin_shufflevector(r2, r3, 2, 6, 3, 7);
+    st4(dst, __builtin_shufflevector(t0, t2, 0, 1, 4, 5));
+    st4(dst + stride, __builtin_shufflevector(t0, t2, 2, 3, 6, 7));
+    st4(dst + 2 * stride, __builtin_shufflevector(t1, t3, 0, 1, 4, 5));
+    st4(dst + 3 * stride, __builtin_shufflevector(t1, t3, 2, 3, 6, 7));
+}
+
 void nn_transpose(float *dst, const float *src, int rows, int cols)
 {
     /* 8 x 8 tiles: both the reads and the strided writes stay in a few cache
@@ -401,7 +376,7 @@ void nn_transpose(float *dst, const float *src, int rows, int cols)
     if (rows == 8 && cols == 8) { /* the playground's layers: four 4 x 4 blocks in registers */
         for (int bi = 0; bi < 8; bi += 4)
             for (int bj = 0; bj < 8; bj += 4)
-                transpose4(dst + bj * 8 + bi, 8, src + bi * 8 + bj, 8);
+                transpose4(dst + bj * 8 + bi, src + bi * 8 + bj, 8);
         return;
     }
     if (rows <= T && cols <= T) { /* one tile: no tiling arithmetic */

@@ -53,8 +53,7 @@ typedef struct {
      * and in [batch x in_size]; din [batch x in_size] = dL/d in, or NULL
      * when nobody needs it. */
     void (*backward)(nn_layer *L, float *din, const float *dout, const float *in, int batch);
-    /* Parameters changed: rebuild aux (NULL: nothing derived). Called only
-     * for a layer with aux floats. */
+    /* Parameters changed: rebuild aux (NULL: nothing derived). */
     void (*sync)(nn_layer *L);
 } nn_layer_kind;
 
@@ -73,7 +72,7 @@ struct nn_layer {
     float *g[NN_MAX_BLOCKS]; /* into grads */
     float *z;       /* pre-activations [max_batch x out_size] */
     float *a;       /* outputs [max_batch x out_size]; == z for linear */
-    float *aux;     /* [kind->aux_floats], NULL when 0 */
+    float *aux;     /* [kind->aux_floats] */
     float *scratch; /* [kind->scratch_floats], NULL when 0 */
 };
 

@@ -50,17 +50,6 @@ static void dense_backward(float *dx, float *dw, float *db, const float *dz,
     nn_col_sums(db, dz, batch, out);
 }
 
-/* A layer of at most 8 units over at most NN_GEMM_NARROW_K inputs (the
- * playground's) multiplies by W itself (nn_gemm_narrow_bt transposes it on
- * the stack, the same values): it keeps no aux, so nothing is rebuilt after
- * an update. On the playground workload this took the per-step sync (a call
- * through the table and a transpose per layer) off the path: about 1 % fewer
- * instructions per epoch in WASM. */
-static int narrow(const nn_layer *L)
-{
-    return L->out_size <= 8 && L->in_size <= NN_GEMM_NARROW_K;
-}
-
 /* ---- the table entry ---- */
 
 static int check(const int32_t *cfg, nn_shape in, nn_shape *out)
@@ -84,7 +73,7 @@ static int blocks(const nn_layer *L, nn_block_spec *spec)
 
 static int64_t aux_floats(const nn_layer *L)
 {
-    return narrow(L) ? 0 : (int64_t)L->in_size * L->out_size;
+    return (int64_t)L->in_size * L->out_size;
 }
 
 static int64_t scratch_floats(const nn_layer *L, int max_batch)
@@ -108,11 +97,7 @@ static void init(nn_layer *L, uint32_t rng[4])
 
 static void forward(const nn_layer *L, float *out, const float *in, int batch)
 {
-    if (!L->aux) /* narrow: out = in . W^T + b with W as it is */
-        nn_gemm_narrow_bt(out, in, L->in_size, 1, L->p[0], L->p[1], batch, L->out_size,
-                          L->in_size);
-    else
-        dense_forward(out, in, L->aux, L->p[1], batch, L->in_size, L->out_size);
+    dense_forward(out, in, L->aux, L->p[1], batch, L->in_size, L->out_size);
 }
 
 static void backward(nn_layer *L, float *din, const float *dout, const float *in, int batch)
@@ -123,8 +108,7 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
 
 static void sync(nn_layer *L)
 {
-    if (L->aux) /* a narrow layer keeps no W^T */
-        nn_transpose(L->aux, L->p[0], L->out_size, L->in_size);
+    nn_transpose(L->aux, L->p[0], L->out_size, L->in_size);
 }
 
 const nn_layer_kind nn_layer_dense = {

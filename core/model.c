@@ -75,13 +75,8 @@ static int64_t layout(nn_model *m, float *base)
             block_off += L->block_len[b];
         }
     }
-    for (int l = 0; l < m->n_layers; l++) {
-        nn_layer *L = &m->layer[l];
-        int64_t n = L->kind->aux_floats(L);
-        L->aux = 0; /* no aux: nothing to sync */
-        if (n > 0)
-            CARVE(L->aux, n);
-    }
+    for (int l = 0; l < m->n_layers; l++)
+        CARVE(m->layer[l].aux, m->layer[l].kind->aux_floats(&m->layer[l]));
     for (int l = 0; l < m->n_layers; l++) {
         nn_layer *L = &m->layer[l];
         int64_t rows = (int64_t)m->max_batch * L->out_size;
@@ -332,9 +327,8 @@ static void clear_optimizer_state(nn_model *m)
 
 void nn_model_sync(nn_model *m)
 {
-    /* a layer without aux derives nothing from its parameters: no call */
     for (int l = 0; l < m->n_layers; l++)
-        if (m->layer[l].aux && m->layer[l].kind->sync)
+        if (m->layer[l].kind->sync)
             m->layer[l].kind->sync(&m->layer[l]);
 }
 

@@ -36,13 +36,6 @@ float nn_rng_uniform(uint32_t state[4], float bound);
  * bit. */
 void nn_gemm(float *c, const float *a, int a_rs, int a_cs, const float *b,
              const float *bias, int m, int n, int k);
-/* nn_gemm's sums with b given transposed, bt[n x k] (b[p][j] = bt[j*k + p]),
- * for narrow products only: n <= 8, k <= NN_GEMM_NARROW_K. A dense layer
- * that small multiplies by its weights as they are, so it keeps no
- * transposed copy to rebuild after every update. */
-#define NN_GEMM_NARROW_K 256
-void nn_gemm_narrow_bt(float *c, const float *a, int a_rs, int a_cs, const float *bt,
-                       const float *bias, int m, int n, int k);
 /* out[n] = sum_i in[i*n + j] over rows i in order; in: [rows x n] */
 void nn_col_sums(float *out, const float *in, int rows, int n);
 /* dst[cols x rows] = transpose of src[rows x cols] */
