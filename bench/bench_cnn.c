@@ -49,7 +49,11 @@ static const preset PRESETS[] = {
 static double now(void)
 {
     struct timespec ts;
+#ifdef __EMSCRIPTEN__ /* no CPU clock: the wall clock (emcc ... -sNODERAWFS=1 for a WASM profile) */
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+#else
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+#endif
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
