@@ -3,22 +3,30 @@
  * Descriptor ints: out channels, kernel h, kernel w, stride, padding (zero
  * padding, the same on every side); the other kind ints must be 0 (nn.h
  * lists the limits). Blocks: weight [out x c x kh x kw] (L1/L2 apply), bias
- * [out]. aux holds W^T [K x out], K = c*kh*kw, the forward product's right
- * operand.
+ * [out].
  *
- * Everything is a product on nn_gemm over an im2col matrix: for each
- * example, col [P x K] holds one row per output position (P = oh*ow), the
- * K input values its window sees (0 for padding), in weight order (c, ky,
- * kx). Then, over the whole batch at once:
- *   forward   zT [B*P x out] = col . W^T + bias, transposed into z [out x P]
- *   weights   dW [out x K]   = dzT^T . col   (sums over examples, positions)
- *   bias      db [out]       = column sums of dzT
- *   input     dcol [B*P x K] = dzT . W, scattered back (col2im) into dx
- * The backward uses the forward's col (the model always runs backward on
- * the rows of the forward just before it), so nothing is gathered twice. */
+ * Every pass is a product on nn_gemm over an im2col matrix, one example at a
+ * time (its matrices stay in cache): colT [K x P] holds, for each weight
+ * position k = (c, ky, kx) (K = c*kh*kw), the input value each of the P =
+ * oh*ow output positions sees there (0 for padding); with stride 1 a row is
+ * a shifted copy of input rows. Per example:
+ *   forward   z [out x P]   = W . colT, then + bias per channel
+ *   weights   dW^T [K x out] += colT . dz^T   (examples added in order)
+ *   bias      db [out]      += row sums of dz
+ *   input     dcolT [K x P] = W^T . dz, added back where it came from (col2im)
+ * The backward uses the forward's colT (the model always runs backward on
+ * the rows of the forward just before it), so nothing is gathered twice.
+ * When at most 1/8 of an example's dz is non-zero (a max-pool follows, ReLU),
+ * its backward visits only those entries instead (backward_sparse). */
 #include <math.h>
 #include <string.h>
 #include "layer.h"
+
+/* The sparse backward runs when at most 1/SPARSE_RATIO of dz is non-zero
+ * (0: never; a build flag only to measure both). */
+#ifndef SPARSE_RATIO
+#define SPARSE_RATIO 8
+#endif
 
 typedef struct {
     int c, h, w;          /* input */
@@ -37,58 +45,77 @@ static conv_geom geom_of(const nn_layer *L)
     return g;
 }
 
-/* col [P x K] for one example x [c x h x w]. */
-static void im2col(float *col, const float *x, const conv_geom *g)
+/* The output columns ox whose input column ox*s + kx - pad lies inside the
+ * input: [*lo, *hi). */
+static void valid_columns(const conv_geom *g, int kx, int *lo, int *hi)
 {
-    for (int oy = 0; oy < g->oh; oy++) {
-        for (int ox = 0; ox < g->ow; ox++) {
-            float *row = col + ((long)oy * g->ow + ox) * g->K;
-            int x0 = ox * g->stride - g->pad;
-            for (int ci = 0; ci < g->c; ci++) {
-                for (int ky = 0; ky < g->kh; ky++) {
+    int first = g->pad - kx; /* smallest ox*s that is inside */
+    *lo = first <= 0 ? 0 : (first + g->stride - 1) / g->stride;
+    int last = g->w - 1 + g->pad - kx; /* largest ox*s inside */
+    *hi = last < 0 ? 0 : last / g->stride + 1;
+    if (*hi > g->ow)
+        *hi = g->ow;
+    if (*lo > *hi)
+        *lo = *hi;
+}
+
+/* colT [K x P] for one example x [c x h x w]. */
+static void im2col(float *colT, const float *x, const conv_geom *g)
+{
+    for (int ci = 0; ci < g->c; ci++)
+        for (int ky = 0; ky < g->kh; ky++)
+            for (int kx = 0; kx < g->kw; kx++) {
+                float *row = colT + (((long)ci * g->kh + ky) * g->kw + kx) * g->P;
+                int lo, hi;
+                valid_columns(g, kx, &lo, &hi);
+                for (int oy = 0; oy < g->oh; oy++) {
+                    float *dst = row + (long)oy * g->ow;
                     int iy = oy * g->stride - g->pad + ky;
-                    float *dst = row + ((long)ci * g->kh + ky) * g->kw;
                     if (iy < 0 || iy >= g->h) {
-                        for (int kx = 0; kx < g->kw; kx++)
-                            dst[kx] = 0.0f;
+                        for (int ox = 0; ox < g->ow; ox++)
+                            dst[ox] = 0.0f;
                         continue;
                     }
-                    const float *src = x + ((long)ci * g->h + iy) * g->w;
-                    for (int kx = 0; kx < g->kw; kx++) {
-                        int ix = x0 + kx;
-                        dst[kx] = ix >= 0 && ix < g->w ? src[ix] : 0.0f;
-                    }
+                    const float *src = x + ((long)ci * g->h + iy) * g->w + kx - g->pad;
+                    for (int ox = 0; ox < lo; ox++)
+                        dst[ox] = 0.0f;
+                    if (g->stride == 1)
+                        for (int ox = lo; ox < hi; ox++)
+                            dst[ox] = src[ox];
+                    else
+                        for (int ox = lo; ox < hi; ox++)
+                            dst[ox] = src[(long)ox * g->stride];
+                    for (int ox = hi; ox < g->ow; ox++)
+                        dst[ox] = 0.0f;
                 }
             }
-        }
-    }
 }
 
 /* dx [c x h x w] = the sum, over the windows that saw each input value, of
- * dcol [P x K] (one example); positions are added in row order. */
-static void col2im(float *dx, const float *dcol, const conv_geom *g)
+ * dcolT [K x P] (one example), added in weight-position, then output order. */
+static void col2im(float *dx, const float *dcolT, const conv_geom *g)
 {
     memset(dx, 0, (size_t)g->c * g->h * g->w * sizeof(float));
-    for (int oy = 0; oy < g->oh; oy++) {
-        for (int ox = 0; ox < g->ow; ox++) {
-            const float *row = dcol + ((long)oy * g->ow + ox) * g->K;
-            int x0 = ox * g->stride - g->pad;
-            for (int ci = 0; ci < g->c; ci++) {
-                for (int ky = 0; ky < g->kh; ky++) {
+    for (int ci = 0; ci < g->c; ci++)
+        for (int ky = 0; ky < g->kh; ky++)
+            for (int kx = 0; kx < g->kw; kx++) {
+                const float *row = dcolT + (((long)ci * g->kh + ky) * g->kw + kx) * g->P;
+                int lo, hi;
+                valid_columns(g, kx, &lo, &hi);
+                for (int oy = 0; oy < g->oh; oy++) {
                     int iy = oy * g->stride - g->pad + ky;
                     if (iy < 0 || iy >= g->h)
                         continue;
-                    const float *src = row + ((long)ci * g->kh + ky) * g->kw;
-                    float *dst = dx + ((long)ci * g->h + iy) * g->w;
-                    for (int kx = 0; kx < g->kw; kx++) {
-                        int ix = x0 + kx;
-                        if (ix >= 0 && ix < g->w)
-                            dst[ix] += src[kx];
-                    }
+                    const float *src = row + (long)oy * g->ow;
+                    float *dst = dx + ((long)ci * g->h + iy) * g->w + kx - g->pad;
+                    if (g->stride == 1)
+                        for (int ox = lo; ox < hi; ox++)
+                            dst[ox] += src[ox];
+                    else
+                        for (int ox = lo; ox < hi; ox++)
+                            dst[(long)ox * g->stride] += src[ox];
                 }
             }
-        }
-    }
 }
 
 /* ---- the table entry ---- */
@@ -126,15 +153,16 @@ static int blocks(const nn_layer *L, nn_block_spec *spec)
 
 static int64_t aux_floats(const nn_layer *L)
 {
-    conv_geom g = geom_of(L);
-    return (int64_t)g.K * g.out;
+    (void)L;
+    return 0;
 }
 
-/* col [max_batch x P x K], then zT / dzT [max_batch x P x out] */
+/* colT [max_batch x K x P] from the forward; then dz^T [P x out] and dW^T
+ * [K x out] for one example */
 static int64_t scratch_floats(const nn_layer *L, int max_batch)
 {
     conv_geom g = geom_of(L);
-    return (int64_t)max_batch * g.P * ((int64_t)g.K + g.out);
+    return (int64_t)max_batch * g.K * g.P + (int64_t)g.P * g.out + (int64_t)g.K * g.out;
 }
 
 static void init(nn_layer *L, uint32_t rng[4])
@@ -151,39 +179,102 @@ static void init(nn_layer *L, uint32_t rng[4])
 static void forward(const nn_layer *L, float *out, const float *in, int batch)
 {
     conv_geom g = geom_of(L);
-    float *col = L->scratch, *t = col + (int64_t)batch * g.P * g.K;
-    for (int b = 0; b < batch; b++)
-        im2col(col + (int64_t)b * g.P * g.K, in + (int64_t)b * L->in_size, &g);
-    nn_gemm(t, col, g.K, 1, L->aux, L->p[1], batch * g.P, g.out, g.K);
-    for (int b = 0; b < batch; b++)
-        nn_transpose(out + (int64_t)b * L->out_size, t + (int64_t)b * g.P * g.out, g.P, g.out);
+    const float *bias = L->p[1];
+    for (int b = 0; b < batch; b++) {
+        float *colT = L->scratch + (int64_t)b * g.K * g.P, *z = out + (int64_t)b * L->out_size;
+        im2col(colT, in + (int64_t)b * L->in_size, &g);
+        nn_gemm(z, L->p[0], g.K, 1, colT, 0, g.out, g.P, g.K);
+        for (int o = 0; o < g.out; o++)
+            for (int p = 0; p < g.P; p++)
+                z[(long)o * g.P + p] += bias[o];
+    }
+}
+
+/* One example's dW [out x K] (overwritten) and, when dx is not NULL, dx
+ * [c x h x w] (overwritten), visiting only the non-zero entries of dz [out
+ * x P]: each is one window of x to add into dW's row and one window of dx
+ * to add W's row into. Sums over positions run in the dense path's order
+ * (only zero products are left out). For a dz that is mostly zero: a max-pool
+ * after the conv passes on one gradient per window, ReLU zeroes more. */
+static void backward_sparse(const conv_geom *g, float *dw, float *dx, const float *dz,
+                            const float *x, const float *w)
+{
+    memset(dw, 0, (size_t)g->out * g->K * sizeof(float));
+    if (dx)
+        memset(dx, 0, (size_t)g->c * g->h * g->w * sizeof(float));
+    for (int o = 0; o < g->out; o++) {
+        float *dwo = dw + (long)o * g->K;
+        const float *wo = w + (long)o * g->K;
+        for (int oy = 0; oy < g->oh; oy++)
+            for (int ox = 0; ox < g->ow; ox++) {
+                float gv = dz[((long)o * g->oh + oy) * g->ow + ox];
+                if (gv == 0.0f)
+                    continue;
+                int iy0 = oy * g->stride - g->pad, ix0 = ox * g->stride - g->pad;
+                int ky0 = iy0 < 0 ? -iy0 : 0, ky1 = g->h - iy0 < g->kh ? g->h - iy0 : g->kh;
+                int kx0 = ix0 < 0 ? -ix0 : 0, kx1 = g->w - ix0 < g->kw ? g->w - ix0 : g->kw;
+                for (int ci = 0; ci < g->c; ci++)
+                    for (int ky = ky0; ky < ky1; ky++) {
+                        long k = ((long)ci * g->kh + ky) * g->kw;
+                        long at = ((long)ci * g->h + iy0 + ky) * g->w + ix0;
+                        const float *xr = x + at;
+                        float *dwr = dwo + k;
+                        for (int kx = kx0; kx < kx1; kx++)
+                            dwr[kx] += gv * xr[kx];
+                        if (dx) {
+                            float *dxr = dx + at;
+                            const float *wr = wo + k;
+                            for (int kx = kx0; kx < kx1; kx++)
+                                dxr[kx] += gv * wr[kx];
+                        }
+                    }
+            }
+    }
 }
 
 static void backward(nn_layer *L, float *din, const float *dout, const float *in, int batch)
 {
-    (void)in; /* its im2col is still in scratch from the forward */
     conv_geom g = geom_of(L);
-    int rows = batch * g.P;
-    float *col = L->scratch, *t = col + (int64_t)batch * g.P * g.K;
-    for (int b = 0; b < batch; b++)
-        nn_transpose(t + (int64_t)b * g.P * g.out, dout + (int64_t)b * L->out_size, g.out, g.P);
-    /* dW[o][k] = sum over rows r of dzT[r][o] * col[r][k]: dzT read transposed */
-    nn_gemm(L->g[0], t, 1, g.out, col, 0, g.out, g.K, rows);
-    nn_col_sums(L->g[1], t, rows, g.out);
-    if (!din)
-        return;
-    /* dcol = dzT . W, into col (no longer needed) */
-    nn_gemm(col, t, g.out, 1, L->p[0], 0, rows, g.K, g.out);
-    for (int b = 0; b < batch; b++)
-        col2im(din + (int64_t)b * L->in_size, col + (int64_t)b * g.P * g.K, &g);
-}
-
-static void sync(nn_layer *L)
-{
-    conv_geom g = geom_of(L);
-    nn_transpose(L->aux, L->p[0], g.out, g.K);
+    float *dzT = L->scratch + (int64_t)batch * g.K * g.P, *dwT = dzT + (int64_t)g.P * g.out;
+    float *dw = L->g[0], *db = L->g[1];
+    memset(dw, 0, (size_t)g.out * g.K * sizeof(float));
+    memset(db, 0, (size_t)g.out * sizeof(float));
+    for (int b = 0; b < batch; b++) {
+        float *colT = L->scratch + (int64_t)b * g.K * g.P;
+        const float *dz = dout + (int64_t)b * L->out_size;
+        float *dx = din ? din + (int64_t)b * L->in_size : 0;
+        long nonzero = 0;
+        for (long i = 0; i < L->out_size; i++)
+            nonzero += dz[i] != 0.0f;
+        int sparse = SPARSE_RATIO * nonzero <= L->out_size;
+        if (sparse) {
+            /* dW^T's place holds this example's dW [out x K] */
+            backward_sparse(&g, dwT, dx, dz, in + (int64_t)b * L->in_size, L->p[0]);
+            for (long i = 0; i < (long)g.out * g.K; i++)
+                dw[i] += dwT[i];
+        } else {
+            nn_transpose(dzT, dz, g.out, g.P);
+            /* dW^T[k][o] = sum_p colT[k][p] * dz[o][p]: colT's zero runs are skipped */
+            nn_gemm(dwT, colT, g.P, 1, dzT, 0, g.K, g.out, g.P);
+            for (int o = 0; o < g.out; o++) {
+                float *row = dw + (long)o * g.K;
+                for (int k = 0; k < g.K; k++)
+                    row[k] += dwT[(long)k * g.out + o];
+            }
+        }
+        for (int o = 0; o < g.out; o++) {
+            float sum = 0.0f;
+            for (int p = 0; p < g.P; p++)
+                sum += dz[(long)o * g.P + p];
+            db[o] += sum;
+        }
+        if (dx && !sparse) { /* dcolT[k][p] = sum_o W[o][k] * dz[o][p], into colT (used) */
+            nn_gemm(colT, L->p[0], 1, g.K, dz, 0, g.K, g.P, g.out);
+            col2im(dx, colT, &g);
+        }
+    }
 }
 
 const nn_layer_kind nn_layer_conv2d = {
-    "conv2d", check, blocks, aux_floats, scratch_floats, init, forward, backward, sync,
+    "conv2d", check, blocks, aux_floats, scratch_floats, init, forward, backward, NULL,
 };
