@@ -21,6 +21,9 @@ const TARGET_SECONDS = 60;
 const CONVNETJS_EPOCH_TARGET_SECONDS = 10;
 // Past the 60 s the run goes on (up to this) only to report when it reached 99.0 %.
 const LIMIT_MS = 90_000;
+// One ConvNetJS epoch (target 10 s) took about 60 s on this VM under a load of 10; past this
+// the run is reported as failed.
+const EPOCH_LIMIT_MS = 150_000;
 
 // The MNIST lab's links (web/src/labs/mnist/config.ts: layers= holds the layer list in the
 // form of model-layers.ts; opt/lr/mom/batch/epochs/seed). The layer lists are the presets'.
@@ -110,7 +113,7 @@ async function measureConvnetjsEpoch(browser, server) {
   const { page, errors } = await openLab(browser, server, LINKS.convnetjs);
   try {
     await page.getByTestId('mnist-train').first().click();
-    await page.waitForFunction(() => window.__cnnBench.finishedAt > 0, null, { timeout: 240_000, polling: 250 }).catch(async (e) => {
+    await page.waitForFunction(() => window.__cnnBench.finishedAt > 0, null, { timeout: EPOCH_LIMIT_MS, polling: 250 }).catch(async (e) => {
       throw new Error(`${e.message}; the page shows epoch ${await text(page, 'epoch')}, notice "${await text(page, 'mnist-notice').catch(() => '')}"`);
     });
     const rec = await page.evaluate(() => window.__cnnBench);
