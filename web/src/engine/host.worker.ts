@@ -86,13 +86,18 @@ function tick(): void {
   const s = session;
   if (!s || busy) return; // a command in progress resumes the loop when it ends
   let idle = false;
-  if (s.status().running) {
+  if (hasWork(s)) {
     idle = !s.chunk(s.chunkMs);
     if (!idle) { dirty = true; trainedSinceCheckpoint = true; }
   }
   trySendSnapshot();
   checkpoint();
-  if (s.status().running) scheduleTick(idle ? IDLE_POLL_MS : 0);
+  if (hasWork(s)) scheduleTick(idle ? IDLE_POLL_MS : 0);
+}
+
+/** Training, or work a session does while paused. */
+function hasWork(s: LabSession): boolean {
+  return s.status().running || (s.pending?.() ?? false);
 }
 
 async function apply(command: HostCommand): Promise<unknown> {
@@ -138,7 +143,7 @@ async function drain(): Promise<void> {
     checkpoint();
   }
   busy = false;
-  if (status().running) scheduleTick();
+  if (session && hasWork(session)) scheduleTick();
 }
 
 scope.onmessage = (e) => {

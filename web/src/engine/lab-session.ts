@@ -23,9 +23,12 @@ export interface LabSession {
   setRunning(running: boolean): void;
   /** One lab command; its return value is sent back with the status after it. */
   handle(msg: unknown): unknown | Promise<unknown>;
-  /** Trains for about budgetMs; false when there was nothing to train on
+  /** Trains (or does pending work) for about budgetMs; false when there was nothing to do
    *  (the host then polls slowly instead of spinning). */
   chunk(budgetMs: number): boolean;
+  /** Work that goes on while paused (e.g. an evaluation run in slices, so
+   *  the worker keeps answering): the host calls chunk() until it is done. */
+  pending?(): boolean;
   /** The next snapshot and the buffers to transfer, or null when there is none. */
   snapshot(): [unknown, Transferable[]] | null;
   /** A copy of the model's weights (for restarts), or null without a model. */

@@ -6,7 +6,7 @@
 import type { Engine, LayerSpec as EngineLayer } from '../../engine/nn-wasm.js';
 import type { LabContext, LabSession, LabSessionFactory } from '../../engine/lab-session';
 import { divergenceAdvice } from '../../engine/divergence';
-import { MnistTrainer } from './trainer.js';
+import { MnistTrainer, type Evaluation, type FullEvalResult } from './trainer.js';
 import type { MnistHeapData } from './data.js';
 import { streamAsset } from './load-asset';
 import { MNIST_CLASSES } from './asset-format.js';
@@ -35,6 +35,7 @@ class MnistSession implements LabSession {
   private trainMs = 0;
   /** trainMs before which no full evaluation is due (see TRAIN_PER_EVAL). */
   private fullEvalAfterMs = 0;
+  private evaluation: { run: Evaluation; at: number; ms: number } | null = null;
   private pendingLosses: number[] = [];
   private pendingAt: number[] = [];
   private readonly rateSamples: { t: number; examples: number }[] = [];
@@ -130,6 +131,7 @@ class MnistSession implements LabSession {
     this.running = false;
     this.trainer?.destroy();
     this.trainer = null;
+    this.evaluation = null;
     const trainer = new MnistTrainer(this.engine, this.data, { layers: model.layers.map(engineLayer) as EngineLayer[], ...choice });
     this.trainer = trainer;
     this.train = choice;
@@ -146,10 +148,34 @@ class MnistSession implements LabSession {
     this.fullEval();
   }
 
+  /** Starts the full test evaluation of the weights as they are now (one
+   *  already running is dropped: its weights are gone). It runs in slices in
+   *  chunk() — a CNN's takes seconds, longer than the heartbeat allows in one
+   *  go — and training waits until it is done. */
   private fullEval(): void {
-    const { trainer, data } = this;
-    if (!trainer || !data) return;
-    const r = trainer.evaluate('test');
+    const { trainer } = this;
+    if (!trainer) return;
+    this.evaluation = { run: trainer.beginEvaluation('test'), at: trainer.progress, ms: 0 };
+  }
+
+  /** Runs the pending evaluation for about budgetMs (Infinity: to its end). */
+  private advanceEvaluation(budgetMs: number): void {
+    const e = this.evaluation;
+    if (!e) return;
+    const t0 = performance.now();
+    let done = false;
+    while (!done && performance.now() - t0 < budgetMs) done = e.run.advance();
+    e.ms += performance.now() - t0;
+    if (!done) return;
+    this.evaluation = null;
+    // The next one waits until training ran TRAIN_PER_EVAL times as long.
+    this.fullEvalAfterMs = this.trainMs + TRAIN_PER_EVAL * e.ms;
+    this.emitFullEval(e.run.result() as FullEvalResult, e.at);
+  }
+
+  private emitFullEval(r: FullEvalResult, at: number): void {
+    const { data } = this;
+    if (!data) return;
     const wrong = r.misclassified;
     const pixels = new Uint8Array(wrong.length * data.layout.pixels);
     const probs = new Float32Array(wrong.length * MNIST_CLASSES);
@@ -165,7 +191,7 @@ class MnistSession implements LabSession {
       probs,
       pixels,
     };
-    this.emit({ type: 'full-eval', result: { at: trainer.progress, accuracy: r.accuracy, loss: r.loss, confusion: r.confusion, misclassified } },
+    this.emit({ type: 'full-eval', result: { at, accuracy: r.accuracy, loss: r.loss, confusion: r.confusion, misclassified } },
       [r.confusion.buffer, misclassified.index.buffer, misclassified.pred.buffer, misclassified.label.buffer,
         misclassified.confidence.buffer, probs.buffer, pixels.buffer]);
     if (this.wantWeights) this.sendWeights();
@@ -190,7 +216,10 @@ class MnistSession implements LabSession {
   private steps(n: number): void {
     const t = this.trainer;
     if (!t) throw new Error('no MNIST model to train yet');
-    for (let i = 0; i < n; i++) if (!this.oneStep(t)) break;
+    for (let i = 0; i < n; i++) {
+      this.advanceEvaluation(Infinity); // before the weights change again
+      if (!this.oneStep(t)) break;
+    }
   }
 
   /** One training step and the evaluations it is due; false when training must stop. */
@@ -206,12 +235,21 @@ class MnistSession implements LabSession {
     return this.afterStep(t, loss);
   }
 
+  pending(): boolean {
+    return this.evaluation !== null;
+  }
+
   chunk(budgetMs: number): boolean {
+    if (this.evaluation) {
+      this.advanceEvaluation(budgetMs);
+      this.rateSamples.length = 0; // evaluating is not training
+      return true;
+    }
     const t = this.trainer;
     if (!this.running || !t) return false;
     const start = performance.now();
     if (this.rateSamples.length === 0) this.rateSamples.push({ t: start, examples: t.epoch * t.nTrain + t.position });
-    while (performance.now() - start < budgetMs) {
+    while (performance.now() - start < budgetMs && !this.evaluation) {
       if (!this.oneStep(t)) return true;
     }
     const now = performance.now();
@@ -230,13 +268,14 @@ class MnistSession implements LabSession {
       this.emit({ type: 'subset-eval', at, accuracy: r.accuracy, loss: r.loss });
       this.nextSubsetAt = (Math.floor(at * SUBSET_EVALS_PER_EPOCH + 1e-9) + 1) / SUBSET_EVALS_PER_EPOCH;
     }
-    if (at >= this.nextFullAt && this.trainMs >= this.fullEvalAfterMs) {
-      const e0 = performance.now();
+    // A run that stops at its epoch limit always ends with an evaluation of
+    // the weights it stops with, even when evaluations are held back.
+    const stopping = t.position === 0 && t.epoch >= this.targetEpochs;
+    if (at >= this.nextFullAt && (this.trainMs >= this.fullEvalAfterMs || stopping)) {
       this.fullEval();
-      this.fullEvalAfterMs = this.trainMs + TRAIN_PER_EVAL * (performance.now() - e0);
       this.nextFullAt = (Math.floor(at * FULL_EVALS_PER_EPOCH + 1e-9) + 1) / FULL_EVALS_PER_EPOCH;
     }
-    if (t.position === 0 && t.epoch >= this.targetEpochs) {
+    if (stopping) {
       this.running = false;
       this.rateSamples.length = 0;
       this.emit({ type: 'epochs-done' });

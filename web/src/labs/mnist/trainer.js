@@ -21,6 +21,7 @@ import { createRng, randomInt, shuffleInPlace, shuffleSeed } from '../../lib/rng
  * @typedef {{ index: number, pred: number, label: number, confidence: number, probs: Float32Array }} MisclassifiedDigit
  * @typedef {{ scope: 'test' | 'subset', n: number, loss: number, correct: number, accuracy: number }} EvalResult
  * @typedef {EvalResult & { confusion: Int32Array, misclassified: MisclassifiedDigit[] }} FullEvalResult
+ * @typedef {{ advance: () => boolean, result: () => EvalResult | FullEvalResult }} Evaluation
  */
 
 /** Rows of the test set evaluated per forward call (bounds scratch memory). */
@@ -172,6 +173,19 @@ export class MnistTrainer {
    * @returns {EvalResult | FullEvalResult}
    */
   evaluate(scope = 'test') {
+    const run = this.beginEvaluation(scope);
+    while (!run.advance()) { /* every slice now */ }
+    return run.result();
+  }
+  /**
+   * The same evaluation in slices of evalChunk rows (advance() runs one and
+   * says whether all are done), so a worker can answer messages between
+   * them: a CNN's 10k test digits take seconds. The weights must not change
+   * until it is done.
+   * @param {'test' | 'subset'} [scope]
+   * @returns {Evaluation}
+   */
+  beginEvaluation(scope = 'test') {
     const { engine, data, model } = this;
     const full = scope === 'test';
     const n = full ? data.header.nTest : this.subset.length;
@@ -179,8 +193,9 @@ export class MnistTrainer {
     const confusion = full ? new Int32Array(MNIST_CLASSES * MNIST_CLASSES) : null;
     /** @type {MisclassifiedDigit[]} */
     const wrong = [];
-    let lossSum = 0, correct = 0;
-    for (let start = 0; start < n; start += this.evalChunk) {
+    let lossSum = 0, correct = 0, start = 0;
+    const advance = () => {
+      if (start >= n) return true;
       const m = Math.min(this.evalChunk, n - start);
       if (full) engine.gatherU8(this.x, data.raw.at(data.layout.testPixels + start * data.layout.pixels), m, null, m, data.layout.pixels, 1 / 255);
       else engine.gatherU8(this.x, data.testPixels, data.header.nTest, this.subset.at(start), m, data.layout.pixels, 1 / 255);
@@ -202,12 +217,19 @@ export class MnistTrainer {
           }
         }
       }
-    }
-    /** @type {EvalResult} */
-    const result = { scope: full ? 'test' : 'subset', n, loss: lossSum / n, correct, accuracy: correct / n };
-    if (!confusion) return result;
-    wrong.sort((a, b) => b.confidence - a.confidence || a.index - b.index);
-    return { ...result, confusion, misclassified: wrong.slice(0, MISCLASSIFIED_KEPT) };
+      start += m;
+      return start >= n;
+    };
+    /** @returns {EvalResult | FullEvalResult} */
+    const result = () => {
+      if (start < n) throw new Error('the evaluation is not finished');
+      /** @type {EvalResult} */
+      const r = { scope: full ? 'test' : 'subset', n, loss: lossSum / n, correct, accuracy: correct / n };
+      if (!confusion) return r;
+      wrong.sort((a, b) => b.confidence - a.confidence || a.index - b.index);
+      return { ...r, confusion, misclassified: wrong.slice(0, MISCLASSIFIED_KEPT) };
+    };
+    return { advance, result };
   }
   /**
    * Class probabilities for one 28x28 input (floats 0..1).
