@@ -189,6 +189,22 @@ static void forward(const nn_layer *L, float *out, const float *in, int batch)
     }
 }
 
+/* d[i] += g * s[i] for i < n: one window row. 5 (the presets' kernels) is
+ * written out; a loop of unknown short length costs more than its sums. */
+static inline void row_axpy(float *restrict d, const float *restrict s, float g, int n)
+{
+    if (n == 5) {
+        d[0] += g * s[0];
+        d[1] += g * s[1];
+        d[2] += g * s[2];
+        d[3] += g * s[3];
+        d[4] += g * s[4];
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        d[i] += g * s[i];
+}
+
 /* One example's dW [out x K] (overwritten) and, when dx is not NULL, dx
  * [c x h x w] (overwritten), visiting only the non-zero entries of dz [out
  * x P]: each is one window of x to add into dW's row and one window of dx
@@ -216,16 +232,9 @@ static void backward_sparse(const conv_geom *g, float *dw, float *dx, const floa
                     for (int ky = ky0; ky < ky1; ky++) {
                         long k = ((long)ci * g->kh + ky) * g->kw;
                         long at = ((long)ci * g->h + iy0 + ky) * g->w + ix0;
-                        const float *xr = x + at;
-                        float *dwr = dwo + k;
-                        for (int kx = kx0; kx < kx1; kx++)
-                            dwr[kx] += gv * xr[kx];
-                        if (dx) {
-                            float *dxr = dx + at;
-                            const float *wr = wo + k;
-                            for (int kx = kx0; kx < kx1; kx++)
-                                dxr[kx] += gv * wr[kx];
-                        }
+                        row_axpy(dwo + k + kx0, x + at + kx0, gv, kx1 - kx0);
+                        if (dx)
+                            row_axpy(dx + at + kx0, wo + k + kx0, gv, kx1 - kx0);
                     }
             }
     }
