@@ -189,6 +189,14 @@ static const cnn_case CASES[] = {
       D(NN_LAYER_CONV2D, NN_ACT_TANH, 4, 2, 2, 1, 1), D(NN_LAYER_MAXPOOL, NN_ACT_LINEAR, 3, 3, 0, 0, 0),
       D(NN_LAYER_DENSE, NN_ACT_SOFTMAX, 3, 0, 0, 0, 0)},
      {1, 8, 8}, NN_LOSS_CE, 1},
+    {"8-channel first conv (pixel-side weight gradient), 1x1 with K < out", 4,
+     {D(NN_LAYER_CONV2D, NN_ACT_RELU, 8, 3, 3, 1, 1), D(NN_LAYER_CONV2D, NN_ACT_TANH, 2, 1, 1, 1, 0),
+      D(NN_LAYER_FLATTEN, NN_ACT_LINEAR, 0, 0, 0, 0, 0), D(NN_LAYER_DENSE, NN_ACT_SOFTMAX, 3, 0, 0, 0, 0)},
+     {1, 5, 4}, NN_LOSS_CE, 3},
+    {"1x1 first conv, 1 channel to 8 (K = 1 < out)", 3,
+     {D(NN_LAYER_CONV2D, NN_ACT_SIGMOID, 8, 1, 1, 1, 0), D(NN_LAYER_MAXPOOL, NN_ACT_LINEAR, 2, 2, 0, 0, 0),
+      D(NN_LAYER_DENSE, NN_ACT_LINEAR, 2, 0, 0, 0, 0)},
+     {1, 4, 4}, NN_LOSS_MSE, 2},
 };
 
 static void check_gradients(const cnn_case *c)

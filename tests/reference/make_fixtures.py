@@ -365,7 +365,10 @@ def cnn_cases():
           dense("linear", 2)], "mse", "real", 3),
         ("cnn sparse-x lenet-like", (1, 14, 14),
          [conv("relu", 6, 5, 5, 1, 2), pool("linear", 2, 2), conv("relu", 8, 5, 5, 1, 0),
-          pool("linear", 3, 3), flat(), dense("relu", 12), dense("softmax", 10)], "ce", "onehot", 4),
+          pool("linear", 3, 3), flat(), dense("relu", 12), dense("softmax", 10)], "ce", "onehot", 4, "sparse"),
+        ("cnn sparse-x 8-channel first conv", (1, 10, 10),
+         [conv("relu", 8, 3, 3, 1, 1), pool("linear", 2, 2), conv("relu", 8, 1, 1, 1, 0), flat(),
+          dense("softmax", 4)], "ce", "onehot", 3, "sparse"),
     ]
 
 
