@@ -57,7 +57,7 @@ export const MNIST_FIELDS: readonly LabField<MnistConfig>[] = [
   field({ key: 'momentum', url: 'mom', spec: { kind: 'number', min: 0, max: 0.999, integer: false }, default: 0.9, doc: 'momentum factor (SGD with momentum)' }),
   field({ key: 'batchSize', url: 'batch', spec: { kind: 'number', min: 1, max: MAX_BATCH, integer: true }, default: 64, doc: 'batch size' }),
   field({ key: 'epochs', url: 'epochs', spec: { kind: 'number', min: 1, max: MAX_EPOCHS, integer: true }, default: 3, doc: 'epochs before training stops by itself' }),
-  field({ key: 'shift', url: 'shift', spec: { kind: 'number', min: 0, max: MAX_SHIFT, integer: true }, default: 0, doc: `augmentation: move each training digit by a random 0 to N pixels in x and y (0 = off, at most ${MAX_SHIFT})` }),
+  field({ key: 'shift', url: 'shift', spec: { kind: 'number', min: 0, max: MAX_SHIFT, integer: true }, default: 0, doc: `augmentation: move each training digit by a random -N to N pixels in x and in y (0 = off, at most ${MAX_SHIFT})` }),
   field({ key: 'seed', url: 'seed', spec: { kind: 'number', min: 0, max: MAX_SEED, integer: true }, default: 1, doc: 'seed of the weights, the epoch shuffles and the shifts' }),
 ];
 
