@@ -6,11 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { playgroundFixture, collectErrors, waitFor } from './lib/index.mjs';
+import { playgroundFixture, collectErrors, waitFor, mnist, mnistNumber as number, accuracyAfterLoad } from './lib/index.mjs';
 
 const fx = playgroundFixture();
-const mnist = (page) => page.locator('.mnist');
-const number = async (scope, id) => Number(((await scope.getByTestId(id).textContent()) ?? '').trim());
 /** A small CNN (4 filters) that passes chance within a few thousand digits. */
 const CNN = 'conv:4:5:1:0:relu,pool:2:2,flatten,dense:10:softmax';
 
@@ -131,21 +129,14 @@ test('a CNN\'s link and saved model come back: Copy link, then save -> load in a
   assert.deepEqual(file.layers.map((l) => l.kind), ['conv2d', 'maxpool', 'flatten', 'dense']);
   assert.deepEqual(file.layers[0].input, [1, 28, 28]);
   assert.equal(file.layers[3].inputs, 576);
-  const accuracyAfterLoad = async (page) => {
-    const before = await mnist(page).getByTestId('test-accuracy').textContent();
-    await mnist(page).getByTestId('model-file').setInputFiles({ name: saved.name, mimeType: 'application/json', buffer: Buffer.from(saved.text) });
-    await waitFor(() => mnist(page).getByTestId('share-status').textContent().catch(() => ''), (t) => /Loaded/.test(t), { timeoutMs: 30_000, what: 'loaded' });
-    return waitFor(() => number(mnist(page), 'test-accuracy'), (v) => Number.isFinite(v) && String(v) !== before, { timeoutMs: 30_000, what: 'the loaded weights evaluated' })
-      .catch(() => number(mnist(page), 'test-accuracy'));
-  };
-  const accA = await accuracyAfterLoad(a.page);
+  const accA = await accuracyAfterLoad(a.page, saved);
   a.errors.assertNone();
   await a.close();
 
   // A fresh page with the default MLP: the file brings its CNN and weights.
   const b = await openMnist('?lab=mnist');
   await ready(b.page);
-  const accB = await accuracyAfterLoad(b.page);
+  const accB = await accuracyAfterLoad(b.page, saved);
   assert.equal(accB, accA, 'the same test accuracy in a fresh page');
   assert.equal(JSON.parse((await save(b.page)).text).params, file.params, 'bit-identical weights');
   assert.match(await b.page.evaluate(() => location.search), new RegExp(`layers=${CNN}&`));

@@ -3,11 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { playgroundFixture, collectErrors, waitFor } from './lib/index.mjs';
+import { playgroundFixture, collectErrors, waitFor, mnist, mnistNumber as number } from './lib/index.mjs';
 
 const fx = playgroundFixture();
-const mnist = (page) => page.locator('.mnist');
-const number = async (scope, id) => Number(((await scope.getByTestId(id).textContent()) ?? '').trim());
 
 async function openMnist(query) {
   const context = await fx.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });

@@ -3,11 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { playgroundFixture, collectErrors, waitFor, startHostServer } from './lib/index.mjs';
+import { playgroundFixture, collectErrors, waitFor, startHostServer, mnist, mnistNumber as number, accuracyAfterLoad } from './lib/index.mjs';
 
 const fx = playgroundFixture();
-const mnist = (page) => page.locator('.mnist');
-const number = async (scope, id) => Number(((await scope.getByTestId(id).textContent()) ?? '').trim());
 const LINK = 'lab=mnist&v=2&layers=dense:64:tanh,dense:32:relu,dense:10:softmax&opt=sgd&lr=0.05&mom=0.9&batch=32&epochs=2&shift=1&seed=7';
 // The size Copy embed proposes for MNIST (labs/index.ts embedSize).
 const EMBED = { width: 720, height: 600 };
@@ -135,20 +133,8 @@ test('a saved MNIST model loads into a fresh page with the same weights and test
   assert.equal(file.formatVersion, 2);
   assert.equal(file.lab, 'mnist');
   assert.deepEqual(file.layers.map((l) => [l.inputs, l.units]), [[784, 32], [32, 10]]);
-  const accuracyAfterLoad = async (page) => {
-    // A fresh page evaluates its own initial weights first; that evaluation
-    // may still be on its way (events arrive on animation frames, the load's
-    // reply at once), so wait for it: otherwise it reads as "changed".
-    await waitFor(() => number(mnist(page), 'test-accuracy'), Number.isFinite, { timeoutMs: 30_000, what: 'the first evaluation' });
-    const before = await mnist(page).getByTestId('test-accuracy').textContent();
-    await mnist(page).getByTestId('model-file').setInputFiles({ name: saved.name, mimeType: 'application/json', buffer: Buffer.from(saved.text) });
-    await waitFor(() => mnist(page).getByTestId('share-status').textContent().catch(() => ''), (t) => /Loaded/.test(t), { timeoutMs: 30_000, what: 'loaded' });
-    // The loaded weights are evaluated on the 10k test set.
-    return waitFor(() => number(mnist(page), 'test-accuracy'), (v) => Number.isFinite(v) && String(v) !== before, { timeoutMs: 30_000, what: 'the test accuracy of the loaded weights' })
-      .catch(() => number(mnist(page), 'test-accuracy'));
-  };
   // The accuracy of exactly these weights, on the page that trained them.
-  const accA = await accuracyAfterLoad(a.page);
+  const accA = await accuracyAfterLoad(a.page, saved);
   assert.equal((await save(a.page)).text.match(/"params": "([^"]+)"/)[1], file.params, 'loading its own file changes no weight');
 
   const [dl] = await Promise.all([a.page.waitForEvent('download'), mnist(a.page).getByTestId('export-pytorch').click()]);
@@ -162,7 +148,7 @@ test('a saved MNIST model loads into a fresh page with the same weights and test
   await a.close();
 
   const b = await openMnist('?lab=mnist');
-  const accB = await accuracyAfterLoad(b.page);
+  const accB = await accuracyAfterLoad(b.page, saved);
   assert.equal(accB, accA, 'the same test accuracy in a fresh page');
   const again = JSON.parse((await save(b.page)).text);
   assert.equal(again.params, file.params, 'bit-identical weights in a fresh page');

@@ -3,3 +3,4 @@ export { launchBrowser, collectErrors, waitFor, readNumber, saveModel, assertEpo
 export { playgroundFixture } from './fixture.mjs';
 export { watchBrowser, watchContext, describeViolations } from './csp.mjs';
 export { startHostServer } from './host.mjs';
+export { mnist, mnistNumber, accuracyAfterLoad } from './mnist.mjs';
