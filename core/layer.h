@@ -39,13 +39,16 @@ typedef struct {
      * not (NN_ERR_SIZE, NN_ERR_LAYER_CONFIG, NN_ERR_TOO_LARGE). Sizes are
      * multiplied in 64 bits; an output holds at most NN_MAX_WIDTH values. */
     int (*check)(const int32_t *cfg, nn_shape in, nn_shape *out);
-    /* Fills spec[0..n-1] for a checked layer; returns n <= NN_MAX_BLOCKS. */
+    /* The members below marked "NULL: none" may be NULL for a kind without
+     * parameters or buffers (max-pool, flatten).
+     * Fills spec[0..n-1] for a checked layer; returns n <= NN_MAX_BLOCKS
+     * (NULL: none). */
     int (*blocks)(const nn_layer *L, nn_block_spec *spec);
-    /* Floats of state derived from the parameters (rebuilt by sync). */
+    /* Floats of state derived from the parameters, rebuilt by sync (NULL: none). */
     int64_t (*aux_floats)(const nn_layer *L);
-    /* Floats of backward scratch, for max_batch rows. */
+    /* Floats of backward scratch, for max_batch rows (NULL: none). */
     int64_t (*scratch_floats)(const nn_layer *L, int max_batch);
-    /* Draws the parameters from rng (the activation picks the bound). */
+    /* Draws the parameters from rng; the activation picks the bound (NULL: none). */
     void (*init)(nn_layer *L, uint32_t rng[4]);
     /* out [batch x out_size] = the layer (pre-activation) of in [batch x in_size] */
     void (*forward)(const nn_layer *L, float *out, const float *in, int batch);

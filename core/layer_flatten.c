@@ -15,32 +15,6 @@ static int check(const int32_t *cfg, nn_shape in, nn_shape *out)
     return NN_OK;
 }
 
-static int blocks(const nn_layer *L, nn_block_spec *spec)
-{
-    (void)L;
-    (void)spec;
-    return 0;
-}
-
-static int64_t no_floats(const nn_layer *L)
-{
-    (void)L;
-    return 0;
-}
-
-static int64_t scratch_floats(const nn_layer *L, int max_batch)
-{
-    (void)L;
-    (void)max_batch;
-    return 0;
-}
-
-static void init(nn_layer *L, uint32_t rng[4])
-{
-    (void)L;
-    (void)rng;
-}
-
 static void forward(const nn_layer *L, float *out, const float *in, int batch)
 {
     memcpy(out, in, (size_t)batch * (size_t)L->in_size * sizeof(float));
@@ -54,5 +28,5 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
 }
 
 const nn_layer_kind nn_layer_flatten = {
-    "flatten", check, blocks, no_floats, scratch_floats, init, forward, backward, NULL,
+    "flatten", check, NULL, NULL, NULL, NULL, forward, backward, NULL,
 };

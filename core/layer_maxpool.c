@@ -23,30 +23,11 @@ static int check(const int32_t *cfg, nn_shape in, nn_shape *out)
     return NN_OK;
 }
 
-static int blocks(const nn_layer *L, nn_block_spec *spec)
-{
-    (void)L;
-    (void)spec;
-    return 0;
-}
-
-static int64_t aux_floats(const nn_layer *L)
-{
-    (void)L;
-    return 0;
-}
-
 /* per output value, the flat index (c, y, x) of its maximum within the
  * example's input: below 2^20, exact as a float */
 static int64_t scratch_floats(const nn_layer *L, int max_batch)
 {
     return (int64_t)max_batch * L->out_size;
-}
-
-static void init(nn_layer *L, uint32_t rng[4])
-{
-    (void)L;
-    (void)rng;
 }
 
 static void forward(const nn_layer *L, float *out, const float *in, int batch)
@@ -99,5 +80,5 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
 }
 
 const nn_layer_kind nn_layer_maxpool = {
-    "maxpool", check, blocks, aux_floats, scratch_floats, init, forward, backward, NULL,
+    "maxpool", check, NULL, NULL, scratch_floats, NULL, forward, backward, NULL,
 };

@@ -76,7 +76,7 @@ static int64_t layout(nn_model *m, float *base)
         }
     }
     for (int l = 0; l < m->n_layers; l++)
-        CARVE(m->layer[l].aux, m->layer[l].kind->aux_floats(&m->layer[l]));
+        CARVE(m->layer[l].aux, m->layer[l].kind->aux_floats ? m->layer[l].kind->aux_floats(&m->layer[l]) : 0);
     for (int l = 0; l < m->n_layers; l++) {
         nn_layer *L = &m->layer[l];
         int64_t rows = (int64_t)m->max_batch * L->out_size;
@@ -92,7 +92,7 @@ static int64_t layout(nn_model *m, float *base)
     CARVE(m->yb, (int64_t)m->max_batch * m->out_size);
     for (int l = 0; l < m->n_layers; l++) {
         nn_layer *L = &m->layer[l];
-        int64_t n = L->kind->scratch_floats(L, m->max_batch);
+        int64_t n = L->kind->scratch_floats ? L->kind->scratch_floats(L, m->max_batch) : 0;
         L->scratch = 0;
         if (n > 0)
             CARVE(L->scratch, n);
@@ -135,7 +135,7 @@ static int describe_layer(nn_layer *L, const int32_t *d, nn_shape in, int l)
     L->in = in;
     L->in_size = shape_size(in);
     L->out_size = shape_size(L->out);
-    L->n_blocks = L->kind->blocks(L, L->block);
+    L->n_blocks = L->kind->blocks ? L->kind->blocks(L, L->block) : 0;
     for (int b = 0; b < L->n_blocks; b++) {
         const int *dims = L->block[b].dims;
         L->block_len[b] = (int64_t)dims[0] * dims[1] * dims[2] * dims[3];
@@ -348,7 +348,8 @@ int nn_reset(nn_model *m, unsigned seed)
         return NN_ERR_NULL;
     nn_rng_seed(m->rng, (uint64_t)seed);
     for (int l = 0; l < m->n_layers; l++)
-        m->layer[l].kind->init(&m->layer[l], m->rng);
+        if (m->layer[l].kind->init)
+            m->layer[l].kind->init(&m->layer[l], m->rng);
     clear_optimizer_state(m);
     memset(m->grads, 0, (size_t)m->param_count * sizeof(float));
     m->grads_ready = 0;
