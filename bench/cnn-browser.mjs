@@ -8,12 +8,11 @@
 //     ships, bench/cnn-workload.mjs, nothing else on the page), examples/s per preset.
 // Usage: node bench/cnn-browser.mjs [--only worker|lab|cnn-fast|convnetjs] [--json]   (needs web/dist: bash build.sh web)
 // --json prints one JSON line per result for bench/cnn-report.mjs instead of the text.
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startServer, launchBrowser, collectErrors } from '../tests/e2e/lib/index.mjs';
 import { loadMnist } from './mnist-idx.mjs';
+import { runDedicatedWorker } from './browser-worker.mjs';
 import { NET_IDS } from './cnn-nets.mjs';
 
 const TARGET_ACCURACY = 99.0; // percent, on the 10k test set
@@ -132,36 +131,12 @@ async function measureConvnetjsEpoch(browser, server) {
 
 /** Our engine in a dedicated worker: examples/s per preset (records as cnn-workload's). */
 async function measureWorker(browser, nets) {
-  const root = mkdtempSync(join(tmpdir(), 'cnn-worker-'));
-  const from = (rel) => fileURLToPath(new URL(rel, import.meta.url));
-  for (const [src, name] of [
-    ['../web/src/engine/generated/nn.mjs', 'nn.mjs'], ['../web/src/engine/generated/nn.wasm', 'nn.wasm'],
-    ['../web/src/engine/nn-wasm.js', 'nn-wasm.js'], ['../web/src/engine/enums.js', 'enums.js'],
-    ['./cnn-nets.mjs', 'cnn-nets.mjs'], ['./cnn-workload.mjs', 'cnn-workload.mjs'], ['./cnn-worker.mjs', 'cnn-worker.mjs'],
-  ]) copyFileSync(from(src), join(root, name));
   const train = loadMnist('train');
-  writeFileSync(join(root, 'train-images.u8'), train.images);
-  writeFileSync(join(root, 'train-labels.u8'), train.labels);
-  writeFileSync(join(root, 'index.html'), '<!doctype html><title>cnn bench</title>');
-  const server = await startServer({ root });
-  let context = null;
-  try {
-    context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(server.url + 'index.html');
-    const r = await page.evaluate((nets) => new Promise((resolve) => {
-      const w = new Worker('cnn-worker.mjs', { type: 'module' });
-      w.onmessage = (e) => resolve(e.data);
-      w.onerror = (e) => resolve({ error: e.message });
-      w.postMessage({ nets });
-    }), nets);
-    if (r.error) throw new Error(`cnn worker: ${r.error}`);
-    return r.records.map((rec) => ({ kind: 'throughput', impl: 'wasm-browser', ...rec }));
-  } finally {
-    await context?.close();
-    await server.close();
-    rmSync(root, { recursive: true, force: true });
-  }
+  const r = await runDedicatedWorker(browser, {
+    worker: 'cnn-worker.mjs', files: ['./cnn-nets.mjs', './cnn-workload.mjs', './cnn-worker.mjs'],
+    data: { 'train-images.u8': train.images, 'train-labels.u8': train.labels }, message: { nets },
+  });
+  return r.records.map((rec) => ({ kind: 'throughput', impl: 'wasm-browser', ...rec }));
 }
 
 async function main() {

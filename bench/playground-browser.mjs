@@ -16,41 +16,17 @@
 //
 // Usage: node bench/playground-browser.mjs [--seconds 8]   (needs web/dist: bash build.sh web)
 
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer, launchBrowser } from '../tests/e2e/lib/index.mjs';
+import { runDedicatedWorker } from './browser-worker.mjs';
 import { peerExamplesPerSecond } from './playground-peer.mjs';
 import { REFERENCE_EXAMPLES_PER_SEC, TRAIN_POINTS } from './playground-workload.mjs';
 
 /** examples/s of the engine workload in a dedicated worker of `browser`. */
 async function dedicatedWorkerRate(browser, secs) {
-  const root = mkdtempSync(join(tmpdir(), 'engine-worker-'));
-  const from = (rel) => fileURLToPath(new URL(rel, import.meta.url));
-  for (const [src, name] of [['../web/src/engine/generated/nn.mjs', 'nn.mjs'], ['../web/src/engine/generated/nn.wasm', 'nn.wasm'],
-    ['../web/src/engine/nn-wasm.js', 'nn-wasm.js'], ['./playground-workload.mjs', 'playground-workload.mjs'],
-    ['./engine-worker.mjs', 'engine-worker.mjs']]) copyFileSync(from(src), join(root, name));
-  writeFileSync(join(root, 'index.html'), '<!doctype html><title>engine bench</title>');
-  const server = await startServer({ root });
-  let context = null;
-  try {
-    context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(server.url + 'index.html');
-    const r = await page.evaluate((s) => new Promise((resolve) => {
-      const w = new Worker('engine-worker.mjs', { type: 'module' });
-      w.onmessage = (e) => resolve(e.data);
-      w.onerror = (e) => resolve({ error: e.message });
-      w.postMessage({ seconds: s });
-    }), secs);
-    if (r.error) throw new Error(`engine worker: ${r.error}`);
-    return r.examplesPerSec;
-  } finally {
-    await context?.close();
-    await server.close();
-    rmSync(root, { recursive: true, force: true });
-  }
+  const r = await runDedicatedWorker(browser, {
+    worker: 'engine-worker.mjs', files: ['./playground-workload.mjs', './engine-worker.mjs'], message: { seconds: secs },
+  });
+  return r.examplesPerSec;
 }
 
 const args = process.argv.slice(2);
