@@ -174,9 +174,6 @@ test('zoomed into the first 200 epochs of a long run, the read-out shows each ep
 test('keyboard and touch reach the read-out and the zoom', async () => {
   const { page, errors, close } = await fx.open('?data=xor', { hasTouch: true });
   await trainUntil(page, 500);
-  // Paused, so the run does not outgrow the zoom between reading and pressing keys.
-  await page.getByTestId('play').click();
-  await waitFor(() => page.getByTestId('play').getAttribute('aria-pressed'), (v) => v === 'false', { what: 'paused' });
   // Keyboard: the plot is focusable; ← moves the read-out, + zooms, Escape resets.
   await page.getByTestId('loss-chart-plot').focus();
   await page.keyboard.press('ArrowLeft');
@@ -184,8 +181,7 @@ test('keyboard and touch reach the read-out and the zoom', async () => {
   const x1 = await attr(page, 'x-max');
   await page.keyboard.press('+');
   await waitFor(() => page.getByTestId('loss-chart-reset-zoom').isEnabled(), (v) => v, { timeoutMs: 5000, what: 'keyboard zoom' });
-  const keyZoom = [await attr(page, 'x-min'), await attr(page, 'x-max')];
-  assert.ok(keyZoom[1] - keyZoom[0] < 0.75 * x1, `keyboard zoom [${keyZoom}] of a run to ${x1}`);
+  assert.ok(await attr(page, 'x-max') - await attr(page, 'x-min') < 0.75 * x1);
   await page.keyboard.press('Escape');
   await waitFor(() => page.getByTestId('loss-chart-reset-zoom').isEnabled(), (v) => !v, { timeoutMs: 5000, what: 'Escape resets' });
   // The controls are labelled buttons.
