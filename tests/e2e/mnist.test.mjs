@@ -11,11 +11,21 @@ const fx = playgroundFixture();
 const mnist = (page) => page.locator('.mnist');
 const number = async (page, id) => Number(((await mnist(page).getByTestId(id).textContent()) ?? '').trim());
 
+// A live list (the misclassified digits) is rebuilt by each evaluation, so
+// the element a locator found can be replaced before the scroll: find it
+// again, as a user's next look would.
 async function clickCentre(page, locator) {
-  await locator.scrollIntoViewIfNeeded();
-  const box = await locator.boundingBox();
-  assert.ok(box, 'element is not visible');
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await locator.scrollIntoViewIfNeeded();
+      const box = await locator.boundingBox();
+      assert.ok(box, 'element is not visible');
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      return;
+    } catch (e) {
+      if (attempt >= 5 || !/not attached to the DOM/.test(String(e?.message))) throw e;
+    }
+  }
 }
 
 test('load MNIST, train, see >= 90% test accuracy, draw a digit and get a prediction', async () => {
@@ -96,7 +106,6 @@ test('load MNIST, train, see >= 90% test accuracy, draw a digit and get a predic
   assert.equal(cells.length, 100);
   assert.equal(cells.reduce((s, c) => s + Number(c), 0), 10000);
   const wrong = mnist(page).getByTestId('misclassified').locator('button').first();
-  await wrong.scrollIntoViewIfNeeded();
   await clickCentre(page, wrong);
   await mnist(page).getByTestId('misclassified-detail').waitFor({ timeout: 5000 });
   await page.keyboard.press('Escape');
