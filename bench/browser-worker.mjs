@@ -1,6 +1,6 @@
 // browser-worker.mjs — runs a benchmark worker in a dedicated browser worker, with the
 // module the app ships (generated nn.mjs + nn.wasm) and its wrapper (nn-wasm.js and the
-// enums.js it imports), served from a temporary folder on a real HTTP server.
+// nn-engine.js and enums.js it imports), served from a temporary folder on a real HTTP server.
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from '../tests/e2e/lib/index.mjs';
 
 const ENGINE_FILES = ['../web/src/engine/generated/nn.mjs', '../web/src/engine/generated/nn.wasm',
-  '../web/src/engine/nn-wasm.js', '../web/src/engine/enums.js'];
+  '../web/src/engine/nn-wasm.js', '../web/src/engine/nn-engine.js', '../web/src/engine/enums.js'];
 
 /**
  * Serves the engine files, `files` (paths relative to bench/, the worker among them) and

@@ -17,7 +17,8 @@
 // Usage: node bench/engine-ab.mjs DIR_A DIR_B [...] [--rounds 12]
 //        (each DIR holds a Node flavour nn.cjs + nn.wasm, e.g. a copy of
 //        build/node/ made before a change; for a build of an older ABI, also
-//        copy its web/src/engine/nn-wasm.js into DIR: it is loaded through it)
+//        copy its web/src/engine/*.js (nn-wasm.js and the modules it imports)
+//        into DIR: it is loaded through its nn-wasm.js)
 import { loadEngine } from '../tests/node/core-load.mjs';
 import { playgroundWorkload, TRAIN_POINTS } from './playground-workload.mjs';
 

@@ -13,8 +13,9 @@ const nodeDir = fileURLToPath(new URL('../../build/node/', import.meta.url));
 
 /** A fresh Engine on a fresh module instance, from build/node/ or another
  * folder holding a Node flavour nn.cjs + nn.wasm. A folder that also holds
- * an nn-wasm.js (the wrapper of that build) is loaded through it, so a copy
- * of an older ABI's build can be compared with bench/engine-ab.mjs. */
+ * an nn-wasm.js (the wrapper of that build, with the modules it imports:
+ * today nn-engine.js and enums.js) is loaded through it, so a copy of an
+ * older ABI's build can be compared with bench/engine-ab.mjs. */
 export async function loadEngine(dir = nodeDir) {
   const d = resolve(dir) + '/';
   const factory = require(d + 'nn.cjs');
