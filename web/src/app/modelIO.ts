@@ -3,9 +3,9 @@
 // (exportLabModel), the same for every lab.
 
 import {
-  labModelFileName, labModelOf, parseLabModelFile, parseModelFile, serializeLabModel, MAX_MODEL_FILE_CHARS,
-  type LabLoadResult, type LabModel, type LoadResult, type SavedModel,
+  labModelFileName, parseLabModelFile, serializeLabModel, MAX_MODEL_FILE_CHARS, type LabLoadResult, type LabModel,
 } from '../share/modelFile';
+import { labModelOf, parseModelFile, type LoadResult, type SavedModel } from '../labs/playground/saved-model';
 import { networkSpec } from '../share/network';
 import { exportLabModel } from '../share/pytorchExport';
 import type { Playground } from '../labs/playground/usePlayground';

@@ -1,26 +1,85 @@
-// The labs registry is the lab folders: each has lab.ts, Page.tsx and
-// session.ts, its id is its folder's name, and tabs follow `order`.
-import { describe, expect, it } from 'vitest';
+// The labs registry is the lab folders: each has lab.ts, Page.tsx,
+// session.ts and model-file.ts, its id is its folder's name, and tabs follow
+// `order`. Adding a lab is one folder: the shared files that read every lab
+// (links, model files) name none.
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { byLab, DEFAULT_LAB, LAB_IDS, LABS, labEntry } from './index';
 import { labFolder } from './glob';
 import { PAGES } from './pages';
 import { SESSIONS } from './sessions';
+import { MODEL_FILES } from './model-files';
+import type { LabConfig, LabPanel } from './types';
+import type { MnistConfig, MnistPanel } from './mnist/config';
+import type { Config } from '../state/config';
+import type { Panel } from '../state/schema';
 
+/** The files every lab folder has. */
+const LAB_FILES = ['lab.ts', 'Page.tsx', 'session.ts', 'model-file.ts'];
 // Lazy globs: only the file names, nothing is loaded.
-const files = import.meta.glob(['./*/lab.ts', './*/Page.tsx', './*/session.ts', './*/config.ts']);
+const files = import.meta.glob(['./*/lab.ts', './*/Page.tsx', './*/session.ts', './*/model-file.ts', './*/config.ts']);
 const sources = import.meta.glob<string>('./*/lab.ts', { query: '?raw', import: 'default', eager: true });
+/** The shared modules that read every lab: they must name none. */
+const shared = import.meta.glob<string>(['../state/link.ts', '../share/modelFile.ts'], { query: '?raw', import: 'default', eager: true });
+
+/**
+ * Where a module's code (comments aside) names one of `ids`: a string that
+ * is the id, an import from its folder, or an identifier containing it
+ * (PLAYGROUND_LAB, mnistCodec, MnistConfig, a `mnist:` key).
+ */
+function labNames(source: string, ids: readonly string[]): string[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|[^:'"`])\/\/[^\n]*/g, '$1');
+  const strings = [...code.matchAll(/'([^'\n]*)'|"([^"\n]*)"|`([^`]*)`/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+  const words = code.replace(/'[^'\n]*'|"[^"\n]*"|`[^`]*`/g, ' ').match(/[A-Za-z_$][\w$]*/g) ?? [];
+  const found: string[] = [];
+  for (const id of ids) {
+    for (const t of strings) if (t === id || t.includes(`/labs/${id}/`) || t.startsWith(`./${id}/`)) found.push(`'${t}'`);
+    for (const w of words) if (w.toLowerCase().includes(id.toLowerCase())) found.push(w);
+  }
+  return found;
+}
 
 describe('labs registry', () => {
   it('finds every lab folder, and each has its entry, page and session', () => {
     const folders = [...new Set(Object.keys(files).map(labFolder))].sort();
     expect(folders).toEqual([...LAB_IDS].sort());
     for (const id of folders) {
-      for (const file of ['lab.ts', 'Page.tsx', 'session.ts']) {
+      for (const file of LAB_FILES) {
         expect(files[`./${id}/${file}`], `labs/${id}/${file}`).toBeTypeOf('function');
       }
       expect(PAGES[id as (typeof LAB_IDS)[number]]).toBeDefined();
       expect(SESSIONS[id as (typeof LAB_IDS)[number]]).toBeTypeOf('function');
+      const modelFile = MODEL_FILES[id as (typeof LAB_IDS)[number]];
+      for (const part of ['checkNetwork', 'probes', 'baseName'] as const) expect(modelFile[part], `labs/${id}/model-file.ts ${part}`).toBeTypeOf('function');
     }
+    // Files written before labs (format 1) belong to one lab at most.
+    expect(LAB_IDS.filter((id) => MODEL_FILES[id].readsFormat1)).toEqual(['playground']);
+  });
+
+  it('derives each lab\'s config and panel types from its entry (no table of labs)', () => {
+    expectTypeOf<LabConfig<'mnist'>>().toEqualTypeOf<MnistConfig>();
+    expectTypeOf<LabPanel<'mnist'>>().toEqualTypeOf<MnistPanel>();
+    expectTypeOf<LabConfig<'playground'>>().toEqualTypeOf<Config>();
+    expectTypeOf<LabPanel<'playground'>>().toEqualTypeOf<Panel>();
+    expect(labEntry('playground').drawnPoints?.({ ...labEntry('playground').codec.defaults(), dataset: 'custom' })).toBe(true);
+    expect(labEntry('mnist').drawnPoints).toBeUndefined();
+  });
+
+  it('the shared modules that read every lab (links, model files) name no lab', () => {
+    expect(Object.keys(shared).sort()).toEqual(['../share/modelFile.ts', '../state/link.ts']);
+    for (const [path, text] of Object.entries(shared)) {
+      expect(text.length, path).toBeGreaterThan(1000);
+      expect(labNames(text, LAB_IDS), path).toEqual([]);
+    }
+    // The check sees each way of naming a lab, and not a word in a comment.
+    const named = labNames([
+      "import { PLAYGROUND_LAB } from '../labs/playground/config';",
+      "import type { MnistConfig } from '../labs/mnist/config';",
+      "const t = { mnist: 1 }; if (lab === 'playground') f(mnistCodec);",
+      '// the playground and MNIST are named in comments only',
+      "const MAGIC = 'nn-playground-model';",
+    ].join('\n'), LAB_IDS);
+    expect(named).toEqual(expect.arrayContaining(['PLAYGROUND_LAB', "'../labs/playground/config'", "'playground'", 'MnistConfig', 'mnist', 'mnistCodec', "'../labs/mnist/config'"]));
+    expect(named.filter((n) => n.includes('nn-playground-model') || n === 'MNIST')).toEqual([]);
   });
 
   it('lists labs in tab order; ids are folder names; the first is the default', () => {

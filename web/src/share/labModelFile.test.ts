@@ -8,8 +8,9 @@ import { bytesToBase64 } from './base64';
 import { denseLayers, outputLogits, outputShape, paramLayout, type LayerSpec } from './layers';
 import { networkSpec, paramCount } from './network';
 import {
-  labModelFileName, labModelOf, parseLabModelFile, parseModelFile, serializeLabModel, serializeModel, type LabModel,
+  labModelFileName, parseLabModelFile, serializeLabModel, type LabModel,
 } from './modelFile';
+import { labModelOf, parseModelFile, serializeModel } from '../labs/playground/saved-model';
 
 function randomParams(n: number, seed: number, scale = 0.2): Float32Array {
   const rng = createRng(seed);

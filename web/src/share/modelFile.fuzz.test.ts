@@ -9,7 +9,8 @@ import { fileLayers, mlpLayers, MODEL_PRESETS } from '../labs/mnist/model-layers
 import { createRng, randomInt } from '../lib/rng.js';
 import { denseLayers, paramLayout } from './layers';
 import { networkSpec } from './network';
-import { labModelOf, parseLabModelFile, serializeLabModel, type LabModel } from './modelFile';
+import { parseLabModelFile, serializeLabModel, type LabModel } from './modelFile';
+import { labModelOf } from '../labs/playground/saved-model';
 
 function models(): LabModel[] {
   const layers = denseLayers([784, 8, 10], ['relu', 'softmax']);

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { defaultConfig } from '../state/schema';
 import type { Config } from '../state/config';
-import { MODEL_MAGIC, modelFileName, parseModelFile, serializeModel, type SavedModel } from './modelFile';
+import { MODEL_MAGIC } from './modelFile';
+import { modelFileName, parseModelFile, serializeModel, type SavedModel } from '../labs/playground/saved-model';
 import { networkSpec, paramCount } from './network';
 import { bytesToBase64 } from './base64';
 import { createRng } from '../lib/rng.js';

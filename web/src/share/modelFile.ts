@@ -17,19 +17,22 @@
 // loss, epoch, params }; still read, as the playground's.
 // Loading validates everything before returning anything, so a bad file
 // never half-applies; the parameters come back bit-identical.
+//
+// No lab is named here: each lab's config schema comes from its registry
+// entry (labs/<id>/lab.ts) and the rest (its network check, probes, file
+// name, older configs, whether format 1 is its) from its model-file.ts
+// (labs/model-files.ts). The playground's page form of a model (sizes +
+// activations) is labs/playground/saved-model.ts.
 
-import type { Config } from '../state/config';
 import { ACTIVATIONS } from '../state/schema';
 import type { LabCodec } from '../state/labCodec';
 import { LINK_LABS, type LabId, type LabLinkParts } from '../state/link';
-import { MNIST_INPUTS, MNIST_LAB, MNIST_OUTPUTS, upgradeConfigObject, type MnistConfig } from '../labs/mnist/config';
-import { layersText, type MnistLayer } from '../labs/mnist/model-layers';
+import { LAB_IDS } from '../labs';
+import { MODEL_FILES } from '../labs/model-files';
+import type { LabModelFile } from '../labs/types';
 import { base64ToBytes, floatsToBase64 } from './base64';
-import { networkSpec, OUTPUT_HEAD, paramCount, type LayerActivation, type LossName, type NetworkSpec } from './network';
-import { denseLayers, denseSizes, inputSize, LAYER_KINDS, outputLogits, outputShape, outputSize, paramLayout, type LayerSpec, type Shape3 } from './layers';
-import { datasetInfo } from '../data/datasets';
-import { featurize } from '../data/features';
-import { DOMAIN } from '../data/types';
+import { OUTPUT_HEAD, paramCount, type LayerActivation, type LossName } from './network';
+import { denseLayers, LAYER_KINDS, outputLogits, outputShape, outputSize, paramLayout, type LayerSpec, type Shape3 } from './layers';
 
 export const MODEL_MAGIC = 'nn-playground-model';
 export const MODEL_FORMAT_VERSION = 2;
@@ -45,45 +48,10 @@ const MAX_VALUES = 1 << 20;
 const MAX_SPATIAL = 1024;
 const MAX_PARAMS = 16 * 1024 * 1024;
 
-export interface SavedModel extends NetworkSpec {
-  config: Config;
-  /** [paramCount(sizes)] */
-  params: Float32Array;
-  /** Epoch reached when saved (informational). */
-  epoch: number;
-}
-
-export type LoadResult = { ok: true; model: SavedModel } | { ok: false; error: string };
-
 const ACTS: readonly LayerActivation[] = [...ACTIVATIONS, 'softmax'];
 /** The output activation each loss trains with (OUTPUT_HEAD, keyed by loss). */
 const OUTPUT_FOR_LOSS = Object.fromEntries(Object.values(OUTPUT_HEAD).map((h) => [h.loss, h.activation])) as Readonly<Record<LossName, LayerActivation>>;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/**
- * A playground model as a format-1 file (JSON). Kept so the format-1 reader
- * stays tested against the writer it was made for; pages save with
- * serializeLabModel (format 2). Throws if the model is inconsistent: a bug in
- * the caller.
- */
-export function serializeModel(model: SavedModel): string {
-  if (model.params.length !== paramCount(model.sizes)) throw new Error('serializeModel: params do not match sizes');
-  return `${JSON.stringify({
-    magic: MODEL_MAGIC,
-    formatVersion: MODEL_FORMAT_V1,
-    config: model.config,
-    sizes: model.sizes,
-    activations: model.activations,
-    loss: model.loss,
-    epoch: model.epoch,
-    params: floatsToBase64(model.params),
-  }, null, 1)}\n`;
-}
-
-/** A file name such as "nn-circle-2-4-2-1.json". */
-export function modelFileName(model: Pick<SavedModel, 'config' | 'sizes'>): string {
-  return `nn-${model.config.dataset}-${model.sizes.join('-')}.json`;
-}
 
 function findForbiddenKey(v: unknown, depth: number): string | undefined {
   if (depth > 8 || typeof v !== 'object' || v === null) return undefined;
@@ -108,86 +76,15 @@ export type LabModel = {
 
 export type LabLoadResult = { ok: true; model: LabModel } | { ok: false; error: string };
 
-/** What model files need of a lab besides its config schema. */
-interface ModelLab<C> {
-  codec: LabCodec<C>;
-  /** Why these layers and loss are not the network this config trains, or null. */
-  checkNetwork(config: C, layers: readonly LayerSpec[], loss: LossName): string | null;
-  /** Inputs where the outputs must be finite, each with words for the error ("at x1 = 6, x2 = 0"). */
-  probes(config: C): { input: Float32Array; where: string }[];
-  /** A file name without extension, such as "nn-circle-2-4-2-1". */
-  baseName(config: C, layers: readonly LayerSpec[]): string;
-  /** The config object of an older file in today's form (before it is checked). */
-  upgradeConfig?(raw: unknown): unknown;
+/** What model files need of a lab: its config schema and its model-file part. */
+type ModelLab<C> = LabModelFile<C> & { codec: LabCodec<C> };
+
+function modelLab(lab: LabId): ModelLab<unknown> {
+  return { ...(MODEL_FILES[lab] as LabModelFile<unknown>), codec: (LINK_LABS[lab] as { codec: LabCodec<unknown> }).codec };
 }
 
-const sizesText = (layers: readonly LayerSpec[]): string => denseSizes(layers as LayerSpec[]).sizes.join('-');
-
-const PLAYGROUND_MODEL: ModelLab<Config> = {
-  codec: LINK_LABS.playground.codec,
-  checkNetwork: (config, layers, loss) => {
-    if (layers.some((l) => l.kind !== 'dense')) return 'A playground network has dense layers only.';
-    const { sizes, activations } = denseSizes(layers);
-    return checkPlaygroundNetwork(config, sizes, activations, loss);
-  },
-  probes: (config) => {
-    const at = [-DOMAIN, 0, DOMAIN];
-    return at.flatMap((x1) => at.map((x2) => ({ input: featurize(Float32Array.of(x1, x2), config.features), where: `at x1 = ${x1}, x2 = ${x2}` })));
-  },
-  baseName: (config, layers) => `nn-${config.dataset}-${sizesText(layers)}`,
-};
-
-/** The config's layer as a file's layer kind and settings (shapes aside), for comparison. */
-function configLayerKey(l: MnistLayer): string {
-  return layersText([l]);
-}
-function fileLayerKey(l: LayerSpec): string {
-  switch (l.kind) {
-    case 'dense': return `dense:${l.units}:${l.activation}`;
-    case 'conv2d': return `conv:${l.filters}:${l.kernel}:${l.stride}:${l.padding}:${l.activation}`;
-    case 'maxpool': return `pool:${l.kernel}:${l.stride}`;
-    case 'flatten': return 'flatten';
-  }
-}
-
-const MNIST_MODEL: ModelLab<MnistConfig> = {
-  codec: LINK_LABS.mnist.codec,
-  checkNetwork: (config, layers, loss) => {
-    const first = layers[0]!;
-    const reads = first.kind === 'dense' ? first.inputs === MNIST_INPUTS : first.input.join('x') === '1x28x28';
-    if (!reads) return `The network reads ${inputSize(first)} values; an MNIST network reads ${MNIST_INPUTS} pixels (1x28x28).`;
-    const last = layers[layers.length - 1]!;
-    if (last.kind !== 'dense' || last.units !== MNIST_OUTPUTS || loss !== 'ce') return `An MNIST network ends in ${MNIST_OUTPUTS} softmax outputs trained with ce.`;
-    if (layers.length !== config.layers.length || layers.some((l, i) => fileLayerKey(l) !== configLayerKey(config.layers[i]!))) {
-      return 'The network\'s layers do not match the config.';
-    }
-    return null;
-  },
-  probes: () => [
-    { input: new Float32Array(MNIST_INPUTS), where: 'for a blank image' },
-    { input: new Float32Array(MNIST_INPUTS).fill(1), where: 'for an all-ink image' },
-  ],
-  baseName: (config, layers) => (layers.every((l) => l.kind === 'dense') ? `nn-mnist-${sizesText(layers)}` : `nn-mnist-cnn-${config.layers.length}-layers`),
-  upgradeConfig: upgradeConfigObject,
-};
-
-const MODEL_LABS: { readonly [L in LabId]: ModelLab<LabLinkParts[L]['config']> } = { playground: PLAYGROUND_MODEL, [MNIST_LAB]: MNIST_MODEL };
-
-/** The network checks of the playground, shared by both formats. */
-function checkPlaygroundNetwork(config: Config, sizes: readonly number[], acts: readonly LayerActivation[], loss: LossName): string | null {
-  if (sizes[0] !== config.features.length) return `The network has ${String(sizes[0])} inputs but the config lists ${config.features.length} features.`;
-  if (sizes.slice(1, -1).join(',') !== config.hidden.join(',')) return 'The network\'s hidden layers do not match the config.';
-  if (acts.slice(0, -1).join(',') !== config.activations.join(',')) return 'The network\'s activations do not match the config.';
-  const outputs = sizes[sizes.length - 1]!;
-  if (config.dataset !== 'custom') {
-    const info = datasetInfo(config.dataset);
-    const want = networkSpec(config, info.task, info.nClasses);
-    if (want.loss !== loss || want.sizes[want.sizes.length - 1] !== outputs) {
-      return `The ${config.dataset} data set trains a ${want.loss} network with ${want.sizes[want.sizes.length - 1]} output(s); the file has ${loss} with ${outputs}.`;
-    }
-  }
-  return null;
-}
+/** The lab whose files of format 1 are (written before labs had ids), if any. */
+const FORMAT_1_LAB: LabId | undefined = LAB_IDS.find((id) => MODEL_FILES[id].readsFormat1);
 
 /** The output layer a loss needs (any lab): sigmoid + 1 for bce, softmax + several for ce, linear for mse. */
 function checkHead(layers: readonly LayerSpec[], loss: LossName): string | null {
@@ -202,7 +99,7 @@ function checkHead(layers: readonly LayerSpec[], loss: LossName): string | null 
 /** The text of a model file (JSON, format 2). Throws if the model is inconsistent: a bug in the caller. */
 export function serializeLabModel(model: LabModel): string {
   if (model.params.length !== paramLayout(model.layers).count) throw new Error('serializeLabModel: params do not match the layers');
-  const lab = MODEL_LABS[model.lab] as ModelLab<unknown>;
+  const lab = modelLab(model.lab);
   const problems = lab.codec.validate(model.config);
   if (problems.length > 0) throw new Error(`serializeLabModel: ${problems[0]}`);
   return `${JSON.stringify({
@@ -229,25 +126,7 @@ export function layerJson(l: LayerSpec): Record<string, unknown> {
 
 /** A file name such as "nn-circle-2-4-2-1.json" or "nn-mnist-784-128-10.json". */
 export function labModelFileName(model: Pick<LabModel, 'lab' | 'config' | 'layers'>): string {
-  return `${(MODEL_LABS[model.lab] as ModelLab<unknown>).baseName(model.config, model.layers)}.json`;
-}
-
-/** A playground model from a loaded lab model (the page's SavedModel). */
-function toSavedModel(m: LabModel & { lab: 'playground' }): SavedModel {
-  const { sizes, activations } = denseSizes(m.layers);
-  return { config: m.config, sizes, activations, loss: m.loss, params: m.params, epoch: m.epoch };
-}
-
-/** The playground's model as a lab model (for serializeLabModel and the export). */
-export function labModelOf(m: SavedModel): LabModel {
-  return { lab: 'playground', config: m.config, layers: denseLayers(m.sizes, m.activations), loss: m.loss, epoch: m.epoch, params: m.params };
-}
-
-/** Parses and checks a playground model file (format 1 or 2). Never throws; errors are plain English. */
-export function parseModelFile(text: unknown): LoadResult {
-  const r = parseLabModelFile(text, 'playground');
-  if (!r.ok) return r;
-  return { ok: true, model: toSavedModel(r.model as LabModel & { lab: 'playground' }) };
+  return `${modelLab(model.lab).baseName(model.config, model.layers)}.json`;
 }
 
 /**
@@ -296,9 +175,10 @@ function readConfig<C>(codec: LabCodec<C>, raw: unknown): { ok: true; config: C 
 
 const LOSSES: readonly LossName[] = ['mse', 'bce', 'ce'];
 
-/** Format 1: the playground's sizes + activations. */
+/** Format 1: sizes + activations, of the lab whose model-file part reads it (the playground). */
 function readV1(d: Record<string, unknown>): LabLoadResult {
-  const c = readConfig(PLAYGROUND_MODEL.codec, d.config);
+  if (FORMAT_1_LAB === undefined) return fail(`This page reads no model files of format ${MODEL_FORMAT_V1}.`);
+  const c = readConfig(modelLab(FORMAT_1_LAB).codec, d.config);
   if (!c.ok) return c;
   const sizes = d.sizes;
   if (!Array.isArray(sizes) || sizes.length < 2 || sizes.length > MAX_LAYERS + 1 || !sizes.every((s) => isIntIn(s, 1, MAX_WIDTH))) {
@@ -312,16 +192,16 @@ function readV1(d: Record<string, unknown>): LabLoadResult {
   if (!Array.isArray(acts) || acts.length !== sizes.length - 1 || !acts.every((a) => (ACTS as readonly unknown[]).includes(a))) {
     return fail(`The file's "activations" must list ${sizes.length - 1} names from: ${ACTS.join(', ')}.`);
   }
-  return finishModel('playground', c.config, denseLayers(sizes as number[], acts as LayerActivation[]), loss as LossName, d);
+  return finishModel(FORMAT_1_LAB, c.config, denseLayers(sizes as number[], acts as LayerActivation[]), loss as LossName, d);
 }
 
 /** Format 2: any lab, a layer list. */
 function readV2(d: Record<string, unknown>): LabLoadResult {
-  if (typeof d.lab !== 'string' || !Object.prototype.hasOwnProperty.call(MODEL_LABS, d.lab)) {
-    return fail(`The file is for a lab this page does not have (${JSON.stringify(d.lab)?.slice(0, 40) ?? 'none'}; it has ${Object.keys(MODEL_LABS).join(', ')}).`);
+  if (typeof d.lab !== 'string' || !(LAB_IDS as readonly string[]).includes(d.lab)) {
+    return fail(`The file is for a lab this page does not have (${JSON.stringify(d.lab)?.slice(0, 40) ?? 'none'}; it has ${LAB_IDS.join(', ')}).`);
   }
   const labId = d.lab as LabId;
-  const lab = MODEL_LABS[labId] as ModelLab<unknown>;
+  const lab = modelLab(labId);
   const c = readConfig(lab.codec, lab.upgradeConfig ? lab.upgradeConfig(d.config) : d.config);
   if (!c.ok) return c;
   const raw = d.layers;
@@ -382,7 +262,7 @@ function readLayer(raw: unknown, i: number): LayerSpec | string {
 
 /** The checks both formats share: the network against the lab, the epoch, the parameters. */
 function finishModel(labId: LabId, config: unknown, layers: LayerSpec[], loss: LossName, d: Record<string, unknown>): LabLoadResult {
-  const lab = MODEL_LABS[labId] as ModelLab<unknown>;
+  const lab = modelLab(labId);
   const wrong = lab.checkNetwork(config, layers, loss) ?? checkHead(layers, loss);
   if (wrong) return fail(wrong);
   const epoch = d.epoch === undefined ? 0 : d.epoch;

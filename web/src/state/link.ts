@@ -13,37 +13,36 @@
 //   pairs is read together with the query, so such a link with only its host
 //   swapped opens the same network (version 0 of the playground's format).
 
-import type { Config } from './config';
 import type { Rejection } from './codec-types';
 import type { LabCodec } from './labCodec';
 import { encodePoints, decodePoints, type DrawnPoint } from '../share/points';
 import { MAX_QUERY_LENGTH, singleValues, splitQuery } from './query';
 import { reject, showable } from './values';
 import { parseView, VIEW_KEYS, writeView, type LabViewOptions, type ViewSpec } from './view';
-import { PLAYGROUND_LAB } from '../labs/playground/config';
-import type { MnistConfig, MnistPanel } from '../labs/mnist/config';
-import type { Panel } from './schema';
 import { DEFAULT_LAB, isLab, LAB_IDS, LABS, type LabId } from '../labs';
+import type { LabConfig, LabPanel } from '../labs/types';
 
 export { DEFAULT_LAB, LAB_IDS, type LabId };
 
-/** What links need of a lab: its codec and its view options. */
+/** What links need of a lab: its codec, its view options and whether it carries drawn points. */
 export interface LinkLab<C, P extends string> {
   codec: LabCodec<C>;
   view: ViewSpec<P, keyof C & string>;
+  /** The link holds drawn points (pts=) for this config; absent: never. */
+  drawnPoints?: (config: C) => boolean;
 }
 
-/** Codec and view options by lab id, from the one registry (labs/index.ts). */
-export const LINK_LABS = Object.fromEntries(LABS.map((l) => [l.id, { codec: l.codec, view: l.view }])) as unknown as {
-  playground: LinkLab<Config, Panel>;
-  mnist: LinkLab<MnistConfig, MnistPanel>;
+/** Codec and view options by lab id, from the one registry (labs/index.ts):
+ *  each lab's entry (labs/<id>/lab.ts) brings them, so no lab is named here. */
+export const LINK_LABS = Object.fromEntries(LABS.map((l) => [l.id, l])) as unknown as {
+  readonly [L in LabId]: LinkLab<LabConfig<L>, LabPanel<L>>;
 };
 
-/** Settings and view options of one lab, by lab id. */
-export interface LabLinkParts {
-  playground: { config: Config; view: LabViewOptions<Panel, keyof Config>; points: DrawnPoint[] | null };
-  mnist: { config: MnistConfig; view: LabViewOptions<MnistPanel, keyof MnistConfig>; points: null };
-}
+/** Settings, view options and drawn points of one lab, by lab id. `points`
+ *  is null for a lab whose links carry none. */
+export type LabLinkParts = {
+  [L in LabId]: { config: LabConfig<L>; view: LabViewOptions<LabPanel<L>, keyof LabConfig<L> & string>; points: DrawnPoint[] | null };
+};
 
 interface LinkCommon {
   /** Values not used, with the reason (show them as text). */
@@ -105,7 +104,7 @@ export function readLabParams(lab: LabId, params: Map<string, string>, notices: 
 }
 
 function finish(lab: LabId, params: Map<string, string>, notices: Rejection[], ignored: string[], legacyHash: boolean): ParsedLink {
-  const { codec, view: viewSpec } = LINK_LABS[lab] as LinkLab<unknown, string>;
+  const { codec, view: viewSpec, drawnPoints } = LINK_LABS[lab] as LinkLab<unknown, string>;
   if (legacyHash) {
     // The query of an old "#mnist" link held the playground's settings: keep only view options.
     for (const k of [...params.keys()]) {
@@ -126,7 +125,7 @@ function finish(lab: LabId, params: Map<string, string>, notices: Rejection[], i
   const view = parseView(p, notices, viewSpec);
   let points: DrawnPoint[] | null = null;
   const pts = p.get('pts');
-  if (pts !== undefined && lab === PLAYGROUND_LAB) {
+  if (pts !== undefined && drawnPoints) {
     p.delete('pts');
     const r = decodePoints(pts);
     if (r.ok) points = r.points;
@@ -139,7 +138,7 @@ function finish(lab: LabId, params: Map<string, string>, notices: Rejection[], i
 /** Extra parts of a link besides the config. */
 export interface LinkExtras<P extends string, K extends string> {
   view?: Partial<LabViewOptions<P, K>>;
-  /** Playground only: drawn points, written when the data set is "custom". */
+  /** Drawn points, written when the lab's drawnPoints says so for the config (the playground's "custom" data set). */
   points?: readonly DrawnPoint[];
 }
 
@@ -152,9 +151,9 @@ export interface LinkExtras<P extends string, K extends string> {
  */
 export function writeLink<L extends LabId>(lab: L, config: LabLinkParts[L]['config'],
   extras: LinkExtras<string, string> = {}): string {
-  const { codec, view } = LINK_LABS[lab] as LinkLab<unknown, string>;
+  const { codec, view, drawnPoints } = LINK_LABS[lab] as LinkLab<unknown, string>;
   const parts = [`lab=${lab}`, codec.write(config), ...writeView(extras.view ?? {}, view)];
-  if (lab === PLAYGROUND_LAB && extras.points && (config as Config).dataset === 'custom') {
+  if (extras.points && drawnPoints?.(config)) {
     const r = encodePoints(extras.points);
     if (!r.ok) throw new Error(r.error);
     parts.push(`pts=${r.text}`);

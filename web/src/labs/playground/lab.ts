@@ -7,6 +7,8 @@ import { PLAYGROUND_LAB, playgroundCodec, playgroundView } from './config';
 export const lab: LabEntry<Config, Panel> & { id: typeof PLAYGROUND_LAB } = {
   id: PLAYGROUND_LAB, order: 10, title: 'Playground', codec: playgroundCodec, view: playgroundView,
   embedSize: { width: 760, height: 620 }, keepMounted: true,
+  // A drawn data set travels in the link.
+  drawnPoints: (config) => config.dataset === 'custom',
 };
 
 declare module '../types' {

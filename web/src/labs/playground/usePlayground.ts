@@ -15,7 +15,7 @@ import {
 } from '../../data/datasets';
 import { DOMAIN } from '../../data/types';
 import { PlaygroundClient } from './client';
-import type { SavedModel } from '../../share/modelFile';
+import type { SavedModel } from './saved-model';
 import { networkSpec } from '../../share/network';
 import type { DataSpec, HyperParams, NetSpec, Snapshot, ViewSpec } from './protocol';
 import { LossHistory } from './loss-history';
