@@ -1,13 +1,14 @@
 // The chart widget in a real browser: the playground's loss chart read out
 // under the mouse, by touch and by keyboard; drag-zoom into an early range
-// that holds while training goes on; reset (button, double-click, Escape);
+// that holds while training goes on; keyboard and touch zoom of a paused
+// chart, exactly where asked; reset (button, double-click, Escape);
 // the log x axis; every epoch's train loss in a view zoomed into the first 200
 // epochs; no redraws while off screen; and MNIST's charts drawn by the same
 // widget.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { playgroundFixture, waitFor, readNumber } from './lib/index.mjs';
+import { playgroundFixture, waitFor, readNumber, assertEpochHolds } from './lib/index.mjs';
 
 const fx = playgroundFixture();
 
@@ -210,6 +211,82 @@ test('keyboard and touch reach the read-out and the zoom', async () => {
   await waitFor(() => page.getByTestId('loss-chart-reset-zoom').isEnabled(), (v) => v, { timeoutMs: 5000, what: 'a touch zoom' });
   const [z0, z1] = [await attr(page, 'x-min'), await attr(page, 'x-max')];
   assert.ok(z0 > 0.3 * full && z1 < 0.9 * full && z1 - z0 < 0.4 * full, `touch zoom [${z0}, ${z1}] of ${full}`);
+  errors.assertNone();
+  await close();
+});
+
+/** A horizontal finger drag across the plot from `from` to `to` (fractions of its width). */
+async function touchDrag(page, box, from, to) {
+  await page.locator('[data-testid="loss-chart-plot"] .u-over').evaluate((over, [b, f0, f1]) => {
+    const at = (type, f) => over.dispatchEvent(new PointerEvent(type, {
+      pointerType: 'touch', isPrimary: true, bubbles: true, clientX: b.x + f * b.width, clientY: b.y + b.height / 2,
+    }));
+    at('pointerdown', f0);
+    for (let i = 1; i <= 4; i++) at('pointermove', f0 + (i / 4) * (f1 - f0));
+    at('pointerup', f1);
+  }, [box, from, to]);
+}
+
+test('a paused chart zooms by keyboard and by touch, exactly where asked, and holds', async () => {
+  const { page, errors, close } = await fx.open('?data=xor', { hasTouch: true });
+  await trainUntil(page, 500);
+  await page.getByTestId('play').click();
+  await waitFor(() => page.getByTestId('play').getAttribute('aria-pressed'), (v) => v === 'false', { what: 'paused' });
+  const epoch = await assertEpochHolds(page);
+  // The last snapshot is drawn: the axis ends at the epoch shown.
+  await waitFor(() => attr(page, 'x-max'), (v) => v === epoch, { timeoutMs: 5000, what: `the axis to end at epoch ${epoch}` });
+  const full = epoch;
+
+  // Keyboard: End puts the read-out at the last epoch, + halves the range around it.
+  await page.getByTestId('loss-chart-plot').focus();
+  await page.keyboard.press('End');
+  await page.keyboard.press('+');
+  await waitFor(() => page.getByTestId('loss-chart-reset-zoom').isEnabled(), (v) => v, { timeoutMs: 5000, what: 'keyboard zoom' });
+  await waitFor(() => attr(page, 'x-min'), (v) => v > 0, { timeoutMs: 5000, what: 'the keyboard zoom drawn' });
+  let zoom = [await attr(page, 'x-min'), await attr(page, 'x-max')];
+  assert.ok(Math.abs(zoom[0] - full / 2) <= 0.02 * full && zoom[1] === full, `keyboard zoom [${zoom}] is the second half of [0, ${full}]`);
+  await page.keyboard.press('Escape');
+  await waitFor(() => page.getByTestId('loss-chart-reset-zoom').isEnabled(), (v) => !v, { timeoutMs: 5000, what: 'Escape resets' });
+  await waitFor(() => attr(page, 'x-min'), (v) => v === 0, { timeoutMs: 5000, what: 'the whole run drawn' });
+  assert.equal(await attr(page, 'x-max'), full);
+
+  // Touch: a tap reads out, then a drag from 50 % to 70 % of the width zooms to that part of the run.
+  await page.getByTestId('loss-chart-plot').blur();
+  await page.mouse.move(0, 0);
+  const box = await plotBox(page);
+  await page.touchscreen.tap(box.x + box.width * 0.5, box.y + box.height / 2);
+  await waitFor(() => readout(page).getAttribute('data-at'), (v) => v === 'cursor', { timeoutMs: 5000, what: 'a tap read-out' });
+  const tapped = await readValues(page);
+  assert.ok(Math.abs(tapped.epoch - full / 2) <= 0.05 * full, `tapped epoch ${tapped.epoch} in the middle of [0, ${full}]`);
+  await touchDrag(page, box, 0.5, 0.7);
+  await waitFor(() => attr(page, 'x-min'), (v) => v > 0, { timeoutMs: 5000, what: 'the touch zoom drawn' });
+  zoom = [await attr(page, 'x-min'), await attr(page, 'x-max')];
+  assert.ok(Math.abs(zoom[0] - 0.5 * full) <= 0.02 * full && Math.abs(zoom[1] - 0.7 * full) <= 0.02 * full,
+    `touch zoom [${zoom}] is 50-70 % of [0, ${full}]`);
+  // And it holds: another tap, frames later, leaves it as it is.
+  await page.touchscreen.tap(box.x + box.width * 0.3, box.y + box.height / 2);
+  await page.waitForTimeout(1500);
+  assert.deepEqual([await attr(page, 'x-min'), await attr(page, 'x-max')], zoom, 'the zoom holds');
+  assert.equal(await page.getByTestId('loss-chart-reset-zoom').isEnabled(), true);
+  // A tap's emulated mouse events, the last of them late as on a busy machine
+  // (mousedown where the finger was, then after a second the mouseleave back
+  // to the mouse's place and the mouseup): they start no mouse drag of
+  // uPlot's, so neither the zoom nor the tap's read-out changes.
+  await page.locator('[data-testid="loss-chart-plot"] .u-over').evaluate(async (over) => {
+    const r = over.getBoundingClientRect();
+    const y = r.top + r.height / 2;
+    const pointer = (type) => over.dispatchEvent(new PointerEvent(type, { pointerType: 'touch', isPrimary: true, bubbles: true, clientX: r.left + 0.6 * r.width, clientY: y }));
+    const mouse = (type, x) => over.dispatchEvent(new MouseEvent(type, { bubbles: type !== 'mouseenter' && type !== 'mouseleave', clientX: x, clientY: y, button: 0, buttons: type === 'mousedown' ? 1 : 0 }));
+    pointer('pointerdown');
+    pointer('pointerup');
+    for (const type of ['mouseover', 'mouseenter', 'mousedown']) mouse(type, r.left + 0.6 * r.width);
+    await new Promise((done) => setTimeout(done, 1200));
+    for (const type of ['mouseout', 'mouseleave']) mouse(type, r.left - 500);
+    mouse('mouseup', r.left - 500);
+  });
+  await page.waitForTimeout(300);
+  assert.deepEqual([await attr(page, 'x-min'), await attr(page, 'x-max')], zoom, 'a late emulated mouseleave and mouseup leave the zoom as it is');
+  assert.equal(await readout(page).getAttribute('data-at'), 'cursor', 'and the tap\'s read-out stays');
   errors.assertNone();
   await close();
 });

@@ -19,7 +19,8 @@ export class ChartController {
   private view: [number, number] = [0, 1];
   private width = 0;
   private draws = 0;
-  private touchedAt = -Infinity;
+  /** The plot's last pointer event was a mouse's (uPlot hears only those mouse events). */
+  private lastPointerMouse = true;
   private readonly io: IntersectionObserver | null;
   private readonly ro: ResizeObserver | null;
   private readonly themeWatch: MutationObserver | null;
@@ -154,7 +155,7 @@ export class ChartController {
     const p = this.props();
     const colors = themeColors(this.figure);
     const opts = plotOptions(p, {
-      width, logX: this.logX, colors, view: () => this.view, touchedAt: () => this.touchedAt,
+      width, logX: this.logX, colors, view: () => this.view, fromMouse: () => this.lastPointerMouse,
       onSelect: (u) => this.onSelect(u), onCursor: (u) => this.showReadout(u),
     });
     const u = new uPlot(opts, [[], ...p.lines.map(() => [])] as uPlot.AlignedData, this.plot);
@@ -170,9 +171,12 @@ export class ChartController {
   private listenToTouch(u: uPlot): void {
     let touchStart: number | null = null;
     const local = (e: PointerEvent) => e.clientX - u.over.getBoundingClientRect().left;
+    // Pointer events come before the mouse events a pointer makes (real or emulated).
+    const track = (e: PointerEvent) => { this.lastPointerMouse = e.pointerType === 'mouse'; };
+    u.over.addEventListener('pointerdown', track, true);
+    u.over.addEventListener('pointermove', track, true);
     u.over.addEventListener('pointerdown', (e) => {
       if (e.pointerType === 'mouse') return;
-      this.touchedAt = performance.now();
       touchStart = local(e);
       u.setCursor({ left: touchStart, top: e.clientY - u.over.getBoundingClientRect().top });
     });

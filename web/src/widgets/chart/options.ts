@@ -7,8 +7,6 @@ import { formatTick, niceTicks } from './ticks';
 import type { ChartLine, ChartProps } from './types';
 
 export const DEFAULT_HEIGHT = 160;
-/** How long after a touch uPlot's mouseleave is ignored (see cursor.bind). */
-const TAP_HOLD_MS = 1000;
 
 export interface PlotEnv {
   width: number;
@@ -16,8 +14,8 @@ export interface PlotEnv {
   colors: ThemeColors;
   /** The x range to show. */
   view: () => [number, number];
-  /** performance.now() of the last touch on the plot. */
-  touchedAt: () => number;
+  /** The plot's last pointer was a mouse (not a finger or a pen). */
+  fromMouse: () => boolean;
   onSelect: (u: uPlot) => void;
   onCursor: (u: uPlot) => void;
 }
@@ -40,14 +38,18 @@ export function plotOptions(p: ChartProps, env: PlotEnv): uPlot.Options {
       y: false,
       drag: { x: true, y: false, setScale: false },
       // Double-click resets our zoom, not uPlot's view of the data it holds.
-      // After a tap, Chrome follows its emulated mouse events with a
-      // mouseleave, which would hide the read-out the tap asked for.
+      // uPlot follows the mouse only; touch is the controller's (cursor and
+      // selection). After a tap or a finger drag the browser also fires
+      // emulated mouse events (mousedown and mouseup where the finger was,
+      // then a mouseleave back to the mouse's place), which uPlot would take
+      // for a mouse drag of its own or a cursor leaving: it hears a mouse
+      // event only when the plot's last pointer event was a mouse's.
       bind: {
         dblclick: () => null,
-        mouseleave: (_u, _target, handler) => (e) => {
-          if (performance.now() - env.touchedAt() > TAP_HOLD_MS) handler(e);
-          return null;
-        },
+        mousedown: mouseOnly(env, true),
+        mouseup: mouseOnly(env, true),
+        mousemove: mouseOnly(env, false),
+        mouseleave: mouseOnly(env, false),
       },
       points: { size: 7 },
     },
@@ -80,6 +82,16 @@ export function plotOptions(p: ChartProps, env: PlotEnv): uPlot.Options {
       setSelect: [env.onSelect],
       setCursor: [env.onCursor],
     },
+  };
+}
+
+/** A uPlot mouse binding that passes only a real mouse's events on, with
+ *  uPlot's own filters: the primary button (`button`), and the event's own
+ *  target unless uPlot listens on the document (the mouseup ending a drag). */
+function mouseOnly(env: Pick<PlotEnv, 'fromMouse'>, button: boolean): uPlot.Cursor.MouseListenerFactory {
+  return (_u, target, handler, onlyTarget = true) => (e) => {
+    if (env.fromMouse() && (!button || e.button === 0) && (!onlyTarget || e.target === target)) handler(e);
+    return null;
   };
 }
 
