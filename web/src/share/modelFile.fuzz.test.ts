@@ -26,7 +26,9 @@ function models(): LabModel[] {
 const VALUES: unknown[] = [null, true, 0, -1, 1.5, 1e308, -0, '', 'x', 'mnist', 'playground', 'dense', 'softmax', 'ce', [], [1, 2], {}, { kind: 'dense' },
   '__proto__', 2, 784, 10, 4097, 'AAAA', Number.MAX_SAFE_INTEGER];
 
-test('1,000 damaged model files: no throw; what loads is consistent', () => {
+// Seconds of JSON, base64 and forward passes: on a loaded 2-core machine it has taken 3-5 s,
+// at vitest's default 5 s limit, so it gets the long tests' 60 s (as lod-series.test.ts).
+test('1,000 damaged model files: no throw; what loads is consistent', { timeout: 60_000 }, () => {
   const rng = createRng(4242);
   const texts = models().map((m) => serializeLabModel(m));
   const failures: string[] = [];
