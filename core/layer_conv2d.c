@@ -5,18 +5,22 @@
  * lists the limits). Blocks: weight [out x c x kh x kw] (L1/L2 apply), bias
  * [out].
  *
- * Every pass is a product on nn_gemm over an im2col matrix, one example at a
- * time (its matrices stay in cache): colT [K x P] holds, for each weight
- * position k = (c, ky, kx) (K = c*kh*kw), the input value each of the P =
- * oh*ow output positions sees there (0 for padding); with stride 1 a row is
- * a shifted copy of input rows. Per example:
+ * The forward (stride 1, at least 4 channels and 8 output columns: every
+ * preset) is direct: the input is copied once with its zero border and the
+ * 4-channel x 8-column blocks of each output row read their windows from
+ * there (forward_direct). Otherwise, and in the backward, a pass is a product
+ * on nn_gemm over an im2col matrix, one example at a time (its matrices stay
+ * in cache): colT [K x P] holds, for each weight position k = (c, ky, kx)
+ * (K = c*kh*kw), the input value each of the P = oh*ow output positions sees
+ * there (0 for padding); with stride 1 a row is a shifted copy of input rows.
+ * Per example:
  *   forward   z [out x P]   = W . colT, then + bias per channel
  *   weights   dW [out x K]  += dz . col, col = colT^T [P x K]  (examples in order)
  *   bias      db [out]      += row sums of dz
  *   input     dcol [P x K]  = dz^T . W, added back where it came from (col2im)
+ * Both forwards add, per output, the products in ascending k from 0, then
+ * the bias: the same bits.
  * dz is the left operand of both backward products: nn_gemm skips its zeros.
- * The backward uses the forward's colT (the model always runs backward on
- * the rows of the forward just before it), so nothing is gathered twice.
  * When at most 1/8 of an example's dz is non-zero (a max-pool follows, ReLU),
  * its backward visits only those entries instead (backward_sparse). */
 #include <math.h>
@@ -155,13 +159,31 @@ static int64_t aux_floats(const nn_layer *L)
     return 0;
 }
 
-/* colT [max_batch x K x P] from the forward; then, for one example, col [P x
- * K] or dz^T [P x out], dW [out x K] and dW^T [K x out] */
+/* Scratch, for one example at a time: colT [K x P] (im2col, or dcol [P x K]
+ * in the backward), then col [P x K] or dz^T [P x out], dW [out x K] and
+ * dW^T [K x out], then the direct forward's padded input and its row ranges. */
+static int64_t scratch_colT(const conv_geom *g)
+{
+    return (int64_t)g->K * g->P;
+}
+
+static int64_t scratch_backward(const conv_geom *g)
+{
+    int wide = g->K > g->out ? g->K : g->out;
+    return (int64_t)g->P * wide + 2 * (int64_t)g->K * g->out;
+}
+
+static int64_t scratch_padded(const conv_geom *g)
+{
+    return (int64_t)g->c * (g->h + 2 * g->pad) * (g->w + 2 * g->pad);
+}
+
 static int64_t scratch_floats(const nn_layer *L, int max_batch)
 {
+    (void)max_batch;
     conv_geom g = geom_of(L);
-    int wide = g.K > g.out ? g.K : g.out;
-    return (int64_t)max_batch * g.K * g.P + (int64_t)g.P * wide + 2 * (int64_t)g.K * g.out;
+    return scratch_colT(&g) + scratch_backward(&g) + scratch_padded(&g) +
+           2 * (int64_t)g.c * (g.h + 2 * g.pad);
 }
 
 static void init(nn_layer *L, uint32_t rng[4])
@@ -175,13 +197,145 @@ static void init(nn_layer *L, uint32_t rng[4])
     memset(L->p[1], 0, (size_t)g.out * sizeof(float));
 }
 
+/* Four floats (GCC/Clang generic vectors: SSE natively, v128 in WASM). */
+typedef float v4 __attribute__((vector_size(16)));
+
+static inline v4 ld4(const float *p)
+{
+    v4 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void st4(float *p, v4 v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
+static inline int nonzero(float v)
+{
+    uint32_t u;
+    memcpy(&u, &v, sizeof u);
+    return (u & 0x7fffffffu) != 0; /* +0 and -0 are both zero */
+}
+
+/* The direct forward (stride 1, at least 4 channels and 8 output columns):
+ * no im2col matrix. The input is copied once into xp [c x hp x wp] with its
+ * zero border, and each output row's window rows are read from there in
+ * place. range [c x hp x 2] holds each row of xp's non-zero columns [lo, hi)
+ * (as floats, exact), so a window row that is all zero (blank MNIST rows,
+ * the border) is skipped: its products are zeros, and adding a zero to a
+ * sum that starts at +0 never changes it, so the result is bit for bit the
+ * product's. */
+static const float *pad_input(const conv_geom *g, float *xp, float *range, const float *x)
+{
+    int hp = g->h + 2 * g->pad, wp = g->w + 2 * g->pad;
+    const float *src = x;
+    if (g->pad) {
+        memset(xp, 0, (size_t)g->c * hp * wp * sizeof(float));
+        for (int ci = 0; ci < g->c; ci++)
+            for (int iy = 0; iy < g->h; iy++)
+                memcpy(xp + ((long)ci * hp + iy + g->pad) * wp + g->pad,
+                       x + ((long)ci * g->h + iy) * g->w, (size_t)g->w * sizeof(float));
+        src = xp;
+    }
+    for (long r = 0; r < (long)g->c * hp; r++) {
+        const float *row = src + r * wp;
+        int lo = wp, hi = 0;
+        for (int i = 0; i < wp; i++)
+            if (nonzero(row[i])) {
+                lo = lo < i ? lo : i;
+                hi = i + 1;
+            }
+        range[2 * r] = (float)lo;
+        range[2 * r + 1] = (float)hi;
+    }
+    return src;
+}
+
+/* acc += the products of one window row: 4 channels (weights w, channel
+ * stride K) x 8 output columns (input row xr). kw is a constant where the
+ * caller passes one. */
+static inline void window_row_4x8(v4 acc[8], const float *xr, const float *w, long K, int kw)
+{
+    for (int kx = 0; kx < kw; kx++) {
+        v4 b0 = ld4(xr + kx), b1 = ld4(xr + kx + 4);
+        float a0 = w[kx], a1 = w[K + kx], a2 = w[2 * K + kx], a3 = w[3 * K + kx];
+        acc[0] += a0 * b0;
+        acc[1] += a0 * b1;
+        acc[2] += a1 * b0;
+        acc[3] += a1 * b1;
+        acc[4] += a2 * b0;
+        acc[5] += a2 * b1;
+        acc[6] += a3 * b0;
+        acc[7] += a3 * b1;
+    }
+}
+
+/* z [out x P] = W . windows + bias for one example: blocks of 4 channels x
+ * 8 columns of one output row, each sum over k = (c, ky, kx) in ascending
+ * order from 0, then + bias: the same sums as nn_gemm over im2col. A last
+ * block that would pass the edge is moved back to end there (it recomputes
+ * a few outputs, the same bits). */
+static void forward_direct(const conv_geom *g, float *z, const float *xp, const float *range,
+                           const float *w, const float *bias)
+{
+    int hp = g->h + 2 * g->pad, wp = g->w + 2 * g->pad, span = 8 + g->kw - 1;
+    long K = g->K;
+    for (int ob = 0; ob < g->out; ob += 4) {
+        int o0 = ob + 4 > g->out ? g->out - 4 : ob;
+        const float *wo = w + o0 * K;
+        v4 b0 = {bias[o0], bias[o0], bias[o0], bias[o0]};
+        v4 b1 = {bias[o0 + 1], bias[o0 + 1], bias[o0 + 1], bias[o0 + 1]};
+        v4 b2 = {bias[o0 + 2], bias[o0 + 2], bias[o0 + 2], bias[o0 + 2]};
+        v4 b3 = {bias[o0 + 3], bias[o0 + 3], bias[o0 + 3], bias[o0 + 3]};
+        for (int oy = 0; oy < g->oh; oy++)
+            for (int xb = 0; xb < g->ow; xb += 8) {
+                int ox0 = xb + 8 > g->ow ? g->ow - 8 : xb;
+                v4 acc[8] = {{0}};
+                for (int ci = 0; ci < g->c; ci++)
+                    for (int ky = 0; ky < g->kh; ky++) {
+                        long r = (long)ci * hp + oy + ky;
+                        if (range[2 * r + 1] <= (float)ox0 || range[2 * r] >= (float)(ox0 + span))
+                            continue;
+                        const float *xr = xp + r * wp + ox0, *wr = wo + ((long)ci * g->kh + ky) * g->kw;
+                        if (g->kw == 5)
+                            window_row_4x8(acc, xr, wr, K, 5);
+                        else
+                            window_row_4x8(acc, xr, wr, K, g->kw);
+                    }
+                float *zo = z + (long)o0 * g->P + (long)oy * g->ow + ox0;
+                st4(zo, acc[0] + b0);
+                st4(zo + 4, acc[1] + b0);
+                st4(zo + g->P, acc[2] + b1);
+                st4(zo + g->P + 4, acc[3] + b1);
+                st4(zo + 2 * g->P, acc[4] + b2);
+                st4(zo + 2 * g->P + 4, acc[5] + b2);
+                st4(zo + 3 * g->P, acc[6] + b3);
+                st4(zo + 3 * g->P + 4, acc[7] + b3);
+            }
+    }
+}
+
+static int direct_fits(const conv_geom *g)
+{
+    return g->stride == 1 && g->out >= 4 && g->ow >= 8;
+}
+
 static void forward(const nn_layer *L, float *out, const float *in, int batch)
 {
     conv_geom g = geom_of(L);
     const float *bias = L->p[1];
+    float *colT = L->scratch, *xp = L->scratch + scratch_colT(&g) + scratch_backward(&g);
+    float *range = xp + scratch_padded(&g);
     for (int b = 0; b < batch; b++) {
-        float *colT = L->scratch + (int64_t)b * g.K * g.P, *z = out + (int64_t)b * L->out_size;
-        im2col(colT, in + (int64_t)b * L->in_size, &g);
+        float *z = out + (int64_t)b * L->out_size;
+        const float *x = in + (int64_t)b * L->in_size;
+        if (direct_fits(&g)) {
+            forward_direct(&g, z, pad_input(&g, xp, range, x), range, L->p[0], bias);
+            continue;
+        }
+        im2col(colT, x, &g);
         nn_gemm(z, L->p[0], g.K, 1, colT, 0, g.out, g.P, g.K);
         for (int o = 0; o < g.out; o++)
             for (int p = 0; p < g.P; p++)
@@ -244,7 +398,7 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
 {
     conv_geom g = geom_of(L);
     int wide = g.K > g.out ? g.K : g.out;
-    float *col = L->scratch + (int64_t)batch * g.K * g.P, *dwb = col + (int64_t)g.P * wide;
+    float *colT = L->scratch, *col = colT + scratch_colT(&g), *dwb = col + (int64_t)g.P * wide;
     float *dwT = dwb + (int64_t)g.K * g.out;
     float *dw = L->g[0], *db = L->g[1];
     memset(dw, 0, (size_t)g.out * g.K * sizeof(float));
@@ -254,7 +408,7 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
      * 8-column blocks (measured with cachegrind, README). */
     int pixels_left = L->index == 0 && g.out % 8 == 0;
     for (int b = 0; b < batch; b++) {
-        float *colT = L->scratch + (int64_t)b * g.K * g.P;
+        const float *x = in + (int64_t)b * L->in_size;
         const float *dz = dout + (int64_t)b * L->out_size;
         float *dx = din ? din + (int64_t)b * L->in_size : 0;
         long nonzero = 0;
@@ -262,8 +416,9 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
             nonzero += dz[i] != 0.0f;
         int sparse = SPARSE_RATIO * nonzero <= L->out_size;
         if (sparse) {
-            backward_sparse(&g, dwb, dx, dz, in + (int64_t)b * L->in_size, L->p[0]);
+            backward_sparse(&g, dwb, dx, dz, x, L->p[0]);
         } else if (pixels_left) {
+            im2col(colT, x, &g);
             /* dW^T[k][o] = sum_p colT[k][p] * dz[o][p]: the pixels' zero runs
              * are skipped (col's place holds dz^T) */
             float *dzT = col;
@@ -273,6 +428,7 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
         } else {
             /* dz is the left operand of both products, so nn_gemm skips the
              * positions (dW) and channels (dcol) where four of its rows are 0 */
+            im2col(colT, x, &g);
             nn_transpose(col, colT, g.K, g.P);
             /* dW[o][k] = sum_p dz[o][p] * col[p][k] */
             nn_gemm(dwb, dz, g.P, 1, col, 0, g.out, g.K, g.P);
