@@ -30,7 +30,7 @@
 /* The sparse backward runs when at most 1/SPARSE_RATIO of dz is non-zero
  * (0: never; a build flag only to measure both). */
 #ifndef SPARSE_RATIO
-#define SPARSE_RATIO 8
+#define SPARSE_RATIO 4
 #endif
 
 typedef struct {
@@ -161,7 +161,8 @@ static int64_t aux_floats(const nn_layer *L)
 
 /* Scratch, for one example at a time: colT [K x P] (im2col, or dcol [P x K]
  * in the backward), then col [P x K] or dz^T [P x out], dW [out x K] and
- * dW^T [K x out], then the direct forward's padded input and its row ranges. */
+ * dW^T [K x out], then the padded input and its row ranges (the direct
+ * forward, the sparse backward), and the sparse backward's padded dx. */
 static int64_t scratch_colT(const conv_geom *g)
 {
     return (int64_t)g->K * g->P;
@@ -178,12 +179,17 @@ static int64_t scratch_padded(const conv_geom *g)
     return (int64_t)g->c * (g->h + 2 * g->pad) * (g->w + 2 * g->pad);
 }
 
+static int64_t scratch_ranges(const conv_geom *g)
+{
+    return 2 * (int64_t)g->c * (g->h + 2 * g->pad);
+}
+
 static int64_t scratch_floats(const nn_layer *L, int max_batch)
 {
     (void)max_batch;
     conv_geom g = geom_of(L);
-    return scratch_colT(&g) + scratch_backward(&g) + scratch_padded(&g) +
-           2 * (int64_t)g.c * (g.h + 2 * g.pad);
+    /* the last: the sparse backward's bordered input gradient */
+    return scratch_colT(&g) + scratch_backward(&g) + 2 * scratch_padded(&g) + scratch_ranges(&g);
 }
 
 static void init(nn_layer *L, uint32_t rng[4])
@@ -343,34 +349,52 @@ static void forward(const nn_layer *L, float *out, const float *in, int batch)
     }
 }
 
-/* d[i] += g * s[i] for i < n: one window row. 5 (the presets' kernels) is
- * written out; a loop of unknown short length costs more than its sums. */
+/* d[i] += g * s[i] for i < n: one window row, four at a time (each element
+ * still gets one product and one sum, as scalar code would). */
 static inline void row_axpy(float *restrict d, const float *restrict s, float g, int n)
 {
-    if (n == 5) {
-        d[0] += g * s[0];
-        d[1] += g * s[1];
-        d[2] += g * s[2];
-        d[3] += g * s[3];
-        d[4] += g * s[4];
-        return;
-    }
-    for (int i = 0; i < n; i++)
+    v4 gv = {g, g, g, g};
+    int i = 0;
+    for (; i + 4 <= n; i += 4)
+        st4(d + i, ld4(d + i) + gv * ld4(s + i));
+    for (; i < n; i++)
         d[i] += g * s[i];
 }
 
-/* One example's dW [out x K] (overwritten) and, when dx is not NULL, dx
- * [c x h x w] (overwritten), visiting only the non-zero entries of dz [out
- * x P]: each is one window of x to add into dW's row and one window of dx
- * to add W's row into. Sums over positions run in the dense path's order
- * (only zero products are left out). For a dz that is mostly zero: a max-pool
- * after the conv passes on one gradient per window, ReLU zeroes more. */
-static void backward_sparse(const conv_geom *g, float *dw, float *dx, const float *dz,
-                            const float *x, const float *w)
+/* One example's dW [out x K] (overwritten) and, when dxp is not NULL, the
+ * gradient of the zero-bordered input dxp [c x hp x wp] (overwritten),
+ * visiting only the non-zero entries of dz [out x P]: each is one window of
+ * xp (the bordered input, row ranges in range) to add into dW's row and one
+ * window of dxp to add W's row into. Sums over positions run in the dense
+ * path's order; the border and the input's all-zero rows only add zeros to
+ * dW (skipped: a sum that starts at +0 never changes by a zero). For a dz
+ * that is mostly zero: a max-pool after the conv passes on one gradient per
+ * window, ReLU zeroes more. */
+/* The window rows of one non-zero dz entry gv at (iy0, ix0) of xp (see
+ * backward_sparse); kw is a constant where the caller passes one. */
+static inline void scatter_window(const conv_geom *g, float *dwo, float *dxp, const float *wo,
+                                  const float *xp, const float *range, float gv, int iy0,
+                                  int ix0, int kw)
 {
+    int hp = g->h + 2 * g->pad, wp = g->w + 2 * g->pad;
+    float lo_max = (float)(ix0 + kw), hi_min = (float)ix0;
+    for (int ci = 0; ci < g->c; ci++)
+        for (int ky = 0; ky < g->kh; ky++) {
+            long k = ((long)ci * g->kh + ky) * kw, r = (long)ci * hp + iy0 + ky;
+            if (range[2 * r + 1] > hi_min && range[2 * r] < lo_max)
+                row_axpy(dwo + k, xp + r * wp + ix0, gv, kw);
+            if (dxp)
+                row_axpy(dxp + r * wp + ix0, wo + k, gv, kw);
+        }
+}
+
+static void backward_sparse(const conv_geom *g, float *dw, float *dxp, const float *dz,
+                            const float *xp, const float *range, const float *w)
+{
+    int hp = g->h + 2 * g->pad, wp = g->w + 2 * g->pad;
     memset(dw, 0, (size_t)g->out * g->K * sizeof(float));
-    if (dx)
-        memset(dx, 0, (size_t)g->c * g->h * g->w * sizeof(float));
+    if (dxp)
+        memset(dxp, 0, (size_t)g->c * hp * wp * sizeof(float));
     for (int o = 0; o < g->out; o++) {
         float *dwo = dw + (long)o * g->K;
         const float *wo = w + (long)o * g->K;
@@ -379,17 +403,11 @@ static void backward_sparse(const conv_geom *g, float *dw, float *dx, const floa
                 float gv = dz[((long)o * g->oh + oy) * g->ow + ox];
                 if (gv == 0.0f)
                     continue;
-                int iy0 = oy * g->stride - g->pad, ix0 = ox * g->stride - g->pad;
-                int ky0 = iy0 < 0 ? -iy0 : 0, ky1 = g->h - iy0 < g->kh ? g->h - iy0 : g->kh;
-                int kx0 = ix0 < 0 ? -ix0 : 0, kx1 = g->w - ix0 < g->kw ? g->w - ix0 : g->kw;
-                for (int ci = 0; ci < g->c; ci++)
-                    for (int ky = ky0; ky < ky1; ky++) {
-                        long k = ((long)ci * g->kh + ky) * g->kw;
-                        long at = ((long)ci * g->h + iy0 + ky) * g->w + ix0;
-                        row_axpy(dwo + k + kx0, x + at + kx0, gv, kx1 - kx0);
-                        if (dx)
-                            row_axpy(dx + at + kx0, wo + k + kx0, gv, kx1 - kx0);
-                    }
+                int iy0 = oy * g->stride, ix0 = ox * g->stride;
+                if (g->kw == 5)
+                    scatter_window(g, dwo, dxp, wo, xp, range, gv, iy0, ix0, 5);
+                else
+                    scatter_window(g, dwo, dxp, wo, xp, range, gv, iy0, ix0, g->kw);
             }
     }
 }
@@ -399,7 +417,8 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
     conv_geom g = geom_of(L);
     int wide = g.K > g.out ? g.K : g.out;
     float *colT = L->scratch, *col = colT + scratch_colT(&g), *dwb = col + (int64_t)g.P * wide;
-    float *dwT = dwb + (int64_t)g.K * g.out;
+    float *dwT = dwb + (int64_t)g.K * g.out, *xp = dwT + (int64_t)g.K * g.out;
+    float *range = xp + scratch_padded(&g), *dxp = range + scratch_ranges(&g);
     float *dw = L->g[0], *db = L->g[1];
     memset(dw, 0, (size_t)g.out * g.K * sizeof(float));
     memset(db, 0, (size_t)g.out * sizeof(float));
@@ -416,7 +435,13 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
             nonzero += dz[i] != 0.0f;
         int sparse = SPARSE_RATIO * nonzero <= L->out_size;
         if (sparse) {
-            backward_sparse(&g, dwb, dx, dz, x, L->p[0]);
+            backward_sparse(&g, dwb, dx ? dxp : 0, dz, pad_input(&g, xp, range, x), range, L->p[0]);
+            if (dx)
+                for (int ci = 0; ci < g.c; ci++)
+                    for (int iy = 0; iy < g.h; iy++)
+                        memcpy(dx + ((long)ci * g.h + iy) * g.w,
+                               dxp + ((long)ci * (g.h + 2 * g.pad) + iy + g.pad) * (g.w + 2 * g.pad) + g.pad,
+                               (size_t)g.w * sizeof(float));
         } else if (pixels_left) {
             im2col(colT, x, &g);
             /* dW^T[k][o] = sum_p colT[k][p] * dz[o][p]: the pixels' zero runs
