@@ -260,66 +260,77 @@ static const float *pad_input(const conv_geom *g, float *xp, float *range, const
 }
 
 /* acc += the products of one window row: 4 channels (weights w, channel
- * stride K) x 8 output columns (input row xr). kw is a constant where the
- * caller passes one. */
-static inline void window_row_4x8(v4 acc[8], const float *xr, const float *w, long K, int kw)
+ * stride K) x 4*nv output columns (input row xr; acc[2i + v] holds channel
+ * i's vector v). kw and nv are constants where the caller passes them. */
+static inline void window_row(v4 acc[8], const float *xr, const float *w, long K, int kw, int nv)
 {
     for (int kx = 0; kx < kw; kx++) {
-        v4 b0 = ld4(xr + kx), b1 = ld4(xr + kx + 4);
+        v4 b0 = ld4(xr + kx);
         float a0 = w[kx], a1 = w[K + kx], a2 = w[2 * K + kx], a3 = w[3 * K + kx];
         acc[0] += a0 * b0;
-        acc[1] += a0 * b1;
         acc[2] += a1 * b0;
-        acc[3] += a1 * b1;
         acc[4] += a2 * b0;
-        acc[5] += a2 * b1;
         acc[6] += a3 * b0;
-        acc[7] += a3 * b1;
+        if (nv == 2) {
+            v4 b1 = ld4(xr + kx + 4);
+            acc[1] += a0 * b1;
+            acc[3] += a1 * b1;
+            acc[5] += a2 * b1;
+            acc[7] += a3 * b1;
+        }
     }
 }
 
-/* z [out x P] = W . windows + bias for one example: blocks of 4 channels x
- * 8 columns of one output row, each sum over k = (c, ky, kx) in ascending
- * order from 0, then + bias: the same sums as nn_gemm over im2col. A last
- * block that would pass the edge is moved back to end there (it recomputes
- * a few outputs, the same bits). */
+/* Output row oy, columns ox0 .. ox0 + 4*nv - 1, channels o0 .. o0 + 3 of z
+ * [out x P]: each sum over k = (c, ky, kx) in ascending order from 0, then
+ * + bias (bias4: o0's four biases, each in all lanes). */
+static inline void output_block(const conv_geom *g, float *z, const float *xp, const float *range,
+                                const float *wo, const v4 bias4[4], int o0, int oy, int ox0, int nv)
+{
+    int hp = g->h + 2 * g->pad, wp = g->w + 2 * g->pad, span = 4 * nv + g->kw - 1;
+    long K = g->K;
+    v4 acc[8] = {{0}};
+    for (int ci = 0; ci < g->c; ci++)
+        for (int ky = 0; ky < g->kh; ky++) {
+            long r = (long)ci * hp + oy + ky;
+            if (range[2 * r + 1] <= (float)ox0 || range[2 * r] >= (float)(ox0 + span))
+                continue;
+            const float *xr = xp + r * wp + ox0, *wr = wo + ((long)ci * g->kh + ky) * g->kw;
+            if (g->kw == 5)
+                window_row(acc, xr, wr, K, 5, nv);
+            else
+                window_row(acc, xr, wr, K, g->kw, nv);
+        }
+    float *zo = z + (long)o0 * g->P + (long)oy * g->ow + ox0;
+    for (int i = 0; i < 4; i++) {
+        st4(zo + i * (long)g->P, acc[2 * i] + bias4[i]);
+        if (nv == 2)
+            st4(zo + i * (long)g->P + 4, acc[2 * i + 1] + bias4[i]);
+    }
+}
+
+/* z [out x P] = W . windows + bias for one example, in blocks of 4 channels
+ * x 8 columns of one output row; a row's last 1-4 columns take a 4-column
+ * block, its last 5-7 an 8-column block moved back to end at the edge (it
+ * recomputes a few outputs, the same bits); the last channels likewise. */
 static void forward_direct(const conv_geom *g, float *z, const float *xp, const float *range,
                            const float *w, const float *bias)
 {
-    int hp = g->h + 2 * g->pad, wp = g->w + 2 * g->pad, span = 8 + g->kw - 1;
-    long K = g->K;
+    int full = g->ow - g->ow % 8, rest = g->ow - full;
     for (int ob = 0; ob < g->out; ob += 4) {
         int o0 = ob + 4 > g->out ? g->out - 4 : ob;
-        const float *wo = w + o0 * K;
-        v4 b0 = {bias[o0], bias[o0], bias[o0], bias[o0]};
-        v4 b1 = {bias[o0 + 1], bias[o0 + 1], bias[o0 + 1], bias[o0 + 1]};
-        v4 b2 = {bias[o0 + 2], bias[o0 + 2], bias[o0 + 2], bias[o0 + 2]};
-        v4 b3 = {bias[o0 + 3], bias[o0 + 3], bias[o0 + 3], bias[o0 + 3]};
-        for (int oy = 0; oy < g->oh; oy++)
-            for (int xb = 0; xb < g->ow; xb += 8) {
-                int ox0 = xb + 8 > g->ow ? g->ow - 8 : xb;
-                v4 acc[8] = {{0}};
-                for (int ci = 0; ci < g->c; ci++)
-                    for (int ky = 0; ky < g->kh; ky++) {
-                        long r = (long)ci * hp + oy + ky;
-                        if (range[2 * r + 1] <= (float)ox0 || range[2 * r] >= (float)(ox0 + span))
-                            continue;
-                        const float *xr = xp + r * wp + ox0, *wr = wo + ((long)ci * g->kh + ky) * g->kw;
-                        if (g->kw == 5)
-                            window_row_4x8(acc, xr, wr, K, 5);
-                        else
-                            window_row_4x8(acc, xr, wr, K, g->kw);
-                    }
-                float *zo = z + (long)o0 * g->P + (long)oy * g->ow + ox0;
-                st4(zo, acc[0] + b0);
-                st4(zo + 4, acc[1] + b0);
-                st4(zo + g->P, acc[2] + b1);
-                st4(zo + g->P + 4, acc[3] + b1);
-                st4(zo + 2 * g->P, acc[4] + b2);
-                st4(zo + 2 * g->P + 4, acc[5] + b2);
-                st4(zo + 3 * g->P, acc[6] + b3);
-                st4(zo + 3 * g->P + 4, acc[7] + b3);
-            }
+        const float *wo = w + (long)o0 * g->K;
+        v4 bias4[4];
+        for (int i = 0; i < 4; i++)
+            bias4[i] = (v4){bias[o0 + i], bias[o0 + i], bias[o0 + i], bias[o0 + i]};
+        for (int oy = 0; oy < g->oh; oy++) {
+            for (int ox0 = 0; ox0 < full; ox0 += 8)
+                output_block(g, z, xp, range, wo, bias4, o0, oy, ox0, 2);
+            if (rest > 4)
+                output_block(g, z, xp, range, wo, bias4, o0, oy, g->ow - 8, 2);
+            else if (rest > 0)
+                output_block(g, z, xp, range, wo, bias4, o0, oy, g->ow - 4, 1);
+        }
     }
 }
 
