@@ -27,10 +27,19 @@
 #include <string.h>
 #include "layer.h"
 
-/* The sparse backward runs when at most 1/SPARSE_RATIO of dz is non-zero
+/* The sparse backward runs when at most 1/SPARSE_RATIO of dz is non-zero:
+ * below that it was faster than the dense paths in WASM (cnn-ab.mjs against
+ * 1/8: cnn-fast 1.29x, lenet5 1.48x, same process)
  * (0: never; a build flag only to measure both). */
 #ifndef SPARSE_RATIO
 #define SPARSE_RATIO 4
+#endif
+/* The pixels-left product (below) beats the sparse backward down to 1/8
+ * (bench_cnn: conv1 backward of cnn-fast 660 us against 1,040 us at 1/4);
+ * the other dense paths lose to it below 1/4 (lenet5's conv1: 990 us at 1/4,
+ * 1,420 us at 1/8). */
+#ifndef SPARSE_RATIO_PIXELS
+#define SPARSE_RATIO_PIXELS 8
 #endif
 
 typedef struct {
@@ -444,7 +453,7 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
         long nonzero = 0;
         for (long i = 0; i < L->out_size; i++)
             nonzero += dz[i] != 0.0f;
-        int sparse = SPARSE_RATIO * nonzero <= L->out_size;
+        int sparse = (pixels_left ? SPARSE_RATIO_PIXELS : SPARSE_RATIO) * nonzero <= L->out_size;
         if (sparse) {
             backward_sparse(&g, dwb, dx ? dxp : 0, dz, pad_input(&g, xp, range, x), range, L->p[0]);
             if (dx)
