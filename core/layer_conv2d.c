@@ -5,28 +5,41 @@
  * lists the limits). Blocks: weight [out x c x kh x kw] (L1/L2 apply), bias
  * [out].
  *
- * Every pass is a product on nn_gemm over an im2col matrix, one example at a
- * time (its matrices stay in cache): colT [K x P] holds, for each weight
- * position k = (c, ky, kx) (K = c*kh*kw), the input value each of the P =
- * oh*ow output positions sees there (0 for padding); with stride 1 a row is
- * a shifted copy of input rows. Per example:
+ * The forward (stride 1, at least 4 channels and 8 output columns: every
+ * preset) is direct: the input is copied once with its zero border and the
+ * 4-channel x 8-column blocks of each output row read their windows from
+ * there (forward_direct). Otherwise, and in the backward, a pass is a product
+ * on nn_gemm over an im2col matrix, one example at a time (its matrices stay
+ * in cache): colT [K x P] holds, for each weight position k = (c, ky, kx)
+ * (K = c*kh*kw), the input value each of the P = oh*ow output positions sees
+ * there (0 for padding); with stride 1 a row is a shifted copy of input rows.
+ * Per example:
  *   forward   z [out x P]   = W . colT, then + bias per channel
  *   weights   dW [out x K]  += dz . col, col = colT^T [P x K]  (examples in order)
  *   bias      db [out]      += row sums of dz
  *   input     dcol [P x K]  = dz^T . W, added back where it came from (col2im)
+ * Both forwards add, per output, the products in ascending k from 0, then
+ * the bias: the same bits.
  * dz is the left operand of both backward products: nn_gemm skips its zeros.
- * The backward uses the forward's colT (the model always runs backward on
- * the rows of the forward just before it), so nothing is gathered twice.
  * When at most 1/8 of an example's dz is non-zero (a max-pool follows, ReLU),
  * its backward visits only those entries instead (backward_sparse). */
 #include <math.h>
 #include <string.h>
 #include "layer.h"
 
-/* The sparse backward runs when at most 1/SPARSE_RATIO of dz is non-zero
+/* The sparse backward runs when at most 1/SPARSE_RATIO of dz is non-zero:
+ * below that it was faster than the dense paths in WASM (cnn-ab.mjs against
+ * 1/8: cnn-fast 1.29x, lenet5 1.48x, same process)
  * (0: never; a build flag only to measure both). */
 #ifndef SPARSE_RATIO
-#define SPARSE_RATIO 8
+#define SPARSE_RATIO 4
+#endif
+/* The pixels-left product (below) beats the sparse backward down to 1/8
+ * (bench_cnn: conv1 backward of cnn-fast 660 us against 1,040 us at 1/4);
+ * the other dense paths lose to it below 1/4 (lenet5's conv1: 990 us at 1/4,
+ * 1,420 us at 1/8). */
+#ifndef SPARSE_RATIO_PIXELS
+#define SPARSE_RATIO_PIXELS 8
 #endif
 
 typedef struct {
@@ -155,13 +168,37 @@ static int64_t aux_floats(const nn_layer *L)
     return 0;
 }
 
-/* colT [max_batch x K x P] from the forward; then, for one example, col [P x
- * K] or dz^T [P x out], dW [out x K] and dW^T [K x out] */
+/* Scratch, for one example at a time: colT [K x P] (im2col, or dcol [P x K]
+ * in the backward), then col [P x K] or dz^T [P x out], dW [out x K] and
+ * dW^T [K x out], then the padded input and its row ranges (the direct
+ * forward, the sparse backward), and the sparse backward's padded dx. */
+static int64_t scratch_colT(const conv_geom *g)
+{
+    return (int64_t)g->K * g->P;
+}
+
+static int64_t scratch_backward(const conv_geom *g)
+{
+    int wide = g->K > g->out ? g->K : g->out;
+    return (int64_t)g->P * wide + 2 * (int64_t)g->K * g->out;
+}
+
+static int64_t scratch_padded(const conv_geom *g)
+{
+    return (int64_t)g->c * (g->h + 2 * g->pad) * (g->w + 2 * g->pad);
+}
+
+static int64_t scratch_ranges(const conv_geom *g)
+{
+    return 2 * (int64_t)g->c * (g->h + 2 * g->pad);
+}
+
 static int64_t scratch_floats(const nn_layer *L, int max_batch)
 {
+    (void)max_batch;
     conv_geom g = geom_of(L);
-    int wide = g.K > g.out ? g.K : g.out;
-    return (int64_t)max_batch * g.K * g.P + (int64_t)g.P * wide + 2 * (int64_t)g.K * g.out;
+    /* the last: the sparse backward's bordered input gradient */
+    return scratch_colT(&g) + scratch_backward(&g) + 2 * scratch_padded(&g) + scratch_ranges(&g);
 }
 
 static void init(nn_layer *L, uint32_t rng[4])
@@ -175,13 +212,156 @@ static void init(nn_layer *L, uint32_t rng[4])
     memset(L->p[1], 0, (size_t)g.out * sizeof(float));
 }
 
+/* Four floats (GCC/Clang generic vectors: SSE natively, v128 in WASM). */
+typedef float v4 __attribute__((vector_size(16)));
+
+static inline v4 ld4(const float *p)
+{
+    v4 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void st4(float *p, v4 v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
+static inline int nonzero(float v)
+{
+    uint32_t u;
+    memcpy(&u, &v, sizeof u);
+    return (u & 0x7fffffffu) != 0; /* +0 and -0 are both zero */
+}
+
+/* The direct forward (stride 1, at least 4 channels and 8 output columns):
+ * no im2col matrix. The input is copied once into xp [c x hp x wp] with its
+ * zero border, and each output row's window rows are read from there in
+ * place. range [c x hp x 2] holds each row of xp's non-zero columns [lo, hi)
+ * (as floats, exact), so a window row that is all zero (blank MNIST rows,
+ * the border) is skipped: its products are zeros, and adding a zero to a
+ * sum that starts at +0 never changes it, so the result is bit for bit the
+ * product's. */
+static const float *pad_input(const conv_geom *g, float *xp, float *range, const float *x)
+{
+    int hp = g->h + 2 * g->pad, wp = g->w + 2 * g->pad;
+    const float *src = x;
+    if (g->pad) {
+        memset(xp, 0, (size_t)g->c * hp * wp * sizeof(float));
+        for (int ci = 0; ci < g->c; ci++)
+            for (int iy = 0; iy < g->h; iy++)
+                memcpy(xp + ((long)ci * hp + iy + g->pad) * wp + g->pad,
+                       x + ((long)ci * g->h + iy) * g->w, (size_t)g->w * sizeof(float));
+        src = xp;
+    }
+    for (long r = 0; r < (long)g->c * hp; r++) {
+        const float *row = src + r * wp;
+        int lo = wp, hi = 0;
+        for (int i = 0; i < wp; i++)
+            if (nonzero(row[i])) {
+                lo = lo < i ? lo : i;
+                hi = i + 1;
+            }
+        range[2 * r] = (float)lo;
+        range[2 * r + 1] = (float)hi;
+    }
+    return src;
+}
+
+/* acc += the products of one window row: 4 channels (weights w, channel
+ * stride K) x 4*nv output columns (input row xr; acc[2i + v] holds channel
+ * i's vector v). kw and nv are constants where the caller passes them. */
+static inline void window_row(v4 acc[8], const float *xr, const float *w, long K, int kw, int nv)
+{
+    for (int kx = 0; kx < kw; kx++) {
+        v4 b0 = ld4(xr + kx);
+        float a0 = w[kx], a1 = w[K + kx], a2 = w[2 * K + kx], a3 = w[3 * K + kx];
+        acc[0] += a0 * b0;
+        acc[2] += a1 * b0;
+        acc[4] += a2 * b0;
+        acc[6] += a3 * b0;
+        if (nv == 2) {
+            v4 b1 = ld4(xr + kx + 4);
+            acc[1] += a0 * b1;
+            acc[3] += a1 * b1;
+            acc[5] += a2 * b1;
+            acc[7] += a3 * b1;
+        }
+    }
+}
+
+/* Output row oy, columns ox0 .. ox0 + 4*nv - 1, channels o0 .. o0 + 3 of z
+ * [out x P]: each sum over k = (c, ky, kx) in ascending order from 0, then
+ * + bias (bias4: o0's four biases, each in all lanes). */
+static inline void output_block(const conv_geom *g, float *z, const float *xp, const float *range,
+                                const float *wo, const v4 bias4[4], int o0, int oy, int ox0, int nv)
+{
+    int hp = g->h + 2 * g->pad, wp = g->w + 2 * g->pad, span = 4 * nv + g->kw - 1;
+    long K = g->K;
+    v4 acc[8] = {{0}};
+    for (int ci = 0; ci < g->c; ci++)
+        for (int ky = 0; ky < g->kh; ky++) {
+            long r = (long)ci * hp + oy + ky;
+            if (range[2 * r + 1] <= (float)ox0 || range[2 * r] >= (float)(ox0 + span))
+                continue;
+            const float *xr = xp + r * wp + ox0, *wr = wo + ((long)ci * g->kh + ky) * g->kw;
+            if (g->kw == 5)
+                window_row(acc, xr, wr, K, 5, nv);
+            else
+                window_row(acc, xr, wr, K, g->kw, nv);
+        }
+    float *zo = z + (long)o0 * g->P + (long)oy * g->ow + ox0;
+    for (int i = 0; i < 4; i++) {
+        st4(zo + i * (long)g->P, acc[2 * i] + bias4[i]);
+        if (nv == 2)
+            st4(zo + i * (long)g->P + 4, acc[2 * i + 1] + bias4[i]);
+    }
+}
+
+/* z [out x P] = W . windows + bias for one example, in blocks of 4 channels
+ * x 8 columns of one output row; a row's last 1-4 columns take a 4-column
+ * block, its last 5-7 an 8-column block moved back to end at the edge (it
+ * recomputes a few outputs, the same bits); the last channels likewise. */
+static void forward_direct(const conv_geom *g, float *z, const float *xp, const float *range,
+                           const float *w, const float *bias)
+{
+    int full = g->ow - g->ow % 8, rest = g->ow - full;
+    for (int ob = 0; ob < g->out; ob += 4) {
+        int o0 = ob + 4 > g->out ? g->out - 4 : ob;
+        const float *wo = w + (long)o0 * g->K;
+        v4 bias4[4];
+        for (int i = 0; i < 4; i++)
+            bias4[i] = (v4){bias[o0 + i], bias[o0 + i], bias[o0 + i], bias[o0 + i]};
+        for (int oy = 0; oy < g->oh; oy++) {
+            for (int ox0 = 0; ox0 < full; ox0 += 8)
+                output_block(g, z, xp, range, wo, bias4, o0, oy, ox0, 2);
+            if (rest > 4)
+                output_block(g, z, xp, range, wo, bias4, o0, oy, g->ow - 8, 2);
+            else if (rest > 0)
+                output_block(g, z, xp, range, wo, bias4, o0, oy, g->ow - 4, 1);
+        }
+    }
+}
+
+static int direct_fits(const conv_geom *g)
+{
+    return g->stride == 1 && g->out >= 4 && g->ow >= 8;
+}
+
 static void forward(const nn_layer *L, float *out, const float *in, int batch)
 {
     conv_geom g = geom_of(L);
     const float *bias = L->p[1];
+    float *colT = L->scratch, *xp = L->scratch + scratch_colT(&g) + scratch_backward(&g);
+    float *range = xp + scratch_padded(&g);
     for (int b = 0; b < batch; b++) {
-        float *colT = L->scratch + (int64_t)b * g.K * g.P, *z = out + (int64_t)b * L->out_size;
-        im2col(colT, in + (int64_t)b * L->in_size, &g);
+        float *z = out + (int64_t)b * L->out_size;
+        const float *x = in + (int64_t)b * L->in_size;
+        if (direct_fits(&g)) {
+            forward_direct(&g, z, pad_input(&g, xp, range, x), range, L->p[0], bias);
+            continue;
+        }
+        im2col(colT, x, &g);
         nn_gemm(z, L->p[0], g.K, 1, colT, 0, g.out, g.P, g.K);
         for (int o = 0; o < g.out; o++)
             for (int p = 0; p < g.P; p++)
@@ -189,34 +369,52 @@ static void forward(const nn_layer *L, float *out, const float *in, int batch)
     }
 }
 
-/* d[i] += g * s[i] for i < n: one window row. 5 (the presets' kernels) is
- * written out; a loop of unknown short length costs more than its sums. */
+/* d[i] += g * s[i] for i < n: one window row, four at a time (each element
+ * still gets one product and one sum, as scalar code would). */
 static inline void row_axpy(float *restrict d, const float *restrict s, float g, int n)
 {
-    if (n == 5) {
-        d[0] += g * s[0];
-        d[1] += g * s[1];
-        d[2] += g * s[2];
-        d[3] += g * s[3];
-        d[4] += g * s[4];
-        return;
-    }
-    for (int i = 0; i < n; i++)
+    v4 gv = {g, g, g, g};
+    int i = 0;
+    for (; i + 4 <= n; i += 4)
+        st4(d + i, ld4(d + i) + gv * ld4(s + i));
+    for (; i < n; i++)
         d[i] += g * s[i];
 }
 
-/* One example's dW [out x K] (overwritten) and, when dx is not NULL, dx
- * [c x h x w] (overwritten), visiting only the non-zero entries of dz [out
- * x P]: each is one window of x to add into dW's row and one window of dx
- * to add W's row into. Sums over positions run in the dense path's order
- * (only zero products are left out). For a dz that is mostly zero: a max-pool
- * after the conv passes on one gradient per window, ReLU zeroes more. */
-static void backward_sparse(const conv_geom *g, float *dw, float *dx, const float *dz,
-                            const float *x, const float *w)
+/* One example's dW [out x K] (overwritten) and, when dxp is not NULL, the
+ * gradient of the zero-bordered input dxp [c x hp x wp] (overwritten),
+ * visiting only the non-zero entries of dz [out x P]: each is one window of
+ * xp (the bordered input, row ranges in range) to add into dW's row and one
+ * window of dxp to add W's row into. Sums over positions run in the dense
+ * path's order; the border and the input's all-zero rows only add zeros to
+ * dW (skipped: a sum that starts at +0 never changes by a zero). For a dz
+ * that is mostly zero: a max-pool after the conv passes on one gradient per
+ * window, ReLU zeroes more. */
+/* The window rows of one non-zero dz entry gv at (iy0, ix0) of xp (see
+ * backward_sparse); kw is a constant where the caller passes one. */
+static inline void scatter_window(const conv_geom *g, float *dwo, float *dxp, const float *wo,
+                                  const float *xp, const float *range, float gv, int iy0,
+                                  int ix0, int kw)
 {
+    int hp = g->h + 2 * g->pad, wp = g->w + 2 * g->pad;
+    float lo_max = (float)(ix0 + kw), hi_min = (float)ix0;
+    for (int ci = 0; ci < g->c; ci++)
+        for (int ky = 0; ky < g->kh; ky++) {
+            long k = ((long)ci * g->kh + ky) * kw, r = (long)ci * hp + iy0 + ky;
+            if (range[2 * r + 1] > hi_min && range[2 * r] < lo_max)
+                row_axpy(dwo + k, xp + r * wp + ix0, gv, kw);
+            if (dxp)
+                row_axpy(dxp + r * wp + ix0, wo + k, gv, kw);
+        }
+}
+
+static void backward_sparse(const conv_geom *g, float *dw, float *dxp, const float *dz,
+                            const float *xp, const float *range, const float *w)
+{
+    int hp = g->h + 2 * g->pad, wp = g->w + 2 * g->pad;
     memset(dw, 0, (size_t)g->out * g->K * sizeof(float));
-    if (dx)
-        memset(dx, 0, (size_t)g->c * g->h * g->w * sizeof(float));
+    if (dxp)
+        memset(dxp, 0, (size_t)g->c * hp * wp * sizeof(float));
     for (int o = 0; o < g->out; o++) {
         float *dwo = dw + (long)o * g->K;
         const float *wo = w + (long)o * g->K;
@@ -225,17 +423,11 @@ static void backward_sparse(const conv_geom *g, float *dw, float *dx, const floa
                 float gv = dz[((long)o * g->oh + oy) * g->ow + ox];
                 if (gv == 0.0f)
                     continue;
-                int iy0 = oy * g->stride - g->pad, ix0 = ox * g->stride - g->pad;
-                int ky0 = iy0 < 0 ? -iy0 : 0, ky1 = g->h - iy0 < g->kh ? g->h - iy0 : g->kh;
-                int kx0 = ix0 < 0 ? -ix0 : 0, kx1 = g->w - ix0 < g->kw ? g->w - ix0 : g->kw;
-                for (int ci = 0; ci < g->c; ci++)
-                    for (int ky = ky0; ky < ky1; ky++) {
-                        long k = ((long)ci * g->kh + ky) * g->kw;
-                        long at = ((long)ci * g->h + iy0 + ky) * g->w + ix0;
-                        row_axpy(dwo + k + kx0, x + at + kx0, gv, kx1 - kx0);
-                        if (dx)
-                            row_axpy(dx + at + kx0, wo + k + kx0, gv, kx1 - kx0);
-                    }
+                int iy0 = oy * g->stride, ix0 = ox * g->stride;
+                if (g->kw == 5)
+                    scatter_window(g, dwo, dxp, wo, xp, range, gv, iy0, ix0, 5);
+                else
+                    scatter_window(g, dwo, dxp, wo, xp, range, gv, iy0, ix0, g->kw);
             }
     }
 }
@@ -244,8 +436,9 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
 {
     conv_geom g = geom_of(L);
     int wide = g.K > g.out ? g.K : g.out;
-    float *col = L->scratch + (int64_t)batch * g.K * g.P, *dwb = col + (int64_t)g.P * wide;
-    float *dwT = dwb + (int64_t)g.K * g.out;
+    float *colT = L->scratch, *col = colT + scratch_colT(&g), *dwb = col + (int64_t)g.P * wide;
+    float *dwT = dwb + (int64_t)g.K * g.out, *xp = dwT + (int64_t)g.K * g.out;
+    float *range = xp + scratch_padded(&g), *dxp = range + scratch_ranges(&g);
     float *dw = L->g[0], *db = L->g[1];
     memset(dw, 0, (size_t)g.out * g.K * sizeof(float));
     memset(db, 0, (size_t)g.out * sizeof(float));
@@ -254,16 +447,23 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
      * 8-column blocks (measured with cachegrind, README). */
     int pixels_left = L->index == 0 && g.out % 8 == 0;
     for (int b = 0; b < batch; b++) {
-        float *colT = L->scratch + (int64_t)b * g.K * g.P;
+        const float *x = in + (int64_t)b * L->in_size;
         const float *dz = dout + (int64_t)b * L->out_size;
         float *dx = din ? din + (int64_t)b * L->in_size : 0;
         long nonzero = 0;
         for (long i = 0; i < L->out_size; i++)
             nonzero += dz[i] != 0.0f;
-        int sparse = SPARSE_RATIO * nonzero <= L->out_size;
+        int sparse = (pixels_left ? SPARSE_RATIO_PIXELS : SPARSE_RATIO) * nonzero <= L->out_size;
         if (sparse) {
-            backward_sparse(&g, dwb, dx, dz, in + (int64_t)b * L->in_size, L->p[0]);
+            backward_sparse(&g, dwb, dx ? dxp : 0, dz, pad_input(&g, xp, range, x), range, L->p[0]);
+            if (dx)
+                for (int ci = 0; ci < g.c; ci++)
+                    for (int iy = 0; iy < g.h; iy++)
+                        memcpy(dx + ((long)ci * g.h + iy) * g.w,
+                               dxp + ((long)ci * (g.h + 2 * g.pad) + iy + g.pad) * (g.w + 2 * g.pad) + g.pad,
+                               (size_t)g.w * sizeof(float));
         } else if (pixels_left) {
+            im2col(colT, x, &g);
             /* dW^T[k][o] = sum_p colT[k][p] * dz[o][p]: the pixels' zero runs
              * are skipped (col's place holds dz^T) */
             float *dzT = col;
@@ -273,6 +473,7 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
         } else {
             /* dz is the left operand of both products, so nn_gemm skips the
              * positions (dW) and channels (dcol) where four of its rows are 0 */
+            im2col(colT, x, &g);
             nn_transpose(col, colT, g.K, g.P);
             /* dW[o][k] = sum_p dz[o][p] * col[p][k] */
             nn_gemm(dwb, dz, g.P, 1, col, 0, g.out, g.K, g.P);

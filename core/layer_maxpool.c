@@ -30,37 +30,51 @@ static int64_t scratch_floats(const nn_layer *L, int max_batch)
     return (int64_t)max_batch * L->out_size;
 }
 
+/* One example's channel planes; k is a constant where the caller passes one. */
+static inline void pool_planes(const nn_layer *L, float *o, float *where, const float *x, int k)
+{
+    int s = L->desc[3];
+    int h = L->in.h, w = L->in.w, oh = L->out.h, ow = L->out.w;
+    for (int c = 0; c < L->in.c; c++) {
+        int plane = c * h * w; /* below 2^20 */
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++) {
+                int best = plane + oy * s * w + ox * s;
+                float m = x[best];
+                for (int ky = 0; ky < k; ky++) {
+                    int row = plane + (oy * s + ky) * w + ox * s;
+                    for (int kx = 0; kx < k; kx++) {
+                        /* strict: the first maximum wins ties; selects, not
+                         * branches (which maximum wins is data, unpredictable) */
+                        float v = x[row + kx];
+                        int more = v > m;
+                        m = more ? v : m;
+                        best = more ? row + kx : best;
+                    }
+                }
+                int j = (c * oh + oy) * ow + ox;
+                o[j] = m;
+                where[j] = (float)best;
+            }
+        }
+    }
+}
+
 static void forward(const nn_layer *L, float *out, const float *in, int batch)
 {
-    int k = L->desc[2], s = L->desc[3];
-    int h = L->in.h, w = L->in.w, oh = L->out.h, ow = L->out.w;
+    int k = L->desc[2];
     for (int b = 0; b < batch; b++) {
         const float *x = in + (int64_t)b * L->in_size;
         float *o = out + (int64_t)b * L->out_size;
         float *where = L->scratch + (int64_t)b * L->out_size;
-        for (int c = 0; c < L->in.c; c++) {
-            int plane = c * h * w; /* below 2^20 */
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    int best = plane + oy * s * w + ox * s;
-                    float m = x[best];
-                    for (int ky = 0; ky < k; ky++) {
-                        int row = plane + (oy * s + ky) * w + ox * s;
-                        for (int kx = 0; kx < k; kx++) {
-                            /* strict: the first maximum wins ties; selects, not
-                             * branches (which maximum wins is data, unpredictable) */
-                            float v = x[row + kx];
-                            int more = v > m;
-                            m = more ? v : m;
-                            best = more ? row + kx : best;
-                        }
-                    }
-                    int j = (c * oh + oy) * ow + ox;
-                    o[j] = m;
-                    where[j] = (float)best;
-                }
-            }
-        }
+        /* the presets' windows written out: a loop of unknown short length
+         * costs more than its comparisons */
+        if (k == 2)
+            pool_planes(L, o, where, x, 2);
+        else if (k == 3)
+            pool_planes(L, o, where, x, 3);
+        else
+            pool_planes(L, o, where, x, k);
     }
 }
 
