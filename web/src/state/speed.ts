@@ -20,11 +20,13 @@ export function parseSpeed(raw: unknown): Speed | undefined {
   return (SPEEDS as readonly unknown[]).includes(n) ? (n as Speed) : undefined;
 }
 
-/** How the speed control names each stop. */
-export function speedLabel(speed: Speed): string {
-  if (speed === 'max') return 'Full speed';
+/** How the speed control names each stop (`short`: for a narrow embed). */
+export function speedLabel(speed: Speed, short = false): string {
+  if (speed === 'max') return short ? 'max' : 'Full speed';
+  const n = speed >= 1000 ? `${speed / 1000}k` : String(speed);
+  if (short) return `${n}/s`;
   if (speed === 1) return 'Slow motion: 1 step/s';
-  return `${speed >= 1000 ? `${speed / 1000}k` : speed} steps/s`;
+  return `${n} steps/s`;
 }
 
 export const SPEED_DOC = `steps (batches) per second: ${SPEEDS.join(', ')} (max: full speed, the default)`;

@@ -19,6 +19,8 @@ export interface RunBarProps {
   onReset(): void;
   speed: Speed;
   onSpeed(speed: Speed): void;
+  /** A small frame (embed=1): the compact speed control. */
+  compact?: boolean;
 }
 
 export function RunBar(p: RunBarProps) {
@@ -45,7 +47,7 @@ export function RunBar(p: RunBarProps) {
                 aria-label="train one epoch" title="Step one epoch (→)">
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M5 4l10 8-10 8zM16 4h3v16h-3z" /></svg>
         </button>
-        <SpeedControl speed={p.speed} onSpeed={p.onSpeed} />
+        <SpeedControl speed={p.speed} onSpeed={p.onSpeed} compact={p.compact} />
       </div>
       <dl class="metrics" aria-live="off">
         <div><dt>Epoch</dt><dd data-testid="epoch">{s ? s.epoch : 0}</dd></div>

@@ -10,15 +10,17 @@ export interface SpeedControlProps {
   onSpeed(speed: Speed): void;
   /** Class of the select, for each lab's own look. */
   class?: string;
+  /** Short stop names and no caption (a narrow embed); the select keeps its accessible name. */
+  compact?: boolean;
 }
 
-export function SpeedControl({ speed, disabled = false, onSpeed, class: cls }: SpeedControlProps) {
+export function SpeedControl({ speed, disabled = false, onSpeed, class: cls, compact = false }: SpeedControlProps) {
   return (
-    <label class="speed-control" title="Training speed: steps (batches) per second">
-      <span>Speed</span>
+    <label class={`speed-control${compact ? ' compact' : ''}`} title="Training speed: steps (batches) per second">
+      <span class={compact ? 'visually-hidden' : undefined}>Speed</span>
       <select class={cls} data-testid="speed" value={String(speed)} disabled={disabled}
               onChange={(e) => { const s = parseSpeed((e.currentTarget as HTMLSelectElement).value); if (s !== undefined) onSpeed(s); }}>
-        {SPEEDS.map((s) => <option key={s} value={String(s)}>{speedLabel(s)}</option>)}
+        {SPEEDS.map((s) => <option key={s} value={String(s)}>{speedLabel(s, compact)}</option>)}
       </select>
     </label>
   );

@@ -61,7 +61,7 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
       <RunBar running={run.running} disabled={!ready} snapshot={snap} showAccuracy={classification}
               showCounters={!view.hide.includes('counters')}
               onToggle={actions.toggle} onStep={actions.step} onStepBatch={actions.stepBatch} onReset={actions.reset}
-              speed={pg.speed} onSpeed={actions.setSpeed} />
+              speed={pg.speed} onSpeed={actions.setSpeed} compact={embed} />
       {!ready && run.status === 'loading' && <p class="loading" role="status">Loading the WebAssembly engine…</p>}
       <div class="pg-grid">
         {(shows('datasets') || shows('data-settings') || shows('hyperparams') || (embed && config.dataset === 'custom')) && (
