@@ -20,6 +20,7 @@ import { networkSpec } from '../../share/network';
 import type { DataSpec, HyperParams, NetSpec, Snapshot, ViewSpec } from './protocol';
 import { LossHistory } from './loss-history';
 import { FULL_SPEED, stepsPerSecond, type Speed } from '../../state/speed';
+import { blendSnapshot, canBlend, ease, tweenMs } from './tween';
 
 export type EngineStatus = 'loading' | 'ready' | 'fatal';
 
@@ -68,6 +69,11 @@ export function usePlayground(initial: InitialState, active = true) {
   const lossHistory = useRef(new LossHistory());
   const [historyVersion, setHistoryVersion] = useState(0);
   const clientRef = useRef<PlaygroundClient | null>(null);
+  const speedRef = useRef(speed);
+  speedRef.current = speed;
+  /** The snapshot on screen (mid-animation: a blend) and the animation frame running. */
+  const displayed = useRef<Snapshot | null>(null);
+  const tweenFrame = useRef(0);
   const runningRef = useRef(false);
   /** Weights from a model file, loaded once the network they fit is built. */
   const pendingParams = useRef<{ key: string; params: Float32Array } | null>(null);
@@ -112,7 +118,22 @@ export function usePlayground(initial: InitialState, active = true) {
       snapshot: (snap) => {
         lossHistory.current.add(snap);
         setHistoryVersion((v) => v + 1);
-        setRun((r) => ({ ...r, snapshot: snap, running: snap.running }));
+        const show = (s: Snapshot) => {
+          displayed.current = s;
+          setRun((r) => ({ ...r, snapshot: s, running: snap.running }));
+        };
+        cancelAnimationFrame(tweenFrame.current);
+        // Slow motion: the step's change is animated from what is on screen.
+        const ms = tweenMs(speedRef.current);
+        const from = displayed.current;
+        if (ms === 0 || !from || !canBlend(from, snap) || document.visibilityState !== 'visible') { show(snap); return; }
+        const t0 = performance.now();
+        const frame = () => {
+          const k = ease((performance.now() - t0) / ms);
+          show(blendSnapshot(from, snap, k));
+          if (k < 1) tweenFrame.current = requestAnimationFrame(frame);
+        };
+        frame();
       },
       diverged: (text) => setRun((r) => ({ ...r, running: false, message: { kind: 'diverged', text } })),
       error: (text) => setRun((r) => ({ ...r, message: { kind: 'error', text } })),
@@ -123,7 +144,7 @@ export function usePlayground(initial: InitialState, active = true) {
     });
     clientRef.current = client;
     client.start();
-    return () => client.dispose();
+    return () => { cancelAnimationFrame(tweenFrame.current); client.dispose(); };
   }, []);
 
   useEffect(() => { clientRef.current?.setView(viewSpec); }, [viewSpec]);
