@@ -7,6 +7,7 @@
 //   e.g. a build of the commit before pacing (git archive, bash build.sh wasm web)
 //   against web/dist.
 
+import path from 'node:path';
 import { startServer, launchBrowser } from '../tests/e2e/lib/index.mjs';
 
 const args = process.argv.slice(2);
@@ -17,7 +18,7 @@ const rounds = opt('rounds', 3);
 const seconds = opt('seconds', 6);
 const QUERY = '?data=spiral&hidden=8,8,8,8,8,8&act=tanh&batch=10&lr=0.03';
 
-const servers = await Promise.all(dists.map((root) => startServer({ root })));
+const servers = await Promise.all(dists.map((root) => startServer({ root: path.resolve(root) })));
 const browser = await launchBrowser();
 const epoch = async (page) => Number((await page.getByTestId('epoch').first().textContent()).trim());
 
