@@ -30,6 +30,10 @@ const post = (msg: FromHost, transfer: Transferable[] = []): void => scope.postM
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 const CHECKPOINT_EVERY_MS = 1000;
+/** Up to this pace every step waits until the page took the last step's
+ *  snapshot, so no step's change is merged into the next one's on screen
+ *  (above it, steps come faster than frames and may share one). */
+const SNAPSHOT_EVERY_STEP_UP_TO = 30;
 /** Polling interval while playing with nothing to train on (an empty drawing). */
 const IDLE_POLL_MS = 50;
 
@@ -107,7 +111,12 @@ function tick(): void {
     const now = performance.now();
     const stepping = stepsLeft > 0;
     // Stepping runs at full speed; playing runs at the chosen pace.
-    const allowed = stepping ? stepsLeft : s.status().running ? pacer.allowance(now) : 0;
+    let allowed = stepping ? stepsLeft : s.status().running ? pacer.allowance(now) : 0;
+    if (!stepping && pacer.rate <= SNAPSHOT_EVERY_STEP_UP_TO && awaitingAck) {
+      // Slow motion shows every step: the next waits for the page (the ack schedules a tick).
+      allowed = 0;
+      if (!(s.pending?.() ?? false)) { trySendSnapshot(); checkpoint(); return; }
+    }
     if (allowed > 0 || (s.pending?.() ?? false)) {
       const steps = s.chunk(s.chunkMs, allowed);
       if (steps === false) {
@@ -208,6 +217,7 @@ scope.onmessage = (e) => {
     case 'ack':
       awaitingAck = false;
       trySendSnapshot();
+      if (session && !busy && hasWork(session)) scheduleTick(pacer.waitMs(performance.now()));
       return;
     case 'command':
       // Play, pause or another step ends a step in progress (an epoch of a

@@ -22,6 +22,11 @@ export class Pacer {
     return this.intervalMs > 0;
   }
 
+  /** Steps per second (Infinity: unlimited). */
+  get rate(): number {
+    return this.intervalMs > 0 ? 1000 / this.intervalMs : Infinity;
+  }
+
   setRate(rate: number): void {
     this.intervalMs = Number.isFinite(rate) && rate > 0 ? 1000 / rate : 0;
     this.next = -Infinity; // a new rate starts its schedule now
