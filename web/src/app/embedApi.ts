@@ -14,6 +14,7 @@ import type { Config } from '../state/config';
 import type { LabStatus } from '../engine/protocol';
 import type { CommandResult } from '../engine/client';
 import type { Playground } from '../labs/playground/usePlayground';
+import type { Speed } from '../state/speed';
 
 type Target = { postMessage(message: unknown, targetOrigin: string): void };
 
@@ -68,6 +69,8 @@ export function useEmbedApi(pg: Playground): void {
   // configuration the host just set here until the state catches up.
   const configNow = useRef<Config>(pg.config);
   configNow.current = pg.config;
+  const speedNow = useRef<Speed>(pg.speed);
+  speedNow.current = pg.speed;
 
   useEffect(() => {
     if (typeof window === 'undefined' || window.parent === window) return;
@@ -78,11 +81,15 @@ export function useEmbedApi(pg: Playground): void {
         case 'setConfig':
           configNow.current = command.config;
           actions.replaceConfig(command.config);
+          if (command.speed !== undefined) {
+            speedNow.current = command.speed;
+            actions.setSpeed(command.speed);
+          }
           break;
         case 'play': parent.answerAfter(actions.play()); break;
         case 'pause': parent.answerAfter(actions.pause()); break;
         case 'reset': parent.answerAfter(actions.reset()); break;
-        case 'step': parent.answerAfter(actions.stepN(command.steps)); break;
+        case 'step': parent.answerAfter(actions.stepN(command.steps, command.unit ?? 'epochs')); break;
         case 'getState': break;
       }
     };
@@ -99,6 +106,7 @@ export function useEmbedApi(pg: Playground): void {
       {
         getConfig: () => configNow.current,
         getStatus: () => latest.current.actions.engineStatus(),
+        getSpeed: () => speedNow.current,
         run,
       },
       pg.view.origins,
@@ -112,7 +120,7 @@ export function useEmbedApi(pg: Playground): void {
 
   const ready = pg.run.status === 'ready';
   useEffect(() => { if (ready) bridge.current?.ready(); }, [ready]);
-  useEffect(() => { if (ready) bridge.current?.state(); }, [pg.config, pg.run.running]);
+  useEffect(() => { if (ready) bridge.current?.state(); }, [pg.config, pg.run.running, pg.speed]);
 
   // Metrics are rate-limited; the last ones of a burst (e.g. after a pause or
   // a step) still go out: what could not be sent is retried until it is (a

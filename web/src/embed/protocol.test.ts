@@ -28,6 +28,27 @@ describe('incoming commands', () => {
     expect(command(parseIncoming({ ...ns, type: 'step', steps: 25 }, current))).toEqual({ type: 'step', steps: 25 });
   });
 
+  test('step in batches or epochs, one unit at a time', () => {
+    expect(command(parseIncoming({ ...ns, type: 'step', batches: 1 }, current))).toEqual({ type: 'step', steps: 1, unit: 'batches' });
+    expect(command(parseIncoming({ ...ns, type: 'step', epochs: 2, id: 'e' }, current))).toEqual({ type: 'step', steps: 2, unit: 'epochs', id: 'e' });
+    for (const bad of [{ batches: 0 }, { epochs: 1.5 }, { batches: '1' }, { epochs: 1e6 }, { batches: 1, epochs: 1 }, { steps: 1, batches: 1 }]) {
+      const r = reply(parseIncoming({ ...ns, type: 'step', ...bad }, current));
+      expect(r).toMatchObject({ type: 'error', command: 'step' });
+    }
+  });
+
+  test('setConfig takes the speed beside the settings, checked against the named stops', () => {
+    expect(command(parseIncoming({ ...ns, type: 'setConfig', config: { speed: 10 } }, current))).toEqual({ type: 'setConfig', config: current, speed: 10 });
+    expect(command(parseIncoming({ ...ns, type: 'setConfig', config: { speed: 'max', learningRate: 0.1 } }, current)))
+      .toEqual({ type: 'setConfig', config: { ...current, learningRate: 0.1 }, speed: 'max' });
+    for (const bad of [7, '10', 0, -1, null, 'fast', 1e9, {}]) {
+      const r = reply(parseIncoming({ ...ns, type: 'setConfig', config: { speed: bad, learningRate: 0.1 } }, current));
+      if (r.type !== 'error') throw new Error('unreachable');
+      expect(r.rejected.map((x) => x.key)).toEqual(['speed']);
+      expect(r.message).toContain('nothing was changed');
+    }
+  });
+
   test('setConfig changes only the given keys, checked like a link', () => {
     const c = command(parseIncoming({ ...ns, type: 'setConfig', config: { learningRate: 0.1, hidden: [3, 3, 3] } }, current));
     expect(c).toEqual({ type: 'setConfig', config: { ...current, learningRate: 0.1, hidden: [3, 3, 3], activations: ['tanh', 'tanh', 'tanh'] } });

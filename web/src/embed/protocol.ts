@@ -6,6 +6,10 @@
 // Every message is an object { ns: "nn-playground", v: 1, type, ... }.
 // To the host:  ready, state, metrics (rate-limited), resize, error.
 // From the host: setConfig, play, pause, reset, step, getState.
+// The training speed (state/speed.ts) rides along: setConfig takes
+// `speed` among the settings, and `state` reports it. `step` trains
+// `batches` or `epochs` (or `steps`: epochs in the playground, batches in
+// MNIST, as before) and answers once they ran.
 // Commands are accepted only from the parent window, and, when the page URL
 // has origins=..., only from those origins.
 //
@@ -19,6 +23,7 @@ import type { Config } from '../state/config';
 import type { Rejection } from '../state/codec-types';
 import { parseOrigin } from '../state/view';
 import { playgroundCodec, PLAYGROUND_LAB } from '../labs/playground/config';
+import { parseSpeed, SPEEDS, type Speed } from '../state/speed';
 
 export const PROTOCOL_NAMESPACE = 'nn-playground';
 export const PROTOCOL_VERSION = 1;
@@ -68,7 +73,7 @@ export const playgroundProtocol: LabProtocol<Config> = {
 export type LabOutgoingPayload<C, M = LabMetrics> =
   | { type: 'ready'; lab?: string; config: C }
   /** The state after the command it answers took effect. */
-  | { type: 'state'; lab?: string; config: C; running: boolean; epoch: number }
+  | { type: 'state'; lab?: string; config: C; running: boolean; epoch: number; speed?: Speed }
   | ({ type: 'metrics' } & M)
   | { type: 'resize'; height: number }
   /** A command was refused; nothing changed. */
@@ -83,11 +88,13 @@ export type OutgoingMessage<C = Config, M = Metrics> = Envelope & LabOutgoingPay
 /** A validated command from the host. */
 export type LabCommand<C> =
   /** Complete new configuration (the current one with the given keys changed). */
-  | { type: 'setConfig'; config: C; id?: string }
+  /** `speed`: the training speed, when the host set one. */
+  | { type: 'setConfig'; config: C; speed?: Speed; id?: string }
   | { type: 'play'; id?: string }
   | { type: 'pause'; id?: string }
   | { type: 'reset'; id?: string }
-  | { type: 'step'; steps: number; id?: string }
+  /** `unit` absent: the lab's own unit for `steps` (playground: epochs, MNIST: batches). */
+  | { type: 'step'; steps: number; unit?: 'batches' | 'epochs'; id?: string }
   | { type: 'getState'; id?: string };
 
 export type Command = LabCommand<Config>;
@@ -143,19 +150,36 @@ export function parseLabIncoming<C>(data: unknown, current: C, protocol: LabProt
   const withId = (c: LabCommand<C>): LabIncomingResult<C> => ({ kind: 'command', command: id === undefined ? c : { ...c, id } });
   switch (type) {
     case 'setConfig': {
-      const r = protocol.fromObject(d.config, current);
-      if (r.rejected.length > 0) return errorReply(type, 'setConfig refused: some settings are invalid; nothing was changed', r.rejected, id);
+      // The speed is every lab's, not part of a lab's settings: checked here.
+      let settings = d.config;
+      let speed: Speed | undefined;
+      const speedRejected: Rejection[] = [];
+      if (typeof settings === 'object' && settings !== null && !Array.isArray(settings) && Object.hasOwn(settings, 'speed')) {
+        const { speed: raw, ...rest } = settings as Record<string, unknown>;
+        settings = rest;
+        // A number or "max" (a link's text form "10" is not an API value).
+        speed = typeof raw === 'number' || raw === 'max' ? parseSpeed(raw) : undefined;
+        if (speed === undefined) {
+          speedRejected.push({ key: 'speed', value: String(JSON.stringify(raw) ?? '').slice(0, 40), reason: `must be one of ${SPEEDS.map((s) => JSON.stringify(s)).join(', ')}` });
+        }
+      }
+      const r = protocol.fromObject(settings, current);
+      const rejected = [...speedRejected, ...r.rejected];
+      if (rejected.length > 0) return errorReply(type, 'setConfig refused: some settings are invalid; nothing was changed', rejected, id);
       if (r.ignored.length > 0) {
         return errorReply(type, `setConfig refused: unknown settings ${r.ignored.join(', ')}; nothing was changed`, [], id);
       }
-      return withId({ type: 'setConfig', config: r.config });
+      return withId(speed === undefined ? { type: 'setConfig', config: r.config } : { type: 'setConfig', config: r.config, speed });
     }
     case 'step': {
-      const steps = d.steps === undefined ? 1 : d.steps;
+      const given = (['steps', 'batches', 'epochs'] as const).filter((k) => d[k] !== undefined);
+      if (given.length > 1) return errorReply(type, `give one of "steps", "batches" or "epochs", not ${given.join(' and ')}`, [], id);
+      const key = given[0] ?? 'steps';
+      const steps = d[key] === undefined ? 1 : d[key];
       if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS_PER_COMMAND) {
-        return errorReply(type, `"steps" must be a whole number from 1 to ${MAX_STEPS_PER_COMMAND}`, [], id);
+        return errorReply(type, `"${key}" must be a whole number from 1 to ${MAX_STEPS_PER_COMMAND}`, [], id);
       }
-      return withId({ type: 'step', steps });
+      return withId(key === 'steps' ? { type: 'step', steps } : { type: 'step', steps, unit: key });
     }
     default:
       return withId({ type: type as 'play' | 'pause' | 'reset' | 'getState' });
@@ -212,6 +236,8 @@ export interface BridgeHost {
 export interface LabBridgeApp<C> {
   getConfig(): C;
   getStatus(): { running: boolean; epoch: number };
+  /** The training speed, reported in `state`. */
+  getSpeed?(): Speed;
   /**
    * Carries out a validated command (setConfig with the complete new
    * config). Return a promise when the command finishes later (a pause the
@@ -274,7 +300,9 @@ export function startLabBridge<C, M extends object = LabMetrics>(host: BridgeHos
   };
   const bridge: LabEmbedBridge<M> = {
     ready: () => post(message<C, LabMetrics>({ type: 'ready', lab: protocol.lab, config: app.getConfig() })),
-    state: (id) => post(message<C, LabMetrics>({ type: 'state', lab: protocol.lab, config: app.getConfig(), ...app.getStatus() }, id)),
+    state: (id) => post(message<C, LabMetrics>({
+      type: 'state', lab: protocol.lab, config: app.getConfig(), ...app.getStatus(), ...(app.getSpeed ? { speed: app.getSpeed() } : {}),
+    }, id)),
     metrics: (m) => {
       if (!throttle.ready(host.now())) return false;
       // A type field next to number fields: TypeScript cannot spell that record, hence the cast.

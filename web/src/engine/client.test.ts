@@ -94,6 +94,31 @@ describe('LabClient', () => {
     client.dispose();
   });
 
+  it('sends the speed, replays it into a replacement, and steps by batches or epochs answered when done', async () => {
+    const { client } = start();
+    workers[0]!.reply({ kind: 'ready', abiVersion: 2 });
+    client.setPace(3);
+    expect(workers[0]!.commands().at(-1)).toEqual({ op: 'pace', stepsPerSecond: 3 });
+    const stepped = client.step({ batches: 1 });
+    expect(workers[0]!.commands().at(-1)).toEqual({ op: 'step', batches: 1 });
+    workers[0]!.reply({ kind: 'done', id: workers[0]!.lastCommandId(), status: { running: false, epoch: 0.04 }, result: undefined });
+    expect((await stepped).status).toEqual({ running: false, epoch: 0.04 });
+    client.setRunning(true);
+    void client.step({ epochs: 2 }).catch(() => undefined); // a step pauses: a replacement does not play
+    expect(workers[0]!.commands().at(-1)).toEqual({ op: 'step', epochs: 2 });
+    workers[0]!.answerPings = false;
+    vi.advanceTimersByTime(6000);
+    expect(workers[1]!.types()).toEqual(['open', 'pace']);
+    expect(workers[1]!.commands()[1]).toEqual({ op: 'pace', stepsPerSecond: 3 });
+    // Full speed is the worker's default: nothing to replay.
+    client.setPace(Infinity);
+    workers[1]!.reply({ kind: 'ready', abiVersion: 2 });
+    workers[1]!.answerPings = false;
+    vi.advanceTimersByTime(6000);
+    expect(workers[2]!.types()).toEqual(['open']);
+    client.dispose();
+  });
+
   it('restores the last weights it saw into the replacement', () => {
     const { client } = start();
     workers[0]!.reply({ kind: 'ready', abiVersion: 2 });

@@ -71,6 +71,8 @@ export class LabClient<In, Snap = unknown, Event = unknown> {
   /** Checkpoints tagged before this command id belong to an older model. */
   private weightsFrom = 0;
   private wantRunning = false;
+  /** The training speed (steps per second, Infinity: full), replayed into a replacement worker. */
+  private stepsPerSecond = Infinity;
   /** Snapshots tagged before this command id predate the last play/pause. */
   private runFrom = 0;
   private latestStatus: LabStatus = { running: false, epoch: 0 };
@@ -132,6 +134,20 @@ export class LabClient<In, Snap = unknown, Event = unknown> {
     this.post({ op: 'run', running }, false);
   }
 
+  /** The training speed: at most `stepsPerSecond` steps (batches) a second, Infinity for full speed. */
+  setPace(stepsPerSecond: number): void {
+    this.stepsPerSecond = stepsPerSecond;
+    this.post({ op: 'pace', stepsPerSecond }, false);
+  }
+
+  /** Pauses and trains exactly `batches` batches, or `epochs` epochs' worth;
+   *  resolves once they ran (or a play/pause ended them), with the status then. */
+  step(count: { batches: number } | { epochs: number }): Promise<CommandResult> {
+    this.wantRunning = false;
+    this.runFrom = this.nextId;
+    return this.ask({ op: 'step', ...count });
+  }
+
   private remember(msg: In, options: SendOptions): void {
     if (options.replay !== undefined) this.replayed.set(options.replay, msg);
     if (options.dropsWeights) {
@@ -180,6 +196,7 @@ export class LabClient<In, Snap = unknown, Event = unknown> {
     // Bring a fresh worker to the last known configuration: the lab, its
     // configuration commands in order, the last weights, and the run state.
     this.post({ op: 'open', lab: this.lab }, false);
+    if (this.stepsPerSecond !== Infinity) this.post({ op: 'pace', stepsPerSecond: this.stepsPerSecond }, false);
     for (const msg of this.replayed.values()) this.post({ op: 'lab', msg }, false);
     if (this.lastParams) {
       this.post({ op: 'restore', params: this.lastParams.slice() }, false);

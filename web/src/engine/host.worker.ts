@@ -4,6 +4,10 @@
 //   (MNIST's download); each may be answered with the status right after it;
 // - the chunked training loop: chunks of the session's chunkMs, then a yield
 //   to the message queue, so controls are seen within one chunk;
+// - the speed: a pacer limits steps (batches) per second, from slow motion to
+//   full speed, for every lab; at a slow rate every step is its own snapshot;
+// - stepping: one batch or one epoch's worth, through the same loop (an
+//   epoch of a CNN takes longer than one synchronous command may);
 // - snapshot pacing: the next snapshot goes out only after the UI acked the
 //   last one, so the worker never floods the page and never waits for it;
 // - the heartbeat (ping/pong, answered even while a command awaits);
@@ -14,6 +18,7 @@
 import { createEngine, type Engine } from './nn-wasm.js';
 import { SESSIONS } from '../labs/sessions';
 import type { LabSession } from './lab-session';
+import { Pacer } from './pacer';
 import type { FromHost, HostCommand, LabStatus, ToHost } from './protocol';
 
 interface WorkerScope {
@@ -25,6 +30,10 @@ const post = (msg: FromHost, transfer: Transferable[] = []): void => scope.postM
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 const CHECKPOINT_EVERY_MS = 1000;
+/** Up to this pace every step waits until the page took the last step's
+ *  snapshot, so no step's change is merged into the next one's on screen
+ *  (above it, steps come faster than frames and may share one). */
+const SNAPSHOT_EVERY_STEP_UP_TO = 30;
 /** Polling interval while playing with nothing to train on (an empty drawing). */
 const IDLE_POLL_MS = 50;
 
@@ -38,18 +47,30 @@ let dirty = false;
 let lastSeq = 0;
 let trainedSinceCheckpoint = false;
 let lastCheckpoint = 0;
+const pacer = new Pacer();
+/** Batches a step command still has to train (0: not stepping). */
+let stepsLeft = 0;
+/** The step command being run, answered when its batches are done. */
+let stepCommand: { id: number; answer: boolean } | null = null;
 
 // A zero-delay macrotask: setTimeout(0) is clamped to 4 ms once nested.
 const channel = new MessageChannel();
 let tickScheduled = false;
+/** A tick scheduled later (a slow pace's wait), which an immediate one replaces. */
+let delayedTick: ReturnType<typeof setTimeout> | null = null;
 channel.port1.onmessage = () => {
   tickScheduled = false;
   tick();
 };
 function scheduleTick(delayMs = 0): void {
+  if (delayedTick !== null && delayMs === 0) {
+    clearTimeout(delayedTick);
+    delayedTick = null;
+    tickScheduled = false;
+  }
   if (tickScheduled) return;
   tickScheduled = true;
-  if (delayMs > 0) setTimeout(() => channel.port2.postMessage(0), delayMs);
+  if (delayMs > 0) delayedTick = setTimeout(() => { delayedTick = null; channel.port2.postMessage(0); }, delayMs);
   else channel.port2.postMessage(0);
 }
 
@@ -85,19 +106,50 @@ function checkpoint(): void {
 function tick(): void {
   const s = session;
   if (!s || busy) return; // a command in progress resumes the loop when it ends
-  let idle = false;
+  let delay = 0;
   if (hasWork(s)) {
-    idle = !s.chunk(s.chunkMs);
-    if (!idle) { dirty = true; trainedSinceCheckpoint = true; }
+    const now = performance.now();
+    const stepping = stepsLeft > 0;
+    // Stepping runs at full speed; playing runs at the chosen pace.
+    let allowed = stepping ? stepsLeft : s.status().running ? pacer.allowance(now) : 0;
+    if (!stepping && pacer.rate <= SNAPSHOT_EVERY_STEP_UP_TO && awaitingAck) {
+      // Slow motion shows every step: the next waits for the page (the ack schedules a tick).
+      allowed = 0;
+      if (!(s.pending?.() ?? false)) { trySendSnapshot(); checkpoint(); return; }
+    }
+    if (allowed > 0 || (s.pending?.() ?? false)) {
+      const steps = s.chunk(s.chunkMs, allowed);
+      if (steps === false) {
+        delay = IDLE_POLL_MS;
+        if (stepping) finishStepping(); // nothing can train (no model or no data)
+      } else {
+        dirty = true;
+        if (steps > 0) trainedSinceCheckpoint = true;
+        if (stepping) {
+          stepsLeft -= steps;
+          if (stepsLeft <= 0) finishStepping();
+        } else pacer.took(steps, now);
+      }
+    } else delay = pacer.waitMs(now);
   }
   trySendSnapshot();
   checkpoint();
-  if (hasWork(s)) scheduleTick(idle ? IDLE_POLL_MS : 0);
+  if (stepCommand === null && queue.length > 0) { void drain(); return; }
+  if (hasWork(s)) scheduleTick(delay);
 }
 
-/** Training, or work a session does while paused. */
+/** Training, stepping, or work a session does while paused. */
 function hasWork(s: LabSession): boolean {
-  return s.status().running || (s.pending?.() ?? false);
+  return s.status().running || stepsLeft > 0 || (s.pending?.() ?? false);
+}
+
+/** The step command is over (done, or ended early): answer it; the commands
+ *  queued behind it run next. */
+function finishStepping(): void {
+  stepsLeft = 0;
+  const c = stepCommand;
+  stepCommand = null;
+  if (c?.answer) post({ kind: 'done', id: c.id, status: status(), result: undefined });
 }
 
 async function apply(command: HostCommand): Promise<unknown> {
@@ -111,6 +163,7 @@ async function apply(command: HostCommand): Promise<unknown> {
       emit: (event, transfer = []) => post({ kind: 'event', event }, transfer),
       diverged: (message) => {
         session?.setRunning(false);
+        stepsLeft = 0; // the step command is answered by the loop
         post({ kind: 'diverged', status: status(), message });
       },
     });
@@ -120,6 +173,13 @@ async function apply(command: HostCommand): Promise<unknown> {
   switch (command.op) {
     case 'lab': return session.handle(command.msg);
     case 'run': session.setRunning(command.running); return undefined;
+    case 'pace': pacer.setRate(command.stepsPerSecond); return undefined;
+    case 'step': {
+      session.setRunning(false);
+      const n = 'batches' in command ? command.batches : command.epochs * session.stepsPerEpoch();
+      stepsLeft = Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
+      return undefined;
+    }
     case 'restore': session.loadParams(command.params); return undefined;
   }
 }
@@ -127,11 +187,13 @@ async function apply(command: HostCommand): Promise<unknown> {
 async function drain(): Promise<void> {
   if (busy) return;
   busy = true;
-  while (queue.length > 0) {
+  // A step command holds the commands behind it until its batches are done.
+  while (queue.length > 0 && stepCommand === null) {
     const m = queue.shift()!;
     try {
       const result = await apply(m.command);
-      if (m.answer) post({ kind: 'done', id: m.id, status: status(), result });
+      if (m.command.op === 'step' && stepsLeft > 0) stepCommand = { id: m.id, answer: m.answer };
+      else if (m.answer) post({ kind: 'done', id: m.id, status: status(), result });
     } catch (err) {
       post(m.answer ? { kind: 'error', id: m.id, message: messageOf(err) } : { kind: 'error', message: messageOf(err) });
     }
@@ -155,8 +217,12 @@ scope.onmessage = (e) => {
     case 'ack':
       awaitingAck = false;
       trySendSnapshot();
+      if (session && !busy && hasWork(session)) scheduleTick(pacer.waitMs(performance.now()));
       return;
     case 'command':
+      // Play, pause or another step ends a step in progress (an epoch of a
+      // CNN may take a minute); what it trained so far stays.
+      if (stepCommand && (msg.command.op === 'run' || msg.command.op === 'step' || msg.command.op === 'open')) finishStepping();
       queue.push(msg);
       void drain();
   }

@@ -1,6 +1,7 @@
 // What a lab puts in the worker: a session behind one interface. The host
 // (host.worker.ts) owns everything around it: loading the engine, the chunked
-// loop and its scheduler, snapshot pacing, the heartbeat, errors, weight
+// loop and its scheduler, the speed limit (steps per second) and stepping by
+// batch or epoch, snapshot pacing, the heartbeat, errors, weight
 // checkpoints for restarts and the divergence message.
 
 import type { Engine } from './nn-wasm.js';
@@ -23,9 +24,15 @@ export interface LabSession {
   setRunning(running: boolean): void;
   /** One lab command; its return value is sent back with the status after it. */
   handle(msg: unknown): unknown | Promise<unknown>;
-  /** Trains (or does pending work) for about budgetMs; false when there was nothing to do
-   *  (the host then polls slowly instead of spinning). */
-  chunk(budgetMs: number): boolean;
+  /** Trains at most maxSteps steps (batches) in about budgetMs, and/or does
+   *  pending work; the host calls it while playing, while stepping, and while
+   *  work is pending, and it trains whenever called (maxSteps 0: pending work
+   *  only). Returns the steps trained, or false when there was nothing to do
+   *  (the host then polls slowly instead of spinning). Infinity: as many as
+   *  fit (full speed); a finite count comes from the pacer or a step command. */
+  chunk(budgetMs: number, maxSteps: number): number | false;
+  /** Steps (batches) in one epoch now, 0 when nothing can train yet. */
+  stepsPerEpoch(): number;
   /** Work that goes on while paused (e.g. an evaluation run in slices, so
    *  the worker keeps answering): the host calls chunk() until it is done. */
   pending?(): boolean;

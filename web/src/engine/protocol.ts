@@ -16,7 +16,8 @@ import type { LabId } from '../labs/sessions';
 /** What every lab reports about its run, in every answer and snapshot. */
 export interface LabStatus {
   running: boolean;
-  /** Completed epochs (the playground) or epochs as a fraction (MNIST, e.g. 1.25). */
+  /** Epochs trained, as a fraction inside an epoch (e.g. 1.25 after a
+   *  quarter of the second epoch's batches). */
   epoch: number;
 }
 
@@ -26,6 +27,12 @@ export type HostCommand =
   /** A lab-specific message, handed to the session's handle(). */
   | { op: 'lab'; msg: unknown }
   | { op: 'run'; running: boolean }
+  /** Training speed: at most this many steps (batches) a second; Infinity: full speed. */
+  | { op: 'pace'; stepsPerSecond: number }
+  /** Pauses, then trains exactly this many batches, or epochs' worth of
+   *  batches, at full speed; answered once they ran (a play or pause
+   *  command meanwhile ends it early). */
+  | { op: 'step'; batches: number } | { op: 'step'; epochs: number }
   /** The last weights the UI saw, into a replacement worker's model. */
   | { op: 'restore'; params: Float32Array };
 

@@ -132,6 +132,26 @@ describe('the lab is part of the link', () => {
     expect(p2.view.lock).toEqual(['dataset']);
   });
 
+  test('speed= is a view option of every lab: written when not full speed, read back, hostile values refused', () => {
+    for (const lab of ['playground', 'mnist'] as const) {
+      const config = parseLink(`lab=${lab}`).config;
+      const link = writeLink(lab, config as never, { view: { speed: 3 } });
+      expect(link).toContain('speed=3');
+      expect(parseLink(link).view.speed).toBe(3);
+      expect(writeLink(lab, config as never, { view: { speed: 'max' } })).not.toContain('speed');
+      expect(parseLink(`lab=${lab}&speed=max`).view.speed).toBeUndefined();
+      expect(parseLink(`lab=${lab}&speed=max`).notices).toEqual([]);
+      for (const bad of ['7', '0', '-1', '1e3', 'fast', '1000000', '%3Cscript%3E', '']) {
+        const p = parseLink(`lab=${lab}&speed=${bad}`);
+        expect(p.view.speed).toBeUndefined();
+        expect(p.notices.map((n) => n.key)).toEqual(['speed']);
+        expect(p.notices[0]!.reason).toMatch(/full speed is used/);
+      }
+    }
+    // Old links have no speed= and train at full speed as before.
+    expect(parseLink('?data=xor&lr=0.1').view.speed).toBeUndefined();
+  });
+
   test('MNIST links: every value beyond the page\'s limits is rejected and keeps its default', () => {
     const bad: [string, string][] = [['hidden', '513'], ['hidden', '1,2,3,4,5'], ['hidden', '0'], ['act', 'softmax'], ['opt', 'rmsprop'],
       ['lr', '0'], ['lr', '11'], ['mom', '1'], ['batch', '513'], ['batch', '1.5'], ['epochs', '0'], ['epochs', '51'], ['seed', '-1'],

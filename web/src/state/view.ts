@@ -1,14 +1,15 @@
 // View options (embedding) for every lab: embed=1, hide=, lock=, autoplay=1,
-// theme=, origins=. One implementation; a lab supplies its panel names and
+// speed=, theme=, origins=. One implementation; a lab supplies its panel names and
 // its settings (lock= takes their URL keys, or "all").
 
 import type { Rejection } from './codec-types';
 import { MAX_VALUE_LENGTH } from './query';
 import { reject, showable } from './values';
+import { FULL_SPEED, parseSpeed, SPEEDS, type Speed } from './speed';
 
 export type Theme = 'light' | 'dark';
 export const THEMES: readonly Theme[] = ['light', 'dark'];
-export const VIEW_KEYS = ['embed', 'hide', 'lock', 'autoplay', 'theme', 'origins'] as const;
+export const VIEW_KEYS = ['embed', 'hide', 'lock', 'autoplay', 'speed', 'theme', 'origins'] as const;
 
 /** How a lab's page is shown, not what it trains; never part of its config. */
 export interface LabViewOptions<P extends string = string, K extends string = string> {
@@ -19,6 +20,8 @@ export interface LabViewOptions<P extends string = string, K extends string = st
    *  postMessage setConfig from an allowed host may still change them). */
   lock: K[];
   autoplay: boolean;
+  /** Training speed (steps per second); absent: full speed. */
+  speed?: Speed;
   /** null: follow the user's preference. */
   theme: Theme | null;
   /** Origins allowed to send postMessage commands; null: the parent window, any origin. */
@@ -78,6 +81,12 @@ export function parseView<P extends string, K extends string>(params: Map<string
     switch (key) {
       case 'embed': { const b = parseFlag(key, raw, rejected); if (b !== undefined) view.embed = b; break; }
       case 'autoplay': { const b = parseFlag(key, raw, rejected); if (b !== undefined) view.autoplay = b; break; }
+      case 'speed': {
+        const sp = parseSpeed(raw);
+        if (sp !== undefined) { if (sp !== FULL_SPEED) view.speed = sp; }
+        else rejected.push(reject(key, raw, `must be one of ${SPEEDS.join(', ')} (steps per second; max: full speed); full speed is used`));
+        break;
+      }
       case 'theme':
         if ((THEMES as readonly string[]).includes(raw)) view.theme = raw as Theme;
         else rejected.push(reject(key, raw, `must be ${THEMES.join(' or ')}; your preference is used`));
@@ -111,6 +120,7 @@ export function writeView<P extends string, K extends string>(view: Partial<LabV
     parts.push(`lock=${view.lock.map((k) => spec.settings.find((s) => s.key === k)?.url).filter(Boolean).join(',')}`);
   }
   if (view.autoplay) parts.push('autoplay=1');
+  if (view.speed !== undefined && view.speed !== FULL_SPEED) parts.push(`speed=${view.speed}`);
   if (view.theme) parts.push(`theme=${view.theme}`);
   // an empty list is written too (origins=): a failed-closed restriction must survive the rewritten URL
   if (view.origins) parts.push(`origins=${view.origins.map(encodeURIComponent).join(',')}`);

@@ -21,11 +21,13 @@ export interface LossChartProps {
   version: number;
   showAccuracy: boolean;
   theme: Theme;
+  /** Training runs at a chosen pace: few points, one per batch; each is drawn as a dot too. */
+  paced?: boolean;
 }
 
 const percent = (v: number) => `${(100 * v).toFixed(1)} %`;
 
-export function LossChart({ points, trainLoss, version, showAccuracy, theme }: LossChartProps) {
+export function LossChart({ points, trainLoss, version, showAccuracy, theme, paced = false }: LossChartProps) {
   const feeds = useRef<{ test: SeriesFeed; acc: SeriesFeed } | null>(null);
   feeds.current ??= { test: new SeriesFeed(), acc: new SeriesFeed() };
   const f = feeds.current;
@@ -35,6 +37,7 @@ export function LossChart({ points, trainLoss, version, showAccuracy, theme }: L
   f.acc.sync(points.length, epochAt, (i) => points[i]!.testAccuracy);
   const lines: ChartLine[] = [
     { label: 'train loss', color: css(POSITIVE), data: trainLoss },
+    ...(paced ? [{ label: 'train loss per batch', color: css(POSITIVE), data: trainLoss, style: 'dots' as const }] : []),
     { label: 'test loss', color: css(NEGATIVE), data: f.test.series, style: 'dashed' },
   ];
   if (showAccuracy) {

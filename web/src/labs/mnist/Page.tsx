@@ -26,6 +26,7 @@ import { Misclassified } from './components/Misclassified';
 import { WeightGrid } from './components/WeightGrid';
 import { FilterView, LayerView } from './components/LayerViews';
 import { useVisible } from '../../lib/use-visible';
+import type { Speed } from '../../state/speed';
 import './mnist.css';
 
 type MnistLink = ParsedLink & { lab: 'mnist' };
@@ -54,8 +55,14 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
     reset: () => session.build(),
     play: () => session.play(),
     pause: () => session.pause(),
+    stepBatch: () => { void session.step({ batches: 1 }).catch(() => undefined); },
+    stepEpoch: () => { void session.step({ epochs: 1 }).catch(() => undefined); },
+    speed: (s: Speed) => session.setSpeed(s),
     input: (p: Float32Array | null) => session.classify(p),
   }), [session]);
+
+  // speed= from the link, once (the store outlives the page; later the control sets it).
+  useEffect(() => { if (view.speed !== undefined) session.setSpeed(view.speed); }, [session]);
 
   useEffect(() => {
     session.load();
@@ -67,7 +74,7 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
   useVisible(weightsRef, (visible) => session.wantWeights(visible), [session, state.built !== null]);
 
   // The settings are the address: written on every change while the tab shows.
-  const linkQuery = writeLink('mnist', config, { view });
+  const linkQuery = writeLink('mnist', config, { view: { ...view, speed: state.speed } });
   useEffect(() => {
     if (!active) return;
     try {
@@ -151,7 +158,8 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
           <ModelPanel model={state.model} train={state.train} plan={planNow} pending={pending} disabled={state.load.phase !== 'loaded' || locked}
                       onModel={on.model} onTrain={on.train} onReset={on.reset} />
         )}
-        {shown('training') && <TrainPanel state={state} theme={theme} blocked={planNow !== null && !planNow.ok} onPlay={on.play} onPause={on.pause} />}
+        {shown('training') && <TrainPanel state={state} theme={theme} blocked={planNow !== null && !planNow.ok} onPlay={on.play} onPause={on.pause}
+                                          onStepBatch={on.stepBatch} onStepEpoch={on.stepEpoch} onSpeed={on.speed} />}
         {shown('draw') && <DrawPanel theme={theme} probs={state.digitProbs} modelReady={built !== null} onInput={on.input} />}
       </div>
       {shown('share') && (
@@ -242,6 +250,7 @@ function useMnistBridge(session: MnistStore, view: MnistView): void {
       {
         getConfig: () => configNow.current,
         getStatus: () => status.current,
+        getSpeed: () => session.state.speed,
         run: (command) => {
           switch (command.type) {
             case 'setConfig': {
@@ -250,13 +259,15 @@ function useMnistBridge(session: MnistStore, view: MnistView): void {
               const rebuild = !sameLayers(model.layers, session.state.model.layers) || train.seed !== session.state.train.seed;
               session.setModel(model);
               session.setTrain(train);
+              if (command.speed !== undefined) session.setSpeed(command.speed);
               if (rebuild) session.build();
               return undefined;
             }
             case 'play': return after(session.run(true));
             case 'pause': return after(session.run(false));
             case 'reset': session.build(); return after(session.run(false));
-            case 'step': return after(session.step(command.steps));
+            // steps without a unit are batches here (the API's MNIST step always was).
+            case 'step': return after(session.step(command.unit === 'epochs' ? { epochs: command.steps } : { batches: command.steps }));
             case 'getState': return undefined;
           }
         },

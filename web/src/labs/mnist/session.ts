@@ -239,23 +239,30 @@ class MnistSession implements LabSession {
     return this.evaluation !== null;
   }
 
-  chunk(budgetMs: number): boolean {
+  stepsPerEpoch(): number {
+    return this.trainer?.stepsPerEpoch ?? 0;
+  }
+
+  /** The host calls it while playing (maxSteps from its pacer), stepping, or evaluating. */
+  chunk(budgetMs: number, maxSteps: number): number | false {
     if (this.evaluation) {
       this.advanceEvaluation(budgetMs);
       this.rateSamples.length = 0; // evaluating is not training
-      return true;
+      return 0;
     }
     const t = this.trainer;
-    if (!this.running || !t) return false;
+    if (!t) return false;
     const start = performance.now();
     if (this.rateSamples.length === 0) this.rateSamples.push({ t: start, examples: t.epoch * t.nTrain + t.position });
-    while (performance.now() - start < budgetMs && !this.evaluation) {
-      if (!this.oneStep(t)) return true;
+    let steps = 0;
+    while (steps < maxSteps && performance.now() - start < budgetMs && !this.evaluation) {
+      steps++;
+      if (!this.oneStep(t)) return steps;
     }
     const now = performance.now();
     this.rateSamples.push({ t: now, examples: t.epoch * t.nTrain + t.position });
     while (this.rateSamples.length > 2 && now - this.rateSamples[1]!.t > RATE_WINDOW_MS) this.rateSamples.shift();
-    return true;
+    return steps;
   }
 
   /** Records a step's loss and runs the evaluations it is due; false once the epoch limit is reached. */

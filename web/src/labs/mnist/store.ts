@@ -10,6 +10,7 @@ import { LabClient, type CommandResult, type WorkerFactory } from '../../engine/
 import { DEFAULT_TRAINING } from './trainer.js';
 import type { ConvFilters, FullEval, Inspection, LayerPlan, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, Progress, TrainChoice } from './protocol';
 import { layersText, MODEL_PRESETS, type ModelPresetId } from './model-layers';
+import { FULL_SPEED, stepsPerSecond, type Speed } from '../../state/speed';
 
 export interface EvalPoint { at: number; accuracy: number; loss: number }
 
@@ -40,6 +41,8 @@ export interface MnistState {
   digitProbs: Float32Array | null;
   /** The drawn digit as the network's input (784 values 0..1; null: nothing drawn). */
   digit: Float32Array | null;
+  /** Training speed (steps per second while training; the link's speed=). */
+  speed: Speed;
   /** Bumped on every change so components can memoise on it. */
   version: number;
 }
@@ -75,7 +78,7 @@ export class MnistStore implements Store<MnistState> {
     this.state = {
       load: { phase: 'idle' }, model: start?.model ?? presetChoice('mlp128'), train: start?.train ?? defaultTrain(), built: null, plan: null, progress: null,
       losses: new StepSeries(), subsetEvals: [], fullEvals: [], latest: null, weights: null, notice: null,
-      digitProbs: null, digit: null, version: 0,
+      digitProbs: null, digit: null, speed: FULL_SPEED, version: 0,
     };
   }
 
@@ -128,6 +131,7 @@ export class MnistStore implements Store<MnistState> {
     }, this.factory);
     client.start();
     this.client = client;
+    if (this.state.speed !== FULL_SPEED) client.setPace(stepsPerSecond(this.state.speed));
     return client;
   }
 
@@ -213,10 +217,19 @@ export class MnistStore implements Store<MnistState> {
     return this.lab().run(running);
   }
 
-  /** `steps` training steps now; resolved once they ran. */
-  async step(steps: number): Promise<CommandResult> {
+  /** Pauses and trains exactly `batches` batches or `epochs` epochs' worth
+   *  (through the worker host's loop: an epoch of a CNN takes a while);
+   *  resolved once they ran, or when play/pause ended them. */
+  async step(count: { batches: number } | { epochs: number }): Promise<CommandResult> {
     if (!this.state.built) throw new Error('the model is not built yet');
-    return this.lab().request({ type: 'step', steps });
+    return this.lab().step(count);
+  }
+
+  /** At most this many steps a second while training. */
+  setSpeed(speed: Speed): void {
+    if (speed === this.state.speed) return;
+    this.set({ speed });
+    this.client?.setPace(stepsPerSecond(speed));
   }
 
   /** The model's parameters as the worker holds them now. */

@@ -60,7 +60,8 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
                onDismissRejected={actions.dismissRejected} onDismissMessage={actions.dismissMessage} />
       <RunBar running={run.running} disabled={!ready} snapshot={snap} showAccuracy={classification}
               showCounters={!view.hide.includes('counters')}
-              onToggle={actions.toggle} onStep={actions.step} onReset={actions.reset} />
+              onToggle={actions.toggle} onStep={actions.step} onStepBatch={actions.stepBatch} onReset={actions.reset}
+              speed={pg.speed} onSpeed={actions.setSpeed} compact={embed} />
       {!ready && run.status === 'loading' && <p class="loading" role="status">Loading the WebAssembly engine…</p>}
       <div class="pg-grid">
         {(shows('datasets') || shows('data-settings') || shows('hyperparams') || (embed && config.dataset === 'custom')) && (
@@ -102,7 +103,8 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
             drawing={config.dataset === 'custom' && !pg.locked('dataset')} erase={pg.erase}
             onAddPoint={actions.addPoint} onErase={actions.erasePoints} label={mapLabel} />
           {shows('loss-chart') && (
-            <LossChart points={pg.history.evaluations.points} trainLoss={pg.history.trainLoss} version={pg.historyVersion} showAccuracy={classification} theme={theme} />
+            <LossChart points={pg.history.evaluations.points} trainLoss={pg.history.trainLoss} version={pg.historyVersion} showAccuracy={classification} theme={theme}
+                       paced={pg.speed !== 'max'} />
           )}
           {shows('share') && shareBar}
         </section>

@@ -34,7 +34,12 @@ export class PlaygroundClient {
   /** These resolve once the worker has done it, with the status after it. */
   play(): Promise<CommandResult> { return quiet(this.lab.run(true)); }
   pause(): Promise<CommandResult> { return quiet(this.lab.run(false)); }
-  step(epochs = 1): Promise<CommandResult> { return quiet(this.lab.request({ type: 'step', epochs })); }
+  /** Pauses and trains `epochs` epochs' worth of batches (from inside an epoch: to the same point of a later one). */
+  step(epochs = 1): Promise<CommandResult> { return quiet(this.lab.step({ epochs })); }
+  /** Pauses and trains exactly `batches` batches. */
+  stepBatches(batches = 1): Promise<CommandResult> { return quiet(this.lab.step({ batches })); }
+  /** At most `stepsPerSecond` batches a second while playing (Infinity: full speed). */
+  setPace(stepsPerSecond: number): void { this.lab.setPace(stepsPerSecond); }
   reset(): Promise<CommandResult> { return quiet(this.lab.request({ type: 'reset' }, { dropsWeights: true })); }
 
   async getParams(): Promise<Float32Array> {

@@ -7,7 +7,8 @@ import { SampledSeries } from '../../lib/series';
 import { LodSeries } from '../../widgets/chart/lod-series';
 import type { Snapshot } from './protocol';
 
-export type LossSnapshot = Pick<Snapshot, 'epoch' | 'trainLoss' | 'testLoss' | 'testAccuracy' | 'epochLosses' | 'epochLossEpochs'>;
+export type LossSnapshot = Pick<Snapshot, 'epoch' | 'trainLoss' | 'testLoss' | 'testAccuracy' | 'epochLosses' | 'epochLossEpochs'> &
+  Partial<Pick<Snapshot, 'progress'>>;
 
 export class LossHistory {
   /** Test loss and accuracy (and the train-set loss) per snapshot. */
@@ -26,7 +27,8 @@ export class LossHistory {
     // An epoch that goes back (a reset, a new model) starts new curves.
     if (s.epoch < this.lastEpoch) this.clear();
     this.lastEpoch = s.epoch;
-    this.evaluations.add({ epoch: s.epoch, trainLoss: s.trainLoss, testLoss: s.testLoss, testAccuracy: s.testAccuracy });
+    // At the fractional epoch: in slow motion snapshots come several per epoch.
+    this.evaluations.add({ epoch: s.progress ?? s.epoch, trainLoss: s.trainLoss, testLoss: s.testLoss, testAccuracy: s.testAccuracy });
     const train = this.trainLoss;
     if (s.epochLosses.length === 0) {
       // Before any training, the line starts at the initial weights' loss

@@ -60,13 +60,22 @@ export type PlaygroundCommand =
   | { type: 'predict'; points: Float32Array };
 
 export interface Snapshot {
+  /** Completed epochs. */
   epoch: number;
+  /** Epochs trained as a fraction: batches trained one at a time (a slow
+   *  speed, a step) may stop inside an epoch. */
+  progress: number;
+  /** Batches of the current epoch trained, and batches per epoch. */
+  stepInEpoch: number;
+  stepsPerEpoch: number;
   running: boolean;
   /** The loss on the whole train set after the latest epoch. */
   trainLoss: number;
   /** Each epoch's train loss (the mean of its steps' losses) since the last
    *  snapshot, oldest first, at the epochs in epochLossEpochs (consecutive
-   *  unless the page took no snapshot for MAX_PENDING_LOSSES epochs). */
+   *  unless the page took no snapshot for MAX_PENDING_LOSSES epochs); batches
+   *  trained one at a time (a slow speed, a step) add each batch's loss at
+   *  its fractional epoch instead. */
   epochLosses: Float32Array;
   epochLossEpochs: Float64Array;
   testLoss: number;

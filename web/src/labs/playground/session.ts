@@ -46,6 +46,9 @@ interface HeapData {
   n: number;
   x: F32;
   y: F32;
+  /** Floats per row of x and of y. */
+  xDim: number;
+  yDim: number;
   order: I32 | null;
 }
 
@@ -84,6 +87,15 @@ export class Session {
 
   epoch = 0;
   running = false;
+  /** Training rows of the current epoch already used: batches trained one at
+   *  a time (a paced speed, a step) may end between epochs. */
+  private position = 0;
+  /** The current epoch's order and its steps so far, while it runs batch by batch. */
+  private epochOrder: Int32Array | null = null;
+  private epochLossSum = 0;
+  private epochSteps = 0;
+  private batchX = new Float32Array(0);
+  private batchY = new Float32Array(0);
   /** Throughput bookkeeping since the last snapshot. */
   private examples = 0;
   private trainMs = 0;
@@ -137,7 +149,7 @@ export class Session {
       x.view().set(xs);
       y.view().set(ys);
       const order = withOrder ? this.engine.allocI32(Math.max(1, n)) : null;
-      return { n, x, y, order };
+      return { n, x, y, xDim: n > 0 ? xs.length / n : 0, yDim: n > 0 ? ys.length / n : 0, order };
     };
     const asSet = (p: DataSpec['train']): Dataset => ({
       points: p.points, labels: p.labels, task: data.task, nClasses: data.nClasses, dims: data.dims,
@@ -145,6 +157,7 @@ export class Session {
     freeData(this.train);
     freeData(this.test);
     this.train = upload(asSet(data.train), true);
+    this.endPartialEpoch(); // its order indexes the old rows
     this.test = upload(asSet(data.test), false);
     this.data = data;
     this.allocInputs();
@@ -181,6 +194,7 @@ export class Session {
    *  defaults; nn_reset keeps them, so there it only restates them). */
   private restart(seed: number): void {
     this.epoch = 0;
+    this.endPartialEpoch();
     this.pendingLosses = [];
     this.pendingEpochs = [];
     this.shuffle = createRng(shuffleSeed(seed));
@@ -217,6 +231,73 @@ export class Session {
     }
   }
 
+  /** Epochs trained, as a fraction inside an epoch. */
+  get progress(): number {
+    const n = this.train?.n ?? 0;
+    return n > 0 ? this.epoch + this.position / n : this.epoch;
+  }
+
+  /** Batches in one epoch at the current batch size (0 without training data). */
+  stepsPerEpoch(): number {
+    const n = this.train?.n ?? 0;
+    return n > 0 && this.hyper ? Math.ceil(n / Math.min(this.hyper.batchSize, MAX_BATCH)) : 0;
+  }
+
+  private endPartialEpoch(): void {
+    this.position = 0;
+    this.epochOrder = null;
+    this.epochLossSum = 0;
+    this.epochSteps = 0;
+  }
+
+  private diverge(): false {
+    this.running = false;
+    this.events.diverged(this.epoch, divergenceAdvice(this.hyper!, this.epoch));
+    return false;
+  }
+
+  /** Trains one batch, the next of the current epoch (in the order a whole
+   *  epoch would take them, so an epoch of batches equals trainEpoch); false
+   *  when it diverged (training stops). Each batch's loss is a point of the
+   *  loss curve, at its fractional epoch. */
+  trainBatch(): boolean {
+    const model = this.model;
+    const train = this.train;
+    if (!model || !train || !this.hyper || train.n === 0) return true;
+    const n = train.n;
+    if (this.position === 0 || !this.epochOrder) {
+      this.endPartialEpoch();
+      this.epochOrder = permutation(this.shuffle, n);
+    }
+    const order = this.epochOrder;
+    const rows = Math.min(Math.min(this.hyper.batchSize, MAX_BATCH), n - this.position);
+    const { xDim, yDim } = train;
+    if (this.batchX.length < rows * xDim) this.batchX = new Float32Array(MAX_BATCH * xDim);
+    if (this.batchY.length < rows * yDim) this.batchY = new Float32Array(MAX_BATCH * yDim);
+    const xs = train.x.view();
+    const ys = train.y.view();
+    for (let r = 0; r < rows; r++) {
+      const src = order[this.position + r]!;
+      this.batchX.set(xs.subarray(src * xDim, (src + 1) * xDim), r * xDim);
+      this.batchY.set(ys.subarray(src * yDim, (src + 1) * yDim), r * yDim);
+    }
+    const t0 = performance.now();
+    const loss = model.trainStep(this.batchX.subarray(0, rows * xDim), this.batchY.subarray(0, rows * yDim), rows);
+    this.trainMs += performance.now() - t0;
+    if (model.status === Status.ERR_DIVERGED || !Number.isFinite(loss)) return this.diverge();
+    this.position += rows;
+    this.examples += rows;
+    this.epochLossSum += loss;
+    this.epochSteps++;
+    this.recordLoss(this.epoch + this.position / n, loss);
+    if (this.position >= n) {
+      this.endPartialEpoch();
+      this.epoch++;
+      this.epochsSince++;
+    }
+    return true;
+  }
+
   /** Trains one epoch; false when it diverged (training stops). */
   trainEpoch(): boolean {
     const model = this.model;
@@ -226,11 +307,7 @@ export class Session {
     train.order.view().set(permutation(this.shuffle, train.n));
     const loss = model.trainEpoch(train.x, train.y, train.n, train.order, Math.min(this.hyper.batchSize, MAX_BATCH));
     this.trainMs += performance.now() - t0;
-    if (model.status === Status.ERR_DIVERGED || !Number.isFinite(loss)) {
-      this.running = false;
-      this.events.diverged(this.epoch, divergenceAdvice(this.hyper, this.epoch));
-      return false;
-    }
+    if (model.status === Status.ERR_DIVERGED || !Number.isFinite(loss)) return this.diverge();
     this.epoch++;
     this.epochsSince++;
     this.examples += train.n;
@@ -248,16 +325,30 @@ export class Session {
     this.pendingEpochs.push(epoch);
   }
 
-  /** Trains for about CHUNK_MS. */
-  chunk(): void {
+  /** Trains at most maxSteps batches for about CHUNK_MS; returns the
+   *  batches trained. Whole epochs go to the core in one call (full speed,
+   *  as before pacing existed); a pace or a step that ends inside an epoch
+   *  trains batch by batch. */
+  chunk(maxSteps = Infinity, budgetMs = CHUNK_MS): number {
     const t0 = performance.now();
-    do {
-      if (!this.trainEpoch()) return;
-    } while (this.running && performance.now() - t0 < CHUNK_MS && (this.train?.n ?? 0) > 0);
+    let steps = 0;
+    while (steps < maxSteps && (this.train?.n ?? 0) > 0) {
+      const perEpoch = this.stepsPerEpoch();
+      if (this.position === 0 && maxSteps - steps >= perEpoch) {
+        if (!this.trainEpoch()) break;
+        steps += perEpoch;
+      } else {
+        if (!this.trainBatch()) break;
+        steps++;
+      }
+      if (performance.now() - t0 >= budgetMs) break;
+    }
+    return steps;
   }
 
+  /** `epochs` epochs' worth of batches now (from inside an epoch, to the same point of a later one). */
   step(epochs: number): void {
-    for (let i = 0; i < epochs; i++) if (!this.trainEpoch()) return;
+    this.chunk(epochs * this.stepsPerEpoch(), Infinity);
   }
 
   /** A snapshot of the current state; its arrays are fresh copies for transfer. */
@@ -321,6 +412,9 @@ export class Session {
     }
     return {
       epoch: this.epoch,
+      progress: this.progress,
+      stepInEpoch: this.epochSteps,
+      stepsPerEpoch: this.stepsPerEpoch(),
       running: this.running,
       trainLoss: tr.loss,
       epochLosses,
@@ -391,14 +485,14 @@ export const createSession: LabSessionFactory = (ctx) => {
   const s = new Session(ctx.engine, { diverged: (_epoch, message) => ctx.diverged(message) });
   const session: LabSession = {
     chunkMs: CHUNK_MS,
-    status: () => ({ running: s.running, epoch: s.epoch }),
+    status: () => ({ running: s.running, epoch: s.progress }),
     setRunning: (running) => { s.running = running; },
     handle: (raw) => handle(s, raw as PlaygroundCommand),
-    chunk: () => {
+    chunk: (_budgetMs, maxSteps) => {
       if (!s.ready || !s.consistent() || s.trainCount === 0) return false;
-      s.chunk();
-      return true;
+      return s.chunk(maxSteps);
     },
+    stepsPerEpoch: () => (s.ready && s.consistent() ? s.stepsPerEpoch() : 0),
     snapshot: () => {
       const snap = s.snapshot();
       if (!snap) return null;

@@ -147,6 +147,43 @@ describe('Session on the real engine', () => {
     for (let i = 1; i < snap.epochLossEpochs.length; i++) expect(snap.epochLossEpochs[i]).toBeGreaterThan(snap.epochLossEpochs[i - 1]!);
   });
 
+  it('an epoch trained batch by batch (a slow pace, a step) equals one trained whole, bit for bit', () => {
+    const whole = session().s;
+    const byBatch = session().s;
+    const perEpoch = byBatch.stepsPerEpoch();
+    expect(perEpoch).toBe(10); // 100 training points, batch 10
+    whole.step(3);
+    for (let i = 0; i < 3 * perEpoch; i++) expect(byBatch.chunk(1)).toBe(1);
+    expect(byBatch.epoch).toBe(3);
+    expect(bytes(byBatch.params())).toBe(bytes(whole.params()));
+  });
+
+  it('stops inside an epoch and goes on from there, reporting the fractional epoch and each batch loss', () => {
+    const { s } = session();
+    s.snapshot();
+    expect(s.chunk(3)).toBe(3);
+    expect(s.epoch).toBe(0);
+    expect(s.progress).toBeCloseTo(0.3, 12);
+    const snap = s.snapshot()!;
+    expect(snap.progress).toBeCloseTo(0.3, 12);
+    expect(snap.stepInEpoch).toBe(3);
+    expect(snap.stepsPerEpoch).toBe(10);
+    expect(Array.from(snap.epochLossEpochs).map((e) => +e.toFixed(6))).toEqual([0.1, 0.2, 0.3]);
+    expect(snap.epochLosses).toHaveLength(3);
+    // One epoch's worth from inside an epoch lands at the same point of the next one.
+    s.step(1);
+    expect(s.progress).toBeCloseTo(1.3, 12);
+    // Full speed from inside an epoch finishes it batch by batch, then trains whole epochs,
+    // and the weights are those of an uninterrupted run.
+    while (s.progress !== s.epoch) expect(s.chunk(Infinity, 0)).toBe(1); // a budget of 0: one step per call
+    expect(s.epoch).toBe(2);
+    expect(s.chunk(Infinity, 0)).toBe(10); // at an epoch's start: a whole epoch in one core call
+    expect(s.progress).toBe(3);
+    const ref = session().s;
+    ref.step(s.epoch);
+    expect(bytes(s.params())).toBe(bytes(ref.params()));
+  });
+
   it('reports why a model cannot be built', () => {
     expect(() => session(net({ hidden: [0] }))).toThrow(/size|layer/i);
   });

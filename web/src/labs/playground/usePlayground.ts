@@ -19,6 +19,8 @@ import type { SavedModel } from './saved-model';
 import { networkSpec } from '../../share/network';
 import type { DataSpec, HyperParams, NetSpec, Snapshot, ViewSpec } from './protocol';
 import { LossHistory } from './loss-history';
+import { FULL_SPEED, stepsPerSecond, type Speed } from '../../state/speed';
+import { blendSnapshot, canBlend, ease, tweenMs } from './tween';
 
 export type EngineStatus = 'loading' | 'ready' | 'fatal';
 
@@ -56,6 +58,8 @@ export type InitialState = ReturnType<typeof initialStateOf>;
 export function usePlayground(initial: InitialState, active = true) {
   const [config, setConfig] = useState<Config>(initial.config);
   const [view] = useState<ViewOptions>(initial.view);
+  /** Training speed: starts as the link's speed=, then follows the control (and the link follows it). */
+  const [speed, setSpeed] = useState<Speed>(initial.view.speed ?? FULL_SPEED);
   const [points, setPoints] = useState<DrawnPoint[]>(initial.points);
   const [rejected, setRejected] = useState<Rejection[]>(initial.rejected);
   const [erase, setErase] = useState(false);
@@ -65,6 +69,11 @@ export function usePlayground(initial: InitialState, active = true) {
   const lossHistory = useRef(new LossHistory());
   const [historyVersion, setHistoryVersion] = useState(0);
   const clientRef = useRef<PlaygroundClient | null>(null);
+  const speedRef = useRef(speed);
+  speedRef.current = speed;
+  /** The snapshot on screen (mid-animation: a blend) and the animation frame running. */
+  const displayed = useRef<Snapshot | null>(null);
+  const tweenFrame = useRef(0);
   const runningRef = useRef(false);
   /** Weights from a model file, loaded once the network they fit is built. */
   const pendingParams = useRef<{ key: string; params: Float32Array } | null>(null);
@@ -109,7 +118,22 @@ export function usePlayground(initial: InitialState, active = true) {
       snapshot: (snap) => {
         lossHistory.current.add(snap);
         setHistoryVersion((v) => v + 1);
-        setRun((r) => ({ ...r, snapshot: snap, running: snap.running }));
+        const show = (s: Snapshot) => {
+          displayed.current = s;
+          setRun((r) => ({ ...r, snapshot: s, running: snap.running }));
+        };
+        cancelAnimationFrame(tweenFrame.current);
+        // Slow motion: the step's change is animated from what is on screen.
+        const ms = tweenMs(speedRef.current);
+        const from = displayed.current;
+        if (ms === 0 || !from || !canBlend(from, snap) || document.visibilityState !== 'visible') { show(snap); return; }
+        const t0 = performance.now();
+        const frame = () => {
+          const k = ease((performance.now() - t0) / ms);
+          show(blendSnapshot(from, snap, k));
+          if (k < 1) tweenFrame.current = requestAnimationFrame(frame);
+        };
+        frame();
       },
       diverged: (text) => setRun((r) => ({ ...r, running: false, message: { kind: 'diverged', text } })),
       error: (text) => setRun((r) => ({ ...r, message: { kind: 'error', text } })),
@@ -120,10 +144,11 @@ export function usePlayground(initial: InitialState, active = true) {
     });
     clientRef.current = client;
     client.start();
-    return () => client.dispose();
+    return () => { cancelAnimationFrame(tweenFrame.current); client.dispose(); };
   }, []);
 
   useEffect(() => { clientRef.current?.setView(viewSpec); }, [viewSpec]);
+  useEffect(() => { clientRef.current?.setPace(stepsPerSecond(speed)); }, [speed]);
   useEffect(() => { clientRef.current?.setHyper(hyper); }, [hyper]);
   useEffect(() => {
     lossHistory.current.clear();
@@ -156,13 +181,13 @@ export function usePlayground(initial: InitialState, active = true) {
     if (!active) return;
     // The fragment is dropped: a lab name or TensorFlow Playground's keys in
     // it were read on load and are now in the query.
-    const query = writeLink('playground', config, { view, ...(extrasPoints ? { points: extrasPoints } : {}) });
+    const query = writeLink('playground', config, { view: { ...view, speed }, ...(extrasPoints ? { points: extrasPoints } : {}) });
     try {
       replaceUrl(`?${query}`);
     } catch {
       // Sandboxed frames may forbid history; the page still works.
     }
-  }, [config, points, view, active]);
+  }, [config, points, view, speed, active]);
 
   // ------------------------------------------------------------ model files
   const loadIntoEngine = async (params: Float32Array) => {
@@ -227,7 +252,9 @@ export function usePlayground(initial: InitialState, active = true) {
       if (running) clientRef.current?.play(); else clientRef.current?.pause();
       setRun((r) => ({ ...r, running, message: running && r.message?.kind === 'diverged' ? null : r.message }));
     },
-    step: () => { clientRef.current?.step(1); setRun((r) => ({ ...r, running: false })); },
+    step: () => { runningRef.current = false; clientRef.current?.step(1); setRun((r) => ({ ...r, running: false })); },
+    stepBatch: () => { runningRef.current = false; clientRef.current?.stepBatches(1); setRun((r) => ({ ...r, running: false })); },
+    setSpeed,
     reset: () => {
       lossHistory.current.clear();
       setHistoryVersion((v) => v + 1);
@@ -257,7 +284,12 @@ export function usePlayground(initial: InitialState, active = true) {
     dismissRejected: () => setRejected([]),
     loadModel,
     setModelNote,
-    stepN: (n: number) => { runningRef.current = false; setRun((r) => ({ ...r, running: false })); return clientRef.current?.step(n); },
+    /** `n` epochs' worth of batches, or `n` batches. */
+    stepN: (n: number, unit: 'epochs' | 'batches' = 'epochs') => {
+      runningRef.current = false;
+      setRun((r) => ({ ...r, running: false }));
+      return unit === 'epochs' ? clientRef.current?.step(n) : clientRef.current?.stepBatches(n);
+    },
     /** The engine's status as last reported (by a snapshot or an answer). */
     engineStatus: () => clientRef.current?.status ?? { running: false, epoch: 0 },
     dismissMessage: () => setRun((r) => ({ ...r, message: null })),
@@ -268,7 +300,7 @@ export function usePlayground(initial: InitialState, active = true) {
   }), [update, config.drawClass, config.dataset, split, task, points, netKey, dataKey]);
 
   return {
-    config, view, points, rejected, erase, run, info, dataset, split, task, outputs, range, net,
+    config, view, speed, points, rejected, erase, run, info, dataset, split, task, outputs, range, net,
     history: lossHistory.current, historyVersion, thumbnailsWanted, urlNote, modelNote,
     truth: regressionTruth(config.dataset), locked, actions,
   };

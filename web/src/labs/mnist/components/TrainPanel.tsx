@@ -3,6 +3,8 @@ import type { Theme } from '../../../state/config';
 import type { MnistState } from '../store';
 import { formatAccuracy, formatDuration, formatLoss, formatPerSecond } from '../../../lib/format';
 import { LineChart, type ChartSeries } from './LineChart';
+import { SpeedControl } from '../../../components/Speed/SpeedControl';
+import type { Speed } from '../../../state/speed';
 
 interface Props {
   state: MnistState;
@@ -11,6 +13,9 @@ interface Props {
   blocked?: boolean;
   onPlay: () => void;
   onPause: () => void;
+  onStepBatch: () => void;
+  onStepEpoch: () => void;
+  onSpeed: (speed: Speed) => void;
 }
 
 const BLUE = '#0072b2', ORANGE = '#e69f00', GREEN = '#009e73', PURPLE = '#cc79a7';
@@ -24,7 +29,7 @@ function evalSeries(label: string, color: string, points: { at: number; accuracy
   };
 }
 
-export function TrainPanel({ state, theme, blocked = false, onPlay, onPause }: Props) {
+export function TrainPanel({ state, theme, blocked = false, onPlay, onPause, onStepBatch, onStepEpoch, onSpeed }: Props) {
   const pr = state.progress;
   const running = pr?.running ?? false;
   const ready = state.built !== null;
@@ -35,6 +40,7 @@ export function TrainPanel({ state, theme, blocked = false, onPlay, onPause }: P
   const losses = state.losses;
   const last = state.fullEvals[state.fullEvals.length - 1];
   const lastSubset = state.subsetEvals[state.subsetEvals.length - 1];
+  const paced = state.speed !== 'max';
   return (
     <section class="mn-panel mn-train" aria-labelledby="mn-train-h">
       <h2 id="mn-train-h">Training</h2>
@@ -44,6 +50,11 @@ export function TrainPanel({ state, theme, blocked = false, onPlay, onPause }: P
                 aria-pressed={running} onClick={running ? onPause : onPlay}>
           {running ? 'Pause' : pr && pr.steps > 0 ? 'Continue training' : 'Train'}
         </button>
+        <button type="button" class="mn-btn" data-testid="mnist-step-batch" disabled={!ready || blocked}
+                onClick={onStepBatch} title="Pause and train one batch">Step one batch</button>
+        <button type="button" class="mn-btn" data-testid="mnist-step-epoch" disabled={!ready || blocked}
+                onClick={onStepEpoch} title="Pause and train one epoch's worth of batches">Step one epoch</button>
+        <SpeedControl speed={state.speed} onSpeed={onSpeed} class="mn-select" />
         <span class="mn-epoch" data-testid="mnist-epoch">Epoch {pr ? pr.epoch + (pr.position > 0 ? 1 : 0) : 0}</span>
       </div>
       <div class="mn-epoch-bar">
@@ -55,6 +66,7 @@ export function TrainPanel({ state, theme, blocked = false, onPlay, onPause }: P
       </div>
       <dl class="mn-metrics" aria-live="off">
         <div><dt>Epochs trained</dt><dd data-testid="epoch">{pr ? (pr.epoch + epochFraction).toFixed(2) : '0.00'}</dd></div>
+        <div><dt>Steps (batches)</dt><dd data-testid="mnist-steps">{pr?.steps ?? 0}</dd></div>
         <div><dt>Test accuracy (10k, %)</dt><dd data-testid="test-accuracy">{formatAccuracy(last?.accuracy, 2)}</dd></div>
         <div><dt>Test loss (10k)</dt><dd data-testid="test-loss">{formatLoss(last?.loss)}</dd></div>
         <div><dt>1k subset accuracy (%)</dt><dd data-testid="subset-accuracy">{formatAccuracy(lastSubset?.accuracy, 2)}</dd></div>
@@ -62,9 +74,10 @@ export function TrainPanel({ state, theme, blocked = false, onPlay, onPause }: P
         <div><dt>Examples/s</dt><dd data-testid="examples-per-sec">{formatPerSecond(running ? rate : 0)}</dd></div>
         <div><dt>Training time</dt><dd data-testid="train-time">{formatDuration(pr?.trainSeconds ?? 0)}</dd></div>
       </dl>
-      <LineChart theme={theme} version={state.version} xLabel="epoch" yLabel="loss" testId="mnist-loss-chart"
+      {/* At a chosen pace there are few steps: each is a dot, and the x axis fits them instead of a whole epoch. */}
+      <LineChart theme={theme} version={state.version} xLabel="epoch" yLabel="loss" testId="mnist-loss-chart" minX={paced ? 1e-3 : undefined}
                  series={[
-                   { label: 'train loss per step', color: BLUE, style: 'faint', xs: losses.x, ys: losses.raw, n: losses.length },
+                   { label: 'train loss per step', color: BLUE, style: paced ? 'dots' : 'faint', xs: losses.x, ys: losses.raw, n: losses.length },
                    { label: 'smoothed', color: BLUE, xs: losses.x, ys: losses.smooth, n: losses.length },
                    evalSeries('test loss (1k)', ORANGE, state.subsetEvals, 'loss', 'line'),
                    evalSeries('test loss (10k)', PURPLE, state.fullEvals, 'loss', 'dots'),
