@@ -16,7 +16,7 @@ import {
 export { Activation, BackwardFlag, LayerKind, Limits, Loss, Optimizer, Regularization, Status };
 
 /** The ABI version this wrapper speaks (core/nn.h NN_ABI_VERSION). */
-export const ABI_VERSION = /** @type {4} */ (Limits.ABI_VERSION);
+export const ABI_VERSION = /** @type {5} */ (Limits.ABI_VERSION);
 
 /** @typedef {import('./enums.js').ActivationName} ActivationName */
 /** @typedef {import('./enums.js').LossName} LossName */
