@@ -54,6 +54,7 @@ test('the panel shows a clicked point\'s numbers; the JSON matches; the gradient
   await openPanel(page);
   assert.match(await page.getByTestId('math-stage').textContent(), /Forward: hidden layer 1/);
   assert.equal(await page.getByTestId('math-focus').count(), 1, 'the neuron is highlighted in the network view');
+  assert.match(await page.getByTestId('math-epoch').textContent(), /weights of epoch 5\b/);
   const index = Number(await page.getByTestId('math-example').inputValue());
   assert.ok(Number.isFinite(shown(await page.getByTestId('math-z').textContent())));
 

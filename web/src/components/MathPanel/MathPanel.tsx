@@ -26,6 +26,8 @@ export interface MathPanelProps {
   index: number | null;
   focus: MathFocus | null;
   running: boolean;
+  /** Changes when the network or the data changes: the trace is taken again. */
+  modelKey: string;
   onIndex(index: number): void;
   onFocus(focus: MathFocus): void;
   onTrace(index: number): Promise<TraceResult>;
@@ -106,7 +108,12 @@ export function MathPanel(p: MathPanelProps) {
     p.onTrace(index).then((r) => { setResult(r); setError(null); }, (e: unknown) => setError(e instanceof Error ? e.message : String(e)))
       .finally(() => setBusy(false));
   };
-  useEffect(() => { if (p.index !== null) trace(p.index); }, [p.index]);
+  useEffect(() => {
+    if (p.index === null) return undefined;
+    // after the page's own effects, which send a new network or data first
+    const timer = setTimeout(() => { if (p.index !== null) trace(p.index); }, 0);
+    return () => clearTimeout(timer);
+  }, [p.index, p.modelKey]);
 
   const t = result?.trace;
   const nLayers = t?.layers.length ?? 0;
@@ -182,7 +189,7 @@ export function MathPanel(p: MathPanelProps) {
       {error && <p class="math-error" role="alert">{error}</p>}
       {t && (
         <>
-          <p class="math-note">{p.running ? 'Training goes on: these are the weights at the moment of the trace.' : 'The weights as they are now.'}{' '}
+          <p class="math-note" data-testid="math-epoch">The weights of epoch {result?.epoch}, when traced{p.running ? ' (training goes on; Trace again to follow it)' : ''}.{' '}
             Input x = ({flat(t.example.x).map(num).join(', ')}), target y = ({y.map(num).join(', ')}).</p>
           <div class="math-row math-nav">
             <button type="button" onClick={() => go(stage - 1)} disabled={stage === 0} aria-label="previous step">◀</button>

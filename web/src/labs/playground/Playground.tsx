@@ -124,7 +124,7 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
               grid: snapFits ? snap.outputGrid : null, gridSize: snap?.gridSize ?? 0, outputs: pg.outputs,
               curve: snapFits ? snap.curve : null, truth: pg.truth,
               train: pg.split.train, test: pg.split.test, showTest: config.showTestData,
-              discretize: config.discretize, theme,
+              discretize: config.discretize, theme, mark: mathOpen ? mathIndex : null,
             }}
             drawing={config.dataset === 'custom' && !pg.locked('dataset')} erase={pg.erase}
             onAddPoint={actions.addPoint} onErase={actions.erasePoints} label={mapLabel}
@@ -133,6 +133,7 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
             <MathPanel points={train.points} labels={train.labels} inputNames={config.features.map((f) => featureInfo(f).label)}
                        index={mathIndex !== null && mathIndex < train.labels.length ? mathIndex : null}
                        focus={mathFocus} running={run.running}
+                       modelKey={`${JSON.stringify(pg.net)}|${config.dataset}|${config.noise}|${config.dataSeed}|${config.trainRatio}|${pg.points.length}`}
                        onIndex={setMathIndex} onFocus={setMathFocus} onTrace={actions.trace} onCheck={actions.checkGradient}
                        onDownload={downloadTrace} onClose={() => setMathOpen(false)} />
           ) : (

@@ -70,6 +70,8 @@ export interface TraceResult {
   trace: import('../../engine/trace.js').Trace;
   preview: Float32Array;
   layout: import('../../engine/nn-wasm.js').ParamBlock[];
+  /** The epoch whose weights were traced. */
+  epoch: number;
 }
 
 /** The answer to 'checkGradient': the engine's central finite difference of

@@ -399,7 +399,7 @@ export class Session {
       const preview = model.optimizerPreview(0, model.paramCount, grads);
       this.traced?.model.destroy();
       this.traced = { model: scratch, x, y, grads };
-      return { trace, preview, layout: model.paramLayout() };
+      return { trace, preview, layout: model.paramLayout(), epoch: this.epoch };
     } catch (e) {
       scratch.destroy();
       throw e;
