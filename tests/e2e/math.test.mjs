@@ -55,6 +55,10 @@ test('the panel shows a clicked point\'s numbers; the JSON matches; the gradient
   assert.match(await page.getByTestId('math-stage').textContent(), /Forward: hidden layer 1/);
   assert.equal(await page.getByTestId('math-focus').count(), 1, 'the neuron is highlighted in the network view');
   assert.match(await page.getByTestId('math-epoch').textContent(), /weights of epoch 5\b/);
+  // a neuron clicked in the network view: the panel shows its layer
+  await page.getByRole('button', { name: 'bias of layer 2 neuron 2' }).click();
+  await waitFor(() => page.getByTestId('math-stage').textContent(), (t) => /Forward: hidden layer 2/.test(t), { what: 'the clicked neuron\'s layer' });
+  assert.equal(await page.getByTestId('math-neuron').inputValue(), '1');
   const index = Number(await page.getByTestId('math-example').inputValue());
   assert.ok(Number.isFinite(shown(await page.getByTestId('math-z').textContent())));
 

@@ -6,7 +6,7 @@
 // them into formulas. Sums written out for reading (Σ W·δ) add numbers the
 // core gave; the results displayed as z, a, δ, ∂L/∂w are the core's.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { GradientCheck, TraceResult } from '../../labs/playground/protocol';
 import type { Trace } from '../../engine/trace.js';
 
@@ -24,12 +24,14 @@ export interface MathPanelProps {
   inputNames: string[];
   /** The example traced (index into the training set), or null for none yet. */
   index: number | null;
-  focus: MathFocus | null;
+  /** A neuron clicked in the network view (seq tells two clicks on one neuron apart). */
+  pick: (MathFocus & { seq: number }) | null;
   running: boolean;
   /** Changes when the network or the data changes: the trace is taken again. */
   modelKey: string;
   onIndex(index: number): void;
-  onFocus(focus: MathFocus): void;
+  /** The neuron shown, to highlight in the network view. */
+  onHighlight(focus: MathFocus): void;
   onTrace(index: number): Promise<TraceResult>;
   onCheck(param: number): Promise<GradientCheck>;
   /** Saves the trace JSON (the page adds its link's configuration). */
@@ -101,6 +103,10 @@ export function MathPanel(p: MathPanelProps) {
   const [check, setCheck] = useState<GradientCheck | null>(null);
   const [checking, setChecking] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [chosenUnit, setUnit] = useState(0);
+  /** The update stage shows the layer last stepped through (or clicked). */
+  const [updateLayer, setUpdateLayer] = useState(0);
+  const appliedPick = useRef(-1);
 
   const trace = (index: number) => {
     setBusy(true);
@@ -119,16 +125,28 @@ export function MathPanel(p: MathPanelProps) {
   const nLayers = t?.layers.length ?? 0;
   const stages = stagesOf(nLayers);
   const st = stages[Math.min(stage, stages.length - 1)] ?? { kind: 'loss' };
-  const focusLayer = p.focus ? Math.min(p.focus.col - 1, nLayers - 1) : nLayers - 1;
-  const layerOf = (s: Stage) => (s.kind === 'forward' || s.kind === 'backward' ? s.layer : s.kind === 'loss' ? nLayers - 1 : focusLayer);
-  const layer = Math.max(0, layerOf(st));
+  const layer = Math.max(0, Math.min(nLayers - 1,
+    st.kind === 'forward' || st.kind === 'backward' ? st.layer : st.kind === 'update' ? updateLayer : nLayers - 1));
   const width = t ? flat(t.forward[layer]?.a).length : 0;
-  const unit = Math.min(p.focus?.unit ?? 0, Math.max(0, width - 1));
+  const unit = Math.min(chosenUnit, Math.max(0, width - 1));
 
-  // The stage decides the layer shown: keep the network view's highlight on it.
+  // A neuron clicked in the network: show its layer (forward, or backward
+  // when stepping backward) once the trace is there.
   useEffect(() => {
-    if (t && (p.focus?.col !== layer + 1 || p.focus.unit !== unit)) p.onFocus({ col: layer + 1, unit });
-  }, [t, layer, unit]);
+    const pick = p.pick;
+    if (!t || !pick || pick.seq === appliedPick.current) return;
+    appliedPick.current = pick.seq;
+    const l = Math.min(Math.max(pick.col - 1, 0), nLayers - 1);
+    setUnit(pick.unit);
+    setUpdateLayer(l);
+    if (st.kind === 'update') return;
+    const kind = st.kind === 'backward' ? 'backward' : 'forward';
+    const at = stages.findIndex((s2) => s2.kind === kind && s2.layer === l);
+    if (at >= 0) setStage(at);
+  }, [p.pick, t]);
+  useEffect(() => { if (st.kind === 'forward' || st.kind === 'backward') setUpdateLayer(st.layer); }, [stage, t]);
+  // The network view highlights the neuron shown.
+  useEffect(() => { if (t) p.onHighlight({ col: layer + 1, unit }); }, [t, layer, unit]);
   useEffect(() => { setCheck(null); }, [layer, unit, weight]);
 
   const go = (to: number) => setStage(Math.max(0, Math.min(stages.length - 1, to)));
@@ -198,7 +216,7 @@ export function MathPanel(p: MathPanelProps) {
           </div>
           <div class="math-row">
             <label>Neuron{' '}
-              <select data-testid="math-neuron" aria-label="neuron to show" value={unit} onChange={(e) => p.onFocus({ col: layer + 1, unit: Number((e.target as HTMLSelectElement).value) })}>
+              <select data-testid="math-neuron" aria-label="neuron to show" value={unit} onChange={(e) => setUnit(Number((e.target as HTMLSelectElement).value))}>
                 {Array.from({ length: width }, (_, j) => <option value={j} key={j}>{isOutput ? `output ${j + 1}` : `neuron ${j + 1}`}</option>)}
               </select>
             </label>

@@ -60,6 +60,7 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
   const [mathOpen, setMathOpen] = useState(false);
   const [mathIndex, setMathIndex] = useState<number | null>(null);
   const [mathFocus, setMathFocus] = useState<MathFocus | null>(null);
+  const [mathPick, setMathPick] = useState<(MathFocus & { seq: number }) | null>(null);
   const train = pg.split.train;
   const pickPoint = useCallback((x: number, y: number) => {
     let best = -1, bestD = Infinity;
@@ -115,7 +116,7 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
                        maxLayers={MAX_HIDDEN_LAYERS} maxWidth={MAX_LAYER_WIDTH}
                        onHidden={onHidden} onSetParam={actions.setParam} onVisible={actions.setNetworkVisible}
                        compact={embed} mathFocus={mathOpen ? mathFocus : null}
-                       onPickNode={mathOpen ? (col, unit) => setMathFocus({ col, unit }) : undefined} />
+                       onPickNode={mathOpen ? (col, unit) => setMathPick((p) => ({ col, unit, seq: (p?.seq ?? 0) + 1 })) : undefined} />
         </main>
         <section class="col-output" aria-label="output">
           <OutputMap
@@ -132,9 +133,9 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
           {mathOpen ? (
             <MathPanel points={train.points} labels={train.labels} inputNames={config.features.map((f) => featureInfo(f).label)}
                        index={mathIndex !== null && mathIndex < train.labels.length ? mathIndex : null}
-                       focus={mathFocus} running={run.running}
+                       pick={mathPick} running={run.running}
                        modelKey={`${JSON.stringify(pg.net)}|${config.dataset}|${config.noise}|${config.dataSeed}|${config.trainRatio}|${pg.points.length}`}
-                       onIndex={setMathIndex} onFocus={setMathFocus} onTrace={actions.trace} onCheck={actions.checkGradient}
+                       onIndex={setMathIndex} onHighlight={setMathFocus} onTrace={actions.trace} onCheck={actions.checkGradient}
                        onDownload={downloadTrace} onClose={() => setMathOpen(false)} />
           ) : (
             <button type="button" class="math-open" data-testid="math-toggle" disabled={!mathAvailable}
