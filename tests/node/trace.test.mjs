@@ -2,7 +2,8 @@
 // torch.autograd: traces from the REAL WASM engine (web/src/engine/trace.js
 // over build/node/nn.cjs) for every hidden activation x output head the
 // playground offers, on small random nets trained a few steps, several
-// examples each, plus a CNN (conv2d, max-pool, flatten, dense); then
+// examples each, plus two CNNs (conv2d, max-pool, flatten, dense; the MNIST
+// lab's small fast CNN on a 28x28 input); then
 // tests/python/trace_autograd.py recomputes z, a, delta, dW, db, dL/dx and
 // the loss in float64 from the same W, b, x, y with Debian's python3-torch
 // and compares. Also: the engine's finite difference against the trace's
@@ -102,6 +103,25 @@ test('traces of every activation x loss match torch.autograd (float64)', () => {
     files.push(cnnFile);
     scratch.destroy();
     model.destroy();
+
+    // the MNIST lab's "small fast CNN" (a dense layer straight after a pool reads it flat), on a 28x28 digit-sized input
+    const fast = { input: [1, 28, 28], loss: 'ce', layers: [
+      { kind: 'conv2d', activation: 'relu', ints: [8, 5, 5, 1, 0] },
+      { kind: 'maxpool', activation: 'linear', ints: [2, 2] },
+      { kind: 'conv2d', activation: 'relu', ints: [16, 5, 5, 1, 0] },
+      { kind: 'maxpool', activation: 'linear', ints: [2, 2] },
+      { kind: 'dense', activation: 'softmax', units: 10 },
+    ] };
+    const digits = data(784, 'ce', 10, 2, r);
+    const mnistModel = trained(fast, digits.xs.map((x) => x.map((v) => Math.abs(v) / 2)), digits.ys);
+    const mnistScratch = traceModel(engine, mnistModel, 'ce');
+    const mnistTrace = buildTrace(mnistScratch, { loss: 'ce', x: (digits.xs[0] ?? []).map((v) => Math.abs(v) / 2), y: digits.ys[0] ?? [], index: 0, lab: 'mnist' }).trace;
+    assert.deepEqual(mnistTrace.layers.map((l) => l.output_shape), [[8, 24, 24], [8, 12, 12], [16, 8, 8], [16, 4, 4], [10]]);
+    const mnistFile = join(dir, 'mnist-cnn.json');
+    writeFileSync(mnistFile, JSON.stringify(mnistTrace));
+    files.push(mnistFile);
+    mnistScratch.destroy();
+    mnistModel.destroy();
 
     const run = spawnSync(PYTHON, [SCRIPT, ...files], { encoding: 'utf8', timeout: 120_000 });
     assert.equal(run.status, 0, `trace_autograd.py failed:\n${run.stdout}\n${run.stderr}`);
