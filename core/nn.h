@@ -26,6 +26,10 @@
  * Version 4: layer kinds NN_LAYER_CONV2D, NN_LAYER_MAXPOOL, NN_LAYER_FLATTEN;
  * nn_plan_layers (every layer's output shape and parameter count, or the
  * first refused layer).
+ * Version 5: "show the math": nn_finite_difference (a central difference of
+ * the loss for one parameter, NN_FD_DOUBLES), nn_optimizer_info
+ * (NN_OPTIM_INFO_DOUBLES) and nn_optimizer_preview (NN_PREVIEW_FLOATS per
+ * parameter: the optimizer's state and the update it would make).
  *
  * Results are bit-identical between the native and the WASM build (no FMA,
  * no lane reductions, libm-free deterministic exp/log/tanh/sigmoid).
@@ -39,7 +43,7 @@
 extern "C" {
 #endif
 
-#define NN_ABI_VERSION 4
+#define NN_ABI_VERSION 5
 
 /* Limits checked by nn_create and nn_create_layers. Plain numbers, so the
  * status sentences can quote them (nn_status_str). */
@@ -277,7 +281,8 @@ int nn_update(nn_model *m);
  * then dL/dx (inputs floats): nn_explain_floats(m) in all. The loss is the
  * model's, against target y [outputs]. Off the hot path: it overwrites the
  * gradient array (like nn_compute_gradients) and ends a forward_train, but
- * never changes parameters or optimizer state. */
+ * never changes parameters or optimizer state. Afterwards nn_grads holds this
+ * one example's gradients (a batch of 1; regularisation included when set). */
 int nn_explain_floats(const nn_model *m);
 int nn_explain(nn_model *m, const float *x, const float *y, float *out);
 
@@ -338,6 +343,44 @@ int nn_max_batch(const nn_model *m);
  * NN_ERR_NONFINITE for a non-finite scale); there is no model, no status. */
 int nn_gather_u8(float *dst, const uint8_t *src, int src_rows, const int32_t *idx,
                  int n, int row_len, float scale);
+
+/* ---- Show the math (version 5). Off the hot path; none of these
+ * changes a parameter or the optimizer state. ---- */
+
+/* Central finite difference of the mean data loss (the loss function only,
+ * no regularisation) of n examples x [n x inputs], y [n x outputs] with
+ * respect to flat parameter `index` (nn_params' layout):
+ *   (L(w + h) - L(w - h)) / 2h, h = 1e-5 * max(|w|, 1),
+ * with L evaluated by a forward pass in double precision on a double copy
+ * of the parameters (float32 rounding would swamp a small step), so the
+ * model is never touched: parameters, gradients, optimizer state and a
+ * kept forward_train all stay. out: NN_FD_DOUBLES doubles: the difference,
+ * h, L(w + h), L(w - h). Statuses: NN_ERR_NULL, NN_ERR_INDEX (index),
+ * NN_ERR_BATCH (n < 1), NN_ERR_NONFINITE, NN_ERR_NOMEM, NN_ERR_KIND (a
+ * layer kind without a double form). */
+#define NN_FD_DOUBLES 4
+int nn_finite_difference(nn_model *m, int index, const float *x, const float *y, int n,
+                         double *out);
+
+/* The optimizer's settings and position, NN_OPTIM_INFO_DOUBLES doubles:
+ * kind (nn_optimizer), updates applied since its state was cleared (the
+ * next Adam step is this + 1), lr, beta1, beta2, eps, regularisation kind,
+ * regularisation rate (each float as the model holds it). */
+#define NN_OPTIM_INFO_DOUBLES 8
+int nn_optimizer_info(const nn_model *m, double *out);
+
+/* What the next update would do to parameters first..first+count-1 if
+ * their data-loss gradients were grads[count] (e.g. one example's, from
+ * nn_explain): NN_PREVIEW_FLOATS floats per parameter into out:
+ *   [0] w, [1] the gradient the optimizer would use (grads[i] plus the
+ *   regularisation term on weight blocks, as nn_backward adds it),
+ *   [2] state 1 (momentum buffer / Adam m), [3] state 2 (Adam v),
+ *   [4] state 1 after, [5] state 2 after, [6] w after.
+ * Computed by the update's own code on copies: the same bits nn_update
+ * gives when these are its gradients. State SGD does not use reads 0.
+ * Statuses: NN_ERR_NULL, NN_ERR_INDEX (range), NN_ERR_NONFINITE (grads). */
+#define NN_PREVIEW_FLOATS 7
+int nn_optimizer_preview(nn_model *m, int first, int count, const float *grads, float *out);
 
 #ifdef __cplusplus
 }

@@ -26,8 +26,8 @@ export const Status = Object.freeze(/** @type {const} */ ({
 }));
 /** nn.h's #define'd limits and record sizes. */
 export const Limits = Object.freeze(/** @type {const} */ ({
-  ABI_VERSION: 4, MAX_LAYERS: 64, MAX_WIDTH: 1048576, MAX_BATCH: 65536, MAX_FLOATS: 134217728,
-  DESC_INTS: 8, BLOCK_INTS: 8, PLAN_INTS: 4,
+  ABI_VERSION: 5, MAX_LAYERS: 64, MAX_WIDTH: 1048576, MAX_BATCH: 65536, MAX_FLOATS: 134217728,
+  DESC_INTS: 8, BLOCK_INTS: 8, PLAN_INTS: 4, FD_DOUBLES: 4, OPTIM_INFO_DOUBLES: 8, PREVIEW_FLOATS: 7,
 }));
 
 /** @typedef {'linear' | 'relu' | 'leaky_relu' | 'tanh' | 'sigmoid' | 'softmax'} ActivationName */

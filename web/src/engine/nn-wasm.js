@@ -226,6 +226,49 @@ export class Model {
     const layers = this.sizes.slice(1).map((w) => ({ z: take(w), a: take(w), delta: take(w) }));
     return { layers, inputGrad: take(this.inputs) };
   }
+  // ---- show the math (ABI v5): finite difference, optimizer state and preview ----
+  /**
+   * The engine's central finite difference of the mean data loss (no
+   * regularisation) of n examples with respect to flat parameter `index`
+   * (nn_finite_difference: a double-precision forward, the model untouched).
+   * @param {number} index @param {FloatArg} x [n x inputs] @param {FloatArg} y [n x outputs] @param {number} [n]
+   * @returns {{ value: number, h: number, lossPlus: number, lossMinus: number }}
+   */
+  finiteDifference(index, x, y, n = 1) {
+    const out = this.out('fd', 2 * Limits.FD_DOUBLES); // doubles: 2 floats each, 16-byte aligned
+    if (this.module._nn_finite_difference(this.h(), intValue(index), this.arg('x', x), this.arg('y', y), n, out.ptr) !== Status.OK) this.fail();
+    const [value = NaN, h = NaN, lossPlus = NaN, lossMinus = NaN] = new Float64Array(this.module.HEAPF32.buffer, out.ptr, Limits.FD_DOUBLES);
+    return { value, h, lossPlus, lossMinus };
+  }
+  /**
+   * The optimizer's settings and position (nn_optimizer_info).
+   * @returns {{ kind: OptimizerName, step: number, lr: number, beta1: number, beta2: number, eps: number,
+   *   regularization: RegularizationName, rate: number }}
+   */
+  optimizerInfo() {
+    const out = this.out('optinfo', 2 * Limits.OPTIM_INFO_DOUBLES);
+    this.engine.check(this.module._nn_optimizer_info(this.h(), out.ptr));
+    const v = Array.from(new Float64Array(this.module.HEAPF32.buffer, out.ptr, Limits.OPTIM_INFO_DOUBLES));
+    const name = /** @param {Readonly<Record<string, number>>} table @param {number | undefined} value */ (table, value) =>
+      Object.keys(table).find((k) => table[k] === value) ?? 'unknown';
+    return {
+      kind: /** @type {OptimizerName} */ (name(OPTIMIZER_NAMES, v[0])), step: v[1] ?? 0, lr: v[2] ?? 0,
+      beta1: v[3] ?? 0, beta2: v[4] ?? 0, eps: v[5] ?? 0,
+      regularization: /** @type {RegularizationName} */ (name(REGULARIZATION_NAMES, v[6])), rate: v[7] ?? 0,
+    };
+  }
+  /**
+   * What the next update would do to parameters first..first+count-1 for
+   * data-loss gradients `grads` (nn_optimizer_preview): Limits.PREVIEW_FLOATS
+   * floats per parameter — w, the gradient used (regularisation added on
+   * weights), state 1 and 2 before, state 1 and 2 after, w after.
+   * @param {number} first @param {number} count @param {FloatArg} grads [count] @returns {Float32Array}
+   */
+  optimizerPreview(first, count, grads) {
+    const out = this.out('preview', Math.max(count, 1) * Limits.PREVIEW_FLOATS);
+    if (this.module._nn_optimizer_preview(this.h(), intValue(first), intValue(count), this.arg('grads', grads), out.ptr) !== Status.OK) this.fail();
+    return out.view().slice(0, count * Limits.PREVIEW_FLOATS);
+  }
   /**
    * Outputs [n x outputs]: a new Float32Array, or written into `out` (returned).
    * @template {HeapRef} R

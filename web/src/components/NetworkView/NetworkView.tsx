@@ -41,6 +41,10 @@ export interface NetworkViewProps {
    *  drawing fits the element's box (its height set by the page) without
    *  scrolling, instead of choosing its own height. */
   compact?: boolean;
+  /** Show the math: the neuron traced (column 1 = first hidden layer), ringed, its column shaded. */
+  mathFocus?: { col: number; unit: number } | null;
+  /** A neuron was clicked (column, unit), for the math panel. */
+  onPickNode?(col: number, unit: number): void;
 }
 
 const LINK_TOLERANCE = 6;
@@ -241,8 +245,20 @@ export function NetworkView(p: NetworkViewProps) {
                       aria-label={`bias of ${unitName(c + 1, n.index, sizes.length, p.features)}`}
                       onMouseEnter={() => setHover(nodeTarget(c + 1, n.index))}
                       onMouseLeave={() => setHover(null)}
-                      onClick={() => setPinned(nodeTarget(c + 1, n.index))} />
+                      onClick={() => { setPinned(nodeTarget(c + 1, n.index)); p.onPickNode?.(c + 1, n.index); }} />
             )))}
+            {p.mathFocus && (() => {
+              const col = lay.columns[p.mathFocus.col];
+              const box = col?.[p.mathFocus.unit];
+              if (!col || !box) return null;
+              const top = Math.min(...col.map((b) => b.y)) - 4, bottom = Math.max(...col.map((b) => b.y + b.size)) + 4;
+              return (
+                <>
+                  <div class="math-column" data-testid="math-column" style={{ left: `${box.x - 4}px`, top: `${top}px`, width: `${box.size + 8}px`, height: `${bottom - top}px` }} />
+                  <div class="math-focus" data-testid="math-focus" style={{ left: `${box.x - 3}px`, top: `${box.y - 3}px`, width: `${box.size + 6}px`, height: `${box.size + 6}px` }} />
+                </>
+              );
+            })()}
             {lay.columns[0]!.map((n) => (
               <span class="feature-label" key={`f${n.index}`} style={{ left: `${n.x - 4}px`, top: `${n.y + n.size / 2}px` }}>
                 {featureInfo(p.features[n.index]!).label}

@@ -16,13 +16,15 @@ export interface OutputMapProps {
   onAddPoint(x: number, y: number): void;
   onErase(x: number, y: number, radius: number): void;
   label: string;
+  /** Not drawing: a click picks the point under it (show the math). */
+  onPick?(x: number, y: number): void;
 }
 
 /** Minimum distance (domain units) between painted points while dragging. */
 const PAINT_SPACING = 0.35;
 const ERASE_RADIUS = 0.5;
 
-export function OutputMap({ data, drawing, erase, onAddPoint, onErase, label }: OutputMapProps) {
+export function OutputMap({ data, drawing, erase, onAddPoint, onErase, label, onPick }: OutputMapProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const scratchRef = useRef<HTMLCanvasElement | null>(null);
   const sizeRef = useRef(0);
@@ -60,6 +62,11 @@ export function OutputMap({ data, drawing, erase, onAddPoint, onErase, label }: 
   };
 
   const onPointerDown = (e: PointerEvent) => {
+    if (!drawing && onPick && (e.pointerType !== 'mouse' || e.button === 0)) {
+      const [x, y] = domainAt(e);
+      onPick(x, y);
+      return;
+    }
     if (!drawing || (e.pointerType === 'mouse' && e.button !== 0)) return;
     e.preventDefault();
     (e.currentTarget as HTMLCanvasElement).setPointerCapture?.(e.pointerId);

@@ -22,6 +22,17 @@ export interface MapData {
   showTest: boolean;
   discretize: boolean;
   theme: Theme;
+  /** A training point to ring (the one the math panel traces), or none. */
+  mark?: number | null;
+}
+
+/** A ring at pixel (x, y): the traced point. */
+function ring(ctx: CanvasRenderingContext2D, d: MapData, x: number, y: number): void {
+  ctx.lineWidth = 3;
+  ctx.strokeStyle = ink(d.theme).text;
+  ctx.beginPath();
+  ctx.arc(x, y, 10, 0, 2 * Math.PI);
+  ctx.stroke();
 }
 
 /** Regression value → [-1, 1] over the data set's range. */
@@ -144,6 +155,8 @@ export function drawMap(ctx: CanvasRenderingContext2D, scratch: HTMLCanvasElemen
     }
     drawPoints(ctx, d.train, d, size, (i) => d.train.points[2 * i + 1]!, false);
     if (d.showTest) drawPoints(ctx, d.test, d, size, (i) => d.test.points[2 * i + 1]!, true);
+    const m = d.mark;
+    if (m != null && m < d.train.labels.length) ring(ctx, d, ...toPixel(d.train.points[2 * m]!, d.train.points[2 * m + 1]!, d.extent, size));
     return;
   }
   // 1-D regression: model (solid) against truth (dashed), points on top.
@@ -177,4 +190,6 @@ export function drawMap(ctx: CanvasRenderingContext2D, scratch: HTMLCanvasElemen
     ctx.lineWidth = 3;
     strokeCurve(ctx, d, size, m, (i) => [-d.extent + (i * 2 * d.extent) / (m - 1), y(curve[i * d.outputs]!)]);
   }
+  const m = d.mark;
+  if (m != null && m < d.train.labels.length) ring(ctx, d, ...toPixel(d.train.points[2 * m]!, y(d.train.labels[m]!), d.extent, size));
 }

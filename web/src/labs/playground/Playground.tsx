@@ -2,7 +2,7 @@
 // state hook. Layout is a CSS grid that stacks into one column on phones.
 
 import { memo } from 'preact/compat';
-import { useCallback } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import type { Theme } from '../../state/config';
 import type { Panel } from '../../state/schema';
 import { MAX_HIDDEN_LAYERS, MAX_LAYER_WIDTH } from '../../state/schema';
@@ -16,6 +16,11 @@ import { DataPanel } from '../../components/Settings/DataPanel';
 import { FeaturesPanel } from '../../components/Settings/FeaturesPanel';
 import { HyperPanel } from '../../components/Settings/HyperPanel';
 import { useRunKeys } from '../../lib/use-run-keys';
+import { MathPanel, type MathFocus } from '../../components/MathPanel/MathPanel';
+import { featureInfo } from '../../data/features';
+import { writeLink } from '../../state/link';
+import { download } from '../../app/modelIO';
+import type { Trace } from '../../engine/trace.js';
 import type { Playground as PlaygroundState } from './usePlayground';
 import type { ReactNode } from 'preact/compat';
 
@@ -49,6 +54,28 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
   }, [actions]);
 
   const onFeatures = useCallback((features: typeof config.features) => actions.update({ features }), [actions]);
+
+  // Show the math: closed until asked for (also in an embed); a click on the
+  // map then picks the nearest training point, a click on a neuron focuses it.
+  const [mathOpen, setMathOpen] = useState(false);
+  const [mathIndex, setMathIndex] = useState<number | null>(null);
+  const [mathFocus, setMathFocus] = useState<MathFocus | null>(null);
+  const [mathPick, setMathPick] = useState<(MathFocus & { seq: number }) | null>(null);
+  const train = pg.split.train;
+  const pickPoint = useCallback((x: number, y: number) => {
+    let best = -1, bestD = Infinity;
+    for (let i = 0; i < train.labels.length; i++) {
+      const d = Math.hypot(train.points[2 * i]! - x, train.points[2 * i + 1]! - y);
+      if (d < bestD) { bestD = d; best = i; }
+    }
+    if (best >= 0) setMathIndex(best);
+  }, [train]);
+  const downloadTrace = useCallback((trace: Trace) => {
+    const linkConfig = Object.fromEntries(new URLSearchParams(writeLink('playground', config, { view })));
+    const file = { ...trace, config: linkConfig };
+    download(`trace-playground-${trace.example.index}.json`, JSON.stringify(file, null, 1), 'application/json');
+  }, [config, view]);
+  const mathAvailable = ready && train.labels.length > 0;
 
   const snapFits = snap !== null && snap.outputs === pg.outputs;
   const mapLabel = `${pg.info.label}: ${pg.split.train.labels.length} training points` +
@@ -89,7 +116,8 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
                        paramsEditable={!embed || view.lock.length === 0}
                        maxLayers={MAX_HIDDEN_LAYERS} maxWidth={MAX_LAYER_WIDTH}
                        onHidden={onHidden} onSetParam={actions.setParam} onVisible={actions.setNetworkVisible}
-                       compact={embed} />
+                       compact={embed} mathFocus={mathOpen ? mathFocus : null}
+                       onPickNode={mathOpen ? (col, unit) => setMathPick((p) => ({ col, unit, seq: (p?.seq ?? 0) + 1 })) : undefined} />
         </main>
         <section class="col-output" aria-label="output">
           <OutputMap
@@ -98,10 +126,24 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
               grid: snapFits ? snap.outputGrid : null, gridSize: snap?.gridSize ?? 0, outputs: pg.outputs,
               curve: snapFits ? snap.curve : null, truth: pg.truth,
               train: pg.split.train, test: pg.split.test, showTest: config.showTestData,
-              discretize: config.discretize, theme,
+              discretize: config.discretize, theme, mark: mathOpen ? mathIndex : null,
             }}
             drawing={config.dataset === 'custom' && !pg.locked('dataset')} erase={pg.erase}
-            onAddPoint={actions.addPoint} onErase={actions.erasePoints} label={mapLabel} />
+            onAddPoint={actions.addPoint} onErase={actions.erasePoints} label={mapLabel}
+            onPick={mathOpen ? pickPoint : undefined} />
+          {mathOpen ? (
+            <MathPanel points={train.points} labels={train.labels} inputNames={config.features.map((f) => featureInfo(f).label)}
+                       index={mathIndex !== null && mathIndex < train.labels.length ? mathIndex : null}
+                       pick={mathPick} running={run.running}
+                       modelKey={`${JSON.stringify(pg.net)}|${config.dataset}|${config.noise}|${config.dataSeed}|${config.trainRatio}|${pg.points.length}`}
+                       onIndex={setMathIndex} onHighlight={setMathFocus} onTrace={actions.trace} onCheck={actions.checkGradient}
+                       onDownload={downloadTrace} onClose={() => setMathOpen(false)} />
+          ) : (
+            <button type="button" class="math-open" data-testid="math-toggle" disabled={!mathAvailable}
+                    onClick={() => { setMathOpen(true); if (mathIndex === null && train.labels.length > 0) setMathIndex(0); }}>
+              Show the math
+            </button>
+          )}
           {shows('loss-chart') && (
             <LossChart points={pg.history.evaluations.points} trainLoss={pg.history.trainLoss} version={pg.historyVersion} showAccuracy={classification} theme={theme}
                        paced={pg.speed !== 'max'} />

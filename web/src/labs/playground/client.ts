@@ -3,7 +3,7 @@
 // weights meaningless, and which are answered.
 
 import { LabClient, type CommandResult, type LabEvents, type WorkerFactory } from '../../engine/client';
-import type { DataSpec, HyperParams, NetSpec, PlaygroundCommand, Snapshot, ViewSpec } from './protocol';
+import type { DataSpec, GradientCheck, HyperParams, NetSpec, PlaygroundCommand, Snapshot, TraceResult, ViewSpec } from './protocol';
 
 /** Marks a promise as handled (callers that do not wait for the answer must
  *  not see an unhandled rejection when a worker is replaced), and returns it. */
@@ -52,5 +52,13 @@ export class PlaygroundClient {
   async predict(points: Float32Array): Promise<Float32Array> {
     const copy = points.slice();
     return (await this.lab.request<Float32Array>({ type: 'predict', points: copy }, { transfer: [copy.buffer] })).result;
+  }
+  /** One training example traced with the weights of this moment (show the math). */
+  async trace(index: number): Promise<TraceResult> {
+    return (await this.lab.request<TraceResult>({ type: 'trace', index })).result;
+  }
+  /** The engine's finite difference for parameter `param` of the last trace. */
+  async checkGradient(param: number): Promise<GradientCheck> {
+    return (await this.lab.request<GradientCheck>({ type: 'checkGradient', param })).result;
   }
 }

@@ -10,7 +10,8 @@ import { OUTPUT_HEAD } from '../../share/network';
 import { Status, type Engine, type HeapBuffer, type Model } from '../../engine/nn-wasm.js';
 import { divergenceAdvice } from '../../engine/divergence';
 import type { LabSession, LabSessionFactory } from '../../engine/lab-session';
-import type { DataSpec, HyperParams, NetSpec, PlaygroundCommand, Snapshot, ViewSpec } from './protocol';
+import type { DataSpec, GradientCheck, HyperParams, NetSpec, PlaygroundCommand, Snapshot, TraceResult, ViewSpec } from './protocol';
+import { buildTrace, traceModel } from '../../engine/trace.js';
 
 /** Work per chunk before the worker looks at its message queue again:
  *  short enough that a control or a frame's ack waits at most this long,
@@ -471,6 +472,42 @@ export class Session {
     this.lineOut = this.engine.allocF32(LINE_POINTS * outs);
   }
 
+  /** The last trace (show the math): a scratch copy of the model as it was
+   *  then, the example, and its gradients, for the finite difference. */
+  private traced: { model: Model; x: Float32Array; y: Float32Array; grads: Float32Array } | null = null;
+
+  /** Traces training example `index` with the weights of this moment. */
+  trace(index: number, lab = 'playground'): TraceResult {
+    const model = this.model;
+    const train = this.train;
+    const net = this.net;
+    if (!model || !train || !net) throw new Error('no model yet');
+    if (!Number.isInteger(index) || index < 0 || index >= train.n) throw new RangeError(`no training example ${index}`);
+    const inputs = net.inputs, outputs = net.outputs;
+    const x = train.x.view().slice(index * inputs, (index + 1) * inputs);
+    const y = train.y.view().slice(index * outputs, (index + 1) * outputs);
+    const loss = OUTPUT_HEAD[net.task].loss;
+    const scratch = traceModel(this.engine, model, loss);
+    try {
+      const { trace, grads } = buildTrace(scratch, { loss, x, y, index, lab, optimizer: model.optimizerInfo() });
+      const preview = model.optimizerPreview(0, model.paramCount, grads);
+      this.traced?.model.destroy();
+      this.traced = { model: scratch, x, y, grads };
+      return { trace, preview, layout: model.paramLayout(), epoch: this.epoch };
+    } catch (e) {
+      scratch.destroy();
+      throw e;
+    }
+  }
+
+  /** The engine's finite difference for a parameter of the last trace. */
+  checkGradient(param: number): GradientCheck {
+    const t = this.traced;
+    if (!t) throw new Error('trace an example first');
+    const fd = t.model.finiteDifference(param, t.x, t.y, 1);
+    return { param, finiteDifference: fd.value, backprop: t.grads[param] ?? NaN, h: fd.h };
+  }
+
   /** True when the current data fits the current model (inputs, outputs). */
   consistent(): boolean {
     if (!this.net || !this.data) return false;
@@ -526,5 +563,7 @@ function handle(s: Session, msg: PlaygroundCommand): unknown {
     case 'getParams': return s.params();
     case 'loadParams': s.loadParams(msg.params); return undefined;
     case 'predict': return s.predict(msg.points);
+    case 'trace': return s.trace(msg.index);
+    case 'checkGradient': return s.checkGradient(msg.param);
   }
 }

@@ -297,6 +297,9 @@ export function usePlayground(initial: InitialState, active = true) {
     getParams: () => clientRef.current?.getParams() ?? Promise.reject(new Error('engine not started')),
     loadParams: (p: Float32Array) => clientRef.current?.loadParams(p) ?? Promise.reject(new Error('engine not started')),
     predict: (p: Float32Array) => clientRef.current?.predict(p) ?? Promise.reject(new Error('engine not started')),
+    // show the math: trace a training example now; the engine's finite difference on it
+    trace: (index: number) => clientRef.current?.trace(index) ?? Promise.reject(new Error('engine not started')),
+    checkGradient: (param: number) => clientRef.current?.checkGradient(param) ?? Promise.reject(new Error('engine not started')),
   }), [update, config.drawClass, config.dataset, split, task, points, netKey, dataKey]);
 
   return {

@@ -1,0 +1,167 @@
+// @ts-check
+// trace.js — one example's forward and backward pass as the trace JSON
+// ("Download these numbers"; README section "Trace JSON").
+//
+// Every number comes from the core: a scratch model with the same layers
+// and a copy of the parameters (a batch of 1, regularisation off) runs
+// nn_explain (z, a, delta per layer, dL/dx) and nn_compute_gradients (the
+// example's loss and dL/dW, dL/db). This file only reshapes them into
+// PyTorch's layouts; it computes nothing. Plain JS so Node tests import it.
+import { ACTIVATION_NAMES, LAYER_KIND_NAMES, LayerKind } from './enums.js';
+
+/** @typedef {import('./nn-wasm.js').Engine} Engine */
+/** @typedef {import('./nn-wasm.js').Model} Model */
+/** @typedef {import('./enums.js').LossName} LossName */
+/** Nested lists of numbers (a tensor in PyTorch's layout); `any` below the top: JSDoc cannot name a recursive alias.
+ * @typedef {number | any[]} NestedNumbers */
+
+/**
+ * @typedef {object} TraceLayer
+ * @property {string} kind 'dense' | 'conv2d' | 'maxpool' | 'flatten'
+ * @property {string} activation
+ * @property {number[]} output_shape [units] or [C, H, W]
+ * @property {number} [units] dense
+ * @property {number} [filters] conv2d
+ * @property {number[]} [kernel] conv2d [kh, kw]; maxpool [k, k]
+ * @property {number} [stride] conv2d, maxpool
+ * @property {number} [padding] conv2d
+ */
+/**
+ * The trace JSON of one example (format "nn-trace", version 1).
+ * @typedef {object} Trace
+ * @property {'nn-trace'} format
+ * @property {1} version
+ * @property {string} lab
+ * @property {Record<string, unknown>} config
+ * @property {number[]} input_shape
+ * @property {TraceLayer[]} layers
+ * @property {LossName} loss
+ * @property {{ index: number, x: NestedNumbers, y: number[] }} example
+ * @property {Array<{ W?: NestedNumbers, b?: number[], z: NestedNumbers, a: NestedNumbers }>} forward
+ * @property {NestedNumbers} output
+ * @property {number} loss_value
+ * @property {Array<{ delta: NestedNumbers, dW?: NestedNumbers, db?: number[] }>} backward
+ * @property {NestedNumbers} input_grad
+ * @property {ReturnType<Model['optimizerInfo']>} [optimizer] the live model's optimizer when traced
+ */
+
+/** A float32 printed exactly enough to round-trip. @param {number} v */
+export const exact = (v) => Number(v.toPrecision(9));
+
+/**
+ * Nested lists of `flat` in a row-major shape ([2, 3] -> [[a, b, c], [d, e, f]]).
+ * @param {ArrayLike<number>} flat @param {number[]} shape @returns {NestedNumbers[]}
+ */
+export function nest(flat, shape) {
+  /** @param {number} offset @param {number} dim @returns {NestedNumbers[]} */
+  const build = (offset, dim) => {
+    const n = shape[dim] ?? 1;
+    if (dim === shape.length - 1) return Array.from({ length: n }, (_, i) => exact(flat[offset + i] ?? NaN));
+    const stride = shape.slice(dim + 1).reduce((p, d) => p * d, 1);
+    return Array.from({ length: n }, (_, i) => build(offset + i * stride, dim + 1));
+  };
+  return build(0, 0);
+}
+
+/** @param {Readonly<Record<string, number>>} table @param {number | undefined} value */
+const nameOf = (table, value) => Object.keys(table).find((k) => table[k] === value) ?? String(value);
+
+/** The shape a layer's per-example vectors take in the trace: [C][H][W] for conv and pool, flat otherwise.
+ * @param {number} kind @param {number[]} shape [c, h, w] */
+function vectorShape(kind, shape) {
+  const [c = 1, h = 1, w = 1] = shape;
+  return kind === LayerKind.CONV2D || kind === LayerKind.MAXPOOL ? [c, h, w] : [c * h * w];
+}
+
+/**
+ * A scratch copy of `model` for tracing: the same layers and parameters, a
+ * batch of 1, plain SGD and no regularisation (so its gradients are the data
+ * loss's). The caller destroys it.
+ * @param {Engine} engine @param {Model} model @param {LossName} loss @returns {Model}
+ */
+export function traceModel(engine, model, loss) {
+  const layers = model.descriptors().map((d) => ({ kind: d[0] ?? -1, activation: d[1] ?? -1, ints: d.slice(2) }));
+  const copy = engine.createModel({ input: model.layerShapes()[0] ?? [], layers, loss, maxBatch: 1 });
+  try {
+    copy.loadParams(model.params());
+  } catch (e) {
+    copy.destroy();
+    throw e;
+  }
+  return copy;
+}
+
+/**
+ * One example's trace from a trace model (traceModel): forward, backward, loss.
+ * Also returns the flat per-example gradients (for the optimizer preview).
+ * @param {Model} scratch from traceModel
+ * @param {{ loss: LossName, x: ArrayLike<number>, y: ArrayLike<number>, index: number, lab: string,
+ *   config?: Record<string, unknown>, optimizer?: ReturnType<Model['optimizerInfo']> }} what
+ * @returns {{ trace: Trace, grads: Float32Array }}
+ */
+export function buildTrace(scratch, { loss, x, y, index, lab, config = {}, optimizer }) {
+  const xs = Float32Array.from(x), ys = Float32Array.from(y);
+  const explanation = scratch.explain(xs, ys);
+  const lossValue = scratch.computeGradients(xs, ys, 1); // batch of 1, no regularisation
+  const grads = scratch.grads();
+  const params = scratch.params();
+  const blocks = scratch.paramLayout();
+  const shapes = scratch.layerShapes();
+  const descs = scratch.descriptors();
+  const inputShape = shapes[0] ?? [xs.length, 1, 1];
+  const flatInput = (inputShape[1] ?? 1) === 1 && (inputShape[2] ?? 1) === 1;
+  /** @type {TraceLayer[]} */
+  const layers = [];
+  /** @type {Trace['forward']} */
+  const forward = [];
+  /** @type {Trace['backward']} */
+  const backward = [];
+  descs.forEach((d, l) => {
+    const kind = d[0] ?? -1;
+    const outShape = vectorShape(kind, shapes[l + 1] ?? []);
+    /** @type {TraceLayer} */
+    const layer = { kind: nameOf(LAYER_KIND_NAMES, kind), activation: nameOf(ACTIVATION_NAMES, d[1]), output_shape: outShape };
+    if (kind === LayerKind.DENSE) layer.units = d[2] ?? 0;
+    if (kind === LayerKind.CONV2D) Object.assign(layer, { filters: d[2], kernel: [d[3], d[4]], stride: d[5], padding: d[6] });
+    if (kind === LayerKind.MAXPOOL) Object.assign(layer, { kernel: [d[2], d[2]], stride: d[3] });
+    layers.push(layer);
+    const ex = explanation.layers[l];
+    if (!ex) throw new Error(`no explanation for layer ${l}`);
+    /** @type {Trace['forward'][number]} */
+    const fwd = { z: nest(ex.z, outShape), a: nest(ex.a, outShape) };
+    /** @type {Trace['backward'][number]} */
+    const bwd = { delta: nest(ex.delta, outShape) };
+    for (const block of blocks.filter((b) => b.layer === l)) {
+      const p = params.subarray(block.offset, block.offset + block.length);
+      const g = grads.subarray(block.offset, block.offset + block.length);
+      if (block.block === 0) {
+        fwd.W = nest(p, block.shape);
+        bwd.dW = nest(g, block.shape);
+      } else if (block.block === 1) {
+        fwd.b = Array.from(p, exact);
+        bwd.db = Array.from(g, exact);
+      }
+    }
+    forward.push(fwd);
+    backward.push(bwd);
+  });
+  const lastLayer = forward[forward.length - 1];
+  /** @type {Trace} */
+  const trace = {
+    format: 'nn-trace',
+    version: 1,
+    lab,
+    config,
+    input_shape: flatInput ? [inputShape[0] ?? xs.length] : inputShape,
+    layers,
+    loss,
+    example: { index, x: flatInput ? Array.from(xs, exact) : nest(xs, inputShape), y: Array.from(ys, exact) },
+    forward,
+    output: lastLayer ? lastLayer.a : [],
+    loss_value: exact(lossValue),
+    backward,
+    input_grad: flatInput ? Array.from(explanation.inputGrad, exact) : nest(explanation.inputGrad, inputShape),
+  };
+  if (optimizer) trace.optimizer = optimizer;
+  return { trace, grads };
+}
