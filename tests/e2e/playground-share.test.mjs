@@ -104,13 +104,21 @@ test('a saved model loads back bit-identically; a bad file changes nothing', asy
   await close();
 });
 
-test('Export to PyTorch downloads a script with the trained weights', async () => {
+test('Export to PyTorch and Export to NumPy download scripts with the trained weights', async () => {
   const { page, errors, close } = await open('?data=circle&hidden=3&act=tanh');
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-pytorch').click()]);
   assert.match(dl.suggestedFilename(), /\.py$/);
   const script = await fs.readFile(await dl.path(), 'utf8');
   assert.match(script, /torch\.nn\.Sequential/);
   assert.match(script, /Tanh/);
+  const [np] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-numpy').click()]);
+  assert.match(np.suggestedFilename(), /-numpy\.py$/);
+  const numpyScript = await fs.readFile(await np.path(), 'utf8');
+  assert.match(numpyScript, /^import numpy as np$/m);
+  assert.match(numpyScript, /class Network:/);
+  assert.doesNotMatch(numpyScript, /import torch/);
+  const weights = (text) => [...text.match(/PARAMS_BASE64 = \(([\s\S]*?)\n\)/)[1].matchAll(/"([A-Za-z0-9+/=]*)"/g)].map((m) => m[1]).join('');
+  assert.equal(weights(numpyScript), weights(script), 'both exports carry the same weights');
   errors.assertNone();
   await close();
 });

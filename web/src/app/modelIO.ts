@@ -8,6 +8,7 @@ import {
 } from '../share/modelFile';
 import { networkSpec } from '../share/network';
 import { exportLabModel } from '../share/pytorchExport';
+import { exportLabModelNumpy } from '../share/numpyExport';
 import type { Playground } from '../labs/playground/usePlayground';
 import type { LabId } from '../labs';
 
@@ -44,12 +45,23 @@ export function exportLabScript(model: LabModel): string {
   return `Saved ${name}: run it with python3 (needs PyTorch).`;
 }
 
+/** Offers a lab's model as a NumPy script (from-scratch style); returns what to tell the user. */
+export function exportLabNumpyScript(model: LabModel): string {
+  const name = labModelFileName(model).replace(/\.json$/, '-numpy.py');
+  download(name, exportLabModelNumpy(model), 'text/x-python');
+  return `Saved ${name}: run it with python3 (needs NumPy only).`;
+}
+
 export async function saveModel(pg: Playground): Promise<string> {
   return saveLabModel(labModelOf(await currentModel(pg)));
 }
 
 export async function exportPyTorch(pg: Playground): Promise<string> {
   return exportLabScript(labModelOf(await currentModel(pg)));
+}
+
+export async function exportNumpy(pg: Playground): Promise<string> {
+  return exportLabNumpyScript(labModelOf(await currentModel(pg)));
 }
 
 async function readText(file: File): Promise<{ ok: true; text: string } | { ok: false; error: string }> {

@@ -66,7 +66,7 @@ const TORCH_LOSS: Readonly<Record<LossName, string>> = {
 };
 
 /** Python string literal safe for any text (JSON strings are valid Python). */
-function pyString(s: string): string {
+export function pyString(s: string): string {
   return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
@@ -82,25 +82,36 @@ function inputWidth(input: NetworkInput): number {
   return input.kind === 'points' ? input.features.length : input.width * input.height;
 }
 
-/** The script's text for any layer list. Throws on an inconsistent input (a caller bug). */
-export function exportLabPyTorch(spec: LabExportInput): string {
-  const { layers, loss, input, params } = spec;
-  if (layers.length < 1) throw new Error('exportLabPyTorch: no layers');
+/**
+ * Throws when the layers do not chain, do not read the input, or the
+ * parameters do not fit them (a caller bug); `who` names the exporter.
+ */
+export function checkExportInput(spec: LabExportInput, who: string): void {
+  const { layers, input, params } = spec;
+  if (layers.length < 1) throw new Error(`${who}: no layers`);
   for (let i = 1; i < layers.length; i++) {
     const l = layers[i]!, prev = layers[i - 1]!;
     const chained = l.kind === 'dense' ? l.inputs === outputSize(prev) : l.input.join('x') === outputShape(prev).join('x');
-    if (!chained) throw new Error('exportLabPyTorch: layer sizes do not chain');
+    if (!chained) throw new Error(`${who}: layer sizes do not chain`);
   }
-  if (inputSize(layers[0]!) !== inputWidth(input)) throw new Error('exportLabPyTorch: input size does not match the features');
+  if (inputSize(layers[0]!) !== inputWidth(input)) throw new Error(`${who}: input size does not match the features`);
   const first = layers[0]!;
   // A spatial first layer reads the image as 1 x height x width.
   const spatialInput = first.kind !== 'dense';
   if (spatialInput && (input.kind !== 'image' || first.input.join('x') !== `1x${input.height}x${input.width}`)) {
-    throw new Error('exportLabPyTorch: a spatial network must read the image as 1 x height x width');
+    throw new Error(`${who}: a spatial network must read the image as 1 x height x width`);
   }
+  if (params.length !== paramLayout(layers).count) throw new Error(`${who}: wrong number of parameters`);
+  for (const v of params) if (!Number.isFinite(v)) throw new Error(`${who}: parameters must be finite`);
+}
+
+/** The script's text for any layer list. Throws on an inconsistent input (a caller bug). */
+export function exportLabPyTorch(spec: LabExportInput): string {
+  checkExportInput(spec, 'exportLabPyTorch');
+  const { layers, loss, input, params } = spec;
+  const first = layers[0]!;
+  const spatialInput = first.kind !== 'dense';
   const layout = paramLayout(layers);
-  if (params.length !== layout.count) throw new Error('exportLabPyTorch: wrong number of parameters');
-  for (const v of params) if (!Number.isFinite(v)) throw new Error('exportLabPyTorch: parameters must be finite');
 
   const modules: string[] = [];
   const sequentialIndex: number[] = [];
