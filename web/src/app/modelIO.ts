@@ -11,6 +11,7 @@ import { exportLabModel } from '../share/pytorchExport';
 import { exportLabModelNumpy } from '../share/numpyExport';
 import type { Playground } from '../labs/playground/usePlayground';
 import type { LabId } from '../labs';
+import type { Dataset } from '../data/types';
 
 /** Offers `text` as a file download. */
 export function download(name: string, text: string, type: string): void {
@@ -38,10 +39,10 @@ export function saveLabModel(model: LabModel): string {
   return `Saved ${name}.`;
 }
 
-/** Offers a lab's model as a PyTorch script; returns what to tell the user. */
-export function exportLabScript(model: LabModel): string {
+/** Offers a lab's model as a PyTorch script (the playground's with its training set, for its train mode); returns what to tell the user. */
+export function exportLabScript(model: LabModel, trainSet?: Dataset): string {
   const name = labModelFileName(model).replace(/\.json$/, '.py');
-  download(name, exportLabModel(model), 'text/x-python');
+  download(name, exportLabModel(model, undefined, trainSet), 'text/x-python');
   return `Saved ${name}: run it with python3 (needs PyTorch).`;
 }
 
@@ -57,7 +58,7 @@ export async function saveModel(pg: Playground): Promise<string> {
 }
 
 export async function exportPyTorch(pg: Playground): Promise<string> {
-  return exportLabScript(labModelOf(await currentModel(pg)));
+  return exportLabScript(labModelOf(await currentModel(pg)), { ...pg.split.train, task: pg.task, nClasses: pg.dataset.nClasses });
 }
 
 export async function exportNumpy(pg: Playground): Promise<string> {
