@@ -286,7 +286,7 @@ LAYER_CLASSES = {"dense": Dense, "conv2d": Conv2D, "maxpool": MaxPool, "flatten"
 
 
 class Optimizer:
-    """The page's optimizer, one update rule per kind (torch.optim's SGD,
+    """The page's optimizer, one update rule per kind (PyTorch's SGD,
     SGD with momentum and Adam); L1/L2 regularisation is added to the
     gradient of the weights (not the biases) first."""
 
