@@ -4,10 +4,11 @@ format nn-trace version 1; README, "The trace JSON") with torch.autograd,
 independently of the page's engine and of the NumPy export, for testing the
 export's `check` command.
 
-usage: make_trace.py spec.json trace.json [--corrupt]
+usage: make_trace.py [--corrupt] spec.json trace.json [spec.json trace.json ...]
 spec: {"lab", "input_shape", "layers" (model-file layers), "loss", "params"
-(floats in the core's layout: per layer weight then bias), "x", "y"}.
---corrupt writes a deliberately wrong trace: the first layer's largest dW
+(floats in the core's layout: per layer weight then bias), "x", "y",
+optionally "corrupt": true}. Several pairs share one start of torch.
+A corrupt trace is deliberately wrong: the first layer's largest dW
 value is made 1 % larger (1e-3 when all are 0), so a correct check must fail on it."""
 import json
 import sys
@@ -89,7 +90,7 @@ def main(spec_path, out_path, corrupt):
         if W is not None:
             g["dW"], g["db"] = W.grad.tolist(), b.grad.tolist()
         backward.append(g)
-    if corrupt:
+    if corrupt or spec.get("corrupt"):
         dW = params[0][0].grad
         i = int(dW.abs().argmax())
         wrong = dW.flatten().clone()
@@ -121,6 +122,7 @@ def main(spec_path, out_path, corrupt):
 
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if a != "--corrupt"]
-    if len(args) != 2:
+    if len(args) < 2 or len(args) % 2:
         sys.exit(__doc__)
-    main(args[0], args[1], "--corrupt" in sys.argv[1:])
+    for spec_path, out_path in zip(args[::2], args[1::2]):
+        main(spec_path, out_path, "--corrupt" in sys.argv[1:])

@@ -181,6 +181,9 @@ def train(rank, world, args, init_method=None, local_rank=None):
     draws the same global batches; process r trains rows [B*r/W, B*(r+1)/W) of
     each, and its loss is scaled so DistributedDataParallel's average of the
     gradients is the gradient of the whole batch's mean loss."""
+    data = training_set(args.mnist)
+    if data.n == 0:
+        raise SystemExit("the training set is empty (draw some points on the page first)")
     use_cuda = torch.cuda.is_available() and not args.cpu
     device = torch.device("cuda", rank if local_rank is None else local_rank) if use_cuda else torch.device("cpu")
     if world > 1:
@@ -193,7 +196,6 @@ def train(rank, world, args, init_method=None, local_rank=None):
     if world > 1:
         body = torch.nn.parallel.DistributedDataParallel(body, device_ids=[device.index] if use_cuda else None)
     optimizer = make_optimizer(net.parameters())
-    data = training_set(args.mnist)
     t = TRAINING
     batch_size, n = t["batch_size"], data.n
     steps_per_epoch = (n + batch_size - 1) // batch_size
