@@ -432,6 +432,8 @@ def check(path):
             not all(same_layer(ours, theirs) for ours, theirs in zip(LAYERS, trace["layers"])):
         print("the trace is of another network than this script's (layers or loss differ)")
         return 2
+    example = trace.get("example", {})
+    print("trace of example %s (%s lab), %d layers, loss %s" % (example.get("index", "?"), trace.get("lab", "?"), len(LAYERS), LOSS))
     net = trained()
     # The weights the example was traced with (the page may have trained on since this export).
     for index, entry in enumerate(trace["forward"]):
