@@ -144,6 +144,11 @@ test('a saved MNIST model loads into a fresh page with the same weights and test
   assert.ok(block, 'the script has its PARAMS_BASE64 block');
   const inScript = [...block[1].matchAll(/["']([A-Za-z0-9+/=]*)["']/g)].map((m) => m[1]).join('');
   assert.equal(inScript, file.params, 'the script carries the trained weights');
+  const [np] = await Promise.all([a.page.waitForEvent('download'), mnist(a.page).getByTestId('export-numpy').click()]);
+  assert.match(np.suggestedFilename(), /-numpy\.py$/);
+  const numpyScript = await fs.readFile(await np.path(), 'utf8');
+  const npBlock = numpyScript.match(/PARAMS_BASE64 = \(([\s\S]*?)\n\)/);
+  assert.equal([...npBlock[1].matchAll(/["']([A-Za-z0-9+/=]*)["']/g)].map((m) => m[1]).join(''), file.params, 'the NumPy script carries the trained weights');
   a.errors.assertNone();
   await a.close();
 

@@ -5,6 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { playgroundFixture, collectErrors, waitFor, readNumber, saveModel } from './lib/index.mjs';
 
 const fx = playgroundFixture();
@@ -104,13 +106,30 @@ test('a saved model loads back bit-identically; a bad file changes nothing', asy
   await close();
 });
 
-test('Export to PyTorch downloads a script with the trained weights', async () => {
+test('Export to PyTorch and Export to NumPy download scripts with the trained weights', async () => {
   const { page, errors, close } = await open('?data=circle&hidden=3&act=tanh');
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-pytorch').click()]);
   assert.match(dl.suggestedFilename(), /\.py$/);
   const script = await fs.readFile(await dl.path(), 'utf8');
   assert.match(script, /torch\.nn\.Sequential/);
   assert.match(script, /Tanh/);
+  // The page embedded its training split: one epoch of the script's train mode takes ceil(n / batch) steps.
+  const points = script.match(/TRAIN_POINTS_BASE64 = \(([\s\S]*?)\n\)/)[1].match(/"([A-Za-z0-9+/=]*)"/g).map((q) => q.slice(1, -1)).join('');
+  const n = Buffer.from(points, 'base64').length / 8;
+  const batch = JSON.parse(script.match(/^TRAINING = (.*)$/m)[1]).batch_size;
+  const { stdout } = await promisify(execFile)('/usr/bin/python3', [await dl.path(), 'train', '--epochs', '1', '--cpu'], { timeout: 240000 });
+  const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(n > 50, `the training split is embedded (${n} points)`);
+  assert.equal(lines.filter((l) => 'step' in l).length, Math.ceil(n / batch));
+  assert.ok(lines.every((l) => Number.isFinite(l.loss ?? l.mean_loss)));
+  const [np] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-numpy').click()]);
+  assert.match(np.suggestedFilename(), /-numpy\.py$/);
+  const numpyScript = await fs.readFile(await np.path(), 'utf8');
+  assert.match(numpyScript, /^import numpy as np$/m);
+  assert.match(numpyScript, /class Network:/);
+  assert.doesNotMatch(numpyScript, /import torch/);
+  const weights = (text) => [...text.match(/PARAMS_BASE64 = \(([\s\S]*?)\n\)/)[1].matchAll(/"([A-Za-z0-9+/=]*)"/g)].map((m) => m[1]).join('');
+  assert.equal(weights(numpyScript), weights(script), 'both exports carry the same weights');
   errors.assertNone();
   await close();
 });

@@ -1,11 +1,11 @@
 // Sharing and taking the model elsewhere: copy a link that reproduces the
 // run (drawn points included), copy an <iframe> snippet, save / load the
-// trained model (file picker or drag and drop), export a PyTorch script.
+// trained model (file picker or drag and drop), export a PyTorch or NumPy script.
 
 import { useRef, useState } from 'preact/hooks';
 import { labShareUrl, embedSnippet } from '../embed/snippet';
 import { labEntry } from '../labs';
-import { exportPyTorch, readModelFile, saveModel } from './modelIO';
+import { exportNumpy, exportPyTorch, readModelFile, saveModel } from './modelIO';
 import type { Playground } from '../labs/playground/usePlayground';
 import { useFileDrop } from '../lib/use-file-drop';
 
@@ -80,6 +80,7 @@ export function ShareBar({ pg }: { pg: Playground }) {
         <input ref={fileRef} type="file" accept=".json,application/json" hidden data-testid="model-file"
                onChange={(e) => { const input = e.target as HTMLInputElement; void load(input.files?.[0]); input.value = ''; }} />
         <button type="button" class="btn-text" data-testid="export-pytorch" disabled={busy} onClick={() => void act(() => exportPyTorch(pg))}>Export to PyTorch</button>
+        <button type="button" class="btn-text" data-testid="export-numpy" disabled={busy} onClick={() => void act(() => exportNumpy(pg))}>Export to NumPy</button>
       </div>
       <p class="hint">Drop a saved model file anywhere on the page to load it.</p>
       {status && <p class="hint" role="status" data-testid="share-status">{status}</p>}

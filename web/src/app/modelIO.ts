@@ -8,8 +8,10 @@ import {
 import { labModelOf, parseModelFile, type LoadResult, type SavedModel } from '../labs/playground/saved-model';
 import { networkSpec } from '../share/network';
 import { exportLabModel } from '../share/pytorchExport';
+import { exportLabModelNumpy } from '../share/numpyExport';
 import type { Playground } from '../labs/playground/usePlayground';
 import type { LabId } from '../labs';
+import type { Dataset } from '../data/types';
 
 /** Offers `text` as a file download. */
 export function download(name: string, text: string, type: string): void {
@@ -37,11 +39,18 @@ export function saveLabModel(model: LabModel): string {
   return `Saved ${name}.`;
 }
 
-/** Offers a lab's model as a PyTorch script; returns what to tell the user. */
-export function exportLabScript(model: LabModel): string {
+/** Offers a lab's model as a PyTorch script (the playground's with its training set, for its train mode); returns what to tell the user. */
+export function exportLabScript(model: LabModel, trainSet?: Dataset): string {
   const name = labModelFileName(model).replace(/\.json$/, '.py');
-  download(name, exportLabModel(model), 'text/x-python');
+  download(name, exportLabModel(model, undefined, trainSet), 'text/x-python');
   return `Saved ${name}: run it with python3 (needs PyTorch).`;
+}
+
+/** Offers a lab's model as a NumPy script (from-scratch style); returns what to tell the user. */
+export function exportLabNumpyScript(model: LabModel): string {
+  const name = labModelFileName(model).replace(/\.json$/, '-numpy.py');
+  download(name, exportLabModelNumpy(model), 'text/x-python');
+  return `Saved ${name}: run it with python3 (needs NumPy only).`;
 }
 
 export async function saveModel(pg: Playground): Promise<string> {
@@ -49,7 +58,11 @@ export async function saveModel(pg: Playground): Promise<string> {
 }
 
 export async function exportPyTorch(pg: Playground): Promise<string> {
-  return exportLabScript(labModelOf(await currentModel(pg)));
+  return exportLabScript(labModelOf(await currentModel(pg)), { ...pg.split.train, task: pg.task, nClasses: pg.dataset.nClasses });
+}
+
+export async function exportNumpy(pg: Playground): Promise<string> {
+  return exportLabNumpyScript(labModelOf(await currentModel(pg)));
 }
 
 async function readText(file: File): Promise<{ ok: true; text: string } | { ok: false; error: string }> {

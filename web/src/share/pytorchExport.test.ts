@@ -1,8 +1,14 @@
 // Structure of the exported script; its predictions are checked against the
 // real engine in tests/node/pytorch-export.test.mjs (runs python3-torch).
 import { describe, expect, test } from 'vitest';
-import { exportPyTorchScript, type ExportInput } from './pytorchExport';
+import { exportLabModel, exportPyTorchScript, type ExportInput } from './pytorchExport';
 import { paramCount } from './network';
+import { denseLayers } from './layers';
+import { floatsToBase64 } from './base64';
+import { defaultConfig } from '../state/schema';
+import type { Activation, Feature } from '../state/config';
+import type { Dataset } from '../data/types';
+import type { LabModel } from './modelFile';
 
 const input: ExportInput = {
   sizes: [3, 4, 2],
@@ -37,5 +43,30 @@ describe('PyTorch export', () => {
     const nan = new Float32Array(paramCount([3, 4, 2]));
     nan[5] = Number.NaN;
     expect(() => exportPyTorchScript({ ...input, params: nan })).toThrow(/finite/);
+  });
+});
+
+describe('PyTorch export: train mode', () => {
+  const config = { ...defaultConfig(), features: ['x1sq', 'x1', 'sinx2'] as Feature[], hidden: [4], activations: ['leaky_relu'] as Activation[], optimizer: 'adam' as const, batchSize: 7, seed: 12 };
+  const model: LabModel = { lab: 'playground', config, layers: denseLayers(input.sizes, input.activations), loss: 'ce', epoch: 4, params: input.params };
+  const train: Dataset = { points: Float32Array.of(1, 2, 3, 4), labels: Float32Array.of(0, 1), task: 'multiclass', nClasses: 2, dims: 2 };
+
+  test('the playground\'s training set, settings and checkpoint fields are written into the script', () => {
+    const s = exportLabModel(model, undefined, train);
+    expect(JSON.parse(/^TRAINING = (.*)$/m.exec(s)![1]!)).toMatchObject({ optimizer: 'adam', batch_size: 7, seed: 12, order: 'epoch-permutation', shift: 0 });
+    expect(s).toContain('LAB = "playground"');
+    expect(s).toContain('EXPORTED_EPOCH = 4');
+    expect(s).toContain(`TRAIN_POINTS_BASE64 = (\n    "${floatsToBase64(train.points)}"\n)`);
+    // one-hot targets, as the page feeds them
+    expect(s).toContain(`TRAIN_TARGETS_BASE64 = (\n    "${floatsToBase64(Float32Array.of(1, 0, 0, 1))}"\n)`);
+    expect(s).toContain('def make_optimizer(parameters):');
+    expect(s).toContain('if len(argv) > 1 and argv[1] == "train":');
+    expect(JSON.parse(JSON.parse(/^CONFIG = json\.loads\((.*)\)$/m.exec(s)![1]!))).toEqual(config);
+  });
+
+  test('without a training set the script still has its train mode, which says what is missing', () => {
+    const s = exportLabModel(model);
+    expect(s).toContain('TRAIN_POINTS_BASE64 = TRAIN_TARGETS_BASE64 = None');
+    expect(s).toContain('exported without its training set');
   });
 });

@@ -7,7 +7,11 @@ import type { Feature } from '../state/config';
 import { featureInfo } from '../data/features';
 import { floatsToBase64 } from './base64';
 import { denseLayers, inputSize, outputShape, outputSize, paramLayout, type LayerSpec } from './layers';
-import { layerJson, type LabModel } from './modelFile';
+import { layerJson, MODEL_FORMAT_VERSION, MODEL_MAGIC, type LabModel } from './modelFile';
+import { labTraining, type TrainingSpec } from './training';
+import { TRAIN_CODE } from './pytorchTrain';
+import { targetsFor } from '../data/datasets';
+import type { Dataset } from '../data/types';
 import type { LayerActivation, LossName } from './network';
 import { MNIST_INPUTS, MNIST_PIXEL_SCALE } from '../labs/mnist/config';
 
@@ -36,6 +40,19 @@ export interface LabExportInput {
   input: NetworkInput;
   params: Float32Array;
   description?: string;
+  /** For the script's train mode (without it the script only predicts). */
+  training?: ExportTraining;
+}
+
+/** What `python3 model.py train` needs: how the lab trains, and what its checkpoint (a model file) holds. */
+export interface ExportTraining {
+  spec: TrainingSpec;
+  lab: LabModel['lab'];
+  config: LabModel['config'];
+  /** Epochs trained when exported (the checkpoint adds the script's). */
+  epoch: number;
+  /** The playground's training set, embedded: points [n x 2] and targets [n x outputs] as the page feeds them; null for MNIST (read from a path). */
+  data: { points: Float32Array; targets: Float32Array } | null;
 }
 
 /** The input of each lab's networks. */
@@ -45,9 +62,16 @@ export function labNetworkInput(model: LabModel): NetworkInput {
     : { kind: 'points', features: model.config.features };
 }
 
-/** The script for a model of any lab (what Export to PyTorch downloads). */
-export function exportLabModel(model: LabModel, description?: string): string {
-  return exportLabPyTorch({ layers: model.layers, loss: model.loss, input: labNetworkInput(model), params: model.params, description });
+/**
+ * The script for a model of any lab (what Export to PyTorch downloads). With
+ * the playground's training split (`trainSet`, as the page trains on it),
+ * `python3 model.py train` trains on the embedded set; MNIST's reads the
+ * digits from a path.
+ */
+export function exportLabModel(model: LabModel, description?: string, trainSet?: Dataset): string {
+  const data = trainSet ? { points: trainSet.points, targets: targetsFor(trainSet) } : null;
+  const training: ExportTraining = { spec: labTraining(model), lab: model.lab, config: model.config, epoch: model.epoch, data };
+  return exportLabPyTorch({ layers: model.layers, loss: model.loss, input: labNetworkInput(model), params: model.params, description, training });
 }
 
 const TORCH_ACTIVATION: Readonly<Record<LayerActivation, string | null>> = {
@@ -66,7 +90,7 @@ const TORCH_LOSS: Readonly<Record<LossName, string>> = {
 };
 
 /** Python string literal safe for any text (JSON strings are valid Python). */
-function pyString(s: string): string {
+export function pyString(s: string): string {
   return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
@@ -82,25 +106,36 @@ function inputWidth(input: NetworkInput): number {
   return input.kind === 'points' ? input.features.length : input.width * input.height;
 }
 
-/** The script's text for any layer list. Throws on an inconsistent input (a caller bug). */
-export function exportLabPyTorch(spec: LabExportInput): string {
-  const { layers, loss, input, params } = spec;
-  if (layers.length < 1) throw new Error('exportLabPyTorch: no layers');
+/**
+ * Throws when the layers do not chain, do not read the input, or the
+ * parameters do not fit them (a caller bug); `who` names the exporter.
+ */
+export function checkExportInput(spec: LabExportInput, who: string): void {
+  const { layers, input, params } = spec;
+  if (layers.length < 1) throw new Error(`${who}: no layers`);
   for (let i = 1; i < layers.length; i++) {
     const l = layers[i]!, prev = layers[i - 1]!;
     const chained = l.kind === 'dense' ? l.inputs === outputSize(prev) : l.input.join('x') === outputShape(prev).join('x');
-    if (!chained) throw new Error('exportLabPyTorch: layer sizes do not chain');
+    if (!chained) throw new Error(`${who}: layer sizes do not chain`);
   }
-  if (inputSize(layers[0]!) !== inputWidth(input)) throw new Error('exportLabPyTorch: input size does not match the features');
+  if (inputSize(layers[0]!) !== inputWidth(input)) throw new Error(`${who}: input size does not match the features`);
   const first = layers[0]!;
   // A spatial first layer reads the image as 1 x height x width.
   const spatialInput = first.kind !== 'dense';
   if (spatialInput && (input.kind !== 'image' || first.input.join('x') !== `1x${input.height}x${input.width}`)) {
-    throw new Error('exportLabPyTorch: a spatial network must read the image as 1 x height x width');
+    throw new Error(`${who}: a spatial network must read the image as 1 x height x width`);
   }
+  if (params.length !== paramLayout(layers).count) throw new Error(`${who}: wrong number of parameters`);
+  for (const v of params) if (!Number.isFinite(v)) throw new Error(`${who}: parameters must be finite`);
+}
+
+/** The script's text for any layer list. Throws on an inconsistent input (a caller bug). */
+export function exportLabPyTorch(spec: LabExportInput): string {
+  checkExportInput(spec, 'exportLabPyTorch');
+  const { layers, loss, input, params } = spec;
+  const first = layers[0]!;
+  const spatialInput = first.kind !== 'dense';
   const layout = paramLayout(layers);
-  if (params.length !== layout.count) throw new Error('exportLabPyTorch: wrong number of parameters');
-  for (const v of params) if (!Number.isFinite(v)) throw new Error('exportLabPyTorch: parameters must be finite');
 
   const modules: string[] = [];
   const sequentialIndex: number[] = [];
@@ -136,14 +171,20 @@ ${header}
 ${io.usage}
 # Output: JSON, one row of network outputs per input (${outputText}).
 #
-# To continue training (on a GPU too: model.to("cuda")):
-#   loss_fn = ${TORCH_LOSS[loss]}
-#   optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
-#   for x, y in batches:          # x: ${io.batchWord}, y: targets
-#       optimizer.zero_grad(); loss_fn(model(${io.inputsFn}(x)), y).backward(); optimizer.step()
+# Continue the page's training (same data, loss, optimizer, batch size, seeded batch order):
+#   python3 model.py train [--steps N] [--epochs E] [--out checkpoint.json]${io.trainArgs} [--workers N] [--cpu]
+#   prints one JSON line per step ({"step", "epoch", "loss"}) and per epoch ({"epoch", "mean_loss"});
+#   --out saves the weights as the page's model file (Load model takes it back);
+#   --workers N: DistributedDataParallel over N processes (gloo on CPU, nccl on GPUs);
+#   on a cluster, start one process per GPU with RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT
+#   (and LOCAL_RANK) set, e.g. by torchrun or SLURM.
+# Loss in your own loop: ${TORCH_LOSS[loss]}
 
 import base64
+import gzip
 import json
+import os
+import socket
 import struct
 import sys
 
@@ -189,21 +230,63 @@ ${io.functions}
 load_parameters(model)
 model.eval()
 
-if __name__ == "__main__":
-    source = open(sys.argv[1]) if len(sys.argv) > 1 else sys.stdin
+
+${trainConstants(spec.training)}
+
+
+${TRAIN_CODE}
+
+def main(argv):
+    if len(argv) > 1 and argv[1] == "train":
+        return train_main(argv[2:])
+    source = open(argv[1]) if len(argv) > 1 else sys.stdin
     data = json.load(source)
 ${io.main}
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
 `;
 }
 
+/** Python lines: base64 text wrapped in a parenthesised literal. */
+function base64Literal(values: Float32Array): string {
+  const wrapped = floatsToBase64(values).match(/.{1,100}/g) ?? [''];
+  return `(\n${wrapped.map((w) => `    ${pyString(w)}`).join('\n')}\n)`;
+}
+
+/** The train mode's constants: the lab, its config and training settings, the embedded training set. */
+function trainConstants(training: ExportTraining | undefined): string {
+  if (!training) return 'TRAINING = None  # exported without training settings: this script only predicts';
+  const t = training.spec;
+  const settings = {
+    optimizer: t.optimizer, lr: t.lr, beta1: t.beta1, beta2: t.beta2, eps: t.eps, regularization: t.regularization, reg_rate: t.regRate,
+    batch_size: t.batchSize, seed: t.seed, order: t.order, shift: t.shift, epochs: t.epochs,
+  };
+  const data = training.data;
+  return `LAB = ${pyString(training.lab)}
+# The page's settings (its link's), written into the checkpoint with the weights.
+CONFIG = json.loads(${pyString(JSON.stringify(training.config))})
+# Epochs the page had trained when this script was exported.
+EXPORTED_EPOCH = ${JSON.stringify(training.epoch)}
+# How the page trains: optimizer and hyperparameters (float32 values, as the engine
+# holds them), regularisation, batch size, the seed of the batch order and its kind.
+TRAINING = ${JSON.stringify(settings)}
+MODEL_MAGIC = ${pyString(MODEL_MAGIC)}
+MODEL_FORMAT_VERSION = ${MODEL_FORMAT_VERSION}
+${data ? `# The training set as the page trains on it: points [n x 2] and targets [n x outputs], float32.
+TRAIN_POINTS_BASE64 = ${base64Literal(data.points)}
+TRAIN_TARGETS_BASE64 = ${base64Literal(data.targets)}` : 'TRAIN_POINTS_BASE64 = TRAIN_TARGETS_BASE64 = None'}`;
+}
+
 /** The playground's inputs: 2-D points, turned into the same features in the same order. */
-function pointsInput(features: readonly Feature[], outputs: number): { usage: string; batchWord: string; inputsFn: string; constants: string; functions: string; main: string } {
+function pointsInput(features: readonly Feature[], outputs: number): { trainArgs: string; usage: string; constants: string; functions: string; main: string } {
   const featureLines = features.map((f) => `        ${featureInfo(f).torch},  # ${f}`);
   return {
+    trainArgs: '',
     usage: `#   python3 model.py points.json      # or: echo '[[1.5, -2.0]]' | python3 model.py
 # Input: JSON [[x1, x2], ...] (or {"points": [[x1, x2], ...]}).`,
-    batchWord: 'points',
-    inputsFn: 'features',
     constants: `FEATURES = ${JSON.stringify(features)}`,
     functions: `def features(points):
     """The network's input for points [[x1, x2], ...], as on the page: the
@@ -228,16 +311,15 @@ def predict(points):
 }
 
 /** MNIST-style inputs: images of bytes, scaled exactly as the page scales them. */
-function imageInput(input: { width: number; height: number; scale: number }, outputs: number): { usage: string; batchWord: string; inputsFn: string; constants: string; functions: string; main: string } {
+function imageInput(input: { width: number; height: number; scale: number }, outputs: number): { trainArgs: string; usage: string; constants: string; functions: string; main: string } {
   const n = input.width * input.height;
   return {
+    trainArgs: ' --mnist PATH',
     usage: `#   python3 model.py digits.json      # or: echo '[[0, 0, ..., 255, ...]]' | python3 model.py
 # Input: JSON, one image per row, row-major ${input.height}x${input.width} (flat ${n} values or
 # ${input.height} rows of ${input.width}):
 #   [[byte, ...], ...] or {"images": [...]}: pixel bytes 0-255, as in MNIST's files;
 #   {"inputs": [...]}: values 0-1 as the page's drawing pad makes them.`,
-    batchWord: 'pixel bytes',
-    inputsFn: 'inputs_from_bytes',
     constants: `WIDTH = ${input.width}
 HEIGHT = ${input.height}
 # The page multiplies each byte by float32(1/255) in float32 (nn_gather_u8).

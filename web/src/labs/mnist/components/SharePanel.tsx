@@ -1,11 +1,11 @@
 // MNIST's share bar: Copy link, Copy embed code, Save model / Load model (or
-// drop the file on the page), Export to PyTorch; the same data-testids as
+// drop the file on the page), Export to PyTorch / NumPy; the same data-testids as
 // the playground's (app/ShareBar.tsx).
 import { useRef, useState } from 'preact/hooks';
 import { embedSnippet, labShareUrl } from '../../../embed/snippet';
 import { labEntry } from '../../index';
 import { copyText } from '../../../app/ShareBar';
-import { exportLabScript, readLabModelFile, saveLabModel } from '../../../app/modelIO';
+import { exportLabNumpyScript, exportLabScript, readLabModelFile, saveLabModel } from '../../../app/modelIO';
 import type { LabModel } from '../../../share/modelFile';
 import type { MnistConfig } from '../config';
 import type { Theme } from '../../../state/view';
@@ -70,6 +70,7 @@ export function SharePanel({ config, theme, model, load, busy }: Props) {
         <input ref={fileRef} type="file" accept=".json,application/json" hidden data-testid="model-file"
                onChange={(e) => { const input = e.target as HTMLInputElement; void open(input.files?.[0]); input.value = ''; }} />
         <button type="button" class="mn-btn" data-testid="export-pytorch" disabled={busy} onClick={() => void act(exportLabScript)}>Export to PyTorch</button>
+        <button type="button" class="mn-btn" data-testid="export-numpy" disabled={busy} onClick={() => void act(exportLabNumpyScript)}>Export to NumPy</button>
       </div>
       <p class="mn-hint">Drop a saved model file anywhere on the page to load it.</p>
       {status && <p class="mn-hint" role="status" data-testid="share-status">{status}</p>}

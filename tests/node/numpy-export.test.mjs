@@ -1,0 +1,209 @@
+// numpy-export.test.mjs — the NumPy export (web/src/share/numpyExport.ts) run
+// with Debian's python3-numpy against the REAL WASM engine:
+//  - `predict` gives the engine's outputs (|numpy - wasm| <= 1e-5 * max(1, |wasm|))
+//    for playground networks (every hidden activation, all three losses) and
+//    MNIST networks (an MLP and a CNN with conv, pool and flatten);
+//  - `check` agrees with a trace made independently by torch.autograd
+//    (tests/python/make_trace.py, the documented nn-trace format) and fails
+//    (exit status 1) on a trace with one gradient 1 % off;
+//  - the script's written-out optimizer (Network.train_step: SGD, momentum,
+//    Adam, L1, L2) gives the engine's losses on the same batches.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadEngine } from './core-load.mjs';
+import { DEFAULT_TRAINING, MnistTrainer } from '../../web/src/labs/mnist/trainer.js';
+import { PYTHON, SRC, loadMnist, loadModules, run, runProcess, worstDifference } from './py-export-util.mjs';
+
+const TOL = 1e-5;
+const MAKE_TRACE = fileURLToPath(new URL('../python/make_trace.py', import.meta.url));
+const ENTRY = `
+export { exportLabModelNumpy } from '${SRC}share/numpyExport.ts';
+export { networkSpec } from '${SRC}share/network.ts';
+export { generateDataset, featurize, targetsFor } from '${SRC}data/datasets.ts';
+export { defaultConfig } from '${SRC}state/schema.ts';
+export { denseLayers } from '${SRC}share/layers.ts';
+export { mnistCodec } from '${SRC}labs/mnist/config.ts';
+export { engineLayer, fileLayers, mlpLayers } from '${SRC}labs/mnist/model-layers.ts';
+`;
+// Loads the exported script as a module and trains it on the given batches with its own train_step.
+const TRAIN_STEPS_PY = `
+import importlib.util, json, sys
+import numpy as np
+spec = importlib.util.spec_from_file_location("exported", sys.argv[1])
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+net = m.trained()
+batches = json.load(open(sys.argv[2]))
+print(json.dumps([net.train_step(np.asarray(b["x"]), np.asarray(b["y"])) for b in batches]))
+`;
+
+function fixedPoints() {
+  const pts = [];
+  for (let i = 0; i < 9; i++) for (let j = 0; j < 9; j++) pts.push([-6 + 1.5 * i, -6 + 1.5 * j]);
+  pts.push([0.1234567, -5.4321], [Math.PI, Math.E], [-0.001, 0.001]);
+  return pts;
+}
+
+// Every hidden activation, every loss and every optimizer and regularisation at least once.
+const CASES = [
+  { name: 'circle: tanh/relu, BCE, Adam + L2', dataset: 'circle', hidden: [6, 4], activations: ['tanh', 'relu'],
+    features: ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'], optimizer: 'adam', lr: 0.02, reg: 'l2', regRate: 0.001 },
+  { name: 'spiral3: leaky ReLU/sigmoid, softmax CE, momentum', dataset: 'spiral3', hidden: [8, 8], activations: ['leaky_relu', 'sigmoid'],
+    features: ['x2', 'x1', 'sinx1'], optimizer: 'momentum', lr: 0.05, reg: 'none', regRate: 0 },
+  { name: 'sin1d: linear/tanh, MSE, SGD + L1', dataset: 'sin1d', hidden: [6, 10], activations: ['linear', 'tanh'], features: ['x1', 'x1sq'],
+    optimizer: 'sgd', lr: 0.005, reg: 'l1', regRate: 0.0005 },
+];
+
+/**
+ * Traces each case's example with torch.autograd (one python3 for all: torch
+ * takes seconds to import), correct and corrupted, and runs the script's
+ * check on both: it must agree with the first and fail on the second.
+ * Returns each case's largest relative difference.
+ */
+async function checkTraces(dir, cases) {
+  const args = [];
+  for (const c of cases) {
+    for (const corrupt of [false, true]) {
+      const spec = join(dir, `${c.name}-${corrupt ? 'wrong' : 'spec'}.json`);
+      writeFileSync(spec, JSON.stringify({ ...c.spec, corrupt }));
+      args.push(spec, join(dir, `${c.name}-${corrupt ? 'wrong' : 'trace'}-out.json`));
+    }
+  }
+  await run(PYTHON, [MAKE_TRACE, ...args]);
+  return Promise.all(cases.map(async (c) => {
+    const ok = await runProcess(PYTHON, [c.script, 'check', join(dir, `${c.name}-trace-out.json`)]);
+    assert.equal(ok.code, 0, `${c.name}: check agrees with torch.autograd's trace:\n${ok.out}${ok.err}`);
+    assert.match(ok.out, /layer 1 \(\w+\) backward dW +ok/);
+    assert.match(ok.out, /input_grad +ok/);
+    const wrong = await runProcess(PYTHON, [c.script, 'check', join(dir, `${c.name}-wrong-out.json`)]);
+    assert.equal(wrong.code, 1, `${c.name}: check fails on a wrong trace:\n${wrong.out}${wrong.err}`);
+    assert.match(wrong.out, /layer 1 \(\w+\) backward dW +DIFFERS/);
+    return Number(/largest relative difference: (\S+)/.exec(ok.out)?.[1]);
+  }));
+}
+
+test('the NumPy export predicts what the engine predicts, its backprop matches torch.autograd, its optimizer the engine\'s', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'nn-numpy-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const m = await loadModules(dir, ENTRY);
+  const engine = await loadEngine();
+  const points = fixedPoints();
+  const flat = new Float32Array(points.flat());
+
+  const traces = [];
+  for (const [index, c] of CASES.entries()) {
+    const config = { ...m.defaultConfig(), dataset: c.dataset, hidden: c.hidden, activations: c.activations, features: c.features,
+      optimizer: c.optimizer, learningRate: c.lr, momentum: 0.9, regularization: c.reg, regRate: c.regRate };
+    const ds = m.generateDataset(c.dataset, { n: 300, noise: 5, seed: 3 });
+    const spec = m.networkSpec(config, ds.task, ds.nClasses);
+    const x = m.featurize(ds.points, c.features);
+    const y = m.targetsFor(ds);
+    const inputs = c.features.length, outputs = spec.sizes[spec.sizes.length - 1];
+    const setup = (model) => {
+      model.setOptimizer(c.optimizer, { lr: c.lr, beta1: c.optimizer === 'sgd' ? 0 : 0.9, beta2: 0.999, eps: 1e-8 });
+      model.setRegularization(c.reg, c.regRate);
+    };
+    const model = engine.createModel({ sizes: spec.sizes, activations: spec.activations, loss: spec.loss, seed: 7, maxBatch: 32 });
+    const fresh = engine.createModel({ sizes: spec.sizes, activations: spec.activations, loss: spec.loss, seed: 1, maxBatch: 32 });
+    try {
+      setup(model);
+      for (let epoch = 0; epoch < 20; epoch++) model.trainEpoch(x, y, 300, null, 16);
+      const params = model.params();
+      const script = join(dir, `model${index}.py`);
+      writeFileSync(script, m.exportLabModelNumpy({ lab: 'playground', config, layers: m.denseLayers(spec.sizes, spec.activations), loss: spec.loss, epoch: 20, params }, c.name));
+
+      // predict
+      const expected = model.forward(m.featurize(flat, c.features), points.length);
+      const got = JSON.parse(await run(PYTHON, [script, 'predict'], JSON.stringify(points))).flat();
+      const worst = worstDifference(got, Array.from(expected));
+      assert.ok(worst <= TOL, `${c.name}: predictions differ by ${worst.toExponential(3)} > ${TOL}`);
+      assert.ok(Math.max(...expected) - Math.min(...expected) > 0.05, `${c.name}: outputs vary over the inputs`);
+
+      // check, on the training point (of the first 50) the network gets most wrong: its gradients are far from 0
+      const out50 = model.forward(x.subarray(0, 50 * inputs), 50);
+      let i = 0;
+      const miss = (r) => Math.max(...Array.from({ length: outputs }, (_, k) => Math.abs(out50[r * outputs + k] - y[r * outputs + k])));
+      for (let r = 1; r < 50; r++) if (miss(r) > miss(i)) i = r;
+      traces.push({ name: `case${index}`, script, spec: {
+        lab: 'playground', input_shape: [inputs], layers: m.denseLayers(spec.sizes, spec.activations), loss: spec.loss, params: Array.from(params),
+        x: Array.from(x.subarray(i * inputs, (i + 1) * inputs)), y: Array.from(y.subarray(i * outputs, (i + 1) * outputs)), index: i,
+      } });
+
+      // train_step: 6 batches of 16 from the exported weights, fresh optimizer state on both sides
+      fresh.loadParams(params);
+      setup(fresh);
+      const batches = [];
+      const engineLosses = [];
+      for (let b = 0; b < 6; b++) {
+        const bx = x.subarray(b * 16 * inputs, (b + 1) * 16 * inputs), by = y.subarray(b * 16 * outputs, (b + 1) * 16 * outputs);
+        engineLosses.push(fresh.trainStep(bx, by, 16));
+        const rows = (a, w) => Array.from({ length: 16 }, (_, r) => Array.from(a.subarray(r * w, (r + 1) * w)));
+        batches.push({ x: rows(bx, inputs), y: rows(by, outputs) });
+      }
+      writeFileSync(join(dir, 'batches.json'), JSON.stringify(batches));
+      const numpyLosses = JSON.parse(await run(PYTHON, ['-c', TRAIN_STEPS_PY, script, join(dir, 'batches.json')]));
+      let trainWorst = 0;
+      for (let s = 0; s < engineLosses.length; s++) trainWorst = Math.max(trainWorst, Math.abs(numpyLosses[s] - engineLosses[s]) / Math.abs(engineLosses[s]));
+      assert.ok(trainWorst <= 1e-4, `${c.name}: train_step losses ${numpyLosses} vs the engine's ${engineLosses}`);
+      assert.notEqual(engineLosses[5], engineLosses[0], 'the updates changed the loss');
+      t.diagnostic(`${c.name}: predict ${worst.toExponential(2)}, train_step losses ${trainWorst.toExponential(2)}`);
+    } finally {
+      model.destroy();
+      fresh.destroy();
+    }
+  }
+  const worst = await checkTraces(dir, traces);
+  traces.forEach((c, k) => t.diagnostic(`${CASES[k].name}: check vs torch.autograd ${worst[k].toExponential(2)}`));
+});
+
+test('the NumPy export of MNIST networks (an MLP, a CNN) predicts the engine\'s outputs; check passes on a traced digit', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'nn-numpy-mnist-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const m = await loadModules(dir, ENTRY);
+  const engine = await loadEngine();
+  const data = loadMnist(engine);
+  const N = 100;
+  try {
+    const nets = [
+      { name: 'mlp', layers: m.mlpLayers([32], ['relu']) },
+      { name: 'cnn', layers: [{ kind: 'conv', filters: 4, kernel: 5, stride: 1, padding: 1, activation: 'relu' }, { kind: 'pool', kernel: 2, stride: 2 },
+        { kind: 'conv', filters: 6, kernel: 3, stride: 2, padding: 0, activation: 'tanh' }, { kind: 'flatten' }, { kind: 'dense', units: 10, activation: 'softmax' }] },
+    ];
+    const traces = [];
+    for (const net of nets) {
+      const config = { ...m.mnistCodec.defaults(), layers: net.layers };
+      assert.deepEqual(m.mnistCodec.validate(config), []);
+      const trainer = new MnistTrainer(engine, data, { ...DEFAULT_TRAINING, batchSize: 32, layers: net.layers.map(m.engineLayer) });
+      try {
+        for (let i = 0; i < 60; i++) assert.ok(Number.isFinite(trainer.step()));
+        engine.gatherU8(trainer.x, data.testPixels, data.header.nTest, null, N, 784, 1 / 255);
+        const expected = Array.from(trainer.model.forward(trainer.x, N));
+        const layers = m.fileLayers(net.layers, trainer.model.layerShapes());
+        const script = join(dir, `${net.name}.py`);
+        writeFileSync(script, m.exportLabModelNumpy({ lab: 'mnist', config, layers, loss: 'ce', epoch: trainer.progress, params: trainer.params() }));
+        const images = Array.from({ length: N }, (_, i) => Array.from(data.testDigit(i)));
+        writeFileSync(join(dir, 'digits.json'), JSON.stringify({ images }));
+        const got = JSON.parse(await run(PYTHON, [script, 'predict', join(dir, 'digits.json')])).flat();
+        const worst = worstDifference(got, expected);
+        assert.ok(worst <= TOL, `${net.name}: predictions differ by ${worst.toExponential(3)}`);
+        const digit = 3;
+        const label = data.testLabels[digit];
+        traces.push({ name: net.name, script, spec: {
+          lab: 'mnist', input_shape: [1, 28, 28], layers, loss: 'ce', params: Array.from(trainer.params()),
+          x: Array.from(trainer.testInput(digit)), y: Array.from({ length: 10 }, (_, k) => (k === label ? 1 : 0)), index: digit,
+        } });
+        t.diagnostic(`MNIST ${net.name}: predict ${worst.toExponential(2)}`);
+      } finally {
+        trainer.destroy();
+      }
+    }
+    const worst = await checkTraces(dir, traces);
+    traces.forEach((c, k) => t.diagnostic(`MNIST ${c.name}: check vs torch.autograd ${worst[k].toExponential(2)}`));
+  } finally {
+    data.free();
+  }
+});

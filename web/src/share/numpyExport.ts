@@ -1,0 +1,501 @@
+// Export a trained network as a self-contained NumPy script in the course's
+// from-scratch style: one class per layer kind with forward and backward
+// written out, a Network that chains them and applies the loss, and the
+// lab's optimizer (SGD, momentum or Adam with the page's hyperparameters)
+// as an explicit update rule; loaded with the trained weights.
+//   python3 model_numpy.py predict points.json   -> the page's predictions
+//   python3 model_numpy.py check numbers.json    -> its own backprop on a traced
+//     example (the page's "Download these numbers", format nn-trace v1) beside
+//     the trace's numbers, layer by layer; exit status 1 when they differ.
+// Computes in float64: the page's float32 values are the inputs, so the
+// script's numbers are the exact ones the page's approximate.
+
+import type { Feature } from '../state/config';
+import { featureInfo } from '../data/features';
+import { floatsToBase64 } from './base64';
+import { paramLayout } from './layers';
+import { layerJson, type LabModel } from './modelFile';
+import { checkExportInput, labNetworkInput, pyString, type LabExportInput } from './pytorchExport';
+import { labTraining, type TrainingSpec } from './training';
+
+/** The NumPy script for a model of any lab (what Export to NumPy downloads). */
+export function exportLabModelNumpy(model: LabModel, description?: string): string {
+  return exportLabNumpy({ layers: model.layers, loss: model.loss, input: labNetworkInput(model), params: model.params, description }, labTraining(model));
+}
+
+/** Relative difference above which `check` reports a mismatch (and exits 1). */
+export const CHECK_TOLERANCE = 1e-4;
+
+function numpyFeature(f: Feature): string {
+  return featureInfo(f).torch.replace(/torch\./g, 'np.');
+}
+
+/** The script's text. Throws on an inconsistent input (a caller bug). */
+export function exportLabNumpy(spec: LabExportInput, training: TrainingSpec): string {
+  checkExportInput(spec, 'exportLabNumpy');
+  const { layers, loss, input, params } = spec;
+  const layout = paramLayout(layers);
+  const blocks = layout.blocks.map((b) => `    (${b.layer}, ${pyString(b.name === 'weight' ? 'W' : 'b')}, ${b.offset}, ${JSON.stringify(b.shape)}),`);
+  const wrapped = floatsToBase64(params).match(/.{1,100}/g) ?? [''];
+  const header = (spec.description ?? '').split(/\r?\n/).map((l) => `# ${l}`).join('\n');
+  const optimizer = {
+    kind: training.optimizer, lr: training.lr, beta1: training.beta1, beta2: training.beta2, eps: training.eps,
+    regularization: training.regularization, reg_rate: training.regRate,
+  };
+  const io = input.kind === 'points'
+    ? {
+      usage: `#   python3 model_numpy.py predict points.json   # or: echo '[[1.5, -2.0]]' | python3 model_numpy.py predict
+#     input: JSON [[x1, x2], ...] (or {"points": [...]}); output: one row of outputs per point`,
+      constants: `FEATURES = ${JSON.stringify(input.features)}`,
+      functions: `def network_input(points):
+    """The network's input for points [[x1, x2], ...], as on the page: the
+    points are float32, each feature is computed in float64 and stored as float32."""
+    p = np.asarray(points, dtype=np.float32).reshape(-1, 2).astype(np.float64)
+    x1, x2 = p[:, 0], p[:, 1]
+    columns = [
+${input.features.map((f) => `        ${numpyFeature(f)},  # ${f}`).join('\n')}
+    ]
+    return np.stack(columns, axis=1).astype(np.float32).astype(np.float64)
+
+
+def read_inputs(data):
+    if isinstance(data, dict):
+        data = data["points"]
+    return network_input(data)`,
+    }
+    : {
+      usage: `#   python3 model_numpy.py predict digits.json
+#     input: JSON, one ${input.height}x${input.width} image per row (flat or ${input.height} rows):
+#       [[byte, ...], ...] or {"images": [...]}: pixel bytes 0-255 as in MNIST's files;
+#       {"inputs": [...]}: values 0-1 as the page's drawing pad makes them`,
+      constants: `WIDTH = ${input.width}
+HEIGHT = ${input.height}
+# The page multiplies each byte by float32(1/255), in float32.
+PIXEL_SCALE = np.float32(${JSON.stringify(input.scale)})`,
+      functions: `def as_rows(images, dtype):
+    return np.stack([np.asarray(image, dtype=dtype).reshape(WIDTH * HEIGHT) for image in images])
+
+
+def network_input(images):
+    """The network's input for images of pixel bytes 0-255, as on the page."""
+    return (as_rows(images, np.float32) * PIXEL_SCALE).astype(np.float64)
+
+
+def read_inputs(data):
+    if isinstance(data, dict) and "inputs" in data:
+        return as_rows(data["inputs"], np.float32).astype(np.float64)
+    return network_input(data["images"] if isinstance(data, dict) else data)`,
+    };
+
+  return `#!/usr/bin/env python3
+# A network trained in the nn-playground, written out in NumPy from scratch:
+# each layer's forward and backward pass, the loss and its gradient, and the
+# optimizer's update rule, loaded with the trained weights. NumPy only.
+${header}
+#
+# Usage:
+${io.usage}
+#   python3 model_numpy.py check numbers.json
+#     the page's "Download these numbers" (a traced example): this script's own
+#     forward and backward pass on that example beside the page's, layer by
+#     layer, with the largest relative difference; exit status 1 when any
+#     differs by more than ${CHECK_TOLERANCE} (relative to the largest value of that quantity)
+#
+# In your own code: net = Network(); net.load(PARAMETERS);
+#   loss = net.train_step(x, y)   # forward, loss, backward, update on one batch
+
+import base64
+import json
+import struct
+import sys
+
+import numpy as np
+
+LAYERS = ${JSON.stringify(layers.map(layerJson))}
+LOSS = ${pyString(loss)}
+# The lab's optimizer with the page's settings (float32 values as the engine holds them).
+OPTIMIZER = ${JSON.stringify(optimizer)}
+${io.constants}
+
+# Trained parameters: float32, little-endian; per layer the weight (dense
+# [out x in], conv [out x in x kh x kw]) and then the bias [out].
+PARAMS_BASE64 = (
+${wrapped.map((w) => `    ${pyString(w)}`).join('\n')}
+)
+# Where each block sits: (layer index, "W" or "b", offset, shape).
+PARAM_BLOCKS = [
+${blocks.join('\n')}
+]
+CHECK_TOLERANCE = ${CHECK_TOLERANCE}
+
+
+def parameters():
+    """The trained parameters as arrays: {(layer, "W" or "b"): array}."""
+    raw = base64.b64decode(PARAMS_BASE64)
+    values = np.array(struct.unpack("<%df" % (len(raw) // 4), raw), dtype=np.float64)
+    return {(layer, name): values[offset:offset + int(np.prod(shape))].reshape(shape)
+            for layer, name, offset, shape in PARAM_BLOCKS}
+
+
+# ---- activations: a = f(z), and dL/dz = dL/da * f'(z) ----
+
+def activate(name, z):
+    if name == "relu":
+        return np.maximum(z, 0.0)
+    if name == "leaky_relu":
+        return np.where(z > 0, z, 0.01 * z)
+    if name == "tanh":
+        return np.tanh(z)
+    if name == "sigmoid":
+        return 1.0 / (1.0 + np.exp(-z))
+    if name == "softmax":
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+    return z  # linear
+
+
+def activation_backward(name, z, a, grad_a):
+    """dL/dz from dL/da through the chain rule."""
+    if name == "relu":
+        return grad_a * (z > 0)
+    if name == "leaky_relu":
+        return grad_a * np.where(z > 0, 1.0, 0.01)
+    if name == "tanh":
+        return grad_a * (1.0 - a * a)
+    if name == "sigmoid":
+        return grad_a * a * (1.0 - a)
+    if name == "softmax":  # the Jacobian of softmax times grad_a
+        return a * (grad_a - (grad_a * a).sum(axis=1, keepdims=True))
+    return grad_a
+
+
+# ---- layers: forward keeps what backward needs; backward takes delta = dL/dz
+# (of the whole batch), stores dW and db, and returns dL/d(input) ----
+
+class Dense:
+    """z = x W^T + b, a = f(z); reads its input flat."""
+
+    def __init__(self, spec):
+        self.activation = spec["activation"]
+        self.W = np.zeros((spec["units"], spec["inputs"]))
+        self.b = np.zeros(spec["units"])
+
+    def forward(self, x):
+        self.x = x.reshape(len(x), -1)
+        self.z = self.x @ self.W.T + self.b
+        self.a = activate(self.activation, self.z)
+        return self.a
+
+    def backward(self, delta):
+        self.delta = delta
+        self.dW = delta.T @ self.x        # dL/dW = delta * x_in, summed over the batch
+        self.db = delta.sum(axis=0)       # dL/db = delta
+        return delta @ self.W             # dL/dx = W^T delta
+
+
+class Conv2D:
+    """z[f] = b[f] + sum over channels and kernel positions of W[f, c, i, j] * x[c, y*s - p + i, x*s - p + j]."""
+
+    def __init__(self, spec):
+        self.activation = spec["activation"]
+        self.c, self.h, self.w = spec["input"]
+        self.k, self.s, self.p = spec["kernel"], spec["stride"], spec["padding"]
+        self.oh = (self.h + 2 * self.p - self.k) // self.s + 1
+        self.ow = (self.w + 2 * self.p - self.k) // self.s + 1
+        self.W = np.zeros((spec["filters"], self.c, self.k, self.k))
+        self.b = np.zeros(spec["filters"])
+
+    def window(self, i, j):
+        """The input positions kernel offset (i, j) meets, over all outputs."""
+        return (slice(None), slice(None), slice(i, i + self.s * (self.oh - 1) + 1, self.s), slice(j, j + self.s * (self.ow - 1) + 1, self.s))
+
+    def forward(self, x):
+        p = self.p
+        self.xp = np.pad(x.reshape(len(x), self.c, self.h, self.w), ((0, 0), (0, 0), (p, p), (p, p)))
+        self.z = np.zeros((len(x), len(self.b), self.oh, self.ow)) + self.b[None, :, None, None]
+        for i in range(self.k):
+            for j in range(self.k):
+                self.z += np.einsum("nchw,fc->nfhw", self.xp[self.window(i, j)], self.W[:, :, i, j])
+        self.a = activate(self.activation, self.z)
+        return self.a
+
+    def backward(self, delta):
+        self.delta = delta
+        self.dW = np.zeros_like(self.W)
+        dxp = np.zeros_like(self.xp)
+        for i in range(self.k):
+            for j in range(self.k):
+                self.dW[:, :, i, j] = np.einsum("nfhw,nchw->fc", delta, self.xp[self.window(i, j)])
+                dxp[self.window(i, j)] += np.einsum("nfhw,fc->nchw", delta, self.W[:, :, i, j])
+        self.db = delta.sum(axis=(0, 2, 3))
+        return dxp[:, :, self.p:self.p + self.h, self.p:self.p + self.w]
+
+
+class MaxPool:
+    """Each output is the largest value of its k x k window; the gradient goes to that one input (the first, on ties)."""
+
+    def __init__(self, spec):
+        self.activation = "linear"
+        self.c, self.h, self.w = spec["input"]
+        self.k, self.s = spec["kernel"], spec["stride"]
+        self.oh = (self.h - self.k) // self.s + 1
+        self.ow = (self.w - self.k) // self.s + 1
+
+    def window(self, i, j):
+        return (slice(None), slice(None), slice(i, i + self.s * (self.oh - 1) + 1, self.s), slice(j, j + self.s * (self.ow - 1) + 1, self.s))
+
+    def forward(self, x):
+        self.x = x.reshape(len(x), self.c, self.h, self.w)
+        self.z = np.full((len(x), self.c, self.oh, self.ow), -np.inf)
+        self.which = np.zeros(self.z.shape, dtype=int)
+        for i in range(self.k):
+            for j in range(self.k):
+                v = self.x[self.window(i, j)]
+                larger = v > self.z
+                self.z = np.where(larger, v, self.z)
+                self.which = np.where(larger, i * self.k + j, self.which)
+        self.a = self.z
+        return self.a
+
+    def backward(self, delta):
+        self.delta = delta
+        dx = np.zeros_like(self.x)
+        for i in range(self.k):
+            for j in range(self.k):
+                dx[self.window(i, j)] += delta * (self.which == i * self.k + j)
+        return dx
+
+
+class Flatten:
+    """c x h x w -> c*h*w, no parameters."""
+
+    def __init__(self, spec):
+        self.activation = "linear"
+
+    def forward(self, x):
+        self.shape = x.shape
+        self.z = self.a = x.reshape(len(x), -1)
+        return self.a
+
+    def backward(self, delta):
+        self.delta = delta
+        return delta.reshape(self.shape)
+
+
+LAYER_CLASSES = {"dense": Dense, "conv2d": Conv2D, "maxpool": MaxPool, "flatten": Flatten}
+
+
+class Optimizer:
+    """The page's optimizer, one update rule per kind (PyTorch's SGD,
+    SGD with momentum and Adam); L1/L2 regularisation is added to the
+    gradient of the weights (not the biases) first."""
+
+    def __init__(self, kind, lr, beta1=0.9, beta2=0.999, eps=1e-8, regularization="none", reg_rate=0.0):
+        self.kind, self.lr, self.beta1, self.beta2, self.eps = kind, lr, beta1, beta2, eps
+        self.regularization, self.reg_rate = regularization, reg_rate
+        self.t = 0
+        self.state = {}  # per parameter: momentum buffer, or Adam's moments m and v
+
+    def update(self, layers):
+        self.t += 1
+        for index, layer in enumerate(layers):
+            for name in ("W", "b"):
+                if not hasattr(layer, name):
+                    continue
+                p, g = getattr(layer, name), getattr(layer, "d" + name).copy()
+                if name == "W" and self.regularization == "l2":
+                    g += self.reg_rate * p
+                elif name == "W" and self.regularization == "l1":
+                    g += self.reg_rate * np.sign(p)
+                key = (index, name)
+                if self.kind == "sgd":
+                    p -= self.lr * g
+                elif self.kind == "momentum":
+                    # buffer = beta1 * buffer + g (the first step starts it at g); w -= lr * buffer
+                    buf = g if key not in self.state else self.beta1 * self.state[key] + g
+                    self.state[key] = buf
+                    p -= self.lr * buf
+                else:  # adam
+                    m, v = self.state.get(key, (np.zeros_like(p), np.zeros_like(p)))
+                    m = self.beta1 * m + (1 - self.beta1) * g
+                    v = self.beta2 * v + (1 - self.beta2) * g * g
+                    self.state[key] = (m, v)
+                    m_hat = m / (1 - self.beta1 ** self.t)
+                    v_hat = v / (1 - self.beta2 ** self.t)
+                    p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+class Network:
+    def __init__(self, layers=LAYERS, loss=LOSS, optimizer=OPTIMIZER):
+        self.layers = [LAYER_CLASSES[spec["kind"]](spec) for spec in layers]
+        self.loss_name = loss
+        self.optimizer = Optimizer(**optimizer)
+
+    def load(self, params):
+        for (index, name), value in params.items():
+            setattr(self.layers[index], name, np.array(value, dtype=np.float64))
+
+    def forward(self, x):
+        """Outputs [n x outputs] for inputs [n x input size]."""
+        a = np.asarray(x, dtype=np.float64)
+        for layer in self.layers:
+            a = layer.forward(a)
+        return a.reshape(len(a), -1)
+
+    def loss(self, y):
+        """The batch's loss after forward, with PyTorch's mean reduction, as the page computes it."""
+        last = self.layers[-1]
+        if self.loss_name == "mse":  # mean over every output of every example
+            return float(np.mean((last.a - y) ** 2))
+        if self.loss_name == "bce":  # from z: max(z, 0) - z*y + log(1 + exp(-|z|)), mean
+            z = last.z
+            return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+        z = last.z  # ce: sum_j y_j * (logsumexp(z) - z_j), mean over the examples
+        lse = z.max(axis=1, keepdims=True) + np.log(np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True))
+        return float((y * (lse - z)).sum() / len(z))
+
+    def backward(self, y):
+        """Every layer's delta = dL/dz, dW and db after forward; returns dL/dx."""
+        last = self.layers[-1]
+        if self.loss_name == "mse":
+            delta = activation_backward(last.activation, last.z, last.a, 2.0 * (last.a - y) / y.size)
+        elif self.loss_name == "bce":  # sigmoid + BCE: the fused shortcut (a - y) / N
+            delta = (last.a - y) / y.size
+        else:  # softmax + cross-entropy: the fused shortcut (a * sum(y) - y) / n, = (a - y) / n for one-hot y
+            delta = (last.a * y.sum(axis=1, keepdims=True) - y) / len(y)
+        grad = last.backward(delta)
+        for layer in reversed(self.layers[:-1]):
+            grad = grad.reshape(layer.a.shape)                                      # dL/da
+            grad = layer.backward(activation_backward(layer.activation, layer.z, layer.a, grad))
+        self.input_grad = grad.reshape(len(y), -1)
+        return self.input_grad
+
+    def train_step(self, x, y):
+        """One batch: forward, loss, backward, update. Returns the loss before the update."""
+        y = np.asarray(y, dtype=np.float64).reshape(len(x), -1)
+        self.forward(x)
+        loss = self.loss(y)
+        self.backward(y)
+        self.optimizer.update(self.layers)
+        return loss
+
+
+${io.functions}
+
+
+def trained():
+    """The network with the trained weights."""
+    net = Network()
+    net.load(parameters())
+    return net
+
+
+def predict(data):
+    """Network outputs for the JSON input (see Usage)."""
+    return trained().forward(read_inputs(data))
+
+
+# ---- check: this script's backprop against the page's numbers (nn-trace) ----
+
+def relative_difference(ours, theirs):
+    """Largest |ours - theirs|, relative to the largest |value| of the quantity."""
+    ours, theirs = np.asarray(ours, dtype=np.float64).ravel(), np.asarray(theirs, dtype=np.float64).ravel()
+    if ours.shape != theirs.shape:
+        return float("inf")
+    scale = max(np.abs(theirs).max(initial=0.0), np.abs(ours).max(initial=0.0))
+    return 0.0 if scale == 0 else float(np.abs(ours - theirs).max() / scale)
+
+
+def short(values, n=6):
+    flat = np.asarray(values, dtype=np.float64).ravel()
+    text = ", ".join("%.7g" % v for v in flat[:n])
+    return "[" + text + (", ... (%d values)]" % flat.size if flat.size > n else "]")
+
+
+def same_layer(ours, theirs):
+    """The trace's layer is this script's (kind and settings; shapes are checked with the weights)."""
+    if not isinstance(theirs, dict) or theirs.get("kind") != ours["kind"]:
+        return False
+    for key in ("activation", "units", "filters", "stride", "padding"):
+        if key in ours and key in theirs and ours[key] != theirs[key]:
+            return False
+    return "kernel" not in ours or "kernel" not in theirs or all(k == ours["kernel"] for k in np.ravel(theirs["kernel"]))
+
+
+def check(path):
+    with open(path) as f:
+        trace = json.load(f)
+    if not isinstance(trace, dict) or trace.get("format") != "nn-trace":
+        print("%s is not a trace (format nn-trace) of the page's \\"Download these numbers\\"" % path)
+        return 2
+    if trace.get("loss") != LOSS or len(trace.get("layers", [])) != len(LAYERS) or \\
+            not all(same_layer(ours, theirs) for ours, theirs in zip(LAYERS, trace["layers"])):
+        print("the trace is of another network than this script's (layers or loss differ)")
+        return 2
+    example = trace.get("example", {})
+    print("trace of example %s (%s lab), %d layers, loss %s" % (example.get("index", "?"), trace.get("lab", "?"), len(LAYERS), LOSS))
+    net = trained()
+    # The weights the example was traced with (the page may have trained on since this export).
+    for index, entry in enumerate(trace["forward"]):
+        for name in ("W", "b"):
+            if name in entry and hasattr(net.layers[index], name):
+                value = np.asarray(entry[name], dtype=np.float64)
+                if value.size != getattr(net.layers[index], name).size:
+                    print("layer %d: the trace's %s has %d values, this network's %d" % (index + 1, name, value.size, getattr(net.layers[index], name).size))
+                    return 2
+                setattr(net.layers[index], name, value.reshape(getattr(net.layers[index], name).shape))
+    x = np.asarray(trace["example"]["x"], dtype=np.float64).reshape(1, -1)
+    width = LAYERS[0]["inputs"] if LAYERS[0]["kind"] == "dense" else int(np.prod(LAYERS[0]["input"]))
+    if x.shape[1] != width and "FEATURES" in globals() and x.shape[1] == 2:
+        x = network_input(x)  # a raw point: the network reads its features
+    outputs = net.layers[-1].b.size
+    y = np.asarray(trace["example"]["y"], dtype=np.float64).reshape(1, -1)
+    if LOSS == "ce" and y.size == 1 and outputs > 1:  # a class index
+        y = np.eye(outputs)[int(y[0, 0])].reshape(1, -1)
+    output = net.forward(x)
+    loss = net.loss(y)
+    input_grad = net.backward(y)
+
+    rows = []  # (what, ours, theirs)
+    for index, (layer, fwd, bwd) in enumerate(zip(net.layers, trace["forward"], trace["backward"])):
+        name = "layer %d (%s)" % (index + 1, LAYERS[index]["kind"])
+        for key, ours in (("z", layer.z), ("a", layer.a)):
+            if key in fwd and not (key == "z" and isinstance(layer, (MaxPool, Flatten))):
+                rows.append(("%s forward %s" % (name, key), ours, fwd[key]))
+        for key, ours in (("delta", layer.delta), ("dW", getattr(layer, "dW", None)), ("db", getattr(layer, "db", None))):
+            if key in bwd and ours is not None:
+                rows.append(("%s backward %s" % (name, key), ours, bwd[key]))
+    for key, ours in (("output", output), ("loss_value", loss), ("input_grad", input_grad)):
+        if key in trace:
+            rows.append((key, ours, trace[key]))
+    if not rows:
+        print("the trace holds no numbers to compare")
+        return 2
+    worst = 0.0
+    for what, ours, theirs in rows:
+        diff = relative_difference(ours, theirs)
+        worst = max(worst, diff)
+        print("%-34s %s  max rel diff %.2e" % (what, "ok     " if diff <= CHECK_TOLERANCE else "DIFFERS", diff))
+        print("    this script: %s" % short(ours))
+        print("    the page:    %s" % short(theirs))
+    print("largest relative difference: %.2e (%s %g)" % (worst, "within" if worst <= CHECK_TOLERANCE else "BEYOND", CHECK_TOLERANCE))
+    return 0 if worst <= CHECK_TOLERANCE else 1
+
+
+def main(argv):
+    if len(argv) > 1 and argv[1] == "check":
+        if len(argv) != 3:
+            print("usage: python3 model_numpy.py check numbers.json")
+            return 2
+        return check(argv[2])
+    args = argv[2:] if len(argv) > 1 and argv[1] == "predict" else argv[1:]
+    source = open(args[0]) if args else sys.stdin
+    data = json.load(source)
+    print(json.dumps(predict(data).tolist()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
+`;
+}
