@@ -8,7 +8,7 @@
 // fetch). Types are JSDoc, checked by TypeScript (web/tsconfig.json's allowJs
 // + this file's @ts-check).
 import { BackwardFlag, Limits, OPTIMIZER_NAMES, REGULARIZATION_NAMES, Status } from './enums.js';
-import { enumValue, Engine, HeapBuffer, NnError, ptrOf, withConfig, withLayers } from './nn-engine.js';
+import { enumValue, Engine, HeapBuffer, intValue, NnError, ptrOf, withConfig, withLayers } from './nn-engine.js';
 
 export { Activation, BackwardFlag, LayerKind, Limits, Loss, Optimizer, Regularization, Status } from './enums.js';
 export { ABI_VERSION, createEngine } from './nn-engine.js';
