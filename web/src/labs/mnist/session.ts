@@ -296,7 +296,7 @@ class MnistSession implements LabSession {
       at,
       progress: {
         epoch: t.epoch, position: t.position, nTrain: t.nTrain, steps: t.steps, running: this.running,
-        targetEpochs: this.targetEpochs, examplesPerSec: this.running ? this.examplesPerSec() : 0, trainSeconds: this.trainMs / 1000,
+        targetEpochs: this.targetEpochs, lr: t.rate, examplesPerSec: this.running ? this.examplesPerSec() : 0, trainSeconds: this.trainMs / 1000,
       },
     };
     return [snap, [losses.buffer, at.buffer]];
