@@ -1,7 +1,9 @@
 // The MNIST lab's session in the worker: streams the data set into the WASM
 // heap, trains in ~30 ms chunks (the host yields between them, so classify /
 // pause / settings are answered while training runs), evaluates the fixed 1k
-// test subset every 1/10 epoch and the full 10k test set every quarter epoch.
+// test subset every 1/10 epoch and the full 10k test set every quarter epoch,
+// both less often when they are slow (EVAL_BUDGET), and the full set always
+// when a run stops at its epoch limit.
 
 import type { Engine, LayerSpec as EngineLayer } from '../../engine/nn-wasm.js';
 import type { LabContext, LabSession, LabSessionFactory } from '../../engine/lab-session';
@@ -17,10 +19,20 @@ const CHUNK_MS = 30;
 const FULL_EVALS_PER_EPOCH = 4;
 const SUBSET_EVALS_PER_EPOCH = 10;
 const RATE_WINDOW_MS = 1000;
-/** A full evaluation waits until training has run this many times as long as
- *  the last one took: a CNN's 10k-digit evaluation takes seconds and would
- *  otherwise eat a third of the training time (an MLP's is never held back). */
-const TRAIN_PER_EVAL = 4;
+/** An evaluation that took longer than CHEAP_EVAL_MS holds the next one of its
+ *  kind back until training has run this many times as long: a CNN's forward
+ *  pass costs nearly as much per digit as a training step (the ConvNetJS net's
+ *  10k evaluation about 1/6 of an epoch), so quarter-epoch 10k and tenth-epoch
+ *  1k evaluations ate a third of its training time. With these the full ones
+ *  take at most ~1/13 of the time and the subset ones ~1/21. */
+const EVAL_BUDGET = { test: 12, subset: 20 } as const;
+/** Evaluations faster than this (an MLP's) are never held back. */
+const CHEAP_EVAL_MS = 40;
+
+/** The training time (ms) after which the next evaluation of a kind is due, after one that took `ms`. */
+function holdBack(trainMs: number, ms: number, kind: keyof typeof EVAL_BUDGET): number {
+  return ms < CHEAP_EVAL_MS ? 0 : trainMs + EVAL_BUDGET[kind] * ms;
+}
 
 class MnistSession implements LabSession {
   readonly chunkMs = CHUNK_MS;
@@ -33,9 +45,11 @@ class MnistSession implements LabSession {
   private nextSubsetAt = 0;
   private wantWeights = false;
   private trainMs = 0;
-  /** trainMs before which no full evaluation is due (see TRAIN_PER_EVAL). */
+  /** trainMs before which no full evaluation is due (see EVAL_BUDGET). */
   private fullEvalAfterMs = 0;
-  private evaluation: { run: Evaluation; at: number; ms: number } | null = null;
+  /** trainMs before which no subset evaluation is due (see EVAL_BUDGET). */
+  private subsetEvalAfterMs = 0;
+  private evaluation: { run: Evaluation; at: number; ms: number; untrained: boolean } | null = null;
   private pendingLosses: number[] = [];
   private pendingAt: number[] = [];
   private readonly rateSamples: { t: number; examples: number }[] = [];
@@ -57,6 +71,9 @@ class MnistSession implements LabSession {
       return;
     }
     if (this.running) return;
+    // The build's evaluation of the untrained weights gives way to training
+    // (a CNN's takes a second or more; the first step makes it stale anyway).
+    if (this.evaluation?.untrained) this.evaluation = null;
     // Train continues for as many epochs again once the limit was reached.
     if (t.position === 0 && t.epoch >= this.targetEpochs) this.targetEpochs = t.epoch + (this.train?.epochs ?? 1);
     this.running = true;
@@ -140,22 +157,23 @@ class MnistSession implements LabSession {
     this.nextSubsetAt = 1 / SUBSET_EVALS_PER_EPOCH;
     this.trainMs = 0;
     this.fullEvalAfterMs = 0;
+    this.subsetEvalAfterMs = 0;
     this.pendingLosses = [];
     this.pendingAt = [];
     this.rateSamples.length = 0;
     const shapes = trainer.model.layerShapes() as [number, number, number][];
     this.emit({ type: 'built', paramCount: trainer.model.paramCount, sizes: trainer.model.sizes, shapes });
-    this.fullEval();
+    this.fullEval(true);
   }
 
   /** Starts the full test evaluation of the weights as they are now (one
    *  already running is dropped: its weights are gone). It runs in slices in
    *  chunk() — a CNN's takes seconds, longer than the heartbeat allows in one
    *  go — and training waits until it is done. */
-  private fullEval(): void {
+  private fullEval(untrained = false): void {
     const { trainer } = this;
     if (!trainer) return;
-    this.evaluation = { run: trainer.beginEvaluation('test'), at: trainer.progress, ms: 0 };
+    this.evaluation = { run: trainer.beginEvaluation('test'), at: trainer.progress, ms: 0, untrained };
   }
 
   /** Runs the pending evaluation for about budgetMs (Infinity: to its end). */
@@ -168,8 +186,7 @@ class MnistSession implements LabSession {
     e.ms += performance.now() - t0;
     if (!done) return;
     this.evaluation = null;
-    // The next one waits until training ran TRAIN_PER_EVAL times as long.
-    this.fullEvalAfterMs = this.trainMs + TRAIN_PER_EVAL * e.ms;
+    this.fullEvalAfterMs = holdBack(this.trainMs, e.ms, 'test');
     this.emitFullEval(e.run.result() as FullEvalResult, e.at);
   }
 
@@ -263,8 +280,10 @@ class MnistSession implements LabSession {
     const at = t.progress;
     this.pendingLosses.push(loss);
     this.pendingAt.push(at);
-    if (at >= this.nextSubsetAt) {
+    if (at >= this.nextSubsetAt && this.trainMs >= this.subsetEvalAfterMs) {
+      const e0 = performance.now();
       const r = t.evaluate('subset');
+      this.subsetEvalAfterMs = holdBack(this.trainMs, performance.now() - e0, 'subset');
       this.emit({ type: 'subset-eval', at, accuracy: r.accuracy, loss: r.loss });
       this.nextSubsetAt = (Math.floor(at * SUBSET_EVALS_PER_EPOCH + 1e-9) + 1) / SUBSET_EVALS_PER_EPOCH;
     }
