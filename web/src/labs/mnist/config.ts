@@ -120,10 +120,17 @@ export function upgradeMlpObject(obj: unknown): { obj: unknown; rejected: Reject
   return { obj: { ...rest, layers: mlpLayers(r.config.hidden, r.config.activations) }, rejected: [] };
 }
 
-/** upgradeMlpObject for model files: an invalid old MLP is left as it is (the file check reports it). */
+/** upgradeMlpObject for model files: an invalid old MLP is left as it is (the file check reports it).
+ *  A file saved before the learning-rate schedule existed trained at a constant rate: it gets
+ *  lrSchedule none (and the default lrEnd) instead of being refused for lacking them. */
 export function upgradeConfigObject(obj: unknown): unknown {
   const r = upgradeMlpObject(obj);
-  return r.rejected.length > 0 ? obj : r.obj;
+  const up = r.rejected.length > 0 ? obj : r.obj;
+  if (typeof up !== 'object' || up === null || Array.isArray(up)) return up;
+  const o = up as Record<string, unknown>;
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(o, k);
+  if (has('lrSchedule') || has('lrEnd')) return up;
+  return { ...o, lrSchedule: 'none', lrEnd: DEFAULT_LR_END };
 }
 
 /** Parts of the MNIST page that hide= can remove. */

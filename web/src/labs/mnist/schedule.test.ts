@@ -3,6 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { parseLink, writeLink } from '../../state/link';
 import { mnistCodec, mnistProtocol, type MnistConfig } from './config';
 import { LR_SCHEDULES, scheduledRate, type ScheduleSettings } from './schedule.js';
+import { fileLayers, mlpLayers } from './model-layers';
+import { parseLabModelFile, serializeLabModel, type LabModel } from '../../share/modelFile';
 
 const settings = (over: Partial<ScheduleSettings>): ScheduleSettings => ({ lr: 0.002, lrSchedule: 'none', lrEnd: 0.01, epochs: 4, ...over });
 
@@ -99,5 +101,34 @@ describe('sched= and lrend= in links', () => {
     expect(r.rejected).toEqual([]);
     expect(r.config).toMatchObject({ lrSchedule: 'exp', lrEnd: 0.2 });
     expect(mnistProtocol.fromObject({ lrSchedule: 'warmup' }, mnistCodec.defaults()).rejected.length).toBe(1);
+  });
+});
+
+describe('model files', () => {
+  const model = (config: MnistConfig): LabModel => ({
+    lab: 'mnist', config, layers: fileLayers(config.layers, [[1, 28, 28], [10, 1, 1]]), loss: 'ce', epoch: 1,
+    params: Float32Array.from({ length: 7850 }, (_, i) => ((i * 7919) % 997) / 1e4 - 0.05),
+  });
+
+  test('a saved schedule comes back from the file', () => {
+    const config: MnistConfig = { ...mnistCodec.defaults(), layers: mlpLayers([], []), lrSchedule: 'step', lrEnd: 0.3 };
+    const r = parseLabModelFile(serializeLabModel(model(config)), 'mnist');
+    if (!r.ok) throw new Error(r.error);
+    expect(r.model.config).toEqual(config);
+  });
+
+  test('a file saved before the schedule existed opens, at a constant rate', () => {
+    const config: MnistConfig = { ...mnistCodec.defaults(), layers: mlpLayers([], []), lrSchedule: 'cos' };
+    const d = JSON.parse(serializeLabModel(model(config))) as { config: Record<string, unknown> };
+    delete d.config.lrSchedule;
+    delete d.config.lrEnd;
+    const r = parseLabModelFile(JSON.stringify(d), 'mnist');
+    if (!r.ok) throw new Error(r.error);
+    expect(r.model.config).toEqual({ ...config, lrSchedule: 'none', lrEnd: 0.01 });
+    // Only both missing means "older file": one of them alone is an incomplete config.
+    const half = JSON.parse(serializeLabModel(model(config))) as { config: Record<string, unknown> };
+    delete half.config.lrEnd;
+    const h = parseLabModelFile(JSON.stringify(half), 'mnist');
+    expect(h.ok).toBe(false);
   });
 });
