@@ -92,7 +92,7 @@ async function measureTimeToTarget(browser, server) {
       toTargetSeconds: hit ? after(hit) : null,
       accuracyAtTarget: hit ? hit.v : null,
       accuracyAt60s: byDeadline.length ? byDeadline[byDeadline.length - 1].v : null,
-      bestAccuracy: Math.max(...rec.accuracies.map((a) => a.v), NaN),
+      bestAccuracy: rec.accuracies.length ? Math.max(...rec.accuracies.map((a) => a.v)) : null,
       evaluations: rec.accuracies.map((a) => [Number(after(a).toFixed(2)), a.v]),
       watchedSeconds: (Date.now() - pressed) / 1000,
       finishedSeconds: rec.finishedAt ? (rec.finishedAt - rec.pressedAt) / 1000 : null,

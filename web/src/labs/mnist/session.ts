@@ -2,13 +2,14 @@
 // heap, trains in ~30 ms chunks (the host yields between them, so classify /
 // pause / settings are answered while training runs), evaluates the fixed 1k
 // test subset every 1/10 epoch and the full 10k test set every quarter epoch,
-// both less often when they are slow (EVAL_BUDGET), and the full set always
+// both less often when they are slow (eval-plan.js), and the full set always
 // when a run stops at its epoch limit.
 
 import type { Engine, LayerSpec as EngineLayer } from '../../engine/nn-wasm.js';
 import type { LabContext, LabSession, LabSessionFactory } from '../../engine/lab-session';
 import { divergenceAdvice } from '../../engine/divergence';
 import { MnistTrainer, type Evaluation, type FullEvalResult } from './trainer.js';
+import { EvalPlan } from './eval-plan.js';
 import type { MnistHeapData } from './data.js';
 import { streamAsset } from './load-asset';
 import { MNIST_CLASSES } from './asset-format.js';
@@ -16,23 +17,7 @@ import type { ConvFilters, Inspection, LayerPlan, MnistCommand, MnistEvent, Mnis
 import { engineLayer, MNIST_INPUT_SHAPE, refusalText, type MnistLayer } from './model-layers';
 
 const CHUNK_MS = 30;
-const FULL_EVALS_PER_EPOCH = 4;
-const SUBSET_EVALS_PER_EPOCH = 10;
 const RATE_WINDOW_MS = 1000;
-/** An evaluation that took longer than CHEAP_EVAL_MS holds the next one of its
- *  kind back until training has run this many times as long: a CNN's forward
- *  pass costs nearly as much per digit as a training step (the ConvNetJS net's
- *  10k evaluation about 1/6 of an epoch), so quarter-epoch 10k and tenth-epoch
- *  1k evaluations ate a third of its training time. With these the full ones
- *  take at most ~1/13 of the time and the subset ones ~1/21. */
-const EVAL_BUDGET = { test: 12, subset: 20 } as const;
-/** Evaluations faster than this (an MLP's) are never held back. */
-const CHEAP_EVAL_MS = 40;
-
-/** The training time (ms) after which the next evaluation of a kind is due, after one that took `ms`. */
-function holdBack(trainMs: number, ms: number, kind: keyof typeof EVAL_BUDGET): number {
-  return ms < CHEAP_EVAL_MS ? 0 : trainMs + EVAL_BUDGET[kind] * ms;
-}
 
 class MnistSession implements LabSession {
   readonly chunkMs = CHUNK_MS;
@@ -41,14 +26,9 @@ class MnistSession implements LabSession {
   private train: TrainChoice | null = null;
   private running = false;
   private targetEpochs = 0;
-  private nextFullAt = 0;
-  private nextSubsetAt = 0;
+  private evalPlan = new EvalPlan();
   private wantWeights = false;
   private trainMs = 0;
-  /** trainMs before which no full evaluation is due (see EVAL_BUDGET). */
-  private fullEvalAfterMs = 0;
-  /** trainMs before which no subset evaluation is due (see EVAL_BUDGET). */
-  private subsetEvalAfterMs = 0;
   private evaluation: { run: Evaluation; at: number; ms: number; untrained: boolean } | null = null;
   private pendingLosses: number[] = [];
   private pendingAt: number[] = [];
@@ -153,11 +133,8 @@ class MnistSession implements LabSession {
     this.trainer = trainer;
     this.train = choice;
     this.targetEpochs = choice.epochs;
-    this.nextFullAt = 1 / FULL_EVALS_PER_EPOCH;
-    this.nextSubsetAt = 1 / SUBSET_EVALS_PER_EPOCH;
+    this.evalPlan = new EvalPlan();
     this.trainMs = 0;
-    this.fullEvalAfterMs = 0;
-    this.subsetEvalAfterMs = 0;
     this.pendingLosses = [];
     this.pendingAt = [];
     this.rateSamples.length = 0;
@@ -186,7 +163,7 @@ class MnistSession implements LabSession {
     e.ms += performance.now() - t0;
     if (!done) return;
     this.evaluation = null;
-    this.fullEvalAfterMs = holdBack(this.trainMs, e.ms, 'test');
+    this.evalPlan.finished('test', this.trainMs, e.ms);
     this.emitFullEval(e.run.result() as FullEvalResult, e.at);
   }
 
@@ -280,19 +257,19 @@ class MnistSession implements LabSession {
     const at = t.progress;
     this.pendingLosses.push(loss);
     this.pendingAt.push(at);
-    if (at >= this.nextSubsetAt && this.trainMs >= this.subsetEvalAfterMs) {
+    if (this.evalPlan.due('subset', at, this.trainMs)) {
+      this.evalPlan.started('subset', at);
       const e0 = performance.now();
       const r = t.evaluate('subset');
-      this.subsetEvalAfterMs = holdBack(this.trainMs, performance.now() - e0, 'subset');
+      this.evalPlan.finished('subset', this.trainMs, performance.now() - e0);
       this.emit({ type: 'subset-eval', at, accuracy: r.accuracy, loss: r.loss });
-      this.nextSubsetAt = (Math.floor(at * SUBSET_EVALS_PER_EPOCH + 1e-9) + 1) / SUBSET_EVALS_PER_EPOCH;
     }
     // A run that stops at its epoch limit always ends with an evaluation of
     // the weights it stops with, even when evaluations are held back.
     const stopping = t.position === 0 && t.epoch >= this.targetEpochs;
-    if (at >= this.nextFullAt && (this.trainMs >= this.fullEvalAfterMs || stopping)) {
+    if (this.evalPlan.due('test', at, stopping ? Infinity : this.trainMs)) {
+      this.evalPlan.started('test', at);
       this.fullEval();
-      this.nextFullAt = (Math.floor(at * FULL_EVALS_PER_EPOCH + 1e-9) + 1) / FULL_EVALS_PER_EPOCH;
     }
     if (stopping) {
       this.running = false;
