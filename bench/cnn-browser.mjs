@@ -41,6 +41,10 @@ async function openLab(browser, server, query) {
     const b = document.querySelector('[data-testid=mnist-train]');
     return b instanceof HTMLButtonElement && !b.disabled;
   }, null, { timeout: 60_000 });
+  // Train is pressed once the page shows its first test accuracy (the untrained weights'), as
+  // a reader would: the timed run is not also waiting for the end of that evaluation.
+  await page.waitForFunction(() => Number.isFinite(Number(document.querySelector('[data-testid=test-accuracy]')?.textContent?.trim() || 'x')),
+    null, { timeout: 60_000 });
   // Every test-accuracy value the page shows, with the time on the page's own clock, and the
   // time of the press and of the "Finished" notice.
   await page.evaluate(() => {

@@ -29,7 +29,7 @@ class MnistSession implements LabSession {
   private evalPlan = new EvalPlan();
   private wantWeights = false;
   private trainMs = 0;
-  private evaluation: { run: Evaluation; at: number; ms: number; untrained: boolean } | null = null;
+  private evaluation: { run: Evaluation; at: number; ms: number } | null = null;
   private pendingLosses: number[] = [];
   private pendingAt: number[] = [];
   private readonly rateSamples: { t: number; examples: number }[] = [];
@@ -51,9 +51,6 @@ class MnistSession implements LabSession {
       return;
     }
     if (this.running) return;
-    // The build's evaluation of the untrained weights gives way to training
-    // (a CNN's takes a second or more; the first step makes it stale anyway).
-    if (this.evaluation?.untrained) this.evaluation = null;
     // Train continues for as many epochs again once the limit was reached.
     if (t.position === 0 && t.epoch >= this.targetEpochs) this.targetEpochs = t.epoch + (this.train?.epochs ?? 1);
     this.running = true;
@@ -140,17 +137,17 @@ class MnistSession implements LabSession {
     this.rateSamples.length = 0;
     const shapes = trainer.model.layerShapes() as [number, number, number][];
     this.emit({ type: 'built', paramCount: trainer.model.paramCount, sizes: trainer.model.sizes, shapes });
-    this.fullEval(true);
+    this.fullEval();
   }
 
   /** Starts the full test evaluation of the weights as they are now (one
    *  already running is dropped: its weights are gone). It runs in slices in
    *  chunk() — a CNN's takes seconds, longer than the heartbeat allows in one
    *  go — and training waits until it is done. */
-  private fullEval(untrained = false): void {
+  private fullEval(): void {
     const { trainer } = this;
     if (!trainer) return;
-    this.evaluation = { run: trainer.beginEvaluation('test'), at: trainer.progress, ms: 0, untrained };
+    this.evaluation = { run: trainer.beginEvaluation('test'), at: trainer.progress, ms: 0 };
   }
 
   /** Runs the pending evaluation for about budgetMs (Infinity: to its end). */
