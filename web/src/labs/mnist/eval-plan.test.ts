@@ -33,8 +33,8 @@ test('expensive evaluations (a CNN\'s) take at most their share of the training 
   const at = simulate(3, 9500, { test: 1350, subset: 135 });
   const evalSeconds = (at.test.length * 1.35 + at.subset.length * 0.135);
   expect(evalSeconds / (3 * 9.5)).toBeLessThan(1 / EVAL_BUDGET.test + 1 / EVAL_BUDGET.subset);
-  // Still fresh numbers: the subset every few seconds of training, the full set at least every 2 epochs.
-  expect(at.subset.length).toBeGreaterThanOrEqual(3 * 3);
+  // Still fresh numbers: the subset at least twice an epoch (every ~4 s of training), the full set too.
+  expect(at.subset.length).toBeGreaterThanOrEqual(2 * 3);
   expect(at.test.length).toBeGreaterThanOrEqual(1);
   // The first full one waits too (the first subset's time told what it would cost).
   expect(at.test[0]).toBeGreaterThan(1);
