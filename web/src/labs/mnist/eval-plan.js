@@ -22,8 +22,11 @@ export class EvalPlan {
   /** @param {number} [testPerSubset] digits of the full test set per digit of the subset (10k / 1k) */
   constructor(testPerSubset = 10) {
     this.testPerSubset = testPerSubset;
-    /** Whether a full evaluation has been timed, or estimated from the subset's time. */
+    /** Whether a full evaluation has been timed. */
     this.testTimed = false;
+    /** Until then: training time at the first subset evaluation, and the fastest subset one. */
+    this.firstSubsetTrainMs = -1;
+    this.fastestSubsetMs = Infinity;
     /** Epochs trained at which each kind is next due. */
     this.next = { test: 1 / EVALS_PER_EPOCH.test, subset: 1 / EVALS_PER_EPOCH.subset };
     /** Training time (ms) before which each kind is held back. */
@@ -44,10 +47,16 @@ export class EvalPlan {
   /** One of `kind` took `ms`, finishing after `trainMs` of training. @param {EvalKind} kind @param {number} trainMs @param {number} ms */
   finished(kind, trainMs, ms) {
     this.after[kind] = holdBack(kind, trainMs, ms);
-    // Until a full evaluation has been timed, the first subset's time (the same forward pass
-    // on a tenth of the digits) holds the first one back: a run's first quarter is not spent on it.
-    if (kind === 'subset' && !this.testTimed) this.after.test = holdBack('test', trainMs, ms * this.testPerSubset);
-    this.testTimed = true;
+    if (kind === 'test') {
+      this.testTimed = true;
+    } else if (!this.testTimed) {
+      // Until a full evaluation has been timed, the subset's time (the same forward pass on a
+      // tenth of the digits; the fastest one so far, as a first call or a busy moment can take
+      // several times as long) holds the first one back: a run's first quarter is not spent on it.
+      if (this.firstSubsetTrainMs < 0) this.firstSubsetTrainMs = trainMs;
+      this.fastestSubsetMs = Math.min(this.fastestSubsetMs, ms);
+      this.after.test = holdBack('test', this.firstSubsetTrainMs, this.fastestSubsetMs * this.testPerSubset);
+    }
   }
 }
 

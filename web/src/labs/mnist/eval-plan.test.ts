@@ -51,3 +51,20 @@ test('a held-back evaluation comes as soon as its budget allows, not at the next
   expect(plan.due('test', 0.51, 700)).toBe(true);
   expect(plan.due('test', 0.49, 10_000)).toBe(false); // and never before its quarter
 });
+
+test('before a full evaluation is timed, the fastest subset one estimates its cost (a slow first call does not hold it back for long)', () => {
+  const plan = new EvalPlan();
+  plan.started('subset', 0.1);
+  plan.finished('subset', 1000, 500); // a slow first call: 10k would be 5 s, held back 60 s
+  expect(plan.due('test', 0.5, 30_000)).toBe(false);
+  plan.started('subset', 0.2);
+  plan.finished('subset', 2000, 100); // the usual time: 10k in 1 s, due 12 s after the first subset
+  expect(plan.due('test', 0.5, 12_999)).toBe(false);
+  expect(plan.due('test', 0.5, 13_000)).toBe(true);
+  plan.started('test', 0.5);
+  plan.finished('test', 13_000, 2000); // now timed: its own time counts, the subset's no more
+  plan.started('subset', 0.6);
+  plan.finished('subset', 14_000, 50);
+  expect(plan.due('test', 0.75, 36_999)).toBe(false);
+  expect(plan.due('test', 0.75, 37_000)).toBe(true);
+});
