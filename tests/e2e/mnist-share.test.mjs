@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import { playgroundFixture, collectErrors, waitFor, startHostServer, mnist, mnistNumber as number, accuracyAfterLoad } from './lib/index.mjs';
 
 const fx = playgroundFixture();
-const LINK = 'lab=mnist&v=2&layers=dense:64:tanh,dense:32:relu,dense:10:softmax&opt=sgd&lr=0.05&mom=0.9&batch=32&epochs=2&shift=1&seed=7';
+const LINK = 'lab=mnist&v=2&layers=dense:64:tanh,dense:32:relu,dense:10:softmax&opt=sgd&lr=0.05&sched=exp&lrend=0.1&mom=0.9&batch=32&epochs=2&shift=1&seed=7';
 // The size Copy embed proposes for MNIST (labs/index.ts embedSize).
 const EMBED = { width: 720, height: 600 };
 
@@ -28,6 +28,10 @@ async function openMnist(query, viewport = { width: 1280, height: 900 }) {
 test('an MNIST link opens with its settings and Copy link gives them back; #mnist and playground links still work', async () => {
   const { page, errors, close } = await openMnist(`?${LINK}`);
   assert.equal(await page.locator('[data-testid="rejected"]').count(), 0, 'every value of the link was used');
+  // The learning-rate schedule is shown with the other training settings.
+  assert.equal(await mnist(page).getByTestId('mnist-schedule').inputValue(), 'exp');
+  assert.equal(await mnist(page).getByTestId('mnist-lr-end').inputValue(), '0.1');
+  assert.match(await mnist(page).getByTestId('mnist-rate-now').textContent(), /from 0\.05 to 0\.05 × 0\.1 over the 2 epochs/);
   const search = await page.evaluate(() => location.search);
   assert.match(search, /^\?lab=mnist&/, 'the address names the lab first');
   await mnist(page).getByTestId('copy-link').click();

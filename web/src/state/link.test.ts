@@ -108,7 +108,7 @@ describe('the lab is part of the link', () => {
 
   test('writeLink puts the lab first and reads back, for every lab, with view options', () => {
     const mn: MnistConfig = { layers: mlpLayers([256, 64], ['leaky_relu', 'sigmoid']), optimizer: 'momentum', learningRate: 0.01,
-      momentum: 0.95, batchSize: 512, epochs: 50, shift: 2, seed: 2147483647 };
+      lrSchedule: 'cos', lrEnd: 0.05, momentum: 0.95, batchSize: 512, epochs: 50, shift: 2, seed: 2147483647 };
     const view = { embed: true, hide: ['inside', 'weights'], lock: ['layers', 'shift'], autoplay: true, theme: 'light' as const, origins: ['https://a.org'] };
     const link = writeLink('mnist', mn, { view });
     expect(link.startsWith('lab=mnist&v=2&layers=dense:256:leaky_relu,dense:64:sigmoid,dense:10:softmax&opt=momentum')).toBe(true);
@@ -169,7 +169,7 @@ describe('the lab is part of the link', () => {
     expect(edge.notices).toEqual([]);
     expect((edge.config as MnistConfig).layers).toEqual(mlpLayers([512, 1, 512, 1], ['linear', 'linear', 'linear', 'linear']));
     expect(parseLink('?lab=mnist&hide=weights,loss-chart').notices[0]!.reason).toMatch(/loss-chart/);
-    expect(MNIST_FIELDS.map((f) => f.url)).toEqual(['layers', 'opt', 'lr', 'mom', 'batch', 'epochs', 'shift', 'seed']);
+    expect(MNIST_FIELDS.map((f) => f.url)).toEqual(['layers', 'opt', 'lr', 'sched', 'lrend', 'mom', 'batch', 'epochs', 'shift', 'seed']);
   });
 
   test('a MNIST setting from the page (presets, every optimizer) survives write -> parse', () => {
@@ -223,7 +223,7 @@ describe('MNIST config and the page', () => {
     const d = mnistCodec.defaults();
     expect(mnistChoices(d)).toEqual({
       model: { layers: mlpLayers(PRESETS.mlp128.hidden, PRESETS.mlp128.activations) },
-      train: { optimizer: DEFAULT_TRAINING.optimizer, lr: DEFAULT_TRAINING.lr, momentum: DEFAULT_TRAINING.momentum,
+      train: { optimizer: DEFAULT_TRAINING.optimizer, lr: DEFAULT_TRAINING.lr, lrSchedule: 'none', lrEnd: 0.01, momentum: DEFAULT_TRAINING.momentum,
         batchSize: DEFAULT_TRAINING.batchSize, epochs: 3, shift: 0, seed: DEFAULT_TRAINING.seed },
     });
     const { model, train } = mnistChoices(d);

@@ -99,6 +99,8 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
   const pending = built !== null && (!sameModel(state.model, built.model) || state.train.seed !== built.seed);
   const latest = state.latest;
   // The core's plan of the editor's layers, once it answered for these very layers.
+  // Three significant digits: the panel re-renders only when the shown rate changes.
+  const rateNow = state.progress && state.progress.lr > 0 ? Number(state.progress.lr.toPrecision(3)).toString() : null;
   const planNow = state.plan && state.plan.layers === layersText(state.model.layers) ? state.plan.plan : null;
   const builtSpatial = built !== null && isSpatial(built.model.layers);
   const currentModel = async (): Promise<LabModel> => {
@@ -155,7 +157,7 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
       )}
       <div class="mn-top">
         {shown('model') && (
-          <ModelPanel model={state.model} train={state.train} plan={planNow} pending={pending} disabled={state.load.phase !== 'loaded' || locked}
+          <ModelPanel model={state.model} train={state.train} plan={planNow} pending={pending} rateNow={rateNow} disabled={state.load.phase !== 'loaded' || locked}
                       onModel={on.model} onTrain={on.train} onReset={on.reset} />
         )}
         {shown('training') && <TrainPanel state={state} theme={theme} blocked={planNow !== null && !planNow.ok} onPlay={on.play} onPause={on.pause}

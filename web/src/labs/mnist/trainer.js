@@ -5,6 +5,7 @@
 // (session.ts) and the Node test run exactly this code against the real module.
 import { MNIST_CLASSES } from './asset-format.js';
 import { createRng, randomInt, shuffleInPlace, shuffleSeed } from '../../lib/rng.js';
+import { scheduledRate } from './schedule.js';
 
 /**
  * @typedef {import('../../engine/nn-wasm.js').Engine} Engine
@@ -16,7 +17,8 @@ import { createRng, randomInt, shuffleInPlace, shuffleSeed } from '../../lib/rng
  *
  * @typedef {{ readonly label: string, readonly hidden: readonly number[], readonly activations: readonly Activation[] }} Preset
  * @typedef {import('../../engine/nn-wasm.js').LayerSpec} EngineLayer
- * @typedef {{ optimizer: Optimizer, lr: number, momentum?: number, batchSize: number, shift?: number }} TrainingSettings
+ * @typedef {import('./schedule.js').LrSchedule} LrSchedule
+ * @typedef {{ optimizer: Optimizer, lr: number, momentum?: number, batchSize: number, shift?: number, lrSchedule?: LrSchedule, lrEnd?: number, epochs?: number }} TrainingSettings
  * @typedef {TrainingSettings & { seed: number } & ({ hidden: readonly number[], activations: readonly Activation[] } | { layers: readonly EngineLayer[] })} TrainerSpec
  * @typedef {{ index: number, pred: number, label: number, confidence: number, probs: Float32Array }} MisclassifiedDigit
  * @typedef {{ scope: 'test' | 'subset', n: number, loss: number, correct: number, accuracy: number }} EvalResult
@@ -92,24 +94,44 @@ export class MnistTrainer {
     this.steps = 0;
     this.batchSize = 1;
     this.shift = 0;
+    /** @type {Required<Pick<TrainingSettings, 'optimizer' | 'lr' | 'momentum' | 'lrSchedule' | 'lrEnd' | 'epochs'>>} */
+    this.rateSettings = { optimizer: 'adam', lr: 0, momentum: 0.9, lrSchedule: 'none', lrEnd: 1, epochs: 1 };
+    /** The rate the core has now (0: not set yet). */
+    this.rate = 0;
     this.shiftRng = createRng((spec.seed ^ SHIFT_SEED) >>> 0);
     /** one shifted row, reused */
     this.shiftRow = new Float32Array(pixels);
     this.setTraining(spec);
   }
   /**
-   * Optimizer, learning rate and batch size apply from the next step
-   * (optimizer state kept unless the kind changes).
+   * Optimizer, learning rate (and its schedule) and batch size apply from
+   * the next step (optimizer state kept unless the kind changes).
    * @param {TrainingSettings} settings
    */
-  setTraining({ optimizer, lr, momentum = 0.9, batchSize, shift = 0 }) {
+  setTraining({ optimizer, lr, momentum = 0.9, batchSize, shift = 0, lrSchedule = 'none', lrEnd = 1, epochs = 1 }) {
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > this.model.maxBatch) {
       throw new RangeError(`batch size must be 1..${this.model.maxBatch}, got ${batchSize}`);
     }
     if (!Number.isInteger(shift) || shift < 0 || shift > 8) throw new RangeError(`shift must be 0..8 pixels, got ${shift}`);
+    if (!(lrEnd > 0 && lrEnd <= 1)) throw new RangeError(`lrEnd must be in (0, 1], got ${lrEnd}`);
+    if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`epochs must be a whole number >= 1, got ${epochs}`);
     this.shift = shift;
-    this.model.setOptimizer(optimizer, optimizer === 'adam' ? { lr } : { lr, beta1: momentum });
+    this.rateSettings = { optimizer, lr, momentum, lrSchedule, lrEnd, epochs };
+    this.applyRate(true);
     this.batchSize = batchSize;
+  }
+  /**
+   * Gives the core the scheduled rate for the next step; the optimizer call
+   * only when the rate changed (it keeps Adam's or momentum's state).
+   * @param {boolean} [force] also when the rate is unchanged (a new optimizer or momentum)
+   */
+  applyRate(force = false) {
+    const s = this.rateSettings;
+    // The core holds a float: compare what it would get.
+    const rate = Math.fround(scheduledRate(s, this.progress));
+    if (!force && rate === this.rate) return;
+    this.model.setOptimizer(s.optimizer, s.optimizer === 'adam' ? { lr: rate } : { lr: rate, beta1: s.momentum });
+    this.rate = rate;
   }
   get stepsPerEpoch() { return Math.ceil(this.nTrain / this.batchSize); }
   /** Epochs done as a fraction, e.g. 1.25. */
@@ -117,6 +139,7 @@ export class MnistTrainer {
   /** One batch; returns its loss (non-finite when training diverged: the update was skipped). */
   step() {
     if (this.position === 0) shuffleInPlace(this.order.view(), this.rng);
+    this.applyRate();
     const n = Math.min(this.batchSize, this.nTrain - this.position);
     const idx = this.order.at(this.position);
     const { engine, data, model } = this;

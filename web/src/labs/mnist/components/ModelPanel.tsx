@@ -11,6 +11,7 @@ import {
   type MnistLayer, type MnistLayerKind, type ModelPresetId,
 } from '../model-layers';
 import { NumberField } from './NumberField';
+import { LR_END_MAX, LR_END_MIN, LR_SCHEDULES, type LrSchedule } from '../schedule.js';
 
 interface Props {
   model: ModelChoice;
@@ -19,6 +20,8 @@ interface Props {
   plan: LayerPlan | null;
   /** The model in the worker differs from the editor: Reset builds it. */
   pending: boolean;
+  /** The rate the worker trains the next step with (the schedule's), as shown; null before a model runs. */
+  rateNow: string | null;
   disabled: boolean;
   onModel: (m: ModelChoice) => void;
   onTrain: (t: TrainChoice) => void;
@@ -29,6 +32,9 @@ const ACTIVATIONS = Object.keys(ACTIVATION_LABELS) as Activation[];
 const OPTIMIZERS = Object.keys(OPTIMIZER_LABELS) as Optimizer[];
 /** Usual learning rates for MNIST with each optimizer (batch 64). */
 export const LR_DEFAULTS: Record<Optimizer, number> = { sgd: 0.1, momentum: 0.01, adam: 0.002 };
+export const SCHEDULE_LABELS: Readonly<Record<LrSchedule, string>> = {
+  none: 'constant', step: 'step (each epoch)', exp: 'exponential', cos: 'cosine',
+};
 const KIND_LABELS: Readonly<Record<MnistLayerKind, string>> = { conv: 'Convolution', pool: 'Max-pool', flatten: 'Flatten', dense: 'Dense' };
 /** A new row of each kind. */
 const NEW_LAYER: Readonly<Record<MnistLayerKind, MnistLayer>> = {
@@ -114,7 +120,7 @@ export function planCell(plan: LayerPlan | null, i: number): { text: string; bad
   return { text: 'not checked', bad: false };
 }
 
-export const ModelPanel = memo(function ModelPanel({ model, train, plan, pending, disabled, onModel, onTrain, onReset }: Props) {
+export const ModelPanel = memo(function ModelPanel({ model, train, plan, pending, rateNow, disabled, onModel, onTrain, onReset }: Props) {
   const layers = model.layers;
   const hidden = layers.slice(0, -1);
   const output = layers[layers.length - 1]!;
@@ -194,6 +200,17 @@ export const ModelPanel = memo(function ModelPanel({ model, train, plan, pending
           </select>
         </label>
         <NumberField label="Learning rate" value={train.lr} min={1e-6} max={10} testId="mnist-lr" onChange={(lr) => onTrain({ ...train, lr })} />
+        <label class="mn-field">
+          <span>Rate schedule</span>
+          <select value={train.lrSchedule} data-testid="mnist-schedule"
+                  onChange={(e) => onTrain({ ...train, lrSchedule: (e.target as HTMLSelectElement).value as LrSchedule })}>
+            {LR_SCHEDULES.map((k) => <option key={k} value={k}>{SCHEDULE_LABELS[k]}</option>)}
+          </select>
+        </label>
+        {train.lrSchedule !== 'none' && (
+          <NumberField label="Final rate (× lr)" value={train.lrEnd} min={LR_END_MIN} max={LR_END_MAX} testId="mnist-lr-end"
+                       onChange={(lrEnd) => onTrain({ ...train, lrEnd })} />
+        )}
         {train.optimizer === 'momentum' && (
           <NumberField label="Momentum" value={train.momentum} min={0} max={0.999} onChange={(momentum) => onTrain({ ...train, momentum })} />
         )}
@@ -206,7 +223,12 @@ export const ModelPanel = memo(function ModelPanel({ model, train, plan, pending
         <NumberField label="Seed" value={train.seed} min={0} max={MAX_SEED} integer step={1}
                      onChange={(seed) => onTrain({ ...train, seed })} />
       </div>
-      <p class="mn-hint">Optimizer, learning rate, batch size, epochs and the random shift apply at once; layers and seed on Reset. Picking an optimizer sets its usual learning rate (SGD 0.1, momentum 0.01, Adam 0.002) unless you changed it. Random shift (augmentation) moves each training digit by up to that many pixels, drawn from the seed; test digits are never moved.</p>
+      {train.lrSchedule !== 'none' && (
+        <p class="mn-hint" data-testid="mnist-rate-now">
+          The rate falls from {train.lr} to {train.lr} × {train.lrEnd} over the {train.epochs} epoch{train.epochs === 1 ? '' : 's'} ({SCHEDULE_LABELS[train.lrSchedule]}) and stays there if training goes on{rateNow !== null ? `; now ${rateNow}` : ''}.
+        </p>
+      )}
+      <p class="mn-hint">Optimizer, learning rate and its schedule, batch size, epochs and the random shift apply at once; layers and seed on Reset. Picking an optimizer sets its usual learning rate (SGD 0.1, momentum 0.01, Adam 0.002) unless you changed it. Random shift (augmentation) moves each training digit by up to that many pixels, drawn from the seed; test digits are never moved.</p>
       <button type="button" class={`mn-btn${pending ? ' mn-btn-primary' : ''}`} data-testid="mnist-reset" disabled={disabled || refused !== null} onClick={onReset}>
         {pending ? 'Reset to apply' : 'Reset'}
       </button>
