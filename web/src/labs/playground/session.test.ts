@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gridSideFor } from './session';
+import { gridSideFor } from './view-probes';
 import { divergenceAdvice } from '../../engine/divergence';
 
 describe('output map size', () => {

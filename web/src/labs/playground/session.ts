@@ -4,7 +4,6 @@
 
 import { featurize, outputSize, targetsFor } from '../../data/datasets';
 import { createRng, permutation, shuffleSeed, type Rng } from '../../lib/rng.js';
-import { gridPoints, linePoints } from '../../data/grid';
 import type { Dataset } from '../../data/types';
 import { OUTPUT_HEAD } from '../../share/network';
 import { Status, type Engine, type HeapBuffer, type Model } from '../../engine/nn-wasm.js';
@@ -12,6 +11,7 @@ import { divergenceAdvice } from '../../engine/divergence';
 import type { LabSession, LabSessionFactory } from '../../engine/lab-session';
 import type { DataSpec, GradientCheck, HyperParams, NetSpec, PlaygroundCommand, Snapshot, TraceResult, ViewSpec } from './protocol';
 import { buildTrace, traceModel } from '../../engine/trace.js';
+import { ViewProbes } from './view-probes';
 
 /** Work per chunk before the worker looks at its message queue again:
  *  short enough that a control or a frame's ack waits at most this long,
@@ -20,25 +20,10 @@ export const CHUNK_MS = 4;
 /** Largest batch the model is built for: the link schema's batch limit
  *  (state/schema.ts, 1..256). MNIST's models take 512. */
 const MAX_BATCH = 256;
-/** Time the output map may take per snapshot. Its resolution adapts to the
- *  network's measured cost per point, so a big network still refreshes the
- *  map every frame instead of starving training. */
-export const GRID_BUDGET_MS = 6;
-const MIN_GRID = 24;
-const GRID_STEP = 8;
-/** Samples along x1 for the 1-D curves. */
-const LINE_POINTS = 161;
 /** Per-epoch train losses kept between two snapshots. Snapshots wait for the
  *  page's ack (one per frame), so a hidden tab takes none while training goes
  *  on: past this many, every other epoch is dropped, bounding the memory. */
 export const MAX_PENDING_LOSSES = 1 << 14;
-
-/** The grid side that fits the budget at `msPerPoint`, in steps of 8. */
-export function gridSideFor(msPerPoint: number, maxSide: number, budgetMs = GRID_BUDGET_MS): number {
-  if (!(msPerPoint > 0)) return maxSide;
-  const side = Math.floor(Math.sqrt(budgetMs / msPerPoint) / GRID_STEP) * GRID_STEP;
-  return Math.max(MIN_GRID, Math.min(maxSide, side));
-}
 
 type F32 = HeapBuffer<Float32Array>;
 type I32 = HeapBuffer<Int32Array>;
@@ -71,16 +56,8 @@ export class Session {
   private data: DataSpec | null = null;
   private train: HeapData | null = null;
   private test: HeapData | null = null;
-  private grid: F32 | null = null;
-  private gridOut: F32 | null = null;
-  private thumbs: F32 | null = null;
-  private line: F32 | null = null;
-  private lineOut: F32 | null = null;
-  private view: ViewSpec = { gridSize: 64, neuronGrids: false, neuronGridSize: 24, extent: 6 };
-  /** Current output map side (<= view.gridSize, see GRID_BUDGET_MS). */
-  private gridSide = 64;
-  /** Measured cost of one grid point's forward pass (ms, smoothed). */
-  private msPerPoint = 0;
+  /** The output map, thumbnails and curve each snapshot computes. */
+  private readonly probes: ViewProbes;
   private shuffle: Rng = createRng(1);
   /** Each epoch's train loss since the last snapshot, and its epoch. */
   private pendingLosses: number[] = [];
@@ -104,7 +81,9 @@ export class Session {
   private since = performance.now();
   private rate = { examples: 0, engineExamples: 0, epochs: 0 };
 
-  constructor(private readonly engine: Engine, private readonly events: SessionEvents) {}
+  constructor(private readonly engine: Engine, private readonly events: SessionEvents) {
+    this.probes = new ViewProbes(engine);
+  }
 
   /** Training examples available (0 before the user draws any points). */
   get trainCount(): number {
@@ -128,14 +107,9 @@ export class Session {
     });
     this.model?.destroy();
     this.model = model;
-    // A new network has a new cost per point: start again from the full size.
-    this.msPerPoint = 0;
-    const sideChanged = this.gridSide !== this.view.gridSize;
-    this.gridSide = this.view.gridSize;
     this.net = net;
     this.restart(net.seed);
-    if (sideChanged) this.allocInputs(); // also reallocates the outputs
-    else this.allocOutputs();
+    this.probes.setNetwork(net.outputs);
     return { paramCount: model.paramCount, sizes };
   }
 
@@ -161,18 +135,11 @@ export class Session {
     this.endPartialEpoch(); // its order indexes the old rows
     this.test = upload(asSet(data.test), false);
     this.data = data;
-    this.allocInputs();
+    this.probes.setFeatures(data.features);
   }
 
   setView(view: ViewSpec): void {
-    const inputsChanged = view.gridSize !== this.view.gridSize || view.neuronGridSize !== this.view.neuronGridSize ||
-      view.extent !== this.view.extent;
-    this.view = view;
-    if (inputsChanged) {
-      this.gridSide = view.gridSize;
-      this.msPerPoint = 0;
-      this.allocInputs();
-    }
+    this.probes.setView(view);
   }
 
   applyHyper(h: HyperParams): void {
@@ -383,34 +350,7 @@ export class Session {
     this.pendingLosses = [];
     this.pendingEpochs = [];
 
-    const g = this.gridSide;
-    let outputGrid = new Float32Array(0);
-    if (this.grid && this.gridOut) {
-      const t0 = performance.now();
-      model.forward(this.grid, g * g, this.gridOut);
-      const per = (performance.now() - t0) / (g * g);
-      this.msPerPoint = this.msPerPoint > 0 ? 0.8 * this.msPerPoint + 0.2 * per : per;
-      outputGrid = this.gridOut.view().slice(0, g * g * net.outputs);
-    }
-    let neuronGrids: Float32Array | null = null;
-    const t = this.view.neuronGridSize;
-    if (this.view.neuronGrids && this.thumbs) {
-      // Every layer's outputs, one array each, copied once into one block.
-      const layers = model.forwardAll(this.thumbs, t * t);
-      neuronGrids = new Float32Array(t * t * this.unitsAfterInput());
-      let off = 0;
-      for (const layer of layers) { neuronGrids.set(layer, off); off += layer.length; }
-    }
-    let curve: Float32Array | null = null;
-    if (this.data.dims === 1 && this.line && this.lineOut) {
-      model.forward(this.line, LINE_POINTS, this.lineOut);
-      curve = this.lineOut.view().slice(0, LINE_POINTS * net.outputs);
-    }
-    // Adapt the next map's resolution; hysteresis avoids flicker between sizes.
-    const want = gridSideFor(this.msPerPoint, this.view.gridSize);
-    if (want < g || want >= g + 2 * GRID_STEP || (want > g && g * g * this.msPerPoint < GRID_BUDGET_MS / 2)) {
-      if (want !== g) { this.gridSide = want; this.allocInputs(); }
-    }
+    const views = this.probes.render(model, this.unitsAfterInput(), this.data.dims);
     return {
       epoch: this.epoch,
       progress: this.progress,
@@ -426,13 +366,9 @@ export class Session {
       examplesPerSec: this.rate.examples,
       engineExamplesPerSec: this.rate.engineExamples,
       epochsPerSec: this.rate.epochs,
-      outputGrid,
-      gridSize: g,
+      ...views,
       outputs: net.outputs,
-      neuronGrids,
-      neuronGridSize: t,
       params: model.params(),
-      curve,
     };
   }
 
@@ -440,36 +376,6 @@ export class Session {
     const net = this.net;
     if (!net) return 0;
     return net.hidden.reduce((a, b) => a + b, 0) + net.outputs;
-  }
-
-  /** Featurized grid inputs; depend on the features and the view. */
-  private allocInputs(): void {
-    for (const b of [this.grid, this.thumbs, this.line]) b?.free();
-    this.grid = this.thumbs = this.line = null;
-    if (!this.data) return;
-    const { neuronGridSize, extent } = this.view;
-    const gridSize = this.gridSide;
-    const up = (pts: Float32Array): F32 => {
-      const xs = featurize(pts, this.data!.features);
-      const buf = this.engine.allocF32(xs.length);
-      buf.view().set(xs);
-      return buf;
-    };
-    this.grid = up(gridPoints(gridSize, extent));
-    this.thumbs = up(gridPoints(neuronGridSize, extent));
-    this.line = up(linePoints(LINE_POINTS, extent));
-    this.allocOutputs();
-  }
-
-  /** Output buffers; depend on the network's widths and the view. */
-  private allocOutputs(): void {
-    for (const b of [this.gridOut, this.lineOut]) b?.free();
-    this.gridOut = this.lineOut = null;
-    if (!this.net) return;
-    const gridSize = this.gridSide;
-    const outs = this.net.outputs;
-    this.gridOut = this.engine.allocF32(gridSize * gridSize * outs);
-    this.lineOut = this.engine.allocF32(LINE_POINTS * outs);
   }
 
   /** The last trace (show the math): a scratch copy of the model as it was
