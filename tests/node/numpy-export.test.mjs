@@ -7,7 +7,11 @@
 //    (tests/python/make_trace.py, the documented nn-trace format) and fails
 //    (exit status 1) on a trace with one gradient 1 % off;
 //  - the script's written-out optimizer (Network.train_step: SGD, momentum,
-//    Adam, L1, L2) gives the engine's losses on the same batches.
+//    Adam, L1, L2) gives the engine's losses on the same batches;
+//  - `check` passes on the page's own traces (web/src/engine/trace.js on the
+//    engine, a playground net and an MNIST CNN) and fails on a corrupted one;
+//  - MNIST's learning-rate schedule: Optimizer.set_progress gives the
+//    trainer's float32 rate (schedule.js + Math.fround) bit for bit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +20,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEngine } from './core-load.mjs';
 import { DEFAULT_TRAINING, MnistTrainer } from '../../web/src/labs/mnist/trainer.js';
+import { LR_SCHEDULES, scheduledRate } from '../../web/src/labs/mnist/schedule.js';
+import { buildTrace, traceModel } from '../../web/src/engine/trace.js';
 import { PYTHON, SRC, loadMnist, loadModules, run, runProcess, worstDifference } from './py-export-util.mjs';
 
 const TOL = 1e-5;
@@ -39,6 +45,19 @@ spec.loader.exec_module(m)
 net = m.trained()
 batches = json.load(open(sys.argv[2]))
 print(json.dumps([net.train_step(np.asarray(b["x"]), np.asarray(b["y"])) for b in batches]))
+`;
+
+// Loads each exported script as a module; prints, per script, the optimizer's rate after set_progress at each point.
+const RATES_PY = `
+import importlib.util, json, sys
+out = []
+for k, path in enumerate(sys.argv[2:]):
+    spec = importlib.util.spec_from_file_location("exported%d" % k, path)
+    m = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m)
+    opt = m.Network().optimizer
+    out.append([opt.set_progress(e) for e in json.loads(sys.argv[1])])
+print(json.dumps(out))
 `;
 
 function fixedPoints() {
@@ -206,4 +225,121 @@ test('the NumPy export of MNIST networks (an MLP, a CNN) predicts the engine\'s 
   } finally {
     data.free();
   }
+});
+
+// The page's own "Download these numbers" (web/src/engine/trace.js over the
+// engine) against the script's `check`: both follow README's "Trace JSON".
+test('check passes on the page\'s own traces (trace.js on the engine) of a playground net and an MNIST CNN, and fails on a corrupted one', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'nn-numpy-trace-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const m = await loadModules(dir, ENTRY);
+  const engine = await loadEngine();
+  const data = loadMnist(engine);
+  /** Writes the trace and a copy with one dW value 1 % off; check must pass the first (0) and fail the second (1). */
+  const checkPageTrace = async (name, script, trace) => {
+    const good = join(dir, `${name}-trace.json`), bad = join(dir, `${name}-wrong.json`);
+    writeFileSync(good, JSON.stringify(trace));
+    const wrong = structuredClone(trace);
+    const dW = wrong.backward[0].dW;
+    let row = dW;
+    while (Array.isArray(row[0])) row = row[0];
+    const k = row.reduce((best, v, j) => (Math.abs(v) > Math.abs(row[best]) ? j : best), 0);
+    assert.notEqual(row[k], 0, `${name}: the first layer has a gradient to corrupt`);
+    row[k] *= 1.01;
+    writeFileSync(bad, JSON.stringify(wrong));
+    const ok = await runProcess(PYTHON, [script, 'check', good]);
+    assert.equal(ok.code, 0, `${name}: check agrees with the page's trace:\n${ok.out}${ok.err}`);
+    assert.match(ok.out, /layer 1 \(\w+\) backward dW +ok/);
+    assert.match(ok.out, /input_grad +ok/);
+    assert.match(ok.out, /loss_value +ok/);
+    const no = await runProcess(PYTHON, [script, 'check', bad]);
+    assert.equal(no.code, 1, `${name}: check fails on the corrupted trace:\n${no.out}${no.err}`);
+    assert.match(no.out, /layer 1 \(\w+\) backward dW +DIFFERS/);
+    return Number(/largest relative difference: (\S+)/.exec(ok.out)?.[1]);
+  };
+  try {
+    // Playground: a circle net with features, trained a few epochs with Adam + L2 (which the trace leaves out).
+    const c = CASES[0];
+    const config = { ...m.defaultConfig(), dataset: c.dataset, hidden: c.hidden, activations: c.activations, features: c.features,
+      optimizer: c.optimizer, learningRate: c.lr, momentum: 0.9, regularization: c.reg, regRate: c.regRate };
+    const ds = m.generateDataset(c.dataset, { n: 200, noise: 5, seed: 3 });
+    const spec = m.networkSpec(config, ds.task, ds.nClasses);
+    const x = m.featurize(ds.points, c.features), y = m.targetsFor(ds);
+    const inputs = c.features.length, outputs = spec.sizes[spec.sizes.length - 1];
+    const model = engine.createModel({ sizes: spec.sizes, activations: spec.activations, loss: spec.loss, seed: 7, maxBatch: 32 });
+    let playgroundWorst;
+    try {
+      model.setOptimizer(c.optimizer, { lr: c.lr });
+      model.setRegularization(c.reg, c.regRate);
+      for (let epoch = 0; epoch < 3; epoch++) model.trainEpoch(x, y, 200, null, 16);
+      const script = join(dir, 'playground.py');
+      writeFileSync(script, m.exportLabModelNumpy({ lab: 'playground', config, layers: m.denseLayers(spec.sizes, spec.activations), loss: spec.loss, epoch: 3, params: model.params() }));
+      const index = 17;
+      const scratch = traceModel(engine, model, spec.loss);
+      try {
+        const { trace } = buildTrace(scratch, { loss: spec.loss, index, lab: 'playground', optimizer: model.optimizerInfo(),
+          x: x.subarray(index * inputs, (index + 1) * inputs), y: y.subarray(index * outputs, (index + 1) * outputs) });
+        playgroundWorst = await checkPageTrace('playground', script, trace);
+      } finally {
+        scratch.destroy();
+      }
+    } finally {
+      model.destroy();
+    }
+
+    // MNIST: a CNN (conv, pool, conv, flatten, dense) trained 30 batches, a test digit traced.
+    const layers = [{ kind: 'conv', filters: 4, kernel: 5, stride: 1, padding: 1, activation: 'relu' }, { kind: 'pool', kernel: 2, stride: 2 },
+      { kind: 'conv', filters: 6, kernel: 3, stride: 2, padding: 0, activation: 'tanh' }, { kind: 'flatten' }, { kind: 'dense', units: 10, activation: 'softmax' }];
+    const mnistConfig = { ...m.mnistCodec.defaults(), layers };
+    assert.deepEqual(m.mnistCodec.validate(mnistConfig), []);
+    const trainer = new MnistTrainer(engine, data, { ...DEFAULT_TRAINING, batchSize: 32, layers: layers.map(m.engineLayer) });
+    let mnistWorst;
+    try {
+      for (let i = 0; i < 30; i++) assert.ok(Number.isFinite(trainer.step()));
+      const script = join(dir, 'mnist.py');
+      writeFileSync(script, m.exportLabModelNumpy({ lab: 'mnist', config: mnistConfig, layers: m.fileLayers(layers, trainer.model.layerShapes()), loss: 'ce',
+        epoch: trainer.progress, params: trainer.params() }));
+      const digit = 7, label = data.testLabels[digit];
+      const scratch = traceModel(engine, trainer.model, 'ce');
+      try {
+        const { trace } = buildTrace(scratch, { loss: 'ce', index: digit, lab: 'mnist', x: trainer.testInput(digit),
+          y: Array.from({ length: 10 }, (_, k) => (k === label ? 1 : 0)) });
+        mnistWorst = await checkPageTrace('mnist', script, trace);
+      } finally {
+        scratch.destroy();
+      }
+    } finally {
+      trainer.destroy();
+    }
+    t.diagnostic(`check on the page's traces: playground ${playgroundWorst.toExponential(2)}, MNIST CNN ${mnistWorst.toExponential(2)}`);
+  } finally {
+    data.free();
+  }
+});
+
+// The schedule code both scripts carry (training.ts SCHEDULE_PY) against schedule.js, the one truth.
+test('the NumPy script\'s scheduled rates are the MNIST trainer\'s float32 rates, bit for bit, for every schedule', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'nn-numpy-sched-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const m = await loadModules(dir, ENTRY);
+  const progress = [0, 1e-4, 0.1, 0.5, 0.999, 1, 1.25, 2, 2.9999, 3, 3.5, 7];
+  const settings = [];
+  for (const lrSchedule of LR_SCHEDULES) {
+    for (const [lr, lrEnd, epochs] of [[0.002, 0.01, 3], [0.03, 1e-6, 1], [0.1, 0.5, 7], [0.003, 1, 2]]) settings.push({ lr, lrSchedule, lrEnd, epochs });
+  }
+  const cases = [];
+  for (const [k, s] of settings.entries()) {
+    const config = { ...m.mnistCodec.defaults(), layers: m.mlpLayers([4], ['relu']), learningRate: s.lr, lrSchedule: s.lrSchedule, lrEnd: s.lrEnd, epochs: s.epochs };
+    assert.deepEqual(m.mnistCodec.validate(config), []);
+    const layers = m.fileLayers(config.layers, [[1, 28, 28], [4, 1, 1], [10, 1, 1]]);
+    const params = new Float32Array(784 * 4 + 4 + 4 * 10 + 10);
+    const script = join(dir, `sched${k}.py`);
+    writeFileSync(script, m.exportLabModelNumpy({ lab: 'mnist', config, layers, loss: 'ce', epoch: 0, params }));
+    cases.push({ script, want: progress.map((e) => Math.fround(scheduledRate(s, e))) });
+  }
+  const got = JSON.parse(await run(PYTHON, ['-c', RATES_PY, JSON.stringify(progress), ...cases.map((c) => c.script)]));
+  cases.forEach((c, k) => assert.deepEqual(got[k], c.want, `${JSON.stringify(settings[k])}: the script's rates`));
+  // Not all one value: the schedules do fall.
+  assert.ok(got.some((rates) => rates[0] !== rates[rates.length - 1]));
+  t.diagnostic(`${settings.length} settings x ${progress.length} points: identical float32 rates`);
 });

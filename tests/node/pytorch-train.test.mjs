@@ -8,7 +8,9 @@
 //    MSE/SGD+L1 with a partial last batch;
 //  - MNIST: MnistTrainer (labs/mnist/trainer.js) from the exported weights;
 //    the script's first 10 losses equal the trainer's, for an MLP (the IDX
-//    files) and a CNN with the shift augmentation (the page's asset file);
+//    files), a CNN with the shift augmentation (the page's asset file), and
+//    an MLP under the exp learning-rate schedule, whose per-step rates the
+//    script prints are the float32 rates the trainer gave the core;
 //  - the checkpoint (--out) is a model file the page's parser accepts, with
 //    the weights the page reaches after the same training;
 //  - --workers 2 (DistributedDataParallel, gloo, torch.multiprocessing) gives
@@ -39,10 +41,11 @@ export { engineLayer, fileLayers, mlpLayers } from '${SRC}labs/mnist/model-layer
 export { Session } from '${SRC}labs/playground/session.ts';
 `;
 
-/** JSON lines of a train run: { steps: [loss...], epochs: [mean...] }. */
+/** JSON lines of a train run: { steps: [loss...], rates: [lr...], epochs: [mean...] }. */
 function parseRun(out) {
   const lines = out.trim().split('\n').map((l) => JSON.parse(l));
-  return { steps: lines.filter((l) => 'step' in l).map((l) => l.loss), epochs: lines.filter((l) => 'mean_loss' in l).map((l) => l.mean_loss) };
+  const steps = lines.filter((l) => 'step' in l);
+  return { steps: steps.map((l) => l.loss), rates: steps.map((l) => l.lr), epochs: lines.filter((l) => 'mean_loss' in l).map((l) => l.mean_loss) };
 }
 
 function worstRelative(got, want, what) {
@@ -163,13 +166,16 @@ test('MNIST: the script\'s first 10 losses are the page trainer\'s (MLP from the
       layers: [{ kind: 'conv', filters: 4, kernel: 5, stride: 2, padding: 0, activation: 'relu' }, { kind: 'pool', kernel: 2, stride: 2 },
         { kind: 'flatten' }, { kind: 'dense', units: 10, activation: 'softmax' }],
       optimizer: 'momentum', learningRate: 0.01, momentum: 0.9, batchSize: 20, shift: 2, seed: 9 } },
+    // A one-epoch run with the steepest exp decay: the rate falls ~12% within the 10 steps compared.
+    { name: 'MLP 784-16-10, Adam, exp schedule', source: MNIST_DIR, over: { layers: m.mlpLayers([16], ['relu']), optimizer: 'adam', learningRate: 0.003,
+      lrSchedule: 'exp', lrEnd: 1e-6, epochs: 1, batchSize: 64, seed: 4 } },
   ];
   try {
     for (const net of nets) {
       const config = { ...m.mnistCodec.defaults(), ...net.over };
       assert.deepEqual(m.mnistCodec.validate(config), []);
       const spec = { optimizer: config.optimizer, lr: config.learningRate, momentum: config.momentum, batchSize: config.batchSize, shift: config.shift,
-        seed: config.seed, layers: config.layers.map(m.engineLayer) };
+        lrSchedule: config.lrSchedule, lrEnd: config.lrEnd, epochs: config.epochs, seed: config.seed, layers: config.layers.map(m.engineLayer) };
       const page = new MnistTrainer(engine, data, spec);
       const again = new MnistTrainer(engine, data, spec);
       try {
@@ -180,11 +186,15 @@ test('MNIST: the script\'s first 10 losses are the page trainer\'s (MLP from the
         writeFileSync(script, m.exportLabModel({ lab: 'mnist', config, layers, loss: 'ce', epoch: page.progress, params }, net.name));
         // The page's comparison run: the exported weights in a fresh trainer (fresh optimizer, order and shifts from the seed).
         again.loadParams(params);
-        const pageSteps = Array.from({ length: 10 }, () => again.step());
+        const pageSteps = [], pageRates = [];
+        for (let i = 0; i < 10; i++) { pageSteps.push(again.step()); pageRates.push(again.rate); }
         const ckpt = join(dir, 'ckpt.json');
         const got = parseRun(await run(PYTHON, [script, 'train', '--steps', '10', '--mnist', net.source, '--out', ckpt, '--cpu']));
         assert.equal(got.epochs.length, 0, 'no epoch finished in 10 steps');
         const worst = worstRelative(got.steps, pageSteps, `${net.name}: 10 step losses`);
+        // The rates: the trainer's float32 ones, bit for bit (constant without a schedule).
+        assert.deepEqual(got.rates, pageRates, `${net.name}: the script's rates are the trainer's`);
+        if (config.lrSchedule !== 'none') assert.ok(pageRates[9] < 0.9 * pageRates[0], `${net.name}: the schedule shows within 10 steps: ${pageRates}`);
         const loaded = m.parseLabModelFile(readFileSync(ckpt, 'utf8'), 'mnist');
         assert.ok(loaded.ok, loaded.error);
         const weightWorst = closeWeights(loaded.model.params, again.params(), net.name);

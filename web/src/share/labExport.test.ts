@@ -7,6 +7,8 @@ import { fileLayers, MODEL_PRESETS } from '../labs/mnist/model-layers';
 import { mlpLayers } from '../labs/mnist/model-layers';
 import { denseLayers, paramLayout } from './layers';
 import { exportLabModel, exportLabPyTorch, labNetworkInput } from './pytorchExport';
+import { exportLabModelNumpy } from './numpyExport';
+import { defaultConfig } from '../state/schema';
 import type { LabModel } from './modelFile';
 
 const layers = denseLayers([784, 16, 10], ['sigmoid', 'softmax']);
@@ -46,4 +48,23 @@ test('a CNN script: Unflatten to 1x28x28, Conv2d / MaxPool2d / Flatten, conv wei
   const noFlatten = cnnLayers.filter((l) => l.kind !== 'flatten');
   const s2 = exportLabPyTorch({ layers: noFlatten, loss: 'ce', input: { kind: 'image', width: 28, height: 28, scale: 1 / 255 }, params: new Float32Array(paramLayout(noFlatten).count) });
   expect(s2).toContain('    torch.nn.MaxPool2d(3, stride=3),\n    torch.nn.Flatten(),\n    torch.nn.Linear(256, 10),');
+});
+
+test('MNIST\'s learning-rate schedule goes into both scripts unrounded (the scripts round each step\'s rate); the playground has none', () => {
+  const config = { ...model.config, learningRate: 0.002, lrSchedule: 'cos' as const, lrEnd: 0.05, epochs: 4 };
+  const scheduled: LabModel = { ...model, config } as LabModel;
+  const schedule = { kind: 'cos', lr: 0.002, lr_end: 0.05, epochs: 4 };
+  const torchScript = exportLabModel(scheduled);
+  const training = JSON.parse(/^TRAINING = (.*)$/m.exec(torchScript)![1]!);
+  expect(training.schedule).toEqual(schedule);
+  expect(training.lr).toBe(Math.fround(0.002)); // the constant rate is still the core's float32
+  expect(torchScript).toContain('def scheduled_rate(schedule, epochs_done):');
+  expect(torchScript).toContain('group["lr"] = rate');
+  const numpyScript = exportLabModelNumpy(scheduled);
+  expect(JSON.parse(/^OPTIMIZER = (.*)$/m.exec(numpyScript)![1]!).schedule).toEqual(schedule);
+  expect(numpyScript).toContain('def scheduled_rate(schedule, epochs_done):');
+  const playground: LabModel = { lab: 'playground', config: defaultConfig(), layers: denseLayers([2, 4, 1], ['tanh', 'sigmoid']), loss: 'bce', epoch: 0,
+    params: new Float32Array(paramLayout(denseLayers([2, 4, 1], ['tanh', 'sigmoid'])).count) };
+  expect(JSON.parse(/^TRAINING = (.*)$/m.exec(exportLabModel(playground))![1]!)).not.toHaveProperty('schedule');
+  expect(JSON.parse(/^OPTIMIZER = (.*)$/m.exec(exportLabModelNumpy(playground))![1]!)).not.toHaveProperty('schedule');
 });

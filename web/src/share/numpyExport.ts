@@ -16,7 +16,7 @@ import { floatsToBase64 } from './base64';
 import { paramLayout } from './layers';
 import { layerJson, type LabModel } from './modelFile';
 import { checkExportInput, labNetworkInput, pyString, type LabExportInput } from './pytorchExport';
-import { labTraining, type TrainingSpec } from './training';
+import { labTraining, SCHEDULE_PY, schedulePyJson, type TrainingSpec } from './training';
 
 /** The NumPy script for a model of any lab (what Export to NumPy downloads). */
 export function exportLabModelNumpy(model: LabModel, description?: string): string {
@@ -41,6 +41,8 @@ export function exportLabNumpy(spec: LabExportInput, training: TrainingSpec): st
   const optimizer = {
     kind: training.optimizer, lr: training.lr, beta1: training.beta1, beta2: training.beta2, eps: training.eps,
     regularization: training.regularization, reg_rate: training.regRate,
+    // MNIST's per-step rate; absent: lr throughout (the playground)
+    ...(training.schedule ? { schedule: schedulePyJson(training.schedule) } : {}),
   };
   const io = input.kind === 'points'
     ? {
@@ -103,9 +105,12 @@ ${io.usage}
 #
 # In your own code: net = Network(); net.load(PARAMETERS);
 #   loss = net.train_step(x, y)   # forward, loss, backward, update on one batch
+#   with MNIST's learning-rate schedule, first net.optimizer.set_progress(epochs_done)
+#   (examples trained on / training set size) sets the rate of the next step, as the page does
 
 import base64
 import json
+import math
 import struct
 import sys
 
@@ -285,16 +290,26 @@ class Flatten:
 LAYER_CLASSES = {"dense": Dense, "conv2d": Conv2D, "maxpool": MaxPool, "flatten": Flatten}
 
 
+${SCHEDULE_PY}
+
+
 class Optimizer:
     """The page's optimizer, one update rule per kind (PyTorch's SGD,
     SGD with momentum and Adam); L1/L2 regularisation is added to the
-    gradient of the weights (not the biases) first."""
+    gradient of the weights (not the biases) first. With a schedule (MNIST),
+    set_progress(epochs_done) before each step sets that step's rate."""
 
-    def __init__(self, kind, lr, beta1=0.9, beta2=0.999, eps=1e-8, regularization="none", reg_rate=0.0):
+    def __init__(self, kind, lr, beta1=0.9, beta2=0.999, eps=1e-8, regularization="none", reg_rate=0.0, schedule=None):
         self.kind, self.lr, self.beta1, self.beta2, self.eps = kind, lr, beta1, beta2, eps
-        self.regularization, self.reg_rate = regularization, reg_rate
+        self.regularization, self.reg_rate, self.schedule = regularization, reg_rate, schedule
         self.t = 0
         self.state = {}  # per parameter: momentum buffer, or Adam's moments m and v
+
+    def set_progress(self, epochs_done):
+        """The rate of the next step after epochs_done epochs (examples seen / training set size)."""
+        if self.schedule is not None:
+            self.lr = scheduled_rate(self.schedule, epochs_done)
+        return self.lr
 
     def update(self, layers):
         self.t += 1

@@ -8,7 +8,7 @@ import { featureInfo } from '../data/features';
 import { floatsToBase64 } from './base64';
 import { denseLayers, inputSize, outputShape, outputSize, paramLayout, type LayerSpec } from './layers';
 import { layerJson, MODEL_FORMAT_VERSION, MODEL_MAGIC, type LabModel } from './modelFile';
-import { labTraining, type TrainingSpec } from './training';
+import { labTraining, schedulePyJson, type TrainingSpec } from './training';
 import { TRAIN_CODE } from './pytorchTrain';
 import { targetsFor } from '../data/datasets';
 import type { Dataset } from '../data/types';
@@ -173,7 +173,7 @@ ${io.usage}
 #
 # Continue the page's training (same data, loss, optimizer, batch size, seeded batch order):
 #   python3 model.py train [--steps N] [--epochs E] [--out checkpoint.json]${io.trainArgs} [--workers N] [--cpu]
-#   prints one JSON line per step ({"step", "epoch", "loss"}) and per epoch ({"epoch", "mean_loss"});
+#   prints one JSON line per step ({"step", "epoch", "loss", "lr"}) and per epoch ({"epoch", "mean_loss"});
 #   --out saves the weights as the page's model file (Load model takes it back);
 #   --workers N: DistributedDataParallel over N processes (gloo on CPU, nccl on GPUs);
 #   on a cluster, start one process per GPU with RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT
@@ -183,6 +183,7 @@ ${io.usage}
 import base64
 import gzip
 import json
+import math
 import os
 import socket
 import struct
@@ -263,6 +264,8 @@ function trainConstants(training: ExportTraining | undefined): string {
   const settings = {
     optimizer: t.optimizer, lr: t.lr, beta1: t.beta1, beta2: t.beta2, eps: t.eps, regularization: t.regularization, reg_rate: t.regRate,
     batch_size: t.batchSize, seed: t.seed, order: t.order, shift: t.shift, epochs: t.epochs,
+    // MNIST's per-step rate (unrounded settings; the script rounds each rate as the page does); absent: lr throughout
+    ...(t.schedule ? { schedule: schedulePyJson(t.schedule) } : {}),
   };
   const data = training.data;
   return `LAB = ${pyString(training.lab)}

@@ -3,7 +3,10 @@
 // settings and checkpoint fields are constants the exporter writes above it.
 // The batch order ports web/src/lib/rng.js (mulberry32) and the labs'
 // shuffles bit for bit; tests/node/pytorch-train.test.mjs checks the losses
-// against the page's own session code on the real engine.
+// (and MNIST's scheduled rates) against the page's own session code on the
+// real engine.
+
+import { SCHEDULE_PY } from './training';
 
 export const TRAIN_CODE = String.raw`# ---- train mode: the page's training, continued in PyTorch ----
 # The same data set, loss, optimizer with its settings, batch size and seeded
@@ -126,9 +129,18 @@ def shift_batch(x, shift, rng):
     return x.view(-1, HEIGHT * WIDTH)
 
 
+${SCHEDULE_PY}
+
+
+def step_rate(epochs_done):
+    """The learning rate of the next step: MNIST's schedule, else the constant lr."""
+    schedule = TRAINING.get("schedule")
+    return TRAINING["lr"] if schedule is None else scheduled_rate(schedule, epochs_done)
+
+
 def make_optimizer(parameters):
     """The page's optimizer with its settings: the one place to change them
-    (a learning-rate schedule would be created here too)."""
+    (train() sets each step's rate from step_rate, as the page does)."""
     t = TRAINING
     if t["optimizer"] == "sgd":
         return torch.optim.SGD(parameters, lr=t["lr"])
@@ -218,6 +230,9 @@ def train(rank, world, args, init_method=None, local_rank=None):
             lo, hi = len(rows) * rank // world, len(rows) * (rank + 1) // world
             x, y = x[lo:hi].to(device), y[lo:hi].to(device)
             divisor = loss_divisor(len(rows), y.shape[1])
+            rate = step_rate(epoch + start / n)  # epochs done before this batch, as trainer.js counts
+            for group in optimizer.param_groups:
+                group["lr"] = rate
             optimizer.zero_grad()
             summed = loss_sum(body(x), y)
             (summed * (world / divisor)).backward()
@@ -229,7 +244,7 @@ def train(rank, world, args, init_method=None, local_rank=None):
             step += 1
             losses.append(float(loss))
             if rank == 0:
-                print(json.dumps({"step": step, "epoch": epoch + 1, "loss": losses[-1]}), flush=True)
+                print(json.dumps({"step": step, "epoch": epoch + 1, "loss": losses[-1], "lr": rate}), flush=True)
         else:
             epoch += 1
             if rank == 0:

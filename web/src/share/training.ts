@@ -7,6 +7,23 @@
 
 import type { Optimizer, Regularization } from '../state/config';
 import type { LabModel } from './modelFile';
+import type { LrSchedule } from '../labs/mnist/schedule.js';
+
+/**
+ * MNIST's learning-rate schedule (labs/mnist/schedule.js, the one truth):
+ * the settings as the trainer receives them, unrounded, because the page
+ * computes each step's rate in float64 from these and only then rounds it
+ * to float32 for the core.
+ */
+export interface ScheduleSpec {
+  kind: LrSchedule;
+  /** The learning rate as configured (float64, not yet rounded). */
+  lr: number;
+  /** The rate at the end of the run, as a fraction of lr. */
+  lrEnd: number;
+  /** The run's length the schedule spans. */
+  epochs: number;
+}
 
 export interface TrainingSpec {
   optimizer: Optimizer;
@@ -31,7 +48,39 @@ export interface TrainingSpec {
   shift: number;
   /** Epochs the lab trains by default (MNIST's setting; the playground runs until paused). */
   epochs: number;
+  /** The per-step learning rate (MNIST); null: lr throughout (the playground). */
+  schedule: ScheduleSpec | null;
 }
+
+/**
+ * Python source of the schedule, shared by both exported scripts: the rate
+ * of the step taken after epochs_done epochs (examples seen / training set
+ * size), computed in float64 as schedule.js does, then rounded to float32 as
+ * the trainer does before handing it to the core. Needs math and struct.
+ */
+export const SCHEDULE_PY = String.raw`def scheduled_rate(schedule, epochs_done):
+    """The page's learning-rate schedule (web/src/labs/mnist/schedule.js) for the
+    step after epochs_done epochs, as the float32 the page's engine trains with."""
+    lr, kind, f, epochs = schedule["lr"], schedule["kind"], schedule["lr_end"], schedule["epochs"]
+    e = min(max(epochs_done, 0.0), epochs)
+    p = e / epochs
+    if kind == "none" or f == 1:
+        rate = lr
+    elif kind == "step":
+        rate = lr * f ** (math.floor(e) / epochs)
+    elif kind == "exp":
+        rate = lr * f ** p
+    elif kind == "cos":
+        rate = lr * (f + (1 - f) * (1 + math.cos(math.pi * p)) / 2)
+    else:
+        raise ValueError("unknown learning-rate schedule %r" % kind)
+    return struct.unpack("<f", struct.pack("<f", rate))[0]`;
+
+/** The schedule as the scripts' JSON constants spell it (null: none). */
+export function schedulePyJson(schedule: ScheduleSpec | null): { kind: LrSchedule; lr: number; lr_end: number; epochs: number } | null {
+  return schedule && { kind: schedule.kind, lr: schedule.lr, lr_end: schedule.lrEnd, epochs: schedule.epochs };
+}
+
 
 /** The training setup of a model's lab, from its config. */
 export function labTraining(model: LabModel): TrainingSpec {
@@ -42,6 +91,8 @@ export function labTraining(model: LabModel): TrainingSpec {
       // trainer.js: setOptimizer(adam, { lr }) takes the core's default beta1 0.9; momentum passes its factor.
       beta1: Math.fround(m.optimizer === 'adam' ? 0.9 : m.momentum), beta2: Math.fround(0.999), eps: Math.fround(1e-8),
       regularization: 'none', regRate: 0, batchSize: m.batchSize, seed: m.seed >>> 0, order: 'cumulative', shift: m.shift, epochs: m.epochs,
+      // trainer.js applyRate: fround(scheduledRate({ lr, lrSchedule, lrEnd, epochs }, progress)).
+      schedule: { kind: m.lrSchedule, lr: m.learningRate, lrEnd: m.lrEnd, epochs: m.epochs },
     };
   }
   const p = model.config;
@@ -49,6 +100,6 @@ export function labTraining(model: LabModel): TrainingSpec {
     optimizer: p.optimizer, lr: Math.fround(p.learningRate),
     beta1: Math.fround(p.optimizer === 'sgd' ? 0 : p.momentum), beta2: Math.fround(0.999), eps: Math.fround(1e-8),
     regularization: p.regularization, regRate: p.regularization === 'none' ? 0 : Math.fround(p.regRate),
-    batchSize: Math.min(p.batchSize, 256), seed: p.seed >>> 0, order: 'epoch-permutation', shift: 0, epochs: 100,
+    batchSize: Math.min(p.batchSize, 256), seed: p.seed >>> 0, order: 'epoch-permutation', shift: 0, epochs: 100, schedule: null,
   };
 }
