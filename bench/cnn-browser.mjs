@@ -119,12 +119,18 @@ async function measureConvnetjsEpoch(browser, server) {
     await page.waitForFunction(() => window.__cnnBench.finishedAt > 0, null, { timeout: EPOCH_LIMIT_MS, polling: 250 }).catch(async (e) => {
       throw new Error(`${e.message}; the page shows epoch ${await text(page, 'epoch')}, notice "${await text(page, 'mnist-notice').catch(() => '')}"`);
     });
+    // The accuracy after the epoch is the final evaluation that follows "Finished" (the
+    // last one shown before it may be the untrained weights': during one short epoch the
+    // page may run only 1k-subset evaluations).
+    await page.waitForFunction(() => window.__cnnBench.accuracies.some((a) => a.t > window.__cnnBench.finishedAt),
+      null, { timeout: 60_000, polling: 250 }).catch(() => undefined);
     const rec = await page.evaluate(() => window.__cnnBench);
+    const final = rec.accuracies.find((a) => a.t > rec.finishedAt);
     const result = {
       kind: 'epoch', net: 'convnetjs',
       epochSeconds: (rec.finishedAt - rec.pressedAt) / 1000,
       trainTime: await text(page, 'train-time'),
-      accuracy: rec.accuracies.length ? rec.accuracies[rec.accuracies.length - 1].v : null,
+      accuracy: final ? final.v : null,
     };
     errors.assertNone();
     return result;
