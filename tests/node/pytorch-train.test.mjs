@@ -25,7 +25,7 @@ import { loadEngine } from './core-load.mjs';
 import { MnistTrainer } from '../../web/src/labs/mnist/trainer.js';
 import { buildAsset } from '../../web/src/labs/mnist/asset-format.js';
 import { createRng, permutation, shuffleSeed } from '../../web/src/lib/rng.js';
-import { MNIST_DIR, PYTHON, SRC, loadMnist, loadModules, run } from './py-export-util.mjs';
+import { MNIST_DIR, PYTHON, SRC, loadMnist, loadModules, mnistAsset, run } from './py-export-util.mjs';
 
 const TOL = 1e-4;
 const ENTRY = `
@@ -156,10 +156,8 @@ test('MNIST: the script\'s first 10 losses are the page trainer\'s (MLP from the
   const engine = await loadEngine();
   const data = loadMnist(engine);
   // The page's asset file (gzipped), built as web/scripts/make-mnist-asset.mjs builds it.
-  const read = (f) => new Uint8Array(readFileSync(join(MNIST_DIR, f)));
   const asset = join(dir, 'mnist.gz.bin');
-  writeFileSync(asset, gzipSync(buildAsset({ trainImages: read('train-images-idx3-ubyte'), trainLabels: read('train-labels-idx1-ubyte'),
-    testImages: read('t10k-images-idx3-ubyte'), testLabels: read('t10k-labels-idx1-ubyte') }), { level: 1 }));
+  writeFileSync(asset, gzipSync(mnistAsset(), { level: 1 }));
   const nets = [
     { name: 'MLP 784-32-10, Adam', source: MNIST_DIR, over: { layers: m.mlpLayers([32], ['relu']), optimizer: 'adam', learningRate: 0.002, batchSize: 64, seed: 3 } },
     { name: 'CNN, momentum, shift 2', source: asset, over: {
