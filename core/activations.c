@@ -3,8 +3,8 @@
  * leaky ReLU' = 0.01). */
 #include <string.h>
 #include "nn_internal.h"
+#include "vec4.h"
 
-typedef float v4 __attribute__((vector_size(16)));
 typedef int32_t vi4 __attribute__((vector_size(16)));
 
 #define LEAKY_SLOPE 0.01f

@@ -9,6 +9,7 @@
  * Blocks of 4 rows x 8 columns keep 8 vector accumulators in registers. */
 #include <string.h>
 #include "nn_internal.h"
+#include "vec4.h"
 
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
@@ -17,20 +18,6 @@
 #define ROWS 4
 #define COLS 8
 
-/* Four floats (GCC/Clang generic vectors: SSE natively, v128 in WASM). */
-typedef float v4 __attribute__((vector_size(16)));
-
-static inline v4 ld4(const float *p)
-{
-    v4 v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static inline void st4(float *p, v4 v)
-{
-    memcpy(p, &v, sizeof v);
-}
 
 /* Any block up to ROWS x COLS, scalar; used for edges. */
 static void block_scalar(float *c, const float *a, int a_rs, int a_cs,

@@ -26,6 +26,7 @@
 #include <math.h>
 #include <string.h>
 #include "layer.h"
+#include "vec4.h"
 
 /* The sparse backward runs when at most 1/SPARSE_RATIO of dz is non-zero:
  * below that it was faster than the dense paths in WASM (cnn-ab.mjs against
@@ -212,20 +213,6 @@ static void init(nn_layer *L, uint32_t rng[4])
     memset(L->p[1], 0, (size_t)g.out * sizeof(float));
 }
 
-/* Four floats (GCC/Clang generic vectors: SSE natively, v128 in WASM). */
-typedef float v4 __attribute__((vector_size(16)));
-
-static inline v4 ld4(const float *p)
-{
-    v4 v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static inline void st4(float *p, v4 v)
-{
-    memcpy(p, &v, sizeof v);
-}
 
 static inline int nonzero(float v)
 {
