@@ -6,7 +6,7 @@
 import type { Feature } from '../state/config';
 import { featureInfo } from '../data/features';
 import { floatsToBase64 } from './base64';
-import { denseLayers, inputSize, outputShape, outputSize, paramLayout, type LayerSpec } from './layers';
+import { blocksLength, denseLayers, inputSize, outputShape, outputSize, type LayerSpec, type ParamBlock } from './layers';
 import { layerJson, MODEL_FORMAT_VERSION, MODEL_MAGIC, type LabModel } from './modelFile';
 import { labTraining, schedulePyJson, type TrainingSpec } from './training';
 import { TRAIN_CODE } from './pytorchTrain';
@@ -23,6 +23,8 @@ export interface ExportInput {
   features: readonly Feature[];
   /** nn_params layout: per layer weight [out x in] row-major, then bias [out]. */
   params: Float32Array;
+  /** The core's blocks of these layers (model.paramLayout()). */
+  blocks: readonly ParamBlock[];
   /** Shown in the header, e.g. the share link of the run. */
   description?: string;
 }
@@ -39,6 +41,8 @@ export interface LabExportInput {
   loss: LossName;
   input: NetworkInput;
   params: Float32Array;
+  /** The core's blocks of these layers (model.paramLayout(), or the core's answer for a file): where each weight and bias sits in params. */
+  blocks: readonly ParamBlock[];
   description?: string;
   /** For the script's train mode (without it the script only predicts). */
   training?: ExportTraining;
@@ -71,7 +75,7 @@ export function labNetworkInput(model: LabModel): NetworkInput {
 export function exportLabModel(model: LabModel, description?: string, trainSet?: Dataset): string {
   const data = trainSet ? { points: trainSet.points, targets: targetsFor(trainSet) } : null;
   const training: ExportTraining = { spec: labTraining(model), lab: model.lab, config: model.config, epoch: model.epoch, data };
-  return exportLabPyTorch({ layers: model.layers, loss: model.loss, input: labNetworkInput(model), params: model.params, description, training });
+  return exportLabPyTorch({ layers: model.layers, loss: model.loss, input: labNetworkInput(model), params: model.params, blocks: model.blocks, description, training });
 }
 
 const TORCH_ACTIVATION: Readonly<Record<LayerActivation, string | null>> = {
@@ -89,6 +93,11 @@ const TORCH_LOSS: Readonly<Record<LossName, string>> = {
   ce: 'torch.nn.CrossEntropyLoss()  # on the logits: use model[:-1], without the Softmax',
 };
 
+/** The torch attribute of each of a layer's blocks, in the core's block order. */
+export function blockNames(l: LayerSpec): readonly string[] {
+  return l.kind === 'dense' || l.kind === 'conv2d' ? ['weight', 'bias'] : [];
+}
+
 /** Python string literal safe for any text (JSON strings are valid Python). */
 export function pyString(s: string): string {
   return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
@@ -99,7 +108,7 @@ export function exportPyTorchScript(input: ExportInput): string {
   const { sizes, activations, loss, features, params } = input;
   if (sizes.length < 2 || activations.length !== sizes.length - 1) throw new Error('exportPyTorchScript: sizes and activations do not match');
   if (sizes[0] !== features.length) throw new Error('exportPyTorchScript: input size does not match the features');
-  return exportLabPyTorch({ layers: denseLayers(sizes, activations), loss, input: { kind: 'points', features }, params, description: input.description });
+  return exportLabPyTorch({ layers: denseLayers(sizes, activations), loss, input: { kind: 'points', features }, params, blocks: input.blocks, description: input.description });
 }
 
 function inputWidth(input: NetworkInput): number {
@@ -111,7 +120,7 @@ function inputWidth(input: NetworkInput): number {
  * parameters do not fit them (a caller bug); `who` names the exporter.
  */
 export function checkExportInput(spec: LabExportInput, who: string): void {
-  const { layers, input, params } = spec;
+  const { layers, input, params, blocks } = spec;
   if (layers.length < 1) throw new Error(`${who}: no layers`);
   for (let i = 1; i < layers.length; i++) {
     const l = layers[i]!, prev = layers[i - 1]!;
@@ -125,7 +134,8 @@ export function checkExportInput(spec: LabExportInput, who: string): void {
   if (spatialInput && (input.kind !== 'image' || first.input.join('x') !== `1x${input.height}x${input.width}`)) {
     throw new Error(`${who}: a spatial network must read the image as 1 x height x width`);
   }
-  if (params.length !== paramLayout(layers).count) throw new Error(`${who}: wrong number of parameters`);
+  if (blocks.some((b) => b.layer < 0 || b.layer >= layers.length || b.block >= blockNames(layers[b.layer]!).length)) throw new Error(`${who}: the blocks are not these layers'`);
+  if (params.length !== blocksLength(blocks)) throw new Error(`${who}: wrong number of parameters`);
   for (const v of params) if (!Number.isFinite(v)) throw new Error(`${who}: parameters must be finite`);
 }
 
@@ -135,7 +145,6 @@ export function exportLabPyTorch(spec: LabExportInput): string {
   const { layers, loss, input, params } = spec;
   const first = layers[0]!;
   const spatialInput = first.kind !== 'dense';
-  const layout = paramLayout(layers);
 
   const modules: string[] = [];
   const sequentialIndex: number[] = [];
@@ -155,7 +164,7 @@ export function exportLabPyTorch(spec: LabExportInput): string {
     if (act) modules.push(`    ${act},`);
   });
   // One entry per parameter block: (module index in the Sequential, "weight"/"bias", offset, shape).
-  const blocks = layout.blocks.map((b) => `    (${sequentialIndex[b.layer]}, ${pyString(b.name)}, ${b.offset}, ${JSON.stringify(b.shape)}),`);
+  const blocks = spec.blocks.map((b) => `    (${sequentialIndex[b.layer]}, ${pyString(blockNames(layers[b.layer]!)[b.block]!)}, ${b.offset}, ${JSON.stringify(b.shape)}),`);
   const b64 = floatsToBase64(params);
   const wrapped = b64.match(/.{1,100}/g) ?? [''];
   const header = (spec.description ?? '').split(/\r?\n/).map((l) => `# ${l}`).join('\n');
