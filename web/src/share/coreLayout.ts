@@ -11,7 +11,7 @@
 // engine itself.
 
 import type { Engine, LayerSpec as EngineLayer } from '../engine/nn-wasm.js';
-import type { LayerSpec, ParamBlock, Shape3 } from './layers';
+import { declaredInput, readsShape, type LayerSpec, type ParamBlock, type Shape3 } from './layers';
 import type { LossName } from './network';
 
 /** What the page asks the core about a layer list. */
@@ -45,28 +45,19 @@ export type AskCore = (request: CoreRequest) => Promise<CoreVerdict>;
 /** The network's input shape and its layers as core descriptors (kind, activation, the kind's ints). */
 export function engineNetwork(layers: readonly LayerSpec[]): { input: Shape3; layers: EngineLayer[] } {
   const first = layers[0];
-  const input: Shape3 = !first ? [0, 0, 0] : first.kind === 'dense' ? [first.inputs, 1, 1] : [...first.input];
+  const input: Shape3 = !first ? [0, 0, 0] : first.kind !== 'dense' ? [...first.input] : first.steps !== undefined ? [first.steps, first.inputs, 1] : [first.inputs, 1, 1];
   return {
     input,
     layers: layers.map((l): EngineLayer => {
       switch (l.kind) {
-        case 'dense': return { kind: 'dense', activation: l.activation, ints: [l.units] };
+        case 'dense': return { kind: 'dense', activation: l.activation, ints: l.steps !== undefined ? [l.units, 1] : [l.units] };
+        case 'rnn': case 'lstm': return { kind: l.kind, activation: l.activation, ints: [l.hidden, l.returnSequences ? 1 : 0] };
         case 'conv2d': return { kind: 'conv2d', activation: l.activation, ints: [l.filters, l.kernel, l.kernel, l.stride, l.padding] };
         case 'maxpool': return { kind: 'maxpool', activation: l.activation, ints: [l.kernel, l.stride] };
         case 'flatten': return { kind: 'flatten', activation: l.activation, ints: [] };
       }
     }),
   };
-}
-
-/** What layer i declares it reads, in words ("3" for a dense layer, "1x28x28" for a spatial one). */
-function declaredInput(l: LayerSpec): string {
-  return l.kind === 'dense' ? String(l.inputs) : l.input.join('x');
-}
-
-/** Whether the layer's declared input is the shape the core gives it (a dense layer reads any shape flat). */
-function reads(l: LayerSpec, shape: readonly number[]): boolean {
-  return l.kind === 'dense' ? l.inputs === shape[0]! * shape[1]! * shape[2]! : l.input.join('x') === shape.join('x');
 }
 
 /**
@@ -85,8 +76,8 @@ export function coreVerdict(engine: Engine, request: CoreRequest): CoreVerdict {
   for (let i = 1; i <= shapes.length && i < layers.length; i++) {
     const gives = shapes[i - 1]!;
     const l = layers[i]!;
-    if (!reads(l, gives)) {
-      const given = l.kind === 'dense' ? String(gives[0] * gives[1] * gives[2]) : gives.join('x');
+    if (!readsShape(l, gives)) {
+      const given = l.kind === 'dense' && l.steps === undefined ? String(gives[0] * gives[1] * gives[2]) : gives.join('x');
       return { ok: false, error: `Layer ${i + 1} takes ${declaredInput(l)} inputs but layer ${i} gives ${given}.` };
     }
   }

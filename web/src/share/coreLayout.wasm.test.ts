@@ -66,3 +66,38 @@ describe('coreVerdict', () => {
     expect(coreVerdict(engine, { layers, loss: 'bce', maxParams: 10, params, probes: [Float32Array.of(1)] })).toEqual({ ok: false, error: 'A probe has 1 values; the network reads 2.' });
   });
 });
+
+describe('recurrent layers (ABI 6)', () => {
+  const seq: LayerSpec[] = [
+    { kind: 'lstm', input: [6, 5, 1], hidden: 8, returnSequences: true, activation: 'linear' },
+    { kind: 'rnn', input: [6, 8, 1], hidden: 4, returnSequences: false, activation: 'linear' },
+    { kind: 'dense', inputs: 4, units: 2, activation: 'linear' },
+  ];
+
+  test('descriptors: hidden size and return_sequences; a per-step dense layer sets per_step', () => {
+    expect(engineNetwork(seq)).toEqual({
+      input: [6, 5, 1],
+      layers: [{ kind: 'lstm', activation: 'linear', ints: [8, 1] }, { kind: 'rnn', activation: 'linear', ints: [4, 0] }, { kind: 'dense', activation: 'linear', ints: [2] }],
+    });
+    const step: LayerSpec = { kind: 'dense', inputs: 5, units: 3, activation: 'softmax', steps: 6 };
+    expect(engineNetwork([step])).toEqual({ input: [6, 5, 1], layers: [{ kind: 'dense', activation: 'softmax', ints: [3, 1] }] });
+  });
+
+  test('the core\'s blocks: weight_ih, weight_hh, bias_ih, bias_hh per recurrent layer (LSTM: 4 gates)', () => {
+    const v = coreVerdict(engine, { layers: seq, loss: 'mse', maxParams: 10000 });
+    if (!v.ok) throw new Error(v.error);
+    expect(v.blocks.map((b) => [b.layer, b.block, b.shape.join('x')])).toEqual([
+      [0, 0, '32x5'], [0, 1, '32x8'], [0, 2, '32'], [0, 3, '32'],
+      [1, 0, '4x8'], [1, 1, '4x4'], [1, 2, '4'], [1, 3, '4'],
+      [2, 0, '2x4'], [2, 1, '2'],
+    ]);
+    expect(v.count).toBe(32 * 5 + 32 * 8 + 64 + 4 * 8 + 4 * 4 + 8 + 2 * 4 + 2);
+  });
+
+  test('steps and features must chain as the core gives them', () => {
+    const broken = seq.map((l, i) => (i === 1 ? { ...l, input: [6, 7, 1] } : l)) as LayerSpec[];
+    expect(coreVerdict(engine, { layers: broken, loss: 'mse', maxParams: 10000 })).toEqual({ ok: false, error: 'Layer 2 takes 6x7x1 inputs but layer 1 gives 6x8x1.' });
+    const stepAfterLast = [seq[1]!, { kind: 'dense', inputs: 4, units: 2, activation: 'linear', steps: 6 }].map((l, i) => (i === 0 ? { ...l, input: [6, 5, 1] } : l)) as LayerSpec[];
+    expect(coreVerdict(engine, { layers: stepAfterLast, loss: 'mse', maxParams: 10000 })).toEqual({ ok: false, error: 'Layer 2 takes 6x4x1 inputs but layer 1 gives 4x1x1.' });
+  });
+});

@@ -9,7 +9,7 @@ import { bytesToBase64 } from './base64';
 import { denseLayers, outputShape, type LayerSpec } from './layers';
 import { networkSpec } from './network';
 import {
-  labModelFileName, readLabModelFile, serializeLabModel, type LabModel,
+  labModelFileName, layerJson, MODEL_MAGIC, parseModelEnvelope, readLabModelFile, serializeLabModel, type LabModel,
 } from './modelFile';
 import { labModelOf, parseModelFile, playgroundLayers, serializeModel } from '../labs/playground/saved-model';
 import { coreVerdict, type AskCore } from './coreLayout';
@@ -158,7 +158,7 @@ describe('model files, format 2', () => {
     ['config beyond MNIST limits', (d) => { (d.config as Record<string, unknown>).batchSize = 513; }, /batchSize/],
     ['no layers', (d) => { d.layers = []; }, /"layers" must list 1 to 16/],
     ['too many layers', (d) => { d.layers = Array(17).fill({ kind: 'dense', inputs: 4, units: 4, activation: 'relu' }); }, /1 to 16/],
-    ['unknown kind', (d) => { (d.layers as Record<string, unknown>[])[0]!.kind = 'lstm'; }, /kind "lstm"; this page knows: dense, conv2d, maxpool, flatten/],
+    ['unknown kind', (d) => { (d.layers as Record<string, unknown>[])[0]!.kind = 'gru'; }, /kind "gru"; this page knows: dense, conv2d, maxpool, flatten, rnn, lstm/],
     ['layer sizes as text', (d) => { (d.layers as Record<string, unknown>[])[1]!.units = '16'; }, /whole numbers/],
     ['chain broken', (d) => { (d.layers as Record<string, unknown>[])[1]!.inputs = 31; }, /Layer 2 takes 31 inputs but layer 1 gives 32/],
     ['wrong input size', (d) => { (d.layers as Record<string, unknown>[])[0]!.inputs = 783; }, /reads 783 values; an MNIST network reads 784/],
@@ -225,5 +225,37 @@ describe('model files, format 2', () => {
     const base = await mnistModel();
     expect(() => serializeLabModel({ ...base, params: new Float32Array(3) })).toThrow(/params/);
     expect(() => serializeLabModel({ ...base, config: { ...mnistCodec.defaults(), batchSize: 0 } } as LabModel)).toThrow(/batchSize/);
+  });
+});
+
+describe('recurrent layers in model files', () => {
+  const layers: LayerSpec[] = [
+    { kind: 'lstm', input: [6, 5, 1], hidden: 8, returnSequences: true, activation: 'linear' },
+    { kind: 'dense', inputs: 8, units: 5, activation: 'softmax', steps: 6 },
+  ];
+  const file = (ls: unknown[]) => JSON.stringify({ magic: MODEL_MAGIC, formatVersion: 2, lab: 'playground', config: defaultConfig(), layers: ls, loss: 'ce', epoch: 0, params: '' });
+
+  test('the envelope reads RNN/LSTM and per-step dense layers as they were written', () => {
+    const r = parseModelEnvelope(file(layers.map(layerJson)));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.file.model.layers).toEqual(layers);
+    expect(layerJson(layers[0]!)).toEqual({ kind: 'lstm', input: [6, 5, 1], hidden: 8, returnSequences: true, activation: 'linear' });
+    expect(layerJson(layers[1]!)).toEqual({ kind: 'dense', inputs: 8, units: 5, activation: 'softmax', steps: 6 });
+  });
+
+  const bad: [string, Record<string, unknown>, RegExp][] = [
+    ['no hidden size', { kind: 'rnn', input: [6, 5, 1], returnSequences: false, activation: 'linear' }, /Layer 1 \(rnn\) needs "hidden"/],
+    ['returnSequences as a number', { kind: 'lstm', input: [6, 5, 1], hidden: 4, returnSequences: 1, activation: 'linear' }, /"returnSequences", true or false/],
+    ['steps of a per-step layer as text', { kind: 'dense', inputs: 5, units: 2, activation: 'linear', steps: '6' }, /"steps" \(a per-step dense layer's\)/],
+    ['no input shape', { kind: 'rnn', hidden: 4, returnSequences: false, activation: 'linear' }, /"input" must be \[channels, height, width\]/],
+  ];
+  for (const [name, layer, want] of bad) {
+    test(`refuses: ${name}`, async () => {
+      expect(await errorOf(file([layer, layerJson(layers[1]!)]))).toMatch(want);
+    });
+  }
+
+  test('a lab whose networks are not recurrent refuses the file after the core planned it', async () => {
+    expect(await errorOf(file(layers.map(layerJson)), 'playground')).toMatch(/dense layers only/);
   });
 });

@@ -6,12 +6,18 @@
 
 import type { LayerActivation } from './network';
 
-/** A fully connected layer: y = act(W x + b), W is [units x inputs]; reads its input flat. */
+/**
+ * A fully connected layer: y = act(W x + b), W is [units x inputs]; reads
+ * its input flat. With `steps`, per step (the core's per_step dense,
+ * torch.nn.Linear on (batch, steps, inputs)): the same W and b on each of
+ * `steps` rows of `inputs`, giving steps x units x 1.
+ */
 export interface DenseLayer {
   kind: 'dense';
   inputs: number;
   units: number;
   activation: LayerActivation;
+  steps?: number;
 }
 
 /** Channels, height, width. */
@@ -44,9 +50,29 @@ export interface FlattenLayer {
   activation: 'linear';
 }
 
+/**
+ * torch.nn.RNN (tanh) or torch.nn.LSTM(input[1], hidden, batch_first=True)
+ * over input = [steps, features, 1]: every step's h (steps x hidden x 1) with
+ * returnSequences, else the last step's (hidden x 1 x 1). Blocks, in the
+ * core's order: weight_ih [G*hidden, features], weight_hh [G*hidden, hidden],
+ * bias_ih, bias_hh [G*hidden] (G = 1 RNN, 4 LSTM: gates i, f, g, o).
+ */
+export interface RecurrentLayer {
+  kind: 'rnn' | 'lstm';
+  input: Shape3;
+  hidden: number;
+  returnSequences: boolean;
+  activation: LayerActivation;
+}
+
 /** Every layer kind a model file or an export knows. */
-export type LayerSpec = DenseLayer | Conv2dLayer | MaxPoolLayer | FlattenLayer;
-export const LAYER_KINDS: readonly LayerSpec['kind'][] = ['dense', 'conv2d', 'maxpool', 'flatten'];
+export type LayerSpec = DenseLayer | Conv2dLayer | MaxPoolLayer | FlattenLayer | RecurrentLayer;
+export const LAYER_KINDS: readonly LayerSpec['kind'][] = ['dense', 'conv2d', 'maxpool', 'flatten', 'rnn', 'lstm'];
+
+/** Whether a layer works on steps (a recurrent layer, or a per-step dense layer). */
+export function isSequenceLayer(l: LayerSpec): boolean {
+  return l.kind === 'rnn' || l.kind === 'lstm' || (l.kind === 'dense' && l.steps !== undefined);
+}
 
 /**
  * One parameter block as the core lays it out (model.paramLayout(), from
@@ -70,7 +96,7 @@ export function blocksLength(blocks: readonly ParamBlock[]): number {
 
 /** Values a layer reads (its input flattened). */
 export function inputSize(l: LayerSpec): number {
-  return l.kind === 'dense' ? l.inputs : l.input[0] * l.input[1] * l.input[2];
+  return l.kind === 'dense' ? l.inputs * (l.steps ?? 1) : l.input[0] * l.input[1] * l.input[2];
 }
 
 /**
@@ -80,7 +106,8 @@ export function inputSize(l: LayerSpec): number {
  */
 export function outputShape(l: LayerSpec): Shape3 {
   switch (l.kind) {
-    case 'dense': return [l.units, 1, 1];
+    case 'dense': return l.steps !== undefined ? [l.steps, l.units, 1] : [l.units, 1, 1];
+    case 'rnn': case 'lstm': return l.returnSequences ? [l.input[0], l.hidden, 1] : [l.hidden, 1, 1];
     case 'flatten': return [inputSize(l), 1, 1];
     case 'conv2d': {
       const side = (n: number) => Math.floor((n + 2 * l.padding - l.kernel) / l.stride) + 1;
@@ -91,6 +118,18 @@ export function outputShape(l: LayerSpec): Shape3 {
       return [l.input[0], side(l.input[1]), side(l.input[2])];
     }
   }
+}
+
+/** What a layer declares it reads, in words ("3" for a flat dense layer, "1x28x28" or "20x1x1" for the others). */
+export function declaredInput(l: LayerSpec): string {
+  if (l.kind !== 'dense') return l.input.join('x');
+  return l.steps !== undefined ? `${l.steps}x${l.inputs}x1` : String(l.inputs);
+}
+
+/** Whether a layer reads this shape (a flat dense layer reads any shape of its size flat). */
+export function readsShape(l: LayerSpec, shape: readonly number[]): boolean {
+  if (l.kind !== 'dense' || l.steps !== undefined) return declaredInput(l) === shape.join('x');
+  return l.inputs === shape[0]! * shape[1]! * shape[2]!;
 }
 
 export function outputSize(l: LayerSpec): number {

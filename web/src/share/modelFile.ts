@@ -10,6 +10,8 @@
 //   { kind: "conv2d", input: [c, h, w], filters, kernel, stride, padding, activation }
 //   { kind: "maxpool", input: [c, h, w], kernel, stride, activation: "linear" }
 //   { kind: "flatten", input: [c, h, w], activation: "linear" }
+//   { kind: "rnn" | "lstm", input: [steps, features, 1], hidden, returnSequences, activation }
+//   { kind: "dense", inputs: features, units, activation, steps } (per step)
 // (conv weight [filters x c x k x k]; max-pool and flatten have no parameters).
 // MNIST files written before its layer list (config hidden/activations) are
 // read as the same MLP.
@@ -128,7 +130,8 @@ export function serializeLabModel(model: LabModel): string {
 /** A layer as a file holds it (fixed key order). */
 export function layerJson(l: LayerSpec): Record<string, unknown> {
   switch (l.kind) {
-    case 'dense': return { kind: l.kind, inputs: l.inputs, units: l.units, activation: l.activation };
+    case 'dense': return { kind: l.kind, inputs: l.inputs, units: l.units, activation: l.activation, ...(l.steps !== undefined ? { steps: l.steps } : {}) };
+    case 'rnn': case 'lstm': return { kind: l.kind, input: [...l.input], hidden: l.hidden, returnSequences: l.returnSequences, activation: l.activation };
     case 'conv2d': return { kind: l.kind, input: [...l.input], filters: l.filters, kernel: l.kernel, stride: l.stride, padding: l.padding, activation: l.activation };
     case 'maxpool': return { kind: l.kind, input: [...l.input], kernel: l.kernel, stride: l.stride, activation: l.activation };
     case 'flatten': return { kind: l.kind, input: [...l.input], activation: l.activation };
@@ -295,10 +298,18 @@ function readLayer(raw: unknown, i: number): LayerSpec | string {
   const activation = l.activation as LayerActivation;
   if (l.kind === 'dense') {
     if (!isIntIn(l.inputs, 1, MAX_VALUES) || !isIntIn(l.units, 1, MAX_WIDTH)) return `Layer ${n}'s "inputs" and "units" must be whole numbers from 1 to ${MAX_VALUES} and ${MAX_WIDTH}.`;
-    return { kind: 'dense', inputs: l.inputs, units: l.units, activation };
+    if (l.steps === undefined) return { kind: 'dense', inputs: l.inputs, units: l.units, activation };
+    if (!isIntIn(l.steps, 1, MAX_SPATIAL)) return `Layer ${n}'s "steps" (a per-step dense layer's) must be a whole number from 1 to ${MAX_SPATIAL}.`;
+    return { kind: 'dense', inputs: l.inputs, units: l.units, activation, steps: l.steps };
   }
   if (!shapeOk(l.input)) return `Layer ${n}'s "input" must be [channels, height, width], whole numbers from 1 to ${MAX_SPATIAL}.`;
   const input: Shape3 = [l.input[0], l.input[1], l.input[2]];
+  if (l.kind === 'rnn' || l.kind === 'lstm') {
+    if (!isIntIn(l.hidden, 1, MAX_WIDTH) || typeof l.returnSequences !== 'boolean') {
+      return `Layer ${n} (${l.kind}) needs "hidden", a whole number from 1 to ${MAX_WIDTH}, and "returnSequences", true or false.`;
+    }
+    return { kind: l.kind, input, hidden: l.hidden, returnSequences: l.returnSequences, activation };
+  }
   if (l.kind !== 'conv2d' && activation !== 'linear') return `Layer ${n} (${String(l.kind)}) must have the activation "linear".`;
   let layer: LayerSpec;
   if (l.kind === 'flatten') layer = { kind: 'flatten', input, activation: 'linear' };

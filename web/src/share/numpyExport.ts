@@ -14,6 +14,7 @@ import type { Feature } from '../state/config';
 import { featureInfo } from '../data/features';
 import { floatsToBase64 } from './base64';
 import { layerJson, type LabModel } from './modelFile';
+import { isSequenceLayer } from './layers';
 import { blockNames, checkExportInput, labNetworkInput, pyString, type LabExportInput } from './pytorchExport';
 import { labTraining, SCHEDULE_PY, schedulePyJson, type TrainingSpec } from './training';
 import { NUMPY_LAYERS_PY } from './numpyLayers';
@@ -34,6 +35,8 @@ function numpyFeature(f: Feature): string {
 export function exportLabNumpy(spec: LabExportInput, training: TrainingSpec): string {
   checkExportInput(spec, 'exportLabNumpy');
   const { layers, loss, input, params } = spec;
+  // The from-scratch layer classes cover dense and convolutional networks; recurrent ones go to PyTorch.
+  if (input.kind === 'sequence' || layers.some(isSequenceLayer)) throw new Error('exportLabNumpy: the NumPy export has no recurrent layers; use the PyTorch export');
   const blocks = spec.blocks.map((b) => `    (${b.layer}, ${pyString(blockNames(layers[b.layer]!)[b.block] === 'weight' ? 'W' : 'b')}, ${b.offset}, ${JSON.stringify(b.shape)}),`);
   const wrapped = floatsToBase64(params).match(/.{1,100}/g) ?? [''];
   const header = (spec.description ?? '').split(/\r?\n/).map((l) => `# ${l}`).join('\n');
