@@ -13,6 +13,8 @@ import { EvalPlan } from './eval-plan.js';
 import type { MnistHeapData } from './data.js';
 import { streamAsset } from './load-asset';
 import { MNIST_CLASSES } from './asset-format.js';
+import { ExampleTracer, type TraceResult } from '../../engine/trace.js';
+import { MNIST_PIXELS } from './preprocess';
 import type { ConvFilters, Inspection, LayerPlan, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, TrainChoice } from './protocol';
 import { engineLayer, MNIST_INPUT_SHAPE, refusalText, type MnistLayer } from './model-layers';
 
@@ -33,8 +35,12 @@ class MnistSession implements LabSession {
   private pendingLosses: number[] = [];
   private pendingAt: number[] = [];
   private readonly rateSamples: { t: number; examples: number }[] = [];
+  /** Show the math: the last trace's copy of the model, for the gradient check. */
+  private readonly tracer: ExampleTracer;
 
-  constructor(private readonly ctx: LabContext) {}
+  constructor(private readonly ctx: LabContext) {
+    this.tracer = new ExampleTracer(ctx.engine);
+  }
 
   private get engine(): Engine { return this.ctx.engine; }
   private emit(event: MnistEvent, transfer: Transferable[] = []): void { this.ctx.emit(event, transfer); }
@@ -100,7 +106,34 @@ class MnistSession implements LabSession {
       }
       case 'filters':
         return (this.trainer?.convFilters() ?? []) satisfies ConvFilters[];
+      case 'trace':
+        return this.trace(msg);
+      case 'check-gradient':
+        return this.tracer.check(msg.param);
     }
+  }
+
+  /** Traces a test digit or a drawn one through a copy of the model as it is
+   *  now (while training: the weights of this moment). */
+  private trace(msg: Extract<MnistCommand, { type: 'trace' }>): TraceResult {
+    const t = this.trainer;
+    if (!t) throw new Error('no MNIST model to trace yet');
+    const y = new Float32Array(MNIST_CLASSES);
+    let x: Float32Array, index: number;
+    if ('pixels' in msg) {
+      if (msg.pixels.length !== MNIST_PIXELS) throw new Error(`a drawn digit has ${MNIST_PIXELS} pixels, not ${msg.pixels.length}`);
+      if (!Number.isInteger(msg.label) || msg.label < 0 || msg.label >= MNIST_CLASSES) throw new Error(`the label must be a digit 0-9, not ${String(msg.label)}`);
+      x = msg.pixels;
+      y[msg.label] = 1;
+      index = -1; // not from the data set
+    } else {
+      const nTest = this.data?.header.nTest ?? 0;
+      if (!Number.isInteger(msg.testIndex) || msg.testIndex < 0 || msg.testIndex >= nTest) throw new Error(`there is no test digit ${String(msg.testIndex)}`);
+      x = t.testInput(msg.testIndex);
+      y[this.data!.testLabels[msg.testIndex]!] = 1;
+      index = msg.testIndex;
+    }
+    return this.tracer.trace(t.model, { loss: 'ce', x, y, index, lab: 'mnist', epoch: t.progress });
   }
 
   private async load(manifestUrl: string): Promise<void> {
@@ -313,6 +346,7 @@ class MnistSession implements LabSession {
   }
 
   dispose(): void {
+    this.tracer.dispose();
     this.trainer?.destroy();
     this.data?.free();
   }

@@ -11,6 +11,7 @@ import { DEFAULT_TRAINING } from './trainer.js';
 import { DEFAULT_LR_END } from './schedule.js';
 import type { ConvFilters, FullEval, Inspection, LayerPlan, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, Progress, TrainChoice } from './protocol';
 import { layersText, MODEL_PRESETS, type ModelPresetId } from './model-layers';
+import type { GradientCheck, TraceResult } from '../../engine/trace.js';
 import { FULL_SPEED, stepsPerSecond, type Speed } from '../../state/speed';
 
 export interface EvalPoint { at: number; accuracy: number; loss: number }
@@ -173,6 +174,18 @@ export class MnistStore implements Store<MnistState> {
     if (!this.state.built) return { input: new Float32Array(0), layers: [] };
     const msg: MnistCommand = 'pixels' in what ? { type: 'inspect', pixels: what.pixels.slice() } : { type: 'inspect', testIndex: what.testIndex };
     return (await this.lab().request<Inspection>(msg)).result;
+  }
+
+  /** Show the math: one digit's forward and backward pass with the weights of this moment. */
+  async trace(what: { testIndex: number } | { pixels: Float32Array; label: number }): Promise<TraceResult> {
+    if (!this.state.built) throw new Error('the model is not built yet');
+    const msg: MnistCommand = 'pixels' in what ? { type: 'trace', pixels: what.pixels.slice(), label: what.label } : { type: 'trace', testIndex: what.testIndex };
+    return (await this.lab().request<TraceResult>(msg)).result;
+  }
+
+  /** The engine's finite difference for a parameter of the last trace. */
+  async checkGradient(param: number): Promise<GradientCheck> {
+    return (await this.lab().request<GradientCheck>({ type: 'check-gradient', param })).result;
   }
 
   /** The conv layers' filters (empty for an MLP or before a model exists). */
