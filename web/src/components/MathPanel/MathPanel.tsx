@@ -509,7 +509,7 @@ export function MathPanel(p: MathPanelProps) {
                   const { best } = poolWindow(uc, ur, uk, inShape, xin, info?.kernel?.[0] ?? 1, info?.stride ?? 1);
                   return <p>No weights. δ goes back to the window's winner {inputName(best)}; the other values of the window get 0.</p>;
                 })()}
-                {kind === 'flatten' && <p>No weights. δ[{unit}] goes back to {posName('x', [inShape[0] ?? 1, inShape[1] ?? 1, inShape[2] ?? 1], unit)} of the maps.</p>}
+                {kind === 'flatten' && <p>No weights. δ[{unit}] goes back to {posName(layer === 0 ? 'x' : `a${sub(layer)}`, [inShape[0] ?? 1, inShape[1] ?? 1, inShape[2] ?? 1], unit)} of the maps.</p>}
               </>
             )}
             {st.kind === 'update' && nIn === 0 && <p>Layer {layer + 1} ({KIND_NAME[kind] ?? kind}) has no parameters: step back to a dense or convolution layer.</p>}

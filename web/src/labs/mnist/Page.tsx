@@ -30,6 +30,7 @@ import type { Speed } from '../../state/speed';
 import { MathSection, type MathChoice } from './components/MathSection';
 import type { MathFocus } from '../../components/MathPanel/MathPanel';
 import { SpeedControl } from '../../components/Speed/SpeedControl';
+import { tweenMs } from '../../lib/tween';
 import type { ComponentChildren } from 'preact';
 import type { Trace } from '../../engine/trace.js';
 import { download } from '../../app/modelIO';
@@ -113,6 +114,8 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
   useMnistBridge(session, view);
 
   const built = state.built;
+  // Slow motion: the views that change per step animate between steps.
+  const tween = tweenMs(state.speed);
   const pending = built !== null && (!sameModel(state.model, built.model) || state.train.seed !== built.seed);
   const latest = state.latest;
   // The core's plan of the editor's layers, once it answered for these very layers.
@@ -154,12 +157,12 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
         {state.notice && <p class={`mn-notice mn-notice-${state.notice.kind}`} role="status" data-testid="mnist-notice">{state.notice.text}</p>}
         {shown('training') && <EmbedRun state={state} disabled={locked} on={on} extra={mathToggle} />}
         {math}
-        {shown('draw') && <DrawPanel theme={theme} probs={state.digitProbs} modelReady={built !== null} onInput={on.input} />}
+        {shown('draw') && <DrawPanel theme={theme} probs={state.digitProbs} tweenMs={tween} modelReady={built !== null} onInput={on.input} />}
         {shown('weights') && builtSpatial && <section class="mn-panel mn-embed-weights"><FilterView store={session} state={state} theme={theme} /></section>}
         {shown('weights') && !builtSpatial && (
           <section ref={weightsRef} class="mn-panel mn-embed-weights" aria-label="first-layer weights">
             {state.weights
-              ? <WeightGrid {...state.weights} theme={theme} isOutput={built !== null && built.sizes.length === 2} />
+              ? <WeightGrid {...state.weights} theme={theme} tweenMs={tween} isOutput={built !== null && built.sizes.length === 2} />
               : <p class="mn-hint">The first-layer weights appear once the model exists.</p>}
           </section>
         )}
@@ -196,7 +199,7 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
         )}
         {shown('training') && <TrainPanel state={state} theme={theme} blocked={planNow !== null && !planNow.ok} onPlay={on.play} onPause={on.pause}
                                           onStepBatch={on.stepBatch} onStepEpoch={on.stepEpoch} onSpeed={on.speed} />}
-        {shown('draw') && <DrawPanel theme={theme} probs={state.digitProbs} modelReady={built !== null} onInput={on.input} />}
+        {shown('draw') && <DrawPanel theme={theme} probs={state.digitProbs} tweenMs={tween} modelReady={built !== null} onInput={on.input} />}
       </div>
       {math ?? <p class="mn-math-open">{mathToggle}</p>}
       {shown('share') && (
@@ -225,7 +228,7 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
           <section ref={weightsRef} class="mn-wide" aria-label="first-layer weights">
             <h3>First-layer weights</h3>
             {state.weights
-              ? <WeightGrid {...state.weights} theme={theme} isOutput={built !== null && built.sizes.length === 2} />
+              ? <WeightGrid {...state.weights} theme={theme} tweenMs={tween} isOutput={built !== null && built.sizes.length === 2} />
               : <p class="mn-hint">{built ? "Sent by the worker while this part of the page is on screen." : "Appear once the model exists."}</p>}
           </section>
         ))}

@@ -20,6 +20,8 @@ import { engineLayer, MNIST_INPUT_SHAPE, refusalText, type MnistLayer } from './
 
 const CHUNK_MS = 30;
 const RATE_WINDOW_MS = 1000;
+/** At most this many steps per chunk count as slow motion (weights sent per step). */
+const PACED_STEPS = 10;
 
 class MnistSession implements LabSession {
   readonly chunkMs = CHUNK_MS;
@@ -30,6 +32,10 @@ class MnistSession implements LabSession {
   private targetEpochs = 0;
   private evalPlan = new EvalPlan();
   private wantWeights = false;
+  /** The host allows a few steps at a time (a slow speed, one batch): the
+   *  first-layer weights go with every snapshot that follows a step. */
+  private paced = false;
+  private weightsAtStep = -1;
   private trainMs = 0;
   private evaluation: { run: Evaluation; at: number; ms: number } | null = null;
   private pendingLosses: number[] = [];
@@ -225,6 +231,7 @@ class MnistSession implements LabSession {
     // Only a dense first layer has one 28x28 image per unit (a CNN's filters come with 'filters').
     const first = this.trainer?.model.paramLayout()[0];
     if (!this.trainer || !first || first.layer !== 0 || first.shape.length !== 2) return;
+    this.weightsAtStep = this.trainer.steps;
     const w = this.trainer.firstLayerWeights();
     this.emit({ type: 'weights', units: w.units, inputs: w.inputs, weights: w.weights }, [w.weights.buffer]);
   }
@@ -276,6 +283,7 @@ class MnistSession implements LabSession {
     }
     const t = this.trainer;
     if (!t) return false;
+    this.paced = maxSteps <= PACED_STEPS;
     const start = performance.now();
     if (this.rateSamples.length === 0) this.rateSamples.push({ t: start, examples: t.epoch * t.nTrain + t.position });
     let steps = 0;
@@ -324,6 +332,7 @@ class MnistSession implements LabSession {
     const at = Float64Array.from(this.pendingAt);
     this.pendingLosses = [];
     this.pendingAt = [];
+    if (this.paced && this.wantWeights && t.steps !== this.weightsAtStep) this.sendWeights();
     const snap: MnistSnapshot = {
       losses,
       at,

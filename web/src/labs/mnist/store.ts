@@ -117,6 +117,8 @@ export class MnistStore implements Store<MnistState> {
       snapshot: (snap) => {
         this.state.losses.pushAll(snap.losses, snap.at);
         this.set({ progress: snap.progress });
+        // Slow motion: the drawn digit's probabilities follow every step (one forward pass each).
+        if (this.state.speed !== FULL_SPEED && snap.losses.length > 0) this.reclassify();
       },
       event: (e) => this.receive(e),
       diverged: (text) => this.set({ notice: { kind: 'warning', text } }),
