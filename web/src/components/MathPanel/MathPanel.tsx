@@ -8,7 +8,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import type { GradientCheck, Trace, TraceResult } from '../../engine/trace.js';
+import type { GradientCheck, ParamPreview, Trace, TraceResult } from '../../engine/trace.js';
 
 export interface MathFocus {
   /** Network column: 1 = first layer after the input … last = outputs. */
@@ -39,6 +39,8 @@ export interface MathPanelProps {
   onHighlight(focus: MathFocus): void;
   onTrace(): Promise<TraceResult>;
   onCheck(param: number): Promise<GradientCheck>;
+  /** One parameter's optimizer preview, for labs whose trace leaves the preview out (a large model). */
+  onPreview?(param: number): Promise<ParamPreview>;
   /** Saves the trace JSON (the page adds its link's configuration). */
   onDownload(trace: Trace): void;
   onClose(): void;
@@ -244,7 +246,17 @@ export function MathPanel(p: MathPanelProps) {
   const wSel = Math.min(weight, nIn);
   const block = nIn > 0 ? result?.layout.find((bl) => bl.layer === layer && bl.block === (wSel < nIn ? 0 : 1)) : undefined;
   const param = block ? block.offset + (wSel < nIn ? filter * nIn + wSel : filter) : -1;
-  const pv = result && param >= 0 ? result.preview.subarray(param * PREVIEW, param * PREVIEW + PREVIEW) : null;
+  // The update's numbers: from the trace's preview of every parameter, or asked for this one.
+  const [asked, setAsked] = useState<{ result: TraceResult; preview: ParamPreview } | null>(null);
+  const whole = result !== null && result.preview.length > 0;
+  useEffect(() => {
+    if (!result || whole || param < 0 || st.kind !== 'update' || !p.onPreview) return;
+    if (asked && asked.result === result && asked.preview.param === param) return;
+    p.onPreview(param).then((preview) => setAsked({ result, preview }), (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  }, [result, param, st.kind]);
+  const own = asked && asked.result === result && asked.preview.param === param ? asked.preview : null;
+  const pv = !result || param < 0 ? null : whole ? result.preview.subarray(param * PREVIEW, param * PREVIEW + PREVIEW) : own?.values ?? null;
+  const optimizerInfo = whole ? t?.optimizer : own?.optimizer;
   const backprop = wSel < nIn ? dWrow[wSel] : db;
   const paramName = wSel < nIn ? (kind === 'dense' ? `w(${inputName(wSel)} → this neuron)` : `${weightName(wSel)} of filter ${uc + 1}`) : 'b (bias)';
 
@@ -514,7 +526,8 @@ export function MathPanel(p: MathPanelProps) {
             )}
             {st.kind === 'update' && nIn === 0 && <p>Layer {layer + 1} ({KIND_NAME[kind] ?? kind}) has no parameters: step back to a dense or convolution layer.</p>}
             {st.kind === 'update' && pv && result && (
-              <UpdateView info={t.optimizer} pv={pv} name={paramName} isWeight={wSel < nIn} />
+              <UpdateView info={optimizerInfo} pv={pv} name={paramName} isWeight={wSel < nIn}
+                          moved={!whole && optimizerInfo !== undefined && t.optimizer !== undefined && optimizerInfo.step !== t.optimizer.step} />
             )}
           </div>
           {paramRow && (
@@ -576,7 +589,11 @@ function outputDelta(loss: string, act: string, a: number, y: number, outputs: n
   return `MSE: δ = ∂L/∂a · f′(z) = (2/${outputs})·(a − y)·f′(z) = (2/${outputs})·(${num(a)} − ${par(y)})·${num(f)}`;
 }
 
-function UpdateView({ info, pv, name, isWeight }: { info: Trace['optimizer']; pv: Float32Array; name: string; isWeight: boolean }) {
+function UpdateView({ info, pv, name, isWeight, moved = false }: {
+  info: Trace['optimizer']; pv: Float32Array; name: string; isWeight: boolean;
+  /** Training went on since the trace: the weight and the optimizer's state are today's, the gradient the trace's. */
+  moved?: boolean;
+}) {
   const [w, g, s1, s2, s1n, s2n, wn] = Array.from(pv);
   if (!info) return null;
   const lr = num(info.lr);
@@ -584,6 +601,7 @@ function UpdateView({ info, pv, name, isWeight }: { info: Trace['optimizer']; pv
   return (
     <>
       <p>If this example alone were the batch, the {info.kind === 'sgd' ? 'SGD' : info.kind === 'momentum' ? 'momentum' : 'Adam'} update of {name} would be:</p>
+      {moved && <p class="math-note">Training went on since the trace: w and the optimizer's state are those of now (step {info.step}); g is the traced example's.</p>}
       <p class="math-eq">g = ∂L/∂w{reg ? (info.regularization === 'l2' ? ' + λ·w' : ' + λ·sign(w)') : ''} = {num(g)}{reg ? ` (λ = ${num(info.rate)})` : ''}</p>
       {info.kind === 'sgd' && <p class="math-eq">w ← w − η·g = {num(w)} − {lr}·{par(g)} = <b data-testid="math-new-w">{num(wn)}</b></p>}
       {info.kind === 'momentum' && (

@@ -73,7 +73,9 @@ export type MnistCommand =
    *  index, or 784 pixels 0..1 with the label chosen for them); answered with a TraceResult (engine/trace.js). */
   | { type: 'trace'; testIndex: number } | { type: 'trace'; pixels: Float32Array; label: number }
   /** The engine's finite difference of the last trace's loss for flat parameter `param`; answered with a GradientCheck. */
-  | { type: 'check-gradient'; param: number };
+  | { type: 'check-gradient'; param: number }
+  /** What the next update would do to flat parameter `param` with the last trace's gradient; answered with a ParamPreview. */
+  | { type: 'preview'; param: number };
 
 export interface Misclassified {
   /** Test-set indices, most confident mistakes first. */

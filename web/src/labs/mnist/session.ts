@@ -116,6 +116,9 @@ class MnistSession implements LabSession {
         return this.trace(msg);
       case 'check-gradient':
         return this.tracer.check(msg.param);
+      case 'preview':
+        if (!this.trainer) throw new Error('no MNIST model yet');
+        return this.tracer.preview(this.trainer.model, msg.param);
     }
   }
 
@@ -139,7 +142,8 @@ class MnistSession implements LabSession {
       y[this.data!.testLabels[msg.testIndex]!] = 1;
       index = msg.testIndex;
     }
-    return this.tracer.trace(t.model, { loss: 'ce', x, y, index, lab: 'mnist', epoch: t.progress });
+    // A large MLP has millions of parameters: their optimizer preview comes one at a time ('preview').
+    return this.tracer.trace(t.model, { loss: 'ce', x, y, index, lab: 'mnist', epoch: t.progress, preview: false });
   }
 
   private async load(manifestUrl: string): Promise<void> {

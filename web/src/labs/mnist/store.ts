@@ -11,7 +11,7 @@ import { DEFAULT_TRAINING } from './trainer.js';
 import { DEFAULT_LR_END } from './schedule.js';
 import type { ConvFilters, FullEval, Inspection, LayerPlan, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, Progress, TrainChoice } from './protocol';
 import { layersText, MODEL_PRESETS, type ModelPresetId } from './model-layers';
-import type { GradientCheck, TraceResult } from '../../engine/trace.js';
+import type { GradientCheck, ParamPreview, TraceResult } from '../../engine/trace.js';
 import { FULL_SPEED, stepsPerSecond, type Speed } from '../../state/speed';
 
 export interface EvalPoint { at: number; accuracy: number; loss: number }
@@ -188,6 +188,11 @@ export class MnistStore implements Store<MnistState> {
   /** The engine's finite difference for a parameter of the last trace. */
   async checkGradient(param: number): Promise<GradientCheck> {
     return (await this.lab().request<GradientCheck>({ type: 'check-gradient', param })).result;
+  }
+
+  /** The optimizer's next update of one parameter with the last trace's gradient. */
+  async previewParam(param: number): Promise<ParamPreview> {
+    return (await this.lab().request<ParamPreview>({ type: 'preview', param })).result;
   }
 
   /** The conv layers' filters (empty for an MLP or before a model exists). */

@@ -67,7 +67,7 @@ export function MathSection({ store, state, choice, onChoice, onHighlight, onDow
       {choice.source === 'drawn' && !drawn && <p class="mn-hint">Draw a digit on the pad, then choose its label.</p>}
       <MathPanel picker={picker} hint="Pick a test digit (or “Show the math” on a misclassified one) or the digit you drew, then a layer and a neuron (a conv layer: a filter and a position)."
                  outputNames={DIGITS} target={target} pick={null} running={state.progress?.running ?? false} modelKey={modelKey} layerStrip
-                 onHighlight={onHighlight} onTrace={trace} onCheck={(param) => store.checkGradient(param)} onDownload={onDownload} onClose={onClose} />
+                 onHighlight={onHighlight} onTrace={trace} onCheck={(param) => store.checkGradient(param)} onPreview={(param) => store.previewParam(param)} onDownload={onDownload} onClose={onClose} />
     </section>
   );
 }
