@@ -175,6 +175,18 @@ test('embed: speed and step controls; one step is exactly one batch; the math op
   await m.getByTestId('speed').selectOption('1');
   await m.getByTestId('math-toggle').click();
   await waitFor(() => m.getByTestId('math-z').count(), (n) => n === 1, { timeoutMs: 15_000, what: 'the traced numbers' });
+  // the digit drawn on the pad (a vertical stroke), traced as a 1
+  const pad = await m.getByTestId('digit-canvas').boundingBox();
+  await page.mouse.move(pad.x + pad.width * 0.5, pad.y + pad.height * 0.15);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(pad.x + pad.width * 0.5, pad.y + pad.height * (0.15 + 0.06 * i));
+  await page.mouse.up();
+  await m.getByTestId('math-drawn-label').selectOption('1');
+  await waitFor(() => m.getByTestId('math-epoch').textContent(), (t) => /target: class 1\b/.test(t), { timeoutMs: 15_000, what: 'the drawn digit traced' });
+  const trace = await downloadTrace(page, m);
+  assert.equal(trace.example.index, -1, 'a drawn digit is not from the data set');
+  assert.deepEqual(trace.example.y, [0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.ok(trace.example.x.flat(2).some((v) => v > 0.5), 'the drawing is the input');
   errors.assertNone();
   await close();
 });
