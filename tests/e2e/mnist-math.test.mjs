@@ -97,6 +97,17 @@ test('a dense model: a test digit\'s numbers, the JSON, the gradient check', asy
   await stageTo(m, /The update/);
   assert.ok(Number.isFinite(shown(await m.getByTestId('math-new-w').textContent())));
   assert.match(await m.getByTestId('math-body').textContent(), /m ← β₁·m/);
+  // on a phone: the open panel fits 360 px; the steps are buttons, the pickers labelled
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.waitForTimeout(200);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
+  for (const name of ['neuron to show', 'parameter to update and check', 'label of the drawn digit']) {
+    assert.equal(await m.getByRole('combobox', { name }).count(), 1, name);
+  }
+  await m.getByRole('button', { name: 'previous step' }).focus();
+  await page.keyboard.press('Enter');
+  assert.match(await m.getByTestId('math-stage').textContent(), /Backward: hidden layer 1/);
   errors.assertNone();
   await close();
 });
