@@ -6,7 +6,7 @@
 // them into formulas. Sums written out for reading (Σ W·δ) add numbers the
 // core gave; the results displayed as z, a, δ, ∂L/∂w are the core's.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import type { GradientCheck, ParamPreview, Trace, TraceResult } from '../../engine/trace.js';
 
@@ -33,6 +33,8 @@ export interface MathPanelProps {
   running: boolean;
   /** Changes when the network or the data changes: the trace is taken again. */
   modelKey: string;
+  /** Draws the traced input (MNIST: the 28×28 digit); nothing without. */
+  renderInput?(x: number[]): ComponentChildren;
   /** Shows the trace's layers as a strip to step through (pages without a network view of their own). */
   layerStrip?: boolean;
   /** The neuron shown, to highlight in the network view. */
@@ -268,7 +270,7 @@ export function MathPanel(p: MathPanelProps) {
 
   const y = t ? flat(t.example.y) : [];
   const out = t ? flat(t.output) : [];
-  const x0 = t ? flat(t.example.x) : [];
+  const x0 = useMemo(() => (t ? flat(t.example.x) : []), [t]);
   const target = y.length > 2 && y.every((v) => v === 0 || v === 1) && y.filter((v) => v === 1).length === 1 ? y.indexOf(1) : -1;
   const inputText = x0.length <= MAX_LISTED ? `Input x = (${x0.map(num).join(', ')})`
     : `Input x: ${t?.input_shape.join('×')} = ${x0.length} values, ${x0.filter((v) => v !== 0).length} of them non-zero`;
@@ -380,8 +382,11 @@ export function MathPanel(p: MathPanelProps) {
       {error && <p class="math-error" role="alert">{error}</p>}
       {t && (
         <>
+          <div class="math-example">
+          {p.renderInput?.(x0)}
           <p class="math-note" data-testid="math-epoch">The weights of epoch {Number((result?.epoch ?? 0).toFixed(2))}, when traced{p.running ? ' (training goes on; Trace again to follow it)' : ''}.{' '}
             {inputText}, {targetText}.</p>
+          </div>
           {p.layerStrip && (
             <ol class="math-layers" aria-label="layers (the one shown is marked)">
               {t.layers.map((l, i) => (

@@ -142,7 +142,7 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
   };
   const math = mathOpen && built ? (
     <div ref={mathRef}>
-      <MathSection store={session} state={state} choice={mathChoice} onChoice={setMathChoice} onHighlight={setMathFocus}
+      <MathSection store={session} theme={theme} state={state} choice={mathChoice} onChoice={setMathChoice} onHighlight={setMathFocus}
                    onDownload={downloadTrace} onClose={() => setMathOpen(false)} />
     </div>
   ) : null;

@@ -2,7 +2,9 @@
 // on the pad with the label chosen for it) through the model, layer by layer,
 // with the engine's numbers (the shared MathPanel; the worker's 'trace' and
 // 'check-gradient' commands). Conv layers are shown per feature-map position.
-import { useRef } from 'preact/hooks';
+import { useMemo, useRef } from 'preact/hooks';
+import type { Theme } from '../../../state/config';
+import { DigitCanvas } from './DigitCanvas';
 import { MathPanel, type MathFocus } from '../../../components/MathPanel/MathPanel';
 import type { Trace } from '../../../engine/trace.js';
 import type { MnistState, MnistStore } from '../store';
@@ -13,8 +15,15 @@ export interface MathChoice { source: 'test' | 'drawn'; index: number; label: nu
 
 const DIGITS = Array.from({ length: 10 }, (_, d) => `digit ${d}`);
 
+/** The traced input as the digit it is (pixels 0..1 back to bytes). */
+function TracedDigit({ x, theme }: { x: number[]; theme: Theme }) {
+  const pixels = useMemo(() => Uint8Array.from(x, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255)), [x]);
+  return <DigitCanvas pixels={pixels} theme={theme} label="the traced digit" />;
+}
+
 interface Props {
   store: MnistStore;
+  theme: Theme;
   state: MnistState;
   choice: MathChoice;
   onChoice(c: MathChoice): void;
@@ -30,7 +39,7 @@ function useIdentity(value: object | null): number {
   return ref.current.id;
 }
 
-export function MathSection({ store, state, choice, onChoice, onHighlight, onDownload, onClose }: Props) {
+export function MathSection({ store, theme, state, choice, onChoice, onHighlight, onDownload, onClose }: Props) {
   const drawn = state.digit;
   const drawnId = useIdentity(drawn);
   const built = state.built;
@@ -66,7 +75,7 @@ export function MathSection({ store, state, choice, onChoice, onHighlight, onDow
     <section class="mn-panel mn-math" aria-label="show the math on a digit">
       {choice.source === 'drawn' && !drawn && <p class="mn-hint">Draw a digit on the pad, then choose its label.</p>}
       <MathPanel picker={picker} hint="Pick a test digit (or “Show the math” on a misclassified one) or the digit you drew, then a layer and a neuron (a conv layer: a filter and a position)."
-                 outputNames={DIGITS} target={target} pick={null} running={state.progress?.running ?? false} modelKey={modelKey} layerStrip
+                 outputNames={DIGITS} renderInput={(x) => <TracedDigit x={x} theme={theme} />} target={target} pick={null} running={state.progress?.running ?? false} modelKey={modelKey} layerStrip
                  onHighlight={onHighlight} onTrace={trace} onCheck={(param) => store.checkGradient(param)} onPreview={(param) => store.previewParam(param)} onDownload={onDownload} onClose={onClose} />
     </section>
   );
