@@ -85,8 +85,8 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
   const [mathChoice, setMathChoice] = useState<MathChoice>({ source: 'test', index: 0, label: 0 });
   const [mathFocus, setMathFocus] = useState<MathFocus | null>(null);
   const mathRef = useRef<HTMLDivElement>(null);
-  const traceDigit = useMemo(() => (index: number) => {
-    setMathChoice((c) => ({ ...c, source: 'test', index }));
+  const traceDigit = useMemo(() => (index: number, source: 'test' | 'drawn' = 'test') => {
+    setMathChoice((c) => (source === 'test' ? { ...c, source, index } : { ...c, source }));
     setMathOpen(true);
     requestAnimationFrame(() => mathRef.current?.scrollIntoView?.({ block: 'nearest' }));
   }, []);
@@ -232,7 +232,7 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
               : <p class="mn-hint">{built ? "Sent by the worker while this part of the page is on screen." : "Appear once the model exists."}</p>}
           </section>
         ))}
-        {shown('layers') && <LayerView store={session} state={state} theme={theme} />}
+        {shown('layers') && <LayerView store={session} state={state} theme={theme} onTrace={(w) => traceDigit(w.index, w.source)} />}
       </section>
       )}
     </main>
