@@ -44,6 +44,26 @@ import { ACTIVATION_NAMES, LAYER_KIND_NAMES, LayerKind } from './enums.js';
  * @property {NestedNumbers} input_grad
  * @property {ReturnType<Model['optimizerInfo']>} [optimizer] the live model's optimizer when traced
  */
+/**
+ * A lab's answer to its trace command: the trace JSON of one example (the
+ * weights as they were at that moment) and what the optimizer's next update
+ * would do to every parameter if this example's gradients were the step's
+ * (nn_optimizer_preview: PREVIEW_FLOATS per parameter, nn_params layout).
+ * @typedef {object} TraceResult
+ * @property {Trace} trace
+ * @property {Float32Array} preview every parameter's (empty when traced with `preview: false`: then
+ *   ExampleTracer.preview answers for one parameter at a time)
+ * @property {import('./nn-wasm.js').ParamBlock[]} layout
+ * @property {number} epoch the epochs trained when traced (a fraction in labs that stop inside an epoch)
+ */
+/**
+ * The answer to a gradient check: the engine's central finite difference of
+ * the traced example's loss, beside backprop's gradient for that parameter.
+ * @typedef {{ param: number, finiteDifference: number, backprop: number, h: number }} GradientCheck
+ */
+/** One parameter's optimizer preview (ExampleTracer.preview).
+ * @typedef {{ param: number, values: Float32Array, optimizer: ReturnType<Model['optimizerInfo']> }} ParamPreview
+ */
 
 /** A float32 printed exactly enough to round-trip. @param {number} v */
 export const exact = (v) => Number(v.toPrecision(9));
@@ -164,4 +184,71 @@ export function buildTrace(scratch, { loss, x, y, index, lab, config = {}, optim
   };
   if (optimizer) trace.optimizer = optimizer;
   return { trace, grads };
+}
+
+/**
+ * A lab session's "show the math" state: traces one example of a live model
+ * and keeps the scratch copy (the weights of that moment) for the gradient
+ * check that follows. One per session; dispose() frees the copy.
+ */
+export class ExampleTracer {
+  /** @param {Engine} engine */
+  constructor(engine) {
+    this.engine = engine;
+    /** @type {{ model: Model, x: Float32Array, y: Float32Array, grads: Float32Array, from: Model } | null} */
+    this.traced = null;
+  }
+  /**
+   * Traces one example through a copy of `model` as it is now (training may
+   * go on: the copy does not move).
+   * `preview: false` leaves the optimizer preview of every parameter out
+   * (7 floats a parameter: 28 MB for a million): preview() gives one.
+   * @param {Model} model
+   * @param {{ loss: LossName, x: ArrayLike<number>, y: ArrayLike<number>, index: number, lab: string, epoch: number,
+   *   preview?: boolean }} what
+   * @returns {TraceResult}
+   */
+  trace(model, { loss, x, y, index, lab, epoch, preview: all = true }) {
+    const xs = Float32Array.from(x), ys = Float32Array.from(y);
+    const scratch = traceModel(this.engine, model, loss);
+    try {
+      const { trace, grads } = buildTrace(scratch, { loss, x: xs, y: ys, index, lab, optimizer: model.optimizerInfo() });
+      const preview = all ? model.optimizerPreview(0, model.paramCount, grads) : new Float32Array(0);
+      this.traced?.model.destroy();
+      this.traced = { model: scratch, x: xs, y: ys, grads, from: model };
+      return { trace, preview, layout: model.paramLayout(), epoch };
+    } catch (e) {
+      scratch.destroy();
+      throw e;
+    }
+  }
+  /**
+   * The engine's finite difference for flat parameter `param` of the last trace.
+   * @param {number} param @returns {GradientCheck}
+   */
+  check(param) {
+    const t = this.traced;
+    if (!t) throw new Error('trace an example first');
+    if (!Number.isInteger(param) || param < 0 || param >= t.grads.length) throw new RangeError(`no parameter ${param}`);
+    const fd = t.model.finiteDifference(param, t.x, t.y, 1);
+    return { param, finiteDifference: fd.value, backprop: t.grads[param] ?? NaN, h: fd.h };
+  }
+  /**
+   * What the optimizer's next update of `model` (the live one, whose trace
+   * this is) would do to parameter `param` with the traced example's
+   * gradient: its state as it is now (still the trace's while paused).
+   * @param {Model} model @param {number} param
+   * @returns {{ param: number, values: Float32Array, optimizer: ReturnType<Model['optimizerInfo']> }}
+   */
+  preview(model, param) {
+    const t = this.traced;
+    if (!t) throw new Error('trace an example first');
+    if (t.from !== model) throw new Error('the model changed since the trace: trace again');
+    if (!Number.isInteger(param) || param < 0 || param >= t.grads.length) throw new RangeError(`no parameter ${param}`);
+    return { param, values: model.optimizerPreview(param, 1, t.grads.subarray(param, param + 1)), optimizer: model.optimizerInfo() };
+  }
+  dispose() {
+    this.traced?.model.destroy();
+    this.traced = null;
+  }
 }

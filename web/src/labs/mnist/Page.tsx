@@ -29,6 +29,13 @@ import { WeightGrid } from './components/WeightGrid';
 import { FilterView, LayerView } from './components/LayerViews';
 import { useVisible } from '../../lib/use-visible';
 import type { Speed } from '../../state/speed';
+import { MathSection, type MathChoice } from './components/MathSection';
+import type { MathFocus } from '../../components/MathPanel/MathPanel';
+import { SpeedControl } from '../../components/Speed/SpeedControl';
+import { tweenMs } from '../../lib/tween';
+import type { ComponentChildren } from 'preact';
+import type { Trace } from '../../engine/trace.js';
+import { download } from '../../app/modelIO';
 import './mnist.css';
 
 type MnistLink = ParsedLink & { lab: 'mnist' };
@@ -75,6 +82,17 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
 
   useVisible(weightsRef, (visible) => session.wantWeights(visible), [session, state.built !== null]);
 
+  // Show the math: closed until asked for (also in an embed).
+  const [mathOpen, setMathOpen] = useState(false);
+  const [mathChoice, setMathChoice] = useState<MathChoice>({ source: 'test', index: 0, label: 0 });
+  const [mathFocus, setMathFocus] = useState<MathFocus | null>(null);
+  const mathRef = useRef<HTMLDivElement>(null);
+  const traceDigit = useMemo(() => (index: number, source: 'test' | 'drawn' = 'test') => {
+    setMathChoice((c) => (source === 'test' ? { ...c, source, index } : { ...c, source }));
+    setMathOpen(true);
+    requestAnimationFrame(() => mathRef.current?.scrollIntoView?.({ block: 'nearest' }));
+  }, []);
+
   // The settings are the address: written on every change while the tab shows.
   const linkQuery = writeLink('mnist', config, { view: { ...view, speed: state.speed } });
   useEffect(() => {
@@ -98,6 +116,8 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
   useMnistBridge(session, view);
 
   const built = state.built;
+  // Slow motion: the views that change per step animate between steps.
+  const tween = tweenMs(state.speed);
   const pending = built !== null && (!sameModel(state.model, built.model) || state.train.seed !== built.seed);
   const latest = state.latest;
   // The core's plan of the editor's layers, once it answered for these very layers.
@@ -119,18 +139,34 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
     await session.loadModel(model, train, m.params);
   };
 
+  const downloadTrace = (trace: Trace) => {
+    const linkConfig = Object.fromEntries(new URLSearchParams(writeLink('mnist', config, { view: { ...view, speed: state.speed } })));
+    const file = { ...trace, config: linkConfig };
+    download(`trace-mnist-${trace.example.index >= 0 ? `test-${trace.example.index}` : 'drawn'}.json`, JSON.stringify(file), 'application/json');
+  };
+  const math = mathOpen && built ? (
+    <div ref={mathRef}>
+      <MathSection store={session} theme={theme} state={state} choice={mathChoice} onChoice={setMathChoice} onHighlight={setMathFocus}
+                   onDownload={downloadTrace} onClose={() => setMathOpen(false)} />
+    </div>
+  ) : null;
+  const mathToggle = !mathOpen && (
+    <button type="button" class="mn-btn" data-testid="math-toggle" disabled={built === null} onClick={() => setMathOpen(true)}>Show the math</button>
+  );
+
   if (view.embed) {
     return (
       <main class="mnist mn-embed" data-theme={theme} aria-label="MNIST digits">
         <LoadStatus load={state.load} onRetry={on.retry} />
         {state.notice && <p class={`mn-notice mn-notice-${state.notice.kind}`} role="status" data-testid="mnist-notice">{state.notice.text}</p>}
-        {shown('training') && <EmbedRun state={state} disabled={locked} on={on} />}
-        {shown('draw') && <DrawPanel theme={theme} probs={state.digitProbs} modelReady={built !== null} onInput={on.input} />}
+        {shown('training') && <EmbedRun state={state} disabled={locked} on={on} extra={mathToggle} />}
+        {math}
+        {shown('draw') && <DrawPanel theme={theme} probs={state.digitProbs} tweenMs={tween} modelReady={built !== null} onInput={on.input} />}
         {shown('weights') && builtSpatial && <section class="mn-panel mn-embed-weights"><FilterView store={session} state={state} theme={theme} /></section>}
         {shown('weights') && !builtSpatial && (
           <section ref={weightsRef} class="mn-panel mn-embed-weights" aria-label="first-layer weights">
             {state.weights
-              ? <WeightGrid {...state.weights} theme={theme} isOutput={built !== null && built.sizes.length === 2} />
+              ? <WeightGrid {...state.weights} theme={theme} tweenMs={tween} isOutput={built !== null && built.sizes.length === 2} />
               : <p class="mn-hint">The first-layer weights appear once the model exists.</p>}
           </section>
         )}
@@ -162,12 +198,14 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
       <div class="mn-top">
         {shown('model') && (
           <ModelPanel model={state.model} train={state.train} plan={planNow} pending={pending} rateNow={rateNow} disabled={state.load.phase !== 'loaded' || locked}
+                      focusLayer={math && !pending && mathFocus ? mathFocus.col - 1 : null}
                       onModel={on.model} onTrain={on.train} onReset={on.reset} />
         )}
         {shown('training') && <TrainPanel state={state} theme={theme} blocked={planNow !== null && !planNow.ok} onPlay={on.play} onPause={on.pause}
                                           onStepBatch={on.stepBatch} onStepEpoch={on.stepEpoch} onSpeed={on.speed} />}
-        {shown('draw') && <DrawPanel theme={theme} probs={state.digitProbs} modelReady={built !== null} onInput={on.input} />}
+        {shown('draw') && <DrawPanel theme={theme} probs={state.digitProbs} tweenMs={tween} modelReady={built !== null} onInput={on.input} />}
       </div>
+      {math ?? <p class="mn-math-open">{mathToggle}</p>}
       {shown('share') && (
         <SharePanel config={config} theme={view.theme} model={currentModel} askCore={askCore} load={loadModel} busy={built === null} />
       )}
@@ -186,7 +224,7 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
             </div>
             <div class="mn-wide">
               <h3>Misclassified test digits: prediction (true label) confidence</h3>
-              <Misclassified wrong={latest.misclassified} theme={theme} />
+              <Misclassified wrong={latest.misclassified} theme={theme} onTrace={traceDigit} />
             </div>
           </div>
         ) : <p class="mn-hint">Appears once the model has been evaluated.</p>}
@@ -194,11 +232,11 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
           <section ref={weightsRef} class="mn-wide" aria-label="first-layer weights">
             <h3>First-layer weights</h3>
             {state.weights
-              ? <WeightGrid {...state.weights} theme={theme} isOutput={built !== null && built.sizes.length === 2} />
+              ? <WeightGrid {...state.weights} theme={theme} tweenMs={tween} isOutput={built !== null && built.sizes.length === 2} />
               : <p class="mn-hint">{built ? "Sent by the worker while this part of the page is on screen." : "Appear once the model exists."}</p>}
           </section>
         ))}
-        {shown('layers') && <LayerView store={session} state={state} theme={theme} />}
+        {shown('layers') && <LayerView store={session} state={state} theme={theme} onTrace={(w) => traceDigit(w.index, w.source)} />}
       </section>
       )}
     </main>
@@ -208,23 +246,33 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
 /** What embed=1 shows: the run controls and read-out, the pad, the model view. */
 const EMBED_PANELS: readonly MnistPanel[] = ['training', 'draw', 'weights'];
 
-/** embed=1's run controls: Train/Pause, Reset, epochs trained, test accuracy and loss. */
-function EmbedRun({ state, disabled, on }: {
+/** embed=1's run controls: Train/Pause, step a batch or an epoch, the speed, Reset, epochs trained, test accuracy and loss. */
+function EmbedRun({ state, disabled, on, extra }: {
   state: MnistState; disabled: boolean;
-  on: { play(): void; pause(): void; reset(): void };
+  on: { play(): void; pause(): void; reset(): void; stepBatch(): void; stepEpoch(): void; speed(s: Speed): void };
+  /** More controls at the end of the bar (Show the math). */
+  extra?: ComponentChildren;
 }) {
   const pr = state.progress;
   const running = pr?.running ?? false;
   const last = state.fullEvals[state.fullEvals.length - 1];
   const epochs = pr ? pr.epoch + pr.position / pr.nTrain : 0;
+  const ready = state.built !== null;
   return (
     <section class="mn-panel mn-embed-run" aria-label="training">
-      <button type="button" class="mn-btn mn-btn-primary" data-testid="mnist-train" disabled={state.built === null}
+      <button type="button" class="mn-btn mn-btn-primary" data-testid="mnist-train" disabled={!ready}
               aria-pressed={running} onClick={running ? on.pause : on.play}>{running ? 'Pause' : 'Train'}</button>
+      <button type="button" class="mn-btn" data-testid="mnist-step-batch" disabled={!ready} onClick={on.stepBatch}
+              title="Pause and train one batch" aria-label="step one batch">+1 batch</button>
+      <button type="button" class="mn-btn" data-testid="mnist-step-epoch" disabled={!ready} onClick={on.stepEpoch}
+              title="Pause and train one epoch's worth of batches" aria-label="step one epoch">+1 epoch</button>
+      <SpeedControl speed={state.speed} onSpeed={on.speed} class="mn-select" compact />
       <button type="button" class="mn-btn" data-testid="mnist-reset" disabled={state.load.phase !== 'loaded' || disabled} onClick={on.reset}>Reset</button>
       <span>Epochs <b data-testid="epoch">{epochs.toFixed(2)}</b></span>
+      <span>Steps <b data-testid="mnist-steps">{pr?.steps ?? 0}</b></span>
       <span>Test accuracy <b data-testid="test-accuracy">{formatAccuracy(last?.accuracy, 2)}</b>%</span>
       <span>Test loss <b data-testid="test-loss">{last ? last.loss.toFixed(3) : '–'}</b></span>
+      {extra}
     </section>
   );
 }

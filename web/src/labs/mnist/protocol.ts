@@ -68,7 +68,14 @@ export type MnistCommand =
   /** Every layer's output for one digit: a test digit by index, or 784 pixels 0..1; answered with an Inspection (no layers before a model exists). */
   | { type: 'inspect'; testIndex: number } | { type: 'inspect'; pixels: Float32Array }
   /** The conv layers' filters; answered with ConvFilters[]. */
-  | { type: 'filters' };
+  | { type: 'filters' }
+  /** Show the math: one digit's forward and backward pass with the weights of this moment (a test digit by
+   *  index, or 784 pixels 0..1 with the label chosen for them); answered with a TraceResult (engine/trace.js). */
+  | { type: 'trace'; testIndex: number } | { type: 'trace'; pixels: Float32Array; label: number }
+  /** The engine's finite difference of the last trace's loss for flat parameter `param`; answered with a GradientCheck. */
+  | { type: 'check-gradient'; param: number }
+  /** What the next update would do to flat parameter `param` with the last trace's gradient; answered with a ParamPreview. */
+  | { type: 'preview'; param: number };
 
 export interface Misclassified {
   /** Test-set indices, most confident mistakes first. */

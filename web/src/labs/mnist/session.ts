@@ -13,11 +13,15 @@ import { EvalPlan } from './eval-plan.js';
 import type { MnistHeapData } from './data.js';
 import { streamAsset } from './load-asset';
 import { MNIST_CLASSES } from './asset-format.js';
+import { ExampleTracer, type TraceResult } from '../../engine/trace.js';
+import { MNIST_PIXELS } from './preprocess';
 import type { ConvFilters, Inspection, LayerPlan, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, TrainChoice } from './protocol';
 import { engineLayer, MNIST_INPUT_SHAPE, refusalText, type MnistLayer } from './model-layers';
 
 const CHUNK_MS = 30;
 const RATE_WINDOW_MS = 1000;
+/** At most this many steps per chunk count as slow motion (weights sent per step). */
+const PACED_STEPS = 10;
 
 class MnistSession implements LabSession {
   readonly chunkMs = CHUNK_MS;
@@ -28,13 +32,21 @@ class MnistSession implements LabSession {
   private targetEpochs = 0;
   private evalPlan = new EvalPlan();
   private wantWeights = false;
+  /** The host allows a few steps at a time (a slow speed, one batch): the
+   *  first-layer weights go with every snapshot that follows a step. */
+  private paced = false;
+  private weightsAtStep = -1;
   private trainMs = 0;
   private evaluation: { run: Evaluation; at: number; ms: number } | null = null;
   private pendingLosses: number[] = [];
   private pendingAt: number[] = [];
   private readonly rateSamples: { t: number; examples: number }[] = [];
+  /** Show the math: the last trace's copy of the model, for the gradient check. */
+  private readonly tracer: ExampleTracer;
 
-  constructor(private readonly ctx: LabContext) {}
+  constructor(private readonly ctx: LabContext) {
+    this.tracer = new ExampleTracer(ctx.engine);
+  }
 
   private get engine(): Engine { return this.ctx.engine; }
   private emit(event: MnistEvent, transfer: Transferable[] = []): void { this.ctx.emit(event, transfer); }
@@ -100,7 +112,38 @@ class MnistSession implements LabSession {
       }
       case 'filters':
         return (this.trainer?.convFilters() ?? []) satisfies ConvFilters[];
+      case 'trace':
+        return this.trace(msg);
+      case 'check-gradient':
+        return this.tracer.check(msg.param);
+      case 'preview':
+        if (!this.trainer) throw new Error('no MNIST model yet');
+        return this.tracer.preview(this.trainer.model, msg.param);
     }
+  }
+
+  /** Traces a test digit or a drawn one through a copy of the model as it is
+   *  now (while training: the weights of this moment). */
+  private trace(msg: Extract<MnistCommand, { type: 'trace' }>): TraceResult {
+    const t = this.trainer;
+    if (!t) throw new Error('no MNIST model to trace yet');
+    const y = new Float32Array(MNIST_CLASSES);
+    let x: Float32Array, index: number;
+    if ('pixels' in msg) {
+      if (msg.pixels.length !== MNIST_PIXELS) throw new Error(`a drawn digit has ${MNIST_PIXELS} pixels, not ${msg.pixels.length}`);
+      if (!Number.isInteger(msg.label) || msg.label < 0 || msg.label >= MNIST_CLASSES) throw new Error(`the label must be a digit 0-9, not ${String(msg.label)}`);
+      x = msg.pixels;
+      y[msg.label] = 1;
+      index = -1; // not from the data set
+    } else {
+      const nTest = this.data?.header.nTest ?? 0;
+      if (!Number.isInteger(msg.testIndex) || msg.testIndex < 0 || msg.testIndex >= nTest) throw new Error(`there is no test digit ${String(msg.testIndex)}`);
+      x = t.testInput(msg.testIndex);
+      y[this.data!.testLabels[msg.testIndex]!] = 1;
+      index = msg.testIndex;
+    }
+    // A large MLP has millions of parameters: their optimizer preview comes one at a time ('preview').
+    return this.tracer.trace(t.model, { loss: 'ce', x, y, index, lab: 'mnist', epoch: t.progress, preview: false });
   }
 
   private async load(manifestUrl: string): Promise<void> {
@@ -192,6 +235,7 @@ class MnistSession implements LabSession {
     // Only a dense first layer has one 28x28 image per unit (a CNN's filters come with 'filters').
     const first = this.trainer?.model.paramLayout()[0];
     if (!this.trainer || !first || first.layer !== 0 || first.shape.length !== 2) return;
+    this.weightsAtStep = this.trainer.steps;
     const w = this.trainer.firstLayerWeights();
     this.emit({ type: 'weights', units: w.units, inputs: w.inputs, weights: w.weights }, [w.weights.buffer]);
   }
@@ -243,6 +287,7 @@ class MnistSession implements LabSession {
     }
     const t = this.trainer;
     if (!t) return false;
+    this.paced = maxSteps <= PACED_STEPS;
     const start = performance.now();
     if (this.rateSamples.length === 0) this.rateSamples.push({ t: start, examples: t.epoch * t.nTrain + t.position });
     let steps = 0;
@@ -291,6 +336,7 @@ class MnistSession implements LabSession {
     const at = Float64Array.from(this.pendingAt);
     this.pendingLosses = [];
     this.pendingAt = [];
+    if (this.paced && this.wantWeights && t.steps !== this.weightsAtStep) this.sendWeights();
     const snap: MnistSnapshot = {
       losses,
       at,
@@ -313,6 +359,7 @@ class MnistSession implements LabSession {
   }
 
   dispose(): void {
+    this.tracer.dispose();
     this.trainer?.destroy();
     this.data?.free();
   }

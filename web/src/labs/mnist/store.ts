@@ -12,6 +12,7 @@ import { DEFAULT_TRAINING } from './trainer.js';
 import { DEFAULT_LR_END } from './schedule.js';
 import type { ConvFilters, FullEval, Inspection, LayerPlan, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, Progress, TrainChoice } from './protocol';
 import { layersText, MODEL_PRESETS, type ModelPresetId } from './model-layers';
+import type { GradientCheck, ParamPreview, TraceResult } from '../../engine/trace.js';
 import { FULL_SPEED, stepsPerSecond, type Speed } from '../../state/speed';
 
 export interface EvalPoint { at: number; accuracy: number; loss: number }
@@ -117,6 +118,8 @@ export class MnistStore implements Store<MnistState> {
       snapshot: (snap) => {
         this.state.losses.pushAll(snap.losses, snap.at);
         this.set({ progress: snap.progress });
+        // Slow motion: the drawn digit's probabilities follow every step (one forward pass each).
+        if (this.state.speed !== FULL_SPEED && snap.losses.length > 0) this.reclassify();
       },
       event: (e) => this.receive(e),
       diverged: (text) => this.set({ notice: { kind: 'warning', text } }),
@@ -174,6 +177,23 @@ export class MnistStore implements Store<MnistState> {
     if (!this.state.built) return { input: new Float32Array(0), layers: [] };
     const msg: MnistCommand = 'pixels' in what ? { type: 'inspect', pixels: what.pixels.slice() } : { type: 'inspect', testIndex: what.testIndex };
     return (await this.lab().request<Inspection>(msg)).result;
+  }
+
+  /** Show the math: one digit's forward and backward pass with the weights of this moment. */
+  async trace(what: { testIndex: number } | { pixels: Float32Array; label: number }): Promise<TraceResult> {
+    if (!this.state.built) throw new Error('the model is not built yet');
+    const msg: MnistCommand = 'pixels' in what ? { type: 'trace', pixels: what.pixels.slice(), label: what.label } : { type: 'trace', testIndex: what.testIndex };
+    return (await this.lab().request<TraceResult>(msg)).result;
+  }
+
+  /** The engine's finite difference for a parameter of the last trace. */
+  async checkGradient(param: number): Promise<GradientCheck> {
+    return (await this.lab().request<GradientCheck>({ type: 'check-gradient', param })).result;
+  }
+
+  /** The optimizer's next update of one parameter with the last trace's gradient. */
+  async previewParam(param: number): Promise<ParamPreview> {
+    return (await this.lab().request<ParamPreview>({ type: 'preview', param })).result;
   }
 
   /** The conv layers' filters (empty for an MLP or before a model exists). */

@@ -16,7 +16,7 @@ import { DataPanel } from '../../components/Settings/DataPanel';
 import { FeaturesPanel } from '../../components/Settings/FeaturesPanel';
 import { HyperPanel } from '../../components/Settings/HyperPanel';
 import { useRunKeys } from '../../lib/use-run-keys';
-import { MathPanel, type MathFocus } from '../../components/MathPanel/MathPanel';
+import { MathPanel, num, type MathFocus } from '../../components/MathPanel/MathPanel';
 import { featureInfo } from '../../data/features';
 import { writeLink } from '../../state/link';
 import { download } from '../../app/modelIO';
@@ -132,11 +132,14 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
             onAddPoint={actions.addPoint} onErase={actions.erasePoints} label={mapLabel}
             onPick={mathOpen ? pickPoint : undefined} />
           {mathOpen ? (
-            <MathPanel points={train.points} labels={train.labels} inputNames={config.features.map((f) => featureInfo(f).label)}
-                       index={mathIndex !== null && mathIndex < train.labels.length ? mathIndex : null}
+            <MathPanel hint="Click a training point on the output map (or pick one), and a neuron in the network."
+                       picker={<ExampleSelect train={train} index={mathIndex} onIndex={setMathIndex} />}
+                       inputNames={config.features.map((f) => featureInfo(f).label)}
+                       target={mathIndex !== null && mathIndex < train.labels.length ? String(mathIndex) : null}
                        pick={mathPick} running={run.running}
                        modelKey={`${JSON.stringify(pg.net)}|${config.dataset}|${config.noise}|${config.dataSeed}|${config.trainRatio}|${pg.points.length}`}
-                       onIndex={setMathIndex} onHighlight={setMathFocus} onTrace={actions.trace} onCheck={actions.checkGradient}
+                       onHighlight={setMathFocus} onTrace={() => (mathIndex === null ? Promise.reject(new Error('pick a training point')) : actions.trace(mathIndex))}
+                       onCheck={actions.checkGradient}
                        onDownload={downloadTrace} onClose={() => setMathOpen(false)} />
           ) : (
             <button type="button" class="math-open" data-testid="math-toggle" disabled={!mathAvailable}
@@ -152,5 +155,19 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
         </section>
       </div>
     </div>
+  );
+}
+
+/** Show the math's example picker: the training points by number, position and label. */
+function ExampleSelect({ train, index, onIndex }: { train: { points: Float32Array; labels: Float32Array }; index: number | null; onIndex(i: number): void }) {
+  const name = (i: number) => `#${i}: (${num(train.points[2 * i])}, ${num(train.points[2 * i + 1])}) → ${num(train.labels[i])}`;
+  const valid = index !== null && index < train.labels.length;
+  return (
+    <label>Example{' '}
+      <select data-testid="math-example" aria-label="example to trace" value={valid ? index : ''} onChange={(e) => onIndex(Number((e.target as HTMLSelectElement).value))}>
+        {!valid && <option value="">choose…</option>}
+        {Array.from({ length: Math.min(train.labels.length, 1000) }, (_, i) => <option value={i} key={i}>{name(i)}</option>)}
+      </select>
+    </label>
   );
 }

@@ -62,26 +62,8 @@ export type PlaygroundCommand =
   | { type: 'trace'; index: number }
   | { type: 'checkGradient'; param: number };
 
-/** The answer to 'trace': the trace JSON of one training example (weights
- *  as they were at that moment) and what the optimizer's next update would
- *  do to every parameter if this example's gradients were the step's
- *  (nn_optimizer_preview: PREVIEW_FLOATS per parameter, nn_params layout). */
-export interface TraceResult {
-  trace: import('../../engine/trace.js').Trace;
-  preview: Float32Array;
-  layout: import('../../engine/nn-wasm.js').ParamBlock[];
-  /** The epoch whose weights were traced. */
-  epoch: number;
-}
-
-/** The answer to 'checkGradient': the engine's central finite difference of
- *  the traced example's loss, beside backprop's gradient for that parameter. */
-export interface GradientCheck {
-  param: number;
-  finiteDifference: number;
-  backprop: number;
-  h: number;
-}
+/** The answers to 'trace' and 'checkGradient' (engine/trace.js, shared by the labs). */
+export type { TraceResult, GradientCheck } from '../../engine/trace.js';
 
 export interface Snapshot {
   /** Completed epochs. */

@@ -10,7 +10,7 @@ import { Status, type Engine, type HeapBuffer, type Model } from '../../engine/n
 import { divergenceAdvice } from '../../engine/divergence';
 import type { LabSession, LabSessionFactory } from '../../engine/lab-session';
 import type { DataSpec, GradientCheck, HyperParams, NetSpec, PlaygroundCommand, Snapshot, TraceResult, ViewSpec } from './protocol';
-import { buildTrace, traceModel } from '../../engine/trace.js';
+import { ExampleTracer } from '../../engine/trace.js';
 import { ViewProbes } from './view-probes';
 
 /** Work per chunk before the worker looks at its message queue again:
@@ -83,6 +83,7 @@ export class Session {
 
   constructor(private readonly engine: Engine, private readonly events: SessionEvents) {
     this.probes = new ViewProbes(engine);
+    this.tracer = new ExampleTracer(engine);
   }
 
   /** Training examples available (0 before the user draws any points). */
@@ -378,9 +379,8 @@ export class Session {
     return net.hidden.reduce((a, b) => a + b, 0) + net.outputs;
   }
 
-  /** The last trace (show the math): a scratch copy of the model as it was
-   *  then, the example, and its gradients, for the finite difference. */
-  private traced: { model: Model; x: Float32Array; y: Float32Array; grads: Float32Array } | null = null;
+  /** Show the math: the last trace's scratch copy, for the finite difference. */
+  private readonly tracer: ExampleTracer;
 
   /** Traces training example `index` with the weights of this moment. */
   trace(index: number, lab = 'playground'): TraceResult {
@@ -392,26 +392,12 @@ export class Session {
     const inputs = net.inputs, outputs = net.outputs;
     const x = train.x.view().slice(index * inputs, (index + 1) * inputs);
     const y = train.y.view().slice(index * outputs, (index + 1) * outputs);
-    const loss = OUTPUT_HEAD[net.task].loss;
-    const scratch = traceModel(this.engine, model, loss);
-    try {
-      const { trace, grads } = buildTrace(scratch, { loss, x, y, index, lab, optimizer: model.optimizerInfo() });
-      const preview = model.optimizerPreview(0, model.paramCount, grads);
-      this.traced?.model.destroy();
-      this.traced = { model: scratch, x, y, grads };
-      return { trace, preview, layout: model.paramLayout(), epoch: this.epoch };
-    } catch (e) {
-      scratch.destroy();
-      throw e;
-    }
+    return this.tracer.trace(model, { loss: OUTPUT_HEAD[net.task].loss, x, y, index, lab, epoch: this.epoch });
   }
 
   /** The engine's finite difference for a parameter of the last trace. */
   checkGradient(param: number): GradientCheck {
-    const t = this.traced;
-    if (!t) throw new Error('trace an example first');
-    const fd = t.model.finiteDifference(param, t.x, t.y, 1);
-    return { param, finiteDifference: fd.value, backprop: t.grads[param] ?? NaN, h: fd.h };
+    return this.tracer.check(param);
   }
 
   /** True when the current data fits the current model (inputs, outputs). */

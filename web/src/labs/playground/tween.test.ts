@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { blendSnapshot, canBlend, ease, tweenMs } from './tween';
+import { blendSnapshot, canBlend } from './tween';
+import { ease, tweenMs } from '../../lib/tween';
 import type { Snapshot } from './protocol';
 
 const snap = (v: number, over: Partial<Snapshot> = {}): Snapshot => ({

@@ -21,7 +21,8 @@ import { networkSpec } from '../../share/network';
 import type { DataSpec, HyperParams, NetSpec, Snapshot, ViewSpec } from './protocol';
 import { LossHistory } from './loss-history';
 import { FULL_SPEED, stepsPerSecond, type Speed } from '../../state/speed';
-import { blendSnapshot, canBlend, ease, tweenMs } from './tween';
+import { blendSnapshot, canBlend } from './tween';
+import { ease, tweenMs } from '../../lib/tween';
 
 export type EngineStatus = 'loading' | 'ready' | 'fatal';
 

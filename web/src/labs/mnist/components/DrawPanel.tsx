@@ -6,6 +6,7 @@ import type { Theme } from '../../../state/config';
 import { inkFromRgba, MNIST_PIXELS, prepareDigit } from '../preprocess';
 import { paintDigit } from '../digit-image';
 import { ProbBars } from './ProbBars';
+import { useTween } from '../../../lib/use-tween';
 
 export const PAD_SIZE = 280;
 const STROKE = 20; // px on the 280 px pad: MNIST-like stroke width after scaling
@@ -13,11 +14,13 @@ const STROKE = 20; // px on the 280 px pad: MNIST-like stroke width after scalin
 interface Props {
   theme: Theme;
   probs: Float32Array | null;
+  /** Slow motion: how long the bars take to move to a step's new probabilities (0: at once). */
+  tweenMs?: number;
   modelReady: boolean;
   onInput: (pixels: Float32Array | null) => void;
 }
 
-export const DrawPanel = memo(function DrawPanel({ theme, probs, modelReady, onInput }: Props) {
+export const DrawPanel = memo(function DrawPanel({ theme, probs, tweenMs = 0, modelReady, onInput }: Props) {
   const pad = useRef<HTMLCanvasElement>(null);
   const preview = useRef<HTMLCanvasElement>(null);
   const last = useRef<{ x: number; y: number } | null>(null);
@@ -82,6 +85,7 @@ export const DrawPanel = memo(function DrawPanel({ theme, probs, modelReady, onI
   }, [input, theme]);
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
 
+  const barProbs = useTween(probs, tweenMs);
   let best = -1;
   if (probs && input) for (let c = 0; c < probs.length; c++) if (best < 0 || probs[c]! > probs[best]!) best = c;
   return (
@@ -104,7 +108,7 @@ export const DrawPanel = memo(function DrawPanel({ theme, probs, modelReady, onI
         </div>
       </div>
       {!modelReady && <p class="mn-hint">The model is being prepared; predictions appear once it exists.</p>}
-      <ProbBars probs={input ? probs : null} highlight={best} />
+      <ProbBars probs={input ? barProbs : null} highlight={best} />
     </section>
   );
 });

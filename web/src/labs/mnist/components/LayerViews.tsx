@@ -44,7 +44,11 @@ function builtKey(state: MnistState): string {
   return b ? `${b.paramCount}:${b.seed}:${b.shapes.length}` : 'none';
 }
 
-export function LayerView({ store, state, theme }: { store: MnistStore; state: MnistState; theme: Theme }) {
+export function LayerView({ store, state, theme, onTrace }: {
+  store: MnistStore; state: MnistState; theme: Theme;
+  /** Show the math for the digit shown here (a test digit by number, or the drawn one). */
+  onTrace?: (what: { source: 'test' | 'drawn'; index: number }) => void;
+}) {
   const ref = useRef<HTMLElement>(null);
   const [visible, setVisible] = useState(false);
   useVisible(ref, setVisible, []);
@@ -66,6 +70,9 @@ export function LayerView({ store, state, theme }: { store: MnistStore; state: M
         <label><input type="radio" name="mn-source" checked={source === 'test'} onChange={() => setSource('test')} /> test digit</label>
         <NumberField label="number (0–9999)" value={index} min={0} max={9999} integer step={1} testId="layer-view-index" onChange={setIndex} />
         <label><input type="radio" name="mn-source" checked={source === 'drawn'} data-testid="layer-view-drawn" onChange={() => setSource('drawn')} /> the digit drawn on the pad</label>
+        {onTrace && built && (
+          <button type="button" class="mn-btn" data-testid="layer-view-math" onClick={() => onTrace({ source, index })}>Show the math for this digit</button>
+        )}
       </div>
       {source === 'drawn' && !drawn && <p class="mn-hint">Draw a digit on the pad above.</p>}
       {!built && <p class="mn-hint">Appears once the model exists.</p>}

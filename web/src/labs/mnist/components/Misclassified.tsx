@@ -28,7 +28,11 @@ function pick(wrong: Wrong, k: number): Opened {
   };
 }
 
-export const Misclassified = memo(function Misclassified({ wrong, theme }: { wrong: Wrong; theme: Theme }) {
+export const Misclassified = memo(function Misclassified({ wrong, theme, onTrace }: {
+  wrong: Wrong; theme: Theme;
+  /** Show the math for a test digit (the opened one). */
+  onTrace?: (index: number) => void;
+}) {
   // The opened digit is a copy: evaluations arriving while training runs
   // replace the list but must not close (or swap) what the learner looks at.
   const [open, setOpen] = useState<Opened | null>(null);
@@ -66,6 +70,10 @@ export const Misclassified = memo(function Misclassified({ wrong, theme }: { wro
             <div>
               <p>Test digit #{open.index}: true <b>{open.label}</b>, predicted <b>{open.pred}</b> with {(open.confidence * 100).toFixed(1)}%.</p>
               <ProbBars probs={open.probs} highlight={open.pred} />
+              {onTrace && (
+                <button type="button" class="mn-btn" data-testid="math-trace-digit"
+                        onClick={() => { onTrace(open.index); setOpen(null); }}>Show the math for this digit</button>
+              )}
               <button type="button" class="mn-btn" ref={close} onClick={() => setOpen(null)}>Close</button>
             </div>
           </div>

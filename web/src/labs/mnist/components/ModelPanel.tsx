@@ -23,6 +23,8 @@ interface Props {
   /** The rate the worker trains the next step with (the schedule's), as shown; null before a model runs. */
   rateNow: string | null;
   disabled: boolean;
+  /** Show the math: the layer shown in the panel, marked in the list (null: none). */
+  focusLayer?: number | null;
   onModel: (m: ModelChoice) => void;
   onTrain: (t: TrainChoice) => void;
   onReset: () => void;
@@ -120,7 +122,7 @@ export function planCell(plan: LayerPlan | null, i: number): { text: string; bad
   return { text: 'not checked', bad: false };
 }
 
-export const ModelPanel = memo(function ModelPanel({ model, train, plan, pending, rateNow, disabled, onModel, onTrain, onReset }: Props) {
+export const ModelPanel = memo(function ModelPanel({ model, train, plan, pending, rateNow, disabled, focusLayer = null, onModel, onTrain, onReset }: Props) {
   const layers = model.layers;
   const hidden = layers.slice(0, -1);
   const output = layers[layers.length - 1]!;
@@ -161,7 +163,8 @@ export const ModelPanel = memo(function ModelPanel({ model, train, plan, pending
           const cell = planCell(plan, i);
           const isOutput = i === layers.length - 1;
           return (
-            <li key={i} class={cell.bad ? 'mn-layer mn-layer-bad' : 'mn-layer'} data-testid={`layer-${i + 1}`} aria-invalid={cell.bad}>
+            <li key={i} class={`mn-layer${cell.bad ? ' mn-layer-bad' : ''}${focusLayer === i ? ' mn-layer-focus' : ''}`} data-testid={`layer-${i + 1}`} aria-invalid={cell.bad}
+                aria-current={focusLayer === i ? 'step' : undefined}>
               <div class="mn-layer-head">
                 <b>{i + 1}. {isOutput ? 'Output (dense 10, softmax)' : KIND_LABELS[l.kind]}</b>
                 {!isOutput && (

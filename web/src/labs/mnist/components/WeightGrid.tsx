@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { Theme } from '../../../state/config';
 import { paintWeights } from '../digit-image';
 import { MNIST_PIXELS } from '../preprocess';
+import { useTween } from '../../../lib/use-tween';
 
 const MAX_UNITS = 128;
 
@@ -17,9 +18,12 @@ function Unit({ weights, unit, theme }: { weights: Float32Array; unit: number; t
   return <canvas ref={ref} width={28} height={28} class="mn-digit-img" title={`unit ${unit + 1}`} />;
 }
 
-export const WeightGrid = memo(function WeightGrid({ units, inputs, weights, theme, isOutput }: {
+export const WeightGrid = memo(function WeightGrid({ units, inputs, weights: latest, theme, isOutput, tweenMs = 0 }: {
   units: number; inputs: number; weights: Float32Array; theme: Theme; isOutput: boolean;
+  /** Slow motion: how long the images take to move to a step's new weights (0: at once). */
+  tweenMs?: number;
 }) {
+  const weights = useTween(latest, tweenMs) ?? latest;
   if (inputs !== MNIST_PIXELS) return null;
   const shown = Math.min(units, MAX_UNITS);
   return (
