@@ -51,6 +51,7 @@ export async function openBenchPage(browser, bundleDir = DEFAULT_BUNDLE_DIR) {
   return {
     engineReady,
     async run(worker, message) {
+      if (worker === 'engine' && !engineReady) throw new Error('the engine module web/src/engine/generated/nn.mjs is not built (bash build.sh web)');
       const [file, type] = worker === 'tfjs' ? ['rnn-tfjs-worker.js', 'classic'] : ['rnn-engine-worker.mjs', 'module'];
       const r = await page.evaluate(([f, t, m, limit]) => new Promise((resolve) => {
         const w = new Worker(f, { type: t });
