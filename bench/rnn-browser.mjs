@@ -1,14 +1,16 @@
 // rnn-browser.mjs — runs the recurrent benchmark's browser peers in dedicated workers of
 // headless Chromium (Debian's /usr/bin/chromium through playwright-core), one page on a real
-// HTTP server over a temporary folder holding: the workload bundle (bench/rnn-data.mjs), the
-// shared workload module, the TF.js UMD bundles and the wasm backend's .wasm files, the
-// engine module the app ships (web/src/engine/generated/nn.mjs + nn.wasm and its wrapper) and
-// the two workers (bench/rnn-tfjs-worker.js, bench/rnn-engine-worker.mjs). Each call starts a
+// HTTP server over a temporary folder shaped like the repository (so the modules import each
+// other by their repository paths): bench/ holds the two workers (bench/rnn-tfjs-worker.js,
+// bench/rnn-engine-worker.mjs), the workload modules, the workload bundle
+// (bench/rnn-data.mjs) and the TF.js UMD bundles with the wasm backend's .wasm files;
+// web/src/engine/ the engine module the app ships (generated/nn.mjs + nn.wasm) and its
+// wrapper; web/src/lib/rng.js the seeded generator. Each call starts a
 // fresh worker in that page, posts it a message, waits for its reply and terminates it, so
 // bench/rnn-bench.mjs can interleave the peers round by round.
 // Usage: node bench/rnn-browser.mjs tfjs|engine [--backend wasm|cpu] [--task text|names]
 //        [--steps N] [--rounds R]   prints one JSON line per record.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -18,9 +20,11 @@ import { DEFAULT_BUNDLE_DIR, writeBundle } from './rnn-data.mjs';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
-const ENGINE_FILES = ['../web/src/engine/generated/nn.mjs', '../web/src/engine/generated/nn.wasm',
-  '../web/src/engine/nn-wasm.js', '../web/src/engine/nn-engine.js', '../web/src/engine/enums.js'];
-const BENCH_FILES = ['rnn-workload.mjs', 'rnn-tfjs-worker.js', 'rnn-engine-worker.mjs', 'rnn-engine.mjs'];
+const repo = join(here, '..');
+const ENGINE_FILES = ['web/src/engine/generated/nn.mjs', 'web/src/engine/generated/nn.wasm',
+  'web/src/engine/nn-wasm.js', 'web/src/engine/nn-engine.js', 'web/src/engine/enums.js'];
+const SOURCE_FILES = ['bench/rnn-workload.mjs', 'bench/rnn-tfjs-worker.js', 'bench/rnn-engine-worker.mjs',
+  'bench/rnn-engine.mjs', 'web/src/lib/rng.js'];
 // A worker that hangs (a lost message, an endless loop) fails the run instead of the bench.
 const WORKER_TIMEOUT_MS = 600_000;
 
@@ -38,11 +42,15 @@ function tfjsFiles() {
  */
 export async function openBenchPage(browser, bundleDir = DEFAULT_BUNDLE_DIR) {
   const root = mkdtempSync(join(tmpdir(), 'rnn-bench-'));
-  for (const f of readdirSync(bundleDir)) copyFileSync(join(bundleDir, f), join(root, f));
-  for (const f of tfjsFiles()) copyFileSync(f, join(root, basename(f)));
-  for (const f of BENCH_FILES) if (existsSync(join(here, f))) copyFileSync(join(here, f), join(root, f));
-  const engineReady = ENGINE_FILES.every((f) => existsSync(fileURLToPath(new URL(f, import.meta.url))));
-  if (engineReady) for (const f of ENGINE_FILES) copyFileSync(fileURLToPath(new URL(f, import.meta.url)), join(root, basename(f)));
+  const copy = (from, rel) => {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    copyFileSync(from, join(root, rel));
+  };
+  for (const f of readdirSync(bundleDir)) copy(join(bundleDir, f), `bench/${f}`);
+  for (const f of tfjsFiles()) copy(f, `bench/${basename(f)}`);
+  for (const f of SOURCE_FILES) copy(join(repo, f), f);
+  const engineReady = ENGINE_FILES.every((f) => existsSync(join(repo, f)));
+  if (engineReady) for (const f of ENGINE_FILES) copy(join(repo, f), f);
   writeFileSync(join(root, 'index.html'), '<!doctype html><title>rnn bench</title>');
   const server = await startServer({ root });
   const context = await browser.newContext();
@@ -52,7 +60,7 @@ export async function openBenchPage(browser, bundleDir = DEFAULT_BUNDLE_DIR) {
     engineReady,
     async run(worker, message) {
       if (worker === 'engine' && !engineReady) throw new Error('the engine module web/src/engine/generated/nn.mjs is not built (bash build.sh web)');
-      const [file, type] = worker === 'tfjs' ? ['rnn-tfjs-worker.js', 'classic'] : ['rnn-engine-worker.mjs', 'module'];
+      const [file, type] = worker === 'tfjs' ? ['bench/rnn-tfjs-worker.js', 'classic'] : ['bench/rnn-engine-worker.mjs', 'module'];
       const r = await page.evaluate(([f, t, m, limit]) => new Promise((resolve) => {
         const w = new Worker(f, { type: t });
         const done = (v) => { clearTimeout(timer); w.terminate(); resolve(v); };

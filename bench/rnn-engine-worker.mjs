@@ -1,9 +1,9 @@
 // rnn-engine-worker.mjs — our engine on the recurrent workload in a dedicated browser worker
-// (bench/rnn-browser.mjs serves it beside the module the app ships, nn.mjs + nn.wasm and its
-// wrapper, and the workload bundle). Message { task: 'text' | 'names', steps, rounds } ->
+// (bench/rnn-browser.mjs serves it in a repository-shaped folder with the module the app ships,
+// web/src/engine/generated/nn.mjs + nn.wasm, its wrapper, and the workload bundle beside it). Message { task: 'text' | 'names', steps, rounds } ->
 // { records } or { error }.
-import createNnModule from './nn.mjs';
-import { createEngine } from './nn-wasm.js';
+import createNnModule from '../web/src/engine/generated/nn.mjs';
+import { createEngine } from '../web/src/engine/nn-wasm.js';
 import { TASK_FILES, runNamesWorkload, runTextWorkload } from './rnn-engine.mjs';
 
 async function bytes(url) {

@@ -7,6 +7,9 @@
 // The model everywhere: one-hot characters (V) -> LSTM(V, H) over T steps (zero initial state)
 // -> Linear(H, V) on every step -> softmax cross-entropy averaged over batch x steps (PyTorch's
 // CrossEntropyLoss on the (B·T, V) logits) -> Adam. No gradient clipping.
+// Random numbers come from the project's one seeded generator (web/src/lib/rng.js); a browser
+// worker reaches it because bench/rnn-browser.mjs serves a folder shaped like the repository.
+import { createRng, randomInt, shuffleInPlace, uniform } from '../web/src/lib/rng.js';
 
 /** Throughput: character-level LSTM 1x128 on Moby Dick (issue 13 §3). */
 export const TEXT_RUN = Object.freeze({
@@ -25,25 +28,6 @@ export const NAMES_RUN = Object.freeze({
 /** The terminator: starts every names input, ends every target, pads both (see encodeNames). */
 export const NAME_END = '.';
 
-/** mulberry32: a small seeded generator of uint32s, written out so Python can repeat it if needed. */
-export function makeRng(seed) {
-  let a = seed >>> 0;
-  const nextU32 = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-  return {
-    nextU32,
-    /** uniform [0, 1) with 32 random bits */
-    uniform: () => nextU32() / 4294967296,
-    /** integer in [0, n) (n <= 2^32; the tiny modulo bias does not matter for a batch order) */
-    below: (n) => nextU32() % n,
-  };
-}
-
 /** Sorted distinct characters (by code point) and the text as indices into them. */
 export function buildVocabulary(text) {
   const chars = [...new Set(text)].sort((a, b) => a.codePointAt(0) - b.codePointAt(0));
@@ -61,11 +45,11 @@ export function buildVocabulary(text) {
  * Int32Array [count x batch].
  */
 export function textBatchStarts(textLength, { batch, steps, seed }, count) {
-  const rng = makeRng(seed);
+  const rng = createRng(seed);
   const starts = new Int32Array(count * batch);
   const span = textLength - steps - 1;
   if (span <= 0) throw new Error(`text of ${textLength} characters is shorter than a window of ${steps + 1}`);
-  for (let i = 0; i < starts.length; i++) starts[i] = rng.below(span);
+  for (let i = 0; i < starts.length; i++) starts[i] = randomInt(rng, span);
   return starts;
 }
 
@@ -76,11 +60,7 @@ export function textBatchStarts(textLength, { batch, steps, seed }, count) {
 export function splitNames(femaleNames, maleNames, { seed, validFraction }) {
   const names = [...new Set([...femaleNames, ...maleNames].map((n) => n.trim().toLowerCase()).filter((n) => n))].sort();
   if (names.some((n) => n.includes(NAME_END))) throw new Error(`a name contains the terminator '${NAME_END}'`);
-  const rng = makeRng(seed);
-  for (let i = names.length - 1; i > 0; i--) {
-    const j = rng.below(i + 1);
-    [names[i], names[j]] = [names[j], names[i]];
-  }
+  shuffleInPlace(names, createRng(seed));
   const nValid = Math.round(names.length * validFraction);
   return { valid: names.slice(0, nValid), train: names.slice(nValid) };
 }
@@ -115,16 +95,13 @@ export function encodeNames({ train, valid }) {
 
 /** Names batches: epochs of seeded permutations of the training rows, `batch` rows a step. Int32Array [count x batch]. */
 export function nameBatchRows(nTrain, { batch, seed }, count) {
-  const rng = makeRng(seed + 1);
+  const rng = createRng(seed + 1);
   const rows = new Int32Array(count * batch);
   const perm = Int32Array.from({ length: nTrain }, (_, i) => i);
   let used = nTrain;
   for (let i = 0; i < rows.length; i++) {
     if (used === nTrain) {
-      for (let k = nTrain - 1; k > 0; k--) {
-        const j = rng.below(k + 1);
-        [perm[k], perm[j]] = [perm[j], perm[k]];
-      }
+      shuffleInPlace(perm, rng);
       used = 0;
     }
     rows[i] = perm[used++];
@@ -157,10 +134,10 @@ export function paramBlocks(vocab, hidden) {
 export function initialWeights(vocab, hidden, seed) {
   const blocks = paramBlocks(vocab, hidden);
   const total = blocks.reduce((s, b) => s + b.shape.reduce((p, d) => p * d, 1), 0);
-  const rng = makeRng(seed + 2);
+  const rng = createRng(seed + 2);
   const bound = 1 / Math.sqrt(hidden);
   const w = new Float32Array(total);
-  for (let i = 0; i < total; i++) w[i] = (2 * rng.uniform() - 1) * bound;
+  for (let i = 0; i < total; i++) w[i] = uniform(rng, -bound, bound);
   return w;
 }
 
