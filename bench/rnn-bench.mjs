@@ -2,7 +2,8 @@
 //   throughput: a character-level LSTM 1x128 (+ a Linear head on every step, softmax CE, Adam)
 //     on Moby Dick, B = 32 windows of T = 64 characters, characters/s of training
 //     (forward + backward + update), for
-//       our engine: WASM in a dedicated browser worker (the module the app ships) and in Node;
+//       our engine: WASM in a dedicated browser worker (the module the app ships) and in Node,
+//         and natively (bench/bench_rnn.c, when built: bench/run.sh builds it);
 //       TensorFlow.js 4.22 in a dedicated browser worker (wasm backend, one thread);
 //       PyTorch on the CPU, torch.set_num_threads(1);
 //     in interleaved rounds (one round of each peer, then the next round: this shared VM drifts
@@ -12,7 +13,7 @@
 //   quality: the names task, the same model, initial weights and batches in the engine and in
 //     PyTorch: validation loss after N steps (target: within 1 %).
 // Every peer reads the same bundle (bench/rnn-data.mjs): same batches, same initial weights.
-// Usage: node bench/rnn-bench.mjs [--rounds 3] [--steps 20] [--names-steps 300]
+// Usage: node bench/rnn-bench.mjs [--native build/bench/bench_rnn] [--rounds 3] [--steps 20] [--names-steps 300]
 //        [--only text|names] [--no-browser] [--tfjs-backends wasm,cpu] [--tfjs-names] [--json]
 // (after `bash build.sh wasm` and `bash build.sh web`, which generates the browser module).
 import { spawnSync } from 'node:child_process';
@@ -21,7 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser } from '../tests/e2e/lib/index.mjs';
 import { openBenchPage } from './rnn-browser.mjs';
-import { writeBundle } from './rnn-data.mjs';
+import { DEFAULT_BUNDLE_DIR, writeBundle } from './rnn-data.mjs';
 import { runEngineNode } from './rnn-engine-node.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -32,16 +33,18 @@ const QUALITY_TARGET = 0.01; // relative difference of the validation losses
 const LABELS = {
   'wasm-browser': 'WASM, browser worker (ours)',
   'wasm-node': 'WASM, Node (ours)',
+  native: 'native C, -O3 -march=native (ours)',
   'tfjs-wasm': 'TensorFlow.js wasm, browser worker',
   'tfjs-cpu': 'TensorFlow.js cpu, browser worker',
   'torch-1t': 'PyTorch CPU, 1 thread',
 };
 
 function parseArgs(argv) {
-  const o = { rounds: 3, steps: undefined, namesSteps: undefined, only: null, browser: true, tfjsBackends: ['wasm'], tfjsNames: false, json: false };
+  const o = { native: null, rounds: 3, steps: undefined, namesSteps: undefined, only: null, browser: true, tfjsBackends: ['wasm'], tfjsNames: false, json: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--rounds') o.rounds = Number(argv[++i]);
+    else if (a === '--native') o.native = argv[++i];
     else if (a === '--steps') o.steps = Number(argv[++i]);
     else if (a === '--names-steps') o.namesSteps = Number(argv[++i]);
     else if (a === '--only') o.only = argv[++i];
@@ -62,6 +65,17 @@ function torch(task, { steps, rounds }) {
   const r = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 24, timeout: 900_000 });
   if (r.status !== 0) throw new Error(`PyTorch failed (${r.error ? r.error.message : `exit ${r.status}`}):\n${r.stderr}`);
   return r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+}
+
+/** bench/bench_rnn.c's summary line as a record (it measures CPU and wall time itself). */
+function native(binary, steps) {
+  const r = spawnSync(binary, [DEFAULT_BUNDLE_DIR, String(steps)], { encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`native C failed (${r.error ? r.error.message : `exit ${r.status}`}):\n${r.stderr}`);
+  const m = /B (\d+), T (\d+): (\d+) characters\/s of CPU time \(wall clock: (\d+)\/s; native; (\d+) steps, first loss (\S+), last loss (\S+)\)/.exec(r.stdout);
+  if (!m) throw new Error(`native C: no summary line in:\n${r.stdout}`);
+  const chars = Number(m[5]) * Number(m[1]) * Number(m[2]);
+  return [{ task: 'text', batch: Number(m[1]), seqLen: Number(m[2]), steps: Number(m[5]), chars,
+    seconds: chars / Number(m[4]), cpuSeconds: chars / Number(m[3]), firstLoss: Number(m[6]), lastLoss: Number(m[7]) }];
 }
 
 async function main() {
@@ -97,6 +111,7 @@ async function main() {
         }
         await attempt('torch-1t', `round ${round + 1}: PyTorch, 1 thread`, async () => tag(torch('text', one)));
         await attempt('wasm-node', `round ${round + 1}: our engine, Node`, async () => tag(await runEngineNode('text', one)));
+        if (opt.native) await attempt('native', `round ${round + 1}: our engine, native`, async () => tag(native(opt.native, opt.steps ?? meta.text.roundSteps)));
       }
     }
     if (opt.only !== 'text') {
@@ -126,7 +141,7 @@ function report(results, failures, meta, opt, loadBefore) {
   const t = meta.text, nm = meta.names;
   console.log(`\n${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average before: ` +
     `${loadBefore.map((v) => v.toFixed(2)).join(' ')}, after: ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
-  const impls = ['wasm-browser', 'wasm-node', 'tfjs-wasm', 'tfjs-cpu', 'torch-1t'];
+  const impls = ['wasm-browser', 'wasm-node', 'native', 'tfjs-wasm', 'tfjs-cpu', 'torch-1t'];
   const fmt = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '-');
   let failed = false;
   if (opt.only !== 'names') {
@@ -151,7 +166,7 @@ function report(results, failures, meta, opt, loadBefore) {
       if (!Number.isFinite(row.last)) { console.log(`  FAIL: ${impl} diverged`); failed = true; }
     }
     const tfjs = rows['tfjs-wasm'] ? 'tfjs-wasm' : rows['tfjs-cpu'] ? 'tfjs-cpu' : null;
-    for (const ours of ['wasm-browser', 'wasm-node']) {
+    for (const ours of ['wasm-browser', 'wasm-node', 'native']) {
       const o = rows[ours];
       if (!o) continue;
       const parts = [];
