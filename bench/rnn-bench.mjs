@@ -201,7 +201,7 @@ function report(results, failures, meta, opt, loadBefore) {
         if (failures[impl] && opt.only === 'names') console.log(`  ${LABELS[impl].padEnd(36)} failed: ${failures[impl]}`);
         continue;
       }
-      console.log(`  ${LABELS[impl].padEnd(36)} ${r.validLoss.toFixed(5)} (perplexity ${Math.exp(r.validLoss).toFixed(3)}; first step losses ` +
+      console.log(`  ${LABELS[impl].padEnd(36)} ${r.validLoss.toFixed(7)} (perplexity ${Math.exp(r.validLoss).toFixed(3)}; first step losses ` +
         `${r.losses.slice(0, 3).map((v) => v.toFixed(5)).join(' ')}; ${r.seconds.toFixed(1)} s)`);
     }
     const ref = named.find((x) => x.impl === 'torch-1t');
@@ -209,7 +209,7 @@ function report(results, failures, meta, opt, loadBefore) {
       const o = named.find((x) => x.impl === ours);
       if (!o || !ref) continue;
       const rel = Math.abs(o.validLoss - ref.validLoss) / ref.validLoss;
-      console.log(`  ${ours.padEnd(13)} vs torch-1t: ${(100 * rel).toFixed(3)} % (target within ${100 * QUALITY_TARGET} %: ${rel <= QUALITY_TARGET ? 'met' : 'NOT met'})`);
+      console.log(`  ${ours.padEnd(13)} vs torch-1t: ${rel === 0 ? '0' : (100 * rel).toExponential(1)} % (target within ${100 * QUALITY_TARGET} %: ${rel <= QUALITY_TARGET ? 'met' : 'NOT met'})`);
       if (!Number.isFinite(o.validLoss)) failed = true;
     }
   }
