@@ -114,7 +114,7 @@ int main(int argc, char **argv)
     double cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0, wall = clock_s(CLOCK_MONOTONIC) - w0;
     double chars = (double)steps * BATCH * STEPS;
     printf("char LSTM 1x%d, V %d, B %d, T %d: %.0f characters/s of CPU time (wall clock: %.0f/s; native; "
-           "%d steps, first loss %.6f, last loss %.4f)\n",
+           "%d steps, first loss %.6f, last loss %.6f)\n",
            HIDDEN, vocab, BATCH, STEPS, chars / cpu, chars / wall, steps, first, last);
     nn_destroy(m);
     free(x);

@@ -96,8 +96,15 @@ async function main() {
       process.exitCode = 1;
     }
   };
-  const browser = opt.browser ? await launchBrowser() : null;
-  const page = browser ? await openBenchPage(browser) : null;
+  let browser = null, page = null;
+  if (opt.browser) {
+    // Without a browser the Node and PyTorch figures are still worth printing.
+    await attempt('browser', 'starting headless Chromium', async () => {
+      browser = await launchBrowser();
+      page = await openBenchPage(browser);
+      return [];
+    });
+  }
   try {
     if (opt.only !== 'names') {
       for (let round = 0; round < opt.rounds; round++) {
@@ -141,6 +148,7 @@ function report(results, failures, meta, opt, loadBefore) {
   const t = meta.text, nm = meta.names;
   console.log(`\n${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average before: ` +
     `${loadBefore.map((v) => v.toFixed(2)).join(' ')}, after: ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  if (failures.browser) console.log(`browser peers not measured: ${failures.browser}`);
   const impls = ['wasm-browser', 'wasm-node', 'native', 'tfjs-wasm', 'tfjs-cpu', 'torch-1t'];
   const fmt = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '-');
   let failed = false;
