@@ -8,7 +8,13 @@
  * Usage: bench_rnn BUNDLE_DIR [steps]   (BUNDLE_DIR: node bench/rnn-data.mjs writes build/bench/rnn)
  * Build (from the repository root; -ffp-contract=off as the core's own build):
  *   gcc -std=c11 -O3 -march=native -ffp-contract=off -Icore -o build/bench/bench_rnn
- *     bench/bench_rnn.c core/[a-v]*.c -lm     (every core file but wasm_exports.c) */
+ *     bench/bench_rnn.c core/[a-v]*.c -lm     (every core file but wasm_exports.c)
+ * A WASM profile (function names kept; the CPU clock is then the wall clock):
+ *   emcc -std=c11 -O3 -msimd128 -ffp-contract=off --profiling-funcs -sNODERAWFS=1
+ *     -sALLOW_MEMORY_GROWTH=1 -o build/bench/bench_rnn.cjs bench/bench_rnn.c core/[a-v]*.c
+ *   node --no-experimental-fetch --cpu-prof --cpu-prof-dir=build/bench build/bench/bench_rnn.cjs build/bench/rnn 15
+ * (NODE_PATH=/usr/share/nodejs for emcc, as build.sh sets; Node 20 needs --no-experimental-fetch
+ * for Emscripten 3.1.6's loader) */
 #define _POSIX_C_SOURCE 199309L /* clock_gettime */
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +33,9 @@
 static double clock_s(clockid_t id)
 {
     struct timespec ts;
+#ifdef __EMSCRIPTEN__ /* no CPU clock: the wall clock (for a WASM profile under node --cpu-prof) */
+    id = CLOCK_MONOTONIC;
+#endif
     clock_gettime(id, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
@@ -113,7 +122,12 @@ int main(int argc, char **argv)
     }
     double cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0, wall = clock_s(CLOCK_MONOTONIC) - w0;
     double chars = (double)steps * BATCH * STEPS;
-    printf("char LSTM 1x%d, V %d, B %d, T %d: %.0f characters/s of CPU time (wall clock: %.0f/s; native; "
+#ifdef __EMSCRIPTEN__
+#define BUILD "WASM"
+#else
+#define BUILD "native"
+#endif
+    printf("char LSTM 1x%d, V %d, B %d, T %d: %.0f characters/s of CPU time (wall clock: %.0f/s; " BUILD "; "
            "%d steps, first loss %.6f, last loss %.6f)\n",
            HIDDEN, vocab, BATCH, STEPS, chars / cpu, chars / wall, steps, first, last);
     nn_destroy(m);
