@@ -5,7 +5,10 @@
 # and the browser benchmarks if present; then the CNN section (issue 11): the three CNN presets'
 # training throughput natively, in WASM under Node and in a browser worker against TensorFlow.js
 # and single-thread PyTorch (bench/cnn-report.mjs), and the MNIST lab's CNN targets in headless
-# Chromium (bench/cnn-browser.mjs).
+# Chromium (bench/cnn-browser.mjs). Then the recurrent section (issue 13): the character-level
+# LSTM's training throughput natively, in WASM under Node and in a browser worker against
+# TensorFlow.js in a browser worker and single-thread PyTorch, interleaved round by round, and
+# the names task's validation loss against PyTorch's (bench/rnn-bench.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,3 +38,9 @@ fi
 node bench/cnn-report.mjs "${cnn_native[@]}"
 echo
 node bench/cnn-browser.mjs --only lab
+
+echo
+echo '== RNN =='
+gcc -std=c11 -Wall -Wextra -Werror -O3 -march=native -ffp-contract=off \
+    -o build/bench/bench_rnn bench/bench_rnn.c $core_sources -lm
+node bench/rnn-bench.mjs --native build/bench/bench_rnn
