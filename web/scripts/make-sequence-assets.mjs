@@ -30,6 +30,7 @@ export function sourcePaths() {
   };
 }
 
+/** @param {string[]} outputs @param {string[]} inputs */
 function upToDate(outputs, inputs) {
   try {
     const oldestOut = Math.min(...outputs.map((f) => fs.statSync(f).mtimeMs));
@@ -39,12 +40,16 @@ function upToDate(outputs, inputs) {
   }
 }
 
+/** @param {string} file @param {string | Buffer} data */
 function writeAtomic(file, data) {
   fs.writeFileSync(`${file}.tmp`, data);
   fs.renameSync(`${file}.tmp`, file);
 }
 
-export function makeSequenceAssets({ outDir, force = false, log = console.log } = {}) {
+/**
+ * @param {{ outDir: string, force?: boolean, log?: (line: string) => void }} options
+ */
+export function makeSequenceAssets({ outDir, force = false, log = console.log }) {
   const src = sourcePaths();
   const namesPath = path.join(outDir, NAMES_FILE);
   const textPath = path.join(outDir, TEXT_FILE);
@@ -53,7 +58,7 @@ export function makeSequenceAssets({ outDir, force = false, log = console.log } 
     log(`sequence assets: up to date (${path.relative(process.cwd(), outDir)})`);
     return { skipped: true, namesPath, textPath };
   }
-  const lines = (f) => fs.readFileSync(f, 'utf8').split('\n');
+  const lines = (/** @type {string} */ f) => fs.readFileSync(f, 'utf8').split('\n');
   const names = prepareNames(lines(src.female), lines(src.male));
   const text = prepareText(fs.readFileSync(src.text, 'utf8'));
   fs.mkdirSync(outDir, { recursive: true });

@@ -6,7 +6,6 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { checkNamesAsset, checkTextAsset, encodeChars, prepareNames, prepareText, RARE_SYMBOL, TEXT_VOCAB } from './corpus.js';
-// @ts-expect-error: a plain .mjs build script without types
 import { makeSequenceAssets } from '../../../scripts/make-sequence-assets.mjs';
 
 describe('sequence corpora', () => {
