@@ -88,13 +88,15 @@ describe('labs registry', () => {
     expect([...orders].sort((a, b) => a - b)).toEqual(orders);
     expect(DEFAULT_LAB).toBe('playground');
     expect(labEntry('mnist').title).toBe('MNIST');
+    expect(labEntry('sequence').title).toBe('Sequences');
     for (const l of LABS) expect(l.codec.lab).toBe(l.id);
   });
 
   it('names the missing file of a lab', () => {
     const onlyPlayground = { './playground/Page.tsx': 1 };
     expect(() => byLab(onlyPlayground, 'Page.tsx')).toThrow('lab mnist has no Page.tsx');
-    expect(byLab({ './playground/x.ts': 1, './mnist/x.ts': 2 }, 'x.ts')).toEqual({ playground: 1, mnist: 2 });
+    expect(() => byLab({ './playground/x.ts': 1, './mnist/x.ts': 2 }, 'x.ts')).toThrow('lab sequence has no x.ts');
+    expect(byLab({ './playground/x.ts': 1, './mnist/x.ts': 2, './sequence/x.ts': 3 }, 'x.ts')).toEqual({ playground: 1, mnist: 2, sequence: 3 });
   });
 
   it("loads no page for link parsing: a lab.ts imports only its schema and types, and registers its id's type", () => {
