@@ -13,10 +13,10 @@
 #include <stdint.h>
 #include "nn_internal.h"
 
-#define NN_MAX_BLOCKS 4 /* parameter blocks per layer (an RNN needs 4) */
+#define NN_MAX_BLOCKS 4 /* parameter blocks per layer (RNN, LSTM: 4) */
 #define NN_KIND_INTS (NN_DESC_INTS - 2) /* kind-specific descriptor ints */
 
-/* Channels x height x width; a flat vector is c x 1 x 1, a sequence could be
+/* Channels x height x width; a flat vector is c x 1 x 1, a sequence is
  * time x features x 1. */
 typedef struct {
     int c, h, w;
@@ -58,6 +58,24 @@ typedef struct {
     void (*backward)(nn_layer *L, float *din, const float *dout, const float *in, int batch);
     /* Parameters changed: rebuild aux (NULL: nothing derived). */
     void (*sync)(nn_layer *L);
+    /* ---- sequences (members a kind without them leaves out: NULL) ----
+     * Output rows per example: softmax and cross-entropy work per row of
+     * out_size / steps values (NULL: 1, the whole output is one row). */
+    int (*steps)(const nn_layer *L);
+    /* Floats of carried state per batch row (NULL: none). The model keeps
+     * [max_batch x state_floats] at L->state; with L->carry the forward
+     * starts from it and leaves the final state there. */
+    int (*state_floats)(const nn_layer *L);
+    /* z [out_size] for one example in double (nn_finite_difference);
+     * w: all parameters as doubles; state0: the example's carried state
+     * row or NULL for zeros. NN_OK or NN_ERR_NOMEM. (NULL: trace.c's own
+     * case for the kind.) */
+    int (*forward_f64)(const nn_layer *L, const double *w, double *z, const double *in,
+                       const float *state0);
+    /* Per-step views of the last forward/backward of one example (batch 1):
+     * their float count, and the views into out (NULL: none). */
+    int64_t (*view_floats)(const nn_layer *L);
+    void (*views)(const nn_layer *L, float *out);
 } nn_layer_kind;
 
 struct nn_layer {
@@ -77,6 +95,10 @@ struct nn_layer {
     float *a;       /* outputs [max_batch x out_size]; == z for linear */
     float *aux;     /* [kind->aux_floats] */
     float *scratch; /* [kind->scratch_floats], NULL when 0 */
+    int steps;        /* kind->steps, or 1 */
+    int state_floats; /* kind->state_floats per batch row, or 0 */
+    float *state;     /* [max_batch x state_floats], NULL when 0 */
+    int carry;        /* the model is stateful: start from and leave state */
 };
 
 /* The kind for a descriptor's kind value, or NULL when unknown. */
@@ -87,5 +109,7 @@ extern const nn_layer_kind nn_layer_dense;
 extern const nn_layer_kind nn_layer_conv2d;
 extern const nn_layer_kind nn_layer_maxpool;
 extern const nn_layer_kind nn_layer_flatten;
+extern const nn_layer_kind nn_layer_rnn;
+extern const nn_layer_kind nn_layer_lstm;
 
 #endif /* NN_LAYER_H */

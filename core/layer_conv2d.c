@@ -481,5 +481,6 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
 }
 
 const nn_layer_kind nn_layer_conv2d = {
-    "conv2d", check, blocks, aux_floats, scratch_floats, init, forward, backward, NULL,
+    .name = "conv2d", .check = check, .blocks = blocks, .aux_floats = aux_floats,
+    .scratch_floats = scratch_floats, .init = init, .forward = forward, .backward = backward,
 };

@@ -3,7 +3,10 @@
  * Descriptor ints: units (1..NN_MAX_WIDTH); the other kind ints must be 0.
  * The input is used flat (in_size = c*h*w features); the output is
  * units x 1 x 1. Blocks: weight [units x in_size] (L1/L2 apply), bias
- * [units]. aux holds W^T [in_size x units] for the forward product. */
+ * [units]. aux holds W^T [in_size x units] for the forward product.
+ * Per step ([3] = 1): a T x F x 1 sequence is T rows of F features, the
+ * same weight [units x F] on each, output T x units x 1: the products run
+ * over batch x T rows of F. */
 #include <math.h>
 #include <string.h>
 #include "layer.h"
@@ -52,28 +55,39 @@ static void dense_backward(float *dx, float *dw, float *db, const float *dz,
 
 /* ---- the table entry ---- */
 
+/* Rows per example: T per step, else 1 (the whole input is one row). */
+static int rows_of(const nn_layer *L)
+{
+    return L->desc[3] ? L->in.c : 1;
+}
+
 static int check(const int32_t *cfg, nn_shape in, nn_shape *out)
 {
-    (void)in; /* any input shape: it is read flat */
     if (cfg[0] < 1 || cfg[0] > NN_MAX_WIDTH)
         return NN_ERR_SIZE;
-    for (int i = 1; i < NN_KIND_INTS; i++)
+    if (cfg[1] != 0 && (cfg[1] != 1 || in.w != 1))
+        return NN_ERR_LAYER_CONFIG;
+    for (int i = 2; i < NN_KIND_INTS; i++)
         if (cfg[i] != 0)
             return NN_ERR_LAYER_CONFIG;
-    *out = (nn_shape){cfg[0], 1, 1};
+    if (cfg[1] && (int64_t)in.c * cfg[0] > NN_MAX_WIDTH)
+        return NN_ERR_SIZE;
+    /* flat: any input shape, read flat */
+    *out = cfg[1] ? (nn_shape){in.c, cfg[0], 1} : (nn_shape){cfg[0], 1, 1};
     return NN_OK;
 }
 
 static int blocks(const nn_layer *L, nn_block_spec *spec)
 {
-    spec[0] = (nn_block_spec){2, {L->out_size, L->in_size, 1, 1}, 1};
-    spec[1] = (nn_block_spec){1, {L->out_size, 1, 1, 1}, 0};
+    int rows = rows_of(L), units = L->out_size / rows, in = L->in_size / rows;
+    spec[0] = (nn_block_spec){2, {units, in, 1, 1}, 1};
+    spec[1] = (nn_block_spec){1, {units, 1, 1, 1}, 0};
     return 2;
 }
 
 static int64_t aux_floats(const nn_layer *L)
 {
-    return (int64_t)L->in_size * L->out_size;
+    return L->block_len[0];
 }
 
 static int64_t scratch_floats(const nn_layer *L, int max_batch)
@@ -81,12 +95,12 @@ static int64_t scratch_floats(const nn_layer *L, int max_batch)
     (void)max_batch;
     /* Only the model's input (pixels, x1/x2) gets the transposed weight
      * gradient: that is where the zero runs and narrow widths are. */
-    return L->index == 0 ? (int64_t)L->in_size * L->out_size : 0;
+    return L->index == 0 ? L->block_len[0] : 0;
 }
 
 static void init(nn_layer *L, uint32_t rng[4])
 {
-    int in = L->in_size, out = L->out_size;
+    int in = L->block[0].dims[1], out = L->block[0].dims[0];
     int relu = L->act == NN_ACT_RELU || L->act == NN_ACT_LEAKY_RELU;
     double fan = relu ? (double)in : (double)in + (double)out;
     float bound = (float)sqrt(6.0 / fan);
@@ -97,20 +111,23 @@ static void init(nn_layer *L, uint32_t rng[4])
 
 static void forward(const nn_layer *L, float *out, const float *in, int batch)
 {
-    dense_forward(out, in, L->aux, L->p[1], batch, L->in_size, L->out_size);
+    dense_forward(out, in, L->aux, L->p[1], batch * rows_of(L), L->block[0].dims[1],
+                  L->block[0].dims[0]);
 }
 
 static void backward(nn_layer *L, float *din, const float *dout, const float *in, int batch)
 {
-    dense_backward(din, L->g[0], L->g[1], dout, in, L->p[0], batch, L->in_size, L->out_size,
-                   L->scratch);
+    dense_backward(din, L->g[0], L->g[1], dout, in, L->p[0], batch * rows_of(L),
+                   L->block[0].dims[1], L->block[0].dims[0], L->scratch);
 }
 
 static void sync(nn_layer *L)
 {
-    nn_transpose(L->aux, L->p[0], L->out_size, L->in_size);
+    nn_transpose(L->aux, L->p[0], L->block[0].dims[0], L->block[0].dims[1]);
 }
 
 const nn_layer_kind nn_layer_dense = {
-    "dense", check, blocks, aux_floats, scratch_floats, init, forward, backward, sync,
+    .name = "dense", .check = check, .blocks = blocks, .aux_floats = aux_floats,
+    .scratch_floats = scratch_floats, .init = init, .forward = forward, .backward = backward,
+    .sync = sync, .steps = rows_of,
 };

@@ -28,5 +28,5 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
 }
 
 const nn_layer_kind nn_layer_flatten = {
-    "flatten", check, NULL, NULL, NULL, NULL, forward, backward, NULL,
+    .name = "flatten", .check = check, .forward = forward, .backward = backward,
 };

@@ -94,5 +94,6 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
 }
 
 const nn_layer_kind nn_layer_maxpool = {
-    "maxpool", check, NULL, NULL, scratch_floats, NULL, forward, backward, NULL,
+    .name = "maxpool", .check = check, .scratch_floats = scratch_floats, .forward = forward,
+    .backward = backward,
 };

@@ -36,6 +36,7 @@ const char *nn_status_str(int status)
     case NN_ERR_LAYER_CONFIG: return "a layer's kind-specific values do not fit its kind or input (unused descriptor ints must be 0)";
     case NN_ERR_SEQUENCE: return "call order: nn_backward needs nn_forward_train first, nn_update needs a backward since the last update";
     case NN_ERR_FLAGS: return "unknown flag bits";
+    case NN_ERR_NO_STATE: return "the model (or this layer) has no recurrent layer (RNN or LSTM) to carry state or show steps";
     default: return "unknown status";
     }
 }
@@ -96,6 +97,9 @@ static int64_t layout(nn_model *m, float *base)
         L->scratch = 0;
         if (n > 0)
             CARVE(L->scratch, n);
+        L->state = 0;
+        if (L->state_floats > 0)
+            CARVE(L->state, (int64_t)m->max_batch * L->state_floats);
     }
 #undef CARVE
     if (base)
@@ -135,6 +139,9 @@ static int describe_layer(nn_layer *L, const int32_t *d, nn_shape in, int l)
     L->in = in;
     L->in_size = shape_size(in);
     L->out_size = shape_size(L->out);
+    L->steps = L->kind->steps ? L->kind->steps(L) : 1;
+    L->state_floats = L->kind->state_floats ? L->kind->state_floats(L) : 0;
+    L->carry = 0;
     L->n_blocks = L->kind->blocks ? L->kind->blocks(L, L->block) : 0;
     for (int b = 0; b < L->n_blocks; b++) {
         const int *dims = L->block[b].dims;
@@ -352,6 +359,8 @@ int nn_reset(nn_model *m, unsigned seed)
             m->layer[l].kind->init(&m->layer[l], m->rng);
     clear_optimizer_state(m);
     memset(m->grads, 0, (size_t)m->param_count * sizeof(float));
+    nn_reset_state(m);
+    m->grad_norm = 0.0f;
     m->grads_ready = 0;
     m->train_rows = 0;
     nn_model_sync(m);

@@ -33,6 +33,11 @@ struct nn_model {
     int grads_ready;     /* a backward since the last update */
     float grads_loss;    /* its loss (0 from a caller's output gradient) */
     const float *input_grad; /* d0 or d1 after a backward that computed it */
+
+    /* sequences (version 6) */
+    float clip_norm;  /* nn_set_clip_norm's max_norm, 0: off */
+    float grad_norm;  /* the last update's global gradient norm */
+    int stateful;     /* nn_set_stateful */
 };
 
 /* Fills m's layers, shapes and sizes from n descriptors (n x NN_DESC_INTS
@@ -42,6 +47,9 @@ int nn_model_describe(nn_model *m, int n, const int32_t *desc, const int32_t *in
                       int loss, int max_batch);
 /* Rebuilds every layer's derived state (e.g. dense W^T) from params. */
 void nn_model_sync(nn_model *m);
+/* Measures the gradients' global norm into m->grad_norm and, with a clip
+ * norm set, scales them as torch.nn.utils.clip_grad_norm_ (sequence.c). */
+void nn_clip_gradients(nn_model *m);
 /* 1 when all n values are finite. */
 int nn_all_finite(const float *v, size_t n);
 

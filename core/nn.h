@@ -30,6 +30,13 @@
  * the loss for one parameter, NN_FD_DOUBLES), nn_optimizer_info
  * (NN_OPTIM_INFO_DOUBLES) and nn_optimizer_preview (NN_PREVIEW_FLOATS per
  * parameter: the optimizer's state and the update it would make).
+ * Version 6: sequences (issue 13): layer kinds NN_LAYER_RNN and
+ * NN_LAYER_LSTM (backprop through time), a per-step flag for
+ * NN_LAYER_DENSE (softmax and cross-entropy then per time step), gradient
+ * clipping by global norm (nn_set_clip_norm, nn_grad_norm), carried
+ * recurrent state (nn_state_floats, nn_get_state, nn_set_state,
+ * nn_reset_state, nn_set_stateful), per-step views (nn_sequence_floats,
+ * nn_sequence_inspect); status NN_ERR_NO_STATE.
  *
  * Results are bit-identical between the native and the WASM build (no FMA,
  * no lane reductions, libm-free deterministic exp/log/tanh/sigmoid).
@@ -43,7 +50,7 @@
 extern "C" {
 #endif
 
-#define NN_ABI_VERSION 5
+#define NN_ABI_VERSION 6
 
 /* Limits checked by nn_create and nn_create_layers. Plain numbers, so the
  * status sentences can quote them (nn_status_str). */
@@ -69,7 +76,12 @@ typedef enum {
  *      Requires NN_ACT_SIGMOID on the output layer.
  * CE:  torch.nn.CrossEntropyLoss with probability (e.g. one-hot) targets,
  *      mean over the batch. Requires NN_ACT_SOFTMAX on the output layer;
- *      forward outputs are the softmax probabilities. */
+ *      forward outputs are the softmax probabilities.
+ * A sequence output (a per-step dense layer, or an RNN/LSTM layer with
+ * return_sequences; shape T x n x 1) is T rows of n per example: softmax
+ * normalises each step's n values, and CE is the mean over batch x T
+ * steps (torch CrossEntropyLoss on the logits reshaped to (B*T, n)); MSE
+ * and BCE stay means over every element. */
 typedef enum {
     NN_LOSS_MSE = 0,
     NN_LOSS_BCE = 1,
@@ -111,7 +123,8 @@ typedef enum {
     NN_ERR_KIND = -16,          /* unknown layer kind */
     NN_ERR_LAYER_CONFIG = -17,  /* a layer's kind-specific ints do not fit its kind or input */
     NN_ERR_SEQUENCE = -18,      /* nn_backward/nn_update without the call that must come first */
-    NN_ERR_FLAGS = -19          /* unknown flag bits */
+    NN_ERR_FLAGS = -19,         /* unknown flag bits */
+    NN_ERR_NO_STATE = -20       /* a state or sequence call on a model or layer that is not recurrent */
 } nn_status_code;
 
 /* Layer descriptors: NN_DESC_INTS ints per layer,
@@ -143,15 +156,45 @@ typedef enum {
  *   No parameters.
  * NN_LAYER_FLATTEN: no ints; c x h x w -> (c*h*w) x 1 x 1, the same values
  *   in the same order (torch.nn.Flatten()). No parameters.
- * Reserved, so later kinds fit without changing this format:
- *   NN_LAYER_RNN 4:    [2] hidden size, over a time x features x 1 input
+ *   Dense [3] per_step: 0 (above) or 1: the input must be T x F x 1 (a
+ *   sequence, else NN_ERR_LAYER_CONFIG), read as T rows of F features;
+ *   the same weight [units x F] and bias [units] apply at every step;
+ *   output T x units x 1 (torch.nn.Linear on a (B, T, F) tensor). Any
+ *   other [3]: NN_ERR_LAYER_CONFIG.
+ * Sequences: T x F x 1 (channels = T time steps, height = F features per
+ *   step, width 1); a batch row holds step 0's F values, then step 1's...
+ *   (PyTorch's batch_first (B, T, F)). Parameters never depend on T, so a
+ *   T = 1 model takes a T = 100 model's parameters (stepwise generation).
+ * NN_LAYER_RNN: Elman, h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
+ *   = torch.nn.RNN(F, H, batch_first=True). NN_LAYER_LSTM:
+ *   torch.nn.LSTM(F, H, batch_first=True), gates in PyTorch's order i, f,
+ *   g, o: i,f,o = sigmoid, g = tanh, c_t = f c_{t-1} + i g, h_t = o
+ *   tanh(c_t). Both: [2] hidden size H (1..NN_MAX_WIDTH, else
+ *   NN_ERR_SIZE), [3] return_sequences: 1 = output T x H x 1 (h_t for
+ *   every t), 0 = output H x 1 x 1 (h_{T-1} only; a sequence-to-one model
+ *   puts a plain dense layer after it); any other value, an input whose
+ *   width is not 1, or kind ints [4..7] not 0: NN_ERR_LAYER_CONFIG; an
+ *   output over NN_MAX_WIDTH values: NN_ERR_SIZE; the backprop-through-time
+ *   buffers (about max_batch x T x 12H floats for an LSTM) count towards
+ *   NN_MAX_FLOATS (NN_ERR_TOO_LARGE). With G = 1 (RNN) or 4 (LSTM), blocks
+ *   in PyTorch's order and shapes: 0 weight_ih [G*H x F] (decay), 1
+ *   weight_hh [G*H x H] (decay), 2 bias_ih [G*H], 3 bias_hh [G*H]; LSTM
+ *   rows are the gates i, f, g, o, H rows each. Initialised like PyTorch:
+ *   every value of the four blocks, in block order, U(-1/sqrt(H), 1/sqrt(H))
+ *   from the model's generator. The initial state is zero (torch's default)
+ *   unless the model is stateful (nn_set_stateful). Stacked layers are two
+ *   RNN/LSTM descriptors in a row (torch num_layers=2, dropout 0; the first
+ *   with return_sequences 1). The descriptor's activation is applied to the
+ *   output as for any kind (torch has none: use NN_ACT_LINEAR).
  * The input shape is 3 ints, channels x height x width; a flat vector is
  * n x 1 x 1. */
 typedef enum {
     NN_LAYER_DENSE = 0,
     NN_LAYER_CONV2D = 1,
     NN_LAYER_MAXPOOL = 2,
-    NN_LAYER_FLATTEN = 3
+    NN_LAYER_FLATTEN = 3,
+    NN_LAYER_RNN = 4,
+    NN_LAYER_LSTM = 5
 } nn_layer_kind_id;
 
 #define NN_DESC_INTS 8
@@ -216,7 +259,9 @@ void nn_destroy(nn_model *m); /* NULL is allowed */
  * (the optimizer kind, its hyperparameters and the regularisation stay).
  * Initialisation, uniform: He/Kaiming U(-sqrt(6/fan_in), +) for ReLU and
  * leaky ReLU layers; Xavier/Glorot U(-sqrt(6/(fan_in+fan_out)), +) for tanh,
- * sigmoid, linear and softmax layers. Biases 0. The generator is xoshiro128**
+ * sigmoid, linear and softmax layers (a per-step dense layer's fan_in is
+ * F); biases 0. RNN/LSTM layers: see their descriptor. The carried
+ * recurrent state is zeroed; the stateful mode and clip norm stay. The generator is xoshiro128**
  * seeded through splitmix64; its state lives in the model. */
 int nn_reset(nn_model *m, unsigned seed);
 
@@ -269,7 +314,9 @@ float nn_compute_gradients(nn_model *m, const float *x, const float *y, int batc
  * next call on the model).
  * nn_update: applies the optimizer to the last backward's gradients. Skips
  * the update with NN_ERR_DIVERGED when the loss or a gradient is not
- * finite; NN_ERR_SEQUENCE without a backward since the last update. */
+ * finite; NN_ERR_SEQUENCE without a backward since the last update.
+ * Before the optimizer it takes the gradients' global norm and, when a
+ * clip norm is set, scales them (see nn_set_clip_norm). */
 int nn_forward_train(nn_model *m, const float *x, int batch);
 float nn_backward(nn_model *m, const float *y, int flags);
 int nn_backward_from(nn_model *m, const float *dy, int flags);
@@ -286,7 +333,9 @@ int nn_update(nn_model *m);
 int nn_explain_floats(const nn_model *m);
 int nn_explain(nn_model *m, const float *x, const float *y, float *out);
 
-/* Outputs for any n >= 1 (chunked by max_batch). out: [n x outputs]. */
+/* Outputs for any n >= 1 (chunked by max_batch). out: [n x outputs].
+ * Stateful models: n <= max_batch (NN_ERR_BATCH otherwise), see
+ * nn_set_stateful. */
 int nn_forward(nn_model *m, const float *x, int n, float *out);
 
 /* Every layer's post-activation output for n inputs, for per-neuron views.
@@ -296,7 +345,8 @@ int nn_forward_all(nn_model *m, const float *x, int n, float *out);
 /* Mean loss over n examples (chunked), and the number classified correctly:
  * argmax(out) == argmax(y) when there are several outputs; for one output,
  * (out >= 0.5) == (y >= 0.5) with BCE, (out > 0) == (y > 0) otherwise.
- * Either output pointer may be NULL. */
+ * A sequence output counts each of its T steps (correct is then out of
+ * n x T). Either output pointer may be NULL. */
 int nn_evaluate(nn_model *m, const float *x, const float *y, int n,
                 float *loss_out, int *correct_out);
 
@@ -378,9 +428,74 @@ int nn_optimizer_info(const nn_model *m, double *out);
  *   [4] state 1 after, [5] state 2 after, [6] w after.
  * Computed by the update's own code on copies: the same bits nn_update
  * gives when these are its gradients. State SGD does not use reads 0.
- * Statuses: NN_ERR_NULL, NN_ERR_INDEX (range), NN_ERR_NONFINITE (grads). */
+ * Statuses: NN_ERR_NULL, NN_ERR_INDEX (range), NN_ERR_NONFINITE (grads).
+ * Gradient clipping is not applied (it needs every parameter's gradient). */
 #define NN_PREVIEW_FLOATS 7
 int nn_optimizer_preview(nn_model *m, int first, int count, const float *grads, float *out);
+
+/* ---- Sequences (version 6) ---- */
+
+/* Gradient clipping by global norm, torch.nn.utils.clip_grad_norm_(
+ * parameters, max_norm): every nn_update (and nn_train_step, nn_train_epoch
+ * step) first takes total = sqrt(sum of g^2) over the whole gradient array
+ * (nn_grads, regularisation included, summed in double in array order),
+ * then, when max_norm > 0 and coef = max_norm / (total + 1e-6) < 1,
+ * multiplies every gradient by coef (in place: nn_grads shows the clipped
+ * gradients) before the optimizer. max_norm 0 turns clipping off (the
+ * default). NN_ERR_NONFINITE (NaN/Inf), NN_ERR_OPTIMIZER (max_norm < 0).
+ * Kept by nn_reset and nn_set_optimizer. */
+int nn_set_clip_norm(nn_model *m, float max_norm);
+/* The total norm the last update measured (before clipping; whether or not
+ * clipping is on); 0 before the first update, NaN for a NULL model. */
+float nn_grad_norm(const nn_model *m);
+
+/* Carried recurrent state, per batch row (0..max_batch-1). A row's state is,
+ * for each RNN/LSTM layer in layer order, h [H] then (LSTM only) c [H]:
+ * nn_state_floats(m) floats per row (0 when the model has no recurrent
+ * layer). Every state call on a model without a recurrent layer returns
+ * NN_ERR_NO_STATE.
+ * nn_get_state: rows 0..rows-1 into out [rows x nn_state_floats].
+ * nn_set_state: rows 0..rows-1 from src (non-finite: NN_ERR_NONFINITE, and
+ *   nothing changes); the other rows keep theirs.
+ * nn_reset_state: every row to zero (nn_reset does it too).
+ * rows: 1..max_batch, else NN_ERR_BATCH.
+ * nn_set_stateful(m, on): on = 1: every forward pass (nn_forward,
+ *   nn_forward_all, nn_forward_train, nn_train_step, nn_train_epoch,
+ *   nn_compute_gradients, nn_evaluate, nn_explain, nn_sequence_inspect)
+ *   starts batch row r of each recurrent layer from carried row r, and
+ *   leaves the row's final state (after step T-1) there; nn_forward then
+ *   takes at most max_batch examples. Backprop stops at the carried state
+ *   (truncated BPTT: no gradient flows into an earlier call).
+ *   nn_finite_difference reads the carried state (example r: row r, so
+ *   n <= max_batch, else NN_ERR_BATCH) and never changes it.
+ *   on = 0 (the default): every pass starts from zero; the carried state
+ *   is neither read nor written. Other values: NN_ERR_FLAGS.
+ * Generation: build a T = 1 model with the same descriptors (and
+ *   max_batch = the number of parallel samples), nn_load_params the trained
+ *   parameters, nn_set_stateful(m, 1), nn_reset_state, then call
+ *   nn_forward on one step at a time, feeding back what you sample. */
+int nn_state_floats(const nn_model *m);
+int nn_get_state(nn_model *m, float *out, int rows);
+int nn_set_state(nn_model *m, const float *src, int rows);
+int nn_reset_state(nn_model *m);
+int nn_set_stateful(nn_model *m, int on);
+
+/* Per-step views of recurrent layer `layer` for one example x [inputs]
+ * against target y [outputs] (the model's loss): T x H floats per view,
+ * row t = step t, in this order:
+ *   RNN:  h_t, dL/dh_t;
+ *   LSTM: h_t, dL/dh_t, c_t, i_t, f_t, g_t, o_t (gates after their
+ *         sigmoid / tanh).
+ * dL/dh_t is the whole gradient of the loss with respect to h_t through
+ * time: from the layer's output at t (with return_sequences) plus the
+ * recurrent path through h_{t+1} (what shows vanishing gradients).
+ * nn_sequence_floats(m, layer): 2*T*H (RNN) or 7*T*H (LSTM), the size of
+ * out; NN_ERR_INDEX for a bad layer, NN_ERR_NO_STATE for a layer that is
+ * not recurrent. nn_sequence_inspect: as nn_explain, off the hot path: it
+ * overwrites the gradient array with this example's and ends a
+ * forward_train, but never changes parameters or optimizer state. */
+int nn_sequence_floats(const nn_model *m, int layer);
+int nn_sequence_inspect(nn_model *m, int layer, const float *x, const float *y, float *out);
 
 #ifdef __cplusplus
 }

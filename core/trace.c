@@ -12,8 +12,9 @@
  * difference divides by 2h; a gradient of 1e-4 could not be told within
  * 1e-3 from any float32 evaluation. In double the rounding is ~1e-16, so
  * the step can be small: h = FD_REL * max(|w|, 1), truncation error ~h^2.
- * A new layer kind adds its case to layer_f64 (until then the difference
- * refuses the model with NN_ERR_KIND). */
+ * A new layer kind gives its kind a forward_f64 (RNN, LSTM) or adds its
+ * case to layer_f64 (until then the difference refuses the model with
+ * NN_ERR_KIND). */
 #ifndef FD_REL
 #define FD_REL 1e-5
 #endif
@@ -38,19 +39,24 @@ static const nn_layer *param_owner(const nn_model *m, int64_t index, int *block)
 /* z [L->out_size] = layer L's kind of in [L->in_size], in double; w: the
  * model's parameters as doubles (L's blocks at L->param_offset).
  * NN_OK, or NN_ERR_KIND for a kind without a double form. */
-static int layer_f64(const nn_layer *L, const double *w, double *z, const double *in)
+static int layer_f64(const nn_layer *L, const double *w, double *z, const double *in,
+                     const float *state0)
 {
     const int32_t *d = L->desc;
     nn_shape I = L->in, O = L->out;
+    if (L->kind->forward_f64)
+        return L->kind->forward_f64(L, w, z, in, state0);
     switch (d[0]) {
-    case NN_LAYER_DENSE: { /* weight [units x in], bias [units] */
+    case NN_LAYER_DENSE: { /* weight [units x in], bias [units]; per step: on each of T rows */
         const double *W = w + L->param_offset, *b = W + L->block_len[0];
-        for (int j = 0; j < L->out_size; j++) {
-            double s = b[j];
-            for (int i = 0; i < L->in_size; i++)
-                s += W[(int64_t)j * L->in_size + i] * in[i];
-            z[j] = s;
-        }
+        int units = L->block[0].dims[0], n_in = L->block[0].dims[1];
+        for (int r = 0; r < L->steps; r++)
+            for (int j = 0; j < units; j++) {
+                double s = b[j];
+                for (int i = 0; i < n_in; i++)
+                    s += W[(int64_t)j * n_in + i] * in[(int64_t)r * n_in + i];
+                z[(int64_t)r * units + j] = s;
+            }
         return NN_OK;
     }
     case NN_LAYER_CONV2D: { /* weight [out x c x kh x kw], bias [out]; zero padding */
@@ -98,9 +104,16 @@ static int layer_f64(const nn_layer *L, const double *w, double *z, const double
     }
 }
 
-/* a[n] = act(z[n]) in double (the same functions as activations.c). */
-static void activation_f64(double *a, const double *z, int n, int act)
+/* a[n] = act(z[n]) in double (the same functions as activations.c);
+ * softmax per row of n / steps values. */
+static void activation_f64(double *a, const double *z, int n, int act, int steps)
 {
+    if (act == NN_ACT_SOFTMAX && steps > 1) {
+        int cols = n / steps;
+        for (int r = 0; r < steps; r++)
+            activation_f64(a + (int64_t)r * cols, z + (int64_t)r * cols, cols, act, 1);
+        return;
+    }
     if (act == NN_ACT_SOFTMAX) {
         double mx = z[0], sum = 0.0;
         for (int j = 1; j < n; j++)
@@ -164,16 +177,22 @@ static double data_loss_f64(const nn_model *m, const double *w, const float *x, 
             cur[i] = x[(int64_t)r * m->in_size + i];
         for (int l = 0; l < m->n_layers; l++) {
             const nn_layer *L = &m->layer[l];
-            if ((*status = layer_f64(L, w, z, cur)) != NN_OK)
+            const float *state0 = L->carry ? L->state + (int64_t)r * L->state_floats : 0;
+            if ((*status = layer_f64(L, w, z, cur, state0)) != NN_OK)
                 return NAN;
-            activation_f64(a, z, L->out_size, L->act);
+            activation_f64(a, z, L->out_size, L->act, L->steps);
             double *t = cur; /* a becomes the next layer's input */
             cur = a;
             a = t;
         }
-        sum += loss_f64(cur, z, y + (int64_t)r * m->out_size, m->out_size, m->loss);
+        /* a sequence output: one row per step (cross-entropy per step) */
+        int steps = m->layer[m->n_layers - 1].steps, cols = m->out_size / steps;
+        for (int t = 0; t < steps; t++)
+            sum += loss_f64(cur + (int64_t)t * cols, z + (int64_t)t * cols,
+                            y + (int64_t)r * m->out_size + (int64_t)t * cols, cols, m->loss);
     }
-    return sum / nn_loss_divisor(n, m->out_size, m->loss);
+    int steps = m->layer[m->n_layers - 1].steps;
+    return sum / (m->loss == NN_LOSS_CE ? (double)n * steps : (double)n * m->out_size);
 }
 
 int nn_finite_difference(nn_model *m, int index, const float *x, const float *y, int n,
@@ -186,6 +205,8 @@ int nn_finite_difference(nn_model *m, int index, const float *x, const float *y,
     if (index < 0 || index >= m->param_count)
         return m->status = NN_ERR_INDEX;
     if (n < 1 || (int64_t)n * m->in_size > INT32_MAX || (int64_t)n * m->out_size > INT32_MAX)
+        return m->status = NN_ERR_BATCH;
+    if (m->stateful && n > m->max_batch) /* example r starts from carried row r */
         return m->status = NN_ERR_BATCH;
     if (!nn_all_finite(x, (size_t)n * (size_t)m->in_size) ||
         !nn_all_finite(y, (size_t)n * (size_t)m->out_size))

@@ -18,7 +18,8 @@ static void forward(nn_model *m, const float *x, int batch)
     for (int l = 0; l < m->n_layers; l++) {
         const nn_layer *L = &m->layer[l];
         L->kind->forward(L, L->z, in, batch);
-        nn_activation_forward(L->a, L->z, batch, L->out_size, L->act);
+        /* a sequence output is `steps` rows per example (softmax per step) */
+        nn_activation_forward(L->a, L->z, batch * L->steps, L->out_size / L->steps, L->act);
         in = L->a;
     }
 }
@@ -27,15 +28,17 @@ static void forward(nn_model *m, const float *x, int batch)
 static float batch_loss(const nn_model *m, const float *y, int batch)
 {
     const nn_layer *last = &m->layer[m->n_layers - 1];
-    double s = nn_loss_sum(last->a, last->z, y, batch, m->out_size, m->loss);
-    return (float)(s / nn_loss_divisor(batch, m->out_size, m->loss));
+    int rows = batch * last->steps, cols = m->out_size / last->steps;
+    double s = nn_loss_sum(last->a, last->z, y, rows, cols, m->loss);
+    return (float)(s / nn_loss_divisor(rows, cols, m->loss));
 }
 
 /* The output layer's delta dL/dz into d0, from the loss against y. */
 static void loss_delta(nn_model *m, const float *y, int batch)
 {
     const nn_layer *last = &m->layer[m->n_layers - 1];
-    nn_loss_grad(m->d0, last->a, y, batch, m->out_size, m->loss, last->act);
+    nn_loss_grad(m->d0, last->a, y, batch * last->steps, m->out_size / last->steps, m->loss,
+                 last->act);
 }
 
 /* Where layer l's block starts in nn_explain's output. */
@@ -65,7 +68,8 @@ static void backward(nn_model *m, const float *x, int batch, int want_dx, float 
         float *dx = prev || want_dx ? spare : 0; /* the input's gradient only on request */
         L->kind->backward(L, dx, dz, in, batch);
         if (prev) {
-            nn_activation_backward(dx, dx, prev->a, batch, prev->out_size, prev->act);
+            nn_activation_backward(dx, dx, prev->a, batch * prev->steps,
+                                   prev->out_size / prev->steps, prev->act);
             spare = dz;
             dz = dx;
         } else {
@@ -104,6 +108,7 @@ static void update(nn_model *m, float loss)
         m->status = NN_ERR_DIVERGED;
         return;
     }
+    nn_clip_gradients(m);
     nn_optim_update(m->params, m->grads, m->s1, m->s2, m->param_count, &m->opt);
     nn_model_sync(m);
     m->status = NN_OK;
@@ -212,7 +217,8 @@ int nn_backward_from(nn_model *m, const float *dy, int flags)
     int rows = m->train_rows;
     const nn_layer *last = &m->layer[m->n_layers - 1];
     /* dy is dL/da: the output activation's derivative turns it into dL/dz */
-    nn_activation_backward(m->d0, dy, last->a, rows, m->out_size, last->act);
+    nn_activation_backward(m->d0, dy, last->a, rows * last->steps, m->out_size / last->steps,
+                           last->act);
     backward(m, m->xb, rows, flags & NN_BACKWARD_INPUT_GRAD, 0);
     m->grads_ready = 1;
     m->grads_loss = 0.0f;
@@ -318,6 +324,8 @@ int nn_forward(nn_model *m, const float *x, int n, float *out)
     int st = check_forward(m, x, n, out);
     if (st != NN_OK)
         return m->status = st;
+    if (m->stateful && n > m->max_batch) /* row r carries row r's state */
+        return m->status = NN_ERR_BATCH;
     size_t in = (size_t)m->in_size, no = (size_t)m->out_size;
     for (int start = 0; start < n; start += m->max_batch) {
         int rows = n - start < m->max_batch ? n - start : m->max_batch;
@@ -371,14 +379,15 @@ int nn_evaluate(nn_model *m, const float *x, const float *y, int n,
     if (st != NN_OK)
         return m->status = st;
     const nn_layer *last = &m->layer[m->n_layers - 1];
-    int no = m->out_size;
+    int steps = last->steps, no = m->out_size / steps; /* per step of a sequence output */
     size_t in = (size_t)m->in_size;
     double loss_sum = 0.0;
     int correct = 0;
     for (int start = 0; start < n; start += m->max_batch) {
-        int rows = n - start < m->max_batch ? n - start : m->max_batch;
-        const float *yb = y + (size_t)start * no;
-        forward(m, x + (size_t)start * in, rows);
+        int chunk = n - start < m->max_batch ? n - start : m->max_batch;
+        const float *yb = y + (size_t)start * m->out_size;
+        forward(m, x + (size_t)start * in, chunk);
+        int rows = chunk * steps;
         loss_sum += nn_loss_sum(last->a, last->z, yb, rows, no, m->loss);
         for (int r = 0; r < rows; r++) {
             const float *o = last->a + (size_t)r * no, *t = yb + (size_t)r * no;
@@ -391,8 +400,43 @@ int nn_evaluate(nn_model *m, const float *x, const float *y, int n,
         }
     }
     if (loss_out)
-        *loss_out = (float)(loss_sum / nn_loss_divisor(n, no, m->loss));
+        *loss_out = (float)(loss_sum / (m->loss == NN_LOSS_CE ? (double)n * steps
+                                                              : (double)n * m->out_size));
     if (correct_out)
         *correct_out = correct;
+    return m->status = NN_OK;
+}
+
+int nn_sequence_floats(const nn_model *m, int layer)
+{
+    if (!m)
+        return NN_ERR_NULL;
+    if (layer < 0 || layer >= m->n_layers)
+        return NN_ERR_INDEX;
+    const nn_layer *L = &m->layer[layer];
+    if (!L->kind->view_floats)
+        return NN_ERR_NO_STATE;
+    int64_t n = L->kind->view_floats(L);
+    return n > INT32_MAX ? NN_ERR_TOO_LARGE : (int)n;
+}
+
+int nn_sequence_inspect(nn_model *m, int layer, const float *x, const float *y, float *out)
+{
+    if (!m)
+        return NN_ERR_NULL;
+    int st = nn_sequence_floats(m, layer);
+    if (st < 0)
+        return m->status = st;
+    st = out ? check_data(m, x, y, 1, 1, 0) : NN_ERR_NULL;
+    if (st != NN_OK)
+        return m->status = st;
+    /* one example through both passes, as nn_explain; the layer's kept
+     * buffers then hold its steps */
+    forward(m, x, 1);
+    loss_delta(m, y, 1);
+    backward(m, x, 1, 0, 0);
+    m->grads_ready = 0; /* one example's gradients are no step to take */
+    const nn_layer *L = &m->layer[layer];
+    L->kind->views(L, out);
     return m->status = NN_OK;
 }

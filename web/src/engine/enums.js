@@ -14,7 +14,7 @@ export const Optimizer = Object.freeze(/** @type {const} */ ({ SGD: 0, MOMENTUM:
 /** nn_regularization, on weights only. */
 export const Regularization = Object.freeze(/** @type {const} */ ({ NONE: 0, L1: 1, L2: 2 }));
 /** nn_layer_kind_id: a layer descriptor's first int. */
-export const LayerKind = Object.freeze(/** @type {const} */ ({ DENSE: 0, CONV2D: 1, MAXPOOL: 2, FLATTEN: 3 }));
+export const LayerKind = Object.freeze(/** @type {const} */ ({ DENSE: 0, CONV2D: 1, MAXPOOL: 2, FLATTEN: 3, RNN: 4, LSTM: 5 }));
 /** nn_backward_flag. */
 export const BackwardFlag = Object.freeze(/** @type {const} */ ({ INPUT_GRAD: 1 }));
 /** nn_status_code: 0 ok, errors negative. */
@@ -22,11 +22,11 @@ export const Status = Object.freeze(/** @type {const} */ ({
   OK: 0, ERR_NULL: -1, ERR_LAYERS: -2, ERR_SIZE: -3, ERR_ACTIVATION: -4, ERR_SOFTMAX_HIDDEN: -5,
   ERR_LOSS: -6, ERR_LOSS_OUTPUT: -7, ERR_TOO_LARGE: -8, ERR_BATCH: -9, ERR_NOMEM: -10,
   ERR_NONFINITE: -11, ERR_OPTIMIZER: -12, ERR_REGULARIZATION: -13, ERR_INDEX: -14, ERR_DIVERGED: -15,
-  ERR_KIND: -16, ERR_LAYER_CONFIG: -17, ERR_SEQUENCE: -18, ERR_FLAGS: -19,
+  ERR_KIND: -16, ERR_LAYER_CONFIG: -17, ERR_SEQUENCE: -18, ERR_FLAGS: -19, ERR_NO_STATE: -20,
 }));
 /** nn.h's #define'd limits and record sizes. */
 export const Limits = Object.freeze(/** @type {const} */ ({
-  ABI_VERSION: 5, MAX_LAYERS: 64, MAX_WIDTH: 1048576, MAX_BATCH: 65536, MAX_FLOATS: 134217728,
+  ABI_VERSION: 6, MAX_LAYERS: 64, MAX_WIDTH: 1048576, MAX_BATCH: 65536, MAX_FLOATS: 134217728,
   DESC_INTS: 8, BLOCK_INTS: 8, PLAN_INTS: 4, FD_DOUBLES: 4, OPTIM_INFO_DOUBLES: 8, PREVIEW_FLOATS: 7,
 }));
 
@@ -34,7 +34,7 @@ export const Limits = Object.freeze(/** @type {const} */ ({
 /** @typedef {'mse' | 'bce' | 'ce'} LossName */
 /** @typedef {'sgd' | 'momentum' | 'adam'} OptimizerName */
 /** @typedef {'none' | 'l1' | 'l2'} RegularizationName */
-/** @typedef {'dense' | 'conv2d' | 'maxpool' | 'flatten'} LayerKindName */
+/** @typedef {'dense' | 'conv2d' | 'maxpool' | 'flatten' | 'rnn' | 'lstm'} LayerKindName */
 
 /**
  * The lower-case names the wrapper and the page use, derived from the
