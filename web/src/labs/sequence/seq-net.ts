@@ -23,9 +23,6 @@ export interface NetShape {
 /** The floats nn_sequence_inspect writes per (step, unit): RNN h, dL/dh; LSTM also c, i, f, g, o. */
 export const INSPECT_VIEWS = { rnn: 2, lstm: 7 } as const;
 
-/** nn_layer_kind_id of each cell (core/nn.h NN_LAYER_RNN, NN_LAYER_LSTM). */
-const CELL_KIND: Record<Cell, number> = { rnn: 4, lstm: 5 };
-
 type CoreModule = Record<string, (...args: number[]) => number>;
 
 export class SeqNet {
@@ -38,7 +35,7 @@ export class SeqNet {
     this.model = new Model(engine, {
       input: [shape.T, shape.F, 1],
       layers: [
-        ...Array.from({ length: shape.layers }, () => ({ kind: CELL_KIND[shape.cell], activation: 'linear' as const, ints: [shape.hidden, 1] })),
+        ...Array.from({ length: shape.layers }, () => ({ kind: shape.cell, activation: 'linear' as const, ints: [shape.hidden, 1] })),
         { kind: 'dense' as const, activation: shape.loss === 'ce' ? 'softmax' as const : 'linear' as const, ints: [shape.V, 1] },
       ],
       loss: shape.loss,
