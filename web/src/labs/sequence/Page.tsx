@@ -275,7 +275,7 @@ function Views({ state, store, theme, shown }: { state: SequenceState; store: Se
         </section>
       )}
       {shown('gates') && (
-        <section ref={gatesRef} class="sq-panel" aria-labelledby="sq-gates-h">
+        <section ref={gatesRef} class="sq-panel sq-gates-panel" aria-labelledby="sq-gates-h">
           <h2 id="sq-gates-h">LSTM gates</h2>
           {v?.gates ? (
             <div class="sq-gates">
