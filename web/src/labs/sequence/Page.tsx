@@ -86,7 +86,7 @@ export default function SequencePage({ theme, active, link }: LabPageProps) {
   useSequenceBridge(store, view);
 
   const run = shown('training') && <RunPanel state={state} theme={theme} on={on} disabled={locked('seed') && view.embed} compact={view.embed} />;
-  const output = shown('output') && <OutputPanel state={state} store={store} theme={theme} />;
+  const output = shown('output') && <OutputPanel state={state} store={store} theme={theme} compact={view.embed} />;
   const notice = state.notice && (
     <p class={`sq-notice sq-notice-${state.notice.kind}`} role={state.notice.kind === 'warning' ? 'alert' : 'status'} data-testid="sequence-notice">{state.notice.text}</p>
   );
@@ -161,12 +161,13 @@ function RunPanel({ state, theme, on, disabled, compact }: { state: SequenceStat
         {!compact && <div><dt>Gradient norm</dt><dd data-testid="grad-norm">{pr ? pr.gradNorm.toPrecision(3) : '–'}</dd></div>}
       </dl>
       <LossChart losses={state.losses} twinLosses={twin ? state.twinLosses : null} val={state.val} cell={state.built?.config.cell ?? state.config.cell}
-                 twinCell={twin} nats={nats} theme={theme} version={state.version} />
+                 twinCell={twin} nats={nats} theme={theme} version={state.version} height={compact ? 120 : 170} />
     </section>
   );
 }
 
-function OutputPanel({ state, store, theme }: { state: SequenceState; store: SequenceStore; theme: Theme }) {
+function OutputPanel({ state, store, theme, compact }: { state: SequenceState; store: SequenceStore; theme: Theme; compact: boolean }) {
+  const chartHeight = compact ? 120 : 160;
   const ref = useRef<HTMLElement>(null);
   useVisible(ref, (v) => store.want({ output: v }), [store]);
   const out = state.output;
@@ -196,10 +197,10 @@ function OutputPanel({ state, store, theme }: { state: SequenceState; store: Seq
     <section ref={ref} class="sq-panel sq-output" aria-labelledby="sq-output-h">
       <h2 id="sq-output-h">{title}</h2>
       {!out && <p class="sq-hint">Appears once the model exists.</p>}
-      {out?.kind === 'waves' && lines && <StepChart lines={lines} title="Waves" yLabel="value" theme={theme} testId="wave-chart" />}
+      {out?.kind === 'waves' && lines && <StepChart lines={lines} title="Waves" yLabel="value" theme={theme} testId="wave-chart" height={chartHeight} />}
       {out?.kind === 'memory' && lines && (
         <>
-          <StepChart lines={lines} title="Accuracy per step" yLabel="accuracy %" yRange={[0, 100]} theme={theme} testId="memory-chart" />
+          <StepChart lines={lines} title="Accuracy per step" yLabel="accuracy %" yRange={[0, 100]} theme={theme} testId="memory-chart" height={chartHeight} />
           <p class="sq-hint">Each step's target is the bit k = {out.delay} steps earlier (50 % is chance). An RNN holds a few steps; an LSTM's cell keeps longer delays.</p>
         </>
       )}

@@ -28,6 +28,7 @@ interface LossProps {
   nats: boolean;
   theme: Theme;
   version: number;
+  height?: number;
 }
 
 export function LossChart(p: LossProps) {
@@ -51,7 +52,7 @@ export function LossChart(p: LossProps) {
   }
   return (
     <Chart className="sq-chart" testId="loss-chart" title="Loss" lines={lines} version={p.version} theme={p.theme}
-           xLabel="epochs" yLabel={p.nats ? 'loss (nats per symbol)' : 'loss (MSE)'} yFromZero xFromZero logXLinear={0.01} height={170} />
+           xLabel="epochs" yLabel={p.nats ? 'loss (nats per symbol)' : 'loss (MSE)'} yFromZero xFromZero logXLinear={0.01} height={p.height ?? 170} />
   );
 }
 
