@@ -85,7 +85,7 @@ export default function SequencePage({ theme, active, link }: LabPageProps) {
 
   useSequenceBridge(store, view);
 
-  const run = shown('training') && <RunPanel state={state} theme={theme} on={on} disabled={locked('seed') && view.embed} compact={view.embed} />;
+  const run = shown('training') && <RunPanel state={state} theme={theme} on={on} disabled={view.lock.length > 0} compact={view.embed} />;
   const output = shown('output') && <OutputPanel state={state} store={store} theme={theme} compact={view.embed} />;
   const notice = state.notice && (
     <p class={`sq-notice sq-notice-${state.notice.kind}`} role={state.notice.kind === 'warning' ? 'alert' : 'status'} data-testid="sequence-notice">{state.notice.text}</p>
@@ -210,7 +210,7 @@ function OutputPanel({ state, store, theme, compact }: { state: SequenceState; s
             {out.samples.map((s, i) => <li key={i}>{s === '' ? '(empty)' : s}</li>)}
           </ul>
           <p class="sq-hint">Drawn one character at a time from the model at temperature {out.temperature} (the state carried from step to step).{' '}
-            <button type="button" class="sq-btn sq-small" data-testid="resample" onClick={() => store.want({ example: store.state.version })}>More</button></p>
+            <button type="button" class="sq-btn sq-small" data-testid="resample" onClick={() => store.refresh()}>More</button></p>
         </>
       )}
     </section>

@@ -61,7 +61,7 @@ function field<K extends keyof SequenceConfig & string>(f: LabField<SequenceConf
 export const SEQUENCE_FIELDS: readonly LabField<SequenceConfig>[] = [
   field({ key: 'task', url: 'task', spec: { kind: 'enum', values: TASKS }, default: 'names', doc: 'the task: waves (predict the next value), memory (echo a bit k steps later), names or text (the next character)' }),
   field({ key: 'cell', url: 'cell', spec: { kind: 'enum', values: CELLS }, default: 'lstm', doc: 'recurrent cell: rnn (Elman, tanh) or lstm' }),
-  field({ key: 'hidden', url: 'hidden', spec: { kind: 'number', min: 1, max: MAX_HIDDEN, integer: true }, default: 64, doc: 'units per recurrent layer' }),
+  field({ key: 'hidden', url: 'hidden', spec: { kind: 'number', min: 1, max: MAX_HIDDEN, integer: true }, default: 32, doc: 'units per recurrent layer' }),
   field({ key: 'layers', url: 'layers', spec: { kind: 'number', min: 1, max: MAX_LAYERS, integer: true }, default: 1, doc: 'stacked recurrent layers' }),
   field({ key: 'seqLen', url: 'len', spec: { kind: 'number', min: MIN_SEQ_LEN, max: MAX_SEQ_LEN, integer: true }, default: 32, doc: 'steps per training sequence (backprop through time covers all)' }),
   field({ key: 'batchSize', url: 'batch', spec: { kind: 'number', min: 1, max: MAX_BATCH, integer: true }, default: 32, doc: 'sequences per batch' }),

@@ -47,6 +47,8 @@ export class SequenceStore implements Store<SequenceState> {
   private listeners = new Set<(s: SequenceState) => void>();
   private notifyScheduled = false;
   private lastNotify = 0;
+  /** The settings of the last build sent (what the model in the worker is, once built). */
+  private buildingFrom: SequenceConfig | null = null;
   private wanted: Wanted = { output: false, unrolled: false, gradients: false, gates: false, example: 0, layer: 0 };
 
   constructor(private readonly factory?: WorkerFactory, start?: SequenceConfig) {
@@ -129,7 +131,7 @@ export class SequenceStore implements Store<SequenceState> {
   private receive(e: SequenceEvent): void {
     switch (e.type) {
       case 'built':
-        this.set({ built: { config: this.state.config, ...e }, building: false });
+        this.set({ built: { config: this.buildingFrom ?? this.state.config, ...e }, building: false });
         break;
       case 'load-error':
         this.set({ notice: { kind: 'warning', text: `The data could not be loaded: ${e.message}` }, building: false });
@@ -141,6 +143,7 @@ export class SequenceStore implements Store<SequenceState> {
   build(): void {
     const config = this.state.config;
     const assets: AssetUrls = { names: new URL(ASSETS.names, document.baseURI).href, text: new URL(ASSETS.text, document.baseURI).href };
+    this.buildingFrom = config;
     this.lab().send({ type: 'build', config, assets }, { replay: 'build', dropsWeights: true });
     this.set({
       built: null, building: true, progress: null, losses: new StepSeries(), twinLosses: new StepSeries(), val: emptyVal(),
@@ -164,6 +167,11 @@ export class SequenceStore implements Store<SequenceState> {
     if ((Object.keys(next) as (keyof Wanted)[]).every((k) => next[k] === this.wanted[k])) return;
     this.wanted = next;
     if (this.client) this.client.send({ type: 'want', wanted: next }, { replay: 'want' });
+  }
+
+  /** The views again now (new samples, say), even while paused. */
+  refresh(): void {
+    if (this.client) this.client.send({ type: 'want', wanted: this.wanted }, { replay: 'want' });
   }
 
   play(): void {
