@@ -199,6 +199,120 @@ static void null_model(void)
     CHECK(nn_param_blocks(NULL) == NN_ERR_NULL && nn_param_block(NULL, 0, ints) == NN_ERR_NULL, "param blocks");
     CHECK(nn_layer_shape(NULL, 0, ints) == NN_ERR_NULL && nn_layer_desc(NULL, 0, ints) == NN_ERR_NULL,
           "layer shape/desc");
+    CHECK(nn_set_clip_norm(NULL, 1.0f) == NN_ERR_NULL && isnan(nn_grad_norm(NULL)), "clipping");
+    CHECK(nn_state_floats(NULL) == NN_ERR_NULL && nn_get_state(NULL, out, 1) == NN_ERR_NULL &&
+          nn_set_state(NULL, x, 1) == NN_ERR_NULL && nn_reset_state(NULL) == NN_ERR_NULL &&
+          nn_set_stateful(NULL, 1) == NN_ERR_NULL, "state");
+    CHECK(nn_sequence_floats(NULL, 0) == NN_ERR_NULL && nn_sequence_inspect(NULL, 0, x, y, out) == NN_ERR_NULL,
+          "sequence views");
+}
+
+/* RNN/LSTM and per-step descriptors, sizes that overflow, and the state and
+ * view calls with bad arguments or on a model without a recurrent layer. */
+static void sequence_errors(void)
+{
+    int32_t d[2 * NN_DESC_INTS] = {NN_LAYER_LSTM, 0, 4, 1, 0, 0, 0, 0,
+                                   NN_LAYER_DENSE, NN_ACT_SOFTMAX, 3, 1, 0, 0, 0, 0};
+    int32_t in[3] = {5, 2, 1};
+    CHECK(nn_check_layers(2, d, in, NN_LOSS_CE, 4) == NN_OK, "valid sequence model");
+    int32_t e[2 * NN_DESC_INTS];
+    for (int kind = NN_LAYER_RNN; kind <= NN_LAYER_LSTM; kind++) {
+        memcpy(e, d, sizeof e);
+        e[0] = kind;
+        e[2] = 0;
+        CHECK(nn_check_layers(2, e, in, NN_LOSS_CE, 4) == NN_ERR_SIZE, "hidden 0");
+        e[2] = NN_MAX_WIDTH + 1;
+        CHECK(nn_check_layers(2, e, in, NN_LOSS_CE, 4) == NN_ERR_SIZE, "hidden too large");
+        e[2] = 4;
+        e[3] = 2;
+        CHECK(nn_check_layers(2, e, in, NN_LOSS_CE, 4) == NN_ERR_LAYER_CONFIG, "return_sequences 2");
+        e[3] = -1;
+        CHECK(nn_check_layers(2, e, in, NN_LOSS_CE, 4) == NN_ERR_LAYER_CONFIG, "return_sequences -1");
+        e[3] = 1;
+        e[4] = 1;
+        CHECK(nn_check_layers(2, e, in, NN_LOSS_CE, 4) == NN_ERR_LAYER_CONFIG, "unused int not 0");
+        e[4] = 0;
+        int32_t wide[3] = {5, 2, 3};
+        CHECK(nn_check_layers(2, e, wide, NN_LOSS_CE, 4) == NN_ERR_LAYER_CONFIG, "input width not 1");
+        int32_t zero_t[3] = {0, 2, 1};
+        CHECK(nn_check_layers(2, e, zero_t, NN_LOSS_CE, 4) == NN_ERR_SIZE, "T = 0");
+        /* T*H past NN_MAX_WIDTH for a sequence output; the same H on the last step only fits */
+        int32_t long_t[3] = {4096, 1, 1};
+        e[2] = 512;
+        CHECK(nn_check_layers(2, e, long_t, NN_LOSS_CE, 1) == NN_ERR_SIZE, "T x H output too wide");
+        /* huge T x batch x H: the BPTT buffers are counted in 64 bits, never wrap */
+        e[3] = 0;
+        e[NN_DESC_INTS + 3] = 0;
+        int32_t huge_t[3] = {NN_MAX_WIDTH, 1, 1};
+        CHECK(nn_check_layers(2, e, huge_t, NN_LOSS_CE, NN_MAX_BATCH) == NN_ERR_TOO_LARGE,
+              "T x batch x H overflowing");
+        CHECK(nn_create_layers(2, e, huge_t, NN_LOSS_CE, 1, NN_MAX_BATCH) == NULL, "create refuses it");
+        e[2] = NN_MAX_WIDTH;
+        CHECK(nn_check_layers(2, e, huge_t, NN_LOSS_CE, NN_MAX_BATCH) == NN_ERR_TOO_LARGE,
+              "everything at its limit");
+        int32_t t256[3] = {256, 8, 1};
+        e[2] = 16;
+        e[3] = 1;
+        e[NN_DESC_INTS + 3] = 1;
+        CHECK(nn_check_layers(2, e, t256, NN_LOSS_CE, 64) == NN_OK, "T = 256 fits");
+    }
+    memcpy(e, d, sizeof e);
+    e[NN_DESC_INTS + 3] = 2;
+    CHECK(nn_check_layers(2, e, in, NN_LOSS_CE, 4) == NN_ERR_LAYER_CONFIG, "per_step 2");
+    int32_t flat_desc[NN_DESC_INTS] = {NN_LAYER_DENSE, 0, 3, 1, 0, 0, 0, 0}, img[3] = {2, 3, 3};
+    CHECK(nn_check_layers(1, flat_desc, img, NN_LOSS_MSE, 4) == NN_ERR_LAYER_CONFIG, "per step on width 3");
+
+    /* a recurrent model refuses non-finite data and bad state calls, unchanged */
+    nn_model *m = nn_create_layers(2, d, in, NN_LOSS_CE, 3u, 4);
+    CHECK(m != NULL, "create");
+    if (!m)
+        return;
+    int n = nn_param_count(m), sf = nn_state_floats(m);
+    CHECK(sf == 8, "LSTM state floats: h and c");
+    float *before = malloc(sizeof(float) * (size_t)n);
+    memcpy(before, nn_params(m), sizeof(float) * (size_t)n);
+    float x[4 * 10] = {0}, y[4 * 15] = {0}, out[4 * 15], st[4 * 8] = {0};
+    x[3] = NAN;
+    CHECK(isnan(nn_train_step(m, x, y, 4)) && nn_status(m) == NN_ERR_NONFINITE, "NaN input");
+    x[3] = INFINITY;
+    CHECK(nn_forward(m, x, 1, out) == NN_ERR_NONFINITE, "Inf input");
+    x[3] = 0;
+    CHECK(nn_set_stateful(m, 2) == NN_ERR_FLAGS, "stateful 2");
+    CHECK(nn_get_state(m, st, 0) == NN_ERR_BATCH && nn_get_state(m, st, 5) == NN_ERR_BATCH, "rows");
+    CHECK(nn_get_state(m, NULL, 1) == NN_ERR_NULL && nn_set_state(m, NULL, 1) == NN_ERR_NULL, "NULL");
+    st[5] = NAN;
+    CHECK(nn_set_state(m, st, 4) == NN_ERR_NONFINITE, "NaN state");
+    float got[4 * 8];
+    CHECK(nn_get_state(m, got, 4) == NN_OK && got[5] == 0.0f, "a refused state changes nothing");
+    CHECK(nn_sequence_floats(m, 2) == NN_ERR_INDEX && nn_sequence_floats(m, -1) == NN_ERR_INDEX, "layer");
+    CHECK(nn_sequence_floats(m, 1) == NN_ERR_NO_STATE, "dense layer: no views");
+    float views[7 * 5 * 4];
+    CHECK(nn_sequence_inspect(m, 0, x, y, NULL) == NN_ERR_NULL, "NULL out");
+    x[0] = NAN;
+    CHECK(nn_sequence_inspect(m, 0, x, y, views) == NN_ERR_NONFINITE, "NaN input to inspect");
+    x[0] = 0;
+    CHECK(nn_set_stateful(m, 1) == NN_OK, "stateful");
+    double fd[NN_FD_DOUBLES];
+    CHECK(nn_finite_difference(m, 0, x, y, 5, fd) == NN_ERR_BATCH, "stateful difference: n <= max_batch");
+    CHECK(nn_set_clip_norm(m, INFINITY) == NN_ERR_NONFINITE && nn_set_clip_norm(m, -0.5f) == NN_ERR_OPTIMIZER,
+          "clip norm");
+    CHECK(memcmp(before, nn_params(m), sizeof(float) * (size_t)n) == 0, "parameters untouched");
+    free(before);
+    nn_destroy(m);
+
+    /* a model without a recurrent layer has no state to carry */
+    int32_t dd[NN_DESC_INTS] = {NN_LAYER_DENSE, 0, 3, 0, 0, 0, 0, 0}, flat[3] = {4, 1, 1};
+    m = nn_create_layers(1, dd, flat, NN_LOSS_MSE, 1u, 2);
+    CHECK(m != NULL, "dense model");
+    if (!m)
+        return;
+    CHECK(nn_state_floats(m) == 0, "no state floats");
+    CHECK(nn_get_state(m, st, 1) == NN_ERR_NO_STATE && nn_set_state(m, st, 1) == NN_ERR_NO_STATE &&
+          nn_reset_state(m) == NN_ERR_NO_STATE && nn_set_stateful(m, 1) == NN_ERR_NO_STATE &&
+          nn_sequence_floats(m, 0) == NN_ERR_NO_STATE &&
+          nn_sequence_inspect(m, 0, x, y, views) == NN_ERR_NO_STATE, "state calls on a dense model");
+    CHECK(nn_status(m) == NN_ERR_NO_STATE, "status says why");
+    nn_destroy(m);
 }
 
 /* Every call below must fail and leave the parameters untouched. */
@@ -347,5 +461,6 @@ int main(void)
     null_model();
     model_errors();
     gather_errors();
+    sequence_errors();
     return tu_finish("test_bad_input");
 }

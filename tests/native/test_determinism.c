@@ -1,8 +1,9 @@
 /* test_determinism.c — the same seed and data give bit-identical parameters
  * after 100 steps: twice in this process, after nn_reset, and (through
  * tests/node/core-determinism.test.mjs, which runs this binary with --hash)
- * equal to the WASM build. Dense networks and CNNs (conv2d, max-pool,
- * flatten). The scenarios and the data generator are mirrored
+ * equal to the WASM build. Dense networks, CNNs (conv2d, max-pool,
+ * flatten) and recurrent networks (LSTM with a per-step softmax, stacked
+ * RNNs; gradient clipping). The scenarios and the data generator are mirrored
  * in that Node test; change both together. */
 #include <stdlib.h>
 #include "test_util.h"
@@ -25,6 +26,7 @@ typedef struct {
     int n;
     int32_t in_shape[3];
     int32_t desc[6 * NN_DESC_INTS];
+    float clip; /* nn_set_clip_norm */
 } cnn_net;
 
 static const cnn_net CNNS[] = {
@@ -35,10 +37,17 @@ static const cnn_net CNNS[] = {
                       NN_LAYER_CONV2D, NN_ACT_RELU, 6, 3, 3, 1, 0, 0,
                       NN_LAYER_MAXPOOL, NN_ACT_LINEAR, 2, 1, 0, 0, 0, 0,
                       NN_LAYER_FLATTEN, NN_ACT_LINEAR, 0, 0, 0, 0, 0, 0,
-                      NN_LAYER_DENSE, NN_ACT_SOFTMAX, 5, 0, 0, 0, 0, 0}},
+                      NN_LAYER_DENSE, NN_ACT_SOFTMAX, 5, 0, 0, 0, 0, 0}, 0},
     /* 2x7x9: conv 9 (more than 8 channels) 3x2 stride 2 p1 tanh, dense 3 */
     {2, {2, 7, 9}, {NN_LAYER_CONV2D, NN_ACT_TANH, 9, 3, 2, 2, 1, 0,
-                    NN_LAYER_DENSE, NN_ACT_LINEAR, 3, 0, 0, 0, 0, 0}},
+                    NN_LAYER_DENSE, NN_ACT_LINEAR, 3, 0, 0, 0, 0, 0}, 0},
+    /* 6 steps x 5: LSTM 8 (every step), per-step dense 4 softmax; clip 1 */
+    {2, {6, 5, 1}, {NN_LAYER_LSTM, NN_ACT_LINEAR, 8, 1, 0, 0, 0, 0,
+                    NN_LAYER_DENSE, NN_ACT_SOFTMAX, 4, 1, 0, 0, 0, 0}, 1.0f},
+    /* 12 steps x 2: RNN 6 (every step), RNN 5 (last step), dense 3; clip 0.5 */
+    {3, {12, 2, 1}, {NN_LAYER_RNN, NN_ACT_LINEAR, 6, 1, 0, 0, 0, 0,
+                     NN_LAYER_RNN, NN_ACT_LINEAR, 5, 0, 0, 0, 0, 0,
+                     NN_LAYER_DENSE, NN_ACT_LINEAR, 3, 0, 0, 0, 0, 0}, 0.5f},
 };
 
 static const scenario SCENARIOS[] = {
@@ -49,6 +58,8 @@ static const scenario SCENARIOS[] = {
     {2, {30, 16, 10}, {NN_ACT_RELU, NN_ACT_SOFTMAX}, NN_LOSS_CE, NN_OPT_ADAM, 1e-3f, 0.9f, NN_REG_L2, 1e-4f, 5, 16, 1, 0},
     {1, {100, 5}, {0}, NN_LOSS_CE, NN_OPT_ADAM, 2e-3f, 0.9f, NN_REG_L2, 1e-4f, 6, 6, 1, 1},
     {1, {126, 3}, {0}, NN_LOSS_MSE, NN_OPT_MOMENTUM, 0.02f, 0.9f, NN_REG_L1, 1e-4f, 7, 4, 0, 2},
+    {1, {30, 24}, {0}, NN_LOSS_CE, NN_OPT_ADAM, 5e-3f, 0.9f, NN_REG_NONE, 0, 8, 4, 1, 3},
+    {1, {24, 3}, {0}, NN_LOSS_MSE, NN_OPT_MOMENTUM, 0.05f, 0.9f, NN_REG_L2, 1e-3f, 9, 3, 0, 4},
 };
 #define N_SCENARIOS (int)(sizeof SCENARIOS / sizeof SCENARIOS[0])
 #define STEPS 100
@@ -74,6 +85,7 @@ static uint32_t run(const scenario *sc, nn_model *m, const float *x, const float
 {
     nn_set_optimizer(m, sc->opt, sc->lr, sc->beta1, 0.999f, 1e-8f);
     nn_set_regularization(m, sc->reg, sc->reg_rate);
+    nn_set_clip_norm(m, sc->cnn ? CNNS[sc->cnn - 1].clip : 0.0f);
     int in = sc->sizes[0], out = sc->sizes[sc->n_layers];
     for (int step = 0; step < STEPS; step++) {
         int b = step % BATCHES;

@@ -1,8 +1,10 @@
 /* test_reference.c — checks the core against PyTorch (tests/reference/fixtures.bin).
  *
- * For every case (dense, conv2d, max-pool and flatten stacks): the model's
+ * For every case (dense, conv2d, max-pool, flatten, RNN, LSTM and per-step
+ * dense stacks): the model's
  * parameter blocks against PyTorch's, forward outputs, loss and gradients at
- * the fixture's initial parameters, then 3 steps of every optimizer x regulariser pair (the loss
+ * the fixture's initial parameters, then 3 steps of every optimizer x regulariser pair
+ * (recurrent cases: every optimizer plain, clipped, clipped with L2; the loss
  * before each step and the parameters after the last).
  *
  * Tolerance: relative 1e-5, per block (a weight matrix, a bias vector, the
@@ -132,8 +134,8 @@ static int check_case(reader *r, tally *t) {
     int n_traj = read_i32(r), n_params = read_i32(r), n_out = read_i32(r);
     int n_blocks = read_i32(r);
     if (!r->ok || batch < 1 || n_steps < 1 || n_traj < 1 || n_params < 1 || n_out < 1 ||
-        n_blocks < 1 || n_blocks > 2 * MAX_LAYERS) return 0;
-    int block_len[2 * MAX_LAYERS], total = 0;
+        n_blocks < 1 || n_blocks > 4 * MAX_LAYERS) return 0;
+    int block_len[4 * MAX_LAYERS], total = 0;
     for (int b = 0; b < n_blocks; b++) total += block_len[b] = read_i32(r);
     if (!r->ok || total != n_params) return 0;
     int n_in = in_shape[0] * in_shape[1] * in_shape[2];
@@ -183,22 +185,25 @@ static int check_case(reader *r, tally *t) {
     }
     for (int k = 0; k < n_traj; k++) {
         int opt = read_i32(r);
-        float hyper[4], rate;
+        float hyper[4], rate, clip;
         read_f32(r, hyper, 4);
         int reg = read_i32(r);
         read_f32(r, &rate, 1);
+        read_f32(r, &clip, 1);
         read_f32(r, want_losses, n_steps);
         read_f32(r, want_params, n_params);
         if (!r->ok || !m || nn_param_count(m) != n_params) continue;
-        char what[32];
-        snprintf(what, sizeof what, "%s/%s",
-                 opt >= 0 && opt < 3 ? OPT_NAMES[opt] : "?", reg >= 0 && reg < 3 ? REG_NAMES[reg] : "?");
+        char what[48];
+        snprintf(what, sizeof what, "%s/%s%s",
+                 opt >= 0 && opt < 3 ? OPT_NAMES[opt] : "?", reg >= 0 && reg < 3 ? REG_NAMES[reg] : "?",
+                 clip > 0 ? "/clipped" : "");
         /* A fresh model: loading parameters keeps optimizer state, and every
          * trajectory starts from none, like a newly built torch optimizer. */
         nn_model *mt = nn_create_layers(n_layers, desc, in_shape, loss, 1u, batch);
         int st = mt ? nn_load_params(mt, params0, n_params) : NN_ERR_NOMEM;
         if (st == NN_OK) st = nn_set_optimizer(mt, opt, hyper[0], hyper[1], hyper[2], hyper[3]);
         if (st == NN_OK) st = nn_set_regularization(mt, reg, rate);
+        if (st == NN_OK) st = nn_set_clip_norm(mt, clip);
         if (st != NN_OK) {
             fprintf(stderr, "FAIL %s %s: setup status %s\n", name, what, nn_status_str(st));
             t->failures++;
@@ -254,8 +259,8 @@ int main(void) {
     int ok = size >= 12 && memcmp(data, "NNRF", 4) == 0;
     r.p += 4;
     int version = read_i32(&r), n_cases = read_i32(&r);
-    if (!ok || version != 2 || n_cases < 1) {
-        fprintf(stderr, "FAIL: %s is not a version-2 fixture file\n", path);
+    if (!ok || version != 3 || n_cases < 1) {
+        fprintf(stderr, "FAIL: %s is not a version-3 fixture file\n", path);
         free(data);
         return 1;
     }

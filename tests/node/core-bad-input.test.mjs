@@ -173,7 +173,7 @@ test('nn_check_layers and nn_create_layers reject every malformed descriptor', (
   }
   assert.equal(M._nn_check_layers(2, 0, 0, 2, 8), Status.ERR_NULL, 'NULL arrays');
   assert.equal(M._nn_create_layers(2, 0, 0, 2, 1, 8), 0, 'nn_create_layers NULL');
-  for (let st = 0; st >= Status.ERR_FLAGS; st--)
+  for (let st = 0; st >= Status.ERR_NO_STATE; st--)
     assert.notEqual(engine.statusString(st), engine.statusString(12345), `status ${st} has its own sentence`);
 });
 
@@ -228,4 +228,60 @@ test('the split step, layout queries and explain reject bad arguments', () => {
   assert.equal(engine.checkConfig({ input: [3, 1], layers: [{ units: 2, activation: 'linear' }], loss: 'mse' }), Status.ERR_SIZE);
   assert.throws(() => engine.createModel(spec([{ units: 2, activation: 'linear' }], { maxBatch: 0 })),
     (e) => e instanceof NnError && e.status === Status.ERR_BATCH && /max_batch/.test(e.message));
+});
+
+test('sequence descriptors, sizes, state and view calls reject bad arguments without changing the model', () => {
+  const lstm = (h, seq, extra = []) => [5, 0, h, seq, ...extra, 0, 0, 0, 0].slice(0, 8);
+  const head = [0, 5, 3, 1, 0, 0, 0, 0]; // per-step softmax dense
+  const cases = [
+    [[...lstm(4, 1), ...head], [5, 2, 1], 64, Status.OK, 'valid'],
+    [[...lstm(0, 1), ...head], [5, 2, 1], 4, Status.ERR_SIZE, 'hidden 0'],
+    [[...lstm(4, 2), ...head], [5, 2, 1], 4, Status.ERR_LAYER_CONFIG, 'return_sequences 2'],
+    [[...lstm(4, 1, [1]), ...head], [5, 2, 1], 4, Status.ERR_LAYER_CONFIG, 'unused int'],
+    [[...lstm(4, 1), ...head], [5, 2, 2], 4, Status.ERR_LAYER_CONFIG, 'input width 2'],
+    [[...lstm(4, 1), ...head], [0, 2, 1], 4, Status.ERR_SIZE, 'T = 0'],
+    [[...lstm(512, 1), ...head], [4096, 1, 1], 1, Status.ERR_SIZE, 'T x H too wide'],
+    [[...lstm(1024, 0), 0, 5, 3, 0, 0, 0, 0, 0], [1 << 20, 1, 1], 65536, Status.ERR_TOO_LARGE, 'T x batch x H'],
+    [[...lstm(4, 1), 0, 5, 3, 2, 0, 0, 0, 0], [5, 2, 1], 4, Status.ERR_LAYER_CONFIG, 'per_step 2'],
+    [[...lstm(16, 1), ...head], [256, 8, 1], 64, Status.OK, 'T = 256'],
+  ];
+  for (const [desc, shape, maxBatch, want, what] of cases) {
+    const d = ints(desc), s = ints(shape);
+    assert.equal(M._nn_check_layers(2, d.ptr, s.ptr, 2, maxBatch), want, what);
+    d.free();
+    s.free();
+  }
+  const m = engine.createModel({ input: [5, 2, 1], layers: [{ kind: 'lstm', activation: 'linear', ints: [4, 1] },
+    { kind: 'dense', activation: 'softmax', ints: [3, 1] }], loss: 'ce', maxBatch: 4 });
+  const before = m.params();
+  assert.equal(m.stateFloats(), 8);
+  const x = new Float32Array(10), y = new Float32Array(15);
+  x[4] = NaN;
+  assert.throws(() => m.trainStep(x, y, 1), (e) => e.status === Status.ERR_NONFINITE);
+  assert.throws(() => m.sequenceInspect(0, x, y), (e) => e.status === Status.ERR_NONFINITE);
+  x[4] = 0;
+  assert.throws(() => m.sequenceInspect(1, x, y), (e) => e.status === Status.ERR_NO_STATE);
+  assert.throws(() => m.sequenceInspect(2, x, y), (e) => e.status === Status.ERR_INDEX);
+  assert.throws(() => m.getState(0), (e) => e.status === Status.ERR_BATCH);
+  assert.throws(() => m.getState(5), (e) => e.status === Status.ERR_BATCH);
+  assert.throws(() => m.setState([0, 0, 0, NaN, 0, 0, 0, 0]), (e) => e.status === Status.ERR_NONFINITE);
+  assert.deepEqual(m.getState(1), new Float32Array(8), 'a refused state changes nothing');
+  assert.equal(M._nn_set_stateful(m.h(), 2), Status.ERR_FLAGS);
+  assert.throws(() => m.setClipNorm(-1), (e) => e.status === Status.ERR_OPTIMIZER);
+  assert.throws(() => m.setClipNorm(Infinity), (e) => e.status === Status.ERR_NONFINITE);
+  m.setStateful(true);
+  assert.throws(() => m.forward(new Float32Array(50), 5), (e) => e.status === Status.ERR_BATCH);
+  assert.deepEqual(m.params(), before, 'parameters unchanged');
+  m.destroy();
+
+  const dense = engine.createModel({ sizes: [3, 2], activations: ['linear'], loss: 'mse', maxBatch: 2 });
+  assert.equal(dense.stateFloats(), 0);
+  for (const call of [() => dense.getState(), () => dense.setState([0]), () => dense.resetState(),
+    () => dense.setStateful(true), () => dense.sequenceFloats(0)])
+    assert.throws(call, (e) => e instanceof NnError && e.status === Status.ERR_NO_STATE && /recurrent/.test(e.message));
+  dense.destroy();
+  assert.equal(M._nn_set_clip_norm(0, 1), Status.ERR_NULL);
+  assert.ok(Number.isNaN(M._nn_grad_norm(0)));
+  assert.equal(M._nn_state_floats(0), Status.ERR_NULL);
+  assert.equal(M._nn_sequence_inspect(0, 0, 0, 0, 0), Status.ERR_NULL);
 });

@@ -1,7 +1,8 @@
 // The same seed and data give bit-identical parameters after 100 steps in
 // the WASM build: twice, in a fresh module instance, and equal to the
 // native build (tests/native/test_determinism.c, run here with --hash).
-// Dense networks and CNNs (conv2d, max-pool, flatten).
+// Dense networks, CNNs (conv2d, max-pool, flatten) and recurrent networks (LSTM with a per-step
+// softmax, stacked RNNs; gradient clipping).
 // SCENARIOS and makeData mirror that C file; change both together.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,6 +26,13 @@ const SCENARIOS = [
   { sizes: [126, 3], loss: 'mse', opt: 'momentum', lr: 0.02, beta1: 0.9, reg: 'l1', rate: 1e-4, seed: 7, batch: 4,
     input: [2, 7, 9], layers: [
       { kind: 'conv2d', activation: 'tanh', ints: [9, 3, 2, 2, 1] }, { kind: 'dense', activation: 'linear', units: 3 }] },
+  { sizes: [30, 24], loss: 'ce', opt: 'adam', lr: 5e-3, beta1: 0.9, reg: 'none', rate: 0, seed: 8, batch: 4, sparse: true, clip: 1,
+    input: [6, 5, 1], layers: [
+      { kind: 'lstm', activation: 'linear', ints: [8, 1] }, { kind: 'dense', activation: 'softmax', ints: [4, 1] }] },
+  { sizes: [24, 3], loss: 'mse', opt: 'momentum', lr: 0.05, beta1: 0.9, reg: 'l2', rate: 1e-3, seed: 9, batch: 3, clip: 0.5,
+    input: [12, 2, 1], layers: [
+      { kind: 'rnn', activation: 'linear', ints: [6, 1] }, { kind: 'rnn', activation: 'linear', ints: [5, 0] },
+      { kind: 'dense', activation: 'linear', units: 3 }] },
 ];
 const STEPS = 100;
 const BATCHES = 5;
@@ -52,6 +60,7 @@ function scenarioHash(engine, i) {
     : engine.createModel({ sizes: sc.sizes, activations: sc.act, loss: sc.loss, seed: sc.seed, maxBatch: sc.batch });
   model.setOptimizer(sc.opt, { lr: sc.lr, beta1: sc.beta1, beta2: 0.999, eps: 1e-8 });
   model.setRegularization(sc.reg, sc.rate);
+  model.setClipNorm(sc.clip ?? 0);
   const xb = engine.fromArray(x), yb = engine.fromArray(y);
   const inp = sc.sizes[0], out = sc.sizes.at(-1);
   for (let step = 0; step < STEPS; step++) {

@@ -1,6 +1,7 @@
 // reference.test.mjs — the real WASM module (build/node/nn.cjs, through web/src/engine/nn-wasm.js)
-// against the PyTorch fixtures (dense, conv2d, max-pool and flatten stacks): forward outputs, loss and gradients at the initial parameters,
-// and 3 steps of every optimizer x regulariser pair. Tolerance and its reasons: see
+// against the PyTorch fixtures (dense, conv2d, max-pool, flatten, RNN, LSTM and per-step dense stacks): forward
+// outputs, loss and gradients at the initial parameters, and 3 steps of every optimizer x regulariser pair
+// (recurrent cases: every optimizer plain, with gradient clipping, and clipped with L2). Tolerance and its reasons: see
 // tests/native/test_reference.c (relative 1e-5 per block, floor at 0.1 of the block's scale).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,13 +41,14 @@ test('WASM core matches the PyTorch reference fixtures', async () => {
       m.destroy();
     }
     for (const t of c.trajectories) {
-      const what = `optimizer ${t.optimizer} regularization ${t.regularization}`;
+      const what = `optimizer ${t.optimizer} regularization ${t.regularization} clip ${t.clipNorm}`;
       // A fresh model per trajectory: optimizer state starts empty, like a new torch optimizer.
       const mt = engine.createModel(spec);
       try {
         mt.loadParams(c.params0);
         mt.setOptimizer(t.optimizer, { lr: t.lr, beta1: t.beta1, beta2: t.beta2, eps: t.eps });
         mt.setRegularization(t.regularization, t.rate);
+        mt.setClipNorm(t.clipNorm);
         const losses = c.xs.map((x, s) => mt.trainStep(x, c.ys[s], c.batch));
         record(blockError(losses, t.losses, 0, t.losses.length, 0), c.name, `${what}: step losses`);
         record(paramsError(mt.params(), t.params, c.blocks), c.name, `${what}: parameters after ${c.nSteps} steps`);

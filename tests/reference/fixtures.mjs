@@ -28,7 +28,7 @@ export function readFixtures(path = FIXTURE_PATH) {
   if (bytes.toString('latin1', 0, 4) !== 'NNRF') throw new Error(`${path}: not a fixture file`);
   at = 4;
   const version = i32(), nCases = i32();
-  if (version !== 2) throw new Error(`${path}: version ${version}, expected 2`);
+  if (version !== 3) throw new Error(`${path}: version ${version}, expected 3`);
   const cases = [];
   for (let c = 0; c < nCases; c++) {
     need(48);
@@ -50,8 +50,8 @@ export function readFixtures(path = FIXTURE_PATH) {
       const optimizer = i32();
       const [lr, beta1, beta2, eps] = f32(4);
       const regularization = i32();
-      const [rate] = f32(1);
-      trajectories.push({ optimizer, lr, beta1, beta2, eps, regularization, rate,
+      const [rate, clipNorm] = f32(2);
+      trajectories.push({ optimizer, lr, beta1, beta2, eps, regularization, rate, clipNorm,
         losses: f32(nSteps), params: f32(nParams) });
     }
     cases.push({ name, inShape, desc, loss, batch, nSteps, nOut, blocks, params0, xs, ys, out0, loss0, grad0, trajectories });

@@ -15,7 +15,7 @@ decides. Such a draw is replaced by a fresh one, so a mismatch in the tests poin
 at the core, not at float32 rounding.
 
 File layout (little-endian; i32 = int32, f32 = float32):
-  header: char[4] "NNRF", i32 version (2), i32 n_cases
+  header: char[4] "NNRF", i32 version (3), i32 n_cases
   per case:
     char[48] name (NUL-padded)
     i32 n_layers, i32 in_shape[3] (channels, height, width)
@@ -31,6 +31,8 @@ File layout (little-endian; i32 = int32, f32 = float32):
     per trajectory (from params0, fresh optimizer state):
       i32 optimizer, f32 lr, f32 beta1, f32 beta2, f32 eps
       i32 regularization, f32 rate
+      f32 clip_norm                              max_norm of clip_grad_norm_ (0: none),
+                                                 applied after the regularisation term
       f32 losses[n_steps]                        loss before each update
       f32 params[n_params]                       after n_steps updates
 """
@@ -49,12 +51,15 @@ ACT = {"linear": 0, "relu": 1, "leaky_relu": 2, "tanh": 3, "sigmoid": 4, "softma
 LOSS = {"mse": 0, "bce": 1, "ce": 2}
 OPT = {"sgd": 0, "momentum": 1, "adam": 2}
 REG = {"none": 0, "l1": 1, "l2": 2}
-KIND = {"dense": 0, "conv": 1, "pool": 2, "flatten": 3}
+KIND = {"dense": 0, "conv": 1, "pool": 2, "flatten": 3, "rnn": 4, "lstm": 5}
 DESC_INTS = 8
 
 # A layer: (kind, activation, kind ints...) as in core/nn.h's descriptors:
 #   ("dense", act, units), ("conv", act, out, kh, kw, stride, padding),
-#   ("pool", act, kernel, stride), ("flatten", act).
+#   ("pool", act, kernel, stride), ("flatten", act),
+#   ("dense", act, units, 1): per time step of a T x F x 1 sequence,
+#   ("rnn" | "lstm", act, hidden, return_sequences): torch.nn.RNN / LSTM(batch_first=True).
+RNN_NAMES = ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
 
 N_STEPS = 3
 REL_TOL = 1e-5           # the tests' tolerance (tests/native/test_reference.c)
@@ -101,6 +106,8 @@ def out_shape(shape, layer):
     """A layer's output shape (c, h, w), as core/nn.h defines it."""
     c, h, w = shape
     kind = layer[0]
+    if kind in ("rnn", "lstm") or (kind == "dense" and len(layer) > 3 and layer[3]):
+        return (c, layer[2], 1) if kind == "dense" or layer[3] else (layer[2], 1, 1)
     if kind == "dense":
         return (layer[2], 1, 1)
     if kind == "conv":
@@ -112,29 +119,50 @@ def out_shape(shape, layer):
     return (c * h * w, 1, 1)
 
 
-def param_shapes(in_shape, layers):
-    """(weight shape, bias shape, fan_in, fan_out) of every layer with parameters."""
-    shapes, shape = [], in_shape
+def param_specs(in_shape, layers):
+    """(shape, decay, init bound) of every parameter block in layout order: dense
+    and conv weight (Glorot bound) then bias (0.2: nonzero biases); RNN/LSTM
+    weight_ih, weight_hh, bias_ih, bias_hh, all torch's U(-1/sqrt(H), 1/sqrt(H))."""
+    specs, shape = [], in_shape
     for layer in layers:
         if layer[0] == "dense":
-            n_in = shape[0] * shape[1] * shape[2]
-            shapes.append(((layer[2], n_in), (layer[2],), n_in, layer[2]))
+            per_step = len(layer) > 3 and layer[3]
+            n_in = shape[1] if per_step else shape[0] * shape[1] * shape[2]
+            specs += [((layer[2], n_in), True, np.sqrt(6.0 / (n_in + layer[2]))), ((layer[2],), False, 0.2)]
         elif layer[0] == "conv":
             out, kh, kw = layer[2:5]
-            shapes.append(((out, shape[0], kh, kw), (out,), shape[0] * kh * kw, out * kh * kw))
+            fan_in, fan_out = shape[0] * kh * kw, out * kh * kw
+            specs += [((out, shape[0], kh, kw), True, np.sqrt(6.0 / (fan_in + fan_out))), ((out,), False, 0.2)]
+        elif layer[0] in ("rnn", "lstm"):
+            hidden = layer[2]
+            gh = hidden * (4 if layer[0] == "lstm" else 1)
+            bound = 1.0 / np.sqrt(hidden)
+            specs += [((gh, shape[1]), True, bound), ((gh, hidden), True, bound),
+                      ((gh,), False, bound), ((gh,), False, bound)]
         shape = out_shape(shape, layer)
-    return shapes
+    return specs
 
 
 def forward(params, x, layers):
-    """params: [W0, b0, W1, b1, ...] of the layers that have them; x: NCHW.
-    Returns (output, output pre-activation), both [batch x outputs]."""
+    """params: every block in layout order; x: NCHW (a sequence: (B, T, F, 1)).
+    Returns (output, output pre-activation), both [batch x outputs], and the
+    output's steps (T for a sequence output: softmax and CE per step)."""
     h = x
     z = x
     at = 0
     for layer in layers:
         kind, act = layer[0], layer[1]
-        if kind == "dense":
+        steps = 1
+        if kind == "dense" and len(layer) > 3 and layer[3]:
+            z = F.linear(h.reshape(h.shape[0], h.shape[1], -1), params[at], params[at + 1])
+            steps = z.shape[1]
+            at += 2
+        elif kind in ("rnn", "lstm"):
+            out = recurrent(kind, h.reshape(h.shape[0], h.shape[1], -1), params[at:at + 4], layer[2])
+            z = out if layer[3] else out[:, -1, :]
+            steps = z.shape[1] if layer[3] else 1
+            at += 4
+        elif kind == "dense":
             z = F.linear(h.flatten(1), params[at], params[at + 1])
             at += 2
         elif kind == "conv":
@@ -144,16 +172,42 @@ def forward(params, x, layers):
             z = F.max_pool2d(h, layer[2], layer[3])
         else:
             z = h.flatten(1)
-        h = activate(z, act) if act != "softmax" else torch.softmax(z.flatten(1), dim=1).reshape(z.shape)
-    return h.flatten(1), z.flatten(1)
+        if act == "softmax" and steps > 1:
+            h = torch.softmax(z, dim=-1)
+        else:
+            h = activate(z, act) if act != "softmax" else torch.softmax(z.flatten(1), dim=1).reshape(z.shape)
+    return h.flatten(1), z.flatten(1), steps
 
 
-def loss_of(out, z, y, loss):
+def recurrent(kind, seq, weights, hidden):
+    """torch.nn.RNN / LSTM(F, hidden, batch_first=True) on seq (B, T, F) with the
+    given weight_ih, weight_hh, bias_ih, bias_hh, zero initial state: the call
+    the modules make (check_recurrent_modules shows it is theirs). Output (B, T, H)."""
+    h0 = torch.zeros(1, seq.shape[0], hidden, dtype=seq.dtype)
+    if kind == "rnn":
+        return torch._VF.rnn_tanh(seq, h0, weights, True, 1, 0.0, False, False, True)[0]
+    return torch._VF.lstm(seq, (h0, h0), weights, True, 1, 0.0, False, False, True)[0]
+
+
+def check_recurrent_modules():
+    """recurrent() gives what torch.nn.RNN and torch.nn.LSTM give with the same
+    parameters (named as RNN_NAMES), or the fixtures would not be theirs."""
+    torch.manual_seed(1)
+    seq = torch.randn(2, 5, 3, dtype=torch.float64)
+    for kind, cls in (("rnn", torch.nn.RNN), ("lstm", torch.nn.LSTM)):
+        module = cls(3, 4, batch_first=True).double()
+        weights = [getattr(module, name) for name in RNN_NAMES]
+        if not torch.equal(module(seq)[0], recurrent(kind, seq, weights, 4)):
+            raise RuntimeError(f"recurrent({kind}) differs from torch.nn.{cls.__name__}")
+
+
+def loss_of(out, z, y, loss, steps=1):
     if loss == "mse":
         return F.mse_loss(out, y)
     if loss == "bce":
         return F.binary_cross_entropy(out, y)
-    return F.cross_entropy(z, y)  # probability targets; out is softmax(z)
+    # probability targets; out is softmax(z); a sequence: one row per step
+    return F.cross_entropy(z.reshape(-1, z.shape[1] // steps), y.reshape(-1, z.shape[1] // steps))
 
 
 def make_targets(rng, kind, batch, n_out):
@@ -171,52 +225,68 @@ def make_targets(rng, kind, batch, n_out):
     return p / p.sum(axis=1, keepdims=True)
 
 
-def run_case(layers, loss, params0, xs, ys, dtype):
-    """Forward, loss and gradient at params0, then every optimizer x regulariser
-    trajectory. Returns flat float64 numpy arrays."""
+def default_trajectories():
+    """Every optimizer x regulariser pair, no clipping."""
+    return [(opt, reg, 0.0) for opt in OPTIMIZERS for reg in REGULARIZERS]
+
+
+def clip_trajectories(clip):
+    """Recurrent cases: every optimizer plain, clipped, and clipped with L2."""
+    return [(opt, reg, c) for opt in OPTIMIZERS
+            for reg, c in ((("none", 0.0), 0.0), (("none", 0.0), clip), (("l2", 0.01), clip))]
+
+
+def run_case(layers, loss, params0, xs, ys, dtype, decay, trajectories):
+    """Forward, loss and gradient at params0, then every (optimizer, regulariser,
+    clip norm) trajectory. decay: per block, whether L1/L2 applies. Returns flat
+    float64 numpy arrays."""
     def fresh():
         return [p.to(dtype).clone().requires_grad_(True) for p in params0]
 
     xs = [x.to(dtype) for x in xs]
     ys = [y.to(dtype) for y in ys]
     params = fresh()
-    out, z = forward(params, xs[0], layers)
-    loss0 = loss_of(out, z, ys[0], loss)
+    out, z, steps = forward(params, xs[0], layers)
+    loss0 = loss_of(out, z, ys[0], loss, steps)
     loss0.backward()
     result = {"out0": out.detach().double().numpy().ravel(),
               "loss0": np.array([loss0.item()]),
               "grad0": flat([p.grad for p in params]),
-              "trajectories": []}
-    for opt_name, lr, beta1, beta2, eps in OPTIMIZERS:
+              "trajectories": [], "clipped": []}  # per clipped trajectory: steps clipped
+    for (opt_name, lr, beta1, beta2, eps), (reg_name, rate), clip in trajectories:
         lr, beta1, beta2, eps = (float(np.float32(v)) for v in (lr, beta1, beta2, eps))
-        for reg_name, rate in REGULARIZERS:
-            rate = float(np.float32(rate))
-            params = fresh()
-            if opt_name == "sgd":
-                opt = torch.optim.SGD(params, lr=lr)
-            elif opt_name == "momentum":
-                opt = torch.optim.SGD(params, lr=lr, momentum=beta1)
-            else:
-                opt = torch.optim.Adam(params, lr=lr, betas=(beta1, beta2), eps=eps)
-            losses = []
-            for step in range(N_STEPS):
-                opt.zero_grad()
-                out, z = forward(params, xs[step], layers)
-                value = loss_of(out, z, ys[step], loss)
-                value.backward()
-                losses.append(value.item())
-                # Regularisation on weights only (never biases), by hand:
-                # weight_decay would also decay the biases.
-                with torch.no_grad():
-                    for w in params[0::2]:
-                        if reg_name == "l2":
-                            w.grad += rate * w
-                        elif reg_name == "l1":
-                            w.grad += rate * torch.sign(w)
-                opt.step()
-            result["trajectories"].append({
-                "opt": (opt_name, lr, beta1, beta2, eps), "reg": (reg_name, rate),
-                "losses": np.array(losses), "params": flat(params)})
+        rate, clip = float(np.float32(rate)), float(np.float32(clip))
+        params = fresh()
+        if opt_name == "sgd":
+            opt = torch.optim.SGD(params, lr=lr)
+        elif opt_name == "momentum":
+            opt = torch.optim.SGD(params, lr=lr, momentum=beta1)
+        else:
+            opt = torch.optim.Adam(params, lr=lr, betas=(beta1, beta2), eps=eps)
+        losses = []
+        if clip > 0:
+            result["clipped"].append(0)
+        for step in range(N_STEPS):
+            opt.zero_grad()
+            out, z, steps = forward(params, xs[step], layers)
+            value = loss_of(out, z, ys[step], loss, steps)
+            value.backward()
+            losses.append(value.item())
+            # Regularisation on weights only (never biases), by hand:
+            # weight_decay would also decay the biases.
+            with torch.no_grad():
+                for w, d in zip(params, decay):
+                    if d and reg_name == "l2":
+                        w.grad += rate * w
+                    elif d and reg_name == "l1":
+                        w.grad += rate * torch.sign(w)
+            if clip > 0:  # the core clips the gradients it holds: regularisation included
+                total = torch.nn.utils.clip_grad_norm_(params, clip)
+                result["clipped"][-1] += int(total > clip)
+            opt.step()
+        result["trajectories"].append({
+            "opt": (opt_name, lr, beta1, beta2, eps), "reg": (reg_name, rate), "clip": clip,
+            "losses": np.array(losses), "params": flat(params)})
     return result
 
 
@@ -224,14 +294,13 @@ def flat(tensors):
     return np.concatenate([t.detach().double().numpy().ravel() for t in tensors])
 
 
-def param_blocks(params0_shapes):
-    """(start, end) of each weight and bias block in the flat layout."""
+def param_blocks(specs):
+    """(start, end) of each parameter block in the flat layout."""
     blocks, start = [], 0
-    for wshape, bshape, _, _ in params0_shapes:
-        for shape in (wshape, bshape):
-            n = int(np.prod(shape))
-            blocks.append((start, start + n))
-            start += n
+    for shape, _, _ in specs:
+        n = int(np.prod(shape))
+        blocks.append((start, start + n))
+        start += n
     return blocks
 
 
@@ -260,9 +329,11 @@ def worst_error(a, b, blocks):
     return max(errs)
 
 
-def make_inputs(rng, kind, batch, n_in):
+def make_inputs(rng, kind, batch, n_in, features):
     if kind == "normal":
         return rng.standard_normal((batch, n_in))
+    if kind == "onehot":  # characters: one of `features` per time step
+        return np.eye(features)[rng.integers(0, features, batch * (n_in // features))].reshape(batch, n_in)
     # "sparse": like MNIST pixels, in [0, 1] with about 70% exact zeros, so the core's
     # zero-skipping paths (taken when at least half the inputs are zero) are checked too.
     return rng.uniform(0.0, 1.0, (batch, n_in)) * (rng.uniform(size=(batch, n_in)) < 0.3)
@@ -270,17 +341,21 @@ def make_inputs(rng, kind, batch, n_in):
 
 def draw_case(seed, in_shape, layers, target_kind, batch, inputs="normal"):
     rng = np.random.default_rng(seed)
-    params0 = []
-    for wshape, bshape, fan_in, fan_out in param_shapes(in_shape, layers):
-        bound = np.sqrt(6.0 / (fan_in + fan_out))
-        params0.append(f32(rng.uniform(-bound, bound, wshape)))
-        params0.append(f32(rng.uniform(-0.2, 0.2, bshape)))  # nonzero biases
+    params0 = [f32(rng.uniform(-bound, bound, shape)) for shape, _, bound in param_specs(in_shape, layers)]
     n_in = int(np.prod(in_shape))
-    n_out = int(np.prod(out_shape_of(in_shape, layers)))
-    xs = [f32(make_inputs(rng, inputs, batch, n_in)).reshape((batch,) + tuple(in_shape))
+    out = out_shape_of(in_shape, layers)
+    n_out = int(np.prod(out))
+    steps = out[0] if sequence_output(layers) else 1  # targets per step (one-hot per step)
+    xs = [f32(make_inputs(rng, inputs, batch, n_in, in_shape[1])).reshape((batch,) + tuple(in_shape))
           for _ in range(N_STEPS)]
-    ys = [f32(make_targets(rng, target_kind, batch, n_out)) for _ in range(N_STEPS)]
+    ys = [f32(make_targets(rng, target_kind, batch * steps, n_out // steps).reshape(batch, n_out))
+          for _ in range(N_STEPS)]
     return params0, xs, ys
+
+
+def sequence_output(layers):
+    last = layers[-1]
+    return last[0] in ("rnn", "lstm", "dense") and len(last) > 3 and bool(last[3])
 
 
 def out_shape_of(in_shape, layers):
@@ -290,15 +365,20 @@ def out_shape_of(in_shape, layers):
     return shape
 
 
-def build_case(index, name, in_shape, layers, loss, target_kind, batch, inputs="normal"):
-    blocks = param_blocks(param_shapes(in_shape, layers))
+def build_case(index, name, in_shape, layers, loss, target_kind, batch, inputs="normal", clip=0.0):
+    specs = param_specs(in_shape, layers)
+    blocks = param_blocks(specs)
+    decay = [d for _, d, _ in specs]
+    trajectories = clip_trajectories(clip) if clip > 0 else default_trajectories()
     for attempt in range(100):
         seed = 1000 * index + attempt
         params0, xs, ys = draw_case(seed, in_shape, layers, target_kind, batch, inputs)
         if inputs == "sparse" and min(float((x == 0).double().mean()) for x in xs) < 0.6:
             continue  # every batch well past the core's "at least half zero" switch
-        truth = run_case(layers, loss, params0, xs, ys, torch.float64)
-        single = run_case(layers, loss, params0, xs, ys, torch.float32)
+        truth = run_case(layers, loss, params0, xs, ys, torch.float64, decay, trajectories)
+        if clip > 0 and min(truth["clipped"]) < 1:  # clipping must change every clipped trajectory
+            raise RuntimeError(f"{name}: clip norm {clip} leaves a trajectory unclipped")
+        single = run_case(layers, loss, params0, xs, ys, torch.float32, decay, trajectories)
         err = worst_error(single, truth, blocks)
         if err <= CONDITION_LIMIT:
             return {"name": name, "in_shape": in_shape, "layers": layers, "loss": loss,
@@ -336,7 +416,41 @@ def case_list():
     cases += [(name, *dense_layers(sizes, acts), loss, target, batch, "sparse")
               for name, sizes, acts, loss, target, batch in sparse]
     cases += cnn_cases()
+    cases += recurrent_cases()  # appended last: the cases above keep their seeds
     return cases
+
+
+def recurrent_cases():
+    """RNN and LSTM: lengths 1, 5-7 and 40, batch 1 and more, hidden size 1,
+    two stacked layers, sequence to sequence (per-step dense + softmax + CE,
+    one-hot characters) and sequence to one (MSE); every optimizer plain,
+    clipped (the clip norm is below every step's gradient norm) and clipped
+    with L2. (name, in_shape (T, F, 1), layers, loss, target, batch, inputs, clip)"""
+    rnn = lambda h, seq, act="linear": ("rnn", act, h, seq)
+    lstm = lambda h, seq, act="linear": ("lstm", act, h, seq)
+    dense = lambda act, n: ("dense", act, n)
+    step_dense = lambda act, n: ("dense", act, n, 1)
+    return [
+        ("rnn T1 seq-to-one/mse", (1, 3, 1), [rnn(4, 0), dense("linear", 2)], "mse", "real", 3, "normal", 0.05),
+        ("rnn T5 per-step softmax/ce onehot-x", (5, 4, 1), [rnn(6, 1), step_dense("softmax", 4)],
+         "ce", "onehot", 2, "onehot", 0.05),
+        ("rnn T40 seq-to-one/mse batch 1", (40, 2, 1), [rnn(5, 0), dense("linear", 1)], "mse", "real", 1,
+         "normal", 0.05),
+        ("rnn hidden 1 as output/mse", (6, 3, 1), [rnn(1, 1)], "mse", "signed", 4, "normal", 0.02),
+        ("rnn stacked 2 seq-to-one/mse", (7, 3, 1), [rnn(5, 1), rnn(4, 0), dense("linear", 2)], "mse", "real",
+         3, "normal", 0.05),
+        ("rnn tanh act, per-step sigmoid/bce", (4, 3, 1), [rnn(4, 1, "tanh"), step_dense("sigmoid", 2)],
+         "bce", "binary", 2, "normal", 0.02),
+        ("lstm T1 seq-to-one softmax/ce", (1, 4, 1), [lstm(3, 0), dense("softmax", 3)], "ce", "onehot", 2,
+         "normal", 0.05),
+        ("lstm T5 per-step softmax/ce onehot-x", (5, 6, 1), [lstm(8, 1), step_dense("softmax", 6)],
+         "ce", "onehot", 3, "onehot", 0.05),
+        ("lstm T40 seq-to-one/mse batch 1", (40, 2, 1), [lstm(4, 0), dense("linear", 1)], "mse", "real", 1,
+         "normal", 0.005),
+        ("lstm hidden 1 as output/mse", (5, 2, 1), [lstm(1, 1)], "mse", "signed", 2, "normal", 0.01),
+        ("lstm stacked 2 per-step softmax/ce prob", (6, 3, 1), [lstm(5, 1), lstm(4, 1), step_dense("softmax", 3)],
+         "ce", "prob", 2, "normal", 0.02),
+    ]
 
 
 def cnn_cases():
@@ -391,7 +505,7 @@ def write(path, cases):
         return struct.pack("<%di" % len(v), *v)
 
     with open(path, "wb") as f:
-        f.write(b"NNRF" + i32s(2, len(cases)))
+        f.write(b"NNRF" + i32s(3, len(cases)))
         for c in cases:
             n_layers = len(c["layers"])
             truth = c["truth"]
@@ -413,13 +527,15 @@ def write(path, cases):
                 opt_name, lr, beta1, beta2, eps = t["opt"]
                 reg_name, rate = t["reg"]
                 f.write(i32s(OPT[opt_name]) + f32s([lr, beta1, beta2, eps]))
-                f.write(i32s(REG[reg_name]) + f32s([rate]))
+                f.write(i32s(REG[reg_name]) + f32s([rate, t["clip"]]))
                 f.write(f32s(t["losses"]) + f32s(t["params"]))
 
 
 def main():
     torch.manual_seed(0)
     check_pool_tie_rule()
+    check_recurrent_modules()
+    torch.manual_seed(0)
     cases = [build_case(i, *spec) for i, spec in enumerate(case_list())]
     path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "fixtures.bin")

@@ -43,7 +43,8 @@ export const ABI_VERSION = /** @type {6} */ (Limits.ABI_VERSION);
  * @property {ActivationName | number} activation
  * @property {number} [units] Dense: output units.
  * @property {number[]} [ints] The kind's own ints (descriptor ints 2..7), instead of `units`:
- *   dense [units]; conv2d [outChannels, kernelH, kernelW, stride, padding];
+ *   dense [units] or [units, perStep] (perStep 1: on each step of a T x F x 1 sequence);
+ *   rnn / lstm [hidden, returnSequences]; conv2d [outChannels, kernelH, kernelW, stride, padding];
  *   maxpool [kernel, stride]; flatten [] (core/nn.h says what fits).
  */
 /**
@@ -330,3 +331,20 @@ export async function createEngine(factory, moduleOptions = {}) {
   }
   return new Engine(module);
 }
+
+/**
+ * Sequence layer descriptors (core/nn.h, ABI 6), for a T x F x 1 input.
+ * rnn / lstm: torch.nn.RNN / LSTM(F, hidden, batch_first=True); returnSequences
+ * gives every step's h (T x hidden x 1), else the last step's (hidden x 1 x 1).
+ * stepDense: a dense layer on every step (T x units x 1; softmax and CE per step).
+ */
+export const SequenceLayers = Object.freeze({
+  /** @param {number} hidden @param {{ returnSequences?: boolean }} [options] @returns {LayerSpec} */
+  rnn: (hidden, { returnSequences = false } = {}) =>
+    ({ kind: 'rnn', activation: 'linear', ints: [hidden, returnSequences ? 1 : 0] }),
+  /** @param {number} hidden @param {{ returnSequences?: boolean }} [options] @returns {LayerSpec} */
+  lstm: (hidden, { returnSequences = false } = {}) =>
+    ({ kind: 'lstm', activation: 'linear', ints: [hidden, returnSequences ? 1 : 0] }),
+  /** @param {number} units @param {ActivationName | number} activation @returns {LayerSpec} */
+  stepDense: (units, activation) => ({ kind: 'dense', activation, ints: [units, 1] }),
+});

@@ -11,7 +11,7 @@ import { BackwardFlag, Limits, OPTIMIZER_NAMES, REGULARIZATION_NAMES, Status } f
 import { enumValue, Engine, HeapBuffer, intValue, NnError, ptrOf, withConfig, withLayers } from './nn-engine.js';
 
 export { Activation, BackwardFlag, LayerKind, Limits, Loss, Optimizer, Regularization, Status } from './enums.js';
-export { ABI_VERSION, createEngine } from './nn-engine.js';
+export { ABI_VERSION, createEngine, SequenceLayers } from './nn-engine.js';
 export { Engine, HeapBuffer, NnError };
 
 /** @typedef {import('./enums.js').OptimizerName} OptimizerName */
@@ -268,6 +268,57 @@ export class Model {
     const out = this.out('preview', Math.max(count, 1) * Limits.PREVIEW_FLOATS);
     if (this.module._nn_optimizer_preview(this.h(), intValue(first), intValue(count), this.arg('grads', grads), out.ptr) !== Status.OK) this.fail();
     return out.view().slice(0, count * Limits.PREVIEW_FLOATS);
+  }
+  /** Gradient clipping by global norm on every update (torch clip_grad_norm_); 0 turns it off. @param {number} maxNorm */
+  setClipNorm(maxNorm) {
+    if (this.module._nn_set_clip_norm(this.h(), maxNorm) !== Status.OK) this.fail();
+  }
+  /** The global gradient norm the last update measured (before clipping); 0 before any. @returns {number} */
+  gradNorm() {
+    return this.module._nn_grad_norm(this.h());
+  }
+  /** Carried state floats per batch row: per RNN/LSTM layer h [H], then c [H] for an LSTM; 0 without one. @returns {number} */
+  stateFloats() {
+    return this.engine.check(this.module._nn_state_floats(this.h()));
+  }
+  /** Carried state of rows 0..rows-1 ([rows x stateFloats()]). @param {number} [rows] @returns {Float32Array} */
+  getState(rows = 1) {
+    const n = this.stateFloats() * Math.max(intValue(rows), 1);
+    const out = this.out('state', n);
+    if (this.module._nn_get_state(this.h(), out.ptr, intValue(rows)) !== Status.OK) this.fail();
+    return out.view().slice(0, n);
+  }
+  /** Sets the carried state of rows 0..rows-1 from [rows x stateFloats()] values. @param {FloatArg} values @param {number} [rows] */
+  setState(values, rows = 1) {
+    if (this.module._nn_set_state(this.h(), this.arg('state', values), intValue(rows)) !== Status.OK) this.fail();
+  }
+  /** Every row's carried state to zero. */
+  resetState() {
+    if (this.module._nn_reset_state(this.h()) !== Status.OK) this.fail();
+  }
+  /**
+   * Stateful: every forward pass starts row r from the carried state of row r
+   * and leaves its final state there (generation step by step; truncated BPTT).
+   * @param {boolean} on
+   */
+  setStateful(on) {
+    if (this.module._nn_set_stateful(this.h(), on ? 1 : 0) !== Status.OK) this.fail();
+  }
+  /** Floats of sequenceInspect(layer): 2*T*H (RNN) or 7*T*H (LSTM). @param {number} layer @returns {number} */
+  sequenceFloats(layer) {
+    return this.engine.check(this.module._nn_sequence_floats(this.h(), intValue(layer)));
+  }
+  /**
+   * Per-step views of recurrent layer `layer` for one example (off the hot path):
+   * [T x H] each, step t in row t: RNN h, dL/dh; LSTM h, dL/dh, c, i, f, g, o.
+   * dL/dh_t is the full gradient through time. Overwrites grads() like explain().
+   * @param {number} layer @param {FloatArg} x [inputs] @param {FloatArg} y [outputs] @returns {Float32Array}
+   */
+  sequenceInspect(layer, x, y) {
+    const total = this.sequenceFloats(layer);
+    const dst = this.out('sequence', total);
+    if (this.module._nn_sequence_inspect(this.h(), intValue(layer), this.arg('x', x), this.arg('y', y), dst.ptr) !== Status.OK) this.fail();
+    return dst.view().slice(0, total);
   }
   /**
    * Outputs [n x outputs]: a new Float32Array, or written into `out` (returned).
