@@ -23,7 +23,7 @@ test('waves: the validation loss falls, the prediction is drawn, the views show 
   const { page, errors, close } = await openLab('&task=waves&wave=sine&hidden=16&len=24&batch=16');
   const first = await waitFor(() => number(page, 'val-loss'), Number.isFinite, { what: 'the untrained validation loss' });
   await page.getByTestId('play').click();
-  const later = await waitFor(() => number(page, 'val-loss'), (v) => v < first / 4, { timeoutMs: 20_000, intervalMs: 200, what: `the validation loss below ${first / 4}` });
+  const later = await waitFor(() => number(page, 'val-loss'), (v) => v < first / 4, { timeoutMs: 40_000, intervalMs: 200, what: `the validation loss below ${first / 4}` });
   assert.ok(later > 0);
   assert.ok(await number(page, 'epoch') > 0);
   await page.getByTestId('play').click(); // pause
@@ -46,7 +46,7 @@ test('waves: the validation loss falls, the prediction is drawn, the views show 
 test('names: sampling gives strings of the vocabulary; temperature is a setting', async () => {
   const { page, errors, close } = await openLab('&task=names&hidden=32&len=16&batch=16&temp=0.7');
   await page.getByTestId('play').click();
-  await waitFor(() => number(page, 'epoch'), (v) => v >= 1, { timeoutMs: 20_000, what: 'an epoch of names' });
+  await waitFor(() => number(page, 'epoch'), (v) => v >= 1, { timeoutMs: 40_000, what: 'an epoch of names' });
   await page.getByTestId('play').click();
   const samples = await waitFor(() => page.getByTestId('samples').locator('li').allTextContents(), (v) => v.length === 8, { timeoutMs: 10_000, what: 'eight samples' });
   for (const s of samples) assert.match(s, /^([a-z]+|\(empty\))$/, `sample ${JSON.stringify(s)}`);
@@ -79,9 +79,9 @@ test('a link round trip restores the config; the save buttons say why they are o
   assert.equal(await again.page.getByTestId('seq-delay').inputValue(), '4');
   assert.equal(await again.page.getByTestId('seq-compare').isChecked(), true);
   // Memory with compare: both cells' accuracy per step is drawn.
-  await again.page.getByTestId('step').click();
+  await again.page.getByTestId('step-batch').click();
   const chart = again.page.getByTestId('memory-chart');
-  await waitFor(() => chart.textContent(), (t) => /RNN.*LSTM/s.test(t ?? ''), { timeoutMs: 10_000, what: 'both cells in the accuracy chart' });
+  await waitFor(() => chart.textContent(), (t) => /RNN.*LSTM/s.test(t ?? ''), { timeoutMs: 30_000, what: 'both cells in the accuracy chart' });
   again.errors.assertNone();
   await again.close();
 });
