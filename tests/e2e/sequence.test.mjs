@@ -2,11 +2,16 @@
 // waves train and the prediction is drawn, names sample strings of their
 // vocabulary, the views show the core's numbers, a link restores every
 // setting, and embed=1 fits the snippet's frame. Small models: seconds each.
-import { test } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { playgroundFixture, collectErrors, waitFor } from './lib/index.mjs';
+import { playgroundFixture, collectErrors, waitFor, startHostServer } from './lib/index.mjs';
 
 const fx = playgroundFixture();
+let host = null;
+before(async () => {
+  host = await startHostServer(() => ({ labUrl: fx.server.url, query: 'lab=sequence&task=waves&hidden=8&len=16&batch=8&embed=1', width: 720, height: 640 }));
+});
+after(() => host?.close());
 
 async function openLab(query, viewport = { width: 1280, height: 900 }) {
   const context = await fx.browser.newContext({ viewport });
@@ -110,4 +115,36 @@ test('embed=1 fits the snippet\'s frame and a phone-width one', async () => {
     embed.errors.assertNone();
     await embed.close();
   }
+});
+
+test('the course-page API: setConfig rebuilds, step answers with the state after it, metrics carry the lab\'s numbers', async () => {
+  const context = await fx.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(host.url);
+  const received = () => page.evaluate(() => window.received);
+  const answer = (id) => waitFor(async () => (await received()).find((m) => (m.type === 'state' || m.type === 'error') && m.id === id),
+    (m) => m !== undefined, { timeoutMs: 20_000, what: `the answer to ${id}` });
+  const send = (msg) => page.evaluate((m) => window.send(m), msg);
+  const ready = await waitFor(received, (ms) => ms.some((m) => m.type === 'ready'), { timeoutMs: 30_000, what: 'ready' });
+  assert.equal(ready.find((m) => m.type === 'ready').config.task, 'waves');
+
+  await send({ type: 'setConfig', config: { task: 'memory', delay: 2, cell: 'rnn' }, id: 'set-1' });
+  const set = await answer('set-1');
+  assert.equal(set.type, 'state');
+  assert.deepEqual([set.config.task, set.config.delay, set.config.cell, set.config.hidden], ['memory', 2, 'rnn', 8]);
+  await send({ type: 'step', steps: 10, id: 'step-10' });
+  const stepped = await answer('step-10');
+  assert.equal(stepped.running, false);
+  assert.ok(Math.abs(stepped.epoch - 0.1) < 1e-9, `10 batches of a 100-batch epoch: ${stepped.epoch}`);
+  const metrics = await waitFor(async () => (await received()).filter((m) => m.type === 'metrics').at(-1),
+    (m) => m !== undefined && m.epoch > 0 && Number.isFinite(m.valLoss), { timeoutMs: 10_000, what: 'metrics after the step' });
+  assert.ok(metrics.accuracy >= 0 && metrics.accuracy <= 1, JSON.stringify(metrics));
+  assert.ok(metrics.perplexity > 1, JSON.stringify(metrics));
+  await send({ type: 'setConfig', config: { hidden: 0 }, id: 'bad-1' });
+  const bad = await answer('bad-1');
+  assert.equal(bad.type, 'error');
+  assert.match(JSON.stringify(bad.rejected), /hidden/);
+  errors.assertNone();
+  await context.close();
 });

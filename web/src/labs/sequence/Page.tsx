@@ -10,7 +10,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LabPageProps } from '../types';
 import { parseLink, writeLink, type ParsedLink } from '../../state/link';
 import type { LabViewOptions } from '../../state/view';
-import { startLabBridge, type LabEmbedBridge } from '../../embed/protocol';
+import { METRICS_INTERVAL_MS, startLabBridge, type LabEmbedBridge } from '../../embed/protocol';
 import { embedSnippet, labShareUrl } from '../../embed/snippet';
 import { copyText } from '../../app/ShareBar';
 import { labEntry } from '../index';
@@ -324,6 +324,8 @@ function SharePanel({ config, theme }: { config: SequenceConfig; theme: Theme | 
 function useSequenceBridge(store: SequenceStore, view: SequenceView): void {
   const status = useRef({ running: false, epoch: 0 });
   const bridge = useRef<LabEmbedBridge | null>(null);
+  const latestMetrics = useRef<Record<string, number | null> | null>(null);
+  const trailing = useRef<ReturnType<typeof setTimeout> | null>(null);
   const state = store.state;
   status.current = { running: state.progress?.running ?? false, epoch: state.progress?.epoch ?? 0 };
 
@@ -374,10 +376,19 @@ function useSequenceBridge(store: SequenceStore, view: SequenceView): void {
     const last = v.loss[v.loss.length - 1] ?? null;
     const acc = v.accuracy[v.accuracy.length - 1];
     const nats = isCharTask(state.config.task) || state.config.task === 'memory';
-    b.metrics({
+    latestMetrics.current = {
       epoch: state.progress.epoch, trainLoss: Number.isFinite(state.losses.ema) ? state.losses.ema : null, valLoss: last,
       perplexity: nats && last !== null ? Math.exp(last) : null, accuracy: acc !== undefined && Number.isFinite(acc) ? acc : null,
       stepsPerSec: state.progress.stepsPerSec,
-    });
+    };
+    // The bridge lets metrics through at most every METRICS_INTERVAL_MS: the
+    // last change (a step's) is sent once the interval is over, not dropped.
+    if (!b.metrics(latestMetrics.current) && trailing.current === null) {
+      trailing.current = setTimeout(() => {
+        trailing.current = null;
+        if (latestMetrics.current) bridge.current?.metrics(latestMetrics.current);
+      }, METRICS_INTERVAL_MS + 10);
+    }
   }, [state.version]);
+  useEffect(() => () => { if (trailing.current !== null) clearTimeout(trailing.current); }, []);
 }

@@ -185,12 +185,13 @@ export class SequenceStore implements Store<SequenceState> {
   }
 
   async run(running: boolean): Promise<CommandResult> {
-    if (running && !this.state.built) throw new Error('the model is not built yet');
+    // A build in flight is ahead of this command in the worker's queue.
+    if (running && !this.state.built && !this.state.building) throw new Error('the model is not built yet');
     return this.lab().run(running);
   }
 
   async step(count: { batches: number } | { epochs: number }): Promise<CommandResult> {
-    if (!this.state.built) throw new Error('the model is not built yet');
+    if (!this.state.built && !this.state.building) throw new Error('the model is not built yet');
     return this.lab().step(count);
   }
 
