@@ -1,10 +1,11 @@
 // The sequence lab in Debian's Chromium against the built page (web/dist):
 // waves train and the prediction is drawn, names sample strings of their
 // vocabulary, the views show the core's numbers, a link restores every
-// setting, and embed=1 fits the snippet's frame. Small models: seconds each.
+// setting, a model file round-trips, and embed=1 fits the snippet's frame. Small models: seconds each.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { playgroundFixture, collectErrors, waitFor, startHostServer } from './lib/index.mjs';
+import fs from 'node:fs/promises';
+import { playgroundFixture, collectErrors, waitFor, startHostServer, saveModel } from './lib/index.mjs';
 
 const fx = playgroundFixture();
 let host = null;
@@ -62,7 +63,7 @@ test('names: sampling gives strings of the vocabulary; temperature is a setting'
   await close();
 });
 
-test('a link round trip restores the config; the save buttons say why they are off', async () => {
+test('a link round trip restores the config; save, export and load a model file', async () => {
   const { page, errors, close } = await openLab('&task=memory&delay=4&len=20&hidden=12&compare=1');
   await page.getByTestId('seq-cell').selectOption('rnn');
   await page.getByTestId('seq-clipNorm').fill('2.5');
@@ -73,8 +74,18 @@ test('a link round trip restores the config; the save buttons say why they are o
   assert.match(url, /clip=2\.5/);
   assert.match(url, /delay=4/);
   assert.match(url, /compare=1/);
-  assert.equal(await page.getByTestId('save-model').isDisabled(), true);
-  assert.match(await text(page, 'save-unavailable'), /RNN\/LSTM/);
+  // Save, export and load: the file holds the model as the core lays it out.
+  await page.getByTestId('step-batch').click();
+  const file = await saveModel(page);
+  assert.equal(file.lab, 'sequence');
+  assert.deepEqual(file.layers.map((l) => l.kind), ['rnn', 'dense']);
+  assert.equal(file.config.clipNorm, 2.5);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-pytorch').click()]);
+  assert.match(await fs.readFile(await download.path(), 'utf8'), /torch\.nn\.RNN/);
+  await page.getByTestId('seq-cell').selectOption('lstm'); // another model...
+  await page.getByTestId('model-file').setInputFiles({ name: 'm.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  await waitFor(() => text(page, 'share-status'), (t) => /^Loaded m\.json/.test(t), { timeoutMs: 20_000, what: 'the file loaded' });
+  assert.equal(await page.getByTestId('seq-cell').inputValue(), 'rnn'); // ...and the file's is back
   errors.assertNone();
   await close();
   const again = await openLab(url.slice(url.indexOf('?') + 1).replace(/^lab=sequence/, ''));

@@ -32,6 +32,7 @@ export { networkSpec } from '${SRC}share/network.ts';
 export { generateDataset, featurize, targetsFor } from '${SRC}data/datasets.ts';
 export { defaultConfig } from '${SRC}state/schema.ts';
 export { denseLayers } from '${SRC}share/layers.ts';
+export { coreVerdict } from '${SRC}share/coreLayout.ts';
 export { mnistCodec } from '${SRC}labs/mnist/config.ts';
 export { engineLayer, fileLayers, mlpLayers } from '${SRC}labs/mnist/model-layers.ts';
 `;
@@ -133,7 +134,7 @@ test('the NumPy export predicts what the engine predicts, its backprop matches t
       for (let epoch = 0; epoch < 20; epoch++) model.trainEpoch(x, y, 300, null, 16);
       const params = model.params();
       const script = join(dir, `model${index}.py`);
-      writeFileSync(script, m.exportLabModelNumpy({ lab: 'playground', config, layers: m.denseLayers(spec.sizes, spec.activations), loss: spec.loss, epoch: 20, params }, c.name));
+      writeFileSync(script, m.exportLabModelNumpy({ lab: 'playground', config, layers: m.denseLayers(spec.sizes, spec.activations), loss: spec.loss, epoch: 20, params, blocks: model.paramLayout() }, c.name));
 
       // predict
       const expected = model.forward(m.featurize(flat, c.features), points.length);
@@ -203,7 +204,7 @@ test('the NumPy export of MNIST networks (an MLP, a CNN) predicts the engine\'s 
         const expected = Array.from(trainer.model.forward(trainer.x, N));
         const layers = m.fileLayers(net.layers, trainer.model.layerShapes());
         const script = join(dir, `${net.name}.py`);
-        writeFileSync(script, m.exportLabModelNumpy({ lab: 'mnist', config, layers, loss: 'ce', epoch: trainer.progress, params: trainer.params() }));
+        writeFileSync(script, m.exportLabModelNumpy({ lab: 'mnist', config, layers, loss: 'ce', epoch: trainer.progress, params: trainer.params(), blocks: trainer.model.paramLayout() }));
         const images = Array.from({ length: N }, (_, i) => Array.from(data.testDigit(i)));
         writeFileSync(join(dir, 'digits.json'), JSON.stringify({ images }));
         const got = JSON.parse(await run(PYTHON, [script, 'predict', join(dir, 'digits.json')])).flat();
@@ -273,7 +274,7 @@ test('check passes on the page\'s own traces (trace.js on the engine) of a playg
       model.setRegularization(c.reg, c.regRate);
       for (let epoch = 0; epoch < 3; epoch++) model.trainEpoch(x, y, 200, null, 16);
       const script = join(dir, 'playground.py');
-      writeFileSync(script, m.exportLabModelNumpy({ lab: 'playground', config, layers: m.denseLayers(spec.sizes, spec.activations), loss: spec.loss, epoch: 3, params: model.params() }));
+      writeFileSync(script, m.exportLabModelNumpy({ lab: 'playground', config, layers: m.denseLayers(spec.sizes, spec.activations), loss: spec.loss, epoch: 3, params: model.params(), blocks: model.paramLayout() }));
       const index = 17;
       const scratch = traceModel(engine, model, spec.loss);
       try {
@@ -298,7 +299,7 @@ test('check passes on the page\'s own traces (trace.js on the engine) of a playg
       for (let i = 0; i < 30; i++) assert.ok(Number.isFinite(trainer.step()));
       const script = join(dir, 'mnist.py');
       writeFileSync(script, m.exportLabModelNumpy({ lab: 'mnist', config: mnistConfig, layers: m.fileLayers(layers, trainer.model.layerShapes()), loss: 'ce',
-        epoch: trainer.progress, params: trainer.params() }));
+        epoch: trainer.progress, params: trainer.params(), blocks: trainer.model.paramLayout() }));
       const digit = 7, label = data.testLabels[digit];
       const scratch = traceModel(engine, trainer.model, 'ce');
       try {
@@ -322,6 +323,7 @@ test('the NumPy script\'s scheduled rates are the MNIST trainer\'s float32 rates
   const dir = mkdtempSync(join(tmpdir(), 'nn-numpy-sched-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const m = await loadModules(dir, ENTRY);
+  const engine = await loadEngine();
   const progress = [0, 1e-4, 0.1, 0.5, 0.999, 1, 1.25, 2, 2.9999, 3, 3.5, 7];
   const settings = [];
   for (const lrSchedule of LR_SCHEDULES) {
@@ -333,8 +335,10 @@ test('the NumPy script\'s scheduled rates are the MNIST trainer\'s float32 rates
     assert.deepEqual(m.mnistCodec.validate(config), []);
     const layers = m.fileLayers(config.layers, [[1, 28, 28], [4, 1, 1], [10, 1, 1]]);
     const params = new Float32Array(784 * 4 + 4 + 4 * 10 + 10);
+    const verdict = m.coreVerdict(engine, { layers, loss: 'ce', maxParams: 1 << 24 });
+    assert.ok(verdict.ok, verdict.error);
     const script = join(dir, `sched${k}.py`);
-    writeFileSync(script, m.exportLabModelNumpy({ lab: 'mnist', config, layers, loss: 'ce', epoch: 0, params }));
+    writeFileSync(script, m.exportLabModelNumpy({ lab: 'mnist', config, layers, loss: 'ce', epoch: 0, params, blocks: verdict.blocks }));
     cases.push({ script, want: progress.map((e) => Math.fround(scheduledRate(s, e))) });
   }
   const got = JSON.parse(await run(PYTHON, ['-c', RATES_PY, JSON.stringify(progress), ...cases.map((c) => c.script)]));

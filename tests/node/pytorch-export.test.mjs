@@ -38,8 +38,9 @@ export { generateDataset, featurize, targetsFor } from '${src}data/datasets.ts';
 export { defaultConfig } from '${src}state/schema.ts';
 export { validateConfig } from '${src}state/codec.ts';
 export { exportLabModel } from '${src}share/pytorchExport.ts';
-export { denseLayers, paramLayout } from '${src}share/layers.ts';
-export { parseLabModelFile, serializeLabModel } from '${src}share/modelFile.ts';
+export { denseLayers } from '${src}share/layers.ts';
+export { readLabModelFile, serializeLabModel } from '${src}share/modelFile.ts';
+export { askEngine, coreVerdict } from '${src}share/coreLayout.ts';
 export { mnistCodec } from '${src}labs/mnist/config.ts';
 export { engineLayer, fileLayers, mlpLayers, MODEL_PRESETS } from '${src}labs/mnist/model-layers.ts';
 `;
@@ -119,7 +120,7 @@ test('exported PyTorch scripts predict what the WASM engine predicts', async (t)
       const after = model.evaluate(x, y, 300).loss;
       assert.ok(after < before, `${c.name}: training lowered the loss (${before} -> ${after})`);
 
-      const script = m.exportPyTorchScript({ ...spec, features: c.features, params: model.params(), description: c.name });
+      const script = m.exportPyTorchScript({ ...spec, features: c.features, params: model.params(), blocks: model.paramLayout(), description: c.name });
       const expected = model.forward(m.featurize(flat, c.features), points.length);
       const file = join(dir, `model${index}.py`);
       writeFileSync(file, script);
@@ -180,12 +181,14 @@ async function checkMnistExport(t, { name, layers: layersOf, trainerSpec, steps,
 
     // The file's layer list: the page's (fileLayers with the core's shapes); its layout must be the core's.
     const fileLayers = m.fileLayers(layers, trainer.model.layerShapes());
-    const ours = m.paramLayout(fileLayers).blocks.map((b) => `${b.layer}:${b.offset}:${b.shape.join('x')}`);
+    const verdict = m.coreVerdict(engine, { layers: fileLayers, loss: 'ce', maxParams: 1 << 24 });
+    assert.ok(verdict.ok, verdict.error);
+    const ours = verdict.blocks.map((b) => `${b.layer}:${b.offset}:${b.shape.join('x')}`);
     const core = trainer.model.paramLayout().map((b) => `${b.layer}:${b.offset}:${b.shape.join('x')}`);
-    assert.deepEqual(ours, core, 'share/layers.ts paramLayout equals the core\'s for this network');
-    // Saved and loaded as a model file, then exported: what a learner's download holds.
-    const saved = m.serializeLabModel({ lab: 'mnist', config, layers: fileLayers, loss: 'ce', epoch: trainer.progress, params: trainer.model.params() });
-    const loaded = m.parseLabModelFile(saved, 'mnist');
+    assert.deepEqual(ours, core, 'the core\'s layout of the file\'s layer list equals the live model\'s');
+    // Saved (with the live model's layout) and loaded as a model file (the core judging it), then exported: what a learner's download holds.
+    const saved = m.serializeLabModel({ lab: 'mnist', config, layers: fileLayers, loss: 'ce', epoch: trainer.progress, params: trainer.model.params(), blocks: trainer.model.paramLayout() });
+    const loaded = await m.readLabModelFile(saved, 'mnist', m.askEngine(engine));
     assert.ok(loaded.ok, loaded.error);
     const file = join(dir, 'model.py');
     const script = m.exportLabModel(loaded.model, 'MNIST test');

@@ -35,11 +35,19 @@ export { generateDataset, splitTrainTest, featurize, targetsFor, datasetInfo } f
 export { defaultConfig } from '${SRC}state/schema.ts';
 export { validateConfig } from '${SRC}state/codec.ts';
 export { denseLayers } from '${SRC}share/layers.ts';
-export { parseLabModelFile } from '${SRC}share/modelFile.ts';
+export { readLabModelFile } from '${SRC}share/modelFile.ts';
+export { askEngine, coreVerdict } from '${SRC}share/coreLayout.ts';
 export { mnistCodec } from '${SRC}labs/mnist/config.ts';
 export { engineLayer, fileLayers, mlpLayers } from '${SRC}labs/mnist/model-layers.ts';
 export { Session } from '${SRC}labs/playground/session.ts';
 `;
+
+/** The core's blocks of a layer list (what the page gets from its worker for a file or an export). */
+function coreBlocks(m, engine, layers, loss) {
+  const v = m.coreVerdict(engine, { layers, loss, maxParams: 1 << 24 });
+  assert.ok(v.ok && v.refused === null, v.error ?? v.refused);
+  return v.blocks;
+}
 
 /** JSON lines of a train run: { steps: [loss...], rates: [lr...], epochs: [mean...] }. */
 function parseRun(out) {
@@ -106,7 +114,7 @@ test('playground: the script\'s training losses and checkpoint are the page\'s',
     const params = page.params();
     const layers = m.denseLayers(spec.sizes, spec.activations);
     const script = join(dir, `model${index}.py`);
-    writeFileSync(script, m.exportLabModel({ lab: 'playground', config, layers, loss: spec.loss, epoch: 3, params }, c.name, split.train));
+    writeFileSync(script, m.exportLabModel({ lab: 'playground', config, layers, loss: spec.loss, epoch: 3, params, blocks: coreBlocks(m, engine, layers, spec.loss) }, c.name, split.train));
 
     // The page's comparison run: the exported weights, a fresh optimizer, the batch order from the seed.
     const again = session();
@@ -140,7 +148,7 @@ test('playground: the script\'s training losses and checkpoint are the page\'s',
     assert.ok(got.epochs[9] < got.epochs[0], `${c.name}: the loss falls`);
 
     // The checkpoint: the page's parser accepts it; its weights are the page's after the same 10 epochs.
-    const loaded = m.parseLabModelFile(readFileSync(ckpt, 'utf8'), 'playground');
+    const loaded = await m.readLabModelFile(readFileSync(ckpt, 'utf8'), 'playground', m.askEngine(engine));
     assert.ok(loaded.ok, loaded.error);
     assert.equal(loaded.model.epoch, 13);
     assert.deepEqual(loaded.model.config, config);
@@ -181,7 +189,7 @@ test('MNIST: the script\'s first 10 losses are the page trainer\'s (MLP from the
         const params = page.params();
         const layers = m.fileLayers(config.layers, page.model.layerShapes());
         const script = join(dir, 'model.py');
-        writeFileSync(script, m.exportLabModel({ lab: 'mnist', config, layers, loss: 'ce', epoch: page.progress, params }, net.name));
+        writeFileSync(script, m.exportLabModel({ lab: 'mnist', config, layers, loss: 'ce', epoch: page.progress, params, blocks: page.model.paramLayout() }, net.name));
         // The page's comparison run: the exported weights in a fresh trainer (fresh optimizer, order and shifts from the seed).
         again.loadParams(params);
         const pageSteps = [], pageRates = [];
@@ -193,7 +201,7 @@ test('MNIST: the script\'s first 10 losses are the page trainer\'s (MLP from the
         // The rates: the trainer's float32 ones, bit for bit (constant without a schedule).
         assert.deepEqual(got.rates, pageRates, `${net.name}: the script's rates are the trainer's`);
         if (config.lrSchedule !== 'none') assert.ok(pageRates[9] < 0.9 * pageRates[0], `${net.name}: the schedule shows within 10 steps: ${pageRates}`);
-        const loaded = m.parseLabModelFile(readFileSync(ckpt, 'utf8'), 'mnist');
+        const loaded = await m.readLabModelFile(readFileSync(ckpt, 'utf8'), 'mnist', m.askEngine(engine));
         assert.ok(loaded.ok, loaded.error);
         const weightWorst = closeWeights(loaded.model.params, again.params(), net.name);
         t.diagnostic(`MNIST ${net.name}: steps ${worst.toExponential(2)}, checkpoint weights ${weightWorst.toExponential(2)}`);
@@ -216,7 +224,8 @@ test('--workers 2 (DistributedDataParallel on gloo) trains like one process', as
   const { config, split, spec, session } = playground(m, engine, CASES[0]);
   const params = session().params();
   const script = join(dir, 'model.py');
-  writeFileSync(script, m.exportLabModel({ lab: 'playground', config, layers: m.denseLayers(spec.sizes, spec.activations), loss: spec.loss, epoch: 0, params }, 'ddp', split.train));
+  const layers = m.denseLayers(spec.sizes, spec.activations);
+  writeFileSync(script, m.exportLabModel({ lab: 'playground', config, layers, loss: spec.loss, epoch: 0, params, blocks: coreBlocks(m, engine, layers, spec.loss) }, 'ddp', split.train));
   const started = Date.now();
   const [one, two] = await Promise.all([
     run(PYTHON, [script, 'train', '--epochs', '4', '--cpu']),

@@ -56,7 +56,7 @@ export function ShareBar({ pg }: { pg: Playground }) {
   };
   const load = async (file: File | undefined) => {
     if (!file) return;
-    const r = await readModelFile(file);
+    const r = await readModelFile(file, pgRef.current.actions.askCore);
     if (!r.ok) {
       pgRef.current.actions.setModelNote({ kind: 'error', text: r.error });
       return;

@@ -1,10 +1,13 @@
 // Saving, loading and exporting a trained model from a lab's page: files in
 // format 2 (share/modelFile.ts serializeLabModel) and the PyTorch script
-// (exportLabModel), the same for every lab.
+// (exportLabModel), the same for every lab. The parameter layout of every
+// model saved, loaded or exported is the core's, asked through the lab's
+// worker (AskCore); nothing here computes one.
 
 import {
-  labModelFileName, parseLabModelFile, serializeLabModel, MAX_MODEL_FILE_CHARS, type LabLoadResult, type LabModel,
+  labModelFileName, readLabModelFile as readLabModelText, serializeLabModel, MAX_MODEL_FILE_CHARS, type LabLoadResult, type LabModel, type LabModelContent,
 } from '../share/modelFile';
+import type { AskCore } from '../share/coreLayout';
 import { labModelOf, parseModelFile, type LoadResult, type SavedModel } from '../labs/playground/saved-model';
 import { networkSpec } from '../share/network';
 import { exportLabModel } from '../share/pytorchExport';
@@ -26,10 +29,20 @@ export function download(name: string, text: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-async function currentModel(pg: Playground): Promise<SavedModel> {
+/** A live model's content with the core's blocks of its layers; throws when they do not hold its parameters. */
+export async function withCoreBlocks(model: LabModelContent, askCore: AskCore): Promise<LabModel> {
+  const verdict = await askCore({ layers: model.layers, loss: model.loss, maxParams: Number.MAX_SAFE_INTEGER });
+  if (!verdict.ok) throw new Error(verdict.error);
+  if (verdict.refused !== null) throw new Error(verdict.refused);
+  if (verdict.count !== model.params.length) throw new Error(`the engine lays out ${verdict.count} parameters; the model has ${model.params.length}`);
+  return { ...model, blocks: verdict.blocks } as LabModel;
+}
+
+async function currentModel(pg: Playground): Promise<LabModel> {
   const spec = networkSpec(pg.config, pg.task, pg.dataset.nClasses);
   const params = await pg.actions.getParams();
-  return { ...spec, config: pg.config, params, epoch: pg.run.snapshot?.epoch ?? 0 };
+  const saved: SavedModel = { ...spec, config: pg.config, params, epoch: pg.run.snapshot?.epoch ?? 0 };
+  return withCoreBlocks(labModelOf(saved, []), pg.actions.askCore);
 }
 
 /** Offers a lab's model as a format-2 file; returns what to tell the user. */
@@ -54,15 +67,15 @@ export function exportLabNumpyScript(model: LabModel): string {
 }
 
 export async function saveModel(pg: Playground): Promise<string> {
-  return saveLabModel(labModelOf(await currentModel(pg)));
+  return saveLabModel(await currentModel(pg));
 }
 
 export async function exportPyTorch(pg: Playground): Promise<string> {
-  return exportLabScript(labModelOf(await currentModel(pg)), { ...pg.split.train, task: pg.task, nClasses: pg.dataset.nClasses });
+  return exportLabScript(await currentModel(pg), { ...pg.split.train, task: pg.task, nClasses: pg.dataset.nClasses });
 }
 
 export async function exportNumpy(pg: Playground): Promise<string> {
-  return exportLabNumpyScript(labModelOf(await currentModel(pg)));
+  return exportLabNumpyScript(await currentModel(pg));
 }
 
 async function readText(file: File): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
@@ -74,18 +87,18 @@ async function readText(file: File): Promise<{ ok: true; text: string } | { ok: 
   }
 }
 
-/** Reads a playground model file (format 1 or 2); the model or what is wrong. */
-export async function readModelFile(file: File): Promise<LoadResult> {
+/** Reads a playground model file (format 1 or 2), the core judging its layers; the model or what is wrong. */
+export async function readModelFile(file: File, askCore: AskCore): Promise<LoadResult> {
   const t = await readText(file);
   if (!t.ok) return t;
-  const r = parseModelFile(t.text);
+  const r = await parseModelFile(t.text, askCore);
   return r.ok ? r : { ok: false, error: `${file.name}: ${r.error} Nothing was changed.` };
 }
 
-/** Reads a model file of `lab`, checked completely before anything changes. */
-export async function readLabModelFile(file: File, lab: LabId): Promise<LabLoadResult> {
+/** Reads a model file of `lab`, checked completely (the core judging its layers) before anything changes. */
+export async function readLabModelFile(file: File, lab: LabId, askCore: AskCore): Promise<LabLoadResult> {
   const t = await readText(file);
   if (!t.ok) return t;
-  const r = parseLabModelFile(t.text, lab);
+  const r = await readLabModelText(t.text, lab, askCore);
   return r.ok ? r : { ok: false, error: `${file.name}: ${r.error} Nothing was changed.` };
 }

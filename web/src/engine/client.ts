@@ -12,6 +12,7 @@
 
 import type { LabId } from '../labs/sessions';
 import type { FromHost, HostCommand, LabStatus, ToHost } from './protocol';
+import type { CoreRequest, CoreVerdict } from '../share/coreLayout';
 
 export interface LabEvents<Snap, Event> {
   snapshot(snap: Snap, status: LabStatus): void;
@@ -146,6 +147,12 @@ export class LabClient<In, Snap = unknown, Event = unknown> {
     this.wantRunning = false;
     this.runFrom = this.nextId;
     return this.ask({ op: 'step', ...count });
+  }
+
+  /** The core's verdict on a layer list (its layout, the probes' outputs),
+   *  from this worker's engine; nothing in the lab changes. */
+  async askCore(request: CoreRequest): Promise<CoreVerdict> {
+    return (await this.ask({ op: 'core', request })).result as CoreVerdict;
   }
 
   private remember(msg: In, options: SendOptions): void {

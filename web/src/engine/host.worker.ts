@@ -19,6 +19,7 @@ import { createEngine, type Engine } from './nn-wasm.js';
 import { SESSIONS } from '../labs/sessions';
 import type { LabSession } from './lab-session';
 import { Pacer } from './pacer';
+import { coreVerdict } from '../share/coreLayout';
 import type { FromHost, HostCommand, LabStatus, ToHost } from './protocol';
 
 interface WorkerScope {
@@ -169,6 +170,7 @@ async function apply(command: HostCommand): Promise<unknown> {
     });
     return undefined;
   }
+  if (command.op === 'core') return coreVerdict(await enginePromise, command.request);
   if (!session) throw new Error('no lab is open in this worker');
   switch (command.op) {
     case 'lab': return session.handle(command.msg);

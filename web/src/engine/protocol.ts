@@ -12,6 +12,7 @@
 // carry an id, and the answer to one says the state after it was applied.
 
 import type { LabId } from '../labs/sessions';
+import type { CoreRequest } from '../share/coreLayout';
 
 /** What every lab reports about its run, in every answer and snapshot. */
 export interface LabStatus {
@@ -34,7 +35,11 @@ export type HostCommand =
    *  command meanwhile ends it early). */
   | { op: 'step'; batches: number } | { op: 'step'; epochs: number }
   /** The last weights the UI saw, into a replacement worker's model. */
-  | { op: 'restore'; params: Float32Array };
+  | { op: 'restore'; params: Float32Array }
+  /** The core's verdict on a layer list (share/coreLayout.ts coreVerdict):
+   *  its parameter layout for a file being loaded, saved or exported; no
+   *  lab's state changes. Any lab, even before `open` took effect. */
+  | { op: 'core'; request: CoreRequest };
 
 export type ToHost =
   /** Commands run one at a time, in order (a lab may await inside one).

@@ -1,8 +1,8 @@
 // Saved models: a JSON file with a magic string, a format version, the lab
 // it comes from, the lab's config, the network as a layer list, the loss and
 // the parameters as base64 little-endian float32 in the core's layout (per
-// layer: weight [out x in] row-major, then bias [out]; see layers.ts
-// paramLayout).
+// layer: weight [out x in] row-major, then bias [out]; the core hands out
+// the blocks, model.paramLayout()).
 //
 // Format 2 (every lab): { magic, formatVersion: 2, lab, config, layers:
 // [...], loss, epoch, params }, a layer being one of
@@ -10,13 +10,21 @@
 //   { kind: "conv2d", input: [c, h, w], filters, kernel, stride, padding, activation }
 //   { kind: "maxpool", input: [c, h, w], kernel, stride, activation: "linear" }
 //   { kind: "flatten", input: [c, h, w], activation: "linear" }
+//   { kind: "rnn" | "lstm", input: [steps, features, 1], hidden, returnSequences, activation }
+//   { kind: "dense", inputs: features, units, activation, steps } (per step)
 // (conv weight [filters x c x k x k]; max-pool and flatten have no parameters).
 // MNIST files written before its layer list (config hidden/activations) are
 // read as the same MLP.
 // Format 1 (the playground before labs): { ..., config, sizes, activations,
 // loss, epoch, params }; still read, as the playground's.
 // Loading validates everything before returning anything, so a bad file
-// never half-applies; the parameters come back bit-identical.
+// never half-applies; the parameters come back bit-identical. It has two
+// steps: the page reads the envelope (magic, version, lab, config, layer
+// fields, loss, epoch, finite numbers: parseModelEnvelope), then the core
+// judges the layers (do they chain, how many parameters, which blocks) and
+// runs the probes for overflow (checkWithCore, through an AskCore: the
+// worker host on the page). readLabModelFile does both. No layout is
+// computed here.
 //
 // No lab is named here: each lab's config schema comes from its registry
 // entry (labs/<id>/lab.ts) and the rest (its network check, probes, file
@@ -31,8 +39,9 @@ import { LAB_IDS } from '../labs';
 import { MODEL_FILES } from '../labs/model-files';
 import type { LabModelFile } from '../labs/types';
 import { base64ToBytes, floatsToBase64 } from './base64';
-import { OUTPUT_HEAD, paramCount, type LayerActivation, type LossName } from './network';
-import { denseLayers, LAYER_KINDS, outputLogits, outputShape, outputSize, paramLayout, type LayerSpec, type Shape3 } from './layers';
+import { OUTPUT_HEAD, type LayerActivation, type LossName } from './network';
+import { blocksLength, denseLayers, LAYER_KINDS, type LayerSpec, type ParamBlock, type Shape3 } from './layers';
+import type { AskCore, CoreVerdict } from './coreLayout';
 
 export const MODEL_MAGIC = 'nn-playground-model';
 export const MODEL_FORMAT_VERSION = 2;
@@ -69,10 +78,14 @@ function isIntIn(v: unknown, lo: number, hi: number): v is number {
 
 const fail = (error: string): { ok: false; error: string } => ({ ok: false, error });
 
-/** A trained model of any lab, as a file holds it. */
-export type LabModel = {
+/** A trained model of any lab, as a file holds it, before the core judged its layers. */
+export type LabModelContent = {
   [L in LabId]: { lab: L; config: LabLinkParts[L]['config']; layers: LayerSpec[]; loss: LossName; epoch: number; params: Float32Array }
 }[LabId];
+
+/** A trained model of any lab with the core's parameter layout of its layers
+ *  (a live model's paramLayout(), or the core's answer for a file). */
+export type LabModel = LabModelContent & { blocks: readonly ParamBlock[] };
 
 export type LabLoadResult = { ok: true; model: LabModel } | { ok: false; error: string };
 
@@ -98,7 +111,7 @@ function checkHead(layers: readonly LayerSpec[], loss: LossName): string | null 
 
 /** The text of a model file (JSON, format 2). Throws if the model is inconsistent: a bug in the caller. */
 export function serializeLabModel(model: LabModel): string {
-  if (model.params.length !== paramLayout(model.layers).count) throw new Error('serializeLabModel: params do not match the layers');
+  if (model.params.length !== blocksLength(model.blocks)) throw new Error('serializeLabModel: params do not match the layers');
   const lab = modelLab(model.lab);
   const problems = lab.codec.validate(model.config);
   if (problems.length > 0) throw new Error(`serializeLabModel: ${problems[0]}`);
@@ -117,7 +130,8 @@ export function serializeLabModel(model: LabModel): string {
 /** A layer as a file holds it (fixed key order). */
 export function layerJson(l: LayerSpec): Record<string, unknown> {
   switch (l.kind) {
-    case 'dense': return { kind: l.kind, inputs: l.inputs, units: l.units, activation: l.activation };
+    case 'dense': return { kind: l.kind, inputs: l.inputs, units: l.units, activation: l.activation, ...(l.steps !== undefined ? { steps: l.steps } : {}) };
+    case 'rnn': case 'lstm': return { kind: l.kind, input: [...l.input], hidden: l.hidden, returnSequences: l.returnSequences, activation: l.activation };
     case 'conv2d': return { kind: l.kind, input: [...l.input], filters: l.filters, kernel: l.kernel, stride: l.stride, padding: l.padding, activation: l.activation };
     case 'maxpool': return { kind: l.kind, input: [...l.input], kernel: l.kernel, stride: l.stride, activation: l.activation };
     case 'flatten': return { kind: l.kind, input: [...l.input], activation: l.activation };
@@ -129,12 +143,45 @@ export function labModelFileName(model: Pick<LabModel, 'lab' | 'config' | 'layer
   return `${modelLab(model.lab).baseName(model.config, model.layers)}.json`;
 }
 
+/** A model file whose envelope the page checked; the core has not judged its layers yet. */
+export interface ModelEnvelope {
+  model: LabModelContent;
+  /** The params text's bytes (their count is checked against the core's). */
+  bytes: Uint8Array;
+  /** The first parameter that is not a finite number, if any. */
+  nonFinite: { index: number; value: number } | null;
+  /** Inputs where the outputs must be finite (the lab's probes). */
+  probes: { input: Float32Array; where: string }[];
+}
+
+export type EnvelopeResult = { ok: true; file: ModelEnvelope } | { ok: false; error: string };
+
 /**
- * Parses and checks a model file of any lab (format 2, or format 1 as the
- * playground's). With `lab`, a file of another lab is refused and says where
- * it belongs. Never throws; errors are plain English.
+ * Reads and checks a model file of any lab completely, the core judging its
+ * layers and parameters (format 2, or format 1 as the playground's). With
+ * `lab`, a file of another lab is refused and says where it belongs. Never
+ * rejects; errors are plain English.
  */
-export function parseLabModelFile(text: unknown, lab?: LabId): LabLoadResult {
+export async function readLabModelFile(text: unknown, lab: LabId | undefined, askCore: AskCore): Promise<LabLoadResult> {
+  const r = parseModelEnvelope(text, lab);
+  if (!r.ok) return r;
+  const { model, nonFinite, bytes } = r.file;
+  let verdict: CoreVerdict;
+  try {
+    // The parameters go along for the probes when they can be loaded (finite, whole floats).
+    const params = nonFinite === null && bytes.length % 4 === 0 ? model.params : undefined;
+    verdict = await askCore({ layers: model.layers, loss: model.loss, maxParams: MAX_PARAMS, params, probes: r.file.probes.map((p) => p.input) });
+  } catch (err) {
+    return fail(`The engine could not check the file: ${err instanceof Error ? err.message : String(err)}.`);
+  }
+  return checkWithCore(r.file, verdict);
+}
+
+/**
+ * The page's half of reading a model file: everything but the layers'
+ * fit and the parameter count, which only the core knows. Never throws.
+ */
+export function parseModelEnvelope(text: unknown, lab?: LabId): EnvelopeResult {
   if (typeof text !== 'string') return fail('The file could not be read as text.');
   if (text.length > MAX_MODEL_FILE_CHARS) return fail(`The file is too large (${text.length} characters; at most ${MAX_MODEL_FILE_CHARS}).`);
   let doc: unknown;
@@ -153,10 +200,34 @@ export function parseLabModelFile(text: unknown, lab?: LabId): LabLoadResult {
     return fail(`The file was saved by a newer version of this page (format ${d.formatVersion}; this page reads format ${MODEL_FORMAT_VERSION}).`);
   }
   const r = d.formatVersion === MODEL_FORMAT_V1 ? readV1(d) : readV2(d);
-  if (r.ok && lab !== undefined && r.model.lab !== lab) {
-    return fail(`This model was saved from the ${r.model.lab} lab; open it there (this is the ${lab} lab).`);
+  if (r.ok && lab !== undefined && r.file.model.lab !== lab) {
+    return fail(`This model was saved from the ${r.file.model.lab} lab; open it there (this is the ${lab} lab).`);
   }
   return r;
+}
+
+/** The core's half: the layers chain and fit (the core's plan), the parameter count, the probes. */
+export function checkWithCore(file: ModelEnvelope, verdict: CoreVerdict): LabLoadResult {
+  if (!verdict.ok) return fail(verdict.error);
+  const { count } = verdict;
+  if (count > MAX_PARAMS) return fail(`The network in the file is too large (${count} parameters; at most ${MAX_PARAMS}).`);
+  const { model, bytes, nonFinite, probes } = file;
+  const wrong = modelLab(model.lab).checkNetwork(model.config, model.layers, model.loss) ?? checkHead(model.layers, model.loss);
+  if (wrong) return fail(wrong);
+  if (verdict.refused !== null) return fail(verdict.refused);
+  if (bytes.length !== count * 4) {
+    return fail(`The file holds ${Math.floor(bytes.length / 4)} parameters${bytes.length % 4 ? ' and a partial one' : ''}; this network needs ${count}.`);
+  }
+  if (nonFinite) return fail(`Parameter ${nonFinite.index} is ${String(nonFinite.value)}; a model file holds finite numbers only.`);
+  if (blocksLength(verdict.blocks) !== count || verdict.logits.length !== probes.length) return fail('The engine gave no layout for this network.');
+  // Valid finite weights can still overflow (a hostile or corrupted file): such a model would only ever show NaN.
+  for (let i = 0; i < probes.length; i++) {
+    const z = verdict.logits[i]!;
+    if (!z.every((v) => Number.isFinite(v) && (model.loss !== 'mse' || Math.abs(v) <= MAX_MSE_OUTPUT))) {
+      return fail(`The weights are so large that the network's output overflows (it is not a finite number ${probes[i]!.where}); this page cannot train or show such a model.`);
+    }
+  }
+  return { ok: true, model: { ...model, blocks: verdict.blocks } };
 }
 
 function readConfig<C>(codec: LabCodec<C>, raw: unknown): { ok: true; config: C } | { ok: false; error: string } {
@@ -176,7 +247,7 @@ function readConfig<C>(codec: LabCodec<C>, raw: unknown): { ok: true; config: C 
 const LOSSES: readonly LossName[] = ['mse', 'bce', 'ce'];
 
 /** Format 1: sizes + activations, of the lab whose model-file part reads it (the playground). */
-function readV1(d: Record<string, unknown>): LabLoadResult {
+function readV1(d: Record<string, unknown>): EnvelopeResult {
   if (FORMAT_1_LAB === undefined) return fail(`This page reads no model files of format ${MODEL_FORMAT_V1}.`);
   const c = readConfig(modelLab(FORMAT_1_LAB).codec, d.config);
   if (!c.ok) return c;
@@ -184,19 +255,17 @@ function readV1(d: Record<string, unknown>): LabLoadResult {
   if (!Array.isArray(sizes) || sizes.length < 2 || sizes.length > MAX_LAYERS + 1 || !sizes.every((s) => isIntIn(s, 1, MAX_WIDTH))) {
     return fail(`The file's "sizes" must be 2 to ${MAX_LAYERS + 1} whole numbers from 1 to ${MAX_WIDTH}.`);
   }
-  const count = paramCount(sizes as number[]);
-  if (count > MAX_PARAMS) return fail(`The network in the file is too large (${count} parameters; at most ${MAX_PARAMS}).`);
   const loss = d.loss;
   if (!(LOSSES as readonly unknown[]).includes(loss)) return fail('The file\'s "loss" must be "mse", "bce" or "ce".');
   const acts = d.activations;
   if (!Array.isArray(acts) || acts.length !== sizes.length - 1 || !acts.every((a) => (ACTS as readonly unknown[]).includes(a))) {
     return fail(`The file's "activations" must list ${sizes.length - 1} names from: ${ACTS.join(', ')}.`);
   }
-  return finishModel(FORMAT_1_LAB, c.config, denseLayers(sizes as number[], acts as LayerActivation[]), loss as LossName, d);
+  return finishEnvelope(FORMAT_1_LAB, c.config, denseLayers(sizes as number[], acts as LayerActivation[]), loss as LossName, d);
 }
 
-/** Format 2: any lab, a layer list. */
-function readV2(d: Record<string, unknown>): LabLoadResult {
+/** Format 2: any lab, a layer list (whether they chain is the core's verdict). */
+function readV2(d: Record<string, unknown>): EnvelopeResult {
   if (typeof d.lab !== 'string' || !(LAB_IDS as readonly string[]).includes(d.lab)) {
     return fail(`The file is for a lab this page does not have (${JSON.stringify(d.lab)?.slice(0, 40) ?? 'none'}; it has ${LAB_IDS.join(', ')}).`);
   }
@@ -210,25 +279,16 @@ function readV2(d: Record<string, unknown>): LabLoadResult {
   for (let i = 0; i < raw.length; i++) {
     const l = readLayer(raw[i], i);
     if (typeof l === 'string') return fail(l);
-    const prev = layers[i - 1];
-    if (prev) {
-      const gives = outputShape(prev);
-      if (l.kind === 'dense' ? l.inputs !== outputSize(prev) : l.input.join('x') !== gives.join('x')) {
-        return fail(`Layer ${i + 1} takes ${l.kind === 'dense' ? l.inputs : l.input.join('x')} inputs but layer ${i} gives ${l.kind === 'dense' ? outputSize(prev) : gives.join('x')}.`);
-      }
-    }
     layers.push(l);
   }
-  const count = paramLayout(layers).count;
-  if (count > MAX_PARAMS) return fail(`The network in the file is too large (${count} parameters; at most ${MAX_PARAMS}).`);
   if (!(LOSSES as readonly unknown[]).includes(d.loss)) return fail('The file\'s "loss" must be "mse", "bce" or "ce".');
-  return finishModel(labId, c.config, layers, d.loss as LossName, d);
+  return finishEnvelope(labId, c.config, layers, d.loss as LossName, d);
 }
 
 const shapeOk = (v: unknown): v is Shape3 =>
   Array.isArray(v) && v.length === 3 && v.every((n) => isIntIn(n, 1, MAX_SPATIAL)) && (v as number[]).reduce((a, b) => a * b, 1) <= MAX_VALUES;
 
-/** One layer of a format-2 file, or the sentence saying what is wrong with it. */
+/** One layer of a format-2 file, or the sentence saying what is wrong with it (its fields; whether it fits its input is the core's verdict). */
 function readLayer(raw: unknown, i: number): LayerSpec | string {
   const n = i + 1;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return `Layer ${n} in the file is not an object.`;
@@ -238,10 +298,18 @@ function readLayer(raw: unknown, i: number): LayerSpec | string {
   const activation = l.activation as LayerActivation;
   if (l.kind === 'dense') {
     if (!isIntIn(l.inputs, 1, MAX_VALUES) || !isIntIn(l.units, 1, MAX_WIDTH)) return `Layer ${n}'s "inputs" and "units" must be whole numbers from 1 to ${MAX_VALUES} and ${MAX_WIDTH}.`;
-    return { kind: 'dense', inputs: l.inputs, units: l.units, activation };
+    if (l.steps === undefined) return { kind: 'dense', inputs: l.inputs, units: l.units, activation };
+    if (!isIntIn(l.steps, 1, MAX_SPATIAL)) return `Layer ${n}'s "steps" (a per-step dense layer's) must be a whole number from 1 to ${MAX_SPATIAL}.`;
+    return { kind: 'dense', inputs: l.inputs, units: l.units, activation, steps: l.steps };
   }
   if (!shapeOk(l.input)) return `Layer ${n}'s "input" must be [channels, height, width], whole numbers from 1 to ${MAX_SPATIAL}.`;
   const input: Shape3 = [l.input[0], l.input[1], l.input[2]];
+  if (l.kind === 'rnn' || l.kind === 'lstm') {
+    if (!isIntIn(l.hidden, 1, MAX_WIDTH) || typeof l.returnSequences !== 'boolean') {
+      return `Layer ${n} (${l.kind}) needs "hidden", a whole number from 1 to ${MAX_WIDTH}, and "returnSequences", true or false.`;
+    }
+    return { kind: l.kind, input, hidden: l.hidden, returnSequences: l.returnSequences, activation };
+  }
   if (l.kind !== 'conv2d' && activation !== 'linear') return `Layer ${n} (${String(l.kind)}) must have the activation "linear".`;
   let layer: LayerSpec;
   if (l.kind === 'flatten') layer = { kind: 'flatten', input, activation: 'linear' };
@@ -254,44 +322,30 @@ function readLayer(raw: unknown, i: number): LayerSpec | string {
     }
     layer = { kind: 'conv2d', input, filters: l.filters, kernel: l.kernel, stride: l.stride, padding: l.padding, activation };
   }
-  const out = outputShape(layer);
-  if (out[1] < 1 || out[2] < 1) return `Layer ${n}'s kernel does not fit its ${input.join('x')} input.`;
-  if (out[0] * out[1] * out[2] > MAX_VALUES) return `Layer ${n}'s output is too large.`;
   return layer;
 }
 
-/** The checks both formats share: the network against the lab, the epoch, the parameters. */
-function finishModel(labId: LabId, config: unknown, layers: LayerSpec[], loss: LossName, d: Record<string, unknown>): LabLoadResult {
+/** The envelope checks both formats share: the epoch, the parameters' text (the network against the lab waits for the core's plan). */
+function finishEnvelope(labId: LabId, config: unknown, layers: LayerSpec[], loss: LossName, d: Record<string, unknown>): EnvelopeResult {
   const lab = modelLab(labId);
-  const wrong = lab.checkNetwork(config, layers, loss) ?? checkHead(layers, loss);
-  if (wrong) return fail(wrong);
   const epoch = d.epoch === undefined ? 0 : d.epoch;
   if (typeof epoch !== 'number' || !Number.isFinite(epoch) || epoch < 0 || (d.formatVersion === MODEL_FORMAT_V1 && !Number.isInteger(epoch))) {
     return fail('The file\'s "epoch" must be a number of epochs (0 or more).');
   }
-  // Parameters: exact length, every value finite.
-  const count = paramLayout(layers).count;
   if (typeof d.params !== 'string') return fail('The file has no "params" text.');
   const bytes = base64ToBytes(d.params);
   if (typeof bytes === 'string') return fail(`The parameters are damaged: ${bytes}.`);
-  if (bytes.length !== count * 4) {
-    return fail(`The file holds ${Math.floor(bytes.length / 4)} parameters${bytes.length % 4 ? ' and a partial one' : ''}; this network needs ${count}.`);
-  }
-  const params = new Float32Array(count);
+  const n = Math.floor(bytes.length / 4);
+  const params = new Float32Array(n);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i < count; i++) {
+  let nonFinite: ModelEnvelope['nonFinite'] = null;
+  for (let i = 0; i < n; i++) {
     const v = dv.getFloat32(i * 4, true);
-    if (!Number.isFinite(v)) return fail(`Parameter ${i} is ${String(v)}; a model file holds finite numbers only.`);
+    if (!Number.isFinite(v) && nonFinite === null) nonFinite = { index: i, value: v };
     params[i] = v;
   }
-  // Valid finite weights can still overflow (a hostile or corrupted file): such a model would only ever show NaN.
-  for (const probe of lab.probes(config)) {
-    const z = outputLogits(layers, params, probe.input);
-    if (!z.every((v) => Number.isFinite(v) && (loss !== 'mse' || Math.abs(v) <= MAX_MSE_OUTPUT))) {
-      return fail(`The weights are so large that the network's output overflows (it is not a finite number ${probe.where}); this page cannot train or show such a model.`);
-    }
-  }
-  return { ok: true, model: { lab: labId, config, layers, loss, epoch, params } as LabModel };
+  const model = { lab: labId, config, layers, loss, epoch, params } as LabModelContent;
+  return { ok: true, file: { model, bytes, nonFinite, probes: lab.probes(config) } };
 }
 
 /** Largest output pre-activation a squared-error loss can square in float32. */

@@ -4,7 +4,6 @@
 
 import type { Activation, Config, Task } from '../state/config';
 import { outputSize } from '../data/datasets';
-import { denseLayers, paramLayout } from './layers';
 
 export type LayerActivation = Activation | 'softmax';
 export type LossName = 'mse' | 'bce' | 'ce';
@@ -32,9 +31,4 @@ export function networkSpec(config: Config, task: Task, nClasses: number): Netwo
     activations: [...config.activations, head.activation],
     loss: head.loss,
   };
-}
-
-/** Parameters of a dense network with these sizes (paramLayout's count). */
-export function paramCount(sizes: readonly number[]): number {
-  return paramLayout(denseLayers(sizes, sizes.slice(1).map(() => 'linear'))).count;
 }

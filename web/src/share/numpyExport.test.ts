@@ -1,21 +1,25 @@
 // Structure of the NumPy script and the training settings it is written
 // with; its predictions, its check against a torch.autograd trace and its
 // update rules are tested with python3-numpy in tests/node/numpy-export.test.mjs.
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { defaultConfig } from '../state/schema';
 import { mnistCodec } from '../labs/mnist/config';
-import { denseLayers, paramLayout } from './layers';
+import { denseLayers } from './layers';
+import { coreCount, withBlocks } from './test-core';
 import { exportLabModelNumpy, exportLabNumpy } from './numpyExport';
 import { labNetworkInput } from './pytorchExport';
 import { labTraining } from './training';
 import type { LabModel } from './modelFile';
 
 const layers = denseLayers([3, 4, 1], ['tanh', 'sigmoid']);
-const playground: LabModel = {
-  lab: 'playground',
-  config: { ...defaultConfig(), features: ['x1', 'x2', 'sinx1'], hidden: [4], activations: ['tanh'], optimizer: 'momentum', learningRate: 0.03, momentum: 0.8, regularization: 'l2', regRate: 0.01 },
-  layers, loss: 'bce', epoch: 5, params: new Float32Array(paramLayout(layers).count).fill(0.5),
-};
+let playground: LabModel;
+beforeAll(async () => {
+  playground = await withBlocks({
+    lab: 'playground',
+    config: { ...defaultConfig(), features: ['x1', 'x2', 'sinx1'], hidden: [4], activations: ['tanh'], optimizer: 'momentum', learningRate: 0.03, momentum: 0.8, regularization: 'l2', regRate: 0.01 },
+    layers, loss: 'bce', epoch: 5, params: new Float32Array(await coreCount(layers, 'bce')).fill(0.5),
+  });
+});
 
 describe('NumPy export', () => {
   test('a from-scratch script: NumPy only, layer classes with forward and backward, the network, predict and check', () => {
@@ -37,19 +41,20 @@ describe('NumPy export', () => {
     expect(JSON.parse(line!)).toEqual({ kind: 'momentum', lr: Math.fround(0.03), beta1: Math.fround(0.8), beta2: Math.fround(0.999), eps: Math.fround(1e-8), regularization: 'l2', reg_rate: Math.fround(0.01) });
   });
 
-  test('an MNIST script reads pixel bytes scaled as the page scales them', () => {
+  test('an MNIST script reads pixel bytes scaled as the page scales them', async () => {
     const mlp = denseLayers([784, 8, 10], ['relu', 'softmax']);
-    const model: LabModel = { lab: 'mnist', config: mnistCodec.defaults(), layers: mlp, loss: 'ce', epoch: 0, params: new Float32Array(paramLayout(mlp).count) };
+    const model = await withBlocks({ lab: 'mnist', config: mnistCodec.defaults(), layers: mlp, loss: 'ce', epoch: 0, params: new Float32Array(await coreCount(mlp, 'ce')) });
     const s = exportLabModelNumpy(model);
     expect(s).toContain(`PIXEL_SCALE = np.float32(${1 / 255})`);
     expect(s).toContain('(as_rows(images, np.float32) * PIXEL_SCALE)');
   });
 
   test('a description cannot inject code, inconsistent inputs are refused', () => {
-    const s = exportLabNumpy({ layers, loss: 'bce', input: labNetworkInput(playground), params: playground.params, description: 'x\nimport os\r\n"""' }, labTraining(playground));
+    const s = exportLabNumpy({ layers, loss: 'bce', input: labNetworkInput(playground), params: playground.params, blocks: playground.blocks, description: 'x\nimport os\r\n"""' }, labTraining(playground));
+    expect(s).toContain('(0, "W", 0, [4,3]),\n    (0, "b", 12, [4]),\n    (1, "W", 16, [1,4]),\n    (1, "b", 20, [1]),');
     for (const l of s.split('\n')) if (l.includes('import os')) expect(l.startsWith('# ')).toBe(true);
-    expect(() => exportLabNumpy({ layers, loss: 'bce', input: labNetworkInput(playground), params: new Float32Array(2) }, labTraining(playground))).toThrow(/parameters/);
-    expect(() => exportLabNumpy({ layers, loss: 'bce', input: { kind: 'points', features: ['x1'] }, params: playground.params }, labTraining(playground))).toThrow(/input size/);
+    expect(() => exportLabNumpy({ layers, loss: 'bce', input: labNetworkInput(playground), params: new Float32Array(2), blocks: playground.blocks }, labTraining(playground))).toThrow(/parameters/);
+    expect(() => exportLabNumpy({ layers, loss: 'bce', input: { kind: 'points', features: ['x1'] }, params: playground.params, blocks: playground.blocks }, labTraining(playground))).toThrow(/input size/);
   });
 });
 
@@ -60,7 +65,7 @@ describe('labTraining: each lab\'s optimizer as its worker sets it', () => {
     expect(sgd).toMatchObject({ beta1: 0, regRate: 0 });
   });
   test('MNIST: Adam keeps the core\'s beta1 0.9, momentum uses its factor; the order is shuffled in place each epoch', () => {
-    const m: LabModel = { lab: 'mnist', config: { ...mnistCodec.defaults(), momentum: 0.5, shift: 2, seed: 7 }, layers, loss: 'ce', epoch: 0, params: new Float32Array(0) };
+    const m: LabModel = { lab: 'mnist', config: { ...mnistCodec.defaults(), momentum: 0.5, shift: 2, seed: 7 }, layers, loss: 'ce', epoch: 0, params: new Float32Array(0), blocks: [] };
     expect(labTraining(m)).toMatchObject({ optimizer: 'adam', beta1: Math.fround(0.9), order: 'cumulative', shift: 2, seed: 7, batchSize: 64, regularization: 'none' });
     expect(labTraining({ ...m, config: { ...m.config, optimizer: 'momentum' } } as LabModel).beta1).toBe(Math.fround(0.5));
   });

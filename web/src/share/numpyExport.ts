@@ -13,15 +13,15 @@
 import type { Feature } from '../state/config';
 import { featureInfo } from '../data/features';
 import { floatsToBase64 } from './base64';
-import { paramLayout } from './layers';
 import { layerJson, type LabModel } from './modelFile';
-import { checkExportInput, labNetworkInput, pyString, type LabExportInput } from './pytorchExport';
+import { isSequenceLayer } from './layers';
+import { blockNames, checkExportInput, labNetworkInput, pyString, type LabExportInput } from './pytorchExport';
 import { labTraining, SCHEDULE_PY, schedulePyJson, type TrainingSpec } from './training';
 import { NUMPY_LAYERS_PY } from './numpyLayers';
 
 /** The NumPy script for a model of any lab (what Export to NumPy downloads). */
 export function exportLabModelNumpy(model: LabModel, description?: string): string {
-  return exportLabNumpy({ layers: model.layers, loss: model.loss, input: labNetworkInput(model), params: model.params, description }, labTraining(model));
+  return exportLabNumpy({ layers: model.layers, loss: model.loss, input: labNetworkInput(model), params: model.params, blocks: model.blocks, description }, labTraining(model));
 }
 
 /** Relative difference above which `check` reports a mismatch (and exits 1). */
@@ -35,8 +35,9 @@ function numpyFeature(f: Feature): string {
 export function exportLabNumpy(spec: LabExportInput, training: TrainingSpec): string {
   checkExportInput(spec, 'exportLabNumpy');
   const { layers, loss, input, params } = spec;
-  const layout = paramLayout(layers);
-  const blocks = layout.blocks.map((b) => `    (${b.layer}, ${pyString(b.name === 'weight' ? 'W' : 'b')}, ${b.offset}, ${JSON.stringify(b.shape)}),`);
+  // The from-scratch layer classes cover dense and convolutional networks; recurrent ones go to PyTorch.
+  if (input.kind === 'sequence' || layers.some(isSequenceLayer)) throw new Error('exportLabNumpy: the NumPy export has no recurrent layers; use the PyTorch export');
+  const blocks = spec.blocks.map((b) => `    (${b.layer}, ${pyString(blockNames(layers[b.layer]!)[b.block] === 'weight' ? 'W' : 'b')}, ${b.offset}, ${JSON.stringify(b.shape)}),`);
   const wrapped = floatsToBase64(params).match(/.{1,100}/g) ?? [''];
   const header = (spec.description ?? '').split(/\r?\n/).map((l) => `# ${l}`).join('\n');
   const optimizer = {

@@ -1,22 +1,22 @@
 // Structure of the exported script; its predictions are checked against the
 // real engine in tests/node/pytorch-export.test.mjs (runs python3-torch).
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { exportLabModel, exportPyTorchScript, type ExportInput } from './pytorchExport';
-import { paramCount } from './network';
 import { denseLayers } from './layers';
 import { floatsToBase64 } from './base64';
 import { defaultConfig } from '../state/schema';
 import type { Activation, Feature } from '../state/config';
 import type { Dataset } from '../data/types';
 import type { LabModel } from './modelFile';
+import { coreBlocks } from './test-core';
 
-const input: ExportInput = {
-  sizes: [3, 4, 2],
-  activations: ['leaky_relu', 'softmax'],
-  loss: 'ce',
-  features: ['x1sq', 'x1', 'sinx2'],
-  params: new Float32Array(paramCount([3, 4, 2])).fill(0.5),
-};
+// 3-4-2: 3*4 + 4 + 4*2 + 2 parameters, in the core's blocks (checked below).
+const PARAMS = 26;
+let input: ExportInput;
+beforeAll(async () => {
+  const blocks = await coreBlocks(denseLayers([3, 4, 2], ['leaky_relu', 'softmax']), 'ce');
+  input = { sizes: [3, 4, 2], activations: ['leaky_relu', 'softmax'], loss: 'ce', features: ['x1sq', 'x1', 'sinx2'], params: new Float32Array(PARAMS).fill(0.5), blocks };
+});
 
 describe('PyTorch export', () => {
   test('the Sequential, the features in order, predict and __main__', () => {
@@ -29,6 +29,8 @@ describe('PyTorch export', () => {
     expect(s).toContain('def predict(points):');
     expect(s).toContain('if __name__ == "__main__":');
     expect(s).toContain('CrossEntropyLoss');
+    expect(input.blocks.reduce((n, b) => n + b.length, 0)).toBe(PARAMS);
+    expect(s).toContain('(0, "weight", 0, [4,3]),\n    (0, "bias", 12, [4]),\n    (2, "weight", 16, [2,4]),\n    (2, "bias", 24, [2]),');
   });
 
   test('a description cannot inject code: every line stays a comment', () => {
@@ -40,7 +42,7 @@ describe('PyTorch export', () => {
     expect(() => exportPyTorchScript({ ...input, params: new Float32Array(3) })).toThrow(/parameters/);
     expect(() => exportPyTorchScript({ ...input, features: ['x1'] })).toThrow(/features/);
     expect(() => exportPyTorchScript({ ...input, activations: ['relu'] })).toThrow(/activations/);
-    const nan = new Float32Array(paramCount([3, 4, 2]));
+    const nan = new Float32Array(PARAMS);
     nan[5] = Number.NaN;
     expect(() => exportPyTorchScript({ ...input, params: nan })).toThrow(/finite/);
   });
@@ -48,7 +50,8 @@ describe('PyTorch export', () => {
 
 describe('PyTorch export: train mode', () => {
   const config = { ...defaultConfig(), features: ['x1sq', 'x1', 'sinx2'] as Feature[], hidden: [4], activations: ['leaky_relu'] as Activation[], optimizer: 'adam' as const, batchSize: 7, seed: 12 };
-  const model: LabModel = { lab: 'playground', config, layers: denseLayers(input.sizes, input.activations), loss: 'ce', epoch: 4, params: input.params };
+  let model: LabModel;
+  beforeAll(() => { model = { lab: 'playground', config, layers: denseLayers(input.sizes, input.activations), loss: 'ce', epoch: 4, params: input.params, blocks: input.blocks }; });
   const train: Dataset = { points: Float32Array.of(1, 2, 3, 4), labels: Float32Array.of(0, 1), task: 'multiclass', nClasses: 2, dims: 2 };
 
   test('the playground\'s training set, settings and checkpoint fields are written into the script', () => {

@@ -6,7 +6,7 @@
 import type { Feature } from '../state/config';
 import { featureInfo } from '../data/features';
 import { floatsToBase64 } from './base64';
-import { denseLayers, inputSize, outputShape, outputSize, paramLayout, type LayerSpec } from './layers';
+import { blocksLength, denseLayers, inputSize, isSequenceLayer, outputShape, outputSize, readsShape, type LayerSpec, type ParamBlock } from './layers';
 import { layerJson, MODEL_FORMAT_VERSION, MODEL_MAGIC, type LabModel } from './modelFile';
 import { labTraining, schedulePyJson, type TrainingSpec } from './training';
 import { TRAIN_CODE } from './pytorchTrain';
@@ -23,6 +23,8 @@ export interface ExportInput {
   features: readonly Feature[];
   /** nn_params layout: per layer weight [out x in] row-major, then bias [out]. */
   params: Float32Array;
+  /** The core's blocks of these layers (model.paramLayout()). */
+  blocks: readonly ParamBlock[];
   /** Shown in the header, e.g. the share link of the run. */
   description?: string;
 }
@@ -31,7 +33,9 @@ export interface ExportInput {
 export type NetworkInput =
   | { kind: 'points'; features: readonly Feature[] }
   /** Row-major pixels; the page feeds byte * float32(scale), computed in float32. */
-  | { kind: 'image'; width: number; height: number; scale: number };
+  | { kind: 'image'; width: number; height: number; scale: number }
+  /** Sequences of `steps` steps of `features` values (batch_first: step 0's values, then step 1's, ...). */
+  | { kind: 'sequence'; steps: number; features: number };
 
 /** Any lab's export input: the layer list, the loss, the input, the parameters. */
 export interface LabExportInput {
@@ -39,6 +43,8 @@ export interface LabExportInput {
   loss: LossName;
   input: NetworkInput;
   params: Float32Array;
+  /** The core's blocks of these layers (model.paramLayout(), or the core's answer for a file): where each weight and bias sits in params. */
+  blocks: readonly ParamBlock[];
   description?: string;
   /** For the script's train mode (without it the script only predicts). */
   training?: ExportTraining;
@@ -55,12 +61,16 @@ export interface ExportTraining {
   data: { points: Float32Array; targets: Float32Array } | null;
 }
 
-/** The input of each lab's networks. */
+/** The input of each lab's networks: sequences when the first layer works on steps (any lab's), else the lab's own. */
 export function labNetworkInput(model: LabModel): NetworkInput {
+  const first = model.layers[0];
+  if (first && isSequenceLayer(first)) {
+    const [steps, features] = first.kind === 'dense' ? [first.steps!, first.inputs] : [first.input[0], first.input[1]];
+    return { kind: 'sequence', steps, features };
+  }
   if (model.lab === 'mnist') return { kind: 'image', width: 28, height: MNIST_INPUTS / 28, scale: MNIST_PIXEL_SCALE };
   if (model.lab === 'playground') return { kind: 'points', features: model.config.features };
-  // Recurrent layers are not in model files yet (the sequence lab's files are refused before this).
-  throw new Error(`models of the ${model.lab} lab have no PyTorch export yet`);
+  throw new Error(`models of the ${model.lab} lab have no PyTorch export of this input`);
 }
 
 /**
@@ -71,8 +81,11 @@ export function labNetworkInput(model: LabModel): NetworkInput {
  */
 export function exportLabModel(model: LabModel, description?: string, trainSet?: Dataset): string {
   const data = trainSet ? { points: trainSet.points, targets: targetsFor(trainSet) } : null;
-  const training: ExportTraining = { spec: labTraining(model), lab: model.lab, config: model.config, epoch: model.epoch, data };
-  return exportLabPyTorch({ layers: model.layers, loss: model.loss, input: labNetworkInput(model), params: model.params, description, training });
+  // The train mode knows the playground's and MNIST's training; a recurrent network's script predicts only.
+  const training: ExportTraining | undefined = model.layers.some(isSequenceLayer)
+    ? undefined
+    : { spec: labTraining(model), lab: model.lab, config: model.config, epoch: model.epoch, data };
+  return exportLabPyTorch({ layers: model.layers, loss: model.loss, input: labNetworkInput(model), params: model.params, blocks: model.blocks, description, training });
 }
 
 const TORCH_ACTIVATION: Readonly<Record<LayerActivation, string | null>> = {
@@ -90,6 +103,19 @@ const TORCH_LOSS: Readonly<Record<LossName, string>> = {
   ce: 'torch.nn.CrossEntropyLoss()  # on the logits: use model[:-1], without the Softmax',
 };
 
+/**
+ * The torch attribute of each of a layer's blocks, in the core's block
+ * order; a recurrent layer that is layer `k` of a stacked torch module
+ * (num_layers > 1) has torch's _l{k} names.
+ */
+export function blockNames(l: LayerSpec, k = 0): readonly string[] {
+  switch (l.kind) {
+    case 'dense': case 'conv2d': return ['weight', 'bias'];
+    case 'rnn': case 'lstm': return [`weight_ih_l${k}`, `weight_hh_l${k}`, `bias_ih_l${k}`, `bias_hh_l${k}`];
+    default: return [];
+  }
+}
+
 /** Python string literal safe for any text (JSON strings are valid Python). */
 export function pyString(s: string): string {
   return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
@@ -100,11 +126,15 @@ export function exportPyTorchScript(input: ExportInput): string {
   const { sizes, activations, loss, features, params } = input;
   if (sizes.length < 2 || activations.length !== sizes.length - 1) throw new Error('exportPyTorchScript: sizes and activations do not match');
   if (sizes[0] !== features.length) throw new Error('exportPyTorchScript: input size does not match the features');
-  return exportLabPyTorch({ layers: denseLayers(sizes, activations), loss, input: { kind: 'points', features }, params, description: input.description });
+  return exportLabPyTorch({ layers: denseLayers(sizes, activations), loss, input: { kind: 'points', features }, params, blocks: input.blocks, description: input.description });
 }
 
 function inputWidth(input: NetworkInput): number {
-  return input.kind === 'points' ? input.features.length : input.width * input.height;
+  switch (input.kind) {
+    case 'points': return input.features.length;
+    case 'image': return input.width * input.height;
+    case 'sequence': return input.steps * input.features;
+  }
 }
 
 /**
@@ -112,21 +142,22 @@ function inputWidth(input: NetworkInput): number {
  * parameters do not fit them (a caller bug); `who` names the exporter.
  */
 export function checkExportInput(spec: LabExportInput, who: string): void {
-  const { layers, input, params } = spec;
+  const { layers, input, params, blocks } = spec;
   if (layers.length < 1) throw new Error(`${who}: no layers`);
   for (let i = 1; i < layers.length; i++) {
-    const l = layers[i]!, prev = layers[i - 1]!;
-    const chained = l.kind === 'dense' ? l.inputs === outputSize(prev) : l.input.join('x') === outputShape(prev).join('x');
-    if (!chained) throw new Error(`${who}: layer sizes do not chain`);
+    if (!readsShape(layers[i]!, outputShape(layers[i - 1]!))) throw new Error(`${who}: layer sizes do not chain`);
   }
   if (inputSize(layers[0]!) !== inputWidth(input)) throw new Error(`${who}: input size does not match the features`);
   const first = layers[0]!;
-  // A spatial first layer reads the image as 1 x height x width.
-  const spatialInput = first.kind !== 'dense';
-  if (spatialInput && (input.kind !== 'image' || first.input.join('x') !== `1x${input.height}x${input.width}`)) {
+  if (isSequenceLayer(first)) {
+    // A recurrent (or per-step) first layer reads sequences of its steps x features.
+    if (input.kind !== 'sequence' || !readsShape(first, [input.steps, input.features, 1])) throw new Error(`${who}: a recurrent network must read sequences of its steps x features`);
+  } else if (first.kind !== 'dense' && (input.kind !== 'image' || first.input.join('x') !== `1x${input.height}x${input.width}`)) {
+    // A spatial first layer reads the image as 1 x height x width.
     throw new Error(`${who}: a spatial network must read the image as 1 x height x width`);
   }
-  if (params.length !== paramLayout(layers).count) throw new Error(`${who}: wrong number of parameters`);
+  if (blocks.some((b) => b.layer < 0 || b.layer >= layers.length || b.block >= blockNames(layers[b.layer]!).length)) throw new Error(`${who}: the blocks are not these layers'`);
+  if (params.length !== blocksLength(blocks)) throw new Error(`${who}: wrong number of parameters`);
   for (const v of params) if (!Number.isFinite(v)) throw new Error(`${who}: parameters must be finite`);
 }
 
@@ -134,35 +165,15 @@ export function checkExportInput(spec: LabExportInput, who: string): void {
 export function exportLabPyTorch(spec: LabExportInput): string {
   checkExportInput(spec, 'exportLabPyTorch');
   const { layers, loss, input, params } = spec;
-  const first = layers[0]!;
-  const spatialInput = first.kind !== 'dense';
-  const layout = paramLayout(layers);
-
-  const modules: string[] = [];
-  const sequentialIndex: number[] = [];
-  if (spatialInput) modules.push(`    torch.nn.Unflatten(1, (1, ${(input as { height: number }).height}, ${(input as { width: number }).width})),`);
-  layers.forEach((l, i) => {
-    // The core's dense layer reads any input flat; torch's Linear needs a Flatten after a spatial layer.
-    const prev = layers[i - 1];
-    if (l.kind === 'dense' && prev && prev.kind !== 'dense' && prev.kind !== 'flatten') modules.push('    torch.nn.Flatten(),');
-    sequentialIndex.push(modules.length);
-    switch (l.kind) {
-      case 'dense': modules.push(`    torch.nn.Linear(${l.inputs}, ${l.units}),`); break;
-      case 'conv2d': modules.push(`    torch.nn.Conv2d(${l.input[0]}, ${l.filters}, ${l.kernel}, stride=${l.stride}, padding=${l.padding}),`); break;
-      case 'maxpool': modules.push(`    torch.nn.MaxPool2d(${l.kernel}, stride=${l.stride}),`); break;
-      case 'flatten': modules.push('    torch.nn.Flatten(),'); break;
-    }
-    const act = TORCH_ACTIVATION[l.activation];
-    if (act) modules.push(`    ${act},`);
-  });
-  // One entry per parameter block: (module index in the Sequential, "weight"/"bias", offset, shape).
-  const blocks = layout.blocks.map((b) => `    (${sequentialIndex[b.layer]}, ${pyString(b.name)}, ${b.offset}, ${JSON.stringify(b.shape)}),`);
+  const { modules, sequentialIndex, stackIndex, recurrent } = torchModules(layers);
+  // One entry per parameter block: (module index in the Sequential, its torch attribute, offset, shape).
+  const blocks = spec.blocks.map((b) => `    (${sequentialIndex[b.layer]}, ${pyString(blockNames(layers[b.layer]!, stackIndex[b.layer])[b.block]!)}, ${b.offset}, ${JSON.stringify(b.shape)}),`);
   const b64 = floatsToBase64(params);
   const wrapped = b64.match(/.{1,100}/g) ?? [''];
   const header = (spec.description ?? '').split(/\r?\n/).map((l) => `# ${l}`).join('\n');
   const outputs = outputSize(layers[layers.length - 1]!);
   const outputText = loss === 'ce' ? 'class probabilities' : loss === 'bce' ? 'probability of class 1' : 'the predicted value';
-  const io = input.kind === 'points' ? pointsInput(input.features, outputs) : imageInput(input, outputs);
+  const io = input.kind === 'points' ? pointsInput(input.features, outputs) : input.kind === 'image' ? imageInput(input, outputs) : sequenceInput(input, outputShape(layers[layers.length - 1]!));
 
   return `#!/usr/bin/env python3
 # A network trained in the nn-playground, exported for PyTorch.
@@ -192,10 +203,11 @@ import sys
 
 import torch
 
-LAYERS = ${JSON.stringify(layers.map(layerJson))}
+# The layer list as the page's model file holds it (JSON: true/false are JSON's).
+LAYERS = json.loads(${pyString(JSON.stringify(layers.map(layerJson)))})
 LOSS = ${pyString(loss)}
 ${io.constants}
-
+${recurrent ? `\n${RECURRENT_PY}\n` : ''}
 model = torch.nn.Sequential(
 ${modules.join('\n')}
 )
@@ -250,6 +262,129 @@ ${io.main}
 if __name__ == "__main__":
     sys.exit(main(sys.argv))
 `;
+}
+
+/** torch.nn.RNN / LSTM as the core's recurrent layers: batch_first, zero initial state, every step's h or the last one's. */
+const RECURRENT_PY = `
+class RNN(torch.nn.RNN):
+    """torch.nn.RNN (tanh, batch_first) over (batch, steps, features): every step's
+    h (batch, steps, hidden), or with return_sequences=False the last step's (batch, hidden)."""
+
+    def __init__(self, inputs, hidden, num_layers=1, return_sequences=True):
+        super().__init__(inputs, hidden, num_layers=num_layers, batch_first=True)
+        self.return_sequences = return_sequences
+
+    def forward(self, x):
+        out, _ = super().forward(x)
+        return out if self.return_sequences else out[:, -1, :]
+
+
+class LSTM(torch.nn.LSTM):
+    """torch.nn.LSTM (gates i, f, g, o; batch_first) over (batch, steps, features): every
+    step's h (batch, steps, hidden), or with return_sequences=False the last step's (batch, hidden)."""
+
+    def __init__(self, inputs, hidden, num_layers=1, return_sequences=True):
+        super().__init__(inputs, hidden, num_layers=num_layers, batch_first=True)
+        self.return_sequences = return_sequences
+
+    def forward(self, x):
+        out, _ = super().forward(x)
+        return out if self.return_sequences else out[:, -1, :]
+`.trim();
+
+/**
+ * The Sequential's modules for a layer list, and where each layer's
+ * parameters live: its module's index and its place in a stacked recurrent
+ * module (consecutive RNN or LSTM layers of one size, the lower ones
+ * returning sequences without an activation, become one torch module with
+ * num_layers, as a PyTorch user writes them; layer k of it has torch's _l{k}
+ * names). Reshapes go between layers where torch needs another rank than the
+ * tensor has: the core reads every input flat, as [steps, features] or as
+ * [channels, height, width] as the layer needs.
+ */
+function torchModules(layers: readonly LayerSpec[]): { modules: string[]; sequentialIndex: number[]; stackIndex: number[]; recurrent: boolean } {
+  const modules: string[] = [];
+  const sequentialIndex: number[] = [];
+  const stackIndex: number[] = [];
+  interface Stack { module: number; kind: 'RNN' | 'LSTM'; inputs: number; hidden: number; layers: number; returnSequences: boolean }
+  let stack = null as Stack | null;
+  const stacks: Stack[] = [];
+  // The tensor's rank: 2 (batch, values), 3 (batch, steps, features), 4 (batch, channels, height, width).
+  let rank = 2;
+  layers.forEach((l, i) => {
+    const prev = layers[i - 1];
+    // The shape the layer reads (the network's input for the first).
+    const shape = prev ? outputShape(prev) : l.kind !== 'dense' ? l.input : l.steps !== undefined ? [l.steps, l.inputs, 1] : [l.inputs, 1, 1];
+    if (stack && prev && prev.kind === l.kind && (l.kind === 'rnn' || l.kind === 'lstm') && prev.activation === 'linear' && stack.hidden === l.hidden && stack.returnSequences) {
+      // The next layer of a stacked torch RNN / LSTM.
+      sequentialIndex.push(stack.module);
+      stackIndex.push(stack.layers++);
+      stack.returnSequences = l.returnSequences;
+    } else {
+      stack = null;
+      const wants = l.kind === 'conv2d' || l.kind === 'maxpool' ? 4 : isSequenceLayer(l) ? 3 : l.kind === 'flatten' ? rank : 2;
+      if (wants !== rank) {
+        if (rank > 2) modules.push('    torch.nn.Flatten(),');
+        if (wants === 3) modules.push(`    torch.nn.Unflatten(1, (${shape[0]}, ${shape[1]})),`);
+        if (wants === 4) modules.push(`    torch.nn.Unflatten(1, (${shape.join(', ')})),`);
+      }
+      sequentialIndex.push(modules.length);
+      stackIndex.push(0);
+      switch (l.kind) {
+        case 'dense': modules.push(`    torch.nn.Linear(${l.inputs}, ${l.units}),`); break;
+        case 'conv2d': modules.push(`    torch.nn.Conv2d(${l.input[0]}, ${l.filters}, ${l.kernel}, stride=${l.stride}, padding=${l.padding}),`); break;
+        case 'maxpool': modules.push(`    torch.nn.MaxPool2d(${l.kernel}, stride=${l.stride}),`); break;
+        case 'flatten': modules.push('    torch.nn.Flatten(),'); break;
+        case 'rnn': case 'lstm':
+          stack = { module: modules.length, kind: l.kind === 'rnn' ? 'RNN' : 'LSTM', inputs: l.input[1], hidden: l.hidden, layers: 1, returnSequences: l.returnSequences };
+          stacks.push(stack);
+          modules.push(''); // written once the stack is known
+          break;
+      }
+    }
+    rank = l.kind === 'conv2d' || l.kind === 'maxpool' ? 4 : givesSteps(l) ? 3 : 2;
+    const act = l.activation === 'softmax' && rank === 3 ? 'torch.nn.Softmax(dim=2)' : TORCH_ACTIVATION[l.activation];
+    if (act) {
+      modules.push(`    ${act},`);
+      stack = null;
+    }
+  });
+  for (const s of stacks) {
+    const extra = `${s.layers > 1 ? `, num_layers=${s.layers}` : ''}, return_sequences=${s.returnSequences ? 'True' : 'False'}`;
+    modules[s.module] = `    ${s.kind}(${s.inputs}, ${s.hidden}${extra}),`;
+  }
+  return { modules, sequentialIndex, stackIndex, recurrent: stacks.length > 0 };
+}
+
+/** Whether a layer's torch output is (batch, steps, features): a per-step dense layer, or a recurrent one returning sequences. */
+function givesSteps(l: LayerSpec): boolean {
+  return (l.kind === 'dense' && l.steps !== undefined) || ((l.kind === 'rnn' || l.kind === 'lstm') && l.returnSequences);
+}
+
+/** Sequences: steps x features values each, as the page feeds them (batch_first). */
+function sequenceInput(input: { steps: number; features: number }, out: readonly number[]): { trainArgs: string; usage: string; constants: string; functions: string; main: string } {
+  const perStep = out[1]! > 1 || out[2]! > 1 ? `${out[0]} x ${out[1]}` : `${out[0]}`;
+  return {
+    trainArgs: '',
+    usage: `#   python3 model.py sequences.json   # or: echo '[[[0.5], [0.25], ...]]' | python3 model.py
+# Input: JSON, one sequence per row: ${input.steps} steps of ${input.features} value(s), nested
+# [[step 0's values], [step 1's], ...] or flat; or {"sequences": [...]}.`,
+    constants: `STEPS = ${input.steps}
+FEATURES_PER_STEP = ${input.features}`,
+    functions: `def as_sequences(sequences):
+    """Sequences as a float32 tensor [n x ${input.steps * input.features}] (step 0's values, then step 1's, ...),
+    as the page feeds them; each sequence nested (${input.steps} steps of ${input.features}) or flat."""
+    return torch.stack([torch.as_tensor(s, dtype=torch.float32).reshape(STEPS * FEATURES_PER_STEP) for s in sequences])
+
+
+def predict(sequences):
+    """Network outputs per sequence: a float32 tensor [n x ${perStep}]."""
+    with torch.no_grad():
+        return model(as_sequences(sequences))`,
+    main: `    if isinstance(data, dict):
+        data = data["sequences"]
+    print(json.dumps(predict(data).tolist()))`,
+  };
 }
 
 /** Python lines: base64 text wrapped in a parenthesised literal. */

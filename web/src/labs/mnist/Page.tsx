@@ -13,6 +13,8 @@ import { mnistChoices, mnistConfigOf, mnistProtocol, type MnistConfig, type Mnis
 import type { LabViewOptions } from '../../state/view';
 import { startLabBridge, type LabEmbedBridge } from '../../embed/protocol';
 import type { LabModel } from '../../share/modelFile';
+import type { AskCore } from '../../share/coreLayout';
+import { withCoreBlocks } from '../../app/modelIO';
 import { fileLayers, isSpatial, layersText, sameLayers } from './model-layers';
 import { formatAccuracy } from '../../lib/format';
 import { SharePanel } from './components/SharePanel';
@@ -108,8 +110,10 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
     if (!b) throw new Error('the model is not built yet');
     const params = await session.getParams();
     const cfg = mnistConfigOf(b.model, session.state.train);
-    return { lab: 'mnist', config: { ...cfg, seed: b.seed }, layers: fileLayers(b.model.layers, b.shapes), loss: 'ce', epoch: session.state.progress?.epoch ?? 0, params };
+    const content = { lab: 'mnist' as const, config: { ...cfg, seed: b.seed }, layers: fileLayers(b.model.layers, b.shapes), loss: 'ce' as const, epoch: session.state.progress?.epoch ?? 0, params };
+    return withCoreBlocks(content, askCore);
   };
+  const askCore: AskCore = (request) => session.askCore(request);
   const loadModel = async (m: LabModel & { lab: 'mnist' }): Promise<void> => {
     const { model, train } = mnistChoices(m.config);
     await session.loadModel(model, train, m.params);
@@ -165,7 +169,7 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
         {shown('draw') && <DrawPanel theme={theme} probs={state.digitProbs} modelReady={built !== null} onInput={on.input} />}
       </div>
       {shown('share') && (
-        <SharePanel config={config} theme={view.theme} model={currentModel} load={loadModel} busy={built === null} />
+        <SharePanel config={config} theme={view.theme} model={currentModel} askCore={askCore} load={loadModel} busy={built === null} />
       )}
       {shown('inside') && (
       <section class="mn-panel mn-inside" aria-labelledby="mn-inside-h">

@@ -18,6 +18,7 @@ function fileLayerKey(l: LayerSpec): string {
     case 'conv2d': return `conv:${l.filters}:${l.kernel}:${l.stride}:${l.padding}:${l.activation}`;
     case 'maxpool': return `pool:${l.kernel}:${l.stride}`;
     case 'flatten': return 'flatten';
+    case 'rnn': case 'lstm': return `${l.kind}:${l.hidden}`; // no MNIST config layer is recurrent
   }
 }
 

@@ -1,10 +1,13 @@
 // The learning-rate schedule: the rate of each step, and its link keys (sched=, lrend=).
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { parseLink, writeLink } from '../../state/link';
 import { mnistCodec, mnistProtocol, type MnistConfig } from './config';
 import { LR_SCHEDULES, scheduledRate, type ScheduleSettings } from './schedule.js';
 import { fileLayers, mlpLayers } from './model-layers';
-import { parseLabModelFile, serializeLabModel, type LabModel } from '../../share/modelFile';
+import { readLabModelFile, serializeLabModel, type LabModel } from '../../share/modelFile';
+import { coreBlocks, testAskCore } from '../../share/test-core';
+import type { AskCore, } from '../../share/coreLayout';
+import type { ParamBlock } from '../../share/layers';
 
 const settings = (over: Partial<ScheduleSettings>): ScheduleSettings => ({ lr: 0.002, lrSchedule: 'none', lrEnd: 0.01, epochs: 4, ...over });
 
@@ -105,30 +108,38 @@ describe('sched= and lrend= in links', () => {
 });
 
 describe('model files', () => {
+  // The core's layout of the 784-10 network, and the page's way to ask it about a file.
+  let blocks: ParamBlock[];
+  let askCore: AskCore;
+  beforeAll(async () => {
+    askCore = await testAskCore();
+    blocks = await coreBlocks(fileLayers(mlpLayers([], []), [[1, 28, 28], [10, 1, 1]]), 'ce');
+  });
+  const parseLabModelFile = (text: string, lab: 'mnist') => readLabModelFile(text, lab, askCore);
   const model = (config: MnistConfig): LabModel => ({
     lab: 'mnist', config, layers: fileLayers(config.layers, [[1, 28, 28], [10, 1, 1]]), loss: 'ce', epoch: 1,
-    params: Float32Array.from({ length: 7850 }, (_, i) => ((i * 7919) % 997) / 1e4 - 0.05),
+    params: Float32Array.from({ length: 7850 }, (_, i) => ((i * 7919) % 997) / 1e4 - 0.05), blocks,
   });
 
-  test('a saved schedule comes back from the file', () => {
+  test('a saved schedule comes back from the file', async () => {
     const config: MnistConfig = { ...mnistCodec.defaults(), layers: mlpLayers([], []), lrSchedule: 'step', lrEnd: 0.3 };
-    const r = parseLabModelFile(serializeLabModel(model(config)), 'mnist');
+    const r = await parseLabModelFile(serializeLabModel(model(config)), 'mnist');
     if (!r.ok) throw new Error(r.error);
     expect(r.model.config).toEqual(config);
   });
 
-  test('a file saved before the schedule existed opens, at a constant rate', () => {
+  test('a file saved before the schedule existed opens, at a constant rate', async () => {
     const config: MnistConfig = { ...mnistCodec.defaults(), layers: mlpLayers([], []), lrSchedule: 'cos' };
     const d = JSON.parse(serializeLabModel(model(config))) as { config: Record<string, unknown> };
     delete d.config.lrSchedule;
     delete d.config.lrEnd;
-    const r = parseLabModelFile(JSON.stringify(d), 'mnist');
+    const r = await parseLabModelFile(JSON.stringify(d), 'mnist');
     if (!r.ok) throw new Error(r.error);
     expect(r.model.config).toEqual({ ...config, lrSchedule: 'none', lrEnd: 0.01 });
     // Only both missing means "older file": one of them alone is an incomplete config.
     const half = JSON.parse(serializeLabModel(model(config))) as { config: Record<string, unknown> };
     delete half.config.lrEnd;
-    const h = parseLabModelFile(JSON.stringify(half), 'mnist');
+    const h = await parseLabModelFile(JSON.stringify(half), 'mnist');
     expect(h.ok).toBe(false);
   });
 });

@@ -7,6 +7,7 @@
 import { StepSeries } from '../../lib/series';
 import type { Store } from '../../lib/use-store';
 import { LabClient, type CommandResult, type WorkerFactory } from '../../engine/client';
+import type { CoreRequest, CoreVerdict } from '../../share/coreLayout';
 import { DEFAULT_TRAINING } from './trainer.js';
 import { DEFAULT_LR_END } from './schedule.js';
 import type { ConvFilters, FullEval, Inspection, LayerPlan, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, Progress, TrainChoice } from './protocol';
@@ -231,6 +232,11 @@ export class MnistStore implements Store<MnistState> {
     if (speed === this.state.speed) return;
     this.set({ speed });
     this.client?.setPace(stepsPerSecond(speed));
+  }
+
+  /** The core's verdict on a layer list (a file's, or the model's to save or export). */
+  askCore(request: CoreRequest): Promise<CoreVerdict> {
+    return this.lab().askCore(request);
   }
 
   /** The model's parameters as the worker holds them now. */

@@ -3,6 +3,7 @@
 // weights meaningless, and which are answered.
 
 import { LabClient, type CommandResult, type LabEvents, type WorkerFactory } from '../../engine/client';
+import type { CoreRequest, CoreVerdict } from '../../share/coreLayout';
 import type { DataSpec, GradientCheck, HyperParams, NetSpec, PlaygroundCommand, Snapshot, TraceResult, ViewSpec } from './protocol';
 
 /** Marks a promise as handled (callers that do not wait for the answer must
@@ -42,6 +43,8 @@ export class PlaygroundClient {
   setPace(stepsPerSecond: number): void { this.lab.setPace(stepsPerSecond); }
   reset(): Promise<CommandResult> { return quiet(this.lab.request({ type: 'reset' }, { dropsWeights: true })); }
 
+  /** The core's verdict on a layer list (a file's, or the model's to save or export). */
+  askCore(request: CoreRequest): Promise<CoreVerdict> { return this.lab.askCore(request); }
   async getParams(): Promise<Float32Array> {
     return (await this.lab.request<Float32Array>({ type: 'getParams' })).result;
   }

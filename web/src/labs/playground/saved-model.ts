@@ -6,13 +6,15 @@
 import type { Config } from '../../state/config';
 import { floatsToBase64 } from '../../share/base64';
 import { denseLayers, denseSizes } from '../../share/layers';
-import { paramCount, type NetworkSpec } from '../../share/network';
-import { MODEL_FORMAT_V1, MODEL_MAGIC, parseLabModelFile, type LabModel } from '../../share/modelFile';
+import type { NetworkSpec } from '../../share/network';
+import type { ParamBlock } from '../../share/layers';
+import type { AskCore } from '../../share/coreLayout';
+import { MODEL_FORMAT_V1, MODEL_MAGIC, readLabModelFile, type LabModel } from '../../share/modelFile';
 import { PLAYGROUND_LAB } from './config';
 
 export interface SavedModel extends NetworkSpec {
   config: Config;
-  /** [paramCount(sizes)] */
+  /** In the core's layout of these layers. */
   params: Float32Array;
   /** Epoch reached when saved (informational). */
   epoch: number;
@@ -25,11 +27,10 @@ type PlaygroundModel = LabModel & { lab: typeof PLAYGROUND_LAB };
 /**
  * A playground model as a format-1 file (JSON). Kept so the format-1 reader
  * stays tested against the writer it was made for; pages save with
- * serializeLabModel (format 2). Throws if the model is inconsistent: a bug in
- * the caller.
+ * serializeLabModel (format 2). The reader checks the parameter count
+ * against the core's layout.
  */
 export function serializeModel(model: SavedModel): string {
-  if (model.params.length !== paramCount(model.sizes)) throw new Error('serializeModel: params do not match sizes');
   return `${JSON.stringify({
     magic: MODEL_MAGIC,
     formatVersion: MODEL_FORMAT_V1,
@@ -53,14 +54,19 @@ function toSavedModel(m: PlaygroundModel): SavedModel {
   return { config: m.config, sizes, activations, loss: m.loss, params: m.params, epoch: m.epoch };
 }
 
-/** The playground's model as a lab model (for serializeLabModel and the export). */
-export function labModelOf(m: SavedModel): LabModel {
-  return { lab: PLAYGROUND_LAB, config: m.config, layers: denseLayers(m.sizes, m.activations), loss: m.loss, epoch: m.epoch, params: m.params };
+/** The playground's model as a lab model (for serializeLabModel and the export), with the core's blocks of its layers. */
+export function labModelOf(m: SavedModel, blocks: readonly ParamBlock[]): LabModel {
+  return { lab: PLAYGROUND_LAB, config: m.config, layers: playgroundLayers(m), loss: m.loss, epoch: m.epoch, params: m.params, blocks };
 }
 
-/** Parses and checks a playground model file (format 1 or 2). Never throws; errors are plain English. */
-export function parseModelFile(text: unknown): LoadResult {
-  const r = parseLabModelFile(text, PLAYGROUND_LAB);
+/** The playground's network as a layer list (what the core is asked about). */
+export function playgroundLayers(m: Pick<SavedModel, 'sizes' | 'activations'>): LabModel['layers'] {
+  return denseLayers(m.sizes, m.activations);
+}
+
+/** Reads and checks a playground model file (format 1 or 2), the core judging its layers. Never rejects; errors are plain English. */
+export async function parseModelFile(text: unknown, askCore: AskCore): Promise<LoadResult> {
+  const r = await readLabModelFile(text, PLAYGROUND_LAB, askCore);
   if (!r.ok) return r;
   return { ok: true, model: toSavedModel(r.model as PlaygroundModel) };
 }

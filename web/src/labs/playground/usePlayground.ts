@@ -16,6 +16,7 @@ import {
 import { DOMAIN } from '../../data/types';
 import { PlaygroundClient } from './client';
 import type { SavedModel } from './saved-model';
+import type { CoreRequest } from '../../share/coreLayout';
 import { networkSpec } from '../../share/network';
 import type { DataSpec, HyperParams, NetSpec, Snapshot, ViewSpec } from './protocol';
 import { LossHistory } from './loss-history';
@@ -295,6 +296,8 @@ export function usePlayground(initial: InitialState, active = true) {
     dismissMessage: () => setRun((r) => ({ ...r, message: null })),
     setNetworkVisible,
     getParams: () => clientRef.current?.getParams() ?? Promise.reject(new Error('engine not started')),
+    /** The core's verdict on a layer list (layouts of files and of the model to save or export). */
+    askCore: (request: CoreRequest) => clientRef.current?.askCore(request) ?? Promise.reject(new Error('engine not started')),
     loadParams: (p: Float32Array) => clientRef.current?.loadParams(p) ?? Promise.reject(new Error('engine not started')),
     predict: (p: Float32Array) => clientRef.current?.predict(p) ?? Promise.reject(new Error('engine not started')),
     // show the math: trace a training example now; the engine's finite difference on it

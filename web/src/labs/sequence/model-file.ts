@@ -1,19 +1,48 @@
 // The sequence lab's part of model files (share/modelFile.ts reads it through
-// labs/model-files.ts). Model files do not hold recurrent layers yet (the
-// `layout` work adds RNN/LSTM layer specs to share/layers.ts): until then a
-// file naming this lab is refused with this sentence, and the page's Save
-// and Export buttons say so instead of writing a file that cannot be read.
+// labs/model-files.ts): the config's stack of RNN/LSTM layers (each
+// returning every step) under a per-step dense head, over T x F x 1 input
+// sequences; softmax + cross-entropy for the memory, names and text tasks,
+// a linear output and MSE for waves. A compare twin is not saved (the file
+// holds the model the config names).
+import type { LayerSpec } from '../../share/layers';
+import type { LossName } from '../../share/network';
 import type { LabModelFile } from '../types';
 import type { SequenceConfig } from './config';
 
-/** Why the page cannot save or export this lab's models yet (shown on its disabled buttons). */
-export const SAVE_UNAVAILABLE = 'Model files and the PyTorch export do not hold RNN/LSTM layers yet.';
+/** Inputs (and outputs) per step: waves one value, memory a one-hot bit, names 27 symbols, text 40. */
+export const TASK_WIDTH: Record<SequenceConfig['task'], number> = { waves: 1, memory: 2, names: 27, text: 40 };
 
-/** Inputs per step: waves 1 value, memory a one-hot bit, names 27 symbols, text 40. */
-const FEATURES: Record<SequenceConfig['task'], number> = { waves: 1, memory: 2, names: 27, text: 40 };
+export function taskLoss(config: SequenceConfig): LossName {
+  return config.task === 'waves' ? 'mse' : 'ce';
+}
+
+/** The network a config trains, as model files and exports hold it. */
+export function sequenceLayers(c: SequenceConfig): LayerSpec[] {
+  const width = TASK_WIDTH[c.task];
+  const layers: LayerSpec[] = Array.from({ length: c.layers }, (_, i) => ({
+    kind: c.cell, input: [c.seqLen, i === 0 ? width : c.hidden, 1], hidden: c.hidden, returnSequences: true, activation: 'linear' as const,
+  }));
+  layers.push({ kind: 'dense', inputs: c.hidden, units: width, steps: c.seqLen, activation: taskLoss(c) === 'ce' ? 'softmax' : 'linear' });
+  return layers;
+}
 
 export const modelFile: LabModelFile<SequenceConfig> = {
-  checkNetwork: () => SAVE_UNAVAILABLE,
-  probes: (config) => [{ input: new Float32Array(config.seqLen * FEATURES[config.task]), where: 'for an all-zero sequence' }],
+  checkNetwork: (config, layers, loss) => {
+    const want = sequenceLayers(config);
+    if (loss !== taskLoss(config)) return `A ${config.task} network is trained with ${taskLoss(config)}, not ${loss}.`;
+    if (JSON.stringify(layers) !== JSON.stringify(want)) {
+      return `The network's layers do not match the config (${config.layers} ${config.cell.toUpperCase()} layer${config.layers === 1 ? '' : 's'} of ${config.hidden} over ${config.seqLen} steps of ${TASK_WIDTH[config.task]}, then a per-step dense layer).`;
+    }
+    return null;
+  },
+  probes: (config) => {
+    const width = TASK_WIDTH[config.task];
+    const ones = new Float32Array(config.seqLen * width);
+    for (let t = 0; t < config.seqLen; t++) ones[t * width] = 1;
+    return [
+      { input: new Float32Array(config.seqLen * width), where: 'for an all-zero sequence' },
+      { input: ones, where: 'for a sequence of the first symbol (or value 1)' },
+    ];
+  },
   baseName: (config) => `nn-sequence-${config.task}-${config.cell}-${config.layers}x${config.hidden}`,
 };

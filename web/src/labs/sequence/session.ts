@@ -90,7 +90,8 @@ class SequenceSession implements LabSession {
         this.viewsDirty = true;
         return undefined;
       case 'sample': return this.samples(Math.max(1, Math.min(32, Math.floor(msg.count))));
-      case 'get-params': return this.params() ?? new Float32Array(0);
+      // The model's own weights (a file or an export holds the model, not its compare twin).
+      case 'get-params': return this.net?.model.params() ?? new Float32Array(0);
       case 'load-params': this.loadParams(msg.params); return undefined;
     }
   }

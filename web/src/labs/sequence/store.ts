@@ -8,6 +8,7 @@ import type { Store } from '../../lib/use-store';
 import { LabClient, type CommandResult, type WorkerFactory } from '../../engine/client';
 import { FULL_SPEED, stepsPerSecond, type Speed } from '../../state/speed';
 import { sequenceCodec, type SequenceConfig } from './config';
+import type { CoreRequest, CoreVerdict } from '../../share/coreLayout';
 import type { AssetUrls, OutputView, SequenceCommand, SequenceEvent, SequenceSnapshot, StepView, Wanted } from './protocol';
 
 /** Settings a running model takes as they are; every other key builds a new model (Reset). */
@@ -205,6 +206,20 @@ export class SequenceStore implements Store<SequenceState> {
   async sample(count: number): Promise<string[]> {
     if (!this.state.built) return [];
     return (await this.lab().request<string[]>({ type: 'sample', count })).result;
+  }
+
+  /** The core's plan of a layer list (model files, exports). */
+  askCore(request: CoreRequest): Promise<CoreVerdict> {
+    return this.lab().askCore(request);
+  }
+
+  /** A model file's settings and weights: builds its model, then loads its weights (the file was checked completely before). */
+  async loadModel(config: SequenceConfig, params: Float32Array): Promise<void> {
+    if (this.client) await this.client.run(false);
+    this.set({ config });
+    this.build();
+    const copy = params.slice();
+    await this.lab().request({ type: 'load-params', params: copy }, { transfer: [copy.buffer] });
   }
 
   async getParams(): Promise<Float32Array> {

@@ -7,6 +7,7 @@ import { labEntry } from '../../index';
 import { copyText } from '../../../app/ShareBar';
 import { exportLabNumpyScript, exportLabScript, readLabModelFile, saveLabModel } from '../../../app/modelIO';
 import type { LabModel } from '../../../share/modelFile';
+import type { AskCore } from '../../../share/coreLayout';
 import type { MnistConfig } from '../config';
 import type { Theme } from '../../../state/view';
 import { useFileDrop } from '../../../lib/use-file-drop';
@@ -16,12 +17,14 @@ interface Props {
   theme: Theme | null;
   /** The model as a file holds it (asks the worker for the weights). */
   model: () => Promise<LabModel>;
+  /** The core's verdict on a file's layers (through the lab's worker). */
+  askCore: AskCore;
   /** Applies a checked model file. */
   load: (model: LabModel & { lab: 'mnist' }) => Promise<void>;
   busy: boolean;
 }
 
-export function SharePanel({ config, theme, model, load, busy }: Props) {
+export function SharePanel({ config, theme, model, askCore, load, busy }: Props) {
   const [status, setStatus] = useState('');
   const [manual, setManual] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -46,7 +49,7 @@ export function SharePanel({ config, theme, model, load, busy }: Props) {
   };
   const open = async (file: File | undefined) => {
     if (!file) return;
-    const r = await readLabModelFile(file, 'mnist');
+    const r = await readLabModelFile(file, 'mnist', askCore);
     if (!r.ok) { setError(r.error); return; }
     setError(null);
     try {
