@@ -149,7 +149,8 @@ test('the course-page API: setConfig rebuilds, step answers with the state after
   assert.equal(stepped.running, false);
   assert.ok(Math.abs(stepped.epoch - 0.1) < 1e-9, `10 batches of a 100-batch epoch: ${stepped.epoch}`);
   const metrics = await waitFor(async () => (await received()).filter((m) => m.type === 'metrics').at(-1),
-    (m) => m !== undefined && m.epoch > 0 && Number.isFinite(m.valLoss), { timeoutMs: 10_000, what: 'metrics after the step' });
+    (m) => m !== undefined && m.epoch > 0 && Number.isFinite(m.valLoss), { timeoutMs: 20_000, what: 'metrics after the step' })
+    .catch(async (e) => { console.log(JSON.stringify((await received()).map((m) => [m.type, m.id, m.epoch, m.trainLoss]))); throw e; });
   assert.ok(metrics.accuracy >= 0 && metrics.accuracy <= 1, JSON.stringify(metrics));
   assert.ok(metrics.perplexity > 1, JSON.stringify(metrics));
   await send({ type: 'setConfig', config: { hidden: 0 }, id: 'bad-1' });

@@ -12,6 +12,9 @@ describe('sequence model files', () => {
     expect(layers[1]).toMatchObject({ input: [20, 16, 1], hidden: 16, returnSequences: true });
     expect(layers[2]).toMatchObject({ inputs: 16, units: 27, steps: 20, activation: 'softmax' });
     expect(modelFile.checkNetwork(c, layers, 'ce')).toBeNull();
+    // A file's layers with their keys in another order are the same network.
+    const reordered = layers.map((l) => Object.fromEntries(Object.entries(l).reverse()) as typeof l);
+    expect(modelFile.checkNetwork(c, reordered, 'ce')).toBeNull();
     expect(modelFile.checkNetwork({ ...c, cell: 'rnn' }, layers, 'ce')).toMatch(/do not match/);
     expect(modelFile.checkNetwork({ ...c, hidden: 17 }, layers, 'ce')).toMatch(/do not match/);
     expect(modelFile.checkNetwork(c, layers, 'mse')).toMatch(/trained with ce/);

@@ -26,11 +26,20 @@ export function sequenceLayers(c: SequenceConfig): LayerSpec[] {
   return layers;
 }
 
+/** A layer's kind and settings as one string, for comparison (files may order keys differently). */
+function layerKey(l: LayerSpec): string {
+  switch (l.kind) {
+    case 'rnn': case 'lstm': return `${l.kind}:${l.input.join('x')}:${l.hidden}:${l.returnSequences}:${l.activation}`;
+    case 'dense': return `dense:${l.inputs}:${l.units}:${l.steps ?? '-'}:${l.activation}`;
+    default: return l.kind;
+  }
+}
+
 export const modelFile: LabModelFile<SequenceConfig> = {
   checkNetwork: (config, layers, loss) => {
     const want = sequenceLayers(config);
     if (loss !== taskLoss(config)) return `A ${config.task} network is trained with ${taskLoss(config)}, not ${loss}.`;
-    if (JSON.stringify(layers) !== JSON.stringify(want)) {
+    if (layers.length !== want.length || layers.some((l, i) => layerKey(l) !== layerKey(want[i]!))) {
       return `The network's layers do not match the config (${config.layers} ${config.cell.toUpperCase()} layer${config.layers === 1 ? '' : 's'} of ${config.hidden} over ${config.seqLen} steps of ${TASK_WIDTH[config.task]}, then a per-step dense layer).`;
     }
     return null;
