@@ -59,7 +59,7 @@ export default function SequencePage({ theme, active, link }: LabPageProps) {
     stepBatch: () => { void store.step({ batches: 1 }).catch(() => undefined); },
     stepEpoch: () => { void store.step({ epochs: 1 }).catch(() => undefined); },
     speed: (s: Speed) => store.setSpeed(s),
-    config: (c: SequenceConfig) => store.setConfig(c),
+    config: (patch: Partial<SequenceConfig>) => store.setConfig({ ...store.state.config, ...patch }),
   }), [store]);
 
   useEffect(() => { if (view.speed !== undefined) store.setSpeed(view.speed); }, [store]);

@@ -8,7 +8,8 @@ import { OPTIMIZERS } from '../../../state/schema';
 interface Props {
   config: SequenceConfig;
   locked: (key: keyof SequenceConfig) => boolean;
-  onChange: (config: SequenceConfig) => void;
+  /** One setting changed (merged into the latest config by the caller: edits faster than a redraw are all kept). */
+  onChange: (patch: Partial<SequenceConfig>) => void;
   onReset: () => void;
   /** The model differs from these settings until Reset (none pending here: changes rebuild at once). */
   paramCount: number | null;
@@ -19,7 +20,7 @@ const TASK_LABELS: Record<SequenceConfig['task'], string> = {
 };
 
 export function Settings({ config: c, locked, onChange, onReset, paramCount }: Props) {
-  const set = <K extends keyof SequenceConfig>(k: K, v: SequenceConfig[K]) => onChange({ ...c, [k]: v });
+  const set = <K extends keyof SequenceConfig>(k: K, v: SequenceConfig[K]) => onChange({ [k]: v } as Partial<SequenceConfig>);
   const num = (k: 'hidden' | 'layers' | 'seqLen' | 'batchSize' | 'learningRate' | 'clipNorm' | 'seed' | 'noise' | 'delay' | 'temperature',
                label: string, min: number, max: number, step: number) => (
     <label class="sq-field">
