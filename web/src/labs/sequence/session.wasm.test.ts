@@ -114,4 +114,15 @@ describe('sequence session (WASM)', () => {
     await expect(s.handle({ type: 'build', config: config({ task: 'text', hidden: 256, seqLen: 256, batchSize: 256, layers: 3 }), assets })).rejects.toThrow(/too large|memory|exceed/i);
     s.dispose();
   });
+
+  it('a diverging run pauses with the advice, and nothing is trained past it', async () => {
+    const { s, diverged } = open();
+    await s.handle({ type: 'build', config: config({ task: 'waves', cell: 'rnn', hidden: 16, seqLen: 16, batchSize: 8, optimizer: 'sgd', learningRate: 10, clipNorm: 0 }), assets });
+    s.setRunning(true);
+    for (let i = 0; i < 50 && diverged.length === 0; i++) s.chunk(1e9, 20);
+    expect(diverged.length).toBe(1);
+    expect(diverged[0]).toMatch(/diverged at epoch .*lower the learning rate \(try 1\)/);
+    expect(s.status().running).toBe(false);
+    s.dispose();
+  });
 });
