@@ -68,8 +68,9 @@ typedef struct {
     int (*state_floats)(const nn_layer *L);
     /* z [out_size] for one example in double (nn_finite_difference);
      * w: all parameters as doubles; state0: the example's carried state
-     * row or NULL for zeros. NN_OK or NN_ERR_NOMEM. (NULL: trace.c's own
-     * case for the kind.) */
+     * row or NULL for zeros. NN_OK or NN_ERR_NOMEM. Written from the
+     * definition, apart from the float32 code it checks. (NULL:
+     * nn_finite_difference refuses the model with NN_ERR_KIND.) */
     int (*forward_f64)(const nn_layer *L, const double *w, double *z, const double *in,
                        const float *state0);
     /* Per-step views of the last forward/backward of one example (batch 1):

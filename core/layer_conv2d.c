@@ -480,7 +480,39 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
     }
 }
 
+/* z = the layer in double for one example (nn_finite_difference), straight
+ * from the definition: weight [out x c x kh x kw], bias [out]; zero padding. */
+static int forward_f64(const nn_layer *L, const double *w, double *z, const double *in,
+                       const float *state0)
+{
+    (void)state0;
+    const int32_t *d = L->desc;
+    nn_shape I = L->in, O = L->out;
+    int kh = d[3], kw = d[4], st = d[5], pad = d[6];
+    const double *W = w + L->param_offset, *b = W + L->block_len[0];
+    for (int o = 0; o < O.c; o++)
+        for (int oy = 0; oy < O.h; oy++)
+            for (int ox = 0; ox < O.w; ox++) {
+                double s = b[o];
+                for (int c = 0; c < I.c; c++)
+                    for (int ky = 0; ky < kh; ky++) {
+                        int iy = oy * st - pad + ky;
+                        if (iy < 0 || iy >= I.h)
+                            continue;
+                        for (int kx = 0; kx < kw; kx++) {
+                            int ix = ox * st - pad + kx;
+                            if (ix >= 0 && ix < I.w)
+                                s += W[(((int64_t)o * I.c + c) * kh + ky) * kw + kx] *
+                                     in[((int64_t)c * I.h + iy) * I.w + ix];
+                        }
+                    }
+                z[((int64_t)o * O.h + oy) * O.w + ox] = s;
+            }
+    return NN_OK;
+}
+
 const nn_layer_kind nn_layer_conv2d = {
     .name = "conv2d", .check = check, .blocks = blocks, .aux_floats = aux_floats,
     .scratch_floats = scratch_floats, .init = init, .forward = forward, .backward = backward,
+    .forward_f64 = forward_f64,
 };

@@ -126,8 +126,27 @@ static void sync(nn_layer *L)
     nn_transpose(L->aux, L->p[0], L->block[0].dims[0], L->block[0].dims[1]);
 }
 
+/* z = the layer in double for one example (nn_finite_difference): weight
+ * [units x in], bias [units]; per step: on each of T rows. */
+static int forward_f64(const nn_layer *L, const double *w, double *z, const double *in,
+                       const float *state0)
+{
+    (void)state0;
+    const double *W = w + L->param_offset, *b = W + L->block_len[0];
+    int units = L->block[0].dims[0], n_in = L->block[0].dims[1];
+    for (int r = 0; r < L->steps; r++)
+        for (int j = 0; j < units; j++) {
+            double s = b[j];
+            for (int i = 0; i < n_in; i++)
+                s += W[(int64_t)j * n_in + i] * in[(int64_t)r * n_in + i];
+            z[(int64_t)r * units + j] = s;
+        }
+    return NN_OK;
+}
+
 const nn_layer_kind nn_layer_dense = {
     .name = "dense", .check = check, .blocks = blocks, .aux_floats = aux_floats,
     .scratch_floats = scratch_floats, .init = init, .forward = forward, .backward = backward,
     .sync = sync, .steps = rows_of,
+    .forward_f64 = forward_f64,
 };

@@ -27,6 +27,17 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
         memcpy(din, dout, (size_t)batch * (size_t)L->in_size * sizeof(float));
 }
 
+/* z = the layer in double for one example (nn_finite_difference): a copy. */
+static int forward_f64(const nn_layer *L, const double *w, double *z, const double *in,
+                       const float *state0)
+{
+    (void)w;
+    (void)state0;
+    memcpy(z, in, (size_t)L->out_size * sizeof(double));
+    return NN_OK;
+}
+
 const nn_layer_kind nn_layer_flatten = {
     .name = "flatten", .check = check, .forward = forward, .backward = backward,
+    .forward_f64 = forward_f64,
 };

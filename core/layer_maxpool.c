@@ -93,7 +93,29 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
     }
 }
 
+/* z = the layer in double for one example (nn_finite_difference). */
+static int forward_f64(const nn_layer *L, const double *w, double *z, const double *in,
+                       const float *state0)
+{
+    (void)w;
+    (void)state0;
+    nn_shape I = L->in, O = L->out;
+    int k = L->desc[2], st = L->desc[3];
+    for (int c = 0; c < O.c; c++)
+        for (int oy = 0; oy < O.h; oy++)
+            for (int ox = 0; ox < O.w; ox++) {
+                const double *win = in + ((int64_t)c * I.h + oy * st) * I.w + ox * st;
+                double mx = win[0];
+                for (int ky = 0; ky < k; ky++)
+                    for (int kx = 0; kx < k; kx++)
+                        mx = win[(int64_t)ky * I.w + kx] > mx ? win[(int64_t)ky * I.w + kx] : mx;
+                z[((int64_t)c * O.h + oy) * O.w + ox] = mx;
+            }
+    return NN_OK;
+}
+
 const nn_layer_kind nn_layer_maxpool = {
     .name = "maxpool", .check = check, .scratch_floats = scratch_floats, .forward = forward,
     .backward = backward,
+    .forward_f64 = forward_f64,
 };

@@ -486,6 +486,8 @@ int nn_set_stateful(nn_model *m, int on);
  *   RNN:  h_t, dL/dh_t;
  *   LSTM: h_t, dL/dh_t, c_t, i_t, f_t, g_t, o_t (gates after their
  *         sigmoid / tanh).
+ * h_t is the recurrence's own state (before the descriptor's activation,
+ * which is linear in a torch-like model); dL/dh_t likewise.
  * dL/dh_t is the whole gradient of the loss with respect to h_t through
  * time: from the layer's output at t (with return_sequences) plus the
  * recurrent path through h_{t+1} (what shows vanishing gradients).

@@ -12,9 +12,9 @@
  * difference divides by 2h; a gradient of 1e-4 could not be told within
  * 1e-3 from any float32 evaluation. In double the rounding is ~1e-16, so
  * the step can be small: h = FD_REL * max(|w|, 1), truncation error ~h^2.
- * A new layer kind gives its kind a forward_f64 (RNN, LSTM) or adds its
- * case to layer_f64 (until then the difference refuses the model with
- * NN_ERR_KIND). */
+ * Each kind writes its forward in double as forward_f64 in its own file,
+ * from the definition and apart from its float32 code (a kind without one
+ * is refused with NN_ERR_KIND). */
 #ifndef FD_REL
 #define FD_REL 1e-5
 #endif
@@ -36,72 +36,13 @@ static const nn_layer *param_owner(const nn_model *m, int64_t index, int *block)
     return 0;
 }
 
-/* z [L->out_size] = layer L's kind of in [L->in_size], in double; w: the
- * model's parameters as doubles (L's blocks at L->param_offset).
- * NN_OK, or NN_ERR_KIND for a kind without a double form. */
+/* z [L->out_size] = layer L's kind of in [L->in_size], in double (the
+ * kind's forward_f64): NN_OK, NN_ERR_NOMEM, or NN_ERR_KIND for a kind
+ * without a double form. */
 static int layer_f64(const nn_layer *L, const double *w, double *z, const double *in,
                      const float *state0)
 {
-    const int32_t *d = L->desc;
-    nn_shape I = L->in, O = L->out;
-    if (L->kind->forward_f64)
-        return L->kind->forward_f64(L, w, z, in, state0);
-    switch (d[0]) {
-    case NN_LAYER_DENSE: { /* weight [units x in], bias [units]; per step: on each of T rows */
-        const double *W = w + L->param_offset, *b = W + L->block_len[0];
-        int units = L->block[0].dims[0], n_in = L->block[0].dims[1];
-        for (int r = 0; r < L->steps; r++)
-            for (int j = 0; j < units; j++) {
-                double s = b[j];
-                for (int i = 0; i < n_in; i++)
-                    s += W[(int64_t)j * n_in + i] * in[(int64_t)r * n_in + i];
-                z[(int64_t)r * units + j] = s;
-            }
-        return NN_OK;
-    }
-    case NN_LAYER_CONV2D: { /* weight [out x c x kh x kw], bias [out]; zero padding */
-        int kh = d[3], kw = d[4], st = d[5], pad = d[6];
-        const double *W = w + L->param_offset, *b = W + L->block_len[0];
-        for (int o = 0; o < O.c; o++)
-            for (int oy = 0; oy < O.h; oy++)
-                for (int ox = 0; ox < O.w; ox++) {
-                    double s = b[o];
-                    for (int c = 0; c < I.c; c++)
-                        for (int ky = 0; ky < kh; ky++) {
-                            int iy = oy * st - pad + ky;
-                            if (iy < 0 || iy >= I.h)
-                                continue;
-                            for (int kx = 0; kx < kw; kx++) {
-                                int ix = ox * st - pad + kx;
-                                if (ix >= 0 && ix < I.w)
-                                    s += W[(((int64_t)o * I.c + c) * kh + ky) * kw + kx] *
-                                         in[((int64_t)c * I.h + iy) * I.w + ix];
-                            }
-                        }
-                    z[((int64_t)o * O.h + oy) * O.w + ox] = s;
-                }
-        return NN_OK;
-    }
-    case NN_LAYER_MAXPOOL: {
-        int k = d[2], st = d[3];
-        for (int c = 0; c < O.c; c++)
-            for (int oy = 0; oy < O.h; oy++)
-                for (int ox = 0; ox < O.w; ox++) {
-                    const double *win = in + ((int64_t)c * I.h + oy * st) * I.w + ox * st;
-                    double mx = win[0];
-                    for (int ky = 0; ky < k; ky++)
-                        for (int kx = 0; kx < k; kx++)
-                            mx = win[(int64_t)ky * I.w + kx] > mx ? win[(int64_t)ky * I.w + kx] : mx;
-                    z[((int64_t)c * O.h + oy) * O.w + ox] = mx;
-                }
-        return NN_OK;
-    }
-    case NN_LAYER_FLATTEN:
-        memcpy(z, in, (size_t)L->out_size * sizeof(double));
-        return NN_OK;
-    default:
-        return NN_ERR_KIND;
-    }
+    return L->kind->forward_f64 ? L->kind->forward_f64(L, w, z, in, state0) : NN_ERR_KIND;
 }
 
 /* a[n] = act(z[n]) in double (the same functions as activations.c);

@@ -321,11 +321,11 @@ int nn_forward(nn_model *m, const float *x, int n, float *out)
 {
     if (!m)
         return NN_ERR_NULL;
+    if (m->stateful && n > m->max_batch) /* row r carries row r's state; before reading x */
+        return m->status = NN_ERR_BATCH;
     int st = check_forward(m, x, n, out);
     if (st != NN_OK)
         return m->status = st;
-    if (m->stateful && n > m->max_batch) /* row r carries row r's state */
-        return m->status = NN_ERR_BATCH;
     size_t in = (size_t)m->in_size, no = (size_t)m->out_size;
     for (int start = 0; start < n; start += m->max_batch) {
         int rows = n - start < m->max_batch ? n - start : m->max_batch;

@@ -1,8 +1,11 @@
 /* fuzz_create_layers.c — nn_check_layers, nn_plan_layers and
- * nn_create_layers from fuzzed descriptors of every kind (dense, conv2d,
- * max-pool, flatten), input shapes, losses and max_batch; on a created model, the
- * layout queries, a forward pass, a training step, the split step (both
- * backwards, the input gradient) and nn_explain on small fuzzed data.
+ * nn_create_layers from fuzzed descriptors of every kind (dense and per-step
+ * dense, conv2d, max-pool, flatten, RNN, LSTM), input shapes, losses and
+ * max_batch; on a created model, the layout queries, a forward pass, a
+ * training step (with or without gradient clipping), the split step (both
+ * backwards, the input gradient), nn_explain, and on recurrent models the
+ * carried state, stateful passes, the per-step views and a finite
+ * difference, on small fuzzed data.
  *
  * Promises checked: nn_check_layers returns a known status for anything and
  * reads no descriptor past n (the buffers are exactly n x NN_DESC_INTS, so
@@ -98,6 +101,8 @@ static int64_t rough_floats(int n, const int32_t *desc, const int32_t *shape, co
         total += 6 * ((int64_t)o[3] + in * (d[0] == NN_LAYER_DENSE ? out : 0)) + 5 * (int64_t)max_batch * out;
         if (d[0] == NN_LAYER_CONV2D)
             total += (int64_t)max_batch * o[1] * o[2] * (c * d[3] * d[4] + o[0]);
+        if (d[0] == NN_LAYER_RNN || d[0] == NN_LAYER_LSTM) /* BPTT buffers: T x batch x (F, 4H) */
+            total += 16 * (int64_t)max_batch * c * (in / c + 4 * (int64_t)d[2]);
         c = o[0];
         in = out;
     }
@@ -117,6 +122,59 @@ static int beyond_plan_status(int st)
            st == NN_ERR_TOO_LARGE;
 }
 
+/* Recurrent models: the carried state round-trips, stateful passes keep
+ * their promises, every layer's per-step views answer with a known status,
+ * and a finite difference (the kinds' double forward) runs. Others refuse
+ * the state calls with NN_ERR_NO_STATE. */
+static void exercise_sequence(nn_model *m, int n, const int32_t *desc, const float *x, const float *y,
+                              int rows, bytes *b)
+{
+    int sf = nn_state_floats(m), recurrent = 0, st;
+    for (int l = 0; l < n; l++)
+        recurrent += desc[l * NN_DESC_INTS] == NN_LAYER_RNN || desc[l * NN_DESC_INTS] == NN_LAYER_LSTM;
+    FZ_REQUIRE((sf > 0) == (recurrent > 0), "%d state floats, %d recurrent layers", sf, recurrent);
+    if (!sf) {
+        FZ_REQUIRE(nn_set_stateful(m, 1) == NN_ERR_NO_STATE && nn_reset_state(m) == NN_ERR_NO_STATE,
+                   "state calls without a recurrent layer");
+    } else {
+        float *state = floats(b, (size_t)rows * (size_t)sf), *back = calloc((size_t)rows * sf, sizeof *back);
+        FZ_REQUIRE(back, "state buffer");
+        st = nn_set_state(m, state, rows);
+        FZ_REQUIRE(st == NN_OK || st == NN_ERR_NONFINITE, "set_state %d", st);
+        FZ_REQUIRE(nn_get_state(m, back, rows) == NN_OK, "get_state");
+        if (st == NN_OK)
+            FZ_REQUIRE(!memcmp(back, state, sizeof(float) * (size_t)rows * sf), "state round trip");
+        FZ_REQUIRE(nn_set_stateful(m, u8(b) & 1) == NN_OK, "stateful");
+        float *out = calloc((size_t)rows * nn_layer_size(m, n), sizeof *out);
+        FZ_REQUIRE(out, "out");
+        st = nn_forward(m, x, rows, out);
+        FZ_REQUIRE(st == NN_OK || st == NN_ERR_NONFINITE, "stateful forward %d", st);
+        float loss = nn_train_step(m, x, y, rows);
+        FZ_REQUIRE(nn_status(m) == NN_OK || nn_status(m) == NN_ERR_NONFINITE || nn_status(m) == NN_ERR_DIVERGED,
+                   "stateful step %d (loss %g)", nn_status(m), loss);
+        free(out);
+        free(state);
+        free(back);
+    }
+    for (int l = 0; l < n; l++) {
+        int nf = nn_sequence_floats(m, l);
+        int is_rec = desc[l * NN_DESC_INTS] == NN_LAYER_RNN || desc[l * NN_DESC_INTS] == NN_LAYER_LSTM;
+        FZ_REQUIRE(is_rec ? nf > 0 : nf == NN_ERR_NO_STATE, "layer %d: sequence floats %d", l, nf);
+        if (nf > 0) {
+            float *v = calloc((size_t)nf, sizeof *v);
+            FZ_REQUIRE(v, "views");
+            st = nn_sequence_inspect(m, l, x, y, v);
+            FZ_REQUIRE(st == NN_OK || st == NN_ERR_NONFINITE, "inspect %d", st);
+            free(v);
+        }
+    }
+    if (nn_param_count(m) > 0) {
+        double fd[NN_FD_DOUBLES];
+        st = nn_finite_difference(m, (int)(u8(b) % nn_param_count(m)), x, y, rows, fd);
+        FZ_REQUIRE(st == NN_OK || st == NN_ERR_NONFINITE, "finite difference %d", st);
+    }
+}
+
 static void exercise(nn_model *m, int n, const int32_t *desc, const int32_t *shape,
                      const int32_t *plan, bytes *b)
 {
@@ -131,10 +189,11 @@ static void exercise(nn_model *m, int n, const int32_t *desc, const int32_t *sha
         FZ_REQUIRE(nn_layer_shape(m, l + 1, s) == NN_OK && (int64_t)s[0] * s[1] * s[2] == nn_layer_size(m, l + 1),
                 "layer %d shape", l);
         FZ_REQUIRE(!memcmp(s, plan + l * NN_PLAN_INTS, sizeof s), "layer %d: plan's shape differs", l);
-        with_params += d[0] == NN_LAYER_DENSE || d[0] == NN_LAYER_CONV2D;
+        with_params += d[0] == NN_LAYER_DENSE || d[0] == NN_LAYER_CONV2D ? 2
+                       : d[0] == NN_LAYER_RNN || d[0] == NN_LAYER_LSTM ? 4 : 0;
     }
     int blocks = nn_param_blocks(m), offset = 0;
-    FZ_REQUIRE(blocks == 2 * with_params, "%d blocks for %d layers with parameters", blocks, with_params);
+    FZ_REQUIRE(blocks == with_params, "%d blocks, %d expected", blocks, with_params);
     for (int i = 0; i < blocks; i++) {
         FZ_REQUIRE(nn_param_block(m, i, blk) == NN_OK, "block %d", i);
         FZ_REQUIRE(blk[2] == offset && blk[3] >= 1 && blk[3] <= 4, "block %d at %d, %d dims", i, blk[2], blk[3]);
@@ -164,6 +223,8 @@ static void exercise(nn_model *m, int n, const int32_t *desc, const int32_t *sha
         FZ_REQUIRE(nn_set_param(m, 0, 0, 0, 0, 0.5f) == NN_ERR_INDEX, "set_param without parameters");
     }
     FZ_REQUIRE(nn_set_regularization(m, u8(b) % 3, 0.01f) == NN_OK, "regularization");
+    if (u8(b) & 1)
+        FZ_REQUIRE(nn_set_clip_norm(m, (float)(u8(b) % 5) * 0.25f) == NN_OK, "clip norm");
 
     int ni = nn_layer_size(m, 0), no = nn_layer_size(m, n), max_batch = nn_max_batch(m);
     int rows = 1 + u8(b) % (max_batch < 4 ? max_batch : 4);
@@ -217,6 +278,7 @@ static void exercise(nn_model *m, int n, const int32_t *desc, const int32_t *sha
     st = nn_explain(m, x, y, e);
     FZ_REQUIRE(st == NN_OK || st == NN_ERR_NONFINITE, "explain %d", st);
     free(e);
+    exercise_sequence(m, n, desc, x, y, rows, b);
     free(after);
     free(params);
     free(out);
@@ -235,12 +297,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FZ_REQUIRE(desc, "descriptors");
     for (size_t l = 0; l < count / NN_DESC_INTS; l++) {
         int32_t *d = desc + l * NN_DESC_INTS;
-        d[0] = mostly(&b, (int32_t)(u8(&b) % 4)); /* dense, conv2d, maxpool, flatten */
+        d[0] = mostly(&b, (int32_t)(u8(&b) % 6)); /* dense, conv2d, maxpool, flatten, rnn, lstm */
         d[1] = mostly(&b, (int32_t)(u8(&b) % 6));
         for (int i = 2; i < NN_DESC_INTS; i++)
             d[i] = mostly(&b, 0);
         if (d[0] == NN_LAYER_DENSE) {
             d[2] = size_value(&b, 12);
+            d[3] = mostly(&b, u8(&b) % 4 == 0); /* per step */
+        } else if (d[0] == NN_LAYER_RNN || d[0] == NN_LAYER_LSTM) { /* hidden, return_sequences */
+            d[2] = size_value(&b, 6);
+            d[3] = mostly(&b, u8(&b) & 1);
         } else if (d[0] == NN_LAYER_CONV2D) { /* channels, kernel h, w, stride, padding */
             d[2] = size_value(&b, 5);
             d[3] = size_value(&b, 4);
@@ -252,19 +318,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             d[3] = size_value(&b, 3);
         }
     }
-    int32_t shape[3] = {size_value(&b, 4), size_value(&b, 9), size_value(&b, 9)};
+    int32_t shape[3] = {size_value(&b, 4), size_value(&b, 9), 0};
+    shape[2] = u8(&b) < 128 ? 1 : size_value(&b, 9); /* width 1: a sequence */
     int loss = mostly(&b, (int32_t)(u8(&b) % 3));
     int max_batch = u8(&b) < 240 ? 1 + u8(&b) % 8 : size_value(&b, 8);
     int use_null = u8(&b) < 4;
 
     int st = nn_check_layers(n, use_null ? NULL : desc, shape, loss, max_batch);
-    FZ_REQUIRE(st <= NN_OK && st >= NN_ERR_FLAGS, "unknown status %d", st);
+    FZ_REQUIRE(st <= NN_OK && st >= NN_ERR_NO_STATE, "unknown status %d", st);
     FZ_REQUIRE(st != NN_OK || fits, "n %d accepted", n);
     /* exactly n plan rows: a write past them is an ASan finding */
     int32_t *plan = malloc((size_t)(fits ? n : 1) * NN_PLAN_INTS * sizeof *plan), bad = -7;
     FZ_REQUIRE(plan, "plan");
     int pst = nn_plan_layers(n, use_null ? NULL : desc, shape, plan, &bad);
-    FZ_REQUIRE(pst <= NN_OK && pst >= NN_ERR_FLAGS, "unknown plan status %d", pst);
+    FZ_REQUIRE(pst <= NN_OK && pst >= NN_ERR_NO_STATE, "unknown plan status %d", pst);
     FZ_REQUIRE(pst != NN_OK || bad == -1, "plan accepted, bad layer %d", bad);
     FZ_REQUIRE(pst == NN_OK || (bad >= 0 && bad < n) || (bad == -1 && whole_model_status(pst)),
                "plan status %d at layer %d", pst, bad);

@@ -14,6 +14,11 @@ typedef struct {
     int n_layers, in, out, max_batch, count;
     int sizes[8];  /* input and every layer's output size */
     int w_rows[7], w_cols[7]; /* a layer's weight as (row, col) addresses it; 0 rows: no parameters */
+    int hidden[7]; /* RNN/LSTM layers: H (blocks weight_ih [w_rows x w_cols], weight_hh
+                      [w_rows x H], bias_ih, bias_hh [w_rows]); 0 for the others */
+    int seq;       /* the input is a sequence T x F x 1 with T = seq; 0: no recurrent layer */
+    int out_steps; /* steps of a sequence output (T), else 0 or 1 */
+    int act_linear[7]; /* RNN/LSTM layers: the descriptor's activation is linear */
     float *before; /* [count] parameters before the current call */
 } fz_model;
 

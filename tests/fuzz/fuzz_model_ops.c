@@ -1,11 +1,15 @@
 /* fuzz_model_ops.c — a small model (1-4 dense layers, mostly of 1-8 units,
  * now and then 9-40 or 257-304 so the kernels' wide blocks run too; or a
  * small CNN: conv2d, maybe max-pool and flatten, dense; max_batch 1-8)
+ * or a small recurrent model: RNN/LSTM, maybe a second, then a dense or
+ * per-step dense output)
  * driven by a fuzzed sequence of calls: nn_train_step, nn_train_epoch (with
  * fuzzed orders), nn_compute_gradients, nn_forward, nn_forward_all,
  * nn_evaluate, nn_set_param / nn_get_param, nn_load_params,
  * nn_set_optimizer, nn_set_regularization, nn_reset, and the "show the
- * math" calls nn_finite_difference and nn_optimizer_preview, with fuzzed row
+ * math" calls nn_finite_difference and nn_optimizer_preview, gradient
+ * clipping, the carried state (get, set, reset, stateful passes) and the
+ * per-step views, with fuzzed row
  * counts, indices, counts and values (NaN and infinities included).
  *
  * Every buffer passed holds exactly what the call is told it holds; a count
@@ -149,8 +153,9 @@ static void op_evaluate(fz_model *f, fz_input *in)
     snapshot(f);
     int st = nn_evaluate(f->m, d.x, d.y, n, nulls & 1 ? NULL : &loss, nulls & 2 ? NULL : &correct);
     check_outcome(f, "nn_evaluate", st, allowed);
+    int steps = f->out_steps ? f->out_steps : 1; /* a sequence output counts every step */
     if (st == NN_OK && !(nulls & 2))
-        FZ_REQUIRE(correct >= 0 && correct <= n, "nn_evaluate: %d correct of %d", correct, n);
+        FZ_REQUIRE(correct >= 0 && correct <= n * steps, "nn_evaluate: %d correct of %d x %d", correct, n, steps);
     free_data(&d);
 }
 
@@ -161,10 +166,19 @@ static int64_t param_offset(const fz_model *f, int layer, int which, int row, in
         return -1;
     int64_t off = 0;
     for (int l = 0; l < layer; l++)
-        off += (int64_t)f->w_rows[l] * f->w_cols[l] + f->w_rows[l];
-    int in = f->w_cols[layer], out = f->w_rows[layer];
+        off += (int64_t)f->w_rows[l] * (f->w_cols[l] + (f->hidden[l] ? f->hidden[l] + 2 : 1));
+    int in = f->w_cols[layer], out = f->w_rows[layer], h = f->hidden[layer];
     if (row < 0 || row >= out)
         return -1;
+    if (h) { /* weight_ih, weight_hh, bias_ih, bias_hh */
+        if (which == 0 && col >= 0 && col < in)
+            return off + (int64_t)row * in + col;
+        if (which == 1 && col >= 0 && col < h)
+            return off + (int64_t)out * in + (int64_t)row * h + col;
+        if ((which == 2 || which == 3) && col == 0)
+            return off + (int64_t)out * (in + h) + (int64_t)(which - 2) * out + row;
+        return -1;
+    }
     if (which == 0 && col >= 0 && col < in)
         return off + (int64_t)row * in + col;
     if (which == 1 && col == 0)
@@ -176,9 +190,11 @@ static void fuzz_index(const fz_model *f, fz_input *in, int *layer, int *which, 
 {
     *layer = fz_int(in, 0, f->n_layers - 1);
     int l = *layer >= 0 && *layer < f->n_layers ? *layer : 0;
-    *which = fz_int(in, 0, 1);
+    int h = f->hidden[l];
+    *which = fz_int(in, 0, h ? 3 : 1);
     *row = fz_int(in, 0, f->w_rows[l] > 0 ? f->w_rows[l] - 1 : 0);
-    *col = *which == 1 ? fz_int(in, 0, 0) : fz_int(in, 0, f->w_cols[l] > 0 ? f->w_cols[l] - 1 : 0);
+    int cols = *which == 0 ? f->w_cols[l] : *which == 1 && h ? h : 1;
+    *col = fz_int(in, 0, cols > 0 ? cols - 1 : 0);
 }
 
 static void op_set_param(fz_model *f, fz_input *in)
@@ -356,6 +372,157 @@ static int loss_for(int out_act, int pick)
          : NN_LOSS_MSE;
 }
 
+/* Gradient clipping with a fuzzed max_norm (NaN, infinities, negatives). */
+static void op_clip(fz_model *f, fz_input *in)
+{
+    float v = fz_float(in);
+    unsigned allowed = !isfinite(v) ? ERR(NN_ERR_NONFINITE) : v < 0.0f ? ERR(NN_ERR_OPTIMIZER) : 0;
+    snapshot(f);
+    check_outcome(f, "nn_set_clip_norm", nn_set_clip_norm(f->m, v), allowed);
+    FZ_REQUIRE(unchanged(f), "nn_set_clip_norm changed a parameter");
+}
+
+/* The carried state: set with fuzzed rows and values, read back bit for bit;
+ * a stateful pass from a restored state repeats bit for bit; the model is
+ * stateless again afterwards (the other ops compare rows alone). Without a
+ * recurrent layer every state call is NN_ERR_NO_STATE. */
+static void op_state(fz_model *f, fz_input *in)
+{
+    int sf = nn_state_floats(f->m);
+    FZ_REQUIRE((sf > 0) == (f->seq > 0), "state floats %d", sf);
+    snapshot(f);
+    if (!sf) {
+        float v[1] = {0};
+        check_outcome(f, "nn_set_state", nn_set_state(f->m, v, 1), ERR(NN_ERR_NO_STATE));
+        check_outcome(f, "nn_set_stateful", nn_set_stateful(f->m, 1), ERR(NN_ERR_NO_STATE));
+        check_outcome(f, "nn_reset_state", nn_reset_state(f->m), ERR(NN_ERR_NO_STATE));
+        return;
+    }
+    int rows = fz_int(in, 1, f->max_batch);
+    int bad_rows = rows < 1 || rows > f->max_batch;
+    size_t held = rows_held(rows, bad_rows) * (size_t)sf;
+    float *state = fz_floats(held), *back = fz_floats(held), *back2 = fz_floats(held);
+    fz_fill(in, state, held);
+    unsigned allowed = bad_rows ? ERR(NN_ERR_BATCH) : !fz_all_finite(state, held) ? ERR(NN_ERR_NONFINITE) : 0;
+    int st = nn_set_state(f->m, state, rows);
+    check_outcome(f, "nn_set_state", st, allowed);
+    if (st == NN_OK) {
+        FZ_REQUIRE(nn_get_state(f->m, back, rows) == NN_OK && !memcmp(back, state, held * sizeof(float)),
+                   "state round trip");
+        FZ_REQUIRE(nn_set_stateful(f->m, 1) == NN_OK, "stateful");
+        fz_data d = make_data(in, f, (size_t)rows);
+        size_t n_out = (size_t)rows * (size_t)f->out;
+        float *a = fz_floats(n_out), *b = fz_floats(n_out);
+        int st1 = nn_forward(f->m, d.x, rows, a);
+        FZ_REQUIRE(st1 == (d.x_finite ? NN_OK : NN_ERR_NONFINITE), "stateful forward %d", st1);
+        if (st1 == NN_OK) {
+            nn_get_state(f->m, back2, rows);
+            FZ_REQUIRE(nn_set_state(f->m, state, rows) == NN_OK, "restore");
+            FZ_REQUIRE(nn_forward(f->m, d.x, rows, b) == NN_OK && fz_same_values(a, b, n_out),
+                       "a stateful pass from the same state differs");
+            nn_get_state(f->m, back, rows);
+            FZ_REQUIRE(fz_same_values(back, back2, held), "the final state differs");
+        }
+        /* more rows than max_batch: refused before x (rows long) is read */
+        check_outcome(f, "stateful nn_forward", nn_forward(f->m, d.x, f->max_batch + 1, a), ERR(NN_ERR_BATCH));
+        check_outcome(f, "nn_set_stateful", nn_set_stateful(f->m, 2), ERR(NN_ERR_FLAGS));
+        FZ_REQUIRE(nn_set_stateful(f->m, 0) == NN_OK, "stateless again");
+        free(a);
+        free(b);
+        free_data(&d);
+    }
+    if (fz_u8(in) & 1)
+        FZ_REQUIRE(nn_reset_state(f->m) == NN_OK, "reset state");
+    FZ_REQUIRE(unchanged(f), "state calls changed a parameter");
+    free(state);
+    free(back);
+    free(back2);
+}
+
+/* nn_sequence_inspect of a fuzzed layer on one example: an error that
+ * applies, or views whose h rows are the layer's outputs (every step, or
+ * the last one) when its activation is linear. Parameters never change. */
+static void op_inspect(fz_model *f, fz_input *in)
+{
+    int layer = fz_int(in, 0, f->n_layers - 1);
+    int bad_layer = layer < 0 || layer >= f->n_layers;
+    fz_data d = make_data(in, f, 1);
+    int nf = nn_sequence_floats(f->m, layer);
+    int rec = !bad_layer && f->hidden[layer];
+    FZ_REQUIRE(nf == (bad_layer ? NN_ERR_INDEX : rec ? nf : NN_ERR_NO_STATE) && (!rec || nf > 0),
+               "sequence floats %d", nf);
+    float *v = fz_floats(nf > 0 ? (size_t)nf : 1);
+    unsigned allowed = bad_layer ? ERR(NN_ERR_INDEX) : !rec ? ERR(NN_ERR_NO_STATE) : 0;
+    if (!allowed && !(d.x_finite && d.y_finite))
+        allowed = ERR(NN_ERR_NONFINITE);
+    snapshot(f);
+    int st = nn_sequence_inspect(f->m, layer, d.x, d.y, v);
+    check_outcome(f, "nn_sequence_inspect", st, allowed);
+    FZ_REQUIRE(unchanged(f), "nn_sequence_inspect changed a parameter");
+    if (st == NN_OK && f->act_linear[layer]) { /* h_t is before the layer's activation */
+        size_t units = 0;
+        for (int l = 1; l <= f->n_layers; l++)
+            units += (size_t)f->sizes[l];
+        float *all = fz_floats(units);
+        FZ_REQUIRE(nn_forward_all(f->m, d.x, 1, all) == NN_OK, "forward_all");
+        size_t at = 0;
+        for (int l = 1; l <= layer; l++)
+            at += (size_t)f->sizes[l];
+        int h = f->hidden[layer], width = f->sizes[layer + 1];
+        /* every step: the h view is the output; last step only: its last row */
+        const float *hv = width == h ? v + (size_t)(f->seq - 1) * (size_t)h : v;
+        FZ_REQUIRE(fz_same_values(hv, all + at, (size_t)width), "layer %d: h view differs from the output", layer);
+        free(all);
+    }
+    free(v);
+    free_data(&d);
+}
+
+/* A small recurrent model over T x F x 1 (T 1-6, F 1-4): RNN or LSTM
+ * (hidden 1-5), maybe a second one, then a dense output (1-4 units, any
+ * activation), per step when the last recurrent layer returns sequences. */
+static void build_rnn(fz_model *f, fz_input *in)
+{
+    int T = 1 + fz_u8(in) % 6, F = 1 + fz_u8(in) % 4;
+    int32_t shape[3] = {T, F, 1}, desc[3 * NN_DESC_INTS] = {0};
+    int n_rec = 1 + fz_u8(in) % 2, feat = F, seq = 1, n = 0;
+    f->seq = T;
+    f->sizes[0] = T * F;
+    for (; n < n_rec; n++) {
+        int kind = fz_u8(in) & 1 ? NN_LAYER_LSTM : NN_LAYER_RNN, h = 1 + fz_u8(in) % 5;
+        seq = n < n_rec - 1 ? 1 : fz_u8(in) & 1;
+        int32_t *d = desc + n * NN_DESC_INTS;
+        d[0] = kind;
+        d[1] = fz_u8(in) % 8 == 0 ? NN_ACT_TANH : NN_ACT_LINEAR;
+        f->act_linear[n] = d[1] == NN_ACT_LINEAR;
+        d[2] = h;
+        d[3] = seq;
+        f->w_rows[n] = (kind == NN_LAYER_LSTM ? 4 : 1) * h;
+        f->w_cols[n] = feat;
+        f->hidden[n] = h;
+        f->sizes[n + 1] = seq ? T * h : h;
+        feat = h;
+    }
+    int out_act = fz_u8(in) % (NN_ACT_SOFTMAX + 1), units = 1 + fz_u8(in) % 4;
+    int32_t *d = desc + n * NN_DESC_INTS;
+    d[0] = NN_LAYER_DENSE;
+    d[1] = out_act;
+    d[2] = units;
+    d[3] = seq;
+    f->w_rows[n] = units;
+    f->w_cols[n] = seq ? feat : f->sizes[n];
+    f->sizes[n + 1] = seq ? T * units : units;
+    f->out_steps = seq ? T : 1;
+    f->n_layers = ++n;
+    int loss = loss_for(out_act, fz_u8(in) & 1);
+    f->max_batch = 1 + fz_u8(in) % 8;
+    FZ_REQUIRE(nn_check_layers(n, desc, shape, loss, f->max_batch) == NN_OK, "recurrent config");
+    f->m = nn_create_layers(n, desc, shape, loss, fz_u32(in), f->max_batch);
+    if (f->m && fz_u8(in) & 1)
+        FZ_REQUIRE(nn_set_clip_norm(f->m, 0.5f) == NN_OK, "clip");
+}
+
+
 /* A small CNN over c x h x w (c 1-3, h and w 3-9): conv2d (1-10 channels,
  * kernel 1-3, stride 1-2, padding below the kernel), then maybe a max-pool
  * (kernel 1-2, stride 1-2), maybe a flatten, then a dense output (1-6). The
@@ -411,8 +578,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_input in = {data, size};
     fz_model f = {0};
-    if (fz_u8(&in) < 80) {
+    uint8_t pick = fz_u8(&in);
+    if (pick < 80) {
         build_cnn(&f, &in);
+    } else if (pick >= 200) {
+        build_rnn(&f, &in);
     } else {
         int acts[4];
         f.n_layers = 1 + fz_u8(&in) % 4;
@@ -438,7 +608,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     f.before = fz_floats((size_t)f.count);
 
     for (int op = 0; op < MAX_OPS && in.n > 0; op++) {
-        switch (fz_u8(&in) % 15) {
+        switch (fz_u8(&in) % 18) {
         case 0: op_train_step(&f, &in, 0); break;
         case 1: op_train_step(&f, &in, 1); break;
         case 2: op_train_epoch(&f, &in); break;
@@ -453,6 +623,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 11: op_set_regularization(&f, &in); break;
         case 13: op_finite_difference(&f, &in); break;
         case 14: op_optimizer_preview(&f, &in); break;
+        case 15: op_clip(&f, &in); break;
+        case 16: op_state(&f, &in); break;
+        case 17: op_inspect(&f, &in); break;
         default: op_reset(&f, &in); break;
         }
     }
