@@ -92,6 +92,13 @@ test('a saved model loads back bit-identically; a bad file changes nothing', asy
   await page.getByTestId('model-error').waitFor({ timeout: 5000 });
   assert.match(await page.getByTestId('model-error').textContent(), /broken\.json/);
   assert.equal((await saveModel(page)).params, first.params, 'a bad file changes nothing');
+  // A file whose envelope is fine but whose parameters the core's layout refuses (one short;
+  // the worker host answers with the core's count): a clear error, weights unchanged.
+  const short = { ...first, params: Buffer.from(first.params, 'base64').subarray(4).toString('base64') };
+  await page.getByTestId('model-file').setInputFiles({ name: 'short.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(short)) });
+  await waitFor(() => page.getByTestId('model-error').textContent(), (t) => /short\.json/.test(t), { what: 'the short file refused' });
+  assert.match(await page.getByTestId('model-error').textContent(), /short\.json: The file holds 36 parameters; this network needs 37\. Nothing was changed\./);
+  assert.equal((await saveModel(page)).params, first.params, 'a file the core refuses changes nothing');
   // Dropped anywhere on the page, the file loads the same way.
   await page.getByTestId('reset').click();
   await waitFor(() => readNumber(page, 'epoch'), (e) => e === 0, { what: 'reset before the drop' });
