@@ -4,7 +4,7 @@
 #           libclang-rt-14-dev; npm ci)
 #   wasm    WebAssembly module: browser/worker ES module + Node flavour
 #   native  build/native/libnn.a and the native test binaries (plain + ASan/UBSan)
-#   web     MNIST asset, type check, Vite production build
+#   web     MNIST and sequence assets, type check, Vite production build
 #   build   setup + wasm + native + web
 #   test    build + every test stage, then one "N passed, N failed" line
 #   fuzz    [seconds] [target...]: build the libFuzzer targets (tests/fuzz/fuzz_*.c)
@@ -106,6 +106,8 @@ cmd_native() {
 cmd_web() {
     log "web: MNIST asset"
     node web/scripts/make-mnist-asset.mjs
+    log "web: sequence assets"
+    node web/scripts/make-sequence-assets.mjs
     log "web: tsc"
     npx tsc -p web/tsconfig.json --noEmit
     log "web: vite build"

@@ -33,9 +33,16 @@ function labNames(source: string, ids: readonly string[]): string[] {
   const found: string[] = [];
   for (const id of ids) {
     for (const t of strings) if (t === id || t.includes(`/labs/${id}/`) || t.startsWith(`./${id}/`)) found.push(`'${t}'`);
-    for (const w of words) if (w.toLowerCase().includes(id.toLowerCase())) found.push(w);
+    // An identifier names a lab when one of its words is the id (mnistCodec, PLAYGROUND_LAB,
+    // SEQUENCE_LAB), not when a word merely contains it (returnSequences is a layer's setting).
+    for (const w of words) if (identifierWords(w).includes(id.toLowerCase())) found.push(w);
   }
   return found;
+}
+
+/** The words of an identifier, lower-cased: camelCase, PascalCase and SNAKE_CASE parts. */
+function identifierWords(w: string): string[] {
+  return w.replace(/([a-z0-9])([A-Z])/g, '$1_$2').split(/[_$]+/).filter(Boolean).map((x) => x.toLowerCase());
 }
 
 describe('labs registry', () => {
@@ -77,9 +84,11 @@ describe('labs registry', () => {
       "const t = { mnist: 1 }; if (lab === 'playground') f(mnistCodec);",
       '// the playground and MNIST are named in comments only',
       "const MAGIC = 'nn-playground-model';",
+      'const r = layer.returnSequences; const s = SEQUENCE_LAB;',
     ].join('\n'), LAB_IDS);
     expect(named).toEqual(expect.arrayContaining(['PLAYGROUND_LAB', "'../labs/playground/config'", "'playground'", 'MnistConfig', 'mnist', 'mnistCodec', "'../labs/mnist/config'"]));
-    expect(named.filter((n) => n.includes('nn-playground-model') || n === 'MNIST')).toEqual([]);
+    expect(named).toContain('SEQUENCE_LAB');
+    expect(named.filter((n) => n.includes('nn-playground-model') || n === 'MNIST' || n === 'returnSequences')).toEqual([]);
   });
 
   it('lists labs in tab order; ids are folder names; the first is the default', () => {
@@ -88,13 +97,15 @@ describe('labs registry', () => {
     expect([...orders].sort((a, b) => a - b)).toEqual(orders);
     expect(DEFAULT_LAB).toBe('playground');
     expect(labEntry('mnist').title).toBe('MNIST');
+    expect(labEntry('sequence').title).toBe('Sequences');
     for (const l of LABS) expect(l.codec.lab).toBe(l.id);
   });
 
   it('names the missing file of a lab', () => {
     const onlyPlayground = { './playground/Page.tsx': 1 };
     expect(() => byLab(onlyPlayground, 'Page.tsx')).toThrow('lab mnist has no Page.tsx');
-    expect(byLab({ './playground/x.ts': 1, './mnist/x.ts': 2 }, 'x.ts')).toEqual({ playground: 1, mnist: 2 });
+    expect(() => byLab({ './playground/x.ts': 1, './mnist/x.ts': 2 }, 'x.ts')).toThrow('lab sequence has no x.ts');
+    expect(byLab({ './playground/x.ts': 1, './mnist/x.ts': 2, './sequence/x.ts': 3 }, 'x.ts')).toEqual({ playground: 1, mnist: 2, sequence: 3 });
   });
 
   it("loads no page for link parsing: a lab.ts imports only its schema and types, and registers its id's type", () => {

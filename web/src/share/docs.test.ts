@@ -28,3 +28,12 @@ test('the hide= list names every MNIST panel', async () => {
   const { MNIST_PANELS } = await import('../labs/mnist/config');
   expect(doc).toContain(`MNIST: ${MNIST_PANELS.join(', ')}`);
 });
+
+test('the sequence key table matches its schema, and the hide= list names its panels', async () => {
+  const { SEQUENCE_FIELDS, SEQUENCE_PANELS } = await import('../labs/sequence/config');
+  const table = doc.slice(doc.indexOf('| Sequence key | Setting |'), doc.indexOf('**MNIST** (`lab=mnist`'));
+  const keys = [...table.matchAll(/^\| `([a-z]+)` \|/gm)].map((m) => m[1]);
+  expect(keys).toEqual(SEQUENCE_FIELDS.map((f) => f.url));
+  for (const f of SEQUENCE_FIELDS) expect(table).toContain(`| \`${f.url}\` | ${f.doc} |`);
+  expect(doc).toContain(`Sequences: ${SEQUENCE_PANELS.join(', ')}`);
+});

@@ -68,9 +68,9 @@ export function labNetworkInput(model: LabModel): NetworkInput {
     const [steps, features] = first.kind === 'dense' ? [first.steps!, first.inputs] : [first.input[0], first.input[1]];
     return { kind: 'sequence', steps, features };
   }
-  return model.lab === 'mnist'
-    ? { kind: 'image', width: 28, height: MNIST_INPUTS / 28, scale: MNIST_PIXEL_SCALE }
-    : { kind: 'points', features: model.config.features };
+  if (model.lab === 'mnist') return { kind: 'image', width: 28, height: MNIST_INPUTS / 28, scale: MNIST_PIXEL_SCALE };
+  if (model.lab === 'playground') return { kind: 'points', features: model.config.features };
+  throw new Error(`models of the ${model.lab} lab have no PyTorch export of this input`);
 }
 
 /**

@@ -95,6 +95,7 @@ export function labTraining(model: LabModel): TrainingSpec {
       schedule: { kind: m.lrSchedule, lr: m.learningRate, lrEnd: m.lrEnd, epochs: m.epochs },
     };
   }
+  if (model.lab !== 'playground') throw new Error(`models of the ${model.lab} lab have no training setup for exports yet`);
   const p = model.config;
   return {
     optimizer: p.optimizer, lr: Math.fround(p.learningRate),

@@ -6,6 +6,7 @@ import { parseQuery, writeQuery } from './codec';
 import { defaultConfig, MAX_SEED } from './schema';
 import { mnistCodec, MNIST_FIELDS, MNIST_PANELS, type MnistConfig } from '../labs/mnist/config';
 import { mlpLayers, MODEL_PRESETS } from '../labs/mnist/model-layers';
+import { SEQUENCE_PANELS, sequenceCodec } from '../labs/sequence/config';
 import { createRng, randomInt } from '../lib/rng.js';
 
 const keys = (p: ParsedLink): string[] => p.notices.map((r) => r.key);
@@ -185,17 +186,19 @@ describe('the lab is part of the link', () => {
 test('1,000 hostile addresses over every lab: no throw, a valid config, a clean link back', () => {
   const rng = createRng(1010);
   const words = ['lab', 'v', 'hidden', 'act', 'layers', 'shift', 'opt', 'lr', 'mom', 'batch', 'epochs', 'seed', 'data', 'embed', 'hide', 'lock', 'theme',
-    'origins', 'autoplay', 'pts', 'networkShape', 'activation', '__proto__', '%zz', ''];
+    'origins', 'autoplay', 'pts', 'networkShape', 'activation', '__proto__', '%zz', '',
+    'task', 'cell', 'len', 'clip', 'temp', 'compare', 'delay', 'wave', 'noise'];
   const values = ['mnist', 'playground', 'gan', '', 'none', '1', '0', '-1', '1e309', 'NaN', '512', '513', 'relu,relu,relu,relu,relu',
     'all', 'weights', 'share', 'dark', 'https://a.org', '%', '<b>', 'x'.repeat(300), '4,2', 'adam', '0.5', 'true',
-    'conv:8:5,pool:2,flatten,dense:10:softmax', 'conv:8:29:1:0:relu,dense:10:softmax', 'dense:10:softmax', 'conv:x'];
+    'conv:8:5,pool:2,flatten,dense:10:softmax', 'conv:8:29:1:0:relu,dense:10:softmax', 'dense:10:softmax', 'conv:x',
+    'sequence', 'lstm', 'rnn', 'waves', 'memory', 'names', 'text', 'sines', '257', '0.01', 'gates'];
   const failures: string[] = [];
   let noticed = 0;
   for (let i = 0; i < 1000; i++) {
     const part = (): string => Array.from({ length: randomInt(rng, 8) }, () =>
       `${words[randomInt(rng, words.length)]}=${encodeURIComponent(values[randomInt(rng, values.length)]!)}`).join('&');
     const search = `?${part()}`;
-    const hash = ['', '#mnist', '#playground', `#${part()}`, '#%', '#a b'][randomInt(rng, 6)]!;
+    const hash = ['', '#mnist', '#playground', '#sequence', `#${part()}`, '#%', '#a b'][randomInt(rng, 7)]!;
     let p: ParsedLink;
     try {
       p = parseLink(search, hash);
@@ -207,13 +210,14 @@ test('1,000 hostile addresses over every lab: no throw, a valid config, a clean 
     const lab = LINK_LABS[p.lab] as { codec: { validate(c: unknown): string[] } };
     for (const v of lab.codec.validate(p.config)) failures.push(`${p.lab} config invalid: ${v} (${search}${hash})`);
     if (p.lab === 'mnist') for (const h of p.view.hide) if (!(MNIST_PANELS as readonly string[]).includes(h)) failures.push(`hide ${h}`);
+    if (p.lab === 'sequence') for (const h of p.view.hide) if (!(SEQUENCE_PANELS as readonly string[]).includes(h)) failures.push(`hide ${h}`);
     const again = parseLink(writeLink(p.lab, p.config as never, { view: p.view }));
     if (again.notices.length > 0 || again.lab !== p.lab) failures.push(`its own link is not clean: ${JSON.stringify(again.notices)}`);
     if (JSON.stringify(again.config) !== JSON.stringify(p.config)) failures.push(`its own link reads back differently (${search}${hash})`);
   }
   expect(failures).toEqual([]);
   expect(noticed).toBeGreaterThan(500);
-  expect(LAB_IDS).toEqual(['playground', 'mnist']);
+  expect(LAB_IDS).toEqual(['playground', 'mnist', 'sequence']);
 });
 
 describe('MNIST config and the page', () => {
@@ -242,5 +246,20 @@ describe('MNIST config and the page', () => {
       expect(p.notices).toEqual([]);
       expect((p.config as MnistConfig).layers).toEqual(MODEL_PRESETS[key].layers);
     }
+  });
+});
+
+describe('sequence config and links', () => {
+  test('a link round trip restores every setting; bad values are reported, not used', () => {
+    const c = { ...sequenceCodec.defaults(), task: 'memory' as const, cell: 'rnn' as const, hidden: 24, layers: 2, seqLen: 40, delay: 12, clipNorm: 1.5, temperature: 0.6, compare: true };
+    const link = writeLink('sequence', c);
+    expect(link.startsWith('lab=sequence&v=1&task=memory&cell=rnn&hidden=24&layers=2&len=40')).toBe(true);
+    const p = parseLink(`?${link}`);
+    expect(p.lab).toBe('sequence');
+    expect(p.notices).toEqual([]);
+    expect(p.config).toEqual(c);
+    const bad = parseLink('?lab=sequence&cell=gru&hidden=0&len=9999&temp=NaN');
+    expect(bad.notices.map((n) => n.key).sort()).toEqual(['cell', 'hidden', 'len', 'temp']);
+    expect(bad.config).toEqual(sequenceCodec.defaults());
   });
 });

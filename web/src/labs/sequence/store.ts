@@ -1,0 +1,236 @@
+// The sequence page's state, and the only code that talks to the sequence
+// session in the worker host (through the generic LabClient, which brings a
+// replacement worker back to the last build, settings and weights). It
+// outlives the page component: leaving the tab pauses training and keeps
+// the model.
+import { StepSeries } from '../../lib/series';
+import type { Store } from '../../lib/use-store';
+import { LabClient, type CommandResult, type WorkerFactory } from '../../engine/client';
+import { FULL_SPEED, stepsPerSecond, type Speed } from '../../state/speed';
+import { sequenceCodec, type SequenceConfig } from './config';
+import type { CoreRequest, CoreVerdict } from '../../share/coreLayout';
+import type { AssetUrls, OutputView, SequenceCommand, SequenceEvent, SequenceSnapshot, StepView, Wanted } from './protocol';
+
+/** Settings a running model takes as they are; every other key builds a new model (Reset). */
+export const LIVE_KEYS: readonly (keyof SequenceConfig)[] = ['optimizer', 'learningRate', 'clipNorm', 'batchSize', 'temperature'];
+
+export function needsRebuild(a: SequenceConfig, b: SequenceConfig): boolean {
+  return (Object.keys(a) as (keyof SequenceConfig)[]).some((k) => !LIVE_KEYS.includes(k) && a[k] !== b[k]);
+}
+
+export interface Progress { running: boolean; step: number; epoch: number; stepsPerSec: number; symbolsPerSec: number; gradNorm: number }
+
+export interface SequenceState {
+  config: SequenceConfig;
+  built: { config: SequenceConfig; paramCount: number; twinParamCount: number; vocab: string | null; stepsPerEpoch: number; valRows: number } | null;
+  building: boolean;
+  progress: Progress | null;
+  losses: StepSeries;
+  twinLosses: StepSeries;
+  /** Validation points: x (epochs), loss, twin loss, accuracy (memory). */
+  val: { at: number[]; loss: number[]; twin: number[]; accuracy: number[] };
+  output: OutputView | null;
+  view: StepView | null;
+  twinView: StepView | null;
+  notice: { kind: 'info' | 'warning'; text: string } | null;
+  speed: Speed;
+  version: number;
+}
+
+const NOTIFY_MS = 80;
+const ASSETS = { names: 'generated/seq-names.json', text: 'generated/seq-text.gz.bin' };
+
+const emptyVal = () => ({ at: [], loss: [], twin: [], accuracy: [] });
+
+export class SequenceStore implements Store<SequenceState> {
+  state: SequenceState;
+  private client: LabClient<SequenceCommand, SequenceSnapshot, SequenceEvent> | null = null;
+  private listeners = new Set<(s: SequenceState) => void>();
+  private notifyScheduled = false;
+  private lastNotify = 0;
+  /** The settings of the last build sent (what the model in the worker is, once built). */
+  private buildingFrom: SequenceConfig | null = null;
+  private wanted: Wanted = { output: false, unrolled: false, gradients: false, gates: false, example: 0, layer: 0 };
+
+  constructor(private readonly factory?: WorkerFactory, start?: SequenceConfig) {
+    this.state = {
+      config: start ?? sequenceCodec.defaults(), built: null, building: false, progress: null,
+      losses: new StepSeries(), twinLosses: new StepSeries(), val: emptyVal(), output: null, view: null, twinView: null,
+      notice: null, speed: FULL_SPEED, version: 0,
+    };
+  }
+
+  subscribe(fn: (s: SequenceState) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private set(patch: Partial<SequenceState>): void {
+    this.state = { ...this.state, ...patch, version: this.state.version + 1 };
+    // Redraw at most every NOTIFY_MS, on an animation frame: the CPU is the worker's.
+    if (this.notifyScheduled) return;
+    this.notifyScheduled = true;
+    const run = () => {
+      this.notifyScheduled = false;
+      this.lastNotify = performance.now();
+      for (const fn of this.listeners) fn(this.state);
+    };
+    const frame = () => {
+      if (typeof requestAnimationFrame === 'function' && !document.hidden) requestAnimationFrame(run);
+      else run();
+    };
+    const wait = NOTIFY_MS - (performance.now() - this.lastNotify);
+    if (wait > 0) setTimeout(frame, wait);
+    else frame();
+  }
+
+  private lab(): LabClient<SequenceCommand, SequenceSnapshot, SequenceEvent> {
+    if (this.client) return this.client;
+    const client = new LabClient<SequenceCommand, SequenceSnapshot, SequenceEvent>('sequence', {
+      ready: () => undefined,
+      snapshot: (snap) => this.receiveSnapshot(snap),
+      event: (e) => this.receive(e),
+      diverged: (text) => this.set({ notice: { kind: 'warning', text } }),
+      error: (text) => this.set({ notice: { kind: 'warning', text }, building: false }),
+      fatal: (text) => {
+        this.client?.dispose();
+        this.client = null;
+        this.set({ notice: { kind: 'warning', text: `${text} Reset starts it again.` }, built: null, progress: null, building: false });
+      },
+      restarted: (why) => this.set({ notice: { kind: 'info', text: `The training engine was restarted (${why}); your settings and the weights were brought back.` } }),
+    }, this.factory);
+    client.start();
+    this.client = client;
+    if (this.state.speed !== FULL_SPEED) client.setPace(stepsPerSecond(this.state.speed));
+    client.send({ type: 'want', wanted: this.wanted }, { replay: 'want' });
+    return client;
+  }
+
+  private receiveSnapshot(snap: SequenceSnapshot): void {
+    const s = this.state;
+    s.losses.pushAll(snap.losses, snap.at);
+    if (s.built?.twinParamCount) s.twinLosses.pushAll(snap.twinLosses, snap.at);
+    const patch: Partial<SequenceState> = {
+      progress: { running: snap.running, step: snap.step, epoch: snap.epoch, stepsPerSec: snap.stepsPerSec, symbolsPerSec: snap.symbolsPerSec, gradNorm: snap.gradNorm },
+    };
+    if (snap.vals.length > 0) {
+      const v = s.val;
+      for (const p of snap.vals) {
+        v.at.push(p.at);
+        v.loss.push(p.loss);
+        v.twin.push(p.twinLoss ?? NaN);
+        v.accuracy.push(p.accuracy ?? NaN);
+      }
+      patch.val = { ...v };
+    }
+    if (snap.output) patch.output = snap.output;
+    if (snap.view) patch.view = snap.view;
+    if (snap.twinView || snap.view) patch.twinView = snap.twinView;
+    this.set(patch);
+  }
+
+  private receive(e: SequenceEvent): void {
+    switch (e.type) {
+      case 'built':
+        this.set({ built: { config: this.buildingFrom ?? this.state.config, ...e }, building: false });
+        break;
+      case 'load-error':
+        this.set({ notice: { kind: 'warning', text: `The data could not be loaded: ${e.message}` }, building: false });
+        break;
+    }
+  }
+
+  /** Builds a fresh model from the settings (Reset, and any setting a model cannot take as it is). */
+  build(): void {
+    const config = this.state.config;
+    const assets: AssetUrls = { names: new URL(ASSETS.names, document.baseURI).href, text: new URL(ASSETS.text, document.baseURI).href };
+    this.buildingFrom = config;
+    this.lab().send({ type: 'build', config, assets }, { replay: 'build', dropsWeights: true });
+    this.set({
+      built: null, building: true, progress: null, losses: new StepSeries(), twinLosses: new StepSeries(), val: emptyVal(),
+      output: null, view: null, twinView: null, notice: null,
+    });
+  }
+
+  /** New settings: live ones go to the running model, the rest build a new one. */
+  setConfig(config: SequenceConfig): void {
+    const before = this.state.built?.config ?? null;
+    this.set({ config });
+    if (!before || needsRebuild(before, config)) {
+      if (this.client || before) this.build();
+      return;
+    }
+    this.lab().send({ type: 'settings', config }, { replay: 'settings' });
+  }
+
+  want(w: Partial<Wanted>): void {
+    const next = { ...this.wanted, ...w };
+    if ((Object.keys(next) as (keyof Wanted)[]).every((k) => next[k] === this.wanted[k])) return;
+    this.wanted = next;
+    if (this.client) this.client.send({ type: 'want', wanted: next }, { replay: 'want' });
+  }
+
+  /** The views again now (new samples, say), even while paused. */
+  refresh(): void {
+    if (this.client) this.client.send({ type: 'want', wanted: this.wanted }, { replay: 'want' });
+  }
+
+  play(): void {
+    if (!this.state.built) return;
+    this.set({ notice: null });
+    this.lab().setRunning(true);
+  }
+
+  pause(): void {
+    this.client?.setRunning(false);
+  }
+
+  async run(running: boolean): Promise<CommandResult> {
+    // A build in flight is ahead of this command in the worker's queue.
+    if (running && !this.state.built && !this.state.building) throw new Error('the model is not built yet');
+    return this.lab().run(running);
+  }
+
+  async step(count: { batches: number } | { epochs: number }): Promise<CommandResult> {
+    if (!this.state.built && !this.state.building) throw new Error('the model is not built yet');
+    return this.lab().step(count);
+  }
+
+  setSpeed(speed: Speed): void {
+    if (speed === this.state.speed) return;
+    this.set({ speed });
+    this.client?.setPace(stepsPerSecond(speed));
+  }
+
+  /** New samples now (names, text). */
+  async sample(count: number): Promise<string[]> {
+    if (!this.state.built) return [];
+    return (await this.lab().request<string[]>({ type: 'sample', count })).result;
+  }
+
+  /** The core's plan of a layer list (model files, exports). */
+  askCore(request: CoreRequest): Promise<CoreVerdict> {
+    return this.lab().askCore(request);
+  }
+
+  /** A model file's settings and weights: builds its model, then loads its weights (the file was checked completely before). */
+  async loadModel(config: SequenceConfig, params: Float32Array): Promise<void> {
+    if (this.client) await this.client.run(false);
+    this.set({ config });
+    this.build();
+    const copy = params.slice();
+    await this.lab().request({ type: 'load-params', params: copy }, { transfer: [copy.buffer] });
+  }
+
+  async getParams(): Promise<Float32Array> {
+    if (!this.state.built) throw new Error('the model is not built yet');
+    return (await this.lab().request<Float32Array>({ type: 'get-params' })).result;
+  }
+}
+
+let shared: SequenceStore | null = null;
+/** The page's store, created when the tab first opens, with the link's settings. */
+export function sequenceStore(start?: SequenceConfig): SequenceStore {
+  shared ??= new SequenceStore(undefined, start);
+  return shared;
+}
