@@ -8,14 +8,6 @@
 #include <string.h>
 #include "layer.h"
 
-/* z[batch x out] = x[batch x in] . W^T + b, using wt[in x out] = W^T */
-static void dense_forward(float *z, const float *x, const float *wt, const float *b,
-                          int batch, int in, int out)
-{
-    /* z[i][j] = b[j] + sum_k x[i][k] * wt[k][j] */
-    nn_gemm(z, x, in, 1, wt, b, batch, out, in);
-}
-
 /* 1 when at least half of v[n] is zero (e.g. MNIST pixels: 81%). */
 static int mostly_zero(const float *v, long n)
 {
@@ -95,12 +87,14 @@ static void init(nn_layer *L, uint32_t rng[4])
     memset(L->p[1], 0, (size_t)out * sizeof(float));
 }
 
+/* The table's entries for forward and sync; the model calls layer.h's
+ * inline nn_dense_forward / nn_dense_sync directly. */
 static void forward(const nn_layer *L, float *out, const float *in, int batch)
 {
-    dense_forward(out, in, L->aux, L->p[1], batch, L->in_size, L->out_size);
+    nn_dense_forward(L, out, in, batch);
 }
 
-static void backward(nn_layer *L, float *din, const float *dout, const float *in, int batch)
+void nn_dense_backward(nn_layer *L, float *din, const float *dout, const float *in, int batch)
 {
     dense_backward(din, L->g[0], L->g[1], dout, in, L->p[0], batch, L->in_size, L->out_size,
                    L->scratch);
@@ -108,9 +102,9 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
 
 static void sync(nn_layer *L)
 {
-    nn_transpose(L->aux, L->p[0], L->out_size, L->in_size);
+    nn_dense_sync(L);
 }
 
 const nn_layer_kind nn_layer_dense = {
-    "dense", check, blocks, aux_floats, scratch_floats, init, forward, backward, sync,
+    "dense", check, blocks, aux_floats, scratch_floats, init, forward, nn_dense_backward, sync,
 };
