@@ -113,4 +113,88 @@ extern const nn_layer_kind nn_layer_flatten;
 extern const nn_layer_kind nn_layer_rnn;
 extern const nn_layer_kind nn_layer_lstm;
 
+/* ---- the step's calls, with dense called directly ----
+ * The model runs every layer through these. A dense layer skips the table:
+ * on the playground's 8-unit layers an indirect call and a wrapper per layer,
+ * three times a step, cost about 3 % in WASM (V8 inlines no WASM call, and
+ * wasm-opt inlines no function the table holds), so dense's forward, backward
+ * and sync are inline here, down to their kernel calls; layer_dense.c's table
+ * entry wraps them for everyone else. */
+
+/* z [rows x units] = in [rows x F] . W^T + b, with aux = W^T [F x units];
+ * rows = batch (flat: F = in_size) or batch x T (per step) */
+static inline void nn_dense_forward(const nn_layer *L, float *out, const float *in, int batch)
+{
+    int n_in = L->block[0].dims[1], n_out = L->block[0].dims[0];
+    nn_gemm(out, in, n_in, 1, L->aux, L->p[1], batch * L->steps, n_out, n_in);
+}
+
+/* aux = W^T */
+static inline void nn_dense_sync(nn_layer *L)
+{
+    nn_transpose(L->aux, L->p[0], L->block[0].dims[0], L->block[0].dims[1]);
+}
+
+/* 1 when at least half of v[n] is zero (e.g. MNIST pixels: 81%). */
+static inline int nn_mostly_zero(const float *v, long n)
+{
+    long zeros = 0;
+    for (long i = 0; i < n; i++)
+        zeros += v[i] == 0.0f;
+    return 2 * zeros >= n;
+}
+
+/* dx [batch x in] (din, may be NULL), dW [out x in], db [out] from
+ * dz [batch x out] (dout), x [batch x in] (in), W [out x in]; overwrites dW
+ * and db. The scratch [in x out] (the model's input layer only) lets a
+ * mostly-zero or narrow x take the transposed product; both ways sum the same
+ * products in the same order. */
+static inline void nn_dense_backward(nn_layer *L, float *din, const float *dout, const float *in,
+                                     int batch)
+{
+    int n_in = L->block[0].dims[1], n_out = L->block[0].dims[0];
+    batch *= L->steps; /* per step: batch x T rows of F */
+    /* dx[i][k] = sum_j dz[i][j] * w[j][k] */
+    if (din)
+        nn_gemm(din, dout, n_out, 1, L->p[0], 0, batch, n_in, n_out);
+    if (L->scratch && ((n_in < 8 && n_out == 8) || nn_mostly_zero(in, (long)batch * n_in))) {
+        /* the same sums as [in x out]: dwt[k][j] = sum_i x[i][k] * dz[i][j]; x
+         * is now the operand whose zero runs nn_gemm skips, and a narrow
+         * input (the playground's x1, x2) needs no padding as the left operand */
+        nn_gemm(L->scratch, in, 1, n_in, dout, 0, n_in, n_out, batch);
+        nn_transpose(L->g[0], L->scratch, n_in, n_out);
+    } else {
+        /* dw[j][k] = sum_i dz[i][j] * x[i][k]: dz read transposed through strides */
+        nn_gemm(L->g[0], dout, 1, n_out, in, 0, n_out, n_in, batch);
+    }
+    /* db[j] = sum_i dz[i][j] */
+    nn_col_sums(L->g[1], dout, batch, n_out);
+}
+
+static inline void nn_layer_forward(const nn_layer *L, float *out, const float *in, int batch)
+{
+    if (L->kind == &nn_layer_dense)
+        nn_dense_forward(L, out, in, batch);
+    else
+        L->kind->forward(L, out, in, batch);
+}
+
+static inline void nn_layer_backward(nn_layer *L, float *din, const float *dout, const float *in,
+                                     int batch)
+{
+    if (L->kind == &nn_layer_dense)
+        nn_dense_backward(L, din, dout, in, batch);
+    else
+        L->kind->backward(L, din, dout, in, batch);
+}
+
+/* Rebuilds L's derived state after its parameters changed. */
+static inline void nn_layer_sync(nn_layer *L)
+{
+    if (L->kind == &nn_layer_dense)
+        nn_dense_sync(L);
+    else if (L->kind->sync)
+        L->kind->sync(L);
+}
+
 #endif /* NN_LAYER_H */

@@ -6,52 +6,11 @@
  * [units]. aux holds W^T [in_size x units] for the forward product.
  * Per step ([3] = 1): a T x F x 1 sequence is T rows of F features, the
  * same weight [units x F] on each, output T x units x 1: the products run
- * over batch x T rows of F. */
+ * over batch x T rows of F. Its forward, backward and sync are inline in
+ * layer.h, where the model's step calls them without the table. */
 #include <math.h>
 #include <string.h>
 #include "layer.h"
-
-/* z[batch x out] = x[batch x in] . W^T + b, using wt[in x out] = W^T */
-static void dense_forward(float *z, const float *x, const float *wt, const float *b,
-                          int batch, int in, int out)
-{
-    /* z[i][j] = b[j] + sum_k x[i][k] * wt[k][j] */
-    nn_gemm(z, x, in, 1, wt, b, batch, out, in);
-}
-
-/* 1 when at least half of v[n] is zero (e.g. MNIST pixels: 81%). */
-static int mostly_zero(const float *v, long n)
-{
-    long zeros = 0;
-    for (long i = 0; i < n; i++)
-        zeros += v[i] == 0.0f;
-    return 2 * zeros >= n;
-}
-
-/* dx[batch x in] (may be NULL), dw[out x in], db[out] from dz[batch x out],
- * x[batch x in], w[out x in]. Overwrites dw and db. scratch [in x out] (may
- * be NULL) lets a mostly-zero x take the faster transposed product; both
- * ways sum the same products in the same order. */
-static void dense_backward(float *dx, float *dw, float *db, const float *dz,
-                           const float *x, const float *w, int batch, int in, int out,
-                           float *scratch)
-{
-    /* dx[i][k] = sum_j dz[i][j] * w[j][k] */
-    if (dx)
-        nn_gemm(dx, dz, out, 1, w, 0, batch, in, out);
-    if (scratch && ((in < 8 && out == 8) || mostly_zero(x, (long)batch * in))) {
-        /* the same sums as [in x out]: dwt[k][j] = sum_i x[i][k] * dz[i][j]; x
-         * is now the operand whose zero runs nn_gemm skips, and a narrow
-         * input (the playground's x1, x2) needs no padding as the left operand */
-        nn_gemm(scratch, x, 1, in, dz, 0, in, out, batch);
-        nn_transpose(dw, scratch, in, out);
-    } else {
-        /* dw[j][k] = sum_i dz[i][j] * x[i][k]: dz read transposed through strides */
-        nn_gemm(dw, dz, 1, out, x, 0, out, in, batch);
-    }
-    /* db[j] = sum_i dz[i][j] */
-    nn_col_sums(db, dz, batch, out);
-}
 
 /* ---- the table entry ---- */
 
@@ -109,21 +68,22 @@ static void init(nn_layer *L, uint32_t rng[4])
     memset(L->p[1], 0, (size_t)out * sizeof(float));
 }
 
+/* The table's entries for forward, backward and sync; the model calls
+ * layer.h's inline nn_dense_forward / nn_dense_backward / nn_dense_sync
+ * directly. */
 static void forward(const nn_layer *L, float *out, const float *in, int batch)
 {
-    dense_forward(out, in, L->aux, L->p[1], batch * rows_of(L), L->block[0].dims[1],
-                  L->block[0].dims[0]);
+    nn_dense_forward(L, out, in, batch);
 }
 
 static void backward(nn_layer *L, float *din, const float *dout, const float *in, int batch)
 {
-    dense_backward(din, L->g[0], L->g[1], dout, in, L->p[0], batch * rows_of(L),
-                   L->block[0].dims[1], L->block[0].dims[0], L->scratch);
+    nn_dense_backward(L, din, dout, in, batch);
 }
 
 static void sync(nn_layer *L)
 {
-    nn_transpose(L->aux, L->p[0], L->block[0].dims[0], L->block[0].dims[1]);
+    nn_dense_sync(L);
 }
 
 /* z = the layer in double for one example (nn_finite_difference): weight

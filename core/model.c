@@ -335,8 +335,7 @@ static void clear_optimizer_state(nn_model *m)
 void nn_model_sync(nn_model *m)
 {
     for (int l = 0; l < m->n_layers; l++)
-        if (m->layer[l].kind->sync)
-            m->layer[l].kind->sync(&m->layer[l]);
+        nn_layer_sync(&m->layer[l]);
 }
 
 int nn_all_finite(const float *v, size_t n)

@@ -30,8 +30,7 @@ int nn_set_param(nn_model *m, int layer, int which, int row, int col, float valu
         return m->status = NN_ERR_NONFINITE;
     *p = value;
     nn_layer *L = &m->layer[layer];
-    if (L->kind->sync) /* keep derived state (dense: W^T) in step */
-        L->kind->sync(L);
+    nn_layer_sync(L); /* keep derived state (dense: W^T) in step */
     return m->status = NN_OK;
 }
 

@@ -17,7 +17,7 @@ static void forward(nn_model *m, const float *x, int batch)
     const float *in = x;
     for (int l = 0; l < m->n_layers; l++) {
         const nn_layer *L = &m->layer[l];
-        L->kind->forward(L, L->z, in, batch);
+        nn_layer_forward(L, L->z, in, batch);
         /* a sequence output is `steps` rows per example (softmax per step) */
         nn_activation_forward(L->a, L->z, batch * L->steps, L->out_size / L->steps, L->act);
         in = L->a;
@@ -66,7 +66,7 @@ static void backward(nn_model *m, const float *x, int batch, int want_dx, float 
                    (size_t)L->out_size * sizeof(float));
         const float *in = prev ? prev->a : x;
         float *dx = prev || want_dx ? spare : 0; /* the input's gradient only on request */
-        L->kind->backward(L, dx, dz, in, batch);
+        nn_layer_backward(L, dx, dz, in, batch);
         if (prev) {
             nn_activation_backward(dx, dx, prev->a, batch * prev->steps,
                                    prev->out_size / prev->steps, prev->act);
