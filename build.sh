@@ -31,7 +31,7 @@ EXPORTS=(nn_abi_version nn_status_str nn_check_config nn_create nn_destroy nn_re
          nn_explain_floats nn_explain nn_plan_layers nn_finite_difference nn_optimizer_info
          nn_optimizer_preview nn_set_clip_norm nn_grad_norm nn_state_floats nn_get_state
          nn_set_state nn_reset_state nn_set_stateful nn_sequence_floats nn_sequence_inspect
-         nn_wasm_alloc nn_wasm_free)
+         nn_sequence_math_floats nn_sequence_math nn_wasm_alloc nn_wasm_free)
 
 log() { printf '== %s\n' "$*" >&2; }
 

@@ -77,6 +77,10 @@ typedef struct {
      * their float count, and the views into out (NULL: none). */
     int64_t (*view_floats)(const nn_layer *L);
     void (*views)(const nn_layer *L, float *out);
+    /* The math of each step of that pass (nn_sequence_math): its float
+     * count and the views into out (NULL: none). */
+    int64_t (*math_floats)(const nn_layer *L);
+    void (*math_views)(const nn_layer *L, float *out);
 } nn_layer_kind;
 
 struct nn_layer {

@@ -405,16 +405,56 @@ static void views(const nn_layer *L, float *out)
                    H * sizeof(float));
 }
 
+static int64_t math_floats(const nn_layer *L)
+{
+    dims d = dims_of(L);
+    return 2 * (int64_t)d.T * d.GH + 2 * (int64_t)d.T * d.H;
+}
+
+/* z_t (the pre-activations; LSTM i, f, g, o), dL/dz_t [T x GH] each, then
+ * dL/dh_t's two parts [T x H] each: from the layer's output at t and from
+ * step t+1, batch 1. The pre-activations are recomputed with the forward's
+ * own calls (the LSTM forward turns them into gates in place), so they are
+ * the forward's bit for bit; so is the recurrent part (the backward's call).
+ * The output part is the rest: dL/dh_t minus the recurrent part. */
+static void math_views(const nn_layer *L, float *out)
+{
+    dims d = dims_of(L);
+    bufs s = bufs_of(L, d, 1);
+    int T = d.T, F = d.F, H = d.H, GH = d.GH;
+    size_t TGH = (size_t)T * GH, TH = (size_t)T * H;
+    float *z = out, *dz = out + TGH, *from_out = out + 2 * TGH, *from_next = from_out + TH;
+    const float *wih_t = L->aux, *whh_t = L->aux + (size_t)F * GH;
+    nn_gemm(z, s.xt, F, 1, wih_t, L->p[2], T, GH, F);
+    for (int t = 0; t < T; t++) {
+        nn_gemm(s.tmp, s.hs + (size_t)t * H, H, 1, whh_t, L->p[3], 1, GH, H);
+        for (int r = 0; r < GH; r++)
+            z[(size_t)t * GH + r] += s.tmp[r];
+    }
+    memcpy(dz, s.dpre, TGH * sizeof(float));
+    for (int t = 0; t < T; t++) {
+        float *next = from_next + (size_t)t * H;
+        if (t + 1 < T)
+            nn_gemm(next, s.dpre + (size_t)(t + 1) * GH, GH, 1, L->p[1], 0, 1, H, GH);
+        else
+            memset(next, 0, (size_t)H * sizeof(float));
+        for (int j = 0; j < H; j++)
+            from_out[(size_t)t * H + j] = s.dh[(size_t)t * H + j] - next[j];
+    }
+}
+
 const nn_layer_kind nn_layer_rnn = {
     .name = "rnn", .check = check, .blocks = blocks, .aux_floats = aux_floats,
     .scratch_floats = scratch_floats, .init = init, .forward = forward, .backward = backward,
     .sync = sync, .steps = steps, .state_floats = state_floats, .forward_f64 = forward_f64,
-    .view_floats = view_floats, .views = views,
+    .view_floats = view_floats, .views = views, .math_floats = math_floats,
+    .math_views = math_views,
 };
 
 const nn_layer_kind nn_layer_lstm = {
     .name = "lstm", .check = check, .blocks = blocks, .aux_floats = aux_floats,
     .scratch_floats = scratch_floats, .init = init, .forward = forward, .backward = backward,
     .sync = sync, .steps = steps, .state_floats = state_floats, .forward_f64 = forward_f64,
-    .view_floats = view_floats, .views = views,
+    .view_floats = view_floats, .views = views, .math_floats = math_floats,
+    .math_views = math_views,
 };

@@ -36,7 +36,8 @@
  * clipping by global norm (nn_set_clip_norm, nn_grad_norm), carried
  * recurrent state (nn_state_floats, nn_get_state, nn_set_state,
  * nn_reset_state, nn_set_stateful), per-step views (nn_sequence_floats,
- * nn_sequence_inspect); status NN_ERR_NO_STATE.
+ * nn_sequence_inspect, nn_sequence_math_floats, nn_sequence_math);
+ * status NN_ERR_NO_STATE.
  *
  * Results are bit-identical between the native and the WASM build (no FMA,
  * no lane reductions, libm-free deterministic exp/log/tanh/sigmoid).
@@ -498,6 +499,25 @@ int nn_set_stateful(nn_model *m, int on);
  * forward_train, but never changes parameters or optimizer state. */
 int nn_sequence_floats(const nn_model *m, int layer);
 int nn_sequence_inspect(nn_model *m, int layer, const float *x, const float *y, float *out);
+
+/* The math of every step of recurrent layer `layer` for one example (the
+ * numbers of "show the math"), from the same passes as nn_sequence_inspect,
+ * G = 1 (RNN) or 4 (LSTM), in this order:
+ *   z_t     [T x G*H] the pre-activations W_ih x_t + b_ih + (W_hh h_{t-1}
+ *           + b_hh), the forward's bit for bit (RNN: h_t = tanh(z_t); LSTM:
+ *           the rows i, f, g, o as torch's, gates = sigmoid/tanh of them);
+ *   dL/dz_t [T x G*H] delta_t: summed over t it is the bias gradient, and
+ *           delta_t x_t^T, delta_t h_{t-1}^T are step t's shares of the
+ *           weight gradients;
+ *   dL/dh_t from the layer's output at t [T x H] (zero at the steps a
+ *           return_sequences = 0 layer does not output): dL/dh_t minus
+ *           the next view;
+ *   dL/dh_t from step t+1 [T x H] (delta_{t+1} W_hh; zero at t = T-1).
+ * nn_sequence_math_floats(m, layer): 2*T*G*H + 2*T*H, the size of out;
+ * NN_ERR_INDEX, NN_ERR_NO_STATE as nn_sequence_floats. nn_sequence_math
+ * overwrites the gradient array with this example's, as nn_sequence_inspect. */
+int nn_sequence_math_floats(const nn_model *m, int layer);
+int nn_sequence_math(nn_model *m, int layer, const float *x, const float *y, float *out);
 
 #ifdef __cplusplus
 }

@@ -440,3 +440,35 @@ int nn_sequence_inspect(nn_model *m, int layer, const float *x, const float *y, 
     L->kind->views(L, out);
     return m->status = NN_OK;
 }
+
+int nn_sequence_math_floats(const nn_model *m, int layer)
+{
+    if (!m)
+        return NN_ERR_NULL;
+    if (layer < 0 || layer >= m->n_layers)
+        return NN_ERR_INDEX;
+    const nn_layer *L = &m->layer[layer];
+    if (!L->kind->math_floats)
+        return NN_ERR_NO_STATE;
+    int64_t n = L->kind->math_floats(L);
+    return n > INT32_MAX ? NN_ERR_TOO_LARGE : (int)n;
+}
+
+int nn_sequence_math(nn_model *m, int layer, const float *x, const float *y, float *out)
+{
+    if (!m)
+        return NN_ERR_NULL;
+    int st = nn_sequence_math_floats(m, layer);
+    if (st < 0)
+        return m->status = st;
+    st = out ? check_data(m, x, y, 1, 1, 0) : NN_ERR_NULL;
+    if (st != NN_OK)
+        return m->status = st;
+    forward(m, x, 1);
+    loss_delta(m, y, 1);
+    backward(m, x, 1, 0, 0);
+    m->grads_ready = 0;
+    const nn_layer *L = &m->layer[layer];
+    L->kind->math_views(L, out);
+    return m->status = NN_OK;
+}

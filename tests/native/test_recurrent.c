@@ -5,6 +5,7 @@
  * T times equals one pass over T steps (how generation works); the per-step
  * views rebuild the bias gradients; gradient clipping's norm and scale. */
 #include <stdlib.h>
+#include "nn_internal.h" /* the core's own tanh and sigmoid */
 #include "test_util.h"
 
 #define D(kind, act, a, b) {kind, act, a, b, 0, 0, 0, 0}
@@ -223,6 +224,82 @@ static void views(int kind)
     nn_destroy(m);
 }
 
+/* nn_sequence_math: the pre-activations through the core's own tanh /
+ * sigmoid give h_t (RNN) or the gates (LSTM) bit for bit; delta_t summed over
+ * t rebuilds the bias gradient bit for bit and delta_t x_t^T the weight_ih
+ * gradient; dL/dh_t's two parts add up to nn_sequence_inspect's dL/dh_t. */
+static void step_math(int kind)
+{
+    enum { T = 5, F = 3, H = 4, V = 3 };
+    int lstm = kind == NN_LAYER_LSTM, G = lstm ? 4 : 1, GH = G * H;
+    int32_t desc[2][NN_DESC_INTS] = {D(kind, 0, H, 1), D(NN_LAYER_DENSE, NN_ACT_SOFTMAX, V, 1)};
+    int32_t in[3] = {T, F, 1};
+    nn_model *m = nn_create_layers(2, &desc[0][0], in, NN_LOSS_CE, 5u, 3);
+    CHECK(m, "create");
+    if (!m)
+        return;
+    int n = nn_sequence_math_floats(m, 0);
+    CHECK(n == 2 * T * GH + 2 * T * H, "math floats %d", n);
+    CHECK(nn_sequence_math_floats(m, 1) == NN_ERR_NO_STATE, "a dense layer has no math views");
+    CHECK(nn_sequence_math_floats(m, 2) == NN_ERR_INDEX, "bad layer");
+    float x[T * F], y[T * V] = {0}, v[7 * T * H], mv[2 * T * 4 * H + 2 * T * H], act[T * 4 * H];
+    uint32_t s = 29u;
+    for (int i = 0; i < T * F; i++)
+        x[i] = 2.0f * tu_uniform(&s);
+    tu_targets(y, T, V, NN_LOSS_CE, &s);
+    CHECK(nn_sequence_inspect(m, 0, x, y, v) == NN_OK, "inspect");
+    CHECK(nn_sequence_math(m, 0, x, y, mv) == NN_OK, "math");
+    CHECK(nn_sequence_math(m, 0, x, y, 0) == NN_ERR_NULL, "no out");
+    const float *z = mv, *dz = mv + T * GH, *from_out = mv + 2 * T * GH, *from_next = from_out + T * H;
+    /* the activations of z: RNN tanh -> h; LSTM i, f, o sigmoid and g tanh -> the gate views */
+    for (int t = 0; t < T; t++)
+        for (int q = 0; q < G; q++) {
+            const float *zq = z + (size_t)t * GH + q * H;
+            float *a = act + (size_t)t * GH + q * H;
+            if (q == 2 || !lstm)
+                nn_tanh_array(a, zq, H);
+            else
+                nn_sigmoid_array(a, zq, H);
+        }
+    int same = 1;
+    for (int t = 0; t < T; t++)
+        for (int q = 0; q < G; q++)
+            same &= memcmp(act + (size_t)t * GH + q * H,
+                           lstm ? v + (3 + q) * T * H + t * H : v + t * H, sizeof(float) * H) == 0;
+    CHECK(same, "%s: the activations of z_t are the forward's, bit for bit", lstm ? "lstm" : "rnn");
+    int32_t blk[NN_BLOCK_INTS];
+    nn_param_block(m, 2, blk); /* bias_ih */
+    const float *gb = nn_grads(m) + blk[2];
+    int bias_same = 1;
+    for (int r = 0; r < GH; r++) {
+        float sum = 0.0f;
+        for (int t = 0; t < T; t++)
+            sum += dz[t * GH + r];
+        bias_same &= sum == gb[r];
+    }
+    CHECK(bias_same, "the sum over t of delta_t is the bias gradient, bit for bit");
+    nn_param_block(m, 0, blk); /* weight_ih [GH x F] */
+    const float *gw = nn_grads(m) + blk[2];
+    double worst = 0;
+    for (int r = 0; r < GH; r++)
+        for (int k = 0; k < F; k++) {
+            double sum = 0;
+            for (int t = 0; t < T; t++)
+                sum += (double)dz[t * GH + r] * x[t * F + k];
+            worst = fmax(worst, fabs(gw[r * F + k] - sum) / fmax(fabs(sum), 1e-3));
+        }
+    CHECK(worst < 1e-5, "weight_ih gradient = sum of delta_t x_t, relative error %.3g", worst);
+    double parts = 0;
+    for (int k = 0; k < T * H; k++)
+        parts = fmax(parts, fabs((double)from_out[k] + from_next[k] - v[T * H + k]));
+    CHECK(parts < 1e-6, "dL/dh_t = from the output + from step t+1 (%.3g)", parts);
+    int last_zero = 1;
+    for (int j = 0; j < H; j++)
+        last_zero &= from_next[(T - 1) * H + j] == 0.0f && from_out[(T - 1) * H + j] == v[T * H + (T - 1) * H + j];
+    CHECK(last_zero, "the last step has no step after it");
+    nn_destroy(m);
+}
+
 /* Clipping: the norm nn_grad_norm reports, and SGD's step scaled by
  * max_norm / (norm + 1e-6). */
 static void clipping(void)
@@ -282,6 +359,8 @@ int main(void)
     stepwise_generation(NN_LAYER_LSTM);
     views(NN_LAYER_RNN);
     views(NN_LAYER_LSTM);
+    step_math(NN_LAYER_RNN);
+    step_math(NN_LAYER_LSTM);
     clipping();
     printf("recurrent: backprop through time vs finite differences, largest relative error %.2e\n",
            worst_fd);

@@ -7,7 +7,9 @@
 // tests/python/trace_autograd.py recomputes z, a, delta, dW, db, dL/dx and
 // the loss in float64 from the same W, b, x, y with Debian's python3-torch
 // and compares. Also: the engine's finite difference against the trace's
-// backprop, and the optimizer preview against a real step.
+// backprop, and the optimizer preview against a real step. Sequence models
+// (RNN, LSTM, per-step dense): every time step's numbers against an
+// unrolled float64 torch cell.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,8 +19,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEngine } from './core-load.mjs';
 import { rng } from './core-util.mjs';
-import { buildTrace, traceModel } from '../../web/src/engine/trace.js';
-import { Limits } from '../../web/src/engine/nn-wasm.js';
+import { ExampleTracer, buildTrace, traceModel } from '../../web/src/engine/trace.js';
+import { Limits, SequenceLayers } from '../../web/src/engine/nn-wasm.js';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../python/trace_autograd.py', import.meta.url));
@@ -201,5 +203,59 @@ test('the optimizer preview is the next step, bit for bit', () => {
       for (let i = 0; i < model.paramCount; i++) assert.equal(preview[i * Limits.PREVIEW_FLOATS + 6], after[i], `${opt} step ${step} param ${i}`);
     }
     model.destroy();
+  }
+});
+
+test('sequence models: traces of RNN and LSTM layers match torch.autograd step by step; the finite difference and the preview agree', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nn-trace-seq-'));
+  try {
+    const r = rng(1313);
+    const T = 5, F = 3, V = 3;
+    const models = [
+      { name: 'lstm-seq2seq', loss: 'ce', input: [T, F, 1], outputs: T * V, layers: [SequenceLayers.lstm(4, { returnSequences: true }), SequenceLayers.stepDense(V, 'softmax')] },
+      { name: 'rnn-seq2seq', loss: 'ce', input: [T, F, 1], outputs: T * V, layers: [SequenceLayers.rnn(4, { returnSequences: true }), SequenceLayers.stepDense(V, 'softmax')] },
+      { name: 'lstm-rnn-seq2one', loss: 'mse', input: [T, F, 1], outputs: 1, layers: [SequenceLayers.lstm(3, { returnSequences: true }),
+        SequenceLayers.rnn(3, { returnSequences: false }), { kind: 'dense', activation: 'linear', units: 1 }] },
+    ];
+    const files = [];
+    let worstFd = 0;
+    for (const spec of models) {
+      const xs = [], ys = [];
+      for (let i = 0; i < 4; i++) {
+        xs.push(Array.from({ length: T * F }, () => 2 * r.uniform() - 1));
+        ys.push(spec.loss === 'ce' ? Array.from({ length: T }, () => { const k = r.next() % V; return Array.from({ length: V }, (_, j) => (j === k ? 1 : 0)); }).flat() : [r.uniform()]);
+      }
+      const model = trained({ input: spec.input, layers: spec.layers, loss: spec.loss }, xs, ys);
+      const tracer = new ExampleTracer(engine);
+      const { trace, preview } = tracer.trace(model, { loss: spec.loss, x: xs[1] ?? [], y: ys[1] ?? [], index: 1, lab: 'sequence', epoch: 0 });
+      assert.deepEqual(trace.input_shape, [T, F]);
+      const rec = trace.layers[0];
+      assert.equal(rec?.return_sequences, true);
+      assert.equal(/** @type {number[][]} */ (trace.forward[0]?.steps?.h).length, T, 'per-step arrays are [T][...]');
+      assert.equal(/** @type {number[][]} */ (trace.backward[0]?.steps?.delta)[0]?.length, (rec?.kind === 'lstm' ? 4 : 1) * (rec?.hidden ?? 0));
+      const file = join(dir, `${spec.name}.json`);
+      writeFileSync(file, JSON.stringify(trace));
+      files.push(file);
+      // the finite difference of every parameter (double forward through the steps) against backprop
+      for (let i = 0; i < model.paramCount; i++) {
+        const c = tracer.check(i);
+        const rel = Math.abs(c.finiteDifference - c.backprop) / Math.max(Math.abs(c.finiteDifference), Math.abs(c.backprop), 1e-4);
+        worstFd = Math.max(worstFd, rel);
+        assert.ok(rel <= 1e-3, `${spec.name} param ${i}: fd ${c.finiteDifference}, backprop ${c.backprop}`);
+      }
+      // one weight's preview is the update the live model's next step with these gradients makes
+      const one = tracer.preview(model, 2);
+      assert.deepEqual(one.values, preview.subarray(2 * Limits.PREVIEW_FLOATS, 3 * Limits.PREVIEW_FLOATS));
+      tracer.dispose();
+      model.destroy();
+    }
+    const run = spawnSync(PYTHON, [SCRIPT, ...files], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(run.status, 0, `trace_autograd.py failed:\n${run.stdout}\n${run.stderr}`);
+    const result = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}');
+    assert.equal(result.files, files.length);
+    assert.ok(result.worst > 0, 'no comparison happened');
+    console.log(`sequence traces vs torch.autograd (float64): ${files.length} traces, worst ${result.worst.toExponential(2)} (${result.where}); finite difference vs backprop worst ${worstFd.toExponential(2)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -320,6 +320,22 @@ export class Model {
     if (this.module._nn_sequence_inspect(this.h(), intValue(layer), this.arg('x', x), this.arg('y', y), dst.ptr) !== Status.OK) this.fail();
     return dst.view().slice(0, total);
   }
+  /** Floats of sequenceMath(layer): 2*T*G*H + 2*T*H (G = 1 RNN, 4 LSTM). @param {number} layer @returns {number} */
+  sequenceMathFloats(layer) {
+    return this.engine.check(this.module._nn_sequence_math_floats(this.h(), intValue(layer)));
+  }
+  /**
+   * The math of every step of recurrent layer `layer` for one example (nn_sequence_math):
+   * z_t [T x G*H] (pre-activations; LSTM rows i, f, g, o), dL/dz_t [T x G*H], then dL/dh_t
+   * from the output at t [T x H] and from step t+1 [T x H]. Overwrites grads() like explain().
+   * @param {number} layer @param {FloatArg} x [inputs] @param {FloatArg} y [outputs] @returns {Float32Array}
+   */
+  sequenceMath(layer, x, y) {
+    const total = this.sequenceMathFloats(layer);
+    const dst = this.out('sequence', total);
+    if (this.module._nn_sequence_math(this.h(), intValue(layer), this.arg('x', x), this.arg('y', y), dst.ptr) !== Status.OK) this.fail();
+    return dst.view().slice(0, total);
+  }
   /**
    * Outputs [n x outputs]: a new Float32Array, or written into `out` (returned).
    * @template {HeapRef} R
