@@ -24,7 +24,14 @@ export type SequenceCommand =
   | { type: 'want'; wanted: Wanted }
   | { type: 'sample'; count: number }
   | { type: 'get-params' }
-  | { type: 'load-params'; params: Float32Array };
+  | { type: 'load-params'; params: Float32Array }
+  /** Show the math: validation sequence `example` through a copy of the model as it is now, against its own
+   *  targets; answered with a TraceResult (engine/trace.js; per-step numbers of every recurrent layer). */
+  | { type: 'trace'; example: number }
+  /** The engine's finite difference of the last trace's loss for flat parameter `param`; answered with a GradientCheck. */
+  | { type: 'check-gradient'; param: number }
+  /** What the next update would do to flat parameter `param` with the last trace's gradient; answered with a ParamPreview. */
+  | { type: 'preview'; param: number };
 
 /** One model's per-step view of a validation sequence (from nn_sequence_inspect). */
 export interface StepView {

@@ -10,6 +10,7 @@
 import type { Engine } from '../../engine/nn-wasm.js';
 import type { LabContext, LabSession, LabSessionFactory } from '../../engine/lab-session';
 import { divergenceAdvice } from '../../engine/divergence';
+import { ExampleTracer, type TraceResult } from '../../engine/trace.js';
 import { createRng, type Rng } from '../../lib/rng.js';
 import type { Cell, SequenceConfig } from './config';
 import { checkNamesAsset, checkTextAsset, encodeChars, NAMES_SPLIT_SEED } from './corpus.js';
@@ -68,7 +69,12 @@ class SequenceSession implements LabSession {
   private readonly rate: { t: number; steps: number }[] = [];
   private sampleRng: Rng = createRng(1);
 
-  constructor(private readonly ctx: LabContext) {}
+  /** Show the math: the last trace's copy of the model, for the gradient check. */
+  private readonly tracer: ExampleTracer;
+
+  constructor(private readonly ctx: LabContext) {
+    this.tracer = new ExampleTracer(ctx.engine);
+  }
 
   private get engine(): Engine { return this.ctx.engine; }
   private emit(e: SequenceEvent): void { this.ctx.emit(e); }
@@ -93,7 +99,22 @@ class SequenceSession implements LabSession {
       // The model's own weights (a file or an export holds the model, not its compare twin).
       case 'get-params': return this.net?.model.params() ?? new Float32Array(0);
       case 'load-params': this.loadParams(msg.params); return undefined;
+      case 'trace': return this.trace(msg.example);
+      case 'check-gradient': return this.tracer.check(msg.param);
+      case 'preview':
+        if (!this.net) throw new Error('no sequence model yet');
+        return this.tracer.preview(this.net.model, msg.param);
     }
+  }
+
+  /** Validation sequence `example` (its real targets, every step's loss) through a copy of the model as it is now. */
+  private trace(example: number): TraceResult {
+    const n = this.net, d = this.data, c = this.config;
+    if (!n || !d || !c) throw new Error('no sequence model to trace yet');
+    if (!Number.isInteger(example) || example < 0 || example >= d.val.rows) throw new Error(`there is no validation sequence ${String(example)}`);
+    const xs = c.seqLen * d.features, ys = c.seqLen * d.outputs;
+    const x = d.val.x.slice(example * xs, (example + 1) * xs), y = d.val.y.slice(example * ys, (example + 1) * ys);
+    return this.tracer.trace(n.model, { loss: n.shape.loss, x, y, index: example, lab: 'sequence', epoch: this.epoch });
   }
 
   private corpus(task: 'names' | 'text', assets: AssetUrls): Promise<Stream> {
@@ -460,6 +481,7 @@ class SequenceSession implements LabSession {
   }
 
   dispose(): void {
+    this.tracer.dispose();
     this.disposeNets();
   }
 }

@@ -13,6 +13,7 @@ import type { LabSession } from '../../engine/lab-session';
 import { createSession } from './session';
 import { sequenceCodec, type SequenceConfig } from './config';
 import type { SequenceEvent, SequenceSnapshot } from './protocol';
+import type { GradientCheck, ParamPreview, TraceResult } from '../../engine/trace.js';
 import { makeSequenceAssets } from '../../../scripts/make-sequence-assets.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -112,6 +113,29 @@ describe('sequence session (WASM)', () => {
     expect(x.output?.kind === 'memory' && x.output.twinAccuracy?.length).toBe(12);
     expect(s.params()!.length).toBe(4 * (8 * 2 + 8 * 8 + 16) + 18 + (8 * 2 + 8 * 8 + 16) + 18);
     await expect(s.handle({ type: 'build', config: config({ task: 'text', hidden: 256, seqLen: 256, batchSize: 256, layers: 3 }), assets })).rejects.toThrow(/too large|memory|exceed/i);
+    s.dispose();
+  });
+
+  it('show the math: a validation sequence\'s trace per step, its gradient check and one weight\'s preview', async () => {
+    const { s } = open();
+    await s.handle({ type: 'build', config: config({ task: 'memory', cell: 'rnn', hidden: 6, seqLen: 8, delay: 2, batchSize: 8 }), assets });
+    train(s, 5);
+    const r = await s.handle({ type: 'trace', example: 3 }) as TraceResult;
+    expect(r.trace.lab).toBe('sequence');
+    expect(r.trace.example.index).toBe(3);
+    expect(r.trace.layers[0]).toMatchObject({ kind: 'rnn', hidden: 6, return_sequences: true });
+    const steps = r.trace.forward[0]!.steps!;
+    expect((steps.h as number[][]).length).toBe(8);
+    // h_t = tanh(pre_t): the core's numbers agree with each other
+    const pre = steps.pre as number[][], h = steps.h as number[][];
+    for (let t = 0; t < 8; t++) for (let j = 0; j < 6; j++) expect(Math.abs(Math.tanh(pre[t]![j]!) - h[t]![j]!)).toBeLessThan(1e-6);
+    // dL/dW_hh[0][1]: the finite difference agrees with backprop within 1e-3
+    const w = r.layout.find((b) => b.layer === 0 && b.block === 1)!;
+    const c = await s.handle({ type: 'check-gradient', param: w.offset + 1 }) as GradientCheck;
+    expect(Math.abs(c.finiteDifference - c.backprop)).toBeLessThan(1e-3 * Math.max(1e-3, Math.abs(c.backprop)));
+    const p = await s.handle({ type: 'preview', param: w.offset + 1 }) as ParamPreview;
+    expect(p.values[1]).toBe(c.backprop); // the gradient it would use (no regularisation on)
+    await expect(s.handle({ type: 'trace', example: -1 })).rejects.toThrow('no validation sequence -1');
     s.dispose();
   });
 
