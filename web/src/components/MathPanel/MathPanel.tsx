@@ -9,6 +9,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import type { GradientCheck, ParamPreview, Trace, TraceResult } from '../../engine/trace.js';
+import { isSequenceLayer, SequenceMath } from './SequenceMath';
 
 export interface MathFocus {
   /** Network column: 1 = first layer after the input … last = outputs. */
@@ -60,7 +61,7 @@ export function num(v: number | undefined): string {
   return s.replace('-', '−');
 }
 /** In brackets when negative, for a product. */
-const par = (v: number | undefined) => (v !== undefined && v < 0 ? `(${num(v)})` : num(v));
+export const par = (v: number | undefined) => (v !== undefined && v < 0 ? `(${num(v)})` : num(v));
 
 const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flat(Infinity) as number[] : v === undefined ? [] : [v as number]);
 
@@ -69,7 +70,7 @@ interface Term { text: string; size: number }
 
 /** Terms of a sum, written out: all of them up to MAX_TERMS, else the largest
  *  (by |size|, in their order) and how many more there are. */
-function terms(parts: Term[] | string[], sep = ' + '): string {
+export function terms(parts: Term[] | string[], sep = ' + '): string {
   const list: Term[] = parts.map((t) => (typeof t === 'string' ? { text: t, size: 0 } : t));
   if (list.length <= MAX_TERMS) return list.map((t) => t.text).join(sep);
   const keep = new Set(list.map((t, i) => [Math.abs(t.size), i] as const)
@@ -106,7 +107,7 @@ function stagesOf(layers: number): Stage[] {
   return s;
 }
 
-const KIND_NAME: Record<string, string> = { dense: 'dense', conv2d: 'convolution', maxpool: 'max-pool', flatten: 'flatten' };
+const KIND_NAME: Record<string, string> = { dense: 'dense', conv2d: 'convolution', maxpool: 'max-pool', flatten: 'flatten', rnn: 'RNN', lstm: 'LSTM' };
 
 /** A layer's name: "hidden layer 2" in an all-dense network, else its number and kind. */
 function layerName(t: Trace, l: number): string {
@@ -207,6 +208,7 @@ export function MathPanel(p: MathPanelProps) {
   const delta = flat(bwd?.delta)[unit] ?? NaN;
   const act = info?.activation ?? 'linear';
   const isOutput = layer === nLayers - 1;
+  const seqLayer = t !== undefined && isSequenceLayer(t, layer);
   const [uc, ur, uk] = isMap(outShape) ? position(outShape, unit) : [unit, 0, 0];
 
   // The layer's parameters for this neuron: a dense unit's row, a conv filter (shared by its map).
@@ -403,6 +405,10 @@ export function MathPanel(p: MathPanelProps) {
             <b aria-live="polite" data-testid="math-stage">{stageTitle(t, st)}</b>
             <button type="button" onClick={() => go(stage + 1)} disabled={stage >= stages.length - 1} aria-label="next step">▶</button>
           </div>
+          {seqLayer && st.kind !== 'loss' && result && (
+            <SequenceMath result={result} layer={layer} stage={st.kind} onCheck={p.onCheck} />
+          )}
+          {!(seqLayer && st.kind !== 'loss') && (<>
           <div class="math-row">
             {isMap(outShape) ? (
               <>
@@ -474,6 +480,7 @@ export function MathPanel(p: MathPanelProps) {
                 <p>Output a = ({out.map(num).join(', ')}), {targetText}</p>
                 <p class="math-eq">{lossFormula(t.loss, out, y)}</p>
                 <p class="math-eq">L = <b data-testid="math-loss">{num(t.loss_value)}</b></p>
+                {outShape.length === 2 && <p class="math-note">A sequence output: L is the mean over its {outShape[0]} steps (cross-entropy) or over every value (MSE).</p>}
               </>
             )}
             {st.kind === 'backward' && (
@@ -554,6 +561,7 @@ export function MathPanel(p: MathPanelProps) {
               )}
             </div>
           )}
+          </>)}
           <div class="math-row">
             <button type="button" data-testid="download-trace" onClick={() => p.onDownload(t)}>Download these numbers</button>
           </div>
@@ -569,7 +577,7 @@ export function relDiff(a: number, b: number): number {
 }
 
 const SUB = '₀₁₂₃₄₅₆₇₈₉';
-function sub(n: number): string {
+export function sub(n: number): string {
   return String(n).split('').map((d) => SUB[Number(d)] ?? d).join('');
 }
 
@@ -594,7 +602,7 @@ function outputDelta(loss: string, act: string, a: number, y: number, outputs: n
   return `MSE: δ = ∂L/∂a · f′(z) = (2/${outputs})·(a − y)·f′(z) = (2/${outputs})·(${num(a)} − ${par(y)})·${num(f)}`;
 }
 
-function UpdateView({ info, pv, name, isWeight, moved = false }: {
+export function UpdateView({ info, pv, name, isWeight, moved = false }: {
   info: Trace['optimizer']; pv: Float32Array; name: string; isWeight: boolean;
   /** Training went on since the trace: the weight and the optimizer's state are today's, the gradient the trace's. */
   moved?: boolean;

@@ -23,7 +23,9 @@ import type { Theme } from '../../state/config';
 import { isCharTask, sequenceProtocol, type SequenceConfig, type SequencePanel } from './config';
 import { LIVE_KEYS, sequenceStore, type SequenceState, type SequenceStore } from './store';
 import { sequenceLayers, taskLoss } from './model-file';
-import { exportLabScript, readLabModelFile, saveLabModel, withCoreBlocks } from '../../app/modelIO';
+import { download, exportLabScript, readLabModelFile, saveLabModel, withCoreBlocks } from '../../app/modelIO';
+import { MathPanel } from '../../components/MathPanel/MathPanel';
+import type { Trace } from '../../engine/trace.js';
 import type { AskCore } from '../../share/coreLayout';
 import type { LabModel } from '../../share/modelFile';
 import { useFileDrop } from '../../lib/use-file-drop';
@@ -244,6 +246,7 @@ function Views({ state, store, theme, shown }: { state: SequenceState; store: Se
   const grad = useMemo(() => gradLines(v, state.twinView), [v, state.twinView]);
   const [example, setExample] = useState(0);
   const [layer, setLayer] = useState(0);
+  const [mathOpen, setMathOpen] = useState(false);
   const pick = (
     <div class="sq-row">
       <label class="sq-field"><span>Validation sequence</span>
@@ -267,8 +270,12 @@ function Views({ state, store, theme, shown }: { state: SequenceState; store: Se
           {pick}
           {v ? <Heatmap values={v.h} T={v.T} H={v.H} theme={theme} label={`h_t: ${v.H} units (rows) × ${v.T} steps (columns); blue +1, orange −1`} testId="hidden-heatmap" />
              : <p class="sq-hint">Computed while this panel is on screen.</p>}
+          <button type="button" class="sq-btn" data-testid="math-open" aria-expanded={mathOpen} onClick={() => setMathOpen(!mathOpen)}>
+            {mathOpen ? 'Hide the math' : 'Show the math'}
+          </button>
         </section>
       )}
+      {mathOpen && state.built && <SequenceMathSection state={state} store={store} example={example} onClose={() => setMathOpen(false)} />}
       {shown('gradients') && (
         <section ref={gradRef} class="sq-panel" aria-labelledby="sq-grad-h">
           <h2 id="sq-grad-h">How far back the gradient reaches</h2>
@@ -294,6 +301,26 @@ function Views({ state, store, theme, shown }: { state: SequenceState; store: Se
         </section>
       )}
     </div>
+  );
+}
+
+/** Show the math on the chosen validation sequence: a layer, a step t and a unit, with the core's numbers. */
+function SequenceMathSection({ state, store, example, onClose }: { state: SequenceState; store: SequenceStore; example: number; onClose(): void }) {
+  const built = state.built!;
+  const c = built.config;
+  const modelKey = `${built.paramCount}:${c.task}:${c.cell}:${c.hidden}:${c.layers}:${c.seqLen}`;
+  const onDownload = (trace: Trace) => {
+    const file = { ...trace, config: Object.fromEntries(new URLSearchParams(writeLink('sequence', state.config, {}))) };
+    download(`trace-sequence-${trace.example.index}.json`, JSON.stringify(file), 'application/json');
+  };
+  return (
+    <section class="sq-panel sq-math" aria-label="show the math on a sequence">
+      <MathPanel picker={<span>Validation sequence {example} (choose it above)</span>}
+                 hint="Step through the layers; on a recurrent layer choose a time step t and a unit, and a weight to check."
+                 target={`val:${example}`} pick={null} running={state.progress?.running ?? false} modelKey={modelKey} layerStrip
+                 onHighlight={() => undefined} onTrace={() => store.trace(example)} onCheck={(param) => store.checkGradient(param)}
+                 onPreview={(param) => store.previewParam(param)} onDownload={onDownload} onClose={onClose} />
+    </section>
   );
 }
 

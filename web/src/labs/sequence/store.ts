@@ -9,6 +9,7 @@ import { LabClient, type CommandResult, type WorkerFactory } from '../../engine/
 import { FULL_SPEED, stepsPerSecond, type Speed } from '../../state/speed';
 import { sequenceCodec, type SequenceConfig } from './config';
 import type { CoreRequest, CoreVerdict } from '../../share/coreLayout';
+import type { GradientCheck, ParamPreview, TraceResult } from '../../engine/trace.js';
 import type { AssetUrls, OutputView, SequenceCommand, SequenceEvent, SequenceSnapshot, StepView, Wanted } from './protocol';
 
 /** Settings a running model takes as they are; every other key builds a new model (Reset). */
@@ -206,6 +207,22 @@ export class SequenceStore implements Store<SequenceState> {
   async sample(count: number): Promise<string[]> {
     if (!this.state.built) return [];
     return (await this.lab().request<string[]>({ type: 'sample', count })).result;
+  }
+
+  /** Show the math: validation sequence `example` through a copy of the model as it is now. */
+  async trace(example: number): Promise<TraceResult> {
+    if (!this.state.built) throw new Error('the model is not built yet');
+    return (await this.lab().request<TraceResult>({ type: 'trace', example })).result;
+  }
+
+  /** The engine's finite difference for a parameter of the last trace. */
+  async checkGradient(param: number): Promise<GradientCheck> {
+    return (await this.lab().request<GradientCheck>({ type: 'check-gradient', param })).result;
+  }
+
+  /** The optimizer's next update of one parameter with the last trace's gradient. */
+  async previewParam(param: number): Promise<ParamPreview> {
+    return (await this.lab().request<ParamPreview>({ type: 'preview', param })).result;
   }
 
   /** The core's plan of a layer list (model files, exports). */
