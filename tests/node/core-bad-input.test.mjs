@@ -259,9 +259,13 @@ test('sequence descriptors, sizes, state and view calls reject bad arguments wit
   x[4] = NaN;
   assert.throws(() => m.trainStep(x, y, 1), (e) => e.status === Status.ERR_NONFINITE);
   assert.throws(() => m.sequenceInspect(0, x, y), (e) => e.status === Status.ERR_NONFINITE);
+  assert.throws(() => m.sequenceMath(0, x, y), (e) => e.status === Status.ERR_NONFINITE);
   x[4] = 0;
   assert.throws(() => m.sequenceInspect(1, x, y), (e) => e.status === Status.ERR_NO_STATE);
   assert.throws(() => m.sequenceInspect(2, x, y), (e) => e.status === Status.ERR_INDEX);
+  assert.throws(() => m.sequenceMath(1, x, y), (e) => e.status === Status.ERR_NO_STATE);
+  assert.throws(() => m.sequenceMath(-1, x, y), (e) => e.status === Status.ERR_INDEX);
+  assert.equal(m.sequenceMathFloats(0), 2 * 5 * 16 + 2 * 5 * 4);
   assert.throws(() => m.getState(0), (e) => e.status === Status.ERR_BATCH);
   assert.throws(() => m.getState(5), (e) => e.status === Status.ERR_BATCH);
   assert.throws(() => m.setState([0, 0, 0, NaN, 0, 0, 0, 0]), (e) => e.status === Status.ERR_NONFINITE);
