@@ -167,6 +167,15 @@ static void exercise_sequence(nn_model *m, int n, const int32_t *desc, const flo
             FZ_REQUIRE(st == NN_OK || st == NN_ERR_NONFINITE, "inspect %d", st);
             free(v);
         }
+        int nm = nn_sequence_math_floats(m, l);
+        FZ_REQUIRE(is_rec ? nm > 0 : nm == NN_ERR_NO_STATE, "layer %d: math floats %d", l, nm);
+        if (nm > 0) {
+            float *v = calloc((size_t)nm, sizeof *v);
+            FZ_REQUIRE(v, "math views");
+            st = nn_sequence_math(m, l, x, y, v);
+            FZ_REQUIRE(st == NN_OK || st == NN_ERR_NONFINITE, "math %d", st);
+            free(v);
+        }
     }
     if (nn_param_count(m) > 0) {
         double fd[NN_FD_DOUBLES];
