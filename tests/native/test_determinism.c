@@ -92,7 +92,17 @@ static uint32_t run(const scenario *sc, nn_model *m, const float *x, const float
         nn_train_step(m, x + b * sc->batch * in, y + b * sc->batch * out, sc->batch);
         CHECK(nn_status(m) == NN_OK, "step %d status %d", step, nn_status(m));
     }
-    return tu_fnv1a(nn_params(m), sizeof(float) * (size_t)nn_param_count(m));
+    uint32_t h = tu_fnv1a(nn_params(m), sizeof(float) * (size_t)nn_param_count(m));
+    /* a recurrent first layer: its show-the-math numbers for the first example too */
+    int nm = nn_sequence_math_floats(m, 0);
+    if (nm > 0) {
+        float *v = malloc(sizeof(float) * (size_t)nm);
+        CHECK(v && nn_sequence_math(m, 0, x, y, v) == NN_OK, "sequence math");
+        if (v)
+            h ^= tu_fnv1a(v, sizeof(float) * (size_t)nm);
+        free(v);
+    }
+    return h;
 }
 
 static nn_model *create(const scenario *sc, unsigned seed)
