@@ -478,9 +478,9 @@ export function MathPanel(p: MathPanelProps) {
             {st.kind === 'loss' && (
               <>
                 <p>Output a = ({out.map(num).join(', ')}), {targetText}</p>
-                <p class="math-eq">{lossFormula(t.loss, out, y)}</p>
+                <p class="math-eq">{lossFormula(t.loss, out, y, (t.layers[nLayers - 1]?.output_shape.length ?? 1) === 2 ? (t.layers[nLayers - 1]?.output_shape[0] ?? 1) : 1)}</p>
                 <p class="math-eq">L = <b data-testid="math-loss">{num(t.loss_value)}</b></p>
-                {outShape.length === 2 && <p class="math-note">A sequence output: L is the mean over its {outShape[0]} steps (cross-entropy) or over every value (MSE).</p>}
+                {outShape.length === 2 && t.loss !== 'ce' && <p class="math-note">A sequence output: L is the mean over every value of its {outShape[0]} steps.</p>}
               </>
             )}
             {st.kind === 'backward' && (
@@ -581,7 +581,17 @@ export function sub(n: number): string {
   return String(n).split('').map((d) => SUB[Number(d)] ?? d).join('');
 }
 
-function lossFormula(loss: string, a: number[], y: number[]): string {
+/** The loss written out; `steps` > 1: a sequence output [steps][a.length / steps] (CE: the mean over its steps). */
+function lossFormula(loss: string, a: number[], y: number[], steps = 1): string {
+  if (loss === 'ce' && steps > 1) {
+    const v = a.length / steps;
+    const parts = Array.from({ length: steps }, (_, s) => {
+      const ys = y.slice(s * v, (s + 1) * v), k = ys.indexOf(1);
+      const p2 = k >= 0 && ys.every((q) => q === 0 || q === 1) ? `log ${num(a[s * v + k])}` : `Σ y·log a (step ${s})`;
+      return { text: `−${p2}`, size: 0 };
+    });
+    return `L = (1/T)·Σₜ −log a_t[target_t] (the mean over T = ${steps} steps) = (1/${steps})·(${terms(parts, ' ')})`;
+  }
   if (loss === 'bce') {
     const av = a[0] ?? NaN, yv = y[0] ?? NaN;
     return `L = −[y·log a + (1 − y)·log(1 − a)] = −[${num(yv)}·log ${num(av)} + ${num(1 - yv)}·log ${num(1 - av)}]`;
