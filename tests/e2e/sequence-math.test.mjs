@@ -48,3 +48,28 @@ test('sequence lab: the math of one step of an LSTM, checked by finite differenc
   errors.assertNone();
   await context.close();
 });
+
+test('sequence lab: an RNN step, z_t through tanh is h_t, and a bias gradient checks out', async () => {
+  const context = await fx.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${fx.server.url}?lab=sequence&task=waves&cell=rnn&hidden=5&len=10&batch=8`);
+  await waitFor(() => page.getByTestId('play').isEnabled(), (v) => v, { timeoutMs: 30_000, what: 'the sequence model' });
+  await page.getByTestId('math-open').click();
+  await page.getByTestId('math-layer-1').click();
+  await page.getByTestId('math-step').selectOption('4');
+  await page.getByTestId('math-unit').selectOption('2');
+  const z = numeric(await text(page, 'math-z')), h = numeric(await text(page, 'math-h'));
+  assert.ok(Math.abs(Math.tanh(z) - h) < 2e-3, `tanh(${z}) vs ${h}`); // 4 significant digits shown
+  for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'next step' }).click();
+  assert.match(await text(page, 'math-stage'), /Backward: layer 1 \(RNN\)/);
+  assert.match(await text(page, 'math-body'), /δ_t = ∂L\/∂h_t · \(1 − h_t²\)/);
+  await page.getByTestId('math-seq-block').selectOption('b_hh');
+  await page.getByTestId('check-gradient').click();
+  const check = page.getByTestId('gradient-check');
+  await check.waitFor({ timeout: 10_000 });
+  const fd = Number(await check.getAttribute('data-fd')), bp = Number(await check.getAttribute('data-bp'));
+  assert.ok(Math.abs(fd - bp) <= 1e-3 * Math.max(Math.abs(bp), 1e-3), `finite difference ${fd}, backprop ${bp}`);
+  errors.assertNone();
+  await context.close();
+});

@@ -175,7 +175,7 @@ export function SequenceMath({ result, layer, stage, onCheck }: Props) {
           <>
             <p>δ of the four gates (∂L/∂z; the cell carries ∂L/∂c_t back through f):</p>
             {GATES.map((q, n) => <p class="math-eq" key={q}>δ_{q} = {num(deltaRow[n * H + j])}</p>)}
-            <p class="math-eq">e.g. δ_o = ∂L/∂h_t · tanh(c_t) · o(1 − o) = <b data-testid="math-delta">{num(deltaRow[3 * H + j])}</b></p>
+            <p class="math-eq">e.g. δ_o = ∂L/∂h_t · tanh(c_t) · o(1 − o) = {num(dh)}·tanh({num(rows(fwd.steps?.c)[tt]?.[j])})·{num(rows(fwd.steps?.o)[tt]?.[j])}·(1 − {num(rows(fwd.steps?.o)[tt]?.[j])}) = <b data-testid="math-delta">{num(deltaRow[3 * H + j])}</b></p>
           </>
         ) : (
           <p class="math-eq">δ_t = ∂L/∂h_t · (1 − h_t²) = {num(dh)}·(1 − {par(h[j])}²) = <b data-testid="math-delta">{num(deltaRow[j])}</b></p>
