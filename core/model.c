@@ -360,6 +360,7 @@ int nn_reset(nn_model *m, unsigned seed)
     memset(m->grads, 0, (size_t)m->param_count * sizeof(float));
     nn_reset_state(m);
     m->grad_norm = 0.0f;
+    m->grad_norm_pending = 0;
     m->grads_ready = 0;
     m->train_rows = 0;
     nn_model_sync(m);

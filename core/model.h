@@ -36,7 +36,10 @@ struct nn_model {
 
     /* sequences (version 6) */
     float clip_norm;  /* nn_set_clip_norm's max_norm, 0: off */
-    float grad_norm;  /* the last update's global gradient norm */
+    float grad_norm;  /* the last update's global gradient norm, unless pending */
+    int grad_norm_pending; /* 1: an unclipped update left grads as it used them;
+                            * nn_grad_norm measures them, nn_keep_grad_norm
+                            * before anything overwrites them */
     int stateful;     /* nn_set_stateful */
 };
 
@@ -50,6 +53,8 @@ void nn_model_sync(nn_model *m);
 /* Measures the gradients' global norm into m->grad_norm and, with a clip
  * norm set, scales them as torch.nn.utils.clip_grad_norm_ (sequence.c). */
 void nn_clip_gradients(nn_model *m);
+/* Measures a pending norm (see grad_norm_pending) before m->grads change. */
+void nn_keep_grad_norm(nn_model *m);
 /* 1 when all n values are finite. */
 int nn_all_finite(const float *v, size_t n);
 

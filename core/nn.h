@@ -446,8 +446,11 @@ int nn_optimizer_preview(nn_model *m, int first, int count, const float *grads, 
  * default). NN_ERR_NONFINITE (NaN/Inf), NN_ERR_OPTIMIZER (max_norm < 0).
  * Kept by nn_reset and nn_set_optimizer. */
 int nn_set_clip_norm(nn_model *m, float max_norm);
-/* The total norm the last update measured (before clipping; whether or not
- * clipping is on); 0 before the first update, NaN for a NULL model. */
+/* The total norm of the gradients the last update used (before clipping;
+ * whether or not clipping is on); 0 before the first update, NaN for a NULL
+ * model. After a step refused as diverged: the norm of its gradients. (An
+ * unclipped update does not measure it: this call does, from the gradients
+ * the update left; whatever computes new gradients keeps the old norm first.) */
 float nn_grad_norm(const nn_model *m);
 
 /* Carried recurrent state, per batch row (0..max_batch-1). A row's state is,

@@ -5,22 +5,42 @@
 #include <string.h>
 #include "model.h"
 
-void nn_clip_gradients(nn_model *m)
+/* The global norm of m->grads, in double, in array order: every build sums
+ * the same way. */
+static float grads_norm(const nn_model *m)
 {
-    /* in double, in array order: every build sums the same way */
     double sum = 0.0;
     for (int i = 0; i < m->param_count; i++)
         sum += (double)m->grads[i] * (double)m->grads[i];
-    double total = sqrt(sum);
-    m->grad_norm = (float)total;
-    if (!(m->clip_norm > 0.0f))
+    return (float)sqrt(sum);
+}
+
+void nn_clip_gradients(nn_model *m)
+{
+    if (!(m->clip_norm > 0.0f)) {
+        /* Unclipped, the update leaves the gradients as it used them: their
+         * norm is measured when asked (a pass over every gradient per step
+         * cost the playground's small networks 10 %). */
+        m->grad_norm_pending = 1;
         return;
+    }
+    double total = grads_norm(m);
+    m->grad_norm = (float)total;
+    m->grad_norm_pending = 0;
     double coef = (double)m->clip_norm / (total + 1e-6); /* torch's formula */
     if (coef >= 1.0)
         return;
     float c = (float)coef;
     for (int i = 0; i < m->param_count; i++)
         m->grads[i] *= c;
+}
+
+void nn_keep_grad_norm(nn_model *m)
+{
+    if (m->grad_norm_pending) {
+        m->grad_norm = grads_norm(m);
+        m->grad_norm_pending = 0;
+    }
 }
 
 int nn_set_clip_norm(nn_model *m, float max_norm)
@@ -37,7 +57,9 @@ int nn_set_clip_norm(nn_model *m, float max_norm)
 
 float nn_grad_norm(const nn_model *m)
 {
-    return m ? m->grad_norm : NAN;
+    if (!m)
+        return NAN;
+    return m->grad_norm_pending ? grads_norm(m) : m->grad_norm;
 }
 
 int nn_state_floats(const nn_model *m)

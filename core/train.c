@@ -57,6 +57,7 @@ static int64_t explain_offset(const nn_model *m, int l)
 static void backward(nn_model *m, const float *x, int batch, int want_dx, float *explain)
 {
     float *dz = m->d0, *spare = m->d1;
+    nn_keep_grad_norm(m); /* the gradients are about to change */
     m->input_grad = 0;
     for (int l = m->n_layers - 1; l >= 0; l--) {
         nn_layer *L = &m->layer[l];
@@ -105,6 +106,7 @@ static void update(nn_model *m, float loss)
     m->grads_ready = 0;
     m->train_rows = 0; /* the kept activations belong to the old parameters */
     if (!isfinite(loss) || !nn_all_finite(m->grads, (size_t)m->param_count)) {
+        m->grad_norm_pending = 1; /* nn_grad_norm: the refused gradients' norm */
         m->status = NN_ERR_DIVERGED;
         return;
     }
@@ -117,6 +119,7 @@ static void update(nn_model *m, float loss)
 /* Validated inputs: one step. Returns the loss; sets status. */
 static float step(nn_model *m, const float *x, const float *y, int batch)
 {
+    m->grad_norm_pending = 0; /* this step's update supersedes the last one's norm */
     float loss = gradients(m, x, y, batch);
     update(m, loss);
     return loss;
