@@ -347,6 +347,18 @@ static void clipping(void)
     for (int i = 0; i < n; i++)
         worst = fmax(worst, fabs(nn_params(m)[i] - (p0[i] - 0.5f * g[i])));
     CHECK(worst == 0, "clip above the norm: the unclipped step, error %.3g", worst);
+    /* clipping off: the update leaves the norm to nn_grad_norm, which must
+     * still give the norm of the gradients that update used after something
+     * else computed new gradients */
+    nn_load_params(m, p0, n);
+    nn_set_clip_norm(m, 0.0f);
+    nn_train_step(m, x, y, 2);
+    float unclipped = nn_grad_norm(m);
+    CHECK(fabs(unclipped - norm) <= 1e-6 * norm, "unclipped grad norm %.9g vs %.9g", unclipped, norm);
+    float y2[4] = {0};
+    nn_compute_gradients(m, x, y2, 2);
+    CHECK(nn_grad_norm(m) == unclipped, "the norm survives new gradients: %.9g vs %.9g",
+          nn_grad_norm(m), unclipped);
     free(p0);
     free(g);
     nn_destroy(m);
