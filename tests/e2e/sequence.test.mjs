@@ -85,7 +85,9 @@ test('a link round trip restores the config; save, export and load a model file'
   await page.getByTestId('seq-cell').selectOption('lstm'); // another model...
   await page.getByTestId('model-file').setInputFiles({ name: 'm.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
   await waitFor(() => text(page, 'share-status'), (t) => /^Loaded m\.json/.test(t), { timeoutMs: 20_000, what: 'the file loaded' });
-  assert.equal(await page.getByTestId('seq-cell').inputValue(), 'rnn'); // ...and the file's is back
+  // ...and the file's is back: the status line shows at once, the settings on
+  // the store's next redraw (throttled to a frame every 80 ms; later under load)
+  await waitFor(() => page.getByTestId('seq-cell').inputValue(), (v) => v === 'rnn', { timeoutMs: 5_000, what: "the file's cell in the settings" });
   errors.assertNone();
   await close();
   const again = await openLab(url.slice(url.indexOf('?') + 1).replace(/^lab=sequence/, ''));
