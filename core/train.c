@@ -410,68 +410,65 @@ int nn_evaluate(nn_model *m, const float *x, const float *y, int n,
     return m->status = NN_OK;
 }
 
-int nn_sequence_floats(const nn_model *m, int layer)
+/* A recurrent layer's per-step numbers: which ones (the views of
+ * nn_sequence_inspect or the math of nn_sequence_math) is the pair of the
+ * layer kind's hooks picked by `math`. NN_ERR_NO_STATE when the kind has none. */
+typedef int64_t (*step_count_fn)(const nn_layer *L);
+typedef void (*step_write_fn)(const nn_layer *L, float *out);
+
+static int step_floats(const nn_model *m, int layer, int math, step_write_fn *write)
 {
     if (!m)
         return NN_ERR_NULL;
     if (layer < 0 || layer >= m->n_layers)
         return NN_ERR_INDEX;
     const nn_layer *L = &m->layer[layer];
-    if (!L->kind->view_floats)
+    step_count_fn count = math ? L->kind->math_floats : L->kind->view_floats;
+    if (write)
+        *write = math ? L->kind->math_views : L->kind->views;
+    if (!count)
         return NN_ERR_NO_STATE;
-    int64_t n = L->kind->view_floats(L);
+    int64_t n = count(L);
     return n > INT32_MAX ? NN_ERR_TOO_LARGE : (int)n;
 }
 
-int nn_sequence_inspect(nn_model *m, int layer, const float *x, const float *y, float *out)
+/* One example through both passes, as nn_explain; the layer's kept buffers
+ * then hold its steps, which the kind writes to out. */
+static int step_numbers(nn_model *m, int layer, int math, const float *x, const float *y, float *out)
 {
     if (!m)
         return NN_ERR_NULL;
-    int st = nn_sequence_floats(m, layer);
+    step_write_fn write = 0;
+    int st = step_floats(m, layer, math, &write);
     if (st < 0)
         return m->status = st;
     st = out ? check_data(m, x, y, 1, 1, 0) : NN_ERR_NULL;
     if (st != NN_OK)
         return m->status = st;
-    /* one example through both passes, as nn_explain; the layer's kept
-     * buffers then hold its steps */
     forward(m, x, 1);
     loss_delta(m, y, 1);
     backward(m, x, 1, 0, 0);
     m->grads_ready = 0; /* one example's gradients are no step to take */
-    const nn_layer *L = &m->layer[layer];
-    L->kind->views(L, out);
+    write(&m->layer[layer], out);
     return m->status = NN_OK;
+}
+
+int nn_sequence_floats(const nn_model *m, int layer)
+{
+    return step_floats(m, layer, 0, 0);
+}
+
+int nn_sequence_inspect(nn_model *m, int layer, const float *x, const float *y, float *out)
+{
+    return step_numbers(m, layer, 0, x, y, out);
 }
 
 int nn_sequence_math_floats(const nn_model *m, int layer)
 {
-    if (!m)
-        return NN_ERR_NULL;
-    if (layer < 0 || layer >= m->n_layers)
-        return NN_ERR_INDEX;
-    const nn_layer *L = &m->layer[layer];
-    if (!L->kind->math_floats)
-        return NN_ERR_NO_STATE;
-    int64_t n = L->kind->math_floats(L);
-    return n > INT32_MAX ? NN_ERR_TOO_LARGE : (int)n;
+    return step_floats(m, layer, 1, 0);
 }
 
 int nn_sequence_math(nn_model *m, int layer, const float *x, const float *y, float *out)
 {
-    if (!m)
-        return NN_ERR_NULL;
-    int st = nn_sequence_math_floats(m, layer);
-    if (st < 0)
-        return m->status = st;
-    st = out ? check_data(m, x, y, 1, 1, 0) : NN_ERR_NULL;
-    if (st != NN_OK)
-        return m->status = st;
-    forward(m, x, 1);
-    loss_delta(m, y, 1);
-    backward(m, x, 1, 0, 0);
-    m->grads_ready = 0;
-    const nn_layer *L = &m->layer[layer];
-    L->kind->math_views(L, out);
-    return m->status = NN_OK;
+    return step_numbers(m, layer, 1, x, y, out);
 }

@@ -14,6 +14,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { runAsScript, upToDate, writeAtomic } from './asset-build.mjs';
 import { buildAsset, readAssetHeader, ASSET_VERSION } from '../src/labs/mnist/asset-format.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,15 +34,6 @@ export function idxPaths() {
     testImages: path.join(dir, 't10k-images-idx3-ubyte'),
     testLabels: path.join(dir, 't10k-labels-idx1-ubyte'),
   };
-}
-
-function upToDate(outputs, inputs) {
-  try {
-    const oldestOut = Math.min(...outputs.map((f) => fs.statSync(f).mtimeMs));
-    return inputs.every((f) => fs.statSync(f).mtimeMs <= oldestOut);
-  } catch {
-    return false; // an output is missing
-  }
 }
 
 export function makeAsset({ outDir, force = false, log = console.log } = {}) {
@@ -66,27 +58,14 @@ export function makeAsset({ outDir, force = false, log = console.log } = {}) {
   for (const f of STALE_FILES) fs.rmSync(path.join(outDir, f), { force: true });
   // Write the data first and the manifest last, each via a rename, so a
   // half-written build never looks up to date.
-  const tmp = `${assetPath}.tmp`;
-  fs.writeFileSync(tmp, gz);
-  fs.renameSync(tmp, assetPath);
+  writeAtomic(assetPath, gz);
   const manifest = {
     version: ASSET_VERSION, file: ASSET_FILE, bytes: gz.length, rawBytes: raw.length,
     nTrain: header.nTrain, nTest: header.nTest, rows: header.rows, cols: header.cols,
   };
-  fs.writeFileSync(`${manifestPath}.tmp`, JSON.stringify(manifest) + '\n');
-  fs.renameSync(`${manifestPath}.tmp`, manifestPath);
+  writeAtomic(manifestPath, JSON.stringify(manifest) + '\n');
   log(`mnist asset: ${header.nTrain} train + ${header.nTest} test digits, ${raw.length} bytes -> ${gz.length} gzipped (${path.relative(process.cwd(), assetPath)})`);
   return { skipped: false, assetPath, manifestPath, manifest };
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
-  const outIdx = args.indexOf('--out');
-  const outDir = outIdx >= 0 ? path.resolve(args[outIdx + 1] ?? '') : path.resolve(here, '../public/generated');
-  try {
-    makeAsset({ outDir, force: args.includes('--force') });
-  } catch (err) {
-    console.error(`mnist asset: ${err instanceof Error ? err.message : err}`);
-    process.exit(1);
-  }
-}
+runAsScript(import.meta.url, 'mnist asset', makeAsset);

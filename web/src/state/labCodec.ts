@@ -22,6 +22,11 @@ export interface LabField<C, K extends keyof C & string = keyof C & string> {
 }
 
 /** Maps link parameters of version k to version k+1, noting what it could not carry over. */
+/** A lab's field maker, `const field = fieldMaker<MyConfig>()`: each field's spec and default are checked against its key's type. */
+export function fieldMaker<C>(): <K extends keyof C & string>(f: LabField<C, K>) => LabField<C, K> {
+  return (f) => f;
+}
+
 export type MigrationStep = (params: Map<string, string>, notes: Rejection[]) => Map<string, string>;
 
 /** What a `resolve` hook sees: fields it deferred, read after all others. */

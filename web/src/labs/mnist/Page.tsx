@@ -8,10 +8,10 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ModelChoice, TrainChoice } from './protocol';
 import { mnistStore, type MnistState, type MnistStore } from './store';
 import type { LabPageProps } from '../types';
-import { parseLink, writeLink, type ParsedLink } from '../../state/link';
+import { writeLink } from '../../state/link';
+import { LinkNotices, ownLink, useAddress, useAutoplayOnce, useLabFrameBridge } from '../page-kit';
 import { mnistChoices, mnistConfigOf, mnistProtocol, type MnistConfig, type MnistPanel } from './config';
 import type { LabViewOptions } from '../../state/view';
-import { startLabBridge, type LabEmbedBridge } from '../../embed/protocol';
 import type { LabModel } from '../../share/modelFile';
 import type { AskCore } from '../../share/coreLayout';
 import { withCoreBlocks } from '../../app/modelIO';
@@ -38,16 +38,10 @@ import type { Trace } from '../../engine/trace.js';
 import { download } from '../../app/modelIO';
 import './mnist.css';
 
-type MnistLink = ParsedLink & { lab: 'mnist' };
 type MnistView = LabViewOptions<MnistPanel, keyof MnistConfig>;
 
-/** MNIST's part of the address: the link's when it names MNIST, else the defaults. */
-function ownLink(link: ParsedLink): MnistLink {
-  return link.lab === 'mnist' ? link : (parseLink('lab=mnist') as MnistLink);
-}
-
 export default function MnistPage({ theme, active, link }: LabPageProps) {
-  const [own] = useState(() => ownLink(link));
+  const [own] = useState(() => ownLink(link, 'mnist'));
   const view: MnistView = own.view;
   const [notices, setNotices] = useState(own.notices);
   const session = mnistStore(mnistChoices(own.config));
@@ -95,23 +89,9 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
 
   // The settings are the address: written on every change while the tab shows.
   const linkQuery = writeLink('mnist', config, { view: { ...view, speed: state.speed } });
-  useEffect(() => {
-    if (!active) return;
-    try {
-      history.replaceState(history.state, '', `?${linkQuery}`);
-    } catch {
-      // Sandboxed frames may forbid history; the page still works.
-    }
-  }, [linkQuery, active]);
-
+  useAddress(linkQuery, active);
   // autoplay=1: train as soon as the first model exists.
-  const autoplayed = useRef(false);
-  useEffect(() => {
-    if (view.autoplay && state.built && !autoplayed.current) {
-      autoplayed.current = true;
-      session.play();
-    }
-  }, [state.built !== null]);
+  useAutoplayOnce(view.autoplay, state.built !== null, () => session.play());
 
   useMnistBridge(session, view);
 
@@ -140,7 +120,7 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
   };
 
   const downloadTrace = (trace: Trace) => {
-    const linkConfig = Object.fromEntries(new URLSearchParams(writeLink('mnist', config, { view: { ...view, speed: state.speed } })));
+    const linkConfig = Object.fromEntries(new URLSearchParams(linkQuery));
     const file = { ...trace, config: linkConfig };
     download(`trace-mnist-${trace.example.index >= 0 ? `test-${trace.example.index}` : 'drawn'}.json`, JSON.stringify(file), 'application/json');
   };
@@ -182,13 +162,7 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
           <p>The C engine, compiled to WebAssembly, trains in a worker on the full data set and reports test accuracy on all 10,000 test digits as it goes. Then look inside the model and try it on your own handwriting.</p>
         </header>
       )}
-      {notices.length > 0 && (
-        <div class="mn-notice mn-notice-warning" role="status" data-testid="rejected">
-          <strong>Some settings in the link were not used:</strong>
-          <ul>{notices.slice(0, 20).map((r, i) => <li key={i}><code>{r.key}{r.value !== '' ? `=${r.value}` : ''}</code> {r.reason}</li>)}</ul>
-          <button type="button" class="mn-btn" onClick={() => setNotices([])} aria-label="dismiss">×</button>
-        </div>
-      )}
+      <LinkNotices notices={notices} onDismiss={() => setNotices([])} prefix="mn" />
       <LoadStatus load={state.load} onRetry={on.retry} />
       {state.notice && (
         <p class={`mn-notice mn-notice-${state.notice.kind}`} role={state.notice.kind === 'warning' ? 'alert' : 'status'} data-testid="mnist-notice">
@@ -280,68 +254,42 @@ function EmbedRun({ state, disabled, on, extra }: {
 /** The course-page API for MNIST: commands from the embedding page, each
  *  answered with the state after it took effect. */
 function useMnistBridge(session: MnistStore, view: MnistView): void {
-  const status = useRef({ running: false, epoch: 0 });
-  const bridge = useRef<LabEmbedBridge | null>(null);
   const state = session.state;
   const pr = state.progress;
-  status.current = { running: pr?.running ?? false, epoch: pr ? pr.epoch + pr.position / pr.nTrain : 0 };
+  const status = { running: pr?.running ?? false, epoch: pr ? pr.epoch + pr.position / pr.nTrain : 0 };
   const configNow = useRef<MnistConfig>(mnistConfigOf(state.model, state.train));
   configNow.current = mnistConfigOf(state.model, state.train);
 
-  useEffect(() => {
-    if (typeof window === 'undefined' || window.parent === window) return;
-    const after = (p: Promise<{ status: { running: boolean; epoch: number } }>) => p.then((r) => { status.current = { running: r.status.running, epoch: r.status.epoch }; });
-    bridge.current = startLabBridge<MnistConfig>(
-      {
-        listen: (fn) => {
-          const h = (e: MessageEvent) => fn({ data: e.data, origin: e.origin, source: e.source });
-          window.addEventListener('message', h);
-          return () => window.removeEventListener('message', h);
-        },
-        parent: window.parent,
-        now: () => performance.now(),
-      },
-      {
-        getConfig: () => configNow.current,
-        getStatus: () => status.current,
-        getSpeed: () => session.state.speed,
-        run: (command) => {
-          switch (command.type) {
-            case 'setConfig': {
-              const { model, train } = mnistChoices(command.config);
-              configNow.current = command.config;
-              const rebuild = !sameLayers(model.layers, session.state.model.layers) || train.seed !== session.state.train.seed;
-              session.setModel(model);
-              session.setTrain(train);
-              if (command.speed !== undefined) session.setSpeed(command.speed);
-              if (rebuild) session.build();
-              return undefined;
-            }
-            case 'play': return after(session.run(true));
-            case 'pause': return after(session.run(false));
-            case 'reset': session.build(); return after(session.run(false));
-            // steps without a unit are batches here (the API's MNIST step always was).
-            case 'step': return after(session.step(command.unit === 'epochs' ? { epochs: command.steps } : { batches: command.steps }));
-            case 'getState': return undefined;
-          }
-        },
-      },
-      view.origins, mnistProtocol,
-    );
-    // The host may size the frame to the content.
-    const ro = typeof ResizeObserver !== 'undefined'
-      ? new ResizeObserver(() => bridge.current?.resize(document.documentElement.scrollHeight))
-      : null;
-    ro?.observe(document.body);
-    return () => { ro?.disconnect(); bridge.current?.stop(); bridge.current = null; };
-  }, [session]);
-
   const ready = state.built !== null;
-  useEffect(() => { if (ready) bridge.current?.ready(); }, [ready]);
+  const bridge = useLabFrameBridge<MnistConfig>(status, (after) => ({
+      getConfig: () => configNow.current,
+      getSpeed: () => session.state.speed,
+      run: (command) => {
+        switch (command.type) {
+          case 'setConfig': {
+            const { model, train } = mnistChoices(command.config);
+            configNow.current = command.config;
+            const rebuild = !sameLayers(model.layers, session.state.model.layers) || train.seed !== session.state.train.seed;
+            session.setModel(model);
+            session.setTrain(train);
+            if (command.speed !== undefined) session.setSpeed(command.speed);
+            if (rebuild) session.build();
+            return undefined;
+          }
+          case 'play': return after(session.run(true));
+          case 'pause': return after(session.run(false));
+          case 'reset': session.build(); return after(session.run(false));
+          // steps without a unit are batches here (the API's MNIST step always was).
+          case 'step': return after(session.step(command.unit === 'epochs' ? { epochs: command.steps } : { batches: command.steps }));
+          case 'getState': return undefined;
+        }
+      },
+    }),
+    view.origins, mnistProtocol, ready, session);
   useEffect(() => {
     const b = bridge.current;
     if (!b || !pr) return;
     const last = state.fullEvals[state.fullEvals.length - 1];
-    b.metrics({ epoch: status.current.epoch, trainLoss: state.losses.ema, testLoss: last?.loss ?? null, accuracy: last?.accuracy ?? null, examplesPerSec: pr.examplesPerSec });
+    b.metrics({ epoch: status.epoch, trainLoss: state.losses.ema, testLoss: last?.loss ?? null, accuracy: last?.accuracy ?? null, examplesPerSec: pr.examplesPerSec });
   }, [state.version]);
 }

@@ -15,7 +15,7 @@
 
 import type { Activation, Optimizer } from '../../state/config';
 import type { Rejection } from '../../state/codec-types';
-import { createCodec, hiddenActivations, sameLength, type LabField, type MigrationStep } from '../../state/labCodec';
+import { createCodec, fieldMaker, hiddenActivations, sameLength, type LabField, type MigrationStep } from '../../state/labCodec';
 import { ACTIVATIONS, MAX_SEED, OPTIMIZERS } from '../../state/schema';
 import type { ViewSpec } from '../../state/view';
 import type { LabProtocol } from '../../embed/protocol';
@@ -52,9 +52,7 @@ export interface MnistConfig {
   seed: number;
 }
 
-function field<K extends keyof MnistConfig & string>(f: LabField<MnistConfig, K>): LabField<MnistConfig, K> {
-  return f;
-}
+const field = fieldMaker<MnistConfig>();
 
 /** In the order links are written. */
 export const MNIST_FIELDS: readonly LabField<MnistConfig>[] = [

@@ -5,7 +5,7 @@
 // the loaded data and the trained model.
 
 import { StepSeries } from '../../lib/series';
-import type { Store } from '../../lib/use-store';
+import { ThrottledNotifier, type Store } from '../../lib/use-store';
 import { LabClient, type CommandResult, type WorkerFactory } from '../../engine/client';
 import type { CoreRequest, CoreVerdict } from '../../share/coreLayout';
 import { DEFAULT_TRAINING } from './trainer.js';
@@ -68,11 +68,9 @@ const NOTIFY_MS = 80;
 export class MnistStore implements Store<MnistState> {
   state: MnistState;
   private client: LabClient<MnistCommand, MnistSnapshot, MnistEvent> | null = null;
-  private listeners = new Set<Listener>();
+  private readonly notifier = new ThrottledNotifier<MnistState>(() => this.state, NOTIFY_MS);
   private classifyId = 0;
   private lastDigit: Float32Array | null = null;
-  private notifyScheduled = false;
-  private lastNotify = 0;
   private builtFrom: { model: ModelChoice; seed: number } | null = null;
   /** The last plan request (settled when its answer is in). */
   private planning: Promise<void> = Promise.resolve();
@@ -86,29 +84,12 @@ export class MnistStore implements Store<MnistState> {
   }
 
   subscribe(fn: Listener): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    return this.notifier.subscribe(fn);
   }
 
   private set(patch: Partial<MnistState>): void {
     this.state = { ...this.state, ...patch, version: this.state.version + 1 };
-    // Worker messages arrive every ~30 ms while training; redraw at most
-    // every NOTIFY_MS, on an animation frame, so the page leaves the CPU to
-    // the worker (two cores are shared by the page, the worker and the rest).
-    if (this.notifyScheduled) return;
-    this.notifyScheduled = true;
-    const run = () => {
-      this.notifyScheduled = false;
-      this.lastNotify = performance.now();
-      for (const fn of this.listeners) fn(this.state);
-    };
-    const frame = () => {
-      if (typeof requestAnimationFrame === 'function' && !document.hidden) requestAnimationFrame(run);
-      else run();
-    };
-    const wait = NOTIFY_MS - (performance.now() - this.lastNotify);
-    if (wait > 0) setTimeout(frame, wait);
-    else frame();
+    this.notifier.notify();
   }
 
   private lab(): LabClient<MnistCommand, MnistSnapshot, MnistEvent> {

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { Config, Task } from '../../state/config';
 import type { Rejection } from '../../state/codec';
 import { parseLink, writeLink, type ParsedLink } from '../../state/link';
+import { useAutoplayOnce, writeAddress } from '../page-kit';
 import type { ViewOptions } from '../../state/schema';
 import { encodePoints, quantisePoint, type DrawnPoint } from '../../share/points';
 import {
@@ -163,14 +164,10 @@ export function usePlayground(initial: InitialState, active = true) {
   }, [netKey, dataKey]);
   useEffect(() => { clientRef.current?.setData(data); }, [data]);
 
-  const autoplayed = useRef(false);
-  useEffect(() => {
-    if (view.autoplay && run.status === 'ready' && !autoplayed.current) {
-      autoplayed.current = true;
-      clientRef.current?.play();
-      setRun((r) => ({ ...r, running: true }));
-    }
-  }, [run.status]);
+  useAutoplayOnce(view.autoplay, run.status === 'ready', () => {
+    clientRef.current?.play();
+    setRun((r) => ({ ...r, running: true }));
+  });
 
   // ------------------------------------------------------------ URL
   useEffect(() => {
@@ -184,11 +181,7 @@ export function usePlayground(initial: InitialState, active = true) {
     // The fragment is dropped: a lab name or TensorFlow Playground's keys in
     // it were read on load and are now in the query.
     const query = writeLink('playground', config, { view: { ...view, speed }, ...(extrasPoints ? { points: extrasPoints } : {}) });
-    try {
-      replaceUrl(`?${query}`);
-    } catch {
-      // Sandboxed frames may forbid history; the page still works.
-    }
+    writeAddress(query);
   }, [config, points, view, speed, active]);
 
   // ------------------------------------------------------------ model files
@@ -324,8 +317,4 @@ function netSpecOf(c: Config, task: Task, outputs: number): NetSpec {
  *  (as in TensorFlow Playground); editing drawn points does not. */
 function dataKeyOf(c: Config): string {
   return `${c.dataset}|${c.noise}|${c.dataSeed}|${c.trainRatio}`;
-}
-
-function replaceUrl(url: string): void {
-  history.replaceState(history.state, '', url);
 }

@@ -8,9 +8,10 @@
 // it, and a host page drives it through the course-page API.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LabPageProps } from '../types';
-import { parseLink, writeLink, type ParsedLink } from '../../state/link';
+import { writeLink } from '../../state/link';
+import { LinkNotices, ownLink, useAddress, useAutoplayOnce, useLabFrameBridge } from '../page-kit';
 import type { LabViewOptions } from '../../state/view';
-import { METRICS_INTERVAL_MS, startLabBridge, type LabEmbedBridge } from '../../embed/protocol';
+import { METRICS_INTERVAL_MS } from '../../embed/protocol';
 import { embedSnippet, labShareUrl } from '../../embed/snippet';
 import { copyText } from '../../app/ShareBar';
 import { labEntry } from '../index';
@@ -35,18 +36,13 @@ import { Heatmap } from './components/Heatmap';
 import type { StepView } from './protocol';
 import './sequence.css';
 
-type SequenceLink = ParsedLink & { lab: 'sequence' };
 type SequenceView = LabViewOptions<SequencePanel, keyof SequenceConfig>;
-
-function ownLink(link: ParsedLink): SequenceLink {
-  return link.lab === 'sequence' ? link : (parseLink('lab=sequence') as SequenceLink);
-}
 
 /** What embed=1 shows: the run controls with the loss, the task's output, the gradients. */
 const EMBED_PANELS: readonly SequencePanel[] = ['training', 'output'];
 
 export default function SequencePage({ theme, active, link }: LabPageProps) {
-  const [own] = useState(() => ownLink(link));
+  const [own] = useState(() => ownLink(link, 'sequence'));
   const view: SequenceView = own.view;
   const [notices, setNotices] = useState(own.notices);
   const store = sequenceStore(own.config);
@@ -71,23 +67,8 @@ export default function SequencePage({ theme, active, link }: LabPageProps) {
   }, [store]);
 
   // The settings are the address while the tab shows.
-  const linkQuery = writeLink('sequence', config, { view: { ...view, speed: state.speed } });
-  useEffect(() => {
-    if (!active) return;
-    try {
-      history.replaceState(history.state, '', `?${linkQuery}`);
-    } catch {
-      // Sandboxed frames may forbid history; the page still works.
-    }
-  }, [linkQuery, active]);
-
-  const autoplayed = useRef(false);
-  useEffect(() => {
-    if (view.autoplay && state.built && !autoplayed.current) {
-      autoplayed.current = true;
-      store.play();
-    }
-  }, [state.built !== null]);
+  useAddress(writeLink('sequence', config, { view: { ...view, speed: state.speed } }), active);
+  useAutoplayOnce(view.autoplay, state.built !== null, () => store.play());
 
   useSequenceBridge(store, view);
 
@@ -115,13 +96,7 @@ export default function SequencePage({ theme, active, link }: LabPageProps) {
           <p>The C engine unrolls the network over every step of a sequence and backpropagates through time. Train an Elman RNN or an LSTM on waves, a memory task, first names or Moby Dick, then look at its hidden state step by step and at how far back the gradient reaches.</p>
         </header>
       )}
-      {notices.length > 0 && (
-        <div class="sq-notice sq-notice-warning" role="status" data-testid="rejected">
-          <strong>Some settings in the link were not used:</strong>
-          <ul>{notices.slice(0, 20).map((r, i) => <li key={i}><code>{r.key}{r.value !== '' ? `=${r.value}` : ''}</code> {r.reason}</li>)}</ul>
-          <button type="button" class="sq-btn" onClick={() => setNotices([])} aria-label="dismiss">×</button>
-        </div>
-      )}
+      <LinkNotices notices={notices} onDismiss={() => setNotices([])} prefix="sq" />
       {notice}
       <div class="sq-top">
         {shown('settings') && <Settings config={config} locked={locked} onChange={on.config} onReset={on.reset} paramCount={state.built?.paramCount ?? null} />}
@@ -394,53 +369,27 @@ function pickLive(c: SequenceConfig): Partial<SequenceConfig> {
 
 /** The course-page API: commands from the embedding page, answered with the state after them. */
 function useSequenceBridge(store: SequenceStore, view: SequenceView): void {
-  const status = useRef({ running: false, epoch: 0 });
-  const bridge = useRef<LabEmbedBridge | null>(null);
   const latestMetrics = useRef<Record<string, number | null> | null>(null);
   const trailing = useRef<ReturnType<typeof setTimeout> | null>(null);
   const state = store.state;
-  status.current = { running: state.progress?.running ?? false, epoch: state.progress?.epoch ?? 0 };
-
-  useEffect(() => {
-    if (typeof window === 'undefined' || window.parent === window) return;
-    const after = (p: Promise<{ status: { running: boolean; epoch: number } }>) => p.then((r) => { status.current = { running: r.status.running, epoch: r.status.epoch }; });
-    bridge.current = startLabBridge<SequenceConfig>(
-      {
-        listen: (fn) => {
-          const h = (e: MessageEvent) => fn({ data: e.data, origin: e.origin, source: e.source });
-          window.addEventListener('message', h);
-          return () => window.removeEventListener('message', h);
-        },
-        parent: window.parent,
-        now: () => performance.now(),
-      },
-      {
-        getConfig: () => store.state.config,
-        getStatus: () => status.current,
-        getSpeed: () => store.state.speed,
-        run: (command) => {
-          switch (command.type) {
-            case 'setConfig':
-              store.setConfig(command.config);
-              if (command.speed !== undefined) store.setSpeed(command.speed);
-              return undefined;
-            case 'play': return after(store.run(true));
-            case 'pause': return after(store.run(false));
-            case 'reset': store.build(); return after(store.run(false));
-            case 'step': return after(store.step(command.unit === 'epochs' ? { epochs: command.steps } : { batches: command.steps }));
-            case 'getState': return undefined;
-          }
-        },
-      },
-      view.origins, sequenceProtocol,
-    );
-    const ro = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(() => bridge.current?.resize(document.documentElement.scrollHeight)) : null;
-    ro?.observe(document.body);
-    return () => { ro?.disconnect(); bridge.current?.stop(); bridge.current = null; };
-  }, [store]);
-
-  const ready = state.built !== null;
-  useEffect(() => { if (ready) bridge.current?.ready(); }, [ready]);
+  const status = { running: state.progress?.running ?? false, epoch: state.progress?.epoch ?? 0 };
+  const bridge = useLabFrameBridge<SequenceConfig>(status, (after) => ({
+    getConfig: () => store.state.config,
+    getSpeed: () => store.state.speed,
+    run: (command) => {
+      switch (command.type) {
+        case 'setConfig':
+          store.setConfig(command.config);
+          if (command.speed !== undefined) store.setSpeed(command.speed);
+          return undefined;
+        case 'play': return after(store.run(true));
+        case 'pause': return after(store.run(false));
+        case 'reset': store.build(); return after(store.run(false));
+        case 'step': return after(store.step(command.unit === 'epochs' ? { epochs: command.steps } : { batches: command.steps }));
+        case 'getState': return undefined;
+      }
+    },
+  }), view.origins, sequenceProtocol, state.built !== null, store);
   useEffect(() => {
     const b = bridge.current;
     if (!b || !state.progress) return;

@@ -5,7 +5,7 @@
 // what the page shows (embed=, hide=, lock=, speed=) is state/view.ts's.
 
 import type { Optimizer } from '../../state/config';
-import { createCodec, type LabField } from '../../state/labCodec';
+import { createCodec, fieldMaker, type LabField } from '../../state/labCodec';
 import { MAX_SEED, OPTIMIZERS } from '../../state/schema';
 import type { ViewSpec } from '../../state/view';
 import type { LabProtocol } from '../../embed/protocol';
@@ -53,9 +53,7 @@ export interface SequenceConfig {
   compare: boolean;
 }
 
-function field<K extends keyof SequenceConfig & string>(f: LabField<SequenceConfig, K>): LabField<SequenceConfig, K> {
-  return f;
-}
+const field = fieldMaker<SequenceConfig>();
 
 /** In the order links are written. */
 export const SEQUENCE_FIELDS: readonly LabField<SequenceConfig>[] = [

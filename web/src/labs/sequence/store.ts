@@ -4,7 +4,7 @@
 // outlives the page component: leaving the tab pauses training and keeps
 // the model.
 import { StepSeries } from '../../lib/series';
-import type { Store } from '../../lib/use-store';
+import { ThrottledNotifier, type Store } from '../../lib/use-store';
 import { LabClient, type CommandResult, type WorkerFactory } from '../../engine/client';
 import { FULL_SPEED, stepsPerSecond, type Speed } from '../../state/speed';
 import { sequenceCodec, type SequenceConfig } from './config';
@@ -46,9 +46,7 @@ const emptyVal = () => ({ at: [], loss: [], twin: [], accuracy: [] });
 export class SequenceStore implements Store<SequenceState> {
   state: SequenceState;
   private client: LabClient<SequenceCommand, SequenceSnapshot, SequenceEvent> | null = null;
-  private listeners = new Set<(s: SequenceState) => void>();
-  private notifyScheduled = false;
-  private lastNotify = 0;
+  private readonly notifier = new ThrottledNotifier<SequenceState>(() => this.state, NOTIFY_MS);
   /** The settings of the last build sent (what the model in the worker is, once built). */
   private buildingFrom: SequenceConfig | null = null;
   private wanted: Wanted = { output: false, unrolled: false, gradients: false, gates: false, example: 0, layer: 0 };
@@ -62,27 +60,12 @@ export class SequenceStore implements Store<SequenceState> {
   }
 
   subscribe(fn: (s: SequenceState) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    return this.notifier.subscribe(fn);
   }
 
   private set(patch: Partial<SequenceState>): void {
     this.state = { ...this.state, ...patch, version: this.state.version + 1 };
-    // Redraw at most every NOTIFY_MS, on an animation frame: the CPU is the worker's.
-    if (this.notifyScheduled) return;
-    this.notifyScheduled = true;
-    const run = () => {
-      this.notifyScheduled = false;
-      this.lastNotify = performance.now();
-      for (const fn of this.listeners) fn(this.state);
-    };
-    const frame = () => {
-      if (typeof requestAnimationFrame === 'function' && !document.hidden) requestAnimationFrame(run);
-      else run();
-    };
-    const wait = NOTIFY_MS - (performance.now() - this.lastNotify);
-    if (wait > 0) setTimeout(frame, wait);
-    else frame();
+    this.notifier.notify();
   }
 
   private lab(): LabClient<SequenceCommand, SequenceSnapshot, SequenceEvent> {
