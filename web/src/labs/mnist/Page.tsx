@@ -17,7 +17,7 @@ import type { AskCore } from '../../share/coreLayout';
 import { withCoreBlocks } from '../../app/modelIO';
 import { fileLayers, isSpatial, layersText, sameLayers } from './model-layers';
 import { formatAccuracy } from '../../lib/format';
-import { SharePanel } from './components/SharePanel';
+import { LabSharePanel } from '../../components/LabShare/LabSharePanel';
 import { useStore } from '../../lib/use-store';
 import { LoadStatus } from './components/LoadStatus';
 import { ModelPanel, sameModel } from './components/ModelPanel';
@@ -181,7 +181,9 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
       </div>
       {math ?? <p class="mn-math-open">{mathToggle}</p>}
       {shown('share') && (
-        <SharePanel config={config} theme={view.theme} model={currentModel} askCore={askCore} load={loadModel} busy={built === null} />
+        <LabSharePanel lab="mnist" config={config} theme={view.theme} prefix="mn" buttonsClass="mn-run" title="MNIST digits, trained in the browser"
+                       hint="Drop a saved model file anywhere on the page to load it." numpy loadNeedsModel
+                       model={currentModel} askCore={askCore} load={loadModel} busy={built === null} />
       )}
       {shown('inside') && (
       <section class="mn-panel mn-inside" aria-labelledby="mn-inside-h">

@@ -12,9 +12,6 @@ import { writeLink } from '../../state/link';
 import { LinkNotices, ownLink, useAddress, useAutoplayOnce, useLabFrameBridge } from '../page-kit';
 import type { LabViewOptions } from '../../state/view';
 import { METRICS_INTERVAL_MS } from '../../embed/protocol';
-import { embedSnippet, labShareUrl } from '../../embed/snippet';
-import { copyText } from '../../app/ShareBar';
-import { labEntry } from '../index';
 import { useStore } from '../../lib/use-store';
 import { useVisible } from '../../lib/use-visible';
 import { formatLoss, formatPerSecond } from '../../lib/format';
@@ -24,12 +21,12 @@ import type { Theme } from '../../state/config';
 import { isCharTask, sequenceProtocol, type SequenceConfig, type SequencePanel } from './config';
 import { LIVE_KEYS, sequenceStore, type SequenceState, type SequenceStore } from './store';
 import { sequenceLayers, taskLoss } from './model-file';
-import { download, exportLabScript, readLabModelFile, saveLabModel, withCoreBlocks } from '../../app/modelIO';
+import { download, withCoreBlocks } from '../../app/modelIO';
 import { MathPanel } from '../../components/MathPanel/MathPanel';
 import type { Trace } from '../../engine/trace.js';
 import type { AskCore } from '../../share/coreLayout';
 import type { LabModel } from '../../share/modelFile';
-import { useFileDrop } from '../../lib/use-file-drop';
+import { LabSharePanel } from '../../components/LabShare/LabSharePanel';
 import { Settings } from './components/Settings';
 import { COLORS, fixedLine, LossChart, StepChart } from './components/charts';
 import { Heatmap } from './components/Heatmap';
@@ -300,19 +297,7 @@ function SequenceMathSection({ state, store, example, onClose }: { state: Sequen
 }
 
 function SharePanel({ config, theme, store, busy }: { config: SequenceConfig; theme: Theme | null; store: SequenceStore; busy: boolean }) {
-  const [status, setStatus] = useState('');
-  const [manual, setManual] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const fileRef = useRef<HTMLInputElement>(null);
   const askCore: AskCore = (request) => store.askCore(request);
-  const copy = async (what: 'link' | 'embed') => {
-    const view = { ...(what === 'embed' ? { embed: true } : {}), ...(theme ? { theme } : {}) };
-    const { url } = labShareUrl('sequence', config, { base: `${location.origin}${location.pathname}`, view });
-    const text = what === 'link' ? url : embedSnippet({ url, title: 'An RNN or LSTM trained on sequences in the browser', ...labEntry('sequence').embedSize });
-    const ok = await copyText(text);
-    setManual(text);
-    setStatus(ok ? (what === 'link' ? 'Link copied.' : 'Embed code copied.') : 'Copy it from the box below.');
-  };
   /** The model in the worker as a file holds it: the config it was built from, its layers, the core's blocks. */
   const currentModel = async (): Promise<LabModel> => {
     const built = store.state.built;
@@ -321,44 +306,11 @@ function SharePanel({ config, theme, store, busy }: { config: SequenceConfig; th
     const c = { ...built.config, ...pickLive(store.state.config) };
     return withCoreBlocks({ lab: 'sequence', config: c, layers: sequenceLayers(c), loss: taskLoss(c), epoch: store.state.progress?.epoch ?? 0, params }, askCore);
   };
-  const act = async (fn: (m: LabModel) => string) => {
-    try {
-      setStatus(fn(await currentModel()));
-    } catch (err) {
-      setStatus(`That did not work: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  };
-  const open = async (file: File | undefined) => {
-    if (!file) return;
-    const r = await readLabModelFile(file, 'sequence', askCore);
-    if (!r.ok) { setError(r.error); return; }
-    setError(null);
-    try {
-      const m = r.model as LabModel & { lab: 'sequence' };
-      await store.loadModel(m.config, m.params);
-      setStatus(`Loaded ${file.name}: its settings and weights are in the model now.`);
-    } catch (err) {
-      setError(`${file.name} could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  };
-  useFileDrop((file) => void open(file));
+  const load = (m: LabModel & { lab: 'sequence' }) => store.loadModel(m.config, m.params);
   return (
-    <section class="sq-panel sq-share" aria-label="share and export">
-      <div class="sq-buttons">
-        <button type="button" class="sq-btn" data-testid="copy-link" onClick={() => void copy('link')}>Copy link</button>
-        <button type="button" class="sq-btn" data-testid="copy-embed" onClick={() => void copy('embed')}>Copy embed code</button>
-        <button type="button" class="sq-btn" data-testid="save-model" disabled={busy} onClick={() => void act(saveLabModel)}>Save model</button>
-        <button type="button" class="sq-btn" data-testid="load-model" onClick={() => fileRef.current?.click()}>Load model…</button>
-        <input ref={fileRef} type="file" accept=".json,application/json" hidden data-testid="model-file"
-               onChange={(e) => { const input = e.target as HTMLInputElement; void open(input.files?.[0]); input.value = ''; }} />
-        <button type="button" class="sq-btn" data-testid="export-pytorch" disabled={busy} onClick={() => void act((m) => exportLabScript(m))}>Export to PyTorch</button>
-      </div>
-      <p class="sq-hint">The file and the PyTorch script (torch.nn.RNN / LSTM, batch_first) hold the model, not a compare twin; the script predicts (its train mode is the playground's and MNIST's). Drop a saved model file anywhere on the page to load it.</p>
-      {status && <p class="sq-hint" role="status" data-testid="share-status">{status}</p>}
-      {error && <p class="sq-notice sq-notice-warning" role="alert" data-testid="model-error">{error}</p>}
-      {manual && <textarea class="manual-copy" readOnly rows={3} value={manual} data-testid="share-text"
-                           onFocus={(e) => (e.target as HTMLTextAreaElement).select()} />}
-    </section>
+    <LabSharePanel lab="sequence" config={config} theme={theme} prefix="sq" buttonsClass="sq-buttons" title="An RNN or LSTM trained on sequences in the browser"
+                   hint="The file and the PyTorch script (torch.nn.RNN / LSTM, batch_first) hold the model, not a compare twin; the script predicts (its train mode is the playground's and MNIST's). Drop a saved model file anywhere on the page to load it."
+                   model={currentModel} askCore={askCore} load={load} busy={busy} />
   );
 }
 
