@@ -21,7 +21,8 @@ export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
 CFLAGS_COMMON=(-std=c11 -Wall -Wextra -Werror -ffp-contract=off -fno-math-errno)
 CORE_SRC=(core/activations.c core/kernels.c core/layer.c core/layer_conv2d.c core/layer_dense.c core/layer_flatten.c
           core/layer_maxpool.c core/losses.c
-          core/layer_recurrent.c core/mathf.c core/model.c core/sequence.c core/optim.c core/params.c core/rng.c core/trace.c core/train.c)
+          core/layer_recurrent.c core/mathf.c core/model.c core/sequence.c core/optim.c core/params.c core/rng.c core/trace.c core/train.c
+          core/gan.c)
 EXPORTS=(nn_abi_version nn_status_str nn_check_config nn_create nn_destroy nn_reset nn_status
          nn_set_optimizer nn_set_regularization nn_train_step nn_train_epoch nn_compute_gradients
          nn_forward nn_forward_all nn_evaluate nn_set_param nn_get_param nn_param_count nn_params
@@ -31,7 +32,8 @@ EXPORTS=(nn_abi_version nn_status_str nn_check_config nn_create nn_destroy nn_re
          nn_explain_floats nn_explain nn_plan_layers nn_finite_difference nn_optimizer_info
          nn_optimizer_preview nn_set_clip_norm nn_grad_norm nn_state_floats nn_get_state
          nn_set_state nn_reset_state nn_set_stateful nn_sequence_floats nn_sequence_inspect
-         nn_sequence_math_floats nn_sequence_math nn_wasm_alloc nn_wasm_free)
+         nn_sequence_math_floats nn_sequence_math nn_gan_step_d nn_gan_step_g
+         nn_gan_sample_grad nn_wasm_alloc nn_wasm_free)
 
 log() { printf '== %s\n' "$*" >&2; }
 

@@ -37,6 +37,7 @@ const char *nn_status_str(int status)
     case NN_ERR_SEQUENCE: return "call order: nn_backward needs nn_forward_train first, nn_update needs a backward since the last update";
     case NN_ERR_FLAGS: return "unknown flag bits";
     case NN_ERR_NO_STATE: return "the model (or this layer) has no recurrent layer (RNN or LSTM) to carry state or show steps";
+    case NN_ERR_GAN_PAIR: return "the GAN's networks do not fit together: the discriminator needs one output with a linear activation, the generator's output size must equal the discriminator's input size, and they must be two different models";
     default: return "unknown status";
     }
 }

@@ -38,6 +38,9 @@
  * nn_reset_state, nn_set_stateful), per-step views (nn_sequence_floats,
  * nn_sequence_inspect, nn_sequence_math_floats, nn_sequence_math);
  * status NN_ERR_NO_STATE.
+ * Version 7: GANs (issue 14): nn_gan_step_d, nn_gan_step_g,
+ * nn_gan_sample_grad, enum nn_gan_loss, NN_GAN_STATS, status
+ * NN_ERR_GAN_PAIR.
  *
  * Results are bit-identical between the native and the WASM build (no FMA,
  * no lane reductions, libm-free deterministic exp/log/tanh/sigmoid).
@@ -51,7 +54,7 @@
 extern "C" {
 #endif
 
-#define NN_ABI_VERSION 6
+#define NN_ABI_VERSION 7
 
 /* Limits checked by nn_create and nn_create_layers. Plain numbers, so the
  * status sentences can quote them (nn_status_str). */
@@ -125,7 +128,8 @@ typedef enum {
     NN_ERR_LAYER_CONFIG = -17,  /* a layer's kind-specific ints do not fit its kind or input */
     NN_ERR_SEQUENCE = -18,      /* nn_backward/nn_update without the call that must come first */
     NN_ERR_FLAGS = -19,         /* unknown flag bits */
-    NN_ERR_NO_STATE = -20       /* a state or sequence call on a model or layer that is not recurrent */
+    NN_ERR_NO_STATE = -20,      /* a state or sequence call on a model or layer that is not recurrent */
+    NN_ERR_GAN_PAIR = -21       /* a GAN's D is not one linear output, G's output is not D's input, or G is D */
 } nn_status_code;
 
 /* Layer descriptors: NN_DESC_INTS ints per layer,
@@ -521,6 +525,47 @@ int nn_sequence_inspect(nn_model *m, int layer, const float *x, const float *y, 
  * overwrites the gradient array with this example's, as nn_sequence_inspect. */
 int nn_sequence_math_floats(const nn_model *m, int layer);
 int nn_sequence_math(nn_model *m, int layer, const float *x, const float *y, float *out);
+
+/* GANs: a generator G (noise [g inputs] -> sample) and a discriminator D
+ * (sample [d inputs = g outputs] -> one output, NN_ACT_LINEAR: a logit or a
+ * score; else NN_ERR_GAN_PAIR, also when g == d). The models' own loss
+ * settings are not used; the GAN loss is one of: */
+typedef enum {
+    /* BCE with logits, G non-saturating: L_D = mean softplus(-D(x)) + mean
+     * softplus(D(G(z))) (torch: BCEWithLogitsLoss against 1, plus against 0);
+     * L_G = mean softplus(-D(G(z))) (BCEWithLogitsLoss against 1). */
+    NN_GAN_BCE = 0,
+    /* Least squares (LSGAN, a = 0, b = c = 1): L_D = 0.5 mean (D(x) - 1)^2
+     * + 0.5 mean D(G(z))^2; L_G = 0.5 mean (D(G(z)) - 1)^2. */
+    NN_GAN_LEAST_SQUARES = 1
+} nn_gan_loss;
+
+/* Floats nn_gan_step_d / _g write to `out` (NULL: none): [0] the loss
+ * before the update, [1] mean D on the real rows (D step; 0 in a G step),
+ * [2] mean D on the generated rows: D's probability "real" (sigmoid of the
+ * logit) for NN_GAN_BCE, the raw score for least squares. */
+#define NN_GAN_STATS 3
+
+/* One discriminator step: samples = G(noise) (G forward only, G unchanged),
+ * then D is trained on the 2*batch rows [real; samples] under L_D and
+ * updated by its optimizer. real [batch x d inputs], noise [batch x g
+ * inputs]; batch 1..g's max_batch and 2*batch <= d's max_batch
+ * (NN_ERR_BATCH). Non-finite real or noise: NN_ERR_NONFINITE, nothing
+ * changes. A non-finite loss or gradient: NN_ERR_DIVERGED, no update.
+ * Returns (and sets d's status to) NN_OK or the error. */
+int nn_gan_step_d(nn_model *d, nn_model *g, const float *real, const float *noise, int batch,
+                  int loss, float *out);
+/* One generator step: G forward (training) on noise, D forward on the
+ * samples, L_G's gradient back through D to D's input (D's gradients are
+ * computed and dropped: D is not updated, its optimizer state unchanged),
+ * on into G, G's optimizer updates G. batch 1..both max_batch. Status on g
+ * as nn_gan_step_d's on d. */
+int nn_gan_step_g(nn_model *g, nn_model *d, const float *noise, int batch, int loss, float *out);
+/* Per sample x_i (n rows [n x d inputs], 1..d's max_batch): out [n x d
+ * inputs] = d l_G(x_i) / d x_i, the gradient of that one sample's generator
+ * loss (not divided by n): minus it is where D pushes a generated point
+ * (the lab's arrows). D's gradients are overwritten, its parameters never. */
+int nn_gan_sample_grad(nn_model *d, const float *x, int n, int loss, float *out);
 
 #ifdef __cplusplus
 }

@@ -26,7 +26,7 @@ function headerDefines() {
 // enums.js table -> the C prefix its keys carry
 const TABLES = {
   Activation: 'NN_ACT_', Loss: 'NN_LOSS_', Optimizer: 'NN_OPT_', Regularization: 'NN_REG_',
-  LayerKind: 'NN_LAYER_', BackwardFlag: 'NN_BACKWARD_', Status: 'NN_',
+  LayerKind: 'NN_LAYER_', BackwardFlag: 'NN_BACKWARD_', GanLoss: 'NN_GAN_', Status: 'NN_',
 };
 
 test('every enum constant of core/nn.h is in enums.js with its value, and nothing else', () => {

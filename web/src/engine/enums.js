@@ -15,6 +15,8 @@ export const Optimizer = Object.freeze(/** @type {const} */ ({ SGD: 0, MOMENTUM:
 export const Regularization = Object.freeze(/** @type {const} */ ({ NONE: 0, L1: 1, L2: 2 }));
 /** nn_layer_kind_id: a layer descriptor's first int. */
 export const LayerKind = Object.freeze(/** @type {const} */ ({ DENSE: 0, CONV2D: 1, MAXPOOL: 2, FLATTEN: 3, RNN: 4, LSTM: 5 }));
+/** nn_gan_loss: BCE with logits (G non-saturating) or least squares, on D's one linear output. */
+export const GanLoss = Object.freeze(/** @type {const} */ ({ BCE: 0, LEAST_SQUARES: 1 }));
 /** nn_backward_flag. */
 export const BackwardFlag = Object.freeze(/** @type {const} */ ({ INPUT_GRAD: 1 }));
 /** nn_status_code: 0 ok, errors negative. */
@@ -23,17 +25,19 @@ export const Status = Object.freeze(/** @type {const} */ ({
   ERR_LOSS: -6, ERR_LOSS_OUTPUT: -7, ERR_TOO_LARGE: -8, ERR_BATCH: -9, ERR_NOMEM: -10,
   ERR_NONFINITE: -11, ERR_OPTIMIZER: -12, ERR_REGULARIZATION: -13, ERR_INDEX: -14, ERR_DIVERGED: -15,
   ERR_KIND: -16, ERR_LAYER_CONFIG: -17, ERR_SEQUENCE: -18, ERR_FLAGS: -19, ERR_NO_STATE: -20,
+  ERR_GAN_PAIR: -21,
 }));
 /** nn.h's #define'd limits and record sizes. */
 export const Limits = Object.freeze(/** @type {const} */ ({
-  ABI_VERSION: 6, MAX_LAYERS: 64, MAX_WIDTH: 1048576, MAX_BATCH: 65536, MAX_FLOATS: 134217728,
-  DESC_INTS: 8, BLOCK_INTS: 8, PLAN_INTS: 4, FD_DOUBLES: 4, OPTIM_INFO_DOUBLES: 8, PREVIEW_FLOATS: 7,
+  ABI_VERSION: 7, MAX_LAYERS: 64, MAX_WIDTH: 1048576, MAX_BATCH: 65536, MAX_FLOATS: 134217728,
+  DESC_INTS: 8, BLOCK_INTS: 8, PLAN_INTS: 4, FD_DOUBLES: 4, OPTIM_INFO_DOUBLES: 8, PREVIEW_FLOATS: 7, GAN_STATS: 3,
 }));
 
 /** @typedef {'linear' | 'relu' | 'leaky_relu' | 'tanh' | 'sigmoid' | 'softmax'} ActivationName */
 /** @typedef {'mse' | 'bce' | 'ce'} LossName */
 /** @typedef {'sgd' | 'momentum' | 'adam'} OptimizerName */
 /** @typedef {'none' | 'l1' | 'l2'} RegularizationName */
+/** @typedef {'bce' | 'least_squares'} GanLossName */
 /** @typedef {'dense' | 'conv2d' | 'maxpool' | 'flatten' | 'rnn' | 'lstm'} LayerKindName */
 
 /**
@@ -52,3 +56,4 @@ export const LOSS_NAMES = lowerCaseNames(Loss);
 export const OPTIMIZER_NAMES = lowerCaseNames(Optimizer);
 export const REGULARIZATION_NAMES = lowerCaseNames(Regularization);
 export const LAYER_KIND_NAMES = lowerCaseNames(LayerKind);
+export const GAN_LOSS_NAMES = lowerCaseNames(GanLoss);

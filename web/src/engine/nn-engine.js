@@ -14,7 +14,7 @@ import { ACTIVATION_NAMES, LAYER_KIND_NAMES, LayerKind, Limits, LOSS_NAMES, Stat
 import { Model } from './nn-wasm.js';
 
 /** The ABI version this wrapper speaks (core/nn.h NN_ABI_VERSION). */
-export const ABI_VERSION = /** @type {6} */ (Limits.ABI_VERSION);
+export const ABI_VERSION = /** @type {7} */ (Limits.ABI_VERSION);
 
 /** @typedef {import('./enums.js').ActivationName} ActivationName */
 /** @typedef {import('./enums.js').LossName} LossName */
