@@ -4,13 +4,15 @@
 // batch_first order). Plain JavaScript so the Node tests load it.
 //
 // - waves: one feature per step, the signal (plus noise) at t; the target is
-//   the clean signal at t + 1 (MSE). Each sequence starts at a random phase.
+//   the clean signal at t + 1 (MSE). Each sequence starts at a random
+//   phase. Sines come from data/detmath.js: the same bits in every engine.
 // - memory: a random bit per step, one-hot (F = 2); the target at t is the
 //   bit at t - k (class 0 before step k, which the accuracy leaves out).
 // - names, text: a stream of symbol indices (names joined by '.', or the
 //   book); a sequence is a window of T + 1 symbols at a random place, input
 //   one-hot s[t], target one-hot s[t + 1] (cross-entropy).
 import { createRng, gaussian, permutation, randomInt } from '../../lib/rng.js';
+import { detSin, TWO_PI } from '../../data/detmath.js';
 
 /** Batches in an "epoch" of generated data (waves, memory), which never runs out. */
 export const GENERATED_EPOCH_STEPS = 100;
@@ -36,8 +38,8 @@ const PERIOD = 16;
 export function waveValue(wave, u) {
   const frac = u - Math.floor(u);
   switch (wave) {
-    case 'sine': return Math.sin(2 * Math.PI * u);
-    case 'sines': return 0.6 * Math.sin(2 * Math.PI * u) + 0.4 * Math.sin(2 * Math.PI * u * 2.7 + 1);
+    case 'sine': return detSin(TWO_PI * u);
+    case 'sines': return 0.6 * detSin(TWO_PI * u) + 0.4 * detSin(TWO_PI * u * 2.7 + 1);
     case 'square': return frac < 0.5 ? 0.8 : -0.8;
     case 'sawtooth': return 1.6 * frac - 0.8;
   }
