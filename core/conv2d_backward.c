@@ -44,9 +44,10 @@ static inline void scatter_window(const nn_conv_geom *g, float *dwo, float *dxp,
  * dW (skipped: a sum that starts at +0 never changes by a zero). For a dz
  * that is mostly zero: a max-pool after the conv passes on one gradient per
  * window, ReLU zeroes more. */
-void nn_conv2d_backward_sparse(const nn_conv_geom *g, float *dw, float *dxp, const float *dz,
+void nn_conv2d_backward_sparse(const nn_conv_geom *geom, float *dw, float *dxp, const float *dz,
                                const float *xp, const float *range, const float *w)
 {
+    const nn_conv_geom local = *geom, *g = &local; /* in registers (see nn_conv2d_forward_direct) */
     int hp = g->h + 2 * g->pad, wp = g->w + 2 * g->pad;
     memset(dw, 0, (size_t)g->out * g->K * sizeof(float));
     if (dxp)

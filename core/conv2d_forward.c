@@ -22,8 +22,9 @@ static inline int nonzero(float v)
  * the border) is skipped: its products are zeros, and adding a zero to a
  * sum that starts at +0 never changes it, so the result is bit for bit the
  * product's. */
-const float *nn_conv2d_pad_input(const nn_conv_geom *g, float *xp, float *range, const float *x)
+const float *nn_conv2d_pad_input(const nn_conv_geom *geom, float *xp, float *range, const float *x)
 {
+    const nn_conv_geom local = *geom, *g = &local; /* in registers (see nn_conv2d_forward_direct) */
     int hp = g->h + 2 * g->pad, wp = g->w + 2 * g->pad;
     const float *src = x;
     if (g->pad) {
@@ -102,9 +103,12 @@ static inline void output_block(const nn_conv_geom *g, float *z, const float *xp
  * x 8 columns of one output row; a row's last 1-4 columns take a 4-column
  * block, its last 5-7 an 8-column block moved back to end at the edge (it
  * recomputes a few outputs, the same bits); the last channels likewise. */
-void nn_conv2d_forward_direct(const nn_conv_geom *g, float *z, const float *xp, const float *range,
+void nn_conv2d_forward_direct(const nn_conv_geom *geom, float *z, const float *xp, const float *range,
                               const float *w, const float *bias)
 {
+    /* A copy the compiler keeps in registers: through the pointer, every store
+     * of a vector (a memcpy, which may alias anything) would reload the fields. */
+    const nn_conv_geom local = *geom, *g = &local;
     int full = g->ow - g->ow % 8, rest = g->ow - full;
     for (int ob = 0; ob < g->out; ob += 4) {
         int o0 = ob + 4 > g->out ? g->out - 4 : ob;
