@@ -20,6 +20,7 @@ export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
 # -fno-math-errno: sqrtf becomes one instruction and Adam vectorises (results unchanged).
 CFLAGS_COMMON=(-std=c11 -Wall -Wextra -Werror -ffp-contract=off -fno-math-errno)
 CORE_SRC=(core/activations.c core/kernels.c core/layer.c core/layer_conv2d.c core/layer_dense.c core/layer_flatten.c
+          core/conv2d_forward.c core/conv2d_backward.c
           core/layer_maxpool.c core/losses.c
           core/layer_recurrent.c core/mathf.c core/model.c core/sequence.c core/optim.c core/params.c core/rng.c core/trace.c core/train.c
           core/gan.c)

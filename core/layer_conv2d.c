@@ -8,7 +8,7 @@
  * The forward (stride 1, at least 4 channels and 8 output columns: every
  * preset) is direct: the input is copied once with its zero border and the
  * 4-channel x 8-column blocks of each output row read their windows from
- * there (forward_direct). Otherwise, and in the backward, a pass is a product
+ * there (conv2d_forward.c). Otherwise, and in the backward, a pass is a product
  * on nn_gemm over an im2col matrix, one example at a time (its matrices stay
  * in cache): colT [K x P] holds, for each weight position k = (c, ky, kx)
  * (K = c*kh*kw), the input value each of the P = oh*ow output positions sees
@@ -21,12 +21,12 @@
  * Both forwards add, per output, the products in ascending k from 0, then
  * the bias: the same bits.
  * dz is the left operand of both backward products: nn_gemm skips its zeros.
- * When at most 1/8 of an example's dz is non-zero (a max-pool follows, ReLU),
- * its backward visits only those entries instead (backward_sparse). */
+ * When few of an example's dz entries are non-zero (SPARSE_RATIO, below; a
+ * max-pool follows, ReLU), its backward visits only those entries instead
+ * (conv2d_backward.c). */
 #include <math.h>
 #include <string.h>
-#include "layer.h"
-#include "vec4.h"
+#include "conv2d.h"
 
 /* The sparse backward runs when at most 1/SPARSE_RATIO of dz is non-zero:
  * below that it was faster than the dense paths in WASM (cnn-ab.mjs against
@@ -43,18 +43,11 @@
 #define SPARSE_RATIO_PIXELS 8
 #endif
 
-typedef struct {
-    int c, h, w;          /* input */
-    int out, kh, kw, stride, pad;
-    int oh, ow;
-    int P, K;             /* output positions, values per window */
-} conv_geom;
-
-static conv_geom geom_of(const nn_layer *L)
+static nn_conv_geom geom_of(const nn_layer *L)
 {
     const int32_t *d = L->desc + 2;
-    conv_geom g = {L->in.c, L->in.h, L->in.w, d[0], d[1], d[2], d[3], d[4],
-                   L->out.h, L->out.w, 0, 0};
+    nn_conv_geom g = {L->in.c, L->in.h, L->in.w, d[0], d[1], d[2], d[3], d[4],
+                      L->out.h, L->out.w, 0, 0};
     g.P = g.oh * g.ow;
     g.K = g.c * g.kh * g.kw;
     return g;
@@ -62,7 +55,7 @@ static conv_geom geom_of(const nn_layer *L)
 
 /* The output columns ox whose input column ox*s + kx - pad lies inside the
  * input: [*lo, *hi). */
-static void valid_columns(const conv_geom *g, int kx, int *lo, int *hi)
+static void valid_columns(const nn_conv_geom *g, int kx, int *lo, int *hi)
 {
     int first = g->pad - kx; /* smallest ox*s that is inside */
     *lo = first <= 0 ? 0 : (first + g->stride - 1) / g->stride;
@@ -75,7 +68,7 @@ static void valid_columns(const conv_geom *g, int kx, int *lo, int *hi)
 }
 
 /* colT [K x P] for one example x [c x h x w]. */
-static void im2col(float *colT, const float *x, const conv_geom *g)
+static void im2col(float *colT, const float *x, const nn_conv_geom *g)
 {
     for (int ci = 0; ci < g->c; ci++)
         for (int ky = 0; ky < g->kh; ky++)
@@ -109,7 +102,7 @@ static void im2col(float *colT, const float *x, const conv_geom *g)
 /* dx [c x h x w] = the sum, over the windows that saw each input value, of
  * dcol [P x K] (one example, a row per output position), added in output,
  * then weight-position order. */
-static void col2im_rows(float *dx, const float *dcol, const conv_geom *g)
+static void col2im_rows(float *dx, const float *dcol, const nn_conv_geom *g)
 {
     memset(dx, 0, (size_t)g->c * g->h * g->w * sizeof(float));
     for (int oy = 0; oy < g->oh; oy++) {
@@ -173,23 +166,23 @@ static int64_t aux_floats(const nn_layer *L)
  * in the backward), then col [P x K] or dz^T [P x out], dW [out x K] and
  * dW^T [K x out], then the padded input and its row ranges (the direct
  * forward, the sparse backward), and the sparse backward's padded dx. */
-static int64_t scratch_colT(const conv_geom *g)
+static int64_t scratch_colT(const nn_conv_geom *g)
 {
     return (int64_t)g->K * g->P;
 }
 
-static int64_t scratch_backward(const conv_geom *g)
+static int64_t scratch_backward(const nn_conv_geom *g)
 {
     int wide = g->K > g->out ? g->K : g->out;
     return (int64_t)g->P * wide + 2 * (int64_t)g->K * g->out;
 }
 
-static int64_t scratch_padded(const conv_geom *g)
+static int64_t scratch_padded(const nn_conv_geom *g)
 {
     return (int64_t)g->c * (g->h + 2 * g->pad) * (g->w + 2 * g->pad);
 }
 
-static int64_t scratch_ranges(const conv_geom *g)
+static int64_t scratch_ranges(const nn_conv_geom *g)
 {
     return 2 * (int64_t)g->c * (g->h + 2 * g->pad);
 }
@@ -197,14 +190,14 @@ static int64_t scratch_ranges(const conv_geom *g)
 static int64_t scratch_floats(const nn_layer *L, int max_batch)
 {
     (void)max_batch;
-    conv_geom g = geom_of(L);
+    nn_conv_geom g = geom_of(L);
     /* the last: the sparse backward's bordered input gradient */
     return scratch_colT(&g) + scratch_backward(&g) + 2 * scratch_padded(&g) + scratch_ranges(&g);
 }
 
 static void init(nn_layer *L, uint32_t rng[4])
 {
-    conv_geom g = geom_of(L);
+    nn_conv_geom g = geom_of(L);
     int relu = L->act == NN_ACT_RELU || L->act == NN_ACT_LEAKY_RELU;
     double fan_in = (double)g.K, fan_out = (double)g.out * g.kh * g.kw;
     float bound = (float)sqrt(6.0 / (relu ? fan_in : fan_in + fan_out));
@@ -213,139 +206,18 @@ static void init(nn_layer *L, uint32_t rng[4])
     memset(L->p[1], 0, (size_t)g.out * sizeof(float));
 }
 
-
-static inline int nonzero(float v)
-{
-    uint32_t u;
-    memcpy(&u, &v, sizeof u);
-    return (u & 0x7fffffffu) != 0; /* +0 and -0 are both zero */
-}
-
-/* The direct forward (stride 1, at least 4 channels and 8 output columns):
- * no im2col matrix. The input is copied once into xp [c x hp x wp] with its
- * zero border, and each output row's window rows are read from there in
- * place. range [c x hp x 2] holds each row of xp's non-zero columns [lo, hi)
- * (as floats, exact), so a window row that is all zero (blank MNIST rows,
- * the border) is skipped: its products are zeros, and adding a zero to a
- * sum that starts at +0 never changes it, so the result is bit for bit the
- * product's. */
-static const float *pad_input(const conv_geom *g, float *xp, float *range, const float *x)
-{
-    int hp = g->h + 2 * g->pad, wp = g->w + 2 * g->pad;
-    const float *src = x;
-    if (g->pad) {
-        memset(xp, 0, (size_t)g->c * hp * wp * sizeof(float));
-        for (int ci = 0; ci < g->c; ci++)
-            for (int iy = 0; iy < g->h; iy++)
-                memcpy(xp + ((long)ci * hp + iy + g->pad) * wp + g->pad,
-                       x + ((long)ci * g->h + iy) * g->w, (size_t)g->w * sizeof(float));
-        src = xp;
-    }
-    for (long r = 0; r < (long)g->c * hp; r++) {
-        const float *row = src + r * wp;
-        int lo = wp, hi = 0;
-        for (int i = 0; i < wp; i++)
-            if (nonzero(row[i])) {
-                lo = lo < i ? lo : i;
-                hi = i + 1;
-            }
-        range[2 * r] = (float)lo;
-        range[2 * r + 1] = (float)hi;
-    }
-    return src;
-}
-
-/* acc += the products of one window row: 4 channels (weights w, channel
- * stride K) x 4*nv output columns (input row xr; acc[2i + v] holds channel
- * i's vector v). kw and nv are constants where the caller passes them. */
-static inline void window_row(v4 acc[8], const float *xr, const float *w, long K, int kw, int nv)
-{
-    for (int kx = 0; kx < kw; kx++) {
-        v4 b0 = ld4(xr + kx);
-        float a0 = w[kx], a1 = w[K + kx], a2 = w[2 * K + kx], a3 = w[3 * K + kx];
-        acc[0] += a0 * b0;
-        acc[2] += a1 * b0;
-        acc[4] += a2 * b0;
-        acc[6] += a3 * b0;
-        if (nv == 2) {
-            v4 b1 = ld4(xr + kx + 4);
-            acc[1] += a0 * b1;
-            acc[3] += a1 * b1;
-            acc[5] += a2 * b1;
-            acc[7] += a3 * b1;
-        }
-    }
-}
-
-/* Output row oy, columns ox0 .. ox0 + 4*nv - 1, channels o0 .. o0 + 3 of z
- * [out x P]: each sum over k = (c, ky, kx) in ascending order from 0, then
- * + bias (bias4: o0's four biases, each in all lanes). */
-static inline void output_block(const conv_geom *g, float *z, const float *xp, const float *range,
-                                const float *wo, const v4 bias4[4], int o0, int oy, int ox0, int nv)
-{
-    int hp = g->h + 2 * g->pad, wp = g->w + 2 * g->pad, span = 4 * nv + g->kw - 1;
-    long K = g->K;
-    v4 acc[8] = {{0}};
-    for (int ci = 0; ci < g->c; ci++)
-        for (int ky = 0; ky < g->kh; ky++) {
-            long r = (long)ci * hp + oy + ky;
-            if (range[2 * r + 1] <= (float)ox0 || range[2 * r] >= (float)(ox0 + span))
-                continue;
-            const float *xr = xp + r * wp + ox0, *wr = wo + ((long)ci * g->kh + ky) * g->kw;
-            if (g->kw == 5)
-                window_row(acc, xr, wr, K, 5, nv);
-            else
-                window_row(acc, xr, wr, K, g->kw, nv);
-        }
-    float *zo = z + (long)o0 * g->P + (long)oy * g->ow + ox0;
-    for (int i = 0; i < 4; i++) {
-        st4(zo + i * (long)g->P, acc[2 * i] + bias4[i]);
-        if (nv == 2)
-            st4(zo + i * (long)g->P + 4, acc[2 * i + 1] + bias4[i]);
-    }
-}
-
-/* z [out x P] = W . windows + bias for one example, in blocks of 4 channels
- * x 8 columns of one output row; a row's last 1-4 columns take a 4-column
- * block, its last 5-7 an 8-column block moved back to end at the edge (it
- * recomputes a few outputs, the same bits); the last channels likewise. */
-static void forward_direct(const conv_geom *g, float *z, const float *xp, const float *range,
-                           const float *w, const float *bias)
-{
-    int full = g->ow - g->ow % 8, rest = g->ow - full;
-    for (int ob = 0; ob < g->out; ob += 4) {
-        int o0 = ob + 4 > g->out ? g->out - 4 : ob;
-        const float *wo = w + (long)o0 * g->K;
-        v4 bias4[4];
-        for (int i = 0; i < 4; i++)
-            bias4[i] = (v4){bias[o0 + i], bias[o0 + i], bias[o0 + i], bias[o0 + i]};
-        for (int oy = 0; oy < g->oh; oy++) {
-            for (int ox0 = 0; ox0 < full; ox0 += 8)
-                output_block(g, z, xp, range, wo, bias4, o0, oy, ox0, 2);
-            if (rest > 4)
-                output_block(g, z, xp, range, wo, bias4, o0, oy, g->ow - 8, 2);
-            else if (rest > 0)
-                output_block(g, z, xp, range, wo, bias4, o0, oy, g->ow - 4, 1);
-        }
-    }
-}
-
-static int direct_fits(const conv_geom *g)
-{
-    return g->stride == 1 && g->out >= 4 && g->ow >= 8;
-}
-
 static void forward(const nn_layer *L, float *out, const float *in, int batch)
 {
-    conv_geom g = geom_of(L);
+    nn_conv_geom g = geom_of(L);
     const float *bias = L->p[1];
     float *colT = L->scratch, *xp = L->scratch + scratch_colT(&g) + scratch_backward(&g);
     float *range = xp + scratch_padded(&g);
     for (int b = 0; b < batch; b++) {
         float *z = out + (int64_t)b * L->out_size;
         const float *x = in + (int64_t)b * L->in_size;
-        if (direct_fits(&g)) {
-            forward_direct(&g, z, pad_input(&g, xp, range, x), range, L->p[0], bias);
+        if (nn_conv2d_direct_fits(&g)) {
+            nn_conv2d_forward_direct(&g, z, nn_conv2d_pad_input(&g, xp, range, x), range, L->p[0],
+                                     bias);
             continue;
         }
         im2col(colT, x, &g);
@@ -356,72 +228,9 @@ static void forward(const nn_layer *L, float *out, const float *in, int batch)
     }
 }
 
-/* d[i] += g * s[i] for i < n: one window row, four at a time (each element
- * still gets one product and one sum, as scalar code would). */
-static inline void row_axpy(float *restrict d, const float *restrict s, float g, int n)
-{
-    v4 gv = {g, g, g, g};
-    int i = 0;
-    for (; i + 4 <= n; i += 4)
-        st4(d + i, ld4(d + i) + gv * ld4(s + i));
-    for (; i < n; i++)
-        d[i] += g * s[i];
-}
-
-/* One example's dW [out x K] (overwritten) and, when dxp is not NULL, the
- * gradient of the zero-bordered input dxp [c x hp x wp] (overwritten),
- * visiting only the non-zero entries of dz [out x P]: each is one window of
- * xp (the bordered input, row ranges in range) to add into dW's row and one
- * window of dxp to add W's row into. Sums over positions run in the dense
- * path's order; the border and the input's all-zero rows only add zeros to
- * dW (skipped: a sum that starts at +0 never changes by a zero). For a dz
- * that is mostly zero: a max-pool after the conv passes on one gradient per
- * window, ReLU zeroes more. */
-/* The window rows of one non-zero dz entry gv at (iy0, ix0) of xp (see
- * backward_sparse); kw is a constant where the caller passes one. */
-static inline void scatter_window(const conv_geom *g, float *dwo, float *dxp, const float *wo,
-                                  const float *xp, const float *range, float gv, int iy0,
-                                  int ix0, int kw)
-{
-    int hp = g->h + 2 * g->pad, wp = g->w + 2 * g->pad;
-    float lo_max = (float)(ix0 + kw), hi_min = (float)ix0;
-    for (int ci = 0; ci < g->c; ci++)
-        for (int ky = 0; ky < g->kh; ky++) {
-            long k = ((long)ci * g->kh + ky) * kw, r = (long)ci * hp + iy0 + ky;
-            if (range[2 * r + 1] > hi_min && range[2 * r] < lo_max)
-                row_axpy(dwo + k, xp + r * wp + ix0, gv, kw);
-            if (dxp)
-                row_axpy(dxp + r * wp + ix0, wo + k, gv, kw);
-        }
-}
-
-static void backward_sparse(const conv_geom *g, float *dw, float *dxp, const float *dz,
-                            const float *xp, const float *range, const float *w)
-{
-    int hp = g->h + 2 * g->pad, wp = g->w + 2 * g->pad;
-    memset(dw, 0, (size_t)g->out * g->K * sizeof(float));
-    if (dxp)
-        memset(dxp, 0, (size_t)g->c * hp * wp * sizeof(float));
-    for (int o = 0; o < g->out; o++) {
-        float *dwo = dw + (long)o * g->K;
-        const float *wo = w + (long)o * g->K;
-        for (int oy = 0; oy < g->oh; oy++)
-            for (int ox = 0; ox < g->ow; ox++) {
-                float gv = dz[((long)o * g->oh + oy) * g->ow + ox];
-                if (gv == 0.0f)
-                    continue;
-                int iy0 = oy * g->stride, ix0 = ox * g->stride;
-                if (g->kw == 5)
-                    scatter_window(g, dwo, dxp, wo, xp, range, gv, iy0, ix0, 5);
-                else
-                    scatter_window(g, dwo, dxp, wo, xp, range, gv, iy0, ix0, g->kw);
-            }
-    }
-}
-
 static void backward(nn_layer *L, float *din, const float *dout, const float *in, int batch)
 {
-    conv_geom g = geom_of(L);
+    nn_conv_geom g = geom_of(L);
     int wide = g.K > g.out ? g.K : g.out;
     float *colT = L->scratch, *col = colT + scratch_colT(&g), *dwb = col + (int64_t)g.P * wide;
     float *dwT = dwb + (int64_t)g.K * g.out, *xp = dwT + (int64_t)g.K * g.out;
@@ -442,7 +251,8 @@ static void backward(nn_layer *L, float *din, const float *dout, const float *in
             nonzero += dz[i] != 0.0f;
         int sparse = (pixels_left ? SPARSE_RATIO_PIXELS : SPARSE_RATIO) * nonzero <= L->out_size;
         if (sparse) {
-            backward_sparse(&g, dwb, dx ? dxp : 0, dz, pad_input(&g, xp, range, x), range, L->p[0]);
+            nn_conv2d_backward_sparse(&g, dwb, dx ? dxp : 0, dz, nn_conv2d_pad_input(&g, xp, range, x),
+                                      range, L->p[0]);
             if (dx)
                 for (int ci = 0; ci < g.c; ci++)
                     for (int iy = 0; iy < g.h; iy++)

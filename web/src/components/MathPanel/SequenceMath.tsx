@@ -5,7 +5,8 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import type { GradientCheck, Trace, TraceResult } from '../../engine/trace.js';
-import { num, par, relDiff, sub, terms, UpdateView } from './MathPanel';
+import { num, par, relDiff, sub, terms } from './format';
+import { UpdateView } from './UpdateView';
 
 const PREVIEW = 7; // Limits.PREVIEW_FLOATS
 const GATES = ['i', 'f', 'g', 'o'] as const;
