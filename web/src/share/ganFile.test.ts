@@ -9,6 +9,7 @@ import { GAN_FORMAT_VERSION, GAN_MAGIC, ganFileName, ganFileText, ganSnapshot, g
 import { ganPytorchScript, ganScriptFileName } from './ganExport';
 import { MODEL_MAGIC } from './modelFile';
 import { testAskCore, testEngine } from './test-core';
+import { createRng, randomInt } from '../lib/rng.js';
 
 const SPEC_2D: GanSpec = {
   noiseDim: 2, noise: 'uniform', sampleShape: 2, loss: 'bce', batch: 8, dSteps: 1, gSteps: 1, seed: 3,
@@ -167,4 +168,53 @@ describe('bad GAN files are refused with a sentence', () => {
     await refused(edit((d) => { d.discriminator.blocks = 'none'; }), /discriminator's "blocks" must list/);
     await refused(edit((d) => params(d, (p) => p.fill(3e38))), /generator's weights are so large that its output overflows/);
   });
+});
+
+const FUZZ_VALUES: unknown[] = [null, true, 0, -1, 1.5, 1e308, -0, '', 'x', 'gan', 'dense', 'linear', 'bce', 'adam', [], [1, 2], {}, { kind: 'dense' },
+  2, 8, 4097, 32768, 'AAAA', Number.MAX_SAFE_INTEGER];
+
+// Damaged GAN files: reading never throws, a refusal is a sentence, and whatever loads builds a pair.
+test('400 damaged GAN files: no throw; what loads rebuilds', { timeout: 60_000 }, async () => {
+  const rng = createRng(77);
+  const texts = [SPEC_2D, SPEC_CONV].map((spec) => ganFileText({ lab: 'gan', config: { k: 1 }, pair: trained(spec, 1) }));
+  const failures: string[] = [];
+  let loaded = 0;
+  for (let i = 0; i < 400; i++) {
+    const base = texts[randomInt(rng, texts.length)]!;
+    let text = base;
+    if (rng.next() < 0.1) text = base.slice(0, randomInt(rng, base.length));
+    else {
+      const d = JSON.parse(base) as Record<string, any>;
+      for (let e = 1 + randomInt(rng, 3); e > 0; e--) {
+        const nets = [d.generator, d.discriminator].filter((n) => typeof n === 'object' && n !== null);
+        const targets = [d, d.gan, ...nets, ...nets.flatMap((n) => (Array.isArray(n.layers) ? n.layers : [])), ...nets.flatMap((n) => (Array.isArray(n.blocks) ? n.blocks : []))]
+          .filter((t) => typeof t === 'object' && t !== null) as Record<string, unknown>[];
+        const t = targets[randomInt(rng, targets.length)]!;
+        const keys = Object.keys(t);
+        const k = keys.length > 0 && rng.next() < 0.8 ? keys[randomInt(rng, keys.length)]! : 'extra';
+        if (rng.next() < 0.2) delete t[k];
+        else t[k] = FUZZ_VALUES[randomInt(rng, FUZZ_VALUES.length)];
+      }
+      text = JSON.stringify(d);
+    }
+    let r: Awaited<ReturnType<typeof readGanFile>>;
+    try {
+      r = await read(text);
+    } catch (err) {
+      failures.push(`threw ${String(err)}`);
+      continue;
+    }
+    if (!r.ok) {
+      if (!/^\S.{10,} Nothing was changed\.$/s.test(r.error)) failures.push(`not a sentence: ${r.error}`);
+      continue;
+    }
+    loaded++;
+    try {
+      restoreGanPair(engine, r.model).destroy();
+    } catch (err) {
+      failures.push(`loaded but does not build: ${String(err)}`);
+    }
+  }
+  expect(failures).toEqual([]);
+  expect(loaded).toBeGreaterThan(10);
 });
