@@ -59,6 +59,14 @@ function realSource(seed, batch, sampleSize, kind) {
   };
 }
 
+/** A float32 .npy file (format 1.0) of rows of `width` values. */
+function npy(flat, width) {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${flat.length / width}, ${width}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const head = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0, header.length & 255, header.length >> 8]), Buffer.from(header, 'latin1')]);
+  return Buffer.concat([head, Buffer.from(flat.buffer, flat.byteOffset, flat.byteLength)]);
+}
+
 const rows = (flat, width) => Array.from({ length: flat.length / width }, (_, i) => Array.from(flat.subarray(i * width, (i + 1) * width)));
 
 const CASES = [
@@ -132,20 +140,27 @@ test('the PyTorch export of a GAN generates, judges and trains like the engine',
       const stats = [0, 1].map(() => next.iterate(() => { const x = nextReal(); usedReal.push(...x); return x; }));
       assert.ok(stats.every((st) => !st.diverged));
       assert.equal(next.iterations, c.iterations + 2);
-      writeFileSync(join(dir, `real${k}.json`), JSON.stringify(rows(Float32Array.from(usedReal), sampleSize)));
+      // The real batches as JSON rows (2-D) or a .npy file (digits).
+      const realFile = join(dir, k === 0 ? 'real0.json' : `real${k}.npy`);
+      writeFileSync(realFile, k === 0 ? JSON.stringify(rows(Float32Array.from(usedReal), sampleSize)) : npy(Float32Array.from(usedReal), sampleSize));
       writeFileSync(join(dir, `used-noise${k}.json`), JSON.stringify(rows(Float32Array.from(usedNoise), c.spec.noiseDim)));
       const out = join(dir, `trained${k}.json`);
       calls.push(
         { script, argv: ['generate', '--noise', join(dir, `noise${k}.json`)] },
         { script, argv: ['judge', join(dir, `samples${k}.json`)] },
-        { script, argv: ['train', '--real', join(dir, `real${k}.json`), '--noise', join(dir, `used-noise${k}.json`), '--iterations', '2', '--out', out] },
+        { script, argv: ['train', '--real', realFile, '--noise', join(dir, `used-noise${k}.json`), '--iterations', '2', '--out', out] },
       );
       checks.push({ c, k, samples, judged, stats, out, g: next.g.params(), d: next.d.params(), before: read.model });
       next.destroy();
       pair.destroy();
     }
 
+    // Last, samples from torch's own noise (their shape and range).
+    calls.push({ script: join(dir, 'gan1.py'), argv: ['generate', '--n', '3', '--seed', '4'] });
     const results = JSON.parse(await run(PYTHON, ['-c', DRIVER], JSON.stringify(calls)));
+    const drawn = JSON.parse(results[results.length - 1].out);
+    assert.equal(drawn.length, 3);
+    assert.ok(drawn.every((r) => r.length === 784 && r.every((v) => Number.isFinite(v) && v >= 0 && v <= 1)), 'the digits G makes 3 rows of 784 sigmoid values');
     for (const { c, k, samples, judged, stats, out, g, d, before } of checks) {
       const [gen, jdg, trn] = results.slice(3 * k, 3 * k + 3);
       for (const r of [gen, jdg, trn]) assert.equal(r.code, 0, c.name);

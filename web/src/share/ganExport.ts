@@ -190,12 +190,15 @@ def make_optimizer(parameters, o):
 
 def read_rows(path, width):
     """Rows of width values from a .npy file or JSON ([[...], ...] or flat), float32."""
-    if path.endswith(".npy"):
-        import numpy
-        data = torch.from_numpy(numpy.load(path).astype("float32"))
-    else:
-        with open(path) as f:
-            data = torch.tensor(json.load(f), dtype=torch.float32)
+    try:
+        if path.endswith(".npy"):
+            import numpy
+            data = torch.from_numpy(numpy.load(path).astype("float32"))
+        else:
+            with open(path) as f:
+                data = torch.tensor(json.load(f), dtype=torch.float32)
+    except (OSError, ValueError, TypeError, ImportError) as err:
+        raise SystemExit("%s: cannot read rows of numbers (%s)" % (path, err))
     if data.numel() % width != 0 or data.numel() == 0:
         raise SystemExit("%s: %d values are not rows of %d" % (path, data.numel(), width))
     return data.reshape(-1, width)
