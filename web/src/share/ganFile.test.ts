@@ -7,7 +7,8 @@ import { floatsToBase64 } from './base64';
 import type { AskCore } from './coreLayout';
 import { GAN_FORMAT_VERSION, GAN_MAGIC, ganFileName, ganFileText, ganSnapshot, ganSpec, readGanFile, restoreGanPair } from './ganFile';
 import { ganPytorchScript, ganScriptFileName } from './ganExport';
-import { MODEL_MAGIC } from './modelFile';
+import { MODEL_MAGIC, readConfig } from './modelFile';
+import { mnistCodec } from '../labs/mnist/config';
 import { testAskCore, testEngine } from './test-core';
 import { createRng, randomInt } from '../lib/rng.js';
 
@@ -100,6 +101,14 @@ describe('GAN files', () => {
     expect(r.ok && r.model.config).toBe('parsed');
     const no = await readGanFile(text, 'gan', askCore, () => ({ ok: false, error: 'The file\'s config is invalid: ring "two" is not a shape.' }));
     expect(no).toEqual({ ok: false, error: 'The file\'s config is invalid: ring "two" is not a shape. Nothing was changed.' });
+    // A lab's link codec through modelFile's readConfig (MNIST's codec standing in for a GAN lab's).
+    const withCodec = ganFileText({ lab: 'gan', config: mnistCodec.defaults(), pair: trained(SPEC_2D, 1) });
+    const viaCodec = await readGanFile(withCodec, 'gan', askCore, (raw) => readConfig(mnistCodec, raw));
+    expect(viaCodec.ok && viaCodec.model.config).toEqual(mnistCodec.defaults());
+    const broken = withCodec.replace(/"batchSize": \d+/, '"batchSize": -3');
+    expect(broken).not.toBe(withCodec);
+    const r2 = await readGanFile(broken, 'gan', askCore, (raw) => readConfig(mnistCodec, raw));
+    expect(r2.ok ? '' : r2.error).toMatch(/^The file's config is invalid: .*batchSize.* Nothing was changed\.$/);
   });
 });
 

@@ -230,7 +230,8 @@ export function checkWithCore(file: ModelEnvelope, verdict: CoreVerdict): LabLoa
   return { ok: true, model: { ...model, blocks: verdict.blocks } };
 }
 
-function readConfig<C>(codec: LabCodec<C>, raw: unknown): { ok: true; config: C } | { ok: false; error: string } {
+/** A lab's config from a file, checked by the lab's link codec (GAN files pass it as their readConfig). */
+export function readConfig<C>(codec: LabCodec<C>, raw: unknown): { ok: true; config: C } | { ok: false; error: string } {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'The file has no "config" object.' };
   const missing = codec.fields.find((f) => !Object.prototype.hasOwnProperty.call(raw, f.key));
   if (missing) return { ok: false, error: `The file's config lacks the setting "${missing.key}".` };
