@@ -82,6 +82,7 @@ describe('GAN files', () => {
     expect(again.generate(noise, 5)).toEqual(pair.generate(noise, 5));
     expect(again.d.optimizerInfo()).toMatchObject({ kind: spec.optD.kind, step: 0 });
     expect(ganSpec(m).sampleShape).toEqual(spec.sampleShape === 2 ? [2, 1, 1] : spec.sampleShape);
+    expect(ganSpec(m, { batch: 2, dSteps: 5 })).toMatchObject({ batch: 2, dSteps: 5, gSteps: spec.gSteps });
     // Saving the rebuilt pair gives the same file.
     expect(ganFileText({ lab: 'gan', config: { ring: 'two', n: 3 }, pair: again })).toBe(text);
     const script = ganPytorchScript(m);

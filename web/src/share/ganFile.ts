@@ -150,8 +150,12 @@ export function ganSnapshot(pair: GanPair, iterations = pair.iterations): GanSna
   };
 }
 
-/** The GanSpec that builds a snapshot's pair (its networks freshly initialised). */
-export function ganSpec(snapshot: GanSnapshot): GanSpec {
+/**
+ * The GanSpec that builds a snapshot's pair (its networks freshly
+ * initialised); `extra` adds what the file does not hold (e.g. a lab's
+ * view sizes) or overrides a setting.
+ */
+export function ganSpec(snapshot: GanSnapshot, extra: Partial<GanSpec> = {}): GanSpec {
   const { settings: s, generator: g, discriminator: d } = snapshot;
   const gNet = engineNetwork(g.layers);
   const dNet = engineNetwork(d.layers);
@@ -168,17 +172,19 @@ export function ganSpec(snapshot: GanSnapshot): GanSpec {
     dSteps: s.dSteps,
     gSteps: s.gSteps,
     seed: s.seed,
+    ...extra,
   };
 }
 
 /**
  * A new pair with a snapshot's parameters and iteration count. The
  * optimizers start fresh (their state is not saved) and the noise stream
- * starts from the seed again. Throws (NnError) if the engine refuses it;
- * a snapshot from readGanFile has been judged by the core already.
+ * starts from the seed again. `extra` as for ganSpec (the layers and
+ * the noise size must stay the file's). Throws (NnError) if the engine
+ * refuses it; a snapshot from readGanFile has been judged by the core already.
  */
-export function restoreGanPair(engine: Engine, snapshot: GanSnapshot): GanPair {
-  const pair = new GanPair(engine, ganSpec(snapshot));
+export function restoreGanPair(engine: Engine, snapshot: GanSnapshot, extra: Partial<GanSpec> = {}): GanPair {
+  const pair = new GanPair(engine, ganSpec(snapshot, extra));
   try {
     pair.g.loadParams(snapshot.generator.params);
     pair.d.loadParams(snapshot.discriminator.params);
