@@ -114,6 +114,11 @@ int nn_gan_step_d(nn_model *d, nn_model *g, const float *real, const float *nois
     memmove(x, real, (size_t)half * sizeof(float));
     if ((st = nn_forward(g, noise, batch, x + half)) != NN_OK)
         return d->status = st;
+    /* G's weights overflowed its samples: the networks' state, not bad input */
+    if (!nn_all_finite(x + half, (size_t)half)) {
+        write_stats(out, NAN, NAN, NAN);
+        return diverged(d);
+    }
     if ((st = nn_forward_train(d, x, 2 * batch)) != NN_OK)
         return st;
 
@@ -145,7 +150,12 @@ int nn_gan_step_g(nn_model *g, nn_model *d, const float *noise, int batch, int l
 
     if ((st = nn_forward_train(g, noise, batch)) != NN_OK)
         return st;
-    if ((st = nn_forward_train(d, g->layer[g->n_layers - 1].a, batch)) != NN_OK)
+    const float *samples = g->layer[g->n_layers - 1].a;
+    if (!nn_all_finite(samples, (size_t)batch * (size_t)g->out_size)) {
+        write_stats(out, NAN, NAN, NAN);
+        return diverged(g);
+    }
+    if ((st = nn_forward_train(d, samples, batch)) != NN_OK)
         return g->status = st;
     const float *z = d_outputs(d);
     double l = mean_loss(z, batch, 1, loss);
@@ -158,6 +168,9 @@ int nn_gan_step_g(nn_model *g, nn_model *d, const float *noise, int batch, int l
     if ((st = nn_backward_from(d, dy, NN_BACKWARD_INPUT_GRAD)) != NN_OK)
         return g->status = st;
     d->grads_ready = 0; /* D's gradients of this step are never D's update */
+    /* a finite loss can still overflow D's input gradient (huge weights) */
+    if (!nn_all_finite(d->input_grad, (size_t)batch * (size_t)d->in_size))
+        return diverged(g);
     if ((st = nn_backward_from(g, d->input_grad, 0)) != NN_OK)
         return st;
     g->grads_loss = (float)l;
