@@ -4,6 +4,7 @@
  * gradient, nn_update), so every layer kind works in either network. The
  * losses and their output gradients live here and nowhere else. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "model.h"
 #include "nn_internal.h"
@@ -93,6 +94,40 @@ static int diverged(nn_model *m)
     return m->status = NN_ERR_DIVERGED;
 }
 
+/* nn_update, except that an update whose result is not finite (finite
+ * gradients times a huge learning rate overflow the parameters, or Adam's
+ * second moment) is undone: NN_ERR_DIVERGED and the network as it was, so a
+ * GAN that blows up stops with its last finite state. The copy is O(params),
+ * small next to the step's forward and backward over the batch. */
+static int guarded_update(nn_model *m)
+{
+    size_t n = (size_t)m->param_count;
+    int buffers = m->opt.kind == NN_OPT_ADAM ? 2 : m->opt.kind == NN_OPT_MOMENTUM ? 1 : 0;
+    float *keep = malloc((1 + (size_t)buffers) * n * sizeof(float));
+    if (!keep) {
+        m->grads_ready = 0;
+        m->train_rows = 0;
+        return m->status = NN_ERR_NOMEM;
+    }
+    float *state[3] = {m->params, m->s1, m->s2};
+    for (int b = 0; b <= buffers; b++)
+        memcpy(keep + b * n, state[b], n * sizeof(float));
+    int64_t step = m->opt.step;
+    int st = nn_update(m);
+    int finite = 1;
+    for (int b = 0; b <= buffers; b++)
+        finite &= nn_all_finite(state[b], n);
+    if (st == NN_OK && !finite) {
+        for (int b = 0; b <= buffers; b++)
+            memcpy(state[b], keep + b * n, n * sizeof(float));
+        m->opt.step = step;
+        nn_model_sync(m);
+        st = m->status = NN_ERR_DIVERGED;
+    }
+    free(keep);
+    return st;
+}
+
 int nn_gan_step_d(nn_model *d, nn_model *g, const float *real, const float *noise, int batch,
                   int loss, float *out)
 {
@@ -133,7 +168,7 @@ int nn_gan_step_d(nn_model *d, nn_model *g, const float *real, const float *nois
     if ((st = nn_backward_from(d, dy, 0)) != NN_OK)
         return st;
     d->grads_loss = (float)l; /* a non-finite loss skips the update */
-    return nn_update(d);
+    return guarded_update(d);
 }
 
 int nn_gan_step_g(nn_model *g, nn_model *d, const float *noise, int batch, int loss, float *out)
@@ -174,7 +209,7 @@ int nn_gan_step_g(nn_model *g, nn_model *d, const float *noise, int batch, int l
     if ((st = nn_backward_from(g, d->input_grad, 0)) != NN_OK)
         return st;
     g->grads_loss = (float)l;
-    return nn_update(g);
+    return guarded_update(g);
 }
 
 int nn_gan_sample_grad(nn_model *d, const float *x, int n, int loss, float *out)

@@ -551,9 +551,11 @@ typedef enum {
  * updated by its optimizer. real [batch x d inputs], noise [batch x g
  * inputs]; batch 1..g's max_batch and 2*batch <= d's max_batch
  * (NN_ERR_BATCH). Non-finite real or noise: NN_ERR_NONFINITE, nothing
- * changes. A non-finite sample of G (its weights overflow), loss or
- * gradient: NN_ERR_DIVERGED, no update (`out` then holds the non-finite
- * loss, or NaN stats when G's samples are not finite).
+ * changes. A non-finite sample of G (its weights overflow), loss,
+ * gradient or updated parameter / optimizer state (a huge learning rate):
+ * NN_ERR_DIVERGED, no update (the network stays as it was; `out` holds
+ * the step's stats, NaN when G's samples were not finite). NN_ERR_NOMEM
+ * when the update's safety copy cannot be allocated (no update).
  * Returns (and sets d's status to) NN_OK or the error. */
 int nn_gan_step_d(nn_model *d, nn_model *g, const float *real, const float *noise, int batch,
                   int loss, float *out);
