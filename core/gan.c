@@ -163,7 +163,8 @@ int nn_gan_step_d(nn_model *d, nn_model *g, const float *real, const float *nois
     for (int i = 0; i < 2 * batch; i++)
         dy[i] = row_grad(z[i], i < batch, loss, scale);
     write_stats(out, l, mean_score(z, batch, loss), mean_score(z + batch, batch, loss));
-    if (!isfinite(l))
+    /* an infinite score can still give a finite BCE loss (softplus(-inf) = 0) */
+    if (!isfinite(l) || !nn_all_finite(z, (size_t)(2 * batch)))
         return diverged(d);
     if ((st = nn_backward_from(d, dy, 0)) != NN_OK)
         return st;
@@ -198,7 +199,7 @@ int nn_gan_step_g(nn_model *g, nn_model *d, const float *noise, int batch, int l
     for (int i = 0; i < batch; i++)
         dy[i] = row_grad(z[i], 1, loss, scale);
     write_stats(out, l, 0.0f, mean_score(z, batch, loss));
-    if (!isfinite(l))
+    if (!isfinite(l) || !nn_all_finite(z, (size_t)batch))
         return diverged(g);
     if ((st = nn_backward_from(d, dy, NN_BACKWARD_INPUT_GRAD)) != NN_OK)
         return g->status = st;
@@ -229,9 +230,14 @@ int nn_gan_sample_grad(nn_model *d, const float *x, int n, int loss, float *out)
     float *dy = d->yb;
     for (int i = 0; i < n; i++)
         dy[i] = row_grad(z[i], 1, loss, 1.0f); /* each row's own loss, not the mean */
+    /* D's score or its gradient overflows (huge weights): D's state, not bad input */
+    if (!nn_all_finite(z, (size_t)n) || !nn_all_finite(dy, (size_t)n))
+        return diverged(d);
     if ((st = nn_backward_from(d, dy, NN_BACKWARD_INPUT_GRAD)) != NN_OK)
         return st;
     d->grads_ready = 0;
+    if (!nn_all_finite(d->input_grad, (size_t)n * (size_t)d->in_size))
+        return diverged(d);
     memcpy(out, d->input_grad, (size_t)n * (size_t)d->in_size * sizeof(float));
     d->train_rows = 0;
     return d->status = NN_OK;

@@ -551,7 +551,7 @@ typedef enum {
  * updated by its optimizer. real [batch x d inputs], noise [batch x g
  * inputs]; batch 1..g's max_batch and 2*batch <= d's max_batch
  * (NN_ERR_BATCH). Non-finite real or noise: NN_ERR_NONFINITE, nothing
- * changes. A non-finite sample of G (its weights overflow), loss,
+ * changes. A non-finite sample of G (its weights overflow), D score, loss,
  * gradient or updated parameter / optimizer state (a huge learning rate):
  * NN_ERR_DIVERGED, no update (the network stays as it was; `out` holds
  * the step's stats, NaN when G's samples were not finite). NN_ERR_NOMEM
@@ -569,7 +569,9 @@ int nn_gan_step_g(nn_model *g, nn_model *d, const float *noise, int batch, int l
 /* Per sample x_i (n rows [n x d inputs], 1..d's max_batch): out [n x d
  * inputs] = d l_G(x_i) / d x_i, the gradient of that one sample's generator
  * loss (not divided by n): minus it is where D pushes a generated point
- * (the lab's arrows). D's gradients are overwritten, its parameters never. */
+ * (the lab's arrows). D's gradients are overwritten, its parameters never.
+ * NN_ERR_DIVERGED (out not written) when D's score or a gradient is not
+ * finite (D's weights overflow it). */
 int nn_gan_sample_grad(nn_model *d, const float *x, int n, int loss, float *out);
 
 #ifdef __cplusplus

@@ -9,7 +9,8 @@
  * - bad input (NULLs, batch 0 / too big, non-finite real or noise, mismatched
  *   sizes, D with 2 outputs or a non-linear last activation, g == d, unknown
  *   loss): the right status and no change to either network;
- * - a huge learning rate: NN_ERR_DIVERGED and no update.
+ * - a huge learning rate: NN_ERR_DIVERGED and no update; an overflowing D:
+ *   nn_gan_sample_grad reports NN_ERR_DIVERGED.
  * The PyTorch check of whole iterations is test_gan_reference.c. */
 #include <stdlib.h>
 #include "test_util.h"
@@ -432,8 +433,32 @@ static int check_divergence(int loss, float lr)
     return diverged_g > 0;
 }
 
+/* A D whose score overflows float (weights 1e15 on inputs 1e10): the
+ * sample gradients are NN_ERR_DIVERGED, out not written, D unchanged. */
+static void check_sample_grad_overflow(void)
+{
+    static const mlp D_RELU = {2, {2, 8, 1}, {NN_ACT_RELU, NN_ACT_LINEAR}};
+    nn_model *d = build(&D_RELU, 41, 4);
+    CHECK(d != NULL, "model");
+    if (!d) return;
+    float big[MAXP], x[4] = {1e10f, 1e10f, 1e10f, 1e10f}, out[4] = {7, 7, 7, 7};
+    for (int i = 0; i < nn_param_count(d); i++) big[i] = 1e15f;
+    CHECK(nn_load_params(d, big, nn_param_count(d)) == NN_OK, "load");
+    static snapshot before;
+    for (int loss = 0; loss < 2; loss++) {
+        snap(d, &before);
+        int st = nn_gan_sample_grad(d, x, 2, loss, out);
+        CHECK(st == NN_ERR_DIVERGED && nn_status(d) == NN_ERR_DIVERGED, "loss %d: status %s", loss,
+              nn_status_str(st));
+        CHECK(out[0] == 7 && out[3] == 7, "loss %d: out written", loss);
+        CHECK(same(d, &before), "loss %d: D changed", loss);
+    }
+    nn_destroy(d);
+}
+
 int main(void)
 {
+    check_sample_grad_overflow();
     for (int loss = 0; loss < 2; loss++) {
         check_gradients(&G_SMALL, &D_SMALL, loss, 1);
         check_gradients(&G_DEEP, &D_DEEP, loss, 2);
