@@ -103,7 +103,9 @@ static int guarded_update(nn_model *m)
 {
     size_t n = (size_t)m->param_count;
     int buffers = m->opt.kind == NN_OPT_ADAM ? 2 : m->opt.kind == NN_OPT_MOMENTUM ? 1 : 0;
-    float *keep = malloc((1 + (size_t)buffers) * n * sizeof(float));
+    size_t floats = (1 + (size_t)buffers) * n;
+    float small[3072]; /* networks up to ~1000 parameters (the 2-D lab): no allocation per step */
+    float *keep = floats <= sizeof small / sizeof small[0] ? small : malloc(floats * sizeof(float));
     if (!keep) {
         m->grads_ready = 0;
         m->train_rows = 0;
@@ -124,7 +126,8 @@ static int guarded_update(nn_model *m)
         nn_model_sync(m);
         st = m->status = NN_ERR_DIVERGED;
     }
-    free(keep);
+    if (keep != small)
+        free(keep);
     return st;
 }
 

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include "test_util.h"
 
-#define MAXP 512
+#define MAXP 2048
 #define MAXW 16
 
 typedef struct {
@@ -389,28 +389,31 @@ static void check_bad_input(void)
  * (1e20, 1e37: finite gradients times lr overflow the parameters) overflows;
  * the step that meets a non-finite loss, sample or gradient reports
  * NN_ERR_DIVERGED and leaves the network as it was. Both losses. */
-static int check_divergence(int loss, float lr)
+static int check_divergence(int loss, float lr, int wide)
 {
     enum { B = 4 };
     static const mlp G_RELU = {2, {2, 8, 2}, {NN_ACT_RELU, NN_ACT_LINEAR}};
     static const mlp D_RELU = {2, {2, 8, 1}, {NN_ACT_RELU, NN_ACT_LINEAR}};
-    nn_model *g = build(&G_RELU, 31, B), *d = build(&D_RELU, 32, 2 * B);
+    /* 1,801 parameters: with momentum's buffer past the update's on-stack copy (3,072 floats) */
+    static const mlp D_WIDE = {3, {2, 40, 40, 1}, {NN_ACT_RELU, NN_ACT_RELU, NN_ACT_LINEAR}};
+    nn_model *g = build(&G_RELU, 31, B), *d = build(wide ? &D_WIDE : &D_RELU, 32, 2 * B);
     CHECK(g && d, "models");
     if (!g || !d) { nn_destroy(g); nn_destroy(d); return 0; }
     nn_set_optimizer(g, NN_OPT_SGD, lr, 0, 0, 0);
-    nn_set_optimizer(d, NN_OPT_SGD, lr, 0, 0, 0);
+    nn_set_optimizer(d, wide ? NN_OPT_MOMENTUM : NN_OPT_SGD, lr, 0.9f, 0, 0);
     uint32_t s = 77;
     float real[B * 2], noise[B * 2], stats[3];
-    int diverged_d = 0, diverged_g = 0;
+    int diverged_d = 0, diverged_g = 0, rolled_back = 0;
     static snapshot before;
     for (int it = 0; it < 30; it++) {
-        fill(real, B * 2, &s, 1.0f);
+        fill(real, B * 2, &s, wide ? 1000.0f : 1.0f); /* wide: big gradients overflow lr x g */
         fill(noise, B * 2, &s, 1.0f);
         snap(d, &before);
         int st = nn_gan_step_d(d, g, real, noise, B, loss, stats);
         CHECK(st == NN_OK || st == NN_ERR_DIVERGED, "D step status %s", nn_status_str(st));
         if (st == NN_ERR_DIVERGED) {
             if (!diverged_d) diverged_d = it + 1;
+            rolled_back |= isfinite(stats[0]); /* a finite loss: the update itself overflowed */
             CHECK(nn_status(d) == NN_ERR_DIVERGED, "D's status");
             CHECK(same(d, &before), "a diverged D step changed D");
         }
@@ -425,9 +428,10 @@ static int check_divergence(int loss, float lr)
                   all_finite(nn_params(g), nn_param_count(g)),
               "a non-finite parameter after iteration %d", it);
     }
-    printf("divergence, loss %d, lr %g: first D step diverged at iteration %d, G %d (-1: none)\n", loss, lr,
-           diverged_d - 1, diverged_g - 1);
+    printf("divergence, loss %d, lr %g%s: first D step diverged at iteration %d, G %d (-1: none)\n", loss, lr,
+           wide ? ", wide D with momentum" : "", diverged_d - 1, diverged_g - 1);
     CHECK(diverged_d, "loss %d: lr %g never diverged D", loss, lr);
+    CHECK(!wide || rolled_back, "loss %d: the wide D never undid an overflowing update", loss);
     nn_destroy(g);
     nn_destroy(d);
     return diverged_g > 0;
@@ -466,7 +470,8 @@ int main(void)
         int g_diverged = 0;
         const float rates[] = {1e12f, 1e20f, 1e37f};
         for (int k = 0; k < 3; k++)
-            g_diverged += check_divergence(loss, rates[k]);
+            g_diverged += check_divergence(loss, rates[k], 0);
+        check_divergence(loss, 1e36f, 1);
         CHECK(g_diverged > 0, "loss %d: no G step ever diverged", loss);
     }
     check_bad_input();
