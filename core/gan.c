@@ -4,6 +4,7 @@
  * gradient, nn_update), so every layer kind works in either network. The
  * losses and their output gradients live here and nowhere else. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "model.h"
 #include "nn_internal.h"
@@ -93,6 +94,43 @@ static int diverged(nn_model *m)
     return m->status = NN_ERR_DIVERGED;
 }
 
+/* nn_update, except that an update whose result is not finite (finite
+ * gradients times a huge learning rate overflow the parameters, or Adam's
+ * second moment) is undone: NN_ERR_DIVERGED and the network as it was, so a
+ * GAN that blows up stops with its last finite state. The copy is O(params),
+ * small next to the step's forward and backward over the batch. */
+static int guarded_update(nn_model *m)
+{
+    size_t n = (size_t)m->param_count;
+    int buffers = m->opt.kind == NN_OPT_ADAM ? 2 : m->opt.kind == NN_OPT_MOMENTUM ? 1 : 0;
+    size_t floats = (1 + (size_t)buffers) * n;
+    float small[3072]; /* networks up to ~1000 parameters (the 2-D lab): no allocation per step */
+    float *keep = floats <= sizeof small / sizeof small[0] ? small : malloc(floats * sizeof(float));
+    if (!keep) {
+        m->grads_ready = 0;
+        m->train_rows = 0;
+        return m->status = NN_ERR_NOMEM;
+    }
+    float *state[3] = {m->params, m->s1, m->s2};
+    for (int b = 0; b <= buffers; b++)
+        memcpy(keep + b * n, state[b], n * sizeof(float));
+    int64_t step = m->opt.step;
+    int st = nn_update(m);
+    int finite = 1;
+    for (int b = 0; b <= buffers; b++)
+        finite &= nn_all_finite(state[b], n);
+    if (st == NN_OK && !finite) {
+        for (int b = 0; b <= buffers; b++)
+            memcpy(state[b], keep + b * n, n * sizeof(float));
+        m->opt.step = step;
+        nn_model_sync(m);
+        st = m->status = NN_ERR_DIVERGED;
+    }
+    if (keep != small)
+        free(keep);
+    return st;
+}
+
 int nn_gan_step_d(nn_model *d, nn_model *g, const float *real, const float *noise, int batch,
                   int loss, float *out)
 {
@@ -114,6 +152,11 @@ int nn_gan_step_d(nn_model *d, nn_model *g, const float *real, const float *nois
     memmove(x, real, (size_t)half * sizeof(float));
     if ((st = nn_forward(g, noise, batch, x + half)) != NN_OK)
         return d->status = st;
+    /* G's weights overflowed its samples: the networks' state, not bad input */
+    if (!nn_all_finite(x + half, (size_t)half)) {
+        write_stats(out, NAN, NAN, NAN);
+        return diverged(d);
+    }
     if ((st = nn_forward_train(d, x, 2 * batch)) != NN_OK)
         return st;
 
@@ -123,12 +166,13 @@ int nn_gan_step_d(nn_model *d, nn_model *g, const float *real, const float *nois
     for (int i = 0; i < 2 * batch; i++)
         dy[i] = row_grad(z[i], i < batch, loss, scale);
     write_stats(out, l, mean_score(z, batch, loss), mean_score(z + batch, batch, loss));
-    if (!isfinite(l))
+    /* an infinite score can still give a finite BCE loss (softplus(-inf) = 0) */
+    if (!isfinite(l) || !nn_all_finite(z, (size_t)(2 * batch)))
         return diverged(d);
     if ((st = nn_backward_from(d, dy, 0)) != NN_OK)
         return st;
     d->grads_loss = (float)l; /* a non-finite loss skips the update */
-    return nn_update(d);
+    return guarded_update(d);
 }
 
 int nn_gan_step_g(nn_model *g, nn_model *d, const float *noise, int batch, int loss, float *out)
@@ -145,7 +189,12 @@ int nn_gan_step_g(nn_model *g, nn_model *d, const float *noise, int batch, int l
 
     if ((st = nn_forward_train(g, noise, batch)) != NN_OK)
         return st;
-    if ((st = nn_forward_train(d, g->layer[g->n_layers - 1].a, batch)) != NN_OK)
+    const float *samples = g->layer[g->n_layers - 1].a;
+    if (!nn_all_finite(samples, (size_t)batch * (size_t)g->out_size)) {
+        write_stats(out, NAN, NAN, NAN);
+        return diverged(g);
+    }
+    if ((st = nn_forward_train(d, samples, batch)) != NN_OK)
         return g->status = st;
     const float *z = d_outputs(d);
     double l = mean_loss(z, batch, 1, loss);
@@ -153,15 +202,18 @@ int nn_gan_step_g(nn_model *g, nn_model *d, const float *noise, int batch, int l
     for (int i = 0; i < batch; i++)
         dy[i] = row_grad(z[i], 1, loss, scale);
     write_stats(out, l, 0.0f, mean_score(z, batch, loss));
-    if (!isfinite(l))
+    if (!isfinite(l) || !nn_all_finite(z, (size_t)batch))
         return diverged(g);
     if ((st = nn_backward_from(d, dy, NN_BACKWARD_INPUT_GRAD)) != NN_OK)
         return g->status = st;
     d->grads_ready = 0; /* D's gradients of this step are never D's update */
+    /* a finite loss can still overflow D's input gradient (huge weights) */
+    if (!nn_all_finite(d->input_grad, (size_t)batch * (size_t)d->in_size))
+        return diverged(g);
     if ((st = nn_backward_from(g, d->input_grad, 0)) != NN_OK)
         return st;
     g->grads_loss = (float)l;
-    return nn_update(g);
+    return guarded_update(g);
 }
 
 int nn_gan_sample_grad(nn_model *d, const float *x, int n, int loss, float *out)
@@ -181,9 +233,14 @@ int nn_gan_sample_grad(nn_model *d, const float *x, int n, int loss, float *out)
     float *dy = d->yb;
     for (int i = 0; i < n; i++)
         dy[i] = row_grad(z[i], 1, loss, 1.0f); /* each row's own loss, not the mean */
+    /* D's score or its gradient overflows (huge weights): D's state, not bad input */
+    if (!nn_all_finite(z, (size_t)n) || !nn_all_finite(dy, (size_t)n))
+        return diverged(d);
     if ((st = nn_backward_from(d, dy, NN_BACKWARD_INPUT_GRAD)) != NN_OK)
         return st;
     d->grads_ready = 0;
+    if (!nn_all_finite(d->input_grad, (size_t)n * (size_t)d->in_size))
+        return diverged(d);
     memcpy(out, d->input_grad, (size_t)n * (size_t)d->in_size * sizeof(float));
     d->train_rows = 0;
     return d->status = NN_OK;

@@ -551,7 +551,11 @@ typedef enum {
  * updated by its optimizer. real [batch x d inputs], noise [batch x g
  * inputs]; batch 1..g's max_batch and 2*batch <= d's max_batch
  * (NN_ERR_BATCH). Non-finite real or noise: NN_ERR_NONFINITE, nothing
- * changes. A non-finite loss or gradient: NN_ERR_DIVERGED, no update.
+ * changes. A non-finite sample of G (its weights overflow), D score, loss,
+ * gradient or updated parameter / optimizer state (a huge learning rate):
+ * NN_ERR_DIVERGED, no update (the network stays as it was; `out` holds
+ * the step's stats, NaN when G's samples were not finite). NN_ERR_NOMEM
+ * when the update's safety copy cannot be allocated (no update).
  * Returns (and sets d's status to) NN_OK or the error. */
 int nn_gan_step_d(nn_model *d, nn_model *g, const float *real, const float *noise, int batch,
                   int loss, float *out);
@@ -559,12 +563,15 @@ int nn_gan_step_d(nn_model *d, nn_model *g, const float *real, const float *nois
  * samples, L_G's gradient back through D to D's input (D's gradients are
  * computed and dropped: D is not updated, its optimizer state unchanged),
  * on into G, G's optimizer updates G. batch 1..both max_batch. Status on g
- * as nn_gan_step_d's on d. */
+ * as nn_gan_step_d's on d; also NN_ERR_DIVERGED when D's input gradient
+ * overflows (a finite loss through huge weights). */
 int nn_gan_step_g(nn_model *g, nn_model *d, const float *noise, int batch, int loss, float *out);
 /* Per sample x_i (n rows [n x d inputs], 1..d's max_batch): out [n x d
  * inputs] = d l_G(x_i) / d x_i, the gradient of that one sample's generator
  * loss (not divided by n): minus it is where D pushes a generated point
- * (the lab's arrows). D's gradients are overwritten, its parameters never. */
+ * (the lab's arrows). D's gradients are overwritten, its parameters never.
+ * NN_ERR_DIVERGED (out not written) when D's score or a gradient is not
+ * finite (D's weights overflow it). */
 int nn_gan_sample_grad(nn_model *d, const float *x, int n, int loss, float *out);
 
 #ifdef __cplusplus

@@ -3,8 +3,9 @@
  * tests/node/core-determinism.test.mjs, which runs this binary with --hash)
  * equal to the WASM build. Dense networks, CNNs (conv2d, max-pool,
  * flatten) and recurrent networks (LSTM with a per-step softmax, stacked
- * RNNs; gradient clipping). The scenarios and the data generator are mirrored
- * in that Node test; change both together. */
+ * RNNs; gradient clipping), and GANs (nn_gan_step_d / _g / sample_grad, both
+ * losses, a conv D). The scenarios and the data generator are mirrored in
+ * that Node test; change both together. */
 #include <stdlib.h>
 #include "test_util.h"
 
@@ -126,12 +127,96 @@ static uint32_t scenario_hash(int i)
     return h;
 }
 
+/* GANs: G (dense) and D (dense, or conv over 1x6x6), each its own
+ * optimizer; GAN_ITERS iterations of a D step (real rows of the data set in
+ * turn, fresh noise) then a G step (fresh noise); the hash covers both
+ * networks' parameters, every step's stats and D's per-sample gradients on
+ * the first real batch. */
+typedef struct {
+    int loss, noise_dim;
+    int g_n;
+    int32_t g_desc[3 * NN_DESC_INTS];
+    int d_n;
+    int32_t d_shape[3];
+    int32_t d_desc[5 * NN_DESC_INTS];
+    int opt_g, opt_d;
+    float lr_g, lr_d, beta1;
+    int batch;
+} gan_scenario;
+
+static const gan_scenario GANS[] = {
+    /* 2-D: G 2-8-2 relu, D 2-8-1 leaky relu; BCE; Adam beta1 0.5 both */
+    {NN_GAN_BCE, 2, 2, {NN_LAYER_DENSE, NN_ACT_RELU, 8, 0, 0, 0, 0, 0, NN_LAYER_DENSE, NN_ACT_LINEAR, 2, 0, 0, 0, 0, 0},
+     2, {2, 1, 1}, {NN_LAYER_DENSE, NN_ACT_LEAKY_RELU, 8, 0, 0, 0, 0, 0, NN_LAYER_DENSE, NN_ACT_LINEAR, 1, 0, 0, 0, 0, 0},
+     NN_OPT_ADAM, NN_OPT_ADAM, 2e-3f, 5e-3f, 0.5f, 10},
+    /* deeper, least squares: G 3-12-tanh-5-sigmoid, D 5-6 tanh-1; momentum G, SGD D */
+    {NN_GAN_LEAST_SQUARES, 3, 2, {NN_LAYER_DENSE, NN_ACT_TANH, 12, 0, 0, 0, 0, 0, NN_LAYER_DENSE, NN_ACT_SIGMOID, 5, 0, 0, 0, 0, 0},
+     2, {5, 1, 1}, {NN_LAYER_DENSE, NN_ACT_TANH, 6, 0, 0, 0, 0, 0, NN_LAYER_DENSE, NN_ACT_LINEAR, 1, 0, 0, 0, 0, 0},
+     NN_OPT_MOMENTUM, NN_OPT_SGD, 0.02f, 0.05f, 0.9f, 7},
+    /* dense G 4-16-36 tanh, conv D over 1x6x6 (conv 3 3x3 relu, pool 2, dense 1); BCE; Adam */
+    {NN_GAN_BCE, 4, 2, {NN_LAYER_DENSE, NN_ACT_RELU, 16, 0, 0, 0, 0, 0, NN_LAYER_DENSE, NN_ACT_TANH, 36, 0, 0, 0, 0, 0},
+     3, {1, 6, 6}, {NN_LAYER_CONV2D, NN_ACT_RELU, 3, 3, 3, 1, 0, 0, NN_LAYER_MAXPOOL, NN_ACT_LINEAR, 2, 2, 0, 0, 0, 0,
+                    NN_LAYER_DENSE, NN_ACT_LINEAR, 1, 0, 0, 0, 0, 0},
+     NN_OPT_ADAM, NN_OPT_ADAM, 2e-3f, 2e-3f, 0.5f, 6},
+};
+#define N_GANS (int)(sizeof GANS / sizeof GANS[0])
+#define GAN_ITERS 40
+
+static uint32_t gan_hash(int i)
+{
+    const gan_scenario *sc = &GANS[i];
+    int32_t g_in[3] = {sc->noise_dim, 1, 1};
+    nn_model *g = nn_create_layers(sc->g_n, sc->g_desc, g_in, NN_LOSS_MSE, 40u + (unsigned)i, sc->batch);
+    nn_model *d = nn_create_layers(sc->d_n, sc->d_desc, sc->d_shape, NN_LOSS_MSE, 50u + (unsigned)i, 2 * sc->batch);
+    CHECK(g && d, "gan scenario %d: models", i);
+    if (!g || !d) { nn_destroy(g); nn_destroy(d); return 0; }
+    nn_set_optimizer(g, sc->opt_g, sc->lr_g, sc->beta1, 0.999f, 1e-8f);
+    nn_set_optimizer(d, sc->opt_d, sc->lr_d, sc->beta1, 0.999f, 1e-8f);
+    int d_in = sc->d_shape[0] * sc->d_shape[1] * sc->d_shape[2], n_real = sc->batch * BATCHES;
+    float *real = malloc(sizeof(float) * (size_t)(n_real * d_in));
+    float *noise = malloc(sizeof(float) * (size_t)(sc->batch * sc->noise_dim));
+    float *grad = malloc(sizeof(float) * (size_t)(sc->batch * d_in));
+    uint32_t s = 2000u + (uint32_t)i, h = 0;
+    /* real rows: feature j is 0.5 + 0.4 u (j + 1) / d_in, u uniform in [-1, 1)
+     * (float arithmetic, left to right; the Node mirror rounds each step) */
+    for (int k = 0; k < n_real * d_in; k++)
+        real[k] = 0.5f + 0.4f * tu_uniform(&s) * (float)(k % d_in + 1) / (float)d_in;
+    float stats[NN_GAN_STATS];
+    for (int it = 0; it < GAN_ITERS; it++) {
+        for (int k = 0; k < sc->batch * sc->noise_dim; k++) noise[k] = tu_uniform(&s);
+        int st = nn_gan_step_d(d, g, real + (it % BATCHES) * sc->batch * d_in, noise, sc->batch, sc->loss, stats);
+        CHECK(st == NN_OK, "gan scenario %d iteration %d: D step %s", i, it, nn_status_str(st));
+        h ^= tu_fnv1a(stats, sizeof stats);
+        for (int k = 0; k < sc->batch * sc->noise_dim; k++) noise[k] = tu_uniform(&s);
+        st = nn_gan_step_g(g, d, noise, sc->batch, sc->loss, stats);
+        CHECK(st == NN_OK, "gan scenario %d iteration %d: G step %s", i, it, nn_status_str(st));
+        h = (h * 16777619u) ^ tu_fnv1a(stats, sizeof stats);
+    }
+    CHECK(nn_gan_sample_grad(d, real, sc->batch, sc->loss, grad) == NN_OK, "gan scenario %d: sample grad", i);
+    h ^= tu_fnv1a(grad, sizeof(float) * (size_t)(sc->batch * d_in));
+    h = (h * 16777619u) ^ tu_fnv1a(nn_params(g), sizeof(float) * (size_t)nn_param_count(g));
+    h = (h * 16777619u) ^ tu_fnv1a(nn_params(d), sizeof(float) * (size_t)nn_param_count(d));
+    nn_destroy(g);
+    nn_destroy(d);
+    free(real);
+    free(noise);
+    free(grad);
+    return h;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--hash") == 0) {
         for (int i = 0; i < N_SCENARIOS; i++)
             printf("%d %08x\n", i, scenario_hash(i));
+        for (int i = 0; i < N_GANS; i++)
+            printf("gan%d %08x\n", i, gan_hash(i));
         return 0;
+    }
+    for (int i = 0; i < N_GANS; i++) {
+        uint32_t a = gan_hash(i), b = gan_hash(i);
+        printf("gan scenario %d: %08x\n", i, a);
+        CHECK(a == b, "gan scenario %d: %08x then %08x", i, a, b);
     }
     for (int i = 0; i < N_SCENARIOS; i++) {
         uint32_t a = scenario_hash(i), b = scenario_hash(i);

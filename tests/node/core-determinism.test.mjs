@@ -2,8 +2,9 @@
 // the WASM build: twice, in a fresh module instance, and equal to the
 // native build (tests/native/test_determinism.c, run here with --hash).
 // Dense networks, CNNs (conv2d, max-pool, flatten) and recurrent networks (LSTM with a per-step
-// softmax, stacked RNNs; gradient clipping).
-// SCENARIOS and makeData mirror that C file; change both together.
+// softmax, stacked RNNs; gradient clipping), and GANs (ganStepD / ganStepG / ganSampleGrad, both
+// losses, a conv D).
+// SCENARIOS, GANS, makeData and ganHash mirror that C file; change both together.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -79,12 +80,60 @@ function scenarioHash(engine, i) {
 
 const hex = (h) => h.toString(16).padStart(8, '0');
 
+const dense = (units, activation) => ({ kind: 'dense', units, activation });
+const GANS = [
+  { loss: 'bce', noiseDim: 2, g: [dense(8, 'relu'), dense(2, 'linear')], dShape: [2, 1, 1],
+    d: [dense(8, 'leaky_relu'), dense(1, 'linear')], optG: 'adam', optD: 'adam', lrG: 2e-3, lrD: 5e-3, beta1: 0.5, batch: 10 },
+  { loss: 'least_squares', noiseDim: 3, g: [dense(12, 'tanh'), dense(5, 'sigmoid')], dShape: [5, 1, 1],
+    d: [dense(6, 'tanh'), dense(1, 'linear')], optG: 'momentum', optD: 'sgd', lrG: 0.02, lrD: 0.05, beta1: 0.9, batch: 7 },
+  { loss: 'bce', noiseDim: 4, g: [dense(16, 'relu'), dense(36, 'tanh')], dShape: [1, 6, 6],
+    d: [{ kind: 'conv2d', activation: 'relu', ints: [3, 3, 3, 1, 0] }, { kind: 'maxpool', activation: 'linear', ints: [2, 2] },
+      dense(1, 'linear')], optG: 'adam', optD: 'adam', lrG: 2e-3, lrD: 2e-3, beta1: 0.5, batch: 6 },
+];
+const GAN_ITERS = 40;
+
+function ganHash(engine, i) {
+  const sc = GANS[i];
+  const g = engine.createModel({ input: [sc.noiseDim, 1, 1], layers: sc.g, loss: 'mse', seed: 40 + i, maxBatch: sc.batch });
+  const d = engine.createModel({ input: sc.dShape, layers: sc.d, loss: 'mse', seed: 50 + i, maxBatch: 2 * sc.batch });
+  g.setOptimizer(sc.optG, { lr: sc.lrG, beta1: sc.beta1, beta2: 0.999, eps: 1e-8 });
+  d.setOptimizer(sc.optD, { lr: sc.lrD, beta1: sc.beta1, beta2: 0.999, eps: 1e-8 });
+  const dIn = sc.dShape[0] * sc.dShape[1] * sc.dShape[2], nReal = sc.batch * BATCHES;
+  const r = rng(2000 + i), f = Math.fround;
+  const real = new Float32Array(nReal * dIn), noise = new Float32Array(sc.batch * sc.noiseDim);
+  // feature j: 0.5 + 0.4 u (j + 1) / dIn in float arithmetic, each step rounded as the C code's
+  for (let k = 0; k < real.length; k++) real[k] = f(0.5 + f(f(f(f(0.4) * r.uniform()) * ((k % dIn) + 1)) / dIn));
+  const statsHash = (s) => fnv1a(Float32Array.from([s.loss, s.real, s.fake]));
+  let h = 0;
+  for (let it = 0; it < GAN_ITERS; it++) {
+    for (let k = 0; k < noise.length; k++) noise[k] = r.uniform();
+    const sd = d.ganStepD(g, real.subarray((it % BATCHES) * sc.batch * dIn, (it % BATCHES + 1) * sc.batch * dIn), noise, sc.batch, sc.loss);
+    assert.equal(sd.status, 0, `gan scenario ${i} iteration ${it}: D step`);
+    h = (h ^ statsHash(sd)) >>> 0;
+    for (let k = 0; k < noise.length; k++) noise[k] = r.uniform();
+    const sg = g.ganStepG(d, noise, sc.batch, sc.loss);
+    assert.equal(sg.status, 0, `gan scenario ${i} iteration ${it}: G step`);
+    h = (Math.imul(h, 16777619) ^ statsHash(sg)) >>> 0;
+  }
+  h = (h ^ fnv1a(d.ganSampleGrad(real.subarray(0, sc.batch * dIn), sc.batch, sc.loss))) >>> 0;
+  h = (Math.imul(h, 16777619) ^ fnv1a(g.params())) >>> 0;
+  h = (Math.imul(h, 16777619) ^ fnv1a(d.params())) >>> 0;
+  g.destroy();
+  d.destroy();
+  return h;
+}
+
 test('WASM training is deterministic within a module and across instances', async () => {
   const a = await loadEngine(), b = await loadEngine();
   for (let i = 0; i < SCENARIOS.length; i++) {
     const h1 = scenarioHash(a, i), h2 = scenarioHash(a, i), h3 = scenarioHash(b, i);
     assert.equal(hex(h2), hex(h1), `scenario ${i}: second run`);
     assert.equal(hex(h3), hex(h1), `scenario ${i}: fresh instance`);
+  }
+  for (let i = 0; i < GANS.length; i++) {
+    const h1 = ganHash(a, i), h2 = ganHash(a, i), h3 = ganHash(b, i);
+    assert.equal(hex(h2), hex(h1), `gan scenario ${i}: second run`);
+    assert.equal(hex(h3), hex(h1), `gan scenario ${i}: fresh instance`);
   }
 });
 
@@ -99,5 +148,10 @@ test('WASM parameters after 100 steps are bit-identical to the native build', as
     const wasm = hex(scenarioHash(engine, i));
     t.diagnostic(`scenario ${i}: native ${native.get(String(i))}, wasm ${wasm}`);
     assert.equal(wasm, native.get(String(i)), `scenario ${i}: WASM vs native`);
+  }
+  for (let i = 0; i < GANS.length; i++) {
+    const wasm = hex(ganHash(engine, i));
+    t.diagnostic(`gan scenario ${i}: native ${native.get(`gan${i}`)}, wasm ${wasm}`);
+    assert.equal(wasm, native.get(`gan${i}`), `gan scenario ${i}: WASM vs native`);
   }
 });
