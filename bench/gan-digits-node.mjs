@@ -25,7 +25,7 @@ const engine = await loadEngine();
 const data = MnistHeapData.fromBytes(engine, mnistAsset());
 const pixels = data.raw.view().slice(data.layout.trainPixels, data.layout.trainPixels + data.header.nTrain * 784);
 const pair = new GanPair(engine, digitsGanSpec(settings));
-const real = new RealBatches(pixels, data.header.nTrain, settings.batch, settings.seed);
+const real = new RealBatches(() => pixels, data.header.nTrain, settings.batch, settings.seed);
 const fixed = fillNoise(createRng(12345), settings.noise, new Float32Array(100 * settings.noiseDim));
 console.log(JSON.stringify({ settings }));
 const t0 = Date.now();

@@ -61,7 +61,10 @@ const TO_TANH = new Float32Array(256).map((_, v) => v / 127.5 - 1);
  * to [-1, 1], from a seeded stream (a config and seed draw the same digits).
  */
 export class RealBatches {
-  /** @param {Uint8Array} pixels @param {number} n @param {number} batch @param {number} seed */
+  /**
+   * @param {() => Uint8Array} pixels the training pixels, asked for each batch (a heap view
+   *   goes stale when the WebAssembly memory grows) @param {number} n @param {number} batch @param {number} seed
+   */
   constructor(pixels, n, batch, seed) {
     this.pixels = pixels;
     this.n = n;
@@ -71,7 +74,8 @@ export class RealBatches {
 
   /** The next batch (a view, valid until the next call). */
   next() {
-    const { out, pixels } = this;
+    const { out } = this;
+    const pixels = this.pixels();
     const rows = out.length / DIGIT_PIXELS;
     for (let r = 0; r < rows; r++) {
       const src = randomInt(this.rng, this.n) * DIGIT_PIXELS;
