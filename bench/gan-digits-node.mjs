@@ -8,7 +8,7 @@ import { loadEngine, mnistAsset } from '../tests/node/core-load.mjs';
 import { MnistHeapData } from '../web/src/labs/mnist/data.js';
 import { GanPair, fillNoise } from '../web/src/engine/gan.js';
 import { createRng } from '../web/src/lib/rng.js';
-import { digitsGanSpec, RealBatches, toInk } from '../web/src/labs/gan-digits/digits.js';
+import { digitsGanSpec, RealBatches, toInk } from '../web/src/labs/digits/digits.js';
 import { trainClassifier } from './gan-digits-classifier.mjs';
 
 const DEFAULTS = {

@@ -75,7 +75,7 @@ export class GanDigitsStore implements Store<GanDigitsState> {
 
   private lab(): LabClient<GanDigitsCommand, GanDigitsSnapshot, GanDigitsEvent> {
     if (this.client) return this.client;
-    const client = new LabClient<GanDigitsCommand, GanDigitsSnapshot, GanDigitsEvent>('gan-digits', {
+    const client = new LabClient<GanDigitsCommand, GanDigitsSnapshot, GanDigitsEvent>('digits', {
       ready: () => undefined,
       snapshot: (snap) => this.receiveSnapshot(snap),
       event: (e) => this.receive(e),

@@ -8,5 +8,5 @@ export const lab: LabEntry<GanDigitsConfig, GanDigitsPanel> & { id: typeof GAN_D
 };
 
 declare module '../types' {
-  interface LabRegistry { 'gan-digits': typeof lab }
+  interface LabRegistry { digits: typeof lab }
 }

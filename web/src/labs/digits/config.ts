@@ -2,7 +2,7 @@
 // (hidden widths and their activation), the loss, each network's optimizer
 // and learning rate, Adam's beta1, the batch, D and G steps per iteration and
 // the seed, as URL keys with the page's limits:
-// lab=gan-digits&v=1&noise=gaussian&z=64&g=256&d=256&act=leaky_relu&...
+// lab=digits&v=1&noise=gaussian&z=64&g=256&d=256&act=leaky_relu&...
 // The defaults were tuned to give recognisable digits within the 3-minute
 // target on a loaded 2-core machine (README, bench/gan-digits.mjs).
 
@@ -12,7 +12,7 @@ import type { ViewSpec } from '../../state/view';
 import type { LabProtocol } from '../../embed/protocol';
 import type { Optimizer } from '../../state/config';
 
-export const GAN_DIGITS_LAB = 'gan-digits';
+export const GAN_DIGITS_LAB = 'digits';
 
 export const NOISE_KINDS = ['gaussian', 'uniform'] as const;
 export const HIDDEN_ACTIVATIONS = ['leaky_relu', 'relu', 'tanh'] as const;

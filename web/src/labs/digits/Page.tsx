@@ -2,7 +2,7 @@
 // against each other on MNIST in the worker. Views: a live 10 x 10 grid of
 // samples from fixed noise, the interpolation between two noise vectors,
 // D's score for a digit you draw, both losses and D's means over time. Its
-// settings live in the address (lab=gan-digits&...); the link's view options
+// settings live in the address (lab=digits&...); the link's view options
 // (embed=1, hide=, lock=, autoplay=1, speed=) shape it, and a host page
 // drives it through the course-page API.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -42,7 +42,7 @@ const EMBED_PANELS: readonly GanDigitsPanel[] = ['training', 'samples'];
 const COLORS = CLASS_COLORS.map((c) => css(c));
 
 export default function GanDigitsPage({ theme, active, link }: LabPageProps) {
-  const [own] = useState(() => ownLink(link, 'gan-digits'));
+  const [own] = useState(() => ownLink(link, 'digits'));
   const view: View = own.view;
   const [notices, setNotices] = useState(own.notices);
   const store = ganDigitsStore(own.config);
@@ -58,7 +58,7 @@ export default function GanDigitsPage({ theme, active, link }: LabPageProps) {
   }, [store]);
   useEffect(() => { if (!active) store.pause(); }, [active]);
 
-  useAddress(writeLink('gan-digits', config, { view: { ...view, speed: state.speed } }), active);
+  useAddress(writeLink('digits', config, { view: { ...view, speed: state.speed } }), active);
   useAutoplayOnce(view.autoplay, state.built !== null, () => store.play());
   useGanDigitsBridge(store, view);
 
@@ -317,8 +317,8 @@ function SharePanel({ config, theme }: { config: GanDigitsConfig; theme: ViewThe
   const [manual, setManual] = useState<string | null>(null);
   const copy = async (what: 'link' | 'embed') => {
     const view = { ...(what === 'embed' ? { embed: true } : {}), ...(theme ? { theme } : {}) };
-    const { url } = labShareUrl('gan-digits', config, { base: `${location.origin}${location.pathname}`, view });
-    const text = what === 'link' ? url : embedSnippet({ url, title: 'A GAN learning to write digits in the browser', ...labEntry('gan-digits').embedSize });
+    const { url } = labShareUrl('digits', config, { base: `${location.origin}${location.pathname}`, view });
+    const text = what === 'link' ? url : embedSnippet({ url, title: 'A GAN learning to write digits in the browser', ...labEntry('digits').embedSize });
     const ok = await copyText(text);
     setManual(text);
     setStatus(ok ? (what === 'link' ? 'Link copied.' : 'Embed code copied.') : 'Copy it from the box below.');
