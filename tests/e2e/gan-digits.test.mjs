@@ -1,0 +1,88 @@
+// The digits GAN lab in Debian's Chromium against the built page: it loads
+// MNIST, trains a few seconds, the 10x10 grid of samples shows ink that
+// changes as G learns, the interpolation strip is drawn, a digit drawn with
+// the mouse gets D's score, and the settings survive a link round trip.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { playgroundFixture, collectErrors, waitFor } from './lib/index.mjs';
+
+const fx = playgroundFixture();
+
+/** Mean ink and a cheap fingerprint of a canvas (light theme: dark ink on white). */
+const canvasInk = (locator) => locator.evaluate((c) => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let ink = 0, hash = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    ink += 255 - d[i];
+    hash = (hash * 31 + d[i]) >>> 0;
+  }
+  return { ink: ink / (d.length / 4) / 255, hash, alpha: d[3] };
+});
+
+test('digits GAN: train, the sample grid changes, interpolation, D scores a drawn digit, link round trip', async () => {
+  const context = await fx.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  // A link with its own settings (batch 16, D lr 5e-4) and one hostile value (a 4th hidden layer).
+  await page.goto(`${fx.server.url}?lab=digits&batch=16&lrd=0.0005&g=256,256,256,256`);
+  const lab = page.locator('.gan-digits');
+  await assert.doesNotReject(lab.getByTestId('rejected').waitFor({ timeout: 20_000 }));
+  assert.match(await lab.getByTestId('rejected').textContent(), /g=256,256,256,256/);
+  const play = lab.getByTestId('play');
+  await waitFor(() => play.isEnabled(), (v) => v, { timeoutMs: 60_000, what: 'the digits and the networks' });
+  assert.equal(await lab.getByTestId('set-batch').inputValue(), '16');
+  assert.equal(await lab.getByTestId('set-gHidden').inputValue(), '256');
+
+  const grid = lab.getByTestId('sample-grid');
+  const before = await waitFor(() => canvasInk(grid), (v) => v.alpha === 255, { timeoutMs: 10_000, what: 'the untrained samples' });
+  await play.click();
+  await waitFor(async () => Number(await lab.getByTestId('iteration').textContent()), (v) => v >= 60, { timeoutMs: 30_000, intervalMs: 200, what: '60 iterations' });
+  const during = await waitFor(() => canvasInk(grid), (v) => v.hash !== before.hash, { timeoutMs: 10_000, what: 'the grid to be redrawn' });
+  await page.waitForTimeout(1500);
+  const later = await canvasInk(grid);
+  assert.notEqual(later.hash, during.hash, 'the grid keeps changing while G trains');
+  assert.ok(later.ink > 0.02 && later.ink < 0.9, `the samples are neither blank nor solid (mean ink ${later.ink.toFixed(3)})`);
+  for (const id of ['d-loss', 'g-loss', 'd-real', 'd-fake']) {
+    const v = Number(await lab.getByTestId(id).textContent());
+    assert.ok(Number.isFinite(v), `${id} is a number`);
+  }
+  const dReal = Number(await lab.getByTestId('d-real').textContent());
+  assert.ok(dReal > 0 && dReal < 1, `D(real) is a probability under bce (${dReal})`);
+
+  // Interpolation: a strip of 10 images, and a new end redraws it.
+  const strip = lab.getByTestId('interpolation-strip');
+  await strip.scrollIntoViewIfNeeded();
+  assert.equal(await strip.evaluate((c) => c.width), 280);
+  const s0 = await waitFor(() => canvasInk(strip), (v) => v.alpha === 255 && v.ink > 0.02, { timeoutMs: 10_000, what: 'the interpolation strip' });
+  await play.click(); // pause: the strip then changes only by the new end
+  await lab.getByTestId('reroll-b').click();
+  await waitFor(() => canvasInk(strip), (v) => v.hash !== s0.hash, { timeoutMs: 10_000, what: 'a new right end' });
+
+  // Draw a "1" with the mouse: D's score appears, a probability under bce.
+  const pad = lab.getByTestId('digit-canvas');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + box.width * (0.5 - 0.004 * i), box.y + box.height * (0.15 + 0.06 * i));
+  await page.mouse.up();
+  const score = await waitFor(async () => (await lab.getByTestId('d-score').textContent())?.trim(), (v) => /^[01]\.\d{3}$/.test(v ?? ''),
+    { timeoutMs: 10_000, what: "D's score for the drawn digit" });
+  console.log(`after ${await lab.getByTestId('iteration').textContent()} iterations: D scores a drawn 1 at ${score}, grid ink ${later.ink.toFixed(3)}`);
+
+  // The address is the settings: opened again, it gives the same settings and no notice.
+  const url = page.url();
+  assert.match(url, /lab=digits&v=1&/);
+  assert.match(url, /&batch=16&/);
+  const again = await context.newPage();
+  const errors2 = collectErrors(again);
+  await again.goto(url);
+  const lab2 = again.locator('.gan-digits');
+  await waitFor(() => lab2.getByTestId('play').isEnabled(), (v) => v, { timeoutMs: 60_000, what: 'the second page' });
+  assert.equal(await lab2.getByTestId('rejected').count(), 0);
+  assert.equal(await lab2.getByTestId('set-lrD').inputValue(), '0.0005');
+  assert.equal(again.url(), url);
+  errors.assertNone();
+  errors2.assertNone();
+  await context.close();
+});
