@@ -1,9 +1,10 @@
 // The digits GAN's link: its defaults, a round trip of every setting, hostile
 // values (defaults kept, each refusal named), the embed protocol's checks,
 // and the plain-JS parts the worker uses (the GanPair spec, pixel scaling).
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { parseLink, writeLink } from '../../state/link';
-import { ganDigitsCodec, ganDigitsProtocol, GAN_DIGITS_FIELDS, type GanDigitsConfig } from './config';
+import { ganDigitsCodec, ganDigitsProtocol, GAN_DIGITS_FIELDS, GAN_DIGITS_PANELS, type GanDigitsConfig } from './config';
 import { digitsGanSpec, inkToInput, RealBatches, toInk } from './digits.js';
 import { needsRebuild } from './store';
 import { generatorLayers, modelFile } from './model-file';
@@ -92,4 +93,13 @@ describe('the worker side', () => {
     expect(Array.from(ink)).toEqual([0, 0.25, 0.5, 1, 1]);
     expect(Array.from(inkToInput(Float32Array.from([0, 0.25, 1])))).toEqual([-1, -0.5, 1]);
   });
+});
+
+test("README's digits key table lists exactly the schema's keys with their docs, and hide= its panels", () => {
+  const doc = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+  const table = doc.slice(doc.indexOf('| Digits key | Setting |'), doc.indexOf('D and G steps cannot both be 0'));
+  const keys = [...table.matchAll(/^\| `([a-z0-9]+)` \|/gm)].map((m) => m[1]);
+  expect(keys).toEqual(GAN_DIGITS_FIELDS.map((f) => f.url));
+  for (const f of GAN_DIGITS_FIELDS) expect(table).toContain(`| \`${f.url}\` | ${f.doc} |`);
+  expect(doc).toContain(`GAN digits: ${GAN_DIGITS_PANELS.join(', ')}`);
 });
