@@ -1,9 +1,11 @@
 // The digits GAN lab in Debian's Chromium against the built page: it loads
 // MNIST, trains a few seconds, the 10x10 grid of samples shows ink that
 // changes as G learns, the interpolation strip is drawn, a digit drawn with
-// the mouse gets D's score, and the settings survive a link round trip.
+// the mouse gets D's score, both networks are saved, exported and loaded
+// back, and the settings survive a link round trip.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
 import { playgroundFixture, collectErrors, waitFor } from './lib/index.mjs';
 
 const fx = playgroundFixture();
@@ -70,6 +72,21 @@ test('digits GAN: train, the sample grid changes, interpolation, D scores a draw
     { timeoutMs: 10_000, what: "D's score for the drawn digit" });
   console.log(`after ${await lab.getByTestId('iteration').textContent()} iterations: D scores a drawn 1 at ${score}, grid ink ${later.ink.toFixed(3)}`);
 
+  // Save both networks and export them for PyTorch (paused: the file holds the weights the grid shows).
+  const share = lab.getByTestId('save-model');
+  await share.scrollIntoViewIfNeeded();
+  const [saved] = await Promise.all([page.waitForEvent('download'), share.click()]);
+  const savedPath = await saved.path();
+  const file = JSON.parse(await readFile(savedPath, 'utf8'));
+  assert.equal(file.magic, 'nn-playground-gan');
+  assert.equal(file.lab, 'digits');
+  assert.equal(file.config.batch, 16);
+  assert.ok(file.iterations >= 60);
+  const [script] = await Promise.all([page.waitForEvent('download'), lab.getByTestId('export-pytorch').click()]);
+  assert.equal(script.suggestedFilename(), 'nn-digits.py');
+  assert.match(await readFile(await script.path(), 'utf8'), /torch\.nn\.Sequential/);
+  const pausedGrid = await canvasInk(grid);
+
   // The address is the settings: opened again, it gives the same settings and no notice.
   const url = page.url();
   assert.match(url, /lab=digits&v=1&/);
@@ -82,6 +99,17 @@ test('digits GAN: train, the sample grid changes, interpolation, D scores a draw
   assert.equal(await lab2.getByTestId('rejected').count(), 0);
   assert.equal(await lab2.getByTestId('set-lrD').inputValue(), '0.0005');
   assert.equal(again.url(), url);
+  // The saved file brings both networks back: the same iteration count and the very same samples.
+  await lab2.getByTestId('model-file').setInputFiles(savedPath);
+  await waitFor(async () => Number(await lab2.getByTestId('iteration').textContent()), (v) => v === file.iterations, { timeoutMs: 15_000, what: 'the loaded iteration count' });
+  await waitFor(() => canvasInk(lab2.getByTestId('sample-grid')), (v) => v.hash === pausedGrid.hash, { timeoutMs: 10_000, what: 'the saved networks\' samples' });
+  assert.equal(await lab2.getByTestId('model-error').count(), 0);
+  // A damaged file is refused with a sentence and changes nothing.
+  const broken = savedPath + '.broken.json';
+  await writeFile(broken, JSON.stringify({ ...file, iterations: -1 }));
+  await lab2.getByTestId('model-file').setInputFiles(broken);
+  assert.match(await lab2.getByTestId('model-error').textContent({ timeout: 10_000 }), /Nothing was changed/);
+  assert.equal(Number(await lab2.getByTestId('iteration').textContent()), file.iterations);
   errors.assertNone();
   errors2.assertNone();
   await context.close();

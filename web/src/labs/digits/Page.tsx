@@ -13,6 +13,10 @@ import type { LabViewOptions, Theme as ViewTheme } from '../../state/view';
 import { METRICS_INTERVAL_MS } from '../../embed/protocol';
 import { embedSnippet, labShareUrl } from '../../embed/snippet';
 import { copyText } from '../../app/ShareBar';
+import { download } from '../../app/modelIO';
+import { ganFileName, ganFileText, readGanFile } from '../../share/ganFile';
+import { ganPytorchScript, ganScriptFileName } from '../../share/ganExport';
+import { readConfig } from '../../share/modelFile';
 import { labEntry } from '../index';
 import { useStore } from '../../lib/use-store';
 import { useVisible } from '../../lib/use-visible';
@@ -27,11 +31,12 @@ import { DrawPanel } from '../mnist/components/DrawPanel';
 import { paintDigit } from '../mnist/digit-image';
 import { OPTIMIZERS } from '../../state/schema';
 import {
-  GAN_LOSSES, HIDDEN_ACTIVATIONS, MAX_BATCH, MAX_HIDDEN_LAYERS, MAX_NOISE_DIM, MAX_STEPS, MAX_WIDTH, NOISE_KINDS,
+  GAN_DIGITS_LAB, ganDigitsCodec, GAN_LOSSES, HIDDEN_ACTIVATIONS, MAX_BATCH, MAX_HIDDEN_LAYERS, MAX_NOISE_DIM, MAX_STEPS, MAX_WIDTH, NOISE_KINDS,
   ganDigitsProtocol, type GanDigitsConfig, type GanDigitsPanel,
 } from './config';
 import { ganDigitsStore, type GanDigitsState, type GanDigitsStore } from './store';
 import { GRID_SIDE, INTERPOLATION_STEPS, type Judgement } from './protocol';
+import { checkGanNetworks } from './model-file';
 import '../mnist/mnist.css';
 import './gan-digits.css';
 
@@ -101,7 +106,7 @@ export default function GanDigitsPage({ theme, active, link }: LabPageProps) {
         {shown('interpolate') && <InterpolationPanel state={state} store={store} theme={theme} />}
         {shown('draw') && <DrawScore state={state} store={store} theme={theme} />}
       </div>
-      {shown('share') && <SharePanel config={config} theme={view.theme} />}
+      {shown('share') && <SharePanel config={config} theme={view.theme} store={store} busy={state.built === null} />}
     </main>
   );
 }
@@ -312,9 +317,49 @@ function SettingsPanel({ config, locked, onChange, state }: { config: GanDigitsC
   );
 }
 
-function SharePanel({ config, theme }: { config: GanDigitsConfig; theme: ViewTheme | null }) {
+function SharePanel({ config, theme, store, busy }: { config: GanDigitsConfig; theme: ViewTheme | null; store: GanDigitsStore; busy: boolean }) {
   const [status, setStatus] = useState('');
   const [manual, setManual] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  /** The networks as they are now, with the settings they were built from and the live ones as they are now. */
+  const current = async () => {
+    const snapshot = await store.snapshot();
+    return { snapshot, config: { ...(store.state.built?.config ?? store.state.config), ...store.state.config } };
+  };
+  const save = async () => {
+    try {
+      const { snapshot, config: c } = await current();
+      download(ganFileName(GAN_DIGITS_LAB, snapshot), ganFileText({ lab: GAN_DIGITS_LAB, config: c, snapshot }), 'application/json');
+      setStatus(`Saved both networks after ${snapshot.iterations} iterations.`);
+    } catch (err) {
+      setStatus(`That did not work: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  const exportScript = async () => {
+    try {
+      const { snapshot, config: c } = await current();
+      download(ganScriptFileName(GAN_DIGITS_LAB), ganPytorchScript({ lab: GAN_DIGITS_LAB, config: c, ...snapshot, description: 'A GAN trained on MNIST digits in the browser (lab=digits)' }), 'text/x-python');
+      setStatus('Exported both networks as a PyTorch script (python3 nn-digits.py generate | judge | train).');
+    } catch (err) {
+      setStatus(`That did not work: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  const open = async (file: File | undefined) => {
+    if (!file) return;
+    const r = await readGanFile<GanDigitsConfig>(await file.text(), GAN_DIGITS_LAB, (req) => store.askCore(req), (raw) => readConfig(ganDigitsCodec, raw));
+    if (!r.ok) { setError(`${file.name}: ${r.error}`); return; }
+    const m = r.model;
+    const wrong = checkGanNetworks(m.config, m.generator.layers, m.discriminator.layers);
+    if (wrong) { setError(`${file.name}: ${wrong} Nothing was changed.`); return; }
+    setError(null);
+    try {
+      await store.restore(m.config, m);
+      setStatus(`Loaded ${file.name}: its settings and both networks (${m.iterations} iterations) are in the page now.`);
+    } catch (err) {
+      setError(`${file.name} could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
   const copy = async (what: 'link' | 'embed') => {
     const view = { ...(what === 'embed' ? { embed: true } : {}), ...(theme ? { theme } : {}) };
     const { url } = labShareUrl('digits', config, { base: `${location.origin}${location.pathname}`, view });
@@ -329,7 +374,14 @@ function SharePanel({ config, theme }: { config: GanDigitsConfig; theme: ViewThe
       <div class="gd-buttons">
         <button type="button" class="gd-btn" data-testid="copy-link" onClick={() => void copy('link')}>Copy link</button>
         <button type="button" class="gd-btn" data-testid="copy-embed" onClick={() => void copy('embed')}>Copy embed code</button>
+        <button type="button" class="gd-btn" data-testid="save-model" disabled={busy} onClick={() => void save()}>Save GAN</button>
+        <button type="button" class="gd-btn" data-testid="load-model" onClick={() => fileRef.current?.click()}>Load GAN…</button>
+        <button type="button" class="gd-btn" data-testid="export-pytorch" disabled={busy} onClick={() => void exportScript()}>Export to PyTorch</button>
+        <input ref={fileRef} type="file" accept=".json,application/json" hidden data-testid="model-file"
+               onChange={(e) => { const input = e.currentTarget as HTMLInputElement; void open(input.files?.[0]); input.value = ''; }} />
       </div>
+      <p class="gd-hint">A GAN file holds both networks, their optimizers' settings and the page's settings; the PyTorch script holds both networks as torch.nn.Sequential and can generate, judge, or go on training.</p>
+      {error && <p class="gd-notice gd-notice-warning" role="alert" data-testid="model-error">{error}</p>}
       {status && <p class="gd-hint" role="status" data-testid="share-status">{status}</p>}
       {manual && <textarea class="gd-manual" readOnly rows={3} value={manual} data-testid="share-text" />}
     </section>

@@ -1,6 +1,7 @@
 // Messages between the digits GAN page (store.ts) and its worker session
 // (session.ts), through the worker host.
 import type { GanDigitsConfig } from './config';
+import type { GanSnapshot } from '../../share/ganFile';
 
 /** Views the page shows now: the session computes only these. */
 export interface Wanted {
@@ -20,6 +21,10 @@ export type GanDigitsCommand =
   | { type: 'which'; which: 'both' | 'd' | 'g' }
   /** D's verdict on a drawn digit: 784 ink values 0..1; answered with a Judgement. */
   | { type: 'judge'; pixels: Float32Array }
+  /** Both networks as a GAN file holds them (share/ganFile.ts); answered with a GanSnapshot. */
+  | { type: 'snapshot' }
+  /** A checked GAN file: new networks from `config` with the file's weights and iteration count. */
+  | { type: 'restore'; config: GanDigitsConfig; snapshot: GanSnapshot }
   | { type: 'get-params' }
   | { type: 'load-params'; params: Float32Array };
 

@@ -8,6 +8,7 @@
 import type { Engine } from '../../engine/nn-wasm.js';
 import type { LabContext, LabSession, LabSessionFactory } from '../../engine/lab-session';
 import { GanPair, fillNoise } from '../../engine/gan.js';
+import { ganSnapshot, type GanSnapshot } from '../../share/ganFile';
 import { createRng, type Rng } from '../../lib/rng.js';
 import { streamAsset } from '../mnist/load-asset';
 import type { MnistHeapData } from '../mnist/data.js';
@@ -68,6 +69,10 @@ class GanDigitsSession implements LabSession {
       case 'reroll': this.reroll(msg.end); return undefined;
       case 'which': this.which = msg.which; return undefined;
       case 'judge': return this.judge(msg.pixels);
+      case 'snapshot':
+        if (!this.pair) throw new Error('the networks are not built yet');
+        return ganSnapshot(this.pair);
+      case 'restore': this.restore(msg.config, msg.snapshot); return undefined;
       case 'get-params': return this.params() ?? new Float32Array(0);
       case 'load-params': this.loadParams(msg.params); return undefined;
     }
@@ -109,6 +114,18 @@ class GanDigitsSession implements LabSession {
     this.viewsDirty = true;
     this.lastViews = -Infinity;
     this.emit({ type: 'built', gParams: pair.g.paramCount, dParams: pair.d.paramCount });
+  }
+
+  /** A checked GAN file's networks (the page compared its layers with the config's). */
+  private restore(config: GanDigitsConfig, snapshot: GanSnapshot): void {
+    if (!this.data) throw new Error('the digits are not loaded yet');
+    this.build(config);
+    const g = snapshot.generator.params, d = snapshot.discriminator.params;
+    const params = new Float32Array(g.length + d.length);
+    params.set(g);
+    params.set(d, g.length);
+    this.loadParams(params);
+    this.pair!.iterations = snapshot.iterations;
   }
 
   /** Settings a pair takes as it is; a larger batch gets a new pair with the same weights. */

@@ -7,6 +7,8 @@ import { ThrottledNotifier, type Store } from '../../lib/use-store';
 import { LabClient, type CommandResult, type WorkerFactory } from '../../engine/client';
 import { FULL_SPEED, stepsPerSecond, type Speed } from '../../state/speed';
 import { ganDigitsCodec, type GanDigitsConfig } from './config';
+import type { CoreRequest, CoreVerdict } from '../../share/coreLayout';
+import type { GanSnapshot } from '../../share/ganFile';
 import type { GanDigitsCommand, GanDigitsEvent, GanDigitsSnapshot, Judgement, Wanted } from './protocol';
 
 /** Settings a pair takes as it is; every other key builds new networks (Reset). */
@@ -196,6 +198,28 @@ export class GanDigitsStore implements Store<GanDigitsState> {
     if (speed === this.state.speed) return;
     this.set({ speed });
     this.client?.setPace(stepsPerSecond(speed));
+  }
+
+  /** Both networks as a GAN file holds them. */
+  async snapshot(): Promise<GanSnapshot> {
+    if (!this.state.built) throw new Error('the networks are not built yet');
+    return (await this.lab().request<GanSnapshot>({ type: 'snapshot' })).result;
+  }
+
+  /** A checked GAN file: its settings, new networks with its weights (paused). */
+  async restore(config: GanDigitsConfig, snapshot: GanSnapshot): Promise<void> {
+    if (this.client) await this.client.run(false);
+    this.buildingFrom = config;
+    this.set({
+      config, built: null, progress: null, dLoss: new StepSeries(SMOOTHING), gLoss: new StepSeries(SMOOTHING), dReal: new StepSeries(SMOOTHING),
+      dFake: new StepSeries(SMOOTHING), last: noLast(), samples: null, strip: null, notice: null,
+    });
+    await this.lab().request({ type: 'restore', config, snapshot }, { replay: 'build', dropsWeights: true });
+  }
+
+  /** The core's plan of a layer list (file checks). */
+  askCore(request: CoreRequest): Promise<CoreVerdict> {
+    return this.lab().askCore(request);
   }
 
   /** D's verdict on a drawn digit (ink 0..1). */
