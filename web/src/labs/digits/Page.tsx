@@ -162,7 +162,7 @@ function RunPanel({ state, store, theme, disabled, compact }: { state: GanDigits
         <div><dt>{bce ? 'D(fake)' : 'D score, fake'}</dt><dd data-testid="d-fake">{num(state.last.dFake)}</dd></div>
         <div><dt>Iterations/s</dt><dd data-testid="iterations-per-sec">{formatPerSecond(running ? pr?.iterationsPerSec : 0)}</dd></div>
       </dl>
-      <LossChart state={state} theme={theme} bce={bce} height={compact ? 110 : 170} />
+      <LossChart state={state} theme={theme} bce={bce} height={compact ? 100 : 170} />
       {!compact && <p class="gd-hint">{bce
         ? 'D(real) and D(fake): D\'s mean probability that real digits and G\'s images are real. At the balance G aims for both are near 0.5 and D\'s loss near 2 ln 2 ≈ 1.39; D(fake) near 0 means D wins easily, G learns little.'
         : 'Least squares: D\'s raw scores, 1 for real and 0 for fake as its targets; G pushes its scores towards 1.'}</p>}
