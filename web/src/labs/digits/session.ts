@@ -134,9 +134,12 @@ class GanDigitsSession implements LabSession {
     this.config = config;
     if (!pair || !this.data) return;
     if (config.batch > pair.spec.batch) {
-      const params = this.params()!;
+      // The networks were sized for the old batch: new ones with the same weights and count
+      // (the optimizers' moments start again).
+      const params = this.params()!, iterations = pair.iterations;
       this.build(config);
       this.loadParams(params);
+      this.pair!.iterations = iterations;
       return;
     }
     const spec = digitsGanSpec(config);
