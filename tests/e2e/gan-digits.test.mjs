@@ -2,13 +2,21 @@
 // MNIST, trains a few seconds, the 10x10 grid of samples shows ink that
 // changes as G learns, the interpolation strip is drawn, a digit drawn with
 // the mouse gets D's score, both networks are saved, exported and loaded
-// back, and the settings survive a link round trip.
-import { test } from 'node:test';
+// back, the settings survive a link round trip, and a course page on another
+// origin drives it through the postMessage API.
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
-import { playgroundFixture, collectErrors, waitFor } from './lib/index.mjs';
+import { playgroundFixture, collectErrors, waitFor, startHostServer } from './lib/index.mjs';
 
 const fx = playgroundFixture();
+/** A course page on another origin framing the lab with `hostQuery`. */
+let hostServer = null;
+let hostQuery = 'lab=digits';
+before(async () => {
+  hostServer = await startHostServer(() => ({ labUrl: fx.server.url, query: hostQuery, width: 1000, height: 800 }));
+});
+after(() => hostServer?.close());
 
 /** Mean ink and a cheap fingerprint of a canvas (light theme: dark ink on white). */
 const canvasInk = (locator) => locator.evaluate((c) => {
@@ -21,7 +29,7 @@ const canvasInk = (locator) => locator.evaluate((c) => {
   return { ink: ink / (d.length / 4) / 255, hash, alpha: d[3] };
 });
 
-test('digits GAN: train, the sample grid changes, interpolation, D scores a drawn digit, link round trip', async () => {
+test('digits GAN: train, the grid changes, interpolation, D scores a drawn digit, save/export/load, link round trip, course-page API', async () => {
   const context = await fx.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors = collectErrors(page);
@@ -38,11 +46,10 @@ test('digits GAN: train, the sample grid changes, interpolation, D scores a draw
   const grid = lab.getByTestId('sample-grid');
   const before = await waitFor(() => canvasInk(grid), (v) => v.alpha === 255, { timeoutMs: 10_000, what: 'the untrained samples' });
   await play.click();
-  await waitFor(async () => Number(await lab.getByTestId('iteration').textContent()), (v) => v >= 60, { timeoutMs: 30_000, intervalMs: 200, what: '60 iterations' });
+  await waitFor(async () => Number(await lab.getByTestId('iteration').textContent()), (v) => v >= 40, { timeoutMs: 30_000, intervalMs: 200, what: '40 iterations' });
   const during = await waitFor(() => canvasInk(grid), (v) => v.hash !== before.hash, { timeoutMs: 10_000, what: 'the grid to be redrawn' });
-  await page.waitForTimeout(1500);
-  const later = await canvasInk(grid);
-  assert.notEqual(later.hash, during.hash, 'the grid keeps changing while G trains');
+  // It keeps changing while G trains.
+  const later = await waitFor(() => canvasInk(grid), (v) => v.hash !== during.hash, { timeoutMs: 10_000, intervalMs: 150, what: 'the grid to change again' });
   assert.ok(later.ink > 0.02 && later.ink < 0.9, `the samples are neither blank nor solid (mean ink ${later.ink.toFixed(3)})`);
   for (const id of ['d-loss', 'g-loss', 'd-real', 'd-fake']) {
     const v = Number(await lab.getByTestId(id).textContent());
@@ -81,7 +88,7 @@ test('digits GAN: train, the sample grid changes, interpolation, D scores a draw
   assert.equal(file.magic, 'nn-playground-gan');
   assert.equal(file.lab, 'digits');
   assert.equal(file.config.batch, 16);
-  assert.ok(file.iterations >= 60);
+  assert.ok(file.iterations >= 40);
   const [script] = await Promise.all([page.waitForEvent('download'), lab.getByTestId('export-pytorch').click()]);
   assert.equal(script.suggestedFilename(), 'nn-digits.py');
   assert.match(await readFile(await script.path(), 'utf8'), /torch\.nn\.Sequential/);
@@ -91,14 +98,27 @@ test('digits GAN: train, the sample grid changes, interpolation, D scores a draw
   const url = page.url();
   assert.match(url, /lab=digits&v=1&/);
   assert.match(url, /&batch=16&/);
-  const again = await context.newPage();
-  const errors2 = collectErrors(again);
-  await again.goto(url);
-  const lab2 = again.locator('.gan-digits');
-  await waitFor(() => lab2.getByTestId('play').isEnabled(), (v) => v, { timeoutMs: 60_000, what: 'the second page' });
+
+  // The link opened again, framed by a course page on another origin (one more
+  // MNIST load instead of two): the same settings and no notice, then the
+  // saved file, then the course-page API.
+  hostQuery = new URL(url).search.slice(1);
+  const host = await context.newPage();
+  const errors2 = collectErrors(host);
+  await host.goto(hostServer.url);
+  assert.notEqual(new URL(hostServer.url).origin, new URL(fx.server.url).origin, 'the host page is on another origin');
+  const received = () => host.evaluate(() => window.received);
+  const answer = (id) => waitFor(async () => (await received()).find((m) => m.type === 'state' && m.id === id),
+    (m) => m !== undefined, { timeoutMs: 15_000, what: `the answer to ${id}` });
+  const send = (msg) => host.evaluate((m) => window.send(m), msg);
+  const ready = (await waitFor(received, (ms) => ms.some((m) => m.type === 'ready'), { timeoutMs: 60_000, what: 'ready' })).find((m) => m.type === 'ready');
+  assert.equal(ready.lab, 'digits');
+  assert.equal(ready.config.batch, 16);
+  assert.equal(ready.config.lrD, 0.0005);
+  const lab2 = host.frameLocator('#frame').locator('.gan-digits');
   assert.equal(await lab2.getByTestId('rejected').count(), 0);
   assert.equal(await lab2.getByTestId('set-lrD').inputValue(), '0.0005');
-  assert.equal(again.url(), url);
+
   // The saved file brings both networks back: the same iteration count and the very same samples.
   await lab2.getByTestId('model-file').setInputFiles(savedPath);
   await waitFor(async () => Number(await lab2.getByTestId('iteration').textContent()), (v) => v === file.iterations, { timeoutMs: 15_000, what: 'the loaded iteration count' });
@@ -110,6 +130,26 @@ test('digits GAN: train, the sample grid changes, interpolation, D scores a draw
   await lab2.getByTestId('model-file').setInputFiles(broken);
   assert.match(await lab2.getByTestId('model-error').textContent({ timeout: 10_000 }), /Nothing was changed/);
   assert.equal(Number(await lab2.getByTestId('iteration').textContent()), file.iterations);
+
+  // The course-page API: a bad setting refuses the whole command; good ones apply; play, metrics, pause, step.
+  await send({ type: 'setConfig', config: { lrG: 0.0005, batch: 0 }, id: 'bad-1' });
+  const refused = await waitFor(async () => (await received()).find((m) => m.type === 'error' && m.id === 'bad-1'), (m) => m !== undefined, { timeoutMs: 10_000, what: 'the refusal' });
+  assert.deepEqual(refused.rejected.map((r) => r.key), ['batch']);
+  await send({ type: 'setConfig', config: { lrG: 0.0005, dSteps: 2 }, id: 'set-1' });
+  const set = await answer('set-1');
+  assert.equal(set.config.lrG, 0.0005);
+  assert.equal(set.config.dSteps, 2);
+  assert.equal(set.config.batch, 16, 'the link\'s batch, untouched by the refused command');
+  await send({ type: 'play', id: 'play-1' });
+  assert.equal((await answer('play-1')).running, true);
+  const metrics = await waitFor(async () => (await received()).filter((m) => m.type === 'metrics').at(-1),
+    (m) => m !== undefined && m.iteration >= file.iterations + 5, { timeoutMs: 20_000, what: 'metrics 5 iterations on' });
+  for (const k of ['dLoss', 'gLoss', 'dReal', 'dFake', 'iterationsPerSec']) assert.ok(Number.isFinite(metrics[k]), `metrics carry ${k}: ${JSON.stringify(metrics)}`);
+  await send({ type: 'pause', id: 'pause-1' });
+  const paused = await answer('pause-1');
+  assert.equal(paused.running, false);
+  await send({ type: 'step', steps: 3, id: 'step-3' });
+  assert.equal((await answer('step-3')).epoch, paused.epoch + 3, 'step 3 runs three iterations');
   errors.assertNone();
   errors2.assertNone();
   await context.close();
