@@ -11,9 +11,10 @@ import { createRng } from '../web/src/lib/rng.js';
 import { digitsGanSpec, RealBatches, toInk } from '../web/src/labs/digits/digits.js';
 import { trainClassifier } from './gan-digits-classifier.mjs';
 
+// The lab's defaults (labs/digits/config.ts; TypeScript, so repeated here).
 const DEFAULTS = {
   noiseDim: 64, noise: 'gaussian', gHidden: [256], dHidden: [256], activation: 'leaky_relu', loss: 'bce',
-  optG: 'adam', lrG: 5e-4, optD: 'adam', lrD: 5e-4, beta1: 0.5, batch: 64, dSteps: 1, gSteps: 1, seed: 1,
+  optG: 'adam', lrG: 1e-3, optD: 'adam', lrD: 1e-3, beta1: 0.5, batch: 32, dSteps: 1, gSteps: 1, seed: 1,
 };
 const settings = { ...DEFAULTS, ...JSON.parse(process.argv[2] ?? '{}') };
 const seconds = Number(process.argv[3] ?? 60);
