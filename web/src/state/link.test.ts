@@ -187,11 +187,13 @@ test('1,000 hostile addresses over every lab: no throw, a valid config, a clean 
   const rng = createRng(1010);
   const words = ['lab', 'v', 'hidden', 'act', 'layers', 'shift', 'opt', 'lr', 'mom', 'batch', 'epochs', 'seed', 'data', 'embed', 'hide', 'lock', 'theme',
     'origins', 'autoplay', 'pts', 'networkShape', 'activation', '__proto__', '%zz', '',
-    'task', 'cell', 'len', 'clip', 'temp', 'compare', 'delay', 'wave', 'noise'];
+    'task', 'cell', 'len', 'clip', 'temp', 'compare', 'delay', 'wave', 'noise',
+    'z', 'g', 'd', 'optg', 'lrg', 'optd', 'lrd', 'beta1', 'dsteps', 'gsteps'];
   const values = ['mnist', 'playground', 'gan', '', 'none', '1', '0', '-1', '1e309', 'NaN', '512', '513', 'relu,relu,relu,relu,relu',
     'all', 'weights', 'share', 'dark', 'https://a.org', '%', '<b>', 'x'.repeat(300), '4,2', 'adam', '0.5', 'true',
     'conv:8:5,pool:2,flatten,dense:10:softmax', 'conv:8:29:1:0:relu,dense:10:softmax', 'dense:10:softmax', 'conv:x',
-    'sequence', 'lstm', 'rnn', 'waves', 'memory', 'names', 'text', 'sines', '257', '0.01', 'gates'];
+    'sequence', 'lstm', 'rnn', 'waves', 'memory', 'names', 'text', 'sines', '257', '0.01', 'gates',
+    'digits', 'gaussian', 'uniform', 'least_squares', 'leaky_relu', '1025', '256,256,256,256'];
   const failures: string[] = [];
   let noticed = 0;
   for (let i = 0; i < 1000; i++) {
@@ -217,7 +219,7 @@ test('1,000 hostile addresses over every lab: no throw, a valid config, a clean 
   }
   expect(failures).toEqual([]);
   expect(noticed).toBeGreaterThan(500);
-  expect(LAB_IDS).toEqual(['playground', 'mnist', 'sequence']);
+  expect(LAB_IDS).toEqual(['playground', 'mnist', 'sequence', 'digits']);
 });
 
 describe('MNIST config and the page', () => {

@@ -2,6 +2,7 @@ import { memo } from 'preact/compat';
 // Draw a digit with mouse, pen or touch; it is prepared like MNIST (see
 // preprocess.ts), shown as the 28x28 input, and classified live.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
 import type { Theme } from '../../../state/config';
 import { inkFromRgba, MNIST_PIXELS, prepareDigit } from '../preprocess';
 import { paintDigit } from '../digit-image';
@@ -18,9 +19,12 @@ interface Props {
   tweenMs?: number;
   modelReady: boolean;
   onInput: (pixels: Float32Array | null) => void;
+  /** Another lab's verdict on the drawn digit (the digits GAN's D score), shown instead of the class probabilities. */
+  readout?: (input: Float32Array | null) => ComponentChildren;
+  title?: string;
 }
 
-export const DrawPanel = memo(function DrawPanel({ theme, probs, tweenMs = 0, modelReady, onInput }: Props) {
+export const DrawPanel = memo(function DrawPanel({ theme, probs, tweenMs = 0, modelReady, onInput, readout, title = 'Draw a digit' }: Props) {
   const pad = useRef<HTMLCanvasElement>(null);
   const preview = useRef<HTMLCanvasElement>(null);
   const last = useRef<{ x: number; y: number } | null>(null);
@@ -90,7 +94,7 @@ export const DrawPanel = memo(function DrawPanel({ theme, probs, tweenMs = 0, mo
   if (probs && input) for (let c = 0; c < probs.length; c++) if (best < 0 || probs[c]! > probs[best]!) best = c;
   return (
     <section class="mn-panel mn-draw" aria-labelledby="mn-draw-h">
-      <h2 id="mn-draw-h">Draw a digit</h2>
+      <h2 id="mn-draw-h">{title}</h2>
       <div class="mn-draw-row">
         <canvas ref={pad} class="mn-pad" width={PAD_SIZE} height={PAD_SIZE} data-testid="digit-canvas"
                 aria-label="drawing pad: draw a digit from 0 to 9"
@@ -100,15 +104,17 @@ export const DrawPanel = memo(function DrawPanel({ theme, probs, tweenMs = 0, mo
             <canvas ref={preview} width={28} height={28} data-testid="digit-input" aria-label="the 28x28 input the model sees" />
             <figcaption>28×28 input</figcaption>
           </figure>
-          <p class="mn-prediction">
-            Prediction: <strong data-testid="digit-prediction">{best >= 0 ? best : '—'}</strong>
-            {best >= 0 && probs ? <span> ({(probs[best]! * 100).toFixed(1)}%)</span> : null}
-          </p>
+          {readout ? readout(input) : (
+            <p class="mn-prediction">
+              Prediction: <strong data-testid="digit-prediction">{best >= 0 ? best : '—'}</strong>
+              {best >= 0 && probs ? <span> ({(probs[best]! * 100).toFixed(1)}%)</span> : null}
+            </p>
+          )}
           <button type="button" class="mn-btn" data-testid="digit-clear" onClick={clear}>Clear</button>
         </div>
       </div>
       {!modelReady && <p class="mn-hint">The model is being prepared; predictions appear once it exists.</p>}
-      <ProbBars probs={input ? barProbs : null} highlight={best} />
+      {!readout && <ProbBars probs={input ? barProbs : null} highlight={best} />}
     </section>
   );
 });
