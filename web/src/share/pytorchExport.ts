@@ -403,7 +403,9 @@ function trainConstants(training: ExportTraining | undefined): string {
   const t = training.spec;
   const settings = {
     optimizer: t.optimizer, lr: t.lr, beta1: t.beta1, beta2: t.beta2, eps: t.eps, regularization: t.regularization, reg_rate: t.regRate,
-    batch_size: t.batchSize, seed: t.seed, order: t.order, shift: t.shift, epochs: t.epochs, clip_norm: t.clipNorm,
+    batch_size: t.batchSize, seed: t.seed, order: t.order, shift: t.shift, epochs: t.epochs,
+    // the sequence lab's clipping by global norm; absent: none
+    ...(t.clipNorm > 0 ? { clip_norm: t.clipNorm } : {}),
     // MNIST's per-step rate (unrounded settings; the script rounds each rate as the page does); absent: lr throughout
     ...(t.schedule ? { schedule: schedulePyJson(t.schedule) } : {}),
   };
