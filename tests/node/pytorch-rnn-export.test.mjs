@@ -9,7 +9,9 @@
 // a .npz) gives, step by step, the engine's losses over the same seeded
 // batches (a partial last batch, two epochs), and its checkpoint the engine's
 // parameters, within 1e-5 relative (parameters under 0.01: 1e-7 absolute): per-step CE + Adam + clipping (the
-// sequence lab's own export), MSE + momentum + L2 + clipping, BCE + SGD + L1.
+// sequence lab's own export), MSE + momentum + L2 + clipping, BCE + SGD + L1;
+// bad data (a wrong shape, a class out of range, NaN, a ragged list, a
+// missing y) stops with a sentence before any step.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -138,7 +140,7 @@ for i, job in enumerate(jobs["predict"]):
     cli = module.torch.tensor(json.loads(printed.getvalue())).reshape(len(job["sequences"]), -1).tolist()
     assert cli == predicted, "the command line prints what predict returns"
     out.append(predicted)
-runs = []
+runs, refusals = [], []
 for i, job in enumerate(jobs["train"]):
     if "npz" in job:
         import numpy as np
@@ -152,9 +154,18 @@ for i, job in enumerate(jobs["train"]):
         status = module.main(["model.py", "train"] + job["args"])
     assert status == 0
     runs.append([json.loads(line) for line in printed.getvalue().splitlines()])
-print(json.dumps({"predict": out, "train": runs}))
+    # Bad data stops with a sentence (SystemExit), before any step.
+    for args in job.get("bad", []):
+        printed = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(printed):
+                module.main(["model.py", "train"] + args)
+            refusals.append(None)
+        except SystemExit as exit:
+            refusals.append([str(exit.code), printed.getvalue()])
+print(json.dumps({"predict": out, "train": runs, "refusals": refusals}))
 `;
-  const input = { predict: jobs.map((j) => ({ path: j.path, sequences: j.sequences })), train: trainJobs.map((j) => ({ path: j.path, args: j.args, ...(j.npz ? { npz: j.npz } : {}) })) };
+  const input = { predict: jobs.map((j) => ({ path: j.path, sequences: j.sequences })), train: trainJobs.map((j) => ({ path: j.path, args: j.args, bad: j.bad.map((b) => b.args), ...(j.npz ? { npz: j.npz } : {}) })) };
   const got = JSON.parse(await run(PYTHON, ['-c', driver], JSON.stringify(input)));
   for (const [i, j] of jobs.entries()) {
     const worst = worstDifference(got.predict[i].flat(), j.expected);
@@ -163,6 +174,13 @@ print(json.dumps({"predict": out, "train": runs}))
     assert.ok(spread > 0.01, `${j.c.name}: outputs vary (spread ${spread})`);
     t.diagnostic(`${j.c.name}: largest relative difference ${worst.toExponential(2)}`);
   }
+  const refusals = trainJobs.flatMap((j) => j.bad);
+  assert.equal(got.refusals.length, refusals.length);
+  refusals.forEach((b, k) => {
+    assert.ok(got.refusals[k], `${b.what}: refused`);
+    assert.match(got.refusals[k][0], b.message, `${b.what}: the sentence`);
+    assert.equal(got.refusals[k][1], '', `${b.what}: no step ran`);
+  });
   for (const [i, j] of trainJobs.entries()) {
     const lines = got.train[i];
     const steps = lines.filter((l) => 'step' in l);
@@ -290,7 +308,23 @@ function trainCase(m, engine, dir, c, index) {
     }
     // Clipping bites: some step's gradient is longer than the clip norm.
     if (spec.clipNorm > 0) assert.ok(norms.some((n) => n > spec.clipNorm), `${c.name}: clipping bites (norms ${norms})`);
-    return { c, path, args, npz, losses, epochs, start, params: model.params(), ckpt: join(dir, `ckpt${index}.json`) };
+    // Bad files: the wrong shape, a class out of range, NaN, a ragged list, a missing entry.
+    const bad = [];
+    if (c.data === 'npy') {
+      const put = (name, buf) => { writeFileSync(join(dir, name), buf); return join(dir, name); };
+      const xFile = join(dir, `x${index}.npy`), yFile = join(dir, `y${index}.npy`);
+      bad.push({ what: 'x of the wrong shape', args: ['--x', yFile, '--y', yFile], message: /^x must be N sequences of 6 steps of 27 value\(s\); its shape is \[12, 6\]$/ });
+      bad.push({ what: 'a class out of range', args: ['--x', xFile, '--y', put('y-big.npy', npy(labels.map((l) => l + 27), [TRAIN_N, steps]))], message: /class indices must be whole numbers 0\.\.26/ });
+      bad.push({ what: 'fewer targets than sequences', args: ['--x', xFile, '--y', put('y-short.npy', npy(labels.slice(steps), [TRAIN_N - 1, steps]))], message: /one row per sequence of x \(12\)/ });
+    } else if (c.data === 'json') {
+      const put = (name, data) => { writeFileSync(join(dir, name), JSON.stringify(data)); return join(dir, name); };
+      // Python's json reads the NaN token (a JSON extension NumPy users meet).
+      writeFileSync(join(dir, 'nan.json'), `{"x": ${JSON.stringify(nested(x, [TRAIN_N, T, F])).replace(/-?\d[\d.e+-]*/, 'NaN')}, "y": ${JSON.stringify(nested(y, [TRAIN_N, outs]))}}`);
+      bad.push({ what: 'NaN in x', args: ['--data', join(dir, 'nan.json')], message: /^x and y must be finite numbers/ });
+      bad.push({ what: 'a ragged list', args: ['--data', put('ragged.json', { x: [[1, 2], [3]], y: [[1], [2]] })], message: /cannot read x as numbers/ });
+      bad.push({ what: 'no y', args: ['--data', put('noy.json', { x: nested(x, [TRAIN_N, T, F]) })], message: /holds no 'y'/ });
+    }
+    return { c, path, args, npz, bad, losses, epochs, start, params: model.params(), ckpt: join(dir, `ckpt${index}.json`) };
   } finally {
     model.destroy();
   }

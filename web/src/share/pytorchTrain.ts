@@ -4,7 +4,8 @@
 // The batch order ports web/src/lib/rng.js (mulberry32) and the labs'
 // shuffles bit for bit; tests/node/pytorch-train.test.mjs checks the losses
 // (and MNIST's scheduled rates) against the page's own session code on the
-// real engine.
+// real engine; tests/node/pytorch-rnn-export.test.mjs the recurrent networks'
+// (the user's sequences from a file, clipping) against the engine's steps.
 
 import { SCHEDULE_PY } from './training';
 
