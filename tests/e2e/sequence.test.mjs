@@ -81,7 +81,16 @@ test('a link round trip restores the config; save, export and load a model file'
   assert.deepEqual(file.layers.map((l) => l.kind), ['rnn', 'dense']);
   assert.equal(file.config.clipNorm, 2.5);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-pytorch').click()]);
-  assert.match(await fs.readFile(await download.path(), 'utf8'), /torch\.nn\.RNN/);
+  const torchScript = await fs.readFile(await download.path(), 'utf8');
+  assert.match(torchScript, /torch\.nn\.RNN/);
+  assert.match(torchScript, /^TRAINING = .*"clip_norm":2\.5/m, 'the train mode clips as the page does');
+  // NumPy: the from-scratch RNN class (backprop through time), the same clipping.
+  const [numpyDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-numpy').click()]);
+  assert.match(numpyDownload.suggestedFilename(), /-numpy\.py$/);
+  const numpyScript = await fs.readFile(await numpyDownload.path(), 'utf8');
+  assert.match(numpyScript, /^class RNN\(Recurrent\):/m);
+  assert.match(numpyScript, /^OPTIMIZER = .*"clip_norm":2\.5/m);
+  assert.doesNotMatch(numpyScript, /import torch/);
   await page.getByTestId('seq-cell').selectOption('lstm'); // another model...
   await page.getByTestId('model-file').setInputFiles({ name: 'm.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
   await waitFor(() => text(page, 'share-status'), (t) => /^Loaded m\.json/.test(t), { timeoutMs: 20_000, what: 'the file loaded' });

@@ -4,6 +4,8 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { defaultConfig } from '../state/schema';
 import { mnistCodec } from '../labs/mnist/config';
+import { sequenceCodec } from '../labs/sequence/config';
+import { sequenceLayers } from '../labs/sequence/model-file';
 import { denseLayers } from './layers';
 import { coreCount, withBlocks } from './test-core';
 import { exportLabModelNumpy, exportLabNumpy } from './numpyExport';
@@ -55,6 +57,23 @@ describe('NumPy export', () => {
     for (const l of s.split('\n')) if (l.includes('import os')) expect(l.startsWith('# ')).toBe(true);
     expect(() => exportLabNumpy({ layers, loss: 'bce', input: labNetworkInput(playground), params: new Float32Array(2), blocks: playground.blocks }, labTraining(playground))).toThrow(/parameters/);
     expect(() => exportLabNumpy({ layers, loss: 'bce', input: { kind: 'points', features: ['x1'] }, params: playground.params, blocks: playground.blocks }, labTraining(playground))).toThrow(/input size/);
+  });
+});
+
+describe('NumPy export of a sequence model', () => {
+  test('RNN and LSTM classes in torch\'s block names, the sequences as input, the lab\'s clipping', async () => {
+    const config = { ...sequenceCodec.defaults(), task: 'names' as const, cell: 'lstm' as const, hidden: 4, layers: 2, seqLen: 3, clipNorm: 2.5 };
+    const seqLayers = sequenceLayers(config);
+    const model = await withBlocks({ lab: 'sequence', config, layers: seqLayers, loss: 'ce', epoch: 0, params: new Float32Array(await coreCount(seqLayers, 'ce')) });
+    expect(labNetworkInput(model)).toEqual({ kind: 'sequence', steps: 3, features: 27 });
+    const s = exportLabModelNumpy(model);
+    for (const c of ['class Recurrent:', 'class RNN(Recurrent):', 'class LSTM(Recurrent):']) expect(s).toContain(c);
+    expect(s).not.toMatch(/torch\./);
+    // Each stacked layer its own class instance, torch's names without _l0; the per-step head's W and b.
+    expect(s).toContain('(0, "weight_ih", 0, [16,27]),\n    (0, "weight_hh", 432, [16,4]),\n    (0, "bias_ih", 496, [16]),\n    (0, "bias_hh", 512, [16]),\n    (1, "weight_ih", 528, [16,4]),');
+    expect(s).toContain('(2, "W", 688, [27,4]),');
+    expect(s).toContain('FEATURES_PER_STEP = 27');
+    expect(JSON.parse(/^OPTIMIZER = (.*)$/m.exec(s)![1]!)).toEqual({ kind: 'adam', lr: Math.fround(0.01), beta1: Math.fround(0.9), beta2: Math.fround(0.999), eps: Math.fround(1e-8), regularization: 'none', reg_rate: 0, clip_norm: 2.5 });
   });
 });
 

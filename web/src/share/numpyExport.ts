@@ -14,7 +14,7 @@ import type { Feature } from '../state/config';
 import { featureInfo } from '../data/features';
 import { floatsToBase64 } from './base64';
 import { layerJson, type LabModel } from './modelFile';
-import { isSequenceLayer } from './layers';
+import type { LayerSpec } from './layers';
 import { blockNames, checkExportInput, labNetworkInput, pyString, type LabExportInput } from './pytorchExport';
 import { labTraining, SCHEDULE_PY, schedulePyJson, type TrainingSpec } from './training';
 import { NUMPY_LAYERS_PY } from './numpyLayers';
@@ -31,22 +31,46 @@ function numpyFeature(f: Feature): string {
   return featureInfo(f).torch.replace(/torch\./g, 'np.');
 }
 
+/** A block's attribute in the script's layer class: dense and conv W and b, a recurrent layer's torch names (weight_ih, ..., without torch's _l0). */
+function numpyBlockName(l: LayerSpec, block: number): string {
+  const torch = blockNames(l)[block]!;
+  return l.kind === 'rnn' || l.kind === 'lstm' ? torch.replace(/_l0$/, '') : torch === 'weight' ? 'W' : 'b';
+}
+
 /** The script's text. Throws on an inconsistent input (a caller bug). */
 export function exportLabNumpy(spec: LabExportInput, training: TrainingSpec): string {
   checkExportInput(spec, 'exportLabNumpy');
   const { layers, loss, input, params } = spec;
-  // The from-scratch layer classes cover dense and convolutional networks; recurrent ones go to PyTorch.
-  if (input.kind === 'sequence' || layers.some(isSequenceLayer)) throw new Error('exportLabNumpy: the NumPy export has no recurrent layers; use the PyTorch export');
-  const blocks = spec.blocks.map((b) => `    (${b.layer}, ${pyString(blockNames(layers[b.layer]!)[b.block] === 'weight' ? 'W' : 'b')}, ${b.offset}, ${JSON.stringify(b.shape)}),`);
+  const blocks = spec.blocks.map((b) => `    (${b.layer}, ${pyString(numpyBlockName(layers[b.layer]!, b.block))}, ${b.offset}, ${JSON.stringify(b.shape)}),`);
   const wrapped = floatsToBase64(params).match(/.{1,100}/g) ?? [''];
   const header = (spec.description ?? '').split(/\r?\n/).map((l) => `# ${l}`).join('\n');
   const optimizer = {
     kind: training.optimizer, lr: training.lr, beta1: training.beta1, beta2: training.beta2, eps: training.eps,
     regularization: training.regularization, reg_rate: training.regRate,
+    // the sequence lab's clipping by global norm; absent: none
+    ...(training.clipNorm > 0 ? { clip_norm: training.clipNorm } : {}),
     // MNIST's per-step rate; absent: lr throughout (the playground)
     ...(training.schedule ? { schedule: schedulePyJson(training.schedule) } : {}),
   };
-  const io = input.kind === 'points'
+  const io = input.kind === 'sequence'
+    ? {
+      usage: `#   python3 model_numpy.py predict sequences.json   # or: echo '[[[0.5], [0.25], ...]]' | python3 model_numpy.py predict
+#     input: JSON, one sequence per row: ${input.steps} steps of ${input.features} value(s), nested
+#     [[step 0's values], [step 1's], ...] or flat; or {"sequences": [...]}; output: one row of outputs per sequence`,
+      constants: `STEPS = ${input.steps}
+FEATURES_PER_STEP = ${input.features}`,
+      functions: `def network_input(sequences):
+    """Sequences as the network reads them, [n x ${input.steps * input.features}] (step 0's values, then step 1's, ...),
+    float32 as on the page; each sequence nested (${input.steps} steps of ${input.features}) or flat."""
+    return np.stack([np.asarray(s, dtype=np.float32).reshape(STEPS * FEATURES_PER_STEP) for s in sequences]).astype(np.float64)
+
+
+def read_inputs(data):
+    if isinstance(data, dict):
+        data = data["sequences"]
+    return network_input(data)`,
+    }
+    : input.kind === 'points'
     ? {
       usage: `#   python3 model_numpy.py predict points.json   # or: echo '[[1.5, -2.0]]' | python3 model_numpy.py predict
 #     input: JSON [[x1, x2], ...] (or {"points": [...]}); output: one row of outputs per point`,
@@ -118,18 +142,21 @@ import sys
 
 import numpy as np
 
-LAYERS = ${JSON.stringify(layers.map(layerJson))}
+# The layer list as the page's model file holds it (JSON: true/false are JSON's).
+LAYERS = json.loads(${pyString(JSON.stringify(layers.map(layerJson)))})
 LOSS = ${pyString(loss)}
 # The lab's optimizer with the page's settings (float32 values as the engine holds them).
 OPTIMIZER = ${JSON.stringify(optimizer)}
 ${io.constants}
 
 # Trained parameters: float32, little-endian; per layer the weight (dense
-# [out x in], conv [out x in x kh x kw]) and then the bias [out].
+# [out x in], conv [out x in x kh x kw]) and then the bias [out]; an RNN/LSTM
+# layer's weight_ih [G*H x in], weight_hh [G*H x H], bias_ih, bias_hh [G*H]
+# (G = 1, or 4 LSTM gates i, f, g, o of H rows each: torch's order).
 PARAMS_BASE64 = (
 ${wrapped.map((w) => `    ${pyString(w)}`).join('\n')}
 )
-# Where each block sits: (layer index, "W" or "b", offset, shape).
+# Where each block sits: (layer index, the layer's attribute ("W", "b", "weight_ih", ...), offset, shape).
 PARAM_BLOCKS = [
 ${blocks.join('\n')}
 ]
@@ -137,7 +164,7 @@ CHECK_TOLERANCE = ${CHECK_TOLERANCE}
 
 
 def parameters():
-    """The trained parameters as arrays: {(layer, "W" or "b"): array}."""
+    """The trained parameters as arrays: {(layer, attribute): array}."""
     raw = base64.b64decode(PARAMS_BASE64)
     values = np.array(struct.unpack("<%df" % (len(raw) // 4), raw), dtype=np.float64)
     return {(layer, name): values[offset:offset + int(np.prod(shape))].reshape(shape)
@@ -152,12 +179,15 @@ ${SCHEDULE_PY}
 class Optimizer:
     """The page's optimizer, one update rule per kind (PyTorch's SGD,
     SGD with momentum and Adam); L1/L2 regularisation is added to the
-    gradient of the weights (not the biases) first. With a schedule (MNIST),
-    set_progress(epochs_done) before each step sets that step's rate."""
+    gradient of the weights (not the biases) first, then with clip_norm > 0
+    every gradient is scaled down to that global norm when longer
+    (PyTorch's clip_grad_norm_, as the sequence lab trains). With a
+    schedule (MNIST), set_progress(epochs_done) before each step sets that
+    step's rate."""
 
-    def __init__(self, kind, lr, beta1=0.9, beta2=0.999, eps=1e-8, regularization="none", reg_rate=0.0, schedule=None):
+    def __init__(self, kind, lr, beta1=0.9, beta2=0.999, eps=1e-8, regularization="none", reg_rate=0.0, clip_norm=0.0, schedule=None):
         self.kind, self.lr, self.beta1, self.beta2, self.eps = kind, lr, beta1, beta2, eps
-        self.regularization, self.reg_rate, self.schedule = regularization, reg_rate, schedule
+        self.regularization, self.reg_rate, self.clip_norm, self.schedule = regularization, reg_rate, clip_norm, schedule
         self.t = 0
         self.state = {}  # per parameter: momentum buffer, or Adam's moments m and v
 
@@ -167,33 +197,42 @@ class Optimizer:
             self.lr = scheduled_rate(self.schedule, epochs_done)
         return self.lr
 
+    def gradients(self, layers):
+        """Every parameter with the gradient its update uses: regularised, then clipped."""
+        out = []
+        for index, layer in enumerate(layers):
+            for name, decays in layer.PARAMS:
+                p, g = getattr(layer, name), getattr(layer, "d" + name).copy()
+                if decays and self.regularization == "l2":
+                    g += self.reg_rate * p
+                elif decays and self.regularization == "l1":
+                    g += self.reg_rate * np.sign(p)
+                out.append(((index, name), p, g))
+        self.grad_norm = math.sqrt(sum(float((g * g).sum()) for _, _, g in out))
+        coef = self.clip_norm / (self.grad_norm + 1e-6)
+        if self.clip_norm > 0 and coef < 1:
+            for _, _, g in out:
+                g *= coef
+        return out
+
     def update(self, layers):
         self.t += 1
-        for index, layer in enumerate(layers):
-            for name in ("W", "b"):
-                if not hasattr(layer, name):
-                    continue
-                p, g = getattr(layer, name), getattr(layer, "d" + name).copy()
-                if name == "W" and self.regularization == "l2":
-                    g += self.reg_rate * p
-                elif name == "W" and self.regularization == "l1":
-                    g += self.reg_rate * np.sign(p)
-                key = (index, name)
-                if self.kind == "sgd":
-                    p -= self.lr * g
-                elif self.kind == "momentum":
-                    # buffer = beta1 * buffer + g (the first step starts it at g); w -= lr * buffer
-                    buf = g if key not in self.state else self.beta1 * self.state[key] + g
-                    self.state[key] = buf
-                    p -= self.lr * buf
-                else:  # adam
-                    m, v = self.state.get(key, (np.zeros_like(p), np.zeros_like(p)))
-                    m = self.beta1 * m + (1 - self.beta1) * g
-                    v = self.beta2 * v + (1 - self.beta2) * g * g
-                    self.state[key] = (m, v)
-                    m_hat = m / (1 - self.beta1 ** self.t)
-                    v_hat = v / (1 - self.beta2 ** self.t)
-                    p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        for key, p, g in self.gradients(layers):
+            if self.kind == "sgd":
+                p -= self.lr * g
+            elif self.kind == "momentum":
+                # buffer = beta1 * buffer + g (the first step starts it at g); w -= lr * buffer
+                buf = g if key not in self.state else self.beta1 * self.state[key] + g
+                self.state[key] = buf
+                p -= self.lr * buf
+            else:  # adam
+                m, v = self.state.get(key, (np.zeros_like(p), np.zeros_like(p)))
+                m = self.beta1 * m + (1 - self.beta1) * g
+                v = self.beta2 * v + (1 - self.beta2) * g * g
+                self.state[key] = (m, v)
+                m_hat = m / (1 - self.beta1 ** self.t)
+                v_hat = v / (1 - self.beta2 ** self.t)
+                p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
 class Network:
@@ -214,31 +253,34 @@ class Network:
         return a.reshape(len(a), -1)
 
     def loss(self, y):
-        """The batch's loss after forward, with PyTorch's mean reduction, as the page computes it."""
+        """The batch's loss after forward, with PyTorch's mean reduction, as the page computes it
+        (a per-step output: cross-entropy per step, the mean over examples x steps)."""
         last = self.layers[-1]
+        y = np.asarray(y, dtype=np.float64).reshape(last.a.shape)
         if self.loss_name == "mse":  # mean over every output of every example
             return float(np.mean((last.a - y) ** 2))
         if self.loss_name == "bce":  # from z: max(z, 0) - z*y + log(1 + exp(-|z|)), mean
             z = last.z
             return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
-        z = last.z  # ce: sum_j y_j * (logsumexp(z) - z_j), mean over the examples
-        lse = z.max(axis=1, keepdims=True) + np.log(np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True))
-        return float((y * (lse - z)).sum() / len(z))
+        z = last.z  # ce: sum_j y_j * (logsumexp(z) - z_j), mean over the examples (and steps)
+        lse = z.max(axis=-1, keepdims=True) + np.log(np.exp(z - z.max(axis=-1, keepdims=True)).sum(axis=-1, keepdims=True))
+        return float((y * (lse - z)).sum() / (z.size // z.shape[-1]))
 
     def backward(self, y):
-        """Every layer's delta = dL/dz, dW and db after forward; returns dL/dx."""
+        """Every layer's delta = dL/dz and its parameters' gradients after forward; returns dL/dx."""
         last = self.layers[-1]
+        y = np.asarray(y, dtype=np.float64).reshape(last.a.shape)
         if self.loss_name == "mse":
             delta = activation_backward(last.activation, last.z, last.a, 2.0 * (last.a - y) / y.size)
         elif self.loss_name == "bce":  # sigmoid + BCE: the fused shortcut (a - y) / N
             delta = (last.a - y) / y.size
-        else:  # softmax + cross-entropy: the fused shortcut (a * sum(y) - y) / n, = (a - y) / n for one-hot y
-            delta = (last.a * y.sum(axis=1, keepdims=True) - y) / len(y)
+        else:  # softmax + cross-entropy: the fused shortcut (a * sum(y) - y) / n, = (a - y) / n for one-hot y (n: examples x steps)
+            delta = (last.a * y.sum(axis=-1, keepdims=True) - y) / (y.size // y.shape[-1])
         grad = last.backward(delta)
         for layer in reversed(self.layers[:-1]):
             grad = grad.reshape(layer.a.shape)                                      # dL/da
             grad = layer.backward(activation_backward(layer.activation, layer.z, layer.a, grad))
-        self.input_grad = grad.reshape(len(y), -1)
+        self.input_grad = grad.reshape(len(grad), -1)
         return self.input_grad
 
     def train_step(self, x, y):
@@ -287,10 +329,14 @@ def same_layer(ours, theirs):
     """The trace's layer is this script's (kind and settings; shapes are checked with the weights)."""
     if not isinstance(theirs, dict) or theirs.get("kind") != ours["kind"]:
         return False
-    for key in ("activation", "units", "filters", "stride", "padding"):
+    for key in ("activation", "units", "filters", "stride", "padding", "hidden"):
         if key in ours and key in theirs and ours[key] != theirs[key]:
             return False
     return "kernel" not in ours or "kernel" not in theirs or all(k == ours["kernel"] for k in np.ravel(theirs["kernel"]))
+
+
+# The trace's names of a layer's parameters, and this script's attributes.
+TRACE_PARAMS = {"W": "W", "b": "b", "W_ih": "weight_ih", "W_hh": "weight_hh", "b_ih": "bias_ih", "b_hh": "bias_hh"}
 
 
 def check(path):
@@ -308,15 +354,15 @@ def check(path):
     net = trained()
     # The weights the example was traced with (the page may have trained on since this export).
     for index, entry in enumerate(trace["forward"]):
-        for name in ("W", "b"):
-            if name in entry and hasattr(net.layers[index], name):
+        for name, attribute in TRACE_PARAMS.items():
+            if name in entry and hasattr(net.layers[index], attribute):
                 value = np.asarray(entry[name], dtype=np.float64)
-                if value.size != getattr(net.layers[index], name).size:
-                    print("layer %d: the trace's %s has %d values, this network's %d" % (index + 1, name, value.size, getattr(net.layers[index], name).size))
+                if value.size != getattr(net.layers[index], attribute).size:
+                    print("layer %d: the trace's %s has %d values, this network's %d" % (index + 1, name, value.size, getattr(net.layers[index], attribute).size))
                     return 2
-                setattr(net.layers[index], name, value.reshape(getattr(net.layers[index], name).shape))
+                setattr(net.layers[index], attribute, value.reshape(getattr(net.layers[index], attribute).shape))
     x = np.asarray(trace["example"]["x"], dtype=np.float64).reshape(1, -1)
-    width = LAYERS[0]["inputs"] if LAYERS[0]["kind"] == "dense" else int(np.prod(LAYERS[0]["input"]))
+    width = LAYERS[0]["inputs"] * LAYERS[0].get("steps", 1) if LAYERS[0]["kind"] == "dense" else int(np.prod(LAYERS[0]["input"]))
     if x.shape[1] != width and "FEATURES" in globals() and x.shape[1] == 2:
         x = network_input(x)  # a raw point: the network reads its features
     outputs = net.layers[-1].b.size
@@ -333,7 +379,7 @@ def check(path):
         for key, ours in (("z", layer.z), ("a", layer.a)):
             if key in fwd and not (key == "z" and isinstance(layer, (MaxPool, Flatten))):
                 rows.append(("%s forward %s" % (name, key), ours, fwd[key]))
-        for key, ours in (("delta", layer.delta), ("dW", getattr(layer, "dW", None)), ("db", getattr(layer, "db", None))):
+        for key, ours in [("delta", layer.delta)] + [("d" + name, getattr(layer, "d" + attribute, None)) for name, attribute in TRACE_PARAMS.items()]:
             if key in bwd and ours is not None:
                 rows.append(("%s backward %s" % (name, key), ours, bwd[key]))
     for key, ours in (("output", output), ("loss_value", loss), ("input_grad", input_grad)):

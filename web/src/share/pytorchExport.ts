@@ -57,7 +57,7 @@ export interface ExportTraining {
   config: LabModel['config'];
   /** Epochs trained when exported (the checkpoint adds the script's). */
   epoch: number;
-  /** The playground's training set, embedded: points [n x 2] and targets [n x outputs] as the page feeds them; null for MNIST (read from a path). */
+  /** The playground's training set, embedded: points [n x 2] and targets [n x outputs] as the page feeds them; null for MNIST and sequences (read from a path). */
   data: { points: Float32Array; targets: Float32Array } | null;
 }
 
@@ -77,12 +77,12 @@ export function labNetworkInput(model: LabModel): NetworkInput {
  * The script for a model of any lab (what Export to PyTorch downloads). With
  * the playground's training split (`trainSet`, as the page trains on it),
  * `python3 model.py train` trains on the embedded set; MNIST's reads the
- * digits from a path.
+ * digits from a path, the sequence lab's the user's sequences from a file.
  */
 export function exportLabModel(model: LabModel, description?: string, trainSet?: Dataset): string {
   const data = trainSet ? { points: trainSet.points, targets: targetsFor(trainSet) } : null;
-  // The train mode knows the playground's and MNIST's training; a recurrent network's script predicts only.
-  const training: ExportTraining | undefined = model.layers.some(isSequenceLayer)
+  // The train mode knows the playground's, MNIST's and the sequence lab's training; another lab's recurrent network predicts only.
+  const training: ExportTraining | undefined = model.lab !== 'sequence' && model.layers.some(isSequenceLayer)
     ? undefined
     : { spec: labTraining(model), lab: model.lab, config: model.config, epoch: model.epoch, data };
   return exportLabPyTorch({ layers: model.layers, loss: model.loss, input: labNetworkInput(model), params: model.params, blocks: model.blocks, description, training });
@@ -174,6 +174,7 @@ export function exportLabPyTorch(spec: LabExportInput): string {
   const outputs = outputSize(layers[layers.length - 1]!);
   const outputText = loss === 'ce' ? 'class probabilities' : loss === 'bce' ? 'probability of class 1' : 'the predicted value';
   const io = input.kind === 'points' ? pointsInput(input.features, outputs) : input.kind === 'image' ? imageInput(input, outputs) : sequenceInput(input, outputShape(layers[layers.length - 1]!));
+  const last = layers[layers.length - 1]!;
 
   return `#!/usr/bin/env python3
 # A network trained in the nn-playground, exported for PyTorch.
@@ -183,7 +184,7 @@ ${header}
 ${io.usage}
 # Output: JSON, one row of network outputs per input (${outputText}).
 #
-# Continue the page's training (same data, loss, optimizer, batch size, seeded batch order):
+# Continue the page's training (same ${input.kind === 'sequence' ? 'loss, optimizer, gradient clipping, batch size; your sequences in a seeded order' : 'data, loss, optimizer, batch size, seeded batch order'}):
 #   python3 model.py train [--steps N] [--epochs E] [--out checkpoint.json]${io.trainArgs} [--workers N] [--cpu]
 #   prints one JSON line per step ({"step", "epoch", "loss", "lr"}) and per epoch ({"epoch", "mean_loss"});
 #   --out saves the weights as the page's model file (Load model takes it back);
@@ -206,6 +207,9 @@ import torch
 # The layer list as the page's model file holds it (JSON: true/false are JSON's).
 LAYERS = json.loads(${pyString(JSON.stringify(layers.map(layerJson)))})
 LOSS = ${pyString(loss)}
+# Outputs per example, and the steps they span (a per-step output: cross-entropy is per step).
+OUTPUTS = ${outputs}
+OUTPUT_STEPS = ${givesSteps(last) ? outputShape(last)[0] : 1}
 ${io.constants}
 ${recurrent ? `\n${RECURRENT_PY}\n` : ''}
 model = torch.nn.Sequential(
@@ -264,32 +268,28 @@ if __name__ == "__main__":
 `;
 }
 
-/** torch.nn.RNN / LSTM as the core's recurrent layers: batch_first, zero initial state, every step's h or the last one's. */
+/** torch.nn.RNN / LSTM as the core's recurrent layers: batch_first, zero initial state, every step's h or the last one's; one wrapper, the cell kind its parameter. */
 const RECURRENT_PY = `
-class RNN(torch.nn.RNN):
-    """torch.nn.RNN (tanh, batch_first) over (batch, steps, features): every step's
-    h (batch, steps, hidden), or with return_sequences=False the last step's (batch, hidden)."""
+def recurrent(cell):
+    """cell (torch.nn.RNN: tanh; torch.nn.LSTM: gates i, f, g, o), batch_first, over
+    (batch, steps, features): every step's h (batch, steps, hidden), or with
+    return_sequences=False the last step's (batch, hidden)."""
 
-    def __init__(self, inputs, hidden, num_layers=1, return_sequences=True):
-        super().__init__(inputs, hidden, num_layers=num_layers, batch_first=True)
-        self.return_sequences = return_sequences
+    class Recurrent(cell):
+        def __init__(self, inputs, hidden, num_layers=1, return_sequences=True):
+            super().__init__(inputs, hidden, num_layers=num_layers, batch_first=True)
+            self.return_sequences = return_sequences
 
-    def forward(self, x):
-        out, _ = super().forward(x)
-        return out if self.return_sequences else out[:, -1, :]
+        def forward(self, x):
+            out, _ = super().forward(x)
+            return out if self.return_sequences else out[:, -1, :]
+
+    Recurrent.__name__ = Recurrent.__qualname__ = cell.__name__
+    return Recurrent
 
 
-class LSTM(torch.nn.LSTM):
-    """torch.nn.LSTM (gates i, f, g, o; batch_first) over (batch, steps, features): every
-    step's h (batch, steps, hidden), or with return_sequences=False the last step's (batch, hidden)."""
-
-    def __init__(self, inputs, hidden, num_layers=1, return_sequences=True):
-        super().__init__(inputs, hidden, num_layers=num_layers, batch_first=True)
-        self.return_sequences = return_sequences
-
-    def forward(self, x):
-        out, _ = super().forward(x)
-        return out if self.return_sequences else out[:, -1, :]
+RNN = recurrent(torch.nn.RNN)
+LSTM = recurrent(torch.nn.LSTM)
 `.trim();
 
 /**
@@ -365,10 +365,14 @@ function givesSteps(l: LayerSpec): boolean {
 function sequenceInput(input: { steps: number; features: number }, out: readonly number[]): { trainArgs: string; usage: string; constants: string; functions: string; main: string } {
   const perStep = out[1]! > 1 || out[2]! > 1 ? `${out[0]} x ${out[1]}` : `${out[0]}`;
   return {
-    trainArgs: '',
+    trainArgs: ' (--data DATA.json|DATA.npz | --x X.npy --y Y.npy)',
     usage: `#   python3 model.py sequences.json   # or: echo '[[[0.5], [0.25], ...]]' | python3 model.py
 # Input: JSON, one sequence per row: ${input.steps} steps of ${input.features} value(s), nested
-# [[step 0's values], [step 1's], ...] or flat; or {"sequences": [...]}.`,
+# [[step 0's values], [step 1's], ...] or flat; or {"sequences": [...]}.
+# Training data (train mode): x [N, ${input.steps}, ${input.features}] and y [N, outputs] in any shape of that size
+# (a per-step output: [N, ${input.steps}, outputs per step]); cross-entropy also takes class indices
+# (one per step: [N, ${out[0]! > 1 && (out[1]! > 1 || out[2]! > 1) ? input.steps : 1}]). One .json {"x": ..., "y": ...} or .npz (x, y),
+# or two files, --x and --y, each .npy or .json.`,
     constants: `STEPS = ${input.steps}
 FEATURES_PER_STEP = ${input.features}`,
     functions: `def as_sequences(sequences):
@@ -400,6 +404,8 @@ function trainConstants(training: ExportTraining | undefined): string {
   const settings = {
     optimizer: t.optimizer, lr: t.lr, beta1: t.beta1, beta2: t.beta2, eps: t.eps, regularization: t.regularization, reg_rate: t.regRate,
     batch_size: t.batchSize, seed: t.seed, order: t.order, shift: t.shift, epochs: t.epochs,
+    // the sequence lab's clipping by global norm; absent: none
+    ...(t.clipNorm > 0 ? { clip_norm: t.clipNorm } : {}),
     // MNIST's per-step rate (unrounded settings; the script rounds each rate as the page does); absent: lr throughout
     ...(t.schedule ? { schedule: schedulePyJson(t.schedule) } : {}),
   };

@@ -4,7 +4,8 @@
 // The batch order ports web/src/lib/rng.js (mulberry32) and the labs'
 // shuffles bit for bit; tests/node/pytorch-train.test.mjs checks the losses
 // (and MNIST's scheduled rates) against the page's own session code on the
-// real engine.
+// real engine; tests/node/pytorch-rnn-export.test.mjs the recurrent networks'
+// (the user's sequences from a file, clipping) against the engine's steps.
 
 import { SCHEDULE_PY } from './training';
 
@@ -102,9 +103,61 @@ def read_mnist(path):
     return images, labels
 
 
-def training_set(mnist_path):
+def read_array(path, key):
+    """An array (float64 tensor) from a .npy, from entry key of a .npz, or from a
+    .json list (or entry key of a .json object)."""
+    try:
+        if path.endswith(".json"):
+            with open(path) as f:
+                data = json.load(f)
+            if isinstance(data, dict):
+                if key not in data:
+                    raise SystemExit("%s holds no %r" % (path, key))
+                data = data[key]
+            return torch.tensor(data, dtype=torch.float64)
+        import numpy as np
+        data = np.load(path, allow_pickle=False)
+        if isinstance(data, np.lib.npyio.NpzFile):
+            if key not in data.files:
+                raise SystemExit("%s holds no %r (it has %s)" % (path, key, ", ".join(data.files)))
+            data = data[key]
+        return torch.from_numpy(np.asarray(data, dtype=np.float64))
+    except (OSError, ValueError, TypeError) as err:
+        raise SystemExit("%s: cannot read %s as numbers (%s)" % (path, key, err))
+
+
+def sequence_set(args):
+    """The user's sequences: x [N, STEPS, FEATURES_PER_STEP] and y [N, OUTPUTS] in any
+    shape of that size, or for cross-entropy class indices, one per output step."""
+    if args.data:
+        x, y = read_array(args.data, "x"), read_array(args.data, "y")
+    elif args.x and args.y:
+        x, y = read_array(args.x, "x"), read_array(args.y, "y")
+    else:
+        raise SystemExit("train needs the sequences: --data DATA.json|DATA.npz (x and y) or --x X --y Y")
+    n = len(x) if x.dim() > 0 else 0
+    if x.dim() == 0 or x.numel() != n * STEPS * FEATURES_PER_STEP:
+        raise SystemExit("x must be N sequences of %d steps of %d value(s); its shape is %s" % (STEPS, FEATURES_PER_STEP, list(x.shape)))
+    if y.dim() == 0 or len(y) != n or y.numel() % max(n, 1) != 0:
+        raise SystemExit("y must have one row per sequence of x (%d); its shape is %s" % (n, list(y.shape)))
+    y = y.reshape(n, -1)
+    if LOSS == "ce" and y.shape[1] == OUTPUT_STEPS and OUTPUTS > OUTPUT_STEPS:
+        classes = OUTPUTS // OUTPUT_STEPS
+        if not bool(((y == y.round()) & (y >= 0) & (y < classes)).all()):
+            raise SystemExit("y as class indices must be whole numbers 0..%d" % (classes - 1))
+        y = torch.nn.functional.one_hot(y.long(), classes).reshape(n, -1).double()
+    if y.shape[1] != OUTPUTS:
+        raise SystemExit("y must hold %d output value(s) per sequence (or class indices); it holds %d" % (OUTPUTS, y.shape[1]))
+    if not (bool(torch.isfinite(x).all()) and bool(torch.isfinite(y).all())):
+        raise SystemExit("x and y must be finite numbers (no NaN or infinity)")
+    return TrainingSet(x.reshape(n, -1).float(), y.float())
+
+
+def training_set(args):
+    if "STEPS" in globals():
+        return sequence_set(args)
     if LAB == "mnist":
-        images, labels = read_mnist(mnist_path)
+        images, labels = read_mnist(args.mnist)
         targets = torch.nn.functional.one_hot(labels.long(), 10).float()
         return TrainingSet(images, targets, PIXEL_SCALE)
     if TRAIN_POINTS_BASE64 is None:
@@ -156,23 +209,33 @@ def regularize(net):
         return
     with torch.no_grad():
         for index, name, _, _ in PARAM_BLOCKS:
-            if name == "weight":
+            if name.startswith("weight"):  # weight, or a recurrent layer's weight_ih_l0 / weight_hh_l0
                 w = getattr(net[index], name)
                 w.grad += rate * w if kind == "l2" else rate * torch.sign(w)
 
 
+def clip(net):
+    """Gradient clipping by global norm, as the page's engine clips (0: off)."""
+    if TRAINING.get("clip_norm", 0) > 0:
+        torch.nn.utils.clip_grad_norm_(net.parameters(), TRAINING["clip_norm"])
+
+
 def loss_sum(out, y):
     """The batch's summed loss (the page's mean times loss_divisor): MSE on the
-    output, BCE and cross-entropy on the logits (the fused forms the page uses)."""
+    output, BCE and cross-entropy on the logits (the fused forms the page uses);
+    a per-step output's cross-entropy is each step's, over its own classes."""
+    if LOSS == "ce":
+        classes = OUTPUTS // OUTPUT_STEPS
+        return torch.nn.functional.cross_entropy(out.reshape(-1, classes), y.reshape(-1, classes), reduction="sum")
+    out = out.reshape(y.shape)
     if LOSS == "mse":
         return ((out - y) ** 2).sum()
-    if LOSS == "bce":
-        return torch.nn.functional.binary_cross_entropy_with_logits(out, y, reduction="sum")
-    return torch.nn.functional.cross_entropy(out, y, reduction="sum")
+    return torch.nn.functional.binary_cross_entropy_with_logits(out, y, reduction="sum")
 
 
 def loss_divisor(rows, cols):
-    return rows if LOSS == "ce" else rows * cols
+    """The mean's count: examples x steps for cross-entropy, every value for MSE and BCE."""
+    return rows * OUTPUT_STEPS if LOSS == "ce" else rows * cols
 
 
 def save_checkpoint(path, net, epochs):
@@ -193,9 +256,9 @@ def train(rank, world, args, init_method=None, local_rank=None):
     draws the same global batches; process r trains rows [B*r/W, B*(r+1)/W) of
     each, and its loss is scaled so DistributedDataParallel's average of the
     gradients is the gradient of the whole batch's mean loss."""
-    data = training_set(args.mnist)
+    data = training_set(args)
     if data.n == 0:
-        raise SystemExit("the training set is empty (draw some points on the page first)")
+        raise SystemExit("the training set is empty" + ("" if "STEPS" in globals() else " (draw some points on the page first)"))
     use_cuda = torch.cuda.is_available() and not args.cpu
     device = torch.device("cuda", rank if local_rank is None else local_rank) if use_cuda else torch.device("cpu")
     if world > 1:
@@ -237,6 +300,7 @@ def train(rank, world, args, init_method=None, local_rank=None):
             summed = loss_sum(body(x), y)
             (summed * (world / divisor)).backward()
             regularize(net)
+            clip(net)
             optimizer.step()
             loss = (summed.detach() / divisor).reshape(1)
             if world > 1:
@@ -272,11 +336,16 @@ def train_main(argv):
     parser.add_argument("--epochs", type=int, default=TRAINING["epochs"], help="epochs to train (default %(default)s)")
     parser.add_argument("--out", help="save the weights here as the page's model file (Load model)")
     parser.add_argument("--mnist", help="MNIST: a folder with the IDX files (gzipped or not) or the page's mnist.gz.bin")
+    parser.add_argument("--data", help="sequences: a .json {\"x\": ..., \"y\": ...} or a .npz with arrays x and y")
+    parser.add_argument("--x", help="sequences: x [N, steps, features] (.npy or .json), with --y")
+    parser.add_argument("--y", help="sequences: the targets of x (.npy or .json), with --x")
     parser.add_argument("--workers", type=int, default=0, help="data-parallel processes on this machine (DistributedDataParallel)")
     parser.add_argument("--cpu", action="store_true", help="train on the CPU even when a GPU is present")
     args = parser.parse_args(argv)
     if LAB == "mnist" and not args.mnist:
         parser.error("--mnist PATH is required: the IDX files or the page's asset")
+    if "STEPS" in globals() and not (args.data or (args.x and args.y)):
+        parser.error("the sequences are required: --data DATA.json|DATA.npz (x and y) or --x X --y Y")
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if args.workers == 0 and world > 1:
         # a cluster launcher (torchrun, SLURM): RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT

@@ -50,6 +50,8 @@ export interface TrainingSpec {
   epochs: number;
   /** The per-step learning rate (MNIST); null: lr throughout (the playground). */
   schedule: ScheduleSpec | null;
+  /** Gradient clipping by global norm after regularisation (torch.nn.utils.clip_grad_norm_), float32; 0: off (only the sequence lab clips). */
+  clipNorm: number;
 }
 
 /**
@@ -92,15 +94,26 @@ export function labTraining(model: LabModel): TrainingSpec {
       beta1: Math.fround(m.optimizer === 'adam' ? 0.9 : m.momentum), beta2: Math.fround(0.999), eps: Math.fround(1e-8),
       regularization: 'none', regRate: 0, batchSize: m.batchSize, seed: m.seed >>> 0, order: 'cumulative', shift: m.shift, epochs: m.epochs,
       // trainer.js applyRate: fround(scheduledRate({ lr, lrSchedule, lrEnd, epochs }, progress)).
-      schedule: { kind: m.lrSchedule, lr: m.learningRate, lrEnd: m.lrEnd, epochs: m.epochs },
+      schedule: { kind: m.lrSchedule, lr: m.learningRate, lrEnd: m.lrEnd, epochs: m.epochs }, clipNorm: 0,
     };
   }
-  if (model.lab !== 'playground') throw new Error(`models of the ${model.lab} lab have no training setup for exports yet`);
+  if (model.lab === 'sequence') {
+    const c = model.config;
+    // session.ts applySettings: setOptimizer(optimizer, { lr }) keeps the core's beta1 0.9 (momentum's factor too), then setClipNorm.
+    // The page draws its batches from its own streams; a script trains on the user's sequences in a seeded order per epoch.
+    return {
+      optimizer: c.optimizer, lr: Math.fround(c.learningRate),
+      beta1: Math.fround(c.optimizer === 'sgd' ? 0 : 0.9), beta2: Math.fround(0.999), eps: Math.fround(1e-8),
+      regularization: 'none', regRate: 0, batchSize: c.batchSize, seed: c.seed >>> 0, order: 'epoch-permutation', shift: 0, epochs: 10,
+      schedule: null, clipNorm: Math.fround(c.clipNorm),
+    };
+  }
+  if (model.lab !== 'playground') throw new Error(`models of the ${(model as { lab: string }).lab} lab have no training setup for exports yet`);
   const p = model.config;
   return {
     optimizer: p.optimizer, lr: Math.fround(p.learningRate),
     beta1: Math.fround(p.optimizer === 'sgd' ? 0 : p.momentum), beta2: Math.fround(0.999), eps: Math.fround(1e-8),
     regularization: p.regularization, regRate: p.regularization === 'none' ? 0 : Math.fround(p.regRate),
-    batchSize: Math.min(p.batchSize, 256), seed: p.seed >>> 0, order: 'epoch-permutation', shift: 0, epochs: 100, schedule: null,
+    batchSize: Math.min(p.batchSize, 256), seed: p.seed >>> 0, order: 'epoch-permutation', shift: 0, epochs: 100, schedule: null, clipNorm: 0,
   };
 }

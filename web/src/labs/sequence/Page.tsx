@@ -309,8 +309,8 @@ function SharePanel({ config, theme, store, busy }: { config: SequenceConfig; th
   const load = (m: LabModel & { lab: 'sequence' }) => store.loadModel(m.config, m.params);
   return (
     <LabSharePanel lab="sequence" config={config} theme={theme} prefix="sq" buttonsClass="sq-buttons" title="An RNN or LSTM trained on sequences in the browser"
-                   hint="The file and the PyTorch script (torch.nn.RNN / LSTM, batch_first) hold the model, not a compare twin; the script predicts (its train mode is the playground's and MNIST's). Drop a saved model file anywhere on the page to load it."
-                   model={currentModel} askCore={askCore} load={load} busy={busy} />
+                   hint="The file and the scripts hold the model, not a compare twin. The PyTorch script (torch.nn.RNN / LSTM, batch_first) predicts, and its train mode continues training on your sequences (x [N, steps, features] and y, from .npy, .npz or .json) with this optimizer and clipping; the NumPy one writes out each cell's forward pass and backprop through time. Drop a saved model file anywhere on the page to load it."
+                   numpy model={currentModel} askCore={askCore} load={load} busy={busy} />
   );
 }
 
