@@ -77,6 +77,15 @@ export class GanPair {
     this.spec = { ...this.spec, optG, optD };
   }
 
+  /**
+   * Training settings that keep both networks' weights (the lab's live
+   * settings): the loss, and D and G steps per iteration.
+   * @param {{ loss?: GanLossName, dSteps?: number, gSteps?: number }} patch
+   */
+  setTraining(patch) {
+    this.spec = { ...this.spec, ...patch };
+  }
+
   /** A fresh batch of noise from the pair's stream (a view, valid until the next call). */
   nextNoise() {
     return fillNoise(this.rng, this.spec.noise, this.noise);
