@@ -36,6 +36,7 @@ import { Status } from './enums.js';
  * @property {number} dSteps D steps per iteration (0..).
  * @property {number} gSteps G steps per iteration (0..).
  * @property {number} seed Weights (G: seed, D: seed + 1) and the noise stream.
+ * @property {number} [maxRows] Most rows generate, judge and pushes take at once (default: the batch; a lab's views need more).
  */
 
 /** Fills `out` with noise of `kind` from rng. @param {{ next(): number }} rng @param {NoiseKind} kind @param {Float32Array} out */
@@ -53,11 +54,12 @@ export class GanPair {
   constructor(engine, spec) {
     this.spec = spec;
     const maxBatch = Math.max(1, spec.batch);
+    const maxRows = Math.max(maxBatch, spec.maxRows ?? 0);
     /** @type {Model} */
-    this.g = engine.createModel({ input: spec.noiseDim, layers: spec.generator, loss: 'mse', seed: spec.seed >>> 0, maxBatch });
+    this.g = engine.createModel({ input: spec.noiseDim, layers: spec.generator, loss: 'mse', seed: spec.seed >>> 0, maxBatch: maxRows });
     try {
       /** @type {Model} */
-      this.d = engine.createModel({ input: spec.sampleShape, layers: spec.discriminator, loss: 'mse', seed: (spec.seed + 1) >>> 0, maxBatch: 2 * maxBatch });
+      this.d = engine.createModel({ input: spec.sampleShape, layers: spec.discriminator, loss: 'mse', seed: (spec.seed + 1) >>> 0, maxBatch: Math.max(2 * maxBatch, maxRows) });
     } catch (err) {
       this.g.destroy();
       throw err;

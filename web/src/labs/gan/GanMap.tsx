@@ -109,6 +109,13 @@ function draw(ctx: CanvasRenderingContext2D, scratch: HTMLCanvasElement, size: n
   }
 }
 
+/** A short fingerprint of an array (what is drawn), so a test can tell whether the samples or D's map changed. */
+function checksum(a: Float32Array): string {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (i % 7 + 1) * a[i]!;
+  return s.toPrecision(9);
+}
+
 export function GanMap(p: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const scratch = useRef<HTMLCanvasElement | null>(null);
@@ -156,7 +163,7 @@ export function GanMap(p: Props) {
   const end = (e: PointerEvent) => { if (drag.current?.id === e.pointerId) drag.current = null; };
   return (
     <canvas ref={canvasRef} class={`gn-map${p.drawing ? ' drawing' : ''}`} data-testid="gan-map" role="img" aria-label={p.label}
-            data-drawn={p.map ? 'map' : 'none'}
+            data-drawn={p.map ? 'map' : 'none'} data-fake-sum={p.map ? checksum(p.map.fake) : ''} data-grid-sum={p.map ? checksum(p.map.grid) : ''}
             onPointerDown={down} onPointerMove={move} onPointerUp={end} onPointerCancel={end} />
   );
 }

@@ -148,9 +148,10 @@ function RunPanel({ state, theme, on, compact }: { state: GanState; theme: Theme
         {!compact && <div><dt>{state.built?.config.loss === 'least_squares' ? 'D score real / fake' : 'D(real) / D(fake)'}</dt><dd data-testid="d-outputs">{num(pr?.dReal, 2)} / {num(pr?.dFake, 2)}</dd></div>}
         <div><dt>Iter./s</dt><dd data-testid="iterations-per-sec">{formatPerSecond(running ? pr?.iterationsPerSec : 0)}</dd></div>
       </dl>
+      {/* A narrow embed keeps the distance chart (the losses stay as numbers above). */}
       <div class="gn-charts">
-        <LossesChart state={state} theme={theme} height={compact ? 110 : 150} />
-        <DistanceChart state={state} theme={theme} height={compact ? 110 : 150} />
+        {!compact && <LossesChart state={state} theme={theme} height={150} />}
+        <DistanceChart state={state} theme={theme} height={compact ? 100 : 150} />
       </div>
       {!compact && (
         <p class="gn-hint">

@@ -97,6 +97,7 @@ class GanSession implements LabSession {
       generator: layers.generator, discriminator: layers.discriminator, loss: config.loss,
       optG: { kind: config.gOptimizer, lr: config.gLearningRate }, optD: { kind: config.dOptimizer, lr: config.dLearningRate },
       batch: config.batch, dSteps: config.dSteps, gSteps: config.gSteps, seed: config.seed,
+      maxRows: Math.max(VIEW_POINTS, GRID * GRID, MANIFOLD_2D * MANIFOLD_2D, MANIFOLD_1D),
     });
     this.pair?.destroy();
     this.pair = pair;

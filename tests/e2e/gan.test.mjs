@@ -1,0 +1,117 @@
+// The 2-D GAN lab in Debian's Chromium against the built page (web/dist):
+// training draws the samples over D's heatmap and the distance falls;
+// "Step D" changes D's map but not G's samples (and "Step G" the reverse);
+// a link restores every setting and a drawing; a hostile link gives a
+// notice, not a blank page; embed=1 fits 360 px. Small networks: seconds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { playgroundFixture, waitFor } from './lib/index.mjs';
+
+const fx = playgroundFixture();
+const text = async (page, id) => ((await page.getByTestId(id).textContent()) ?? '').trim();
+const number = async (page, id) => Number(await text(page, id));
+const mapAttr = (page, name) => page.getByTestId('gan-map').getAttribute(name);
+
+test('training draws the samples over D\'s map, the distance falls; Step D moves D only, Step G moves G only', async () => {
+  const { page, errors, close } = await fx.open('?lab=gan&data=ring&batch=100');
+  await waitFor(() => mapAttr(page, 'data-drawn'), (v) => v === 'map', { timeoutMs: 10_000, what: 'the map' });
+  const first = await waitFor(() => number(page, 'distance'), (v) => Number.isFinite(v) && v > 0, { what: 'the untrained distance' });
+  await page.getByTestId('play').click();
+  await waitFor(() => number(page, 'distance'), (v) => v < first / 2, { timeoutMs: 30_000, intervalMs: 200, what: `the distance below ${first / 2}` });
+  await page.getByTestId('play').click(); // pause
+  assert.ok(await number(page, 'iteration') > 0);
+  assert.ok(Number.isFinite(await number(page, 'd-loss')) && Number.isFinite(await number(page, 'g-loss')));
+  assert.match(await page.getByTestId('distance-chart').textContent(), /sliced Wasserstein/);
+  assert.ok((await text(page, 'diagnosis')).length > 20);
+  // The canvas holds a picture: many distinct colours (heatmap, two kinds of points, the grid).
+  const colours = await page.getByTestId('gan-map').evaluate((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < d.length; i += 4 * 7) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    return seen.size;
+  });
+  assert.ok(colours > 50, `${colours} colours on the map`);
+
+  // One D-only iteration: D's heatmap changes, G's samples do not.
+  const at = await number(page, 'iteration');
+  await waitFor(async () => [await mapAttr(page, 'data-fake-sum'), await mapAttr(page, 'data-grid-sum')], ([f, g]) => f !== '' && g !== '', { what: 'map sums' });
+  await page.waitForTimeout(300); // the last snapshot after the pause
+  const fake0 = await mapAttr(page, 'data-fake-sum');
+  const grid0 = await mapAttr(page, 'data-grid-sum');
+  await page.getByTestId('step-d').click();
+  await waitFor(() => mapAttr(page, 'data-grid-sum'), (g) => g !== grid0, { timeoutMs: 10_000, what: 'D\'s map to change' });
+  assert.equal(await mapAttr(page, 'data-fake-sum'), fake0, 'G\'s samples stay after a D step');
+  assert.equal(await number(page, 'iteration'), at + 1);
+  // One G-only iteration: the samples move.
+  await page.getByTestId('step-g').click();
+  await waitFor(() => mapAttr(page, 'data-fake-sum'), (f) => f !== fake0, { timeoutMs: 10_000, what: 'G\'s samples to move' });
+  errors.assertNone();
+  await close();
+});
+
+test('a link restores every setting and a drawn distribution', async () => {
+  const { page, errors, close } = await fx.open('?lab=gan&data=moons&zdim=1&noise=gaussian&ghidden=8,8,8&gact=tanh&dhidden=12&dsteps=2&loss=least_squares&seed=7');
+  await page.getByTestId('gan-glr').fill('0.01');
+  await page.getByTestId('gan-glr').press('Tab');
+  await page.getByTestId('gan-dopt').selectOption('sgd');
+  await page.getByTestId('copy-link').click();
+  const url = await page.getByTestId('share-text').inputValue();
+  assert.match(url, /lab=gan&v=1&data=moons&zdim=1&noise=gaussian&ghidden=8,8,8&gact=tanh,tanh,tanh&dhidden=12&dact=relu&loss=least_squares&gopt=adam&glr=0\.01&dopt=sgd/);
+  assert.match(url, /dsteps=2/);
+  assert.match(url, /seed=7/);
+  await close();
+
+  const again = await fx.open(url.slice(url.indexOf('?')));
+  const p = again.page;
+  assert.equal(await p.getByTestId('gan-dist').inputValue(), 'moons');
+  assert.equal(await p.getByTestId('gan-zdim').inputValue(), '1');
+  assert.equal(await p.getByTestId('gan-noise').inputValue(), 'gaussian');
+  assert.equal(await p.getByTestId('g-width-2').inputValue(), '8');
+  assert.equal(await p.getByTestId('g-act-2').inputValue(), 'tanh');
+  assert.equal(await p.getByTestId('gan-loss').inputValue(), 'least_squares');
+  assert.equal(await p.getByTestId('gan-glr').inputValue(), '0.01');
+  assert.equal(await p.getByTestId('gan-dopt').inputValue(), 'sgd');
+  assert.equal(await p.getByTestId('gan-dsteps').inputValue(), '2');
+  assert.equal(await p.getByTestId('rejected').count(), 0);
+  again.errors.assertNone();
+  await again.close();
+
+  // A drawing: click points onto the map, train on them; the address carries them as pts=.
+  const ctx = await fx.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const d = await ctx.newPage();
+  await d.goto(`${fx.server.url}?lab=gan&data=custom`);
+  await waitFor(() => text(d, 'gan-notice'), (t) => /Draw the real distribution/.test(t), { timeoutMs: 20_000, what: 'the drawing hint' });
+  const box = await d.getByTestId('gan-map').boundingBox();
+  for (const [fx_, fy] of [[0.3, 0.3], [0.7, 0.3], [0.5, 0.7], [0.3, 0.7]]) await d.mouse.click(box.x + fx_ * box.width, box.y + fy * box.height);
+  await d.getByTestId('draw-train').click();
+  await waitFor(() => d.getByTestId('play').isEnabled(), (v) => v, { timeoutMs: 20_000, what: 'the GAN on the drawing' });
+  const drawnUrl = await waitFor(() => d.url(), (u) => /[?&]pts=/.test(u), { what: 'pts= in the address' });
+  await ctx.close();
+  const back = await fx.open(drawnUrl.slice(drawnUrl.indexOf('?')));
+  await waitFor(() => back.page.getByTestId('gan-map').getAttribute('data-drawn'), (v) => v === 'map', { timeoutMs: 10_000, what: 'the drawn GAN\'s map' });
+  assert.match(await back.page.locator('.gn-draw').textContent(), /\(4 \/ 1000 points\)/);
+  back.errors.assertNone();
+  errors.assertNone();
+  await back.close();
+});
+
+test('a hostile link gives a notice and a working lab; embed=1 fits 360 px', async () => {
+  const { page, errors, close } = await fx.open('?lab=gan&v=99&data=%3Cscript%3Ealert(1)%3C/script%3E&ghidden=99999&gact=nope&glr=NaN&batch=1e12&pts=@@@&zdim=-1');
+  const rejected = await page.getByTestId('rejected').textContent();
+  for (const key of ['v=99', 'data=', 'ghidden=99999', 'glr=NaN', 'batch=', 'zdim=-1']) assert.ok(rejected.includes(key), `${key} in ${rejected}`);
+  assert.equal(await page.getByTestId('gan-dist').inputValue(), 'ring');
+  await page.getByTestId('step-both').click();
+  await waitFor(() => number(page, 'iteration'), (v) => v === 1, { what: 'one iteration' });
+  errors.assertNone();
+  await close();
+
+  const small = await fx.open('?lab=gan&embed=1', { viewport: { width: 360, height: 640 } });
+  const fit = await small.page.evaluate(() => ({ sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth }));
+  assert.ok(fit.sw <= fit.cw, `no sideways scroll at 360 px (${fit.sw} > ${fit.cw})`);
+  for (const id of ['gan-map', 'play', 'step-d', 'distance']) {
+    const b = await small.page.getByTestId(id).boundingBox();
+    assert.ok(b && b.x >= 0 && b.x + b.width <= 361 && b.y + b.height <= 640, `${id} in view at 360 x 640: ${JSON.stringify(b)}`);
+  }
+  small.errors.assertNone();
+  await small.close();
+});
