@@ -5,7 +5,7 @@
 // notice, not a blank page; embed=1 fits 360 px. Small networks: seconds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { playgroundFixture, waitFor } from './lib/index.mjs';
+import { playgroundFixture, collectErrors, waitFor } from './lib/index.mjs';
 
 const fx = playgroundFixture();
 const text = async (page, id) => ((await page.getByTestId(id).textContent()) ?? '').trim();
@@ -13,7 +13,7 @@ const number = async (page, id) => Number(await text(page, id));
 const mapAttr = (page, name) => page.getByTestId('gan-map').getAttribute(name);
 
 test('training draws the samples over D\'s map, the distance falls; Step D moves D only, Step G moves G only', async () => {
-  const { page, errors, close } = await fx.open('?lab=gan&data=ring&batch=100');
+  const { page, errors, close } = await fx.open('?lab=gan&data=ring&batch=64');
   await waitFor(() => mapAttr(page, 'data-drawn'), (v) => v === 'map', { timeoutMs: 10_000, what: 'the map' });
   const first = await waitFor(() => number(page, 'distance'), (v) => Number.isFinite(v) && v > 0, { what: 'the untrained distance' });
   await page.getByTestId('play').click();
@@ -49,21 +49,32 @@ test('training draws the samples over D\'s map, the distance falls; Step D moves
   await close();
 });
 
-test('a link restores every setting and a drawn distribution', async () => {
-  const { page, errors, close } = await fx.open('?lab=gan&data=moons&zdim=1&noise=gaussian&ghidden=8,8,8&gact=tanh&dhidden=12&dsteps=2&loss=least_squares&seed=7');
+test('a drawn distribution and every setting survive a link', async () => {
+  // Draw: click points onto the map, train on them; then change settings by hand.
+  const ctx = await fx.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${fx.server.url}?lab=gan&data=custom&zdim=1&noise=gaussian&ghidden=8,8,8&gact=tanh&dhidden=12&dsteps=2&loss=least_squares&seed=7`);
+  await waitFor(() => text(page, 'gan-notice'), (t) => /Draw the real distribution/.test(t), { timeoutMs: 20_000, what: 'the drawing hint' });
+  const box = await page.getByTestId('gan-map').boundingBox();
+  for (const [x, y] of [[0.3, 0.3], [0.7, 0.3], [0.5, 0.7], [0.3, 0.7]]) await page.mouse.click(box.x + x * box.width, box.y + y * box.height);
+  await page.getByTestId('draw-train').click();
+  await waitFor(() => page.getByTestId('play').isEnabled(), (v) => v, { timeoutMs: 20_000, what: 'the GAN on the drawing' });
   await page.getByTestId('gan-glr').fill('0.01');
   await page.getByTestId('gan-glr').press('Tab');
   await page.getByTestId('gan-dopt').selectOption('sgd');
   await page.getByTestId('copy-link').click();
   const url = await page.getByTestId('share-text').inputValue();
-  assert.match(url, /lab=gan&v=1&data=moons&zdim=1&noise=gaussian&ghidden=8,8,8&gact=tanh,tanh,tanh&dhidden=12&dact=relu&loss=least_squares&gopt=adam&glr=0\.01&dopt=sgd/);
+  assert.match(url, /lab=gan&v=1&data=custom&zdim=1&noise=gaussian&ghidden=8,8,8&gact=tanh,tanh,tanh&dhidden=12&dact=relu&loss=least_squares&gopt=adam&glr=0\.01&dopt=sgd/);
   assert.match(url, /dsteps=2/);
   assert.match(url, /seed=7/);
-  await close();
+  assert.match(url, /&pts=[\w-]+/);
+  errors.assertNone();
+  await ctx.close();
 
   const again = await fx.open(url.slice(url.indexOf('?')));
   const p = again.page;
-  assert.equal(await p.getByTestId('gan-dist').inputValue(), 'moons');
+  assert.equal(await p.getByTestId('gan-dist').inputValue(), 'custom');
   assert.equal(await p.getByTestId('gan-zdim').inputValue(), '1');
   assert.equal(await p.getByTestId('gan-noise').inputValue(), 'gaussian');
   assert.equal(await p.getByTestId('g-width-2').inputValue(), '8');
@@ -73,26 +84,10 @@ test('a link restores every setting and a drawn distribution', async () => {
   assert.equal(await p.getByTestId('gan-dopt').inputValue(), 'sgd');
   assert.equal(await p.getByTestId('gan-dsteps').inputValue(), '2');
   assert.equal(await p.getByTestId('rejected').count(), 0);
+  assert.match(await p.locator('.gn-draw').textContent(), /\(4 \/ 1000 points\)/);
+  await waitFor(() => p.getByTestId('gan-map').getAttribute('data-drawn'), (v) => v === 'map', { timeoutMs: 10_000, what: 'the drawn GAN\'s map' });
   again.errors.assertNone();
   await again.close();
-
-  // A drawing: click points onto the map, train on them; the address carries them as pts=.
-  const ctx = await fx.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const d = await ctx.newPage();
-  await d.goto(`${fx.server.url}?lab=gan&data=custom`);
-  await waitFor(() => text(d, 'gan-notice'), (t) => /Draw the real distribution/.test(t), { timeoutMs: 20_000, what: 'the drawing hint' });
-  const box = await d.getByTestId('gan-map').boundingBox();
-  for (const [fx_, fy] of [[0.3, 0.3], [0.7, 0.3], [0.5, 0.7], [0.3, 0.7]]) await d.mouse.click(box.x + fx_ * box.width, box.y + fy * box.height);
-  await d.getByTestId('draw-train').click();
-  await waitFor(() => d.getByTestId('play').isEnabled(), (v) => v, { timeoutMs: 20_000, what: 'the GAN on the drawing' });
-  const drawnUrl = await waitFor(() => d.url(), (u) => /[?&]pts=/.test(u), { what: 'pts= in the address' });
-  await ctx.close();
-  const back = await fx.open(drawnUrl.slice(drawnUrl.indexOf('?')));
-  await waitFor(() => back.page.getByTestId('gan-map').getAttribute('data-drawn'), (v) => v === 'map', { timeoutMs: 10_000, what: 'the drawn GAN\'s map' });
-  assert.match(await back.page.locator('.gn-draw').textContent(), /\(4 \/ 1000 points\)/);
-  back.errors.assertNone();
-  errors.assertNone();
-  await back.close();
 });
 
 test('a hostile link gives a notice and a working lab; embed=1 fits 360 px', async () => {

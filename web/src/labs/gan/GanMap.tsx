@@ -69,6 +69,17 @@ function draw(ctx: CanvasRenderingContext2D, scratch: HTMLCanvasElement, size: n
     else for (const q of p.drawn) dot(q.x, q.y, css(REAL, 0.9), r * 1.3);
   }
   if (!m) return;
+  if (p.drawing) {
+    // The drawing being edited, as rings over the trained set (Train on this drawing applies it).
+    ctx.strokeStyle = fg;
+    ctx.lineWidth = 1;
+    for (const q of p.drawn) {
+      const [a, b] = px(q.x, q.y);
+      ctx.beginPath();
+      ctx.arc(a, b, r * 1.6, 0, 2 * Math.PI);
+      ctx.stroke();
+    }
+  }
   if (p.layers.manifold) {
     ctx.strokeStyle = css(FAKE, 0.55);
     ctx.lineWidth = 1;

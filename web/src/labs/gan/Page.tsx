@@ -85,6 +85,7 @@ export default function GanPage({ theme, active, link }: LabPageProps) {
   if (view.embed) {
     return (
       <main class="gan gn-embed" data-theme={theme} aria-label="GAN">
+        <LinkNotices notices={notices} onDismiss={() => setNotices([])} prefix="gn" />
         {notice}
         {map}
         {health}
@@ -124,7 +125,8 @@ function num(v: number | undefined | null, digits = 3): string {
 function RunPanel({ state, theme, on, compact }: { state: GanState; theme: Theme; on: On; compact: boolean }) {
   const pr = state.progress;
   const running = pr?.running ?? false;
-  const ready = state.built !== null;
+  // After a divergence only Reset helps: the weights hold NaN.
+  const ready = state.built !== null && state.diagnosis?.kind !== 'diverged';
   const d = state.dist;
   const last = (a: number[]) => a[a.length - 1];
   return (

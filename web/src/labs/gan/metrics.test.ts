@@ -122,11 +122,12 @@ describe('mode collapse detection', () => {
     expect(d.text).toMatch(/covers 2 of the 8 regions/);
   });
 
-  it('says D wins when D is sure and G\'s loss rises; and divergence when asked', () => {
+  it('says D wins when D is sure and G\'s loss rises, D is stuck when it says one thing everywhere, and divergence when asked', () => {
     const good = new RealSampler('gaussians', 6).take(1000);
     expect(diagnose(signals(good, { dReal: 0.99, dFake: 0.01, gLoss: 4, gLossBefore: 2 })).kind).toBe('d-wins');
     expect(diagnose(signals(good, { dReal: 0.99, dFake: 0.01, gLoss: 1, gLossBefore: 2 })).kind).toBe('ok');
     expect(diagnose(signals(good, { diverged: true })).kind).toBe('diverged');
+    expect(diagnose(signals(good, { dReal: 0.99, dFake: 0.99 })).kind).toBe('stuck');
     expect(diagnose(signals(good, { iteration: 10 })).kind).toBe('early');
   });
 });

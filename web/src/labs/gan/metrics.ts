@@ -159,7 +159,7 @@ export function coverage(fake: Float32Array, regions: ReturnType<typeof realRegi
 
 /** What the lab says about the run now. */
 export interface Diagnosis {
-  kind: 'ok' | 'collapse' | 'partial' | 'off-data' | 'd-wins' | 'diverged' | 'early';
+  kind: 'ok' | 'collapse' | 'partial' | 'off-data' | 'd-wins' | 'stuck' | 'diverged' | 'early';
   text: string;
 }
 
@@ -180,9 +180,12 @@ export interface RunSignals {
 /** Mode collapse, D winning, divergence: detected from the signals and said in words, with what to try. */
 export function diagnose(s: RunSignals): Diagnosis {
   if (s.diverged || !Number.isFinite(s.fakeSpread)) {
-    return { kind: 'diverged', text: 'Training diverged: a loss or a sample became NaN or infinite, so training stopped. Press Reset and lower the learning rates (try a tenth), or switch to the least-squares loss, whose gradients stay bounded.' };
+    return { kind: 'diverged', text: 'Training diverged: a loss or a sample became NaN or infinite, so training stopped. Press Reset and lower the learning rates (try a tenth); Adam copes with large gradients better than SGD, and tanh or leaky ReLU layers keep G\'s outputs from running away.' };
   }
   if (s.iteration < 200) return { kind: 'early', text: 'Too early to judge: G is still finding the data.' };
+  if (s.dReal !== null && s.dFake !== null && ((s.dReal > 0.97 && s.dFake > 0.97) || (s.dReal < 0.03 && s.dFake < 0.03))) {
+    return { kind: 'stuck', text: `D is stuck: it says ${s.dReal > 0.5 ? '"real"' : '"generated"'} to everything (D(real) = ${s.dReal.toFixed(2)}, D(fake) = ${s.dFake.toFixed(2)}), so its gradient is nearly zero and neither network learns; its ReLUs probably died after a too-large step. Press Reset with lower learning rates (Adam at 0.003 is a safe start), or use tanh or leaky ReLU in D.` };
+  }
   const c = s.coverage;
   if (s.fakeSpread < 0.2 * s.realSpread) {
     return { kind: 'collapse', text: `Mode collapse: G's samples spread ${s.fakeSpread.toFixed(2)} around their mean against ${s.realSpread.toFixed(2)} for the real data, so G sends most noise to nearly one point. D will push that point away and G chases it. Try more D steps per iteration, a lower G learning rate, or more G capacity (wider or more layers).` };

@@ -151,7 +151,10 @@ class GanSession implements LabSession {
         this.diverged = true;
         this.running = false;
         this.diagnosis = diagnose({ iteration: this.iteration, realSpread: 0, fakeSpread: NaN, coverage: { covered: 0, regions: 0, onData: 0, topShare: 0 }, dReal: null, dFake: null, gLoss: NaN, gLossBefore: null, diverged: true });
-        this.ctx.diverged(`Training diverged at iteration ${this.iteration}: a loss became NaN or infinite. Press Reset, then lower the learning rates (try G ${formatLearningRate(config.gLearningRate / 10)}, D ${formatLearningRate(config.dLearningRate / 10)}), or switch to the least-squares loss.`);
+        const tips = [`lower the learning rates (try G ${formatLearningRate(config.gLearningRate / 10)}, D ${formatLearningRate(config.dLearningRate / 10)})`];
+        if (config.gOptimizer !== 'adam' || config.dOptimizer !== 'adam') tips.push('switch to Adam');
+        if (config.loss === 'bce') tips.push('try the least-squares loss');
+        this.ctx.diverged(`Training diverged at iteration ${this.iteration}: a loss became NaN or infinite. Press Reset, then ${tips.join(', or ')}.`);
         break;
       }
       this.at.push(this.iteration);
