@@ -230,7 +230,8 @@ export function checkWithCore(file: ModelEnvelope, verdict: CoreVerdict): LabLoa
   return { ok: true, model: { ...model, blocks: verdict.blocks } };
 }
 
-function readConfig<C>(codec: LabCodec<C>, raw: unknown): { ok: true; config: C } | { ok: false; error: string } {
+/** A lab's config from a file, checked by the lab's link codec (GAN files pass it as their readConfig). */
+export function readConfig<C>(codec: LabCodec<C>, raw: unknown): { ok: true; config: C } | { ok: false; error: string } {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'The file has no "config" object.' };
   const missing = codec.fields.find((f) => !Object.prototype.hasOwnProperty.call(raw, f.key));
   if (missing) return { ok: false, error: `The file's config lacks the setting "${missing.key}".` };
@@ -289,7 +290,7 @@ const shapeOk = (v: unknown): v is Shape3 =>
   Array.isArray(v) && v.length === 3 && v.every((n) => isIntIn(n, 1, MAX_SPATIAL)) && (v as number[]).reduce((a, b) => a * b, 1) <= MAX_VALUES;
 
 /** One layer of a format-2 file, or the sentence saying what is wrong with it (its fields; whether it fits its input is the core's verdict). */
-function readLayer(raw: unknown, i: number): LayerSpec | string {
+export function readLayer(raw: unknown, i: number): LayerSpec | string {
   const n = i + 1;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return `Layer ${n} in the file is not an object.`;
   const l = raw as Record<string, unknown>;

@@ -302,7 +302,7 @@ class LSTM(torch.nn.LSTM):
  * tensor has: the core reads every input flat, as [steps, features] or as
  * [channels, height, width] as the layer needs.
  */
-function torchModules(layers: readonly LayerSpec[]): { modules: string[]; sequentialIndex: number[]; stackIndex: number[]; recurrent: boolean } {
+export function torchModules(layers: readonly LayerSpec[]): { modules: string[]; sequentialIndex: number[]; stackIndex: number[]; recurrent: boolean } {
   const modules: string[] = [];
   const sequentialIndex: number[] = [];
   const stackIndex: number[] = [];
