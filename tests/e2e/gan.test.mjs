@@ -5,15 +5,20 @@
 // notice, not a blank page; embed=1 fits 360 px. Small networks: seconds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { playgroundFixture, collectErrors, waitFor } from './lib/index.mjs';
+import { playgroundFixture, collectErrors, saveModel, waitFor } from './lib/index.mjs';
 
 const fx = playgroundFixture();
 const text = async (page, id) => ((await page.getByTestId(id).textContent()) ?? '').trim();
 const number = async (page, id) => Number(await text(page, id));
 const mapAttr = (page, name) => page.getByTestId('gan-map').getAttribute(name);
 
-test('training draws the samples over D\'s map, the distance falls; Step D moves D only, Step G moves G only', async () => {
-  const { page, errors, close } = await fx.open('?lab=gan&data=ring&batch=64');
+test('a hostile link gives notices and a working lab: training draws the samples over D\'s map, the distance falls; Step D moves D only, Step G moves G only', async () => {
+  // Hostile values beside valid ones: each is listed with its reason and keeps its default.
+  const { page, errors, close } = await fx.open('?lab=gan&data=ring&batch=64&v=99&ghidden=99999&gact=nope&glr=NaN&dsteps=1e12&pts=@@@&zdim=-1&loss=%3Cscript%3Ealert(1)%3C/script%3E');
+  const rejected = await page.getByTestId('rejected').textContent();
+  for (const key of ['v=99', 'ghidden=99999', 'glr=NaN', 'dsteps=', 'zdim=-1', 'loss=<script>']) assert.ok(rejected.includes(key), `${key} in ${rejected}`);
+  assert.equal(await page.getByTestId('g-width-1').inputValue(), '16');
+  assert.equal(await page.getByTestId('gan-loss').inputValue(), 'bce');
   await waitFor(() => mapAttr(page, 'data-drawn'), (v) => v === 'map', { timeoutMs: 10_000, what: 'the map' });
   const first = await waitFor(() => number(page, 'distance'), (v) => Number.isFinite(v) && v > 0, { what: 'the untrained distance' });
   await page.getByTestId('play').click();
@@ -49,7 +54,7 @@ test('training draws the samples over D\'s map, the distance falls; Step D moves
   await close();
 });
 
-test('a drawn distribution and every setting survive a link', async () => {
+test('a drawn distribution and every setting survive a link; both networks save and load', async () => {
   // Draw: click points onto the map, train on them; then change settings by hand.
   const ctx = await fx.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await ctx.newPage();
@@ -69,6 +74,15 @@ test('a drawn distribution and every setting survive a link', async () => {
   assert.match(url, /dsteps=2/);
   assert.match(url, /seed=7/);
   assert.match(url, /&pts=[\w-]+/);
+  // Save both networks (a few iterations in), to load into the page the link opens.
+  await page.getByTestId('step-both').click();
+  await waitFor(() => number(page, 'iteration'), (v) => v === 1, { what: 'one iteration' });
+  const file = await saveModel(page);
+  assert.equal(file.magic, 'nn-playground-gan');
+  assert.equal(file.lab, 'gan');
+  assert.equal(file.iterations, 1);
+  assert.equal(file.config.points.length, 8);
+  assert.deepEqual(file.generator.layers.map((l) => l.units), [8, 8, 8, 2]);
   errors.assertNone();
   await ctx.close();
 
@@ -86,20 +100,18 @@ test('a drawn distribution and every setting survive a link', async () => {
   assert.equal(await p.getByTestId('rejected').count(), 0);
   assert.match(await p.locator('.gn-draw').textContent(), /\(4 \/ 1000 points\)/);
   await waitFor(() => p.getByTestId('gan-map').getAttribute('data-drawn'), (v) => v === 'map', { timeoutMs: 10_000, what: 'the drawn GAN\'s map' });
+  // The saved GAN loads: its iteration count comes back; a broken file is refused with a sentence.
+  await p.getByTestId('load-model-input').setInputFiles({ name: 'gan.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  await waitFor(() => text(p, 'share-status'), (t) => /^Loaded gan\.json/.test(t), { timeoutMs: 10_000, what: 'the file loaded' });
+  await waitFor(() => number(p, 'iteration'), (v) => v === 1, { what: 'the file\'s iteration' });
+  await p.getByTestId('load-model-input').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...file, generator: { ...file.generator, params: 'AAAA' } })) });
+  assert.match(await waitFor(() => text(p, 'share-error'), (t) => t.length > 0, { what: 'the refusal' }), /Nothing was changed\./);
+  assert.equal(await number(p, 'iteration'), 1);
   again.errors.assertNone();
   await again.close();
 });
 
-test('a hostile link gives a notice and a working lab; embed=1 fits 360 px', async () => {
-  const { page, errors, close } = await fx.open('?lab=gan&v=99&data=%3Cscript%3Ealert(1)%3C/script%3E&ghidden=99999&gact=nope&glr=NaN&batch=1e12&pts=@@@&zdim=-1');
-  const rejected = await page.getByTestId('rejected').textContent();
-  for (const key of ['v=99', 'data=', 'ghidden=99999', 'glr=NaN', 'batch=', 'zdim=-1']) assert.ok(rejected.includes(key), `${key} in ${rejected}`);
-  assert.equal(await page.getByTestId('gan-dist').inputValue(), 'ring');
-  await page.getByTestId('step-both').click();
-  await waitFor(() => number(page, 'iteration'), (v) => v === 1, { what: 'one iteration' });
-  errors.assertNone();
-  await close();
-
+test('embed=1 fits 360 px', async () => {
   const small = await fx.open('?lab=gan&embed=1', { viewport: { width: 360, height: 640 } });
   const fit = await small.page.evaluate(() => ({ sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth }));
   assert.ok(fit.sw <= fit.cw, `no sideways scroll at 360 px (${fit.sw} > ${fit.cw})`);

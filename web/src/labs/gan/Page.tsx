@@ -32,6 +32,11 @@ import {
   type GanConfig, type GanPanel,
 } from './config';
 import { ganStore, type GanState, type GanStore } from './store';
+import { download } from '../../app/modelIO';
+import { ganFileName, ganFileText, readGanFile } from '../../share/ganFile';
+import { ganPytorchScript, ganScriptFileName } from '../../share/ganExport';
+import { useFileDrop } from '../../lib/use-file-drop';
+import { checkGanModel, fileConfig, readFileConfig } from './gan-file';
 import { GanMap, type Layers } from './GanMap';
 import './gan.css';
 
@@ -111,7 +116,7 @@ export default function GanPage({ theme, active, link }: LabPageProps) {
         </div>
       </div>
       {run}
-      {shown('share') && <SharePanel state={state} theme={theme} />}
+      {shown('share') && <SharePanel state={state} store={store} theme={theme} />}
     </main>
   );
 }
@@ -339,9 +344,44 @@ function Settings({ config: c, state, locked, onChange }: { config: GanConfig; s
   );
 }
 
-function SharePanel({ state, theme }: { state: GanState; theme: Theme | null }) {
+function SharePanel({ state, store, theme }: { state: GanState; store: GanStore; theme: Theme | null }) {
   const [text, setText] = useState<string | null>(null);
   const [status, setStatus] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const busy = state.built === null;
+  /** Both networks as they are now, with the settings and drawing the page shows. */
+  const model = async () => {
+    const snapshot = await store.snapshot();
+    const s = store.state;
+    return { lab: 'gan', config: fileConfig(s.config, s.points), snapshot };
+  };
+  const act = async (fn: () => Promise<string>) => {
+    setError(null);
+    try { setStatus(await fn()); } catch (err) { setError(err instanceof Error ? err.message : String(err)); }
+  };
+  const save = () => act(async () => {
+    const m = await model();
+    const name = ganFileName('gan', m.snapshot);
+    download(name, ganFileText(m), 'application/json');
+    return `Saved ${name} (both networks, their optimizers' settings, the config${m.config.points ? ' and the drawing' : ''}).`;
+  });
+  const exportScript = () => act(async () => {
+    const m = await model();
+    const name = ganScriptFileName('gan');
+    download(name, ganPytorchScript({ ...m.snapshot, lab: 'gan', config: m.config, description: 'A 2-D GAN trained in the browser (GAN lab)' }), 'text/x-python');
+    return `Exported ${name}: python3 ${name} generate | judge FILE | train --real REAL.`;
+  });
+  const load = async (file: File) => {
+    setError(null);
+    setStatus('Reading the file…');
+    const r = await readGanFile(await file.text(), 'gan', (req) => store.askCore(req), readFileConfig);
+    const wrong = r.ok ? checkGanModel(r.model) : r.error;
+    if (!r.ok || wrong) { setStatus(''); setError(wrong); return; }
+    await store.loadGan(r.model.config.config, r.model.config.points, r.model);
+    setStatus(`Loaded ${file.name}: both networks at iteration ${r.model.iterations}.`);
+  };
+  useFileDrop((f) => { void load(f); });
   const copy = async (what: 'link' | 'embed') => {
     const view = { ...(what === 'embed' ? { embed: true } : {}), ...(theme ? { theme } : {}) };
     const points = state.config.dist === 'custom' ? state.points : undefined;
@@ -357,10 +397,16 @@ function SharePanel({ state, theme }: { state: GanState; theme: Theme | null }) 
       <div class="gn-buttons">
         <button type="button" class="gn-btn" data-testid="copy-link" onClick={() => void copy('link')}>Copy link</button>
         <button type="button" class="gn-btn" data-testid="copy-embed" onClick={() => void copy('embed')}>Copy embed code</button>
+        <button type="button" class="gn-btn" data-testid="save-model" disabled={busy} onClick={() => void save()}>Save GAN</button>
+        <button type="button" class="gn-btn" data-testid="load-model" onClick={() => fileRef.current?.click()}>Load GAN…</button>
+        <input ref={fileRef} type="file" accept=".json,application/json" hidden data-testid="load-model-input"
+               onChange={(e) => { const el = e.currentTarget as HTMLInputElement; const f = el.files?.[0]; el.value = ''; if (f) void load(f); }} />
+        <button type="button" class="gn-btn" data-testid="export-pytorch" disabled={busy} onClick={() => void exportScript()}>Export to PyTorch</button>
       </div>
+      {error && <p class="gn-notice gn-notice-warning" role="alert" data-testid="share-error">{error}</p>}
       {status && <p class="gn-hint" role="status" data-testid="share-status">{status}</p>}
       {text !== null && <input class="gn-share-text" readOnly value={text} data-testid="share-text" aria-label="link or embed code" onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} />}
-      <p class="gn-hint">The link holds every setting{state.config.dist === 'custom' ? ` and the drawing (up to ${MAX_SHARED_POINTS} points)` : ''}; the weights are trained again from the seed.</p>
+      <p class="gn-hint">The link holds every setting{state.config.dist === 'custom' ? ` and the drawing (up to ${MAX_SHARED_POINTS} points)` : ''}; the weights are trained again from the seed. A GAN file holds both networks (drop one anywhere on the page to load it); the PyTorch script holds both as torch.nn.Sequential and can generate, judge and go on training.</p>
     </section>
   );
 }

@@ -2,6 +2,9 @@
 // (session.ts), through the worker host.
 import type { GanConfig } from './config';
 import type { Diagnosis } from './metrics';
+import type { GanSnapshot as GanFileSnapshot } from '../../share/ganFile';
+
+export type { GanFileSnapshot };
 
 /** Views the page shows now: the session computes only these. */
 export interface Wanted {
@@ -10,8 +13,10 @@ export interface Wanted {
 }
 
 export type GanCommand =
-  /** A new pair; `points` are the drawn points (flat x, y) for dist = custom. */
-  | { type: 'build'; config: GanConfig; points: Float32Array | null }
+  /** A new pair; `points` are the drawn points (flat x, y) for dist = custom; `snapshot`: a GAN file's networks to start from. */
+  | { type: 'build'; config: GanConfig; points: Float32Array | null; snapshot?: GanFileSnapshot }
+  /** Both networks as a GAN file holds them (share/ganFile.ts), answered with a GanFileSnapshot. */
+  | { type: 'snapshot' }
   /** Settings that keep the weights: learning rates, optimizers, steps, batch. */
   | { type: 'settings'; config: GanConfig }
   | { type: 'want'; wanted: Wanted }

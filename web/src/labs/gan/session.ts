@@ -12,7 +12,8 @@ import { formatLearningRate } from '../../lib/format';
 import { EXTENT, ganLayers, type GanConfig } from './config';
 import { RealSampler, needsPoints, realSeed } from './data';
 import { coverage, diagnose, histogramDivergences, realRegions, slicedWasserstein, spread, type Diagnosis } from './metrics';
-import type { DistancePoint, GanCommand, GanEvent, GanSnapshot, MapView, Wanted } from './protocol';
+import type { DistancePoint, GanCommand, GanEvent, GanFileSnapshot, GanSnapshot, MapView, Wanted } from './protocol';
+import { ganSnapshot, restoreGanPair } from '../../share/ganFile';
 
 const CHUNK_MS = 25;
 /** Training time between distance measurements. */
@@ -71,7 +72,10 @@ class GanSession implements LabSession {
   handle(raw: unknown): unknown {
     const msg = raw as GanCommand;
     switch (msg.type) {
-      case 'build': this.build(msg.config, msg.points); return undefined;
+      case 'build': this.build(msg.config, msg.points, msg.snapshot); return undefined;
+      case 'snapshot':
+        if (!this.pair) throw new Error('the GAN is not built yet');
+        return ganSnapshot(this.pair, this.iteration);
       case 'settings': this.settings(msg.config); return undefined;
       case 'want':
         this.wanted = msg.wanted;
@@ -88,16 +92,17 @@ class GanSession implements LabSession {
     }
   }
 
-  private build(config: GanConfig, points: Float32Array | null): void {
+  /** A new pair from the config, or from a GAN file's snapshot (its weights and iteration count; the page checked it against the config). */
+  private build(config: GanConfig, points: Float32Array | null, snapshot?: GanFileSnapshot): void {
     this.running = false;
     if (needsPoints(config.dist, points)) throw new Error('Draw some points first: the custom distribution has none.');
+    const maxRows = Math.max(VIEW_POINTS, GRID * GRID, MANIFOLD_2D * MANIFOLD_2D, MANIFOLD_1D);
     const layers = ganLayers(config);
-    const pair = new GanPair(this.ctx.engine, {
+    const pair = snapshot ? restoreGanPair(this.ctx.engine, snapshot, { maxRows }) : new GanPair(this.ctx.engine, {
       noiseDim: config.noiseDim, noise: config.noise, sampleShape: 2,
       generator: layers.generator, discriminator: layers.discriminator, loss: config.loss,
       optG: { kind: config.gOptimizer, lr: config.gLearningRate }, optD: { kind: config.dOptimizer, lr: config.dLearningRate },
-      batch: config.batch, dSteps: config.dSteps, gSteps: config.gSteps, seed: config.seed,
-      maxRows: Math.max(VIEW_POINTS, GRID * GRID, MANIFOLD_2D * MANIFOLD_2D, MANIFOLD_1D),
+      batch: config.batch, dSteps: config.dSteps, gSteps: config.gSteps, seed: config.seed, maxRows,
     });
     this.pair?.destroy();
     this.pair = pair;
@@ -107,7 +112,7 @@ class GanSession implements LabSession {
     this.viewReal = new RealSampler(config.dist, (seed + 1) >>> 0, points).take(VIEW_POINTS);
     this.viewNoise = fillNoise(createRng((seed + 2) >>> 0), config.noise, new Float32Array(VIEW_POINTS * config.noiseDim));
     this.regions = realRegions(this.viewReal);
-    this.iteration = 0;
+    this.iteration = snapshot?.iterations ?? 0;
     this.trainMs = 0;
     this.at = []; this.dLosses = []; this.gLosses = [];
     this.dReal = NaN; this.dFake = NaN; this.gEma = NaN;

@@ -9,7 +9,8 @@ import { FULL_SPEED, stepsPerSecond, type Speed } from '../../state/speed';
 import type { DrawnPoint } from '../../share/points';
 import { ganCodec, type GanConfig } from './config';
 import type { Diagnosis } from './metrics';
-import type { GanCommand, GanEvent, GanSnapshot, MapView, Wanted } from './protocol';
+import type { GanCommand, GanEvent, GanFileSnapshot, GanSnapshot, MapView, Wanted } from './protocol';
+import type { CoreRequest, CoreVerdict } from '../../share/coreLayout';
 
 /** Settings a running pair takes as they are; every other key builds a new pair (Reset). */
 export const LIVE_KEYS: readonly (keyof GanConfig)[] = ['gOptimizer', 'gLearningRate', 'dOptimizer', 'dLearningRate', 'loss', 'dSteps', 'gSteps'];
@@ -117,8 +118,9 @@ export class GanStore implements Store<GanState> {
     if (e.type === 'built') this.set({ built: { config: this.buildingFrom ?? this.state.config, gParams: e.gParams, dParams: e.dParams }, building: false });
   }
 
-  /** Builds a fresh pair from the settings (Reset, and any setting a pair cannot take as it is). */
-  build(): void {
+  /** Builds a fresh pair from the settings (Reset, and any setting a pair cannot take as it is);
+   *  from a GAN file's networks when `snapshot` is given. */
+  build(snapshot?: GanFileSnapshot): void {
     const config = this.state.config;
     if (config.dist === 'custom' && this.state.points.length === 0) {
       this.set({ built: null, building: false, progress: null, map: null, notice: { kind: 'info', text: 'Draw the real distribution on the map (click or drag), then press Reset.' } });
@@ -126,7 +128,7 @@ export class GanStore implements Store<GanState> {
     }
     this.buildingFrom = config;
     const points = config.dist === 'custom' ? flatPoints(this.state.points) : null;
-    this.lab().send({ type: 'build', config, points }, { replay: 'build', dropsWeights: true });
+    this.lab().send({ type: 'build', config, points, ...(snapshot ? { snapshot } : {}) }, { replay: 'build', dropsWeights: true });
     this.set({
       built: null, building: true, progress: null, dLosses: new StepSeries(0.95), gLosses: new StepSeries(0.95), dist: emptyDist(),
       diagnosis: null, map: null, notice: null,
@@ -188,6 +190,24 @@ export class GanStore implements Store<GanState> {
     if (speed === this.state.speed) return;
     this.set({ speed });
     this.client?.setPace(stepsPerSecond(speed));
+  }
+
+  /** Both networks as a GAN file holds them. */
+  async snapshot(): Promise<GanFileSnapshot> {
+    if (!this.state.built) throw new Error('the GAN is not built yet');
+    return (await this.lab().request<GanFileSnapshot>({ type: 'snapshot' })).result;
+  }
+
+  /** A checked GAN file: its settings, drawing and both networks (training paused). */
+  async loadGan(config: GanConfig, points: DrawnPoint[], snapshot: GanFileSnapshot): Promise<void> {
+    if (this.client) await this.client.run(false);
+    this.set({ config, points });
+    this.build(snapshot);
+  }
+
+  /** The core's plan of a layer list (reading GAN files). */
+  askCore(request: CoreRequest): Promise<CoreVerdict> {
+    return this.lab().askCore(request);
   }
 
   /** G's weights then D's. */
