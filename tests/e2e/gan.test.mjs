@@ -2,12 +2,18 @@
 // training draws the samples over D's heatmap and the distance falls;
 // "Step D" changes D's map but not G's samples (and "Step G" the reverse);
 // a link restores every setting and a drawing; a hostile link gives a
-// notice, not a blank page; embed=1 fits 360 px. Small networks: seconds.
-import { test } from 'node:test';
+// notice, not a blank page; embedded on another origin it fits 360 px and
+// the course-page API drives it. Small networks: seconds.
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { playgroundFixture, collectErrors, saveModel, waitFor } from './lib/index.mjs';
+import { playgroundFixture, collectErrors, saveModel, startHostServer, waitFor } from './lib/index.mjs';
 
 const fx = playgroundFixture();
+let host = null;
+before(async () => {
+  host = await startHostServer(() => ({ labUrl: fx.server.url, query: 'lab=gan&data=moons&batch=64&embed=1', width: 720, height: 640 }));
+});
+after(() => host?.close());
 const text = async (page, id) => ((await page.getByTestId(id).textContent()) ?? '').trim();
 const number = async (page, id) => Number(await text(page, id));
 const mapAttr = (page, name) => page.getByTestId('gan-map').getAttribute(name);
@@ -111,14 +117,40 @@ test('a drawn distribution and every setting survive a link; both networks save 
   await again.close();
 });
 
-test('embed=1 fits 360 px', async () => {
-  const small = await fx.open('?lab=gan&embed=1', { viewport: { width: 360, height: 640 } });
-  const fit = await small.page.evaluate(() => ({ sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth }));
-  assert.ok(fit.sw <= fit.cw, `no sideways scroll at 360 px (${fit.sw} > ${fit.cw})`);
+test('embedded at 360 px wide on another origin: it fits, and the course-page API drives it', async () => {
+  const context = await fx.browser.newContext({ viewport: { width: 360, height: 700 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(host.url);
+  const received = () => page.evaluate(() => window.received);
+  const answer = (id) => waitFor(async () => (await received()).find((m) => (m.type === 'state' || m.type === 'error') && m.id === id),
+    (m) => m !== undefined, { timeoutMs: 20_000, what: `the answer to ${id}` });
+  const send = (msg) => page.evaluate((m) => window.send(m), msg);
+  const ready = await waitFor(received, (ms) => ms.some((m) => m.type === 'ready'), { timeoutMs: 30_000, what: 'ready' });
+  assert.equal(ready.find((m) => m.type === 'ready').config.dist, 'moons');
+  // Inside the frame (360 x 640): no sideways scroll; the map, the controls and the distance in view.
+  const frame = page.frames().find((f) => f !== page.mainFrame());
+  const fit = await frame.evaluate(() => ({ sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth }));
+  assert.ok(fit.cw <= 360 && fit.sw <= fit.cw, `no sideways scroll at 360 px (${fit.sw} > ${fit.cw})`);
   for (const id of ['gan-map', 'play', 'step-d', 'distance']) {
-    const b = await small.page.getByTestId(id).boundingBox();
+    const b = await frame.getByTestId(id).boundingBox();
     assert.ok(b && b.x >= 0 && b.x + b.width <= 361 && b.y + b.height <= 640, `${id} in view at 360 x 640: ${JSON.stringify(b)}`);
   }
-  small.errors.assertNone();
-  await small.close();
+  await send({ type: 'setConfig', config: { dist: 'ring', gHidden: [12], gActivations: ['tanh'] }, id: 'set-1' });
+  const set = await answer('set-1');
+  assert.equal(set.type, 'state');
+  assert.deepEqual([set.config.dist, set.config.gHidden, set.config.gActivations, set.config.dHidden], ['ring', [12], ['tanh'], [16, 16]]);
+  await send({ type: 'step', steps: 20, id: 'step-20' });
+  const stepped = await answer('step-20');
+  assert.equal(stepped.running, false);
+  assert.equal(stepped.epoch, 20, 'an API epoch is one iteration');
+  const metrics = await waitFor(async () => (await received()).filter((m) => m.type === 'metrics').at(-1),
+    (m) => m !== undefined && m.iteration === 20 && Number.isFinite(m.distance), { timeoutMs: 20_000, what: 'metrics after the steps' });
+  for (const k of ['dLoss', 'gLoss', 'js', 'dReal', 'dFake']) assert.ok(Number.isFinite(metrics[k]), `${k}: ${JSON.stringify(metrics)}`);
+  await send({ type: 'setConfig', config: { gHidden: [999] }, id: 'bad-1' });
+  const bad = await answer('bad-1');
+  assert.equal(bad.type, 'error');
+  assert.match(JSON.stringify(bad.rejected), /gHidden/);
+  errors.assertNone();
+  await context.close();
 });
