@@ -108,7 +108,7 @@ export default function GanPage({ theme, active, link }: LabPageProps) {
       )}
       <LinkNotices notices={notices} onDismiss={() => setNotices([])} prefix="gn" />
       {notice}
-      <div class="gn-top">
+      <div class={`gn-top${shown('settings') ? '' : ' gn-top-wide'}`}>
         {shown('settings') && <Settings config={config} state={state} locked={locked} onChange={on.config} />}
         <div class="gn-main">
           {map}
@@ -231,7 +231,7 @@ function MapPanel({ state, store, theme, drawingLocked, compact }: { state: GanS
       </div>
       {custom && !drawingLocked && (
         <div class="gn-draw" role="group" aria-label="drawing tools">
-          <span class="gn-hint">Click or drag on the map to draw the real data ({state.points.length} / {MAX_SHARED_POINTS} points); press Reset to train on it.</span>
+          <span class="gn-hint">Click or drag on the map to draw the real data ({state.points.length} / {MAX_SHARED_POINTS} points), then train on it.</span>
           <button type="button" class="gn-btn gn-small" aria-pressed={erase} data-testid="draw-erase" onClick={() => setErase(!erase)}>{erase ? 'Erasing' : 'Erase'}</button>
           <button type="button" class="gn-btn gn-small" data-testid="draw-clear" onClick={() => store.setPoints([])}>Clear</button>
           <button type="button" class="gn-btn gn-small" data-testid="draw-train" disabled={state.points.length === 0} onClick={() => store.build()}>Train on this drawing</button>

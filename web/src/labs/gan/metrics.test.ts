@@ -127,6 +127,9 @@ describe('mode collapse detection', () => {
     expect(diagnose(signals(good, { dReal: 0.99, dFake: 0.01, gLoss: 4, gLossBefore: 2 })).kind).toBe('d-wins');
     expect(diagnose(signals(good, { dReal: 0.99, dFake: 0.01, gLoss: 1, gLossBefore: 2 })).kind).toBe('ok');
     expect(diagnose(signals(good, { diverged: true })).kind).toBe('diverged');
+    const shifted = good.map((v, i) => (i % 2 === 0 ? v + 0.6 : v));
+    expect(coverage(shifted, regions).onData).toBeLessThan(0.5);
+    expect(diagnose(signals(shifted)).kind).toBe('off-data');
     expect(diagnose(signals(good, { dReal: 0.99, dFake: 0.99 })).kind).toBe('stuck');
     expect(diagnose(signals(good, { iteration: 10 })).kind).toBe('early');
   });

@@ -79,11 +79,11 @@ export function histogramDivergences(real: Float32Array, fake: Float32Array, bin
 export const REGIONS = 8;
 
 /**
- * Anchors of the real data's regions: farthest-point picks from a real
- * sample (deterministic: it starts at the first point), each with the radius
- * holding its region's real points.
+ * The real data's regions: farthest-point anchors picked from a real sample
+ * (deterministic: it starts at the first point); each real point belongs to
+ * its nearest anchor's region. `share` is each region's part of the sample.
  */
-export function realRegions(real: Float32Array, k = REGIONS): { anchors: Float32Array; radius: Float32Array; share: Float32Array } {
+export function realRegions(real: Float32Array, k = REGIONS): { real: Float32Array; anchors: Float32Array; label: Uint8Array; share: Float32Array } {
   const n = real.length >> 1;
   const anchors = new Float32Array(2 * k);
   const dist = new Float64Array(n).fill(Infinity);
@@ -99,13 +99,13 @@ export function realRegions(real: Float32Array, k = REGIONS): { anchors: Float32
     }
     pick = far;
   }
-  const radius = new Float32Array(k), share = new Float32Array(k);
+  const label = new Uint8Array(n), share = new Float32Array(k);
   for (let i = 0; i < n; i++) {
     const j = nearest(anchors, real[2 * i]!, real[2 * i + 1]!);
+    label[i] = j;
     share[j]! += 1 / n;
-    radius[j] = Math.max(radius[j]!, Math.hypot(real[2 * i]! - anchors[2 * j]!, real[2 * i + 1]! - anchors[2 * j + 1]!));
   }
-  return { anchors, radius, share };
+  return { real, anchors, label, share };
 }
 
 function nearest(anchors: Float32Array, x: number, y: number): number {
@@ -133,21 +133,31 @@ export interface Coverage {
   /** Regions holding at least a quarter of their real share of G's samples. */
   covered: number;
   regions: number;
-  /** Share of G's samples inside some region (near real data). */
+  /** Share of G's samples within NEAR of some real point. */
   onData: number;
   /** The largest share of G's samples in one region. */
   topShare: number;
 }
 
+/** A generated point this close to some real point is "on the data" (a few times the distributions' own noise). */
+export const NEAR = 0.15;
+
 export function coverage(fake: Float32Array, regions: ReturnType<typeof realRegions>): Coverage {
-  const k = regions.radius.length;
+  const k = regions.share.length;
   const n = fake.length >> 1;
+  const real = regions.real;
+  const m = real.length >> 1;
   const count = new Float64Array(k);
   let on = 0;
   for (let i = 0; i < n; i++) {
     const x = fake[2 * i]!, y = fake[2 * i + 1]!;
-    const j = nearest(regions.anchors, x, y);
-    if (Math.hypot(x - regions.anchors[2 * j]!, y - regions.anchors[2 * j + 1]!) <= 1.25 * regions.radius[j]! + 0.05) { count[j]! += 1; on++; }
+    // The nearest real point decides: near enough, and in which region.
+    let best = -1, bd = NEAR * NEAR;
+    for (let j = 0; j < m; j++) {
+      const d = (x - real[2 * j]!) ** 2 + (y - real[2 * j + 1]!) ** 2;
+      if (d <= bd) { bd = d; best = j; }
+    }
+    if (best >= 0) { count[regions.label[best]!]! += 1; on++; }
   }
   let covered = 0, top = 0;
   for (let j = 0; j < k; j++) {

@@ -123,7 +123,7 @@ export class GanStore implements Store<GanState> {
   build(snapshot?: GanFileSnapshot): void {
     const config = this.state.config;
     if (config.dist === 'custom' && this.state.points.length === 0) {
-      this.set({ built: null, building: false, progress: null, map: null, notice: { kind: 'info', text: 'Draw the real distribution on the map (click or drag), then press Reset.' } });
+      this.set({ built: null, building: false, progress: null, map: null, notice: { kind: 'info', text: 'Draw the real distribution on the map (click or drag), then press "Train on this drawing".' } });
       return;
     }
     this.buildingFrom = config;
