@@ -18,7 +18,7 @@ try {
     await page.goto(`${server.url}?lab=gan&data=${dist}${extra}`);
     await waitFor(() => page.getByTestId('play').isEnabled(), (v) => v, { timeoutMs: 60_000, what: 'the GAN' });
     const read = async (id) => ((await page.getByTestId(id).textContent()) ?? '').trim();
-    const start = await read('distance');
+    const start = await waitFor(() => read('distance'), (v) => Number.isFinite(Number(v)), { what: 'the untrained distance' });
     await page.getByTestId('play').click();
     const t0 = Date.now();
     for (let s = 5; s <= seconds; s += 5) {

@@ -65,8 +65,11 @@ class GanSession implements LabSession {
   status() { return { running: this.running, epoch: this.iteration }; }
 
   setRunning(running: boolean): void {
+    const was = this.running;
     this.running = running && this.pair !== null && !this.diverged;
     this.rate.length = 0;
+    // A pause measures where training stopped (the charts end at the iteration shown).
+    if (was && !this.running) this.measure();
   }
 
   handle(raw: unknown): unknown {
