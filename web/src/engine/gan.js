@@ -36,6 +36,7 @@ import { Status } from './enums.js';
  * @property {number} dSteps D steps per iteration (0..).
  * @property {number} gSteps G steps per iteration (0..).
  * @property {number} seed Weights (G: seed, D: seed + 1) and the noise stream.
+ * @property {number} [maxRows] Most rows generate, judge and pushes take at once (default: the batch; a lab's views need more).
  */
 
 /** Fills `out` with noise of `kind` from rng. @param {{ next(): number }} rng @param {NoiseKind} kind @param {Float32Array} out */
@@ -53,11 +54,12 @@ export class GanPair {
   constructor(engine, spec) {
     this.spec = spec;
     const maxBatch = Math.max(1, spec.batch);
+    const maxRows = Math.max(maxBatch, spec.maxRows ?? 0);
     /** @type {Model} */
-    this.g = engine.createModel({ input: spec.noiseDim, layers: spec.generator, loss: 'mse', seed: spec.seed >>> 0, maxBatch });
+    this.g = engine.createModel({ input: spec.noiseDim, layers: spec.generator, loss: 'mse', seed: spec.seed >>> 0, maxBatch: maxRows });
     try {
       /** @type {Model} */
-      this.d = engine.createModel({ input: spec.sampleShape, layers: spec.discriminator, loss: 'mse', seed: (spec.seed + 1) >>> 0, maxBatch: 2 * maxBatch });
+      this.d = engine.createModel({ input: spec.sampleShape, layers: spec.discriminator, loss: 'mse', seed: (spec.seed + 1) >>> 0, maxBatch: Math.max(2 * maxBatch, maxRows) });
     } catch (err) {
       this.g.destroy();
       throw err;
@@ -75,6 +77,15 @@ export class GanPair {
     this.g.setOptimizer(optG.kind, { lr: optG.lr, beta1: optG.beta1 ?? (optG.kind === 'adam' ? 0.5 : 0.9), beta2: optG.beta2 ?? 0.999 });
     this.d.setOptimizer(optD.kind, { lr: optD.lr, beta1: optD.beta1 ?? (optD.kind === 'adam' ? 0.5 : 0.9), beta2: optD.beta2 ?? 0.999 });
     this.spec = { ...this.spec, optG, optD };
+  }
+
+  /**
+   * Training settings that keep both networks' weights (the lab's live
+   * settings): the loss, and D and G steps per iteration.
+   * @param {{ loss?: GanLossName, dSteps?: number, gSteps?: number }} patch
+   */
+  setTraining(patch) {
+    this.spec = { ...this.spec, ...patch };
   }
 
   /** A fresh batch of noise from the pair's stream (a view, valid until the next call). */

@@ -98,6 +98,7 @@ describe('labs registry', () => {
     expect(DEFAULT_LAB).toBe('playground');
     expect(labEntry('mnist').title).toBe('MNIST');
     expect(labEntry('sequence').title).toBe('Sequences');
+    expect(labEntry('gan').title).toBe('GAN');
     for (const l of LABS) expect(l.codec.lab).toBe(l.id);
   });
 
@@ -105,7 +106,9 @@ describe('labs registry', () => {
     const onlyPlayground = { './playground/Page.tsx': 1 };
     expect(() => byLab(onlyPlayground, 'Page.tsx')).toThrow('lab mnist has no Page.tsx');
     expect(() => byLab({ './playground/x.ts': 1, './mnist/x.ts': 2 }, 'x.ts')).toThrow('lab sequence has no x.ts');
-    expect(byLab({ './playground/x.ts': 1, './mnist/x.ts': 2, './sequence/x.ts': 3, './digits/x.ts': 4 }, 'x.ts')).toEqual({ playground: 1, mnist: 2, sequence: 3, digits: 4 });
+    expect(() => byLab({ './playground/x.ts': 1, './mnist/x.ts': 2, './sequence/x.ts': 3 }, 'x.ts')).toThrow('lab gan has no x.ts');
+    expect(() => byLab({ './playground/x.ts': 1, './mnist/x.ts': 2, './sequence/x.ts': 3, './gan/x.ts': 4 }, 'x.ts')).toThrow('lab digits has no x.ts');
+    expect(byLab({ './playground/x.ts': 1, './mnist/x.ts': 2, './sequence/x.ts': 3, './gan/x.ts': 4, './digits/x.ts': 5 }, 'x.ts')).toEqual({ playground: 1, mnist: 2, sequence: 3, gan: 4, digits: 5 });
   });
 
   it("loads no page for link parsing: a lab.ts imports only its schema and types, and registers its id's type", () => {

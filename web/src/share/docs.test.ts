@@ -37,3 +37,14 @@ test('the sequence key table matches its schema, and the hide= list names its pa
   for (const f of SEQUENCE_FIELDS) expect(table).toContain(`| \`${f.url}\` | ${f.doc} |`);
   expect(doc).toContain(`Sequences: ${SEQUENCE_PANELS.join(', ')}`);
 });
+
+test('the GAN key table matches its schema, and the hide= list names its panels', async () => {
+  const { GAN_FIELDS, GAN_PANELS } = await import('../labs/gan/config');
+  // The table ends at its first blank line (another lab's table may follow).
+  const start = doc.indexOf('| GAN key | Setting |');
+  const table = doc.slice(start, doc.indexOf('\n\n', start));
+  const keys = [...table.matchAll(/^\| `([a-z]+)` \|/gm)].map((m) => m[1]);
+  expect(keys).toEqual(GAN_FIELDS.map((f) => f.url));
+  for (const f of GAN_FIELDS) expect(table).toContain(`| \`${f.url}\` | ${f.doc} |`);
+  expect(doc).toContain(`GAN: ${GAN_PANELS.join(', ')}`);
+});

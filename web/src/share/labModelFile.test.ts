@@ -152,7 +152,7 @@ describe('model files, format 2', () => {
   const baseLayers = denseLayers([784, 32, 16, 10], ['relu', 'relu', 'softmax']);
   const count = 784 * 32 + 32 + 32 * 16 + 16 + 16 * 10 + 10;
   const mutations: [string, (d: Record<string, unknown>) => void, RegExp][] = [
-    ['unknown lab', (d) => { d.lab = 'gan'; }, /lab this page does not have/],
+    ['unknown lab', (d) => { d.lab = 'nope'; }, /lab this page does not have/],
     ['no lab', (d) => { delete d.lab; }, /lab this page does not have/],
     ['config of the other lab', (d) => { d.config = defaultConfig(); }, /lacks the setting/],
     ['config beyond MNIST limits', (d) => { (d.config as Record<string, unknown>).batchSize = 513; }, /batchSize/],

@@ -100,7 +100,7 @@ describe('the lab is part of the link', () => {
     expect(p.config).toEqual({ ...mnistCodec.defaults(), layers: mlpLayers([32, 32], ['tanh', 'tanh']), optimizer: 'sgd',
       learningRate: 0.1, batchSize: 128, epochs: 5, seed: 9 });
     expect(p.ignored).toEqual(['#playground']);
-    const bad = parseLink('?lab=gan&data=xor');
+    const bad = parseLink('?lab=nope&data=xor');
     expect(bad.lab).toBe('playground');
     expect(keys(bad)).toEqual(['lab']);
     expect(bad.lab === 'playground' && bad.config.dataset).toBe('xor');
@@ -188,12 +188,14 @@ test('1,000 hostile addresses over every lab: no throw, a valid config, a clean 
   const words = ['lab', 'v', 'hidden', 'act', 'layers', 'shift', 'opt', 'lr', 'mom', 'batch', 'epochs', 'seed', 'data', 'embed', 'hide', 'lock', 'theme',
     'origins', 'autoplay', 'pts', 'networkShape', 'activation', '__proto__', '%zz', '',
     'task', 'cell', 'len', 'clip', 'temp', 'compare', 'delay', 'wave', 'noise',
-    'z', 'g', 'd', 'optg', 'lrg', 'optd', 'lrd', 'beta1', 'dsteps', 'gsteps'];
+    'z', 'g', 'd', 'optg', 'lrg', 'optd', 'lrd', 'beta1', 'dsteps', 'gsteps',
+    'zdim', 'ghidden', 'gact', 'dhidden', 'dact', 'loss', 'gopt', 'glr', 'dlr'];
   const values = ['mnist', 'playground', 'gan', '', 'none', '1', '0', '-1', '1e309', 'NaN', '512', '513', 'relu,relu,relu,relu,relu',
     'all', 'weights', 'share', 'dark', 'https://a.org', '%', '<b>', 'x'.repeat(300), '4,2', 'adam', '0.5', 'true',
     'conv:8:5,pool:2,flatten,dense:10:softmax', 'conv:8:29:1:0:relu,dense:10:softmax', 'dense:10:softmax', 'conv:x',
     'sequence', 'lstm', 'rnn', 'waves', 'memory', 'names', 'text', 'sines', '257', '0.01', 'gates',
-    'digits', 'gaussian', 'uniform', 'least_squares', 'leaky_relu', '1025', '256,256,256,256'];
+    'digits', 'gaussian', 'uniform', 'least_squares', 'leaky_relu', '1025', '256,256,256,256',
+    'ring', 'custom', '2', '64,64,64,64,64,64'];
   const failures: string[] = [];
   let noticed = 0;
   for (let i = 0; i < 1000; i++) {
@@ -219,7 +221,7 @@ test('1,000 hostile addresses over every lab: no throw, a valid config, a clean 
   }
   expect(failures).toEqual([]);
   expect(noticed).toBeGreaterThan(500);
-  expect(LAB_IDS).toEqual(['playground', 'mnist', 'sequence', 'digits']);
+  expect(LAB_IDS).toEqual(['playground', 'mnist', 'sequence', 'gan', 'digits']);
 });
 
 describe('MNIST config and the page', () => {
