@@ -17,7 +17,7 @@
 // Also the same workload with Adam (GAN Lab's Adam: beta1 0.9) and at GAN Lab's real depth
 // (its code builds 2-8-8-2 / 2-8-8-1 for the "1 hidden layer" it shows).
 // Usage: node bench/gan-bench.mjs [--rounds 3] [--seconds 2] [--warmup 0.5]
-//        [--configs sgd/label,adam/label,sgd/code] [--tfjs-backends wasm,cpu,webgl]
+//        [--configs sgd/label,adam/label,sgd/code] (optimizer/depth[/least_squares]) [--tfjs-backends wasm,cpu,webgl]
 //        [--no-browser] [--no-torch] [--json]
 // (after `bash build.sh wasm` and `bash build.sh web`, which generates the browser module).
 import { spawnSync } from 'node:child_process';
@@ -29,7 +29,7 @@ import { launchBrowser } from '../tests/e2e/lib/index.mjs';
 import { loadEngine } from '../tests/node/core-load.mjs';
 import { openGanBenchPage } from './gan-browser.mjs';
 import { initialWeights, runEngineRound } from './gan-engine.mjs';
-import { BATCH, CHECK_ITERATIONS, NOISE_DIM, OPTIMIZERS, ganSpec, median, noiseStream, realPool } from './gan-workload.mjs';
+import { BATCH, CHECK_ITERATIONS, OPTIMIZERS, ganSpec, median, torchBundleFiles } from './gan-workload.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -64,26 +64,19 @@ function parseArgs(argv) {
   }
   if (!(o.rounds >= 1 && o.seconds > 0 && o.warmup >= 0)) throw new Error('--rounds >= 1, --seconds > 0, --warmup >= 0');
   o.configs = o.configs.map((c) => {
-    const [opt, depth = 'label'] = c.split('/');
+    const [opt, depth = 'label', loss = 'bce'] = c.split('/');
+    if (loss !== 'bce' && loss !== 'least_squares') throw new Error(`unknown loss ${loss}`);
     ganSpec({ opt, depth }); // throws on an unknown optimizer or depth
-    return { name: `${opt}/${depth}`, opt, depth };
+    return { name: [opt, depth, ...(loss === 'bce' ? [] : [loss])].join('/'), opt, depth, loss };
   });
   return o;
 }
 
-/** The PyTorch peer's bundle for `config`: meta.json (weights, optimizer), real.f32, noise.f32. */
+/** Writes the PyTorch peer's bundle for `config` (bench/gan-workload.mjs) under build/bench/gan/. */
 function writeTorchBundle(config, weights) {
-  const dir = join(here, '..', 'build', 'bench', 'gan', config.name.replace('/', '-'));
+  const dir = join(here, '..', 'build', 'bench', 'gan', config.name.replaceAll('/', '-'));
   mkdirSync(dir, { recursive: true });
-  const spec = ganSpec(config);
-  writeFileSync(join(dir, 'meta.json'), JSON.stringify({ batch: BATCH, noiseDim: NOISE_DIM, loss: spec.loss,
-    optimizer: OPTIMIZERS[config.opt], checkIterations: CHECK_ITERATIONS, weights }));
-  const pool = realPool();
-  writeFileSync(join(dir, 'real.f32'), new Uint8Array(pool.buffer, pool.byteOffset, pool.byteLength));
-  const stream = noiseStream(spec.seed);
-  const noise = new Float32Array(2 * NOISE_POOL_ITERATIONS * BATCH * NOISE_DIM);
-  for (let i = 0; i < 2 * NOISE_POOL_ITERATIONS; i++) noise.set(stream.next(), i * BATCH * NOISE_DIM);
-  writeFileSync(join(dir, 'noise.f32'), new Uint8Array(noise.buffer));
+  for (const [name, bytes] of Object.entries(torchBundleFiles(config, weights, NOISE_POOL_ITERATIONS))) writeFileSync(join(dir, name), bytes);
   return dir;
 }
 
@@ -126,7 +119,7 @@ async function main() {
     for (const config of opt.configs) {
       const weights = initialWeights(engine, config);
       const torchDir = opt.torch ? writeTorchBundle(config, weights) : null;
-      const base = { opt: config.opt, depth: config.depth, seconds: opt.seconds, warmupSeconds: opt.warmup };
+      const base = { opt: config.opt, depth: config.depth, loss: config.loss, seconds: opt.seconds, warmupSeconds: opt.warmup };
       for (let round = 0; round < opt.rounds; round++) {
         const key = (impl) => ({ config: config.name, impl, round });
         const what = (label) => `${config.name} round ${round + 1}: ${label}`;
@@ -162,7 +155,8 @@ function report(results, failures, opt, loadBefore) {
   for (const config of opt.configs) {
     const o = OPTIMIZERS[config.opt];
     const sizes = config.depth === 'label' ? 'G 2-8-2, D 2-8-1' : 'G 2-8-8-2, D 2-8-8-1';
-    console.log(`\n2-D GAN, ${sizes} (ReLU hidden, G tanh, D one logit), batch ${BATCH}, BCE (non-saturating G), ` +
+    console.log(`\n2-D GAN, ${sizes} (ReLU hidden, G tanh, D one logit), batch ${BATCH}, ` +
+      `${config.loss === 'bce' ? 'BCE (non-saturating G)' : 'least squares'}, ` +
       `${o.kind === 'sgd' ? `SGD lr ${o.lr}` : `Adam lr ${o.lr} beta1 ${o.beta1}`}, 1 D + 1 G step per iteration [${config.name}]: ` +
       `iterations/s, best [median] of ${opt.rounds} rounds of ${opt.seconds} s`);
     /** @type {Record<string, any>} */
@@ -176,9 +170,9 @@ function report(results, failures, opt, loadBefore) {
       }
       const rates = rs.map((r) => r.iterations / r.seconds);
       const row = { best: Math.max(...rates), median: median(rates), n: rs.length, trace: rs[0].trace, last: rs[rs.length - 1].last,
-        diverged: rs.some((r) => r.diverged), tfjs: rs[0].tfjs, torch: rs[0].torch };
+        diverged: rs.some((r) => r.diverged), tfjs: rs[0].tfjs, renderer: rs[0].renderer, torch: rs[0].torch };
       rows[impl] = row;
-      const version = row.tfjs ? ` (tfjs ${row.tfjs})` : row.torch ? ` (torch ${row.torch})` : '';
+      const version = row.tfjs ? ` (tfjs ${row.tfjs}${row.renderer ? `, WebGL on ${row.renderer}` : ''})` : row.torch ? ` (torch ${row.torch})` : '';
       console.log(`  ${LABELS[impl].padEnd(36)} ${fmt(row.best).padStart(7)} [${fmt(row.median).padStart(7)}]  ` +
         `${(1e6 / row.best).toFixed(1).padStart(8)} us/iteration  first D/G loss ${row.trace[0].map((v) => v.toFixed(6)).join(' / ')}, ` +
         `last ${row.last.map((v) => v.toFixed(3)).join(' / ')}${version}`);

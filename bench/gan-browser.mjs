@@ -17,7 +17,7 @@ import { startServer } from '../tests/e2e/lib/index.mjs';
 const require = createRequire(import.meta.url);
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENGINE_FILES = ['web/src/engine/generated/nn.mjs', 'web/src/engine/generated/nn.wasm'];
-const SOURCE_FILES = ['bench/gan-workload.mjs', 'bench/gan-engine.mjs', 'bench/gan-engine-worker.mjs', 'bench/gan-tfjs-worker.js',
+const SOURCE_FILES = ['bench/gan-workload.mjs', 'bench/gan-engine.mjs', 'bench/gan-engine-worker.mjs', 'bench/gan-tfjs-worker.js', 'bench/gan-tfjs.mjs',
   'web/src/engine/nn-wasm.js', 'web/src/engine/nn-engine.js', 'web/src/engine/enums.js', 'web/src/engine/gan.js', 'web/src/lib/rng.js'];
 // A worker that hangs (a lost message, an endless loop) fails the run instead of the bench.
 const WORKER_TIMEOUT_MS = 300_000;

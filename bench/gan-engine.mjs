@@ -8,7 +8,7 @@ import { GanPair } from '../web/src/engine/gan.js';
 import { CHECK_ITERATIONS, ganSpec, realBatch, realPool } from './gan-workload.mjs';
 
 /** @typedef {import('../web/src/engine/nn-wasm.js').Engine} Engine */
-/** @typedef {{ opt: 'sgd' | 'adam', depth: 'label' | 'code' }} GanConfig */
+/** @typedef {{ opt: 'sgd' | 'adam', depth: 'label' | 'code', loss?: 'bce' | 'least_squares' }} GanConfig */
 /** Dense layers as [out x in] row-major weights and [out] biases (the core's layout). */
 /** @typedef {{ rows: number, cols: number, weight: number[], bias: number[] }} DenseWeights */
 
@@ -31,12 +31,12 @@ export function initialWeights(engine, config) {
 }
 
 /**
- * One round: CHECK_ITERATIONS iterations whose D and G losses are recorded (the first is the
+ * One round: checkIterations (default CHECK_ITERATIONS) iterations whose D and G losses are recorded (the first is the
  * correctness check), an untimed warm-up to `warmupSeconds`, then iterations in chunks until
  * `seconds` have passed. Returns iterations, seconds, the trace and the last losses.
- * @param {Engine} engine @param {GanConfig & { seconds: number, warmupSeconds: number }} opt
+ * @param {Engine} engine @param {GanConfig & { seconds: number, warmupSeconds: number, checkIterations?: number }} opt
  */
-export function runEngineRound(engine, { seconds, warmupSeconds, ...config }) {
+export function runEngineRound(engine, { seconds, warmupSeconds, checkIterations = CHECK_ITERATIONS, ...config }) {
   const pair = new GanPair(engine, ganSpec(config));
   const pool = realPool();
   let k = 0;
@@ -50,7 +50,7 @@ export function runEngineRound(engine, { seconds, warmupSeconds, ...config }) {
       diverged ||= r.diverged;
       return r;
     };
-    for (let i = 0; i < CHECK_ITERATIONS; i++) {
+    for (let i = 0; i < checkIterations; i++) {
       const r = step();
       trace.push([r.d?.loss ?? NaN, r.g?.loss ?? NaN]);
     }

@@ -11,9 +11,10 @@ too and zeroed before D's next step, as usual). torch.set_num_threads(1).
 
 The noise pool holds the stream's first iterations; the timed iterations cycle through it
 (PyTorch does not draw GanPair's stream itself, a Python loop per number would cost more
-than the step). Prints one JSON line: iterations, seconds, the first iterations' losses.
+than the step). Prints one JSON line per bundle: iterations, seconds, the first iterations'
+losses (several bundles share one process: importing torch costs seconds).
 
-Usage: /usr/bin/python3 bench/gan-peers-torch.py DIR --seconds S --warmup-seconds W
+Usage: /usr/bin/python3 bench/gan-peers-torch.py DIR... --seconds S --warmup-seconds W
 """
 import argparse
 import json
@@ -45,18 +46,12 @@ def optimizer(params, o):
     return torch.optim.Adam(params, lr=o['lr'], betas=(o['beta1'], o['beta2']), eps=o['eps'])
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('dir')
-    ap.add_argument('--seconds', type=float, default=2.0)
-    ap.add_argument('--warmup-seconds', type=float, default=0.5)
-    args = ap.parse_args()
-    torch.set_num_threads(1)
-    with open(os.path.join(args.dir, 'meta.json'), encoding='utf8') as f:
+def run(bundle, seconds, warmup_seconds):
+    with open(os.path.join(bundle, 'meta.json'), encoding='utf8') as f:
         meta = json.load(f)
     batch = meta['batch']
-    real = torch.from_numpy(np.fromfile(os.path.join(args.dir, 'real.f32'), dtype=np.float32)).reshape(-1, batch, 2)
-    noise = torch.from_numpy(np.fromfile(os.path.join(args.dir, 'noise.f32'), dtype=np.float32)).reshape(-1, batch, meta['noiseDim'])
+    real = torch.from_numpy(np.fromfile(os.path.join(bundle, 'real.f32'), dtype=np.float32)).reshape(-1, batch, 2)
+    noise = torch.from_numpy(np.fromfile(os.path.join(bundle, 'noise.f32'), dtype=np.float32)).reshape(-1, batch, meta['noiseDim'])
     g = network(meta['weights']['g'], nn.Tanh())
     d = network(meta['weights']['d'], nn.Identity())
     g_opt, d_opt = optimizer(g.parameters(), meta['optimizer']), optimizer(d.parameters(), meta['optimizer'])
@@ -95,7 +90,7 @@ def main():
         trace.append([float(ld), float(lg)])
     chunk = 32
     t0 = time.perf_counter()
-    while time.perf_counter() - t0 < args.warmup_seconds:
+    while time.perf_counter() - t0 < warmup_seconds:
         for _ in range(chunk):
             iterate()
     iterations, last = 0, None
@@ -105,12 +100,23 @@ def main():
             last = iterate()
         iterations += chunk
         elapsed = time.perf_counter() - t1
-        if elapsed >= args.seconds:
+        if elapsed >= seconds:
             break
     cpu = time.process_time() - c1
     last = [float(last[0]), float(last[1])]
     print(json.dumps({'iterations': iterations, 'seconds': elapsed, 'cpuSeconds': cpu, 'trace': trace, 'last': last,
                       'diverged': not all(np.isfinite(last)), 'torch': torch.__version__}), flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('dirs', nargs='+')
+    ap.add_argument('--seconds', type=float, default=2.0)
+    ap.add_argument('--warmup-seconds', type=float, default=0.5)
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    for bundle in args.dirs:
+        run(bundle, args.seconds, args.warmup_seconds)
 
 
 if __name__ == '__main__':

@@ -85,3 +85,25 @@ const median = (/** @type {number[]} */ v) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : ((s[s.length / 2 - 1] ?? 0) + (s[s.length / 2] ?? 0)) / 2;
 };
 export { median };
+
+/**
+ * The PyTorch peer's bundle (bench/gan-peers-torch.py) as file name -> bytes: meta.json (the
+ * weights, the optimizer, the loss), real.f32 (the pool) and noise.f32 (the noise stream's
+ * first `noiseIterations` iterations: 2 batches each, the D step's then the G step's).
+ * @param {{ opt: keyof typeof OPTIMIZERS, depth: keyof typeof DEPTHS, loss?: 'bce' | 'least_squares' }} config
+ * @param {{ g: unknown[], d: unknown[] }} weights @param {number} noiseIterations @param {number} [checkIterations]
+ * @returns {Record<string, Uint8Array>}
+ */
+export function torchBundleFiles(config, weights, noiseIterations, checkIterations = CHECK_ITERATIONS) {
+  const spec = ganSpec(config);
+  const meta = { batch: BATCH, noiseDim: NOISE_DIM, loss: spec.loss, optimizer: OPTIMIZERS[config.opt], checkIterations, weights };
+  const pool = realPool();
+  const stream = noiseStream(spec.seed);
+  const noise = new Float32Array(2 * noiseIterations * BATCH * NOISE_DIM);
+  for (let i = 0; i < 2 * noiseIterations; i++) noise.set(stream.next(), i * BATCH * NOISE_DIM);
+  return {
+    'meta.json': new TextEncoder().encode(JSON.stringify(meta)),
+    'real.f32': new Uint8Array(pool.buffer),
+    'noise.f32': new Uint8Array(noise.buffer),
+  };
+}
