@@ -27,8 +27,8 @@ export const CHECK_ITERATIONS = 50;
 
 /** The optimizers compared: GAN Lab's default (SGD lr 0.1), and its Adam (beta1 0.9). */
 export const OPTIMIZERS = Object.freeze({
-  sgd: { kind: 'sgd', lr: 0.1 },
-  adam: { kind: 'adam', lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+  sgd: { kind: /** @type {const} */ ('sgd'), lr: 0.1 },
+  adam: { kind: /** @type {const} */ ('adam'), lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
 });
 
 /** Hidden layers per network for each depth (see the header). */
