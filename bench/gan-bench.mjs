@@ -8,8 +8,8 @@
 //     (variables, matMul/add/relu, optimizer.minimize per network; bench/gan-tfjs-worker.js),
 //     on each backend asked for (wasm one thread, cpu, webgl: the fastest is the peer);
 //   PyTorch on the CPU, torch.set_num_threads(1) (bench/gan-peers-torch.py);
-// all in this one run, rounds interleaved (one round of each peer, then the next round: the
-// shared VM drifts over minutes), each round a fresh worker/process with an untimed warm-up,
+// all in this one run, rounds interleaved (one round of each peer and configuration, then the
+// next round: the shared VM drifts over minutes), each round a fresh worker/process with an untimed warm-up,
 // timed for --seconds of iterations. Best [median] of the rounds; target >= 10x TF.js.
 // Every peer starts from the engine's initial weights and trains on the same real batches and
 // the same noise stream (GanPair's): the first iteration's D and G losses must agree to 1e-5
@@ -80,13 +80,14 @@ function writeTorchBundle(config, weights) {
   return dir;
 }
 
-function torchRound(dir, opt) {
-  const r = spawnSync(PYTHON, [join(here, 'gan-peers-torch.py'), dir, '--seconds', String(opt.seconds), '--warmup-seconds', String(opt.warmup)],
-    { encoding: 'utf8', timeout: 300_000 });
+/** One PyTorch process over the bundles `dirs`: one record per bundle, in order. */
+function torchRound(dirs, opt) {
+  const r = spawnSync(PYTHON, [join(here, 'gan-peers-torch.py'), ...dirs, '--seconds', String(opt.seconds), '--warmup-seconds', String(opt.warmup)],
+    { encoding: 'utf8', timeout: 600_000 });
   if (r.status !== 0) throw new Error(`PyTorch failed (${r.error ? r.error.message : `exit ${r.status}`}):\n${r.stderr}`);
-  const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
-  if (!line) throw new Error(`PyTorch: no record in:\n${r.stdout}`);
-  return JSON.parse(line);
+  const records = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  if (records.length !== dirs.length) throw new Error(`PyTorch: ${records.length} records for ${dirs.length} bundles in:\n${r.stdout}`);
+  return records;
 }
 
 async function main() {
@@ -116,21 +117,35 @@ async function main() {
     });
   }
   try {
-    for (const config of opt.configs) {
+    const setups = opt.configs.map((config) => {
       const weights = initialWeights(engine, config);
-      const torchDir = opt.torch ? writeTorchBundle(config, weights) : null;
-      const base = { opt: config.opt, depth: config.depth, loss: config.loss, seconds: opt.seconds, warmupSeconds: opt.warmup };
-      for (let round = 0; round < opt.rounds; round++) {
+      return { config, weights, torchDir: opt.torch ? writeTorchBundle(config, weights) : null,
+        base: { opt: config.opt, depth: config.depth, loss: config.loss, seconds: opt.seconds, warmupSeconds: opt.warmup } };
+    });
+    for (let round = 0; round < opt.rounds; round++) {
+      for (const { config, weights, base } of setups) {
         const key = (impl) => ({ config: config.name, impl, round });
-        const what = (label) => `${config.name} round ${round + 1}: ${label}`;
+        const what = (label) => `round ${round + 1}, ${config.name}: ${label}`;
         if (page) {
           await attempt(key('wasm-browser'), what(LABELS['wasm-browser']), () => page.run('engine', base));
           for (const backend of opt.tfjsBackends) {
             await attempt(key(`tfjs-${backend}`), what(LABELS[`tfjs-${backend}`] ?? backend), () => page.run('tfjs', { ...base, backend, weights }));
           }
         }
-        if (torchDir) await attempt(key('torch-1t'), what(LABELS['torch-1t']), async () => torchRound(torchDir, opt));
         await attempt(key('wasm-node'), what(LABELS['wasm-node']), async () => runEngineRound(await loadEngine(), base));
+      }
+      // PyTorch: every configuration in one process per round (importing torch takes seconds).
+      const torchSetups = setups.filter((x) => x.torchDir);
+      if (torchSetups.length) {
+        process.stderr.write(`round ${round + 1}: ${LABELS['torch-1t']}...\n`);
+        try {
+          const records = torchRound(torchSetups.map((x) => x.torchDir), opt);
+          torchSetups.forEach((x, i) => results.push({ config: x.config.name, impl: 'torch-1t', round, ...records[i] }));
+        } catch (e) {
+          for (const x of torchSetups) failures[`${x.config.name}|torch-1t`] ??= String(e.message ?? e).split('\n')[0];
+          console.error(`PyTorch failed: ${e.stack || e}`);
+          process.exitCode = 1;
+        }
       }
     }
   } finally {
