@@ -132,7 +132,7 @@ async function main() {
             await attempt(key(`tfjs-${backend}`), what(LABELS[`tfjs-${backend}`] ?? backend), () => page.run('tfjs', { ...base, backend, weights }));
           }
         }
-        await attempt(key('wasm-node'), what(LABELS['wasm-node']), async () => runEngineRound(await loadEngine(), base));
+        await attempt(key('wasm-node'), what(LABELS['wasm-node']), async () => runEngineRound(await loadEngine(), { ...base, cpuClock }));
       }
       // PyTorch: every configuration in one process per round (importing torch takes seconds).
       const torchSetups = setups.filter((x) => x.torchDir);
@@ -159,6 +159,11 @@ async function main() {
   report(results, failures, opt, loadBefore);
 }
 
+/** Seconds of this process's CPU time. */
+const cpuClock = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1e6;
+};
 const rel = (a, b) => (a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b)));
 const fmt = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '-');
 
@@ -173,7 +178,7 @@ function report(results, failures, opt, loadBefore) {
     console.log(`\n2-D GAN, ${sizes} (ReLU hidden, G tanh, D one logit), batch ${BATCH}, ` +
       `${config.loss === 'bce' ? 'BCE (non-saturating G)' : 'least squares'}, ` +
       `${o.kind === 'sgd' ? `SGD lr ${o.lr}` : `Adam lr ${o.lr} beta1 ${o.beta1}`}, 1 D + 1 G step per iteration [${config.name}]: ` +
-      `iterations/s, best [median] of ${opt.rounds} rounds of ${opt.seconds} s`);
+      `iterations/s, best [median] of ${opt.rounds} rounds of ${opt.seconds} s (CPU-time rate where the process measures it)`);
     /** @type {Record<string, any>} */
     const rows = {};
     for (const impl of IMPLS) {
@@ -184,14 +189,19 @@ function report(results, failures, opt, loadBefore) {
         continue;
       }
       const rates = rs.map((r) => r.iterations / r.seconds);
-      const row = { best: Math.max(...rates), median: median(rates), n: rs.length, byRound: new Map(rs.map((x, i) => [x.round, rates[i]])), trace: rs[0].trace, last: rs[rs.length - 1].last,
+      const cpuRates = rs.filter((r) => r.cpuSeconds > 0).map((r) => r.iterations / r.cpuSeconds);
+      const row = { best: Math.max(...rates), median: median(rates), cpu: cpuRates.length ? Math.max(...cpuRates) : NaN, n: rs.length, byRound: new Map(rs.map((x, i) => [x.round, rates[i]])), trace: rs[0].trace, last: rs[rs.length - 1].last,
         diverged: rs.some((r) => r.diverged), tfjs: rs[0].tfjs, renderer: rs[0].renderer, torch: rs[0].torch };
       rows[impl] = row;
       const version = row.tfjs ? ` (tfjs ${row.tfjs}${row.renderer ? `, WebGL on ${row.renderer}` : ''})` : row.torch ? ` (torch ${row.torch})` : '';
       console.log(`  ${LABELS[impl].padEnd(36)} ${fmt(row.best).padStart(7)} [${fmt(row.median).padStart(7)}]  ` +
-        `${(1e6 / row.best).toFixed(1).padStart(8)} us/iteration  first D/G loss ${row.trace[0].map((v) => v.toFixed(6)).join(' / ')}, ` +
+        `${(1e6 / row.best).toFixed(1).padStart(8)} us/iteration${Number.isFinite(row.cpu) ? `  (CPU ${fmt(row.cpu)}/s)` : ''}  first D/G loss ${row.trace[0].map((v) => v.toFixed(6)).join(' / ')}, ` +
         `last ${row.last.map((v) => v.toFixed(3)).join(' / ')}${version}`);
       if (row.diverged) { console.log(`  FAIL: ${impl} diverged`); failed = true; }
+    }
+    for (const [key, f] of Object.entries(failures)) {
+      const [cfg, impl] = key.split('|');
+      if (cfg === config.name && !IMPLS.includes(impl)) console.log(`  ${impl.padEnd(36)} failed: ${f}`);
     }
     const tfjsRows = Object.keys(rows).filter((k) => k.startsWith('tfjs-'));
     const peer = tfjsRows.sort((a, b) => rows[b].best - rows[a].best)[0];
@@ -215,7 +225,10 @@ function report(results, failures, opt, loadBefore) {
         const met = q.best >= TFJS_TARGET && !(q.min < TFJS_TARGET);
         parts.push(`vs ${peer} (fastest TF.js) ${q.text}${ours === 'wasm-browser' ? ` (target >= ${TFJS_TARGET}x in every round: ${met ? 'met' : 'NOT met'})` : ''}`);
       }
-      if (rows['torch-1t']) parts.push(`vs torch-1t ${ratio(ours, 'torch-1t').text}`);
+      if (rows['torch-1t']) {
+        const cpu = rows[ours].cpu / rows['torch-1t'].cpu;
+        parts.push(`vs torch-1t ${ratio(ours, 'torch-1t').text}${Number.isFinite(cpu) ? `, CPU time ${cpu.toFixed(1)}x` : ''}`);
+      }
       for (const part of parts) console.log(`  ${ours.padEnd(13)} ${part}`);
     }
     // Same weights, same batches, same noise: the first iteration's losses must agree.
