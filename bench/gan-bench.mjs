@@ -5,11 +5,12 @@
 //   our engine: GanPair (web/src/engine/gan.js, the labs' trainer) on the WASM module the app
 //     ships, in a dedicated browser worker (the target's figure), and in Node;
 //   TensorFlow.js 4.22 in a dedicated browser worker of the same page, as GAN Lab writes it
-//     (variables, matMul/add/relu, optimizer.minimize per network; bench/gan-tfjs-worker.js),
+//     (variables, matMul/add/relu, optimizer.minimize per network; bench/gan-tfjs.mjs in bench/gan-tfjs-worker.js),
 //     on each backend asked for (wasm one thread, cpu, webgl: the fastest is the peer);
 //   PyTorch on the CPU, torch.set_num_threads(1) (bench/gan-peers-torch.py);
 // all in this one run, rounds interleaved (one round of each peer and configuration, then the
-// next round: the shared VM drifts over minutes), each round a fresh worker/process with an untimed warm-up,
+// next round: the shared VM drifts over minutes), each run a fresh worker/process with an
+// untimed warm-up (for our engine at least 3,000 iterations, see bench/gan-engine.mjs),
 // timed for --seconds of iterations. Best [median] of the rounds; target >= 10x TF.js.
 // Every peer starts from the engine's initial weights and trains on the same real batches and
 // the same noise stream (GanPair's): the first iteration's D and G losses must agree to 1e-5
