@@ -6,8 +6,8 @@
 //
 // GAN Lab's defaults (poloclub/ganlab, demo/ganlab.ts + ganlab.html): batch 150, 2-D uniform
 // noise in [-1, 1), "1 hidden layer(s)" of 8 neurons in each network, ReLU hidden units, G's
-// output tanh, D's output one unit (GAN Lab applies a sigmoid and logs; we keep the logit and
-// use BCE with logits, the same loss), log loss, SGD lr 0.1 for both networks, 1 D step + 1 G
+// output tanh, D's output one unit (GAN Lab applies a sigmoid and logs, its real-sample term
+// weighted by 0.95; we keep the logit and use the engine's BCE with logits), log loss, SGD lr 0.1 for both networks, 1 D step + 1 G
 // step per iteration. GAN Lab's code builds one more 8x8 hidden layer than its label says
 // (noise->8, then "numLayers" 8->8 layers, then 8->2): depth 'label' is the issue's
 // 2-8-2 / 2-8-1 (the target), depth 'code' is what GAN Lab really trains, 2-8-8-2 / 2-8-8-1.
