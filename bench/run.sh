@@ -8,7 +8,10 @@
 # Chromium (bench/cnn-browser.mjs). Then the recurrent section (issue 13): the character-level
 # LSTM's training throughput natively, in WASM under Node and in a browser worker against
 # TensorFlow.js in a browser worker and single-thread PyTorch, interleaved round by round, and
-# the names task's validation loss against PyTorch's (bench/rnn-bench.mjs).
+# the names task's validation loss against PyTorch's (bench/rnn-bench.mjs). Then the GAN section
+# (issue 14 §5): the 2-D GAN at GAN Lab's default sizes, iterations per second of our engine
+# (GanPair) in a browser worker and in Node against TensorFlow.js (wasm, cpu, webgl) in the
+# same page and single-thread PyTorch, from the same weights, batches and noise (bench/gan-bench.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,3 +47,7 @@ echo '== RNN =='
 gcc -std=c11 -Wall -Wextra -Werror -O3 -march=native -ffp-contract=off \
     -o build/bench/bench_rnn bench/bench_rnn.c $core_sources -lm
 node bench/rnn-bench.mjs --native build/bench/bench_rnn
+
+echo
+echo '== GAN =='
+node bench/gan-bench.mjs
