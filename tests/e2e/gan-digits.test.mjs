@@ -150,6 +150,22 @@ test('digits GAN: train, the grid changes, interpolation, D scores a drawn digit
   assert.equal(paused.running, false);
   await send({ type: 'step', steps: 3, id: 'step-3' });
   assert.equal((await answer('step-3')).epoch, paused.epoch + 3, 'step 3 runs three iterations');
+
+  // Per-network activations, as the GAN lab's keys: new D widths keep D's activation on every
+  // layer; a list sets each layer; the address follows.
+  const dHidden = lab.getByTestId('set-dHidden'), dActs = lab.getByTestId('set-dActivations');
+  await dHidden.scrollIntoViewIfNeeded();
+  assert.equal(await dActs.inputValue(), 'leaky_relu');
+  await dHidden.fill('64,32');
+  await dHidden.dispatchEvent('change');
+  await waitFor(() => page.url(), (u) => /&dhidden=64,32&dact=leaky_relu,leaky_relu&/.test(u), { timeoutMs: 5_000, what: 'new D widths in the address' });
+  await dActs.fill('tanh,relu');
+  await dActs.dispatchEvent('change');
+  await waitFor(() => page.url(), (u) => /&dhidden=64,32&dact=tanh,relu&/.test(u), { timeoutMs: 5_000, what: "D's activations in the address" });
+  await dActs.fill('softmax');
+  await dActs.dispatchEvent('change');
+  assert.equal(await dActs.inputValue(), 'tanh,relu', 'an activation the lab does not offer is refused');
+  assert.match(page.url(), /&gact=leaky_relu&/);
   errors.assertNone();
   errors2.assertNone();
   await context.close();
