@@ -3,7 +3,8 @@
 // in Node with given settings, scored by the reference classifier every
 // `every` seconds (100 samples of fixed noise). Not the benchmark (that is
 // bench/gan-digits.mjs, the lab in a browser); Node runs the same module.
-// Usage: node bench/gan-digits-node.mjs '{"gHidden":[256],"lrG":0.0005}' [seconds] [every]
+// Usage: node bench/gan-digits-node.mjs '{"gHidden":[256],"gLearningRate":0.0005}' [seconds] [every]
+// (the lab's setConfig names; activations given as one name fill every layer)
 import { loadEngine, mnistAsset } from '../tests/node/core-load.mjs';
 import { MnistHeapData } from '../web/src/labs/mnist/data.js';
 import { GanPair, fillNoise } from '../web/src/engine/gan.js';
@@ -13,10 +14,15 @@ import { trainClassifier } from './gan-digits-classifier.mjs';
 
 // The lab's defaults (labs/digits/config.ts; TypeScript, so repeated here).
 const DEFAULTS = {
-  noiseDim: 64, noise: 'gaussian', gHidden: [256], dHidden: [256], activation: 'leaky_relu', loss: 'bce',
-  optG: 'adam', lrG: 1e-3, optD: 'adam', lrD: 1e-3, beta1: 0.5, batch: 32, dSteps: 1, gSteps: 1, seed: 1,
+  noiseDim: 64, noise: 'gaussian', gHidden: [256], gActivations: ['leaky_relu'], dHidden: [256], dActivations: ['leaky_relu'], loss: 'bce',
+  gOptimizer: 'adam', gLearningRate: 1e-3, dOptimizer: 'adam', dLearningRate: 1e-3, beta1: 0.5, batch: 32, dSteps: 1, gSteps: 1, seed: 1,
 };
-const settings = { ...DEFAULTS, ...JSON.parse(process.argv[2] ?? '{}') };
+const given = JSON.parse(process.argv[2] ?? '{}');
+const settings = { ...DEFAULTS, ...given };
+// One activation per hidden layer, as the lab's link reading does: a single name (or none given) fills them all.
+for (const [hidden, acts] of [['gHidden', 'gActivations'], ['dHidden', 'dActivations']]) {
+  if (settings[acts].length !== settings[hidden].length) settings[acts] = settings[hidden].map((_, i) => settings[acts][settings[acts].length === 1 ? 0 : i] ?? 'leaky_relu');
+}
 const seconds = Number(process.argv[3] ?? 60);
 const every = Number(process.argv[4] ?? 20);
 

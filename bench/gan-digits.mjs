@@ -10,7 +10,7 @@
 //     per image pixel) and classifies those 100 digits: the share classified
 //     with confidence >= 0.9 and how many distinct digits they are.
 // Needs a built page (bash build.sh web). Usage:
-//   node bench/gan-digits.mjs ['&lrg=0.0005...'] [minutes]
+//   node bench/gan-digits.mjs ['&glr=0.0005...'] [minutes]
 import { loadavg, cpus } from 'node:os';
 import { startServer, launchBrowser, collectErrors, waitFor } from '../tests/e2e/lib/index.mjs';
 import { trainClassifier, CONFIDENT } from './gan-digits-classifier.mjs';

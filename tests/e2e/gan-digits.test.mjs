@@ -34,10 +34,10 @@ test('digits GAN: train, the grid changes, interpolation, D scores a drawn digit
   const page = await context.newPage();
   const errors = collectErrors(page);
   // A link with its own settings (batch 16, D lr 5e-4) and one hostile value (a 4th hidden layer).
-  await page.goto(`${fx.server.url}?lab=digits&batch=16&lrd=0.0005&g=256,256,256,256`);
+  await page.goto(`${fx.server.url}?lab=digits&batch=16&dlr=0.0005&ghidden=256,256,256,256`);
   const lab = page.locator('.gan-digits');
   await assert.doesNotReject(lab.getByTestId('rejected').waitFor({ timeout: 20_000 }));
-  assert.match(await lab.getByTestId('rejected').textContent(), /g=256,256,256,256/);
+  assert.match(await lab.getByTestId('rejected').textContent(), /ghidden=256,256,256,256/);
   const play = lab.getByTestId('play');
   await waitFor(() => play.isEnabled(), (v) => v, { timeoutMs: 60_000, what: 'the digits and the networks' });
   assert.equal(await lab.getByTestId('set-batch').inputValue(), '16');
@@ -114,10 +114,10 @@ test('digits GAN: train, the grid changes, interpolation, D scores a drawn digit
   const ready = (await waitFor(received, (ms) => ms.some((m) => m.type === 'ready'), { timeoutMs: 60_000, what: 'ready' })).find((m) => m.type === 'ready');
   assert.equal(ready.lab, 'digits');
   assert.equal(ready.config.batch, 16);
-  assert.equal(ready.config.lrD, 0.0005);
+  assert.equal(ready.config.dLearningRate, 0.0005);
   const lab2 = host.frameLocator('#frame').locator('.gan-digits');
   assert.equal(await lab2.getByTestId('rejected').count(), 0);
-  assert.equal(await lab2.getByTestId('set-lrD').inputValue(), '0.0005');
+  assert.equal(await lab2.getByTestId('set-dLearningRate').inputValue(), '0.0005');
 
   // The saved file brings both networks back: the same iteration count and the very same samples.
   await lab2.getByTestId('model-file').setInputFiles(savedPath);
@@ -132,12 +132,12 @@ test('digits GAN: train, the grid changes, interpolation, D scores a drawn digit
   assert.equal(Number(await lab2.getByTestId('iteration').textContent()), file.iterations);
 
   // The course-page API: a bad setting refuses the whole command; good ones apply; play, metrics, pause, step.
-  await send({ type: 'setConfig', config: { lrG: 0.0005, batch: 0 }, id: 'bad-1' });
+  await send({ type: 'setConfig', config: { gLearningRate: 0.0005, batch: 0 }, id: 'bad-1' });
   const refused = await waitFor(async () => (await received()).find((m) => m.type === 'error' && m.id === 'bad-1'), (m) => m !== undefined, { timeoutMs: 10_000, what: 'the refusal' });
   assert.deepEqual(refused.rejected.map((r) => r.key), ['batch']);
-  await send({ type: 'setConfig', config: { lrG: 0.0005, dSteps: 2 }, id: 'set-1' });
+  await send({ type: 'setConfig', config: { gLearningRate: 0.0005, dSteps: 2 }, id: 'set-1' });
   const set = await answer('set-1');
-  assert.equal(set.config.lrG, 0.0005);
+  assert.equal(set.config.gLearningRate, 0.0005);
   assert.equal(set.config.dSteps, 2);
   assert.equal(set.config.batch, 16, 'the link\'s batch, untouched by the refused command');
   await send({ type: 'play', id: 'play-1' });
@@ -150,6 +150,22 @@ test('digits GAN: train, the grid changes, interpolation, D scores a drawn digit
   assert.equal(paused.running, false);
   await send({ type: 'step', steps: 3, id: 'step-3' });
   assert.equal((await answer('step-3')).epoch, paused.epoch + 3, 'step 3 runs three iterations');
+
+  // Per-network activations, as the GAN lab's keys: new D widths keep D's activation on every
+  // layer; a list sets each layer; the address follows.
+  const dHidden = lab.getByTestId('set-dHidden'), dActs = lab.getByTestId('set-dActivations');
+  await dHidden.scrollIntoViewIfNeeded();
+  assert.equal(await dActs.inputValue(), 'leaky_relu');
+  await dHidden.fill('64,32');
+  await dHidden.dispatchEvent('change');
+  await waitFor(() => page.url(), (u) => /&dhidden=64,32&dact=leaky_relu,leaky_relu&/.test(u), { timeoutMs: 5_000, what: 'new D widths in the address' });
+  await dActs.fill('tanh,relu');
+  await dActs.dispatchEvent('change');
+  await waitFor(() => page.url(), (u) => /&dhidden=64,32&dact=tanh,relu&/.test(u), { timeoutMs: 5_000, what: "D's activations in the address" });
+  await dActs.fill('softmax');
+  await dActs.dispatchEvent('change');
+  assert.equal(await dActs.inputValue(), 'tanh,relu', 'an activation the lab does not offer is refused');
+  assert.match(page.url(), /&gact=leaky_relu&/);
   errors.assertNone();
   errors2.assertNone();
   await context.close();

@@ -188,14 +188,14 @@ test('1,000 hostile addresses over every lab: no throw, a valid config, a clean 
   const words = ['lab', 'v', 'hidden', 'act', 'layers', 'shift', 'opt', 'lr', 'mom', 'batch', 'epochs', 'seed', 'data', 'embed', 'hide', 'lock', 'theme',
     'origins', 'autoplay', 'pts', 'networkShape', 'activation', '__proto__', '%zz', '',
     'task', 'cell', 'len', 'clip', 'temp', 'compare', 'delay', 'wave', 'noise',
-    'z', 'g', 'd', 'optg', 'lrg', 'optd', 'lrd', 'beta1', 'dsteps', 'gsteps',
-    'zdim', 'ghidden', 'gact', 'dhidden', 'dact', 'loss', 'gopt', 'glr', 'dlr'];
+    'beta1', 'dsteps', 'gsteps',
+    'zdim', 'ghidden', 'gact', 'dhidden', 'dact', 'loss', 'gopt', 'glr', 'dopt', 'dlr'];
   const values = ['mnist', 'playground', 'gan', '', 'none', '1', '0', '-1', '1e309', 'NaN', '512', '513', 'relu,relu,relu,relu,relu',
     'all', 'weights', 'share', 'dark', 'https://a.org', '%', '<b>', 'x'.repeat(300), '4,2', 'adam', '0.5', 'true',
     'conv:8:5,pool:2,flatten,dense:10:softmax', 'conv:8:29:1:0:relu,dense:10:softmax', 'dense:10:softmax', 'conv:x',
     'sequence', 'lstm', 'rnn', 'waves', 'memory', 'names', 'text', 'sines', '257', '0.01', 'gates',
     'digits', 'gaussian', 'uniform', 'least_squares', 'leaky_relu', '1025', '256,256,256,256',
-    'ring', 'custom', '2', '64,64,64,64,64,64'];
+    'ring', 'custom', '2', '64,64,64,64,64,64', 'tanh', 'relu,tanh', 'leaky_relu,relu,tanh'];
   const failures: string[] = [];
   let noticed = 0;
   for (let i = 0; i < 1000; i++) {

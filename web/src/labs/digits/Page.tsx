@@ -32,7 +32,7 @@ import { paintDigit } from '../mnist/digit-image';
 import { OPTIMIZERS } from '../../state/schema';
 import {
   GAN_DIGITS_LAB, ganDigitsCodec, GAN_LOSSES, HIDDEN_ACTIVATIONS, MAX_BATCH, MAX_HIDDEN_LAYERS, MAX_NOISE_DIM, MAX_STEPS, MAX_WIDTH, NOISE_KINDS,
-  ganDigitsProtocol, type GanDigitsConfig, type GanDigitsPanel,
+  ganDigitsProtocol, type GanDigitsConfig, type GanDigitsPanel, type HiddenActivation,
 } from './config';
 import { ganDigitsStore, type GanDigitsState, type GanDigitsStore } from './store';
 import { GRID_SIDE, INTERPOLATION_STEPS, type Judgement } from './protocol';
@@ -286,30 +286,55 @@ function SettingsPanel({ config, locked, onChange, state }: { config: GanDigitsC
       </select>
     </label>
   );
+  const actsKey = (key: 'gHidden' | 'dHidden') => (key === 'gHidden' ? 'gActivations' : 'dActivations');
   const widths = (key: 'gHidden' | 'dHidden', label: string) => (
     <label class="gd-field"><span>{label}</span>
-      <input type="text" data-testid={`set-${key}`} value={config[key].join(',') || 'none'} disabled={locked(key)} title={`0 to ${MAX_HIDDEN_LAYERS} widths of 1 to ${MAX_WIDTH}, comma-separated ("none" for no hidden layer)`}
+      <input type="text" data-testid={`set-${key}`} value={config[key].join(',') || 'none'} disabled={locked(key) || locked(actsKey(key))} title={`0 to ${MAX_HIDDEN_LAYERS} widths of 1 to ${MAX_WIDTH}, comma-separated ("none" for no hidden layer)`}
              onChange={(e) => {
                const el = e.currentTarget as HTMLInputElement;
                const raw = el.value.trim();
                const list = raw === 'none' || raw === '' ? [] : raw.split(',').map((s) => Number(s.trim()));
-               if (list.length <= MAX_HIDDEN_LAYERS && list.every((w) => Number.isInteger(w) && w >= 1 && w <= MAX_WIDTH)) onChange({ [key]: list });
-               else el.value = config[key].join(',') || 'none';
+               if (list.length <= MAX_HIDDEN_LAYERS && list.every((w) => Number.isInteger(w) && w >= 1 && w <= MAX_WIDTH)) {
+                 // One activation per layer: kept where the layer stays, the last one for added layers.
+                 const acts = config[actsKey(key)];
+                 const fill = acts[acts.length - 1] ?? 'leaky_relu';
+                 onChange({ [key]: list, [actsKey(key)]: list.map((_, i) => acts[i] ?? fill) });
+               } else el.value = config[key].join(',') || 'none';
              }} />
     </label>
   );
+  /** One control per network, like its link key: a comma list (one per hidden layer) or one name for all. */
+  const activations = (key: 'gActivations' | 'dActivations', label: string) => {
+    const hidden = config[key === 'gActivations' ? 'gHidden' : 'dHidden'];
+    const shown = config[key].length > 0 && config[key].every((a) => a === config[key][0]) ? config[key][0]! : config[key].join(',') || 'none';
+    return (
+      <label class="gd-field"><span>{label}</span>
+        <input type="text" data-testid={`set-${key}`} value={shown} disabled={locked(key) || hidden.length === 0} list="gd-activations"
+               title={`${HIDDEN_ACTIVATIONS.join(', ')}: one per hidden layer, comma-separated, or one for all`}
+               onChange={(e) => {
+                 const el = e.currentTarget as HTMLInputElement;
+                 const items = el.value.split(',').map((s) => s.trim());
+                 const known = items.every((a) => (HIDDEN_ACTIVATIONS as readonly string[]).includes(a));
+                 if (known && items.length === 1) onChange({ [key]: hidden.map(() => items[0] as HiddenActivation) });
+                 else if (known && items.length === hidden.length) onChange({ [key]: items as HiddenActivation[] });
+                 else el.value = shown;
+               }} />
+      </label>
+    );
+  };
   const b = state.built;
   return (
     <section class="gd-panel gd-settings" aria-label="settings">
       <h2>Networks</h2>
       <div class="gd-row">{select('noise', 'Noise', NOISE_KINDS)}{numberField('noiseDim', 'Noise size', 1, MAX_NOISE_DIM, 1)}</div>
       <div class="gd-row">{widths('gHidden', 'G hidden widths')}{widths('dHidden', 'D hidden widths')}</div>
-      <div class="gd-row">{select('activation', 'Hidden activation', HIDDEN_ACTIVATIONS)}</div>
+      <div class="gd-row">{activations('gActivations', 'G activations')}{activations('dActivations', 'D activations')}</div>
+      <datalist id="gd-activations">{HIDDEN_ACTIVATIONS.map((a) => <option key={a} value={a} />)}</datalist>
       <p class="gd-hint">G: noise → hidden → 784 pixels (tanh, real digits scaled to −1…1). D: 784 pixels → hidden → 1 score.{b ? ` ${b.gParams.toLocaleString('en')} + ${b.dParams.toLocaleString('en')} parameters.` : ''}</p>
       <h2>Training</h2>
       <div class="gd-row">{select('loss', 'Loss', GAN_LOSSES)}{numberField('batch', 'Batch', 1, MAX_BATCH, 1)}</div>
-      <div class="gd-row">{select('optG', 'G optimizer', OPTIMIZERS)}{numberField('lrG', 'G learning rate', 1e-6, 1, 'any')}</div>
-      <div class="gd-row">{select('optD', 'D optimizer', OPTIMIZERS)}{numberField('lrD', 'D learning rate', 1e-6, 1, 'any')}</div>
+      <div class="gd-row">{select('gOptimizer', 'G optimizer', OPTIMIZERS)}{numberField('gLearningRate', 'G learning rate', 1e-6, 1, 'any')}</div>
+      <div class="gd-row">{select('dOptimizer', 'D optimizer', OPTIMIZERS)}{numberField('dLearningRate', 'D learning rate', 1e-6, 1, 'any')}</div>
       <div class="gd-row">{numberField('beta1', 'Adam β1', 0, 0.999, 'any')}{numberField('dSteps', 'D steps', 0, MAX_STEPS, 1)}{numberField('gSteps', 'G steps', 0, MAX_STEPS, 1)}</div>
       <div class="gd-row">{numberField('seed', 'Seed', 0, 2147483647, 1)}</div>
       <p class="gd-hint">The loss, optimizers, rates, batch and steps apply to the running networks; the other settings start new ones.</p>

@@ -20,12 +20,13 @@ export const DIGIT_PIXELS = 784;
  * @property {'uniform' | 'gaussian'} noise
  * @property {number[]} gHidden G's hidden widths
  * @property {number[]} dHidden D's hidden widths
- * @property {ActivationName} activation hidden activation of both networks
+ * @property {ActivationName[]} gActivations G's hidden activations, one per layer
+ * @property {ActivationName[]} dActivations D's hidden activations, one per layer
  * @property {'bce' | 'least_squares'} loss
- * @property {OptimizerName} optG
- * @property {number} lrG
- * @property {OptimizerName} optD
- * @property {number} lrD
+ * @property {OptimizerName} gOptimizer
+ * @property {number} gLearningRate
+ * @property {OptimizerName} dOptimizer
+ * @property {number} dLearningRate
  * @property {number} beta1 Adam's beta1, both networks
  * @property {number} batch
  * @property {number} dSteps
@@ -35,17 +36,17 @@ export const DIGIT_PIXELS = 784;
 
 /** GanPair's spec for the settings. @param {DigitsGanSettings} s @returns {GanSpec} */
 export function digitsGanSpec(s) {
-  /** @param {number[]} hidden @returns {LayerSpec[]} */
-  const hiddenLayers = (hidden) => hidden.map((units) => ({ units, activation: s.activation }));
+  /** @param {number[]} hidden @param {ActivationName[]} acts @returns {LayerSpec[]} */
+  const hiddenLayers = (hidden, acts) => hidden.map((units, i) => ({ units, activation: acts[i] ?? 'leaky_relu' }));
   return {
     noiseDim: s.noiseDim,
     noise: s.noise,
     sampleShape: DIGIT_PIXELS,
-    generator: [...hiddenLayers(s.gHidden), { units: DIGIT_PIXELS, activation: 'tanh' }],
-    discriminator: [...hiddenLayers(s.dHidden), { units: 1, activation: 'linear' }],
+    generator: [...hiddenLayers(s.gHidden, s.gActivations), { units: DIGIT_PIXELS, activation: 'tanh' }],
+    discriminator: [...hiddenLayers(s.dHidden, s.dActivations), { units: 1, activation: 'linear' }],
     loss: s.loss,
-    optG: { kind: s.optG, lr: s.lrG, beta1: s.beta1 },
-    optD: { kind: s.optD, lr: s.lrD, beta1: s.beta1 },
+    optG: { kind: s.gOptimizer, lr: s.gLearningRate, beta1: s.beta1 },
+    optD: { kind: s.dOptimizer, lr: s.dLearningRate, beta1: s.beta1 },
     batch: s.batch,
     dSteps: s.dSteps,
     gSteps: s.gSteps,

@@ -8,13 +8,13 @@ import type { GanDigitsConfig } from './config';
 /** G as model files hold it: dense layers from the noise to 784 tanh pixels. */
 export function generatorLayers(c: GanDigitsConfig): LayerSpec[] {
   const sizes = [c.noiseDim, ...c.gHidden, 784];
-  return sizes.slice(1).map((units, i) => ({ kind: 'dense', inputs: sizes[i]!, units, activation: i === sizes.length - 2 ? 'tanh' : c.activation }));
+  return sizes.slice(1).map((units, i) => ({ kind: 'dense', inputs: sizes[i]!, units, activation: i === sizes.length - 2 ? 'tanh' : c.gActivations[i] ?? 'leaky_relu' }));
 }
 
 /** D as files hold it: dense layers from 784 pixels to one linear score. */
 export function discriminatorLayers(c: GanDigitsConfig): LayerSpec[] {
   const sizes = [784, ...c.dHidden, 1];
-  return sizes.slice(1).map((units, i) => ({ kind: 'dense', inputs: sizes[i]!, units, activation: i === sizes.length - 2 ? 'linear' : c.activation }));
+  return sizes.slice(1).map((units, i) => ({ kind: 'dense', inputs: sizes[i]!, units, activation: i === sizes.length - 2 ? 'linear' : c.dActivations[i] ?? 'leaky_relu' }));
 }
 
 const layerKey = (l: LayerSpec) => (l.kind === 'dense' ? `${l.inputs}:${l.units}:${l.activation}` : l.kind);

@@ -184,7 +184,7 @@ class GanDigitsSession implements LabSession {
       steps++;
       if (r.diverged || (r.d && !Number.isFinite(r.d.loss)) || (r.g && !Number.isFinite(r.g.loss))) {
         this.running = false;
-        this.ctx.diverged(`The GAN diverged at iteration ${pair.iterations} (a loss or a weight stopped being a finite number). Lower the learning rates (now G ${this.config?.lrG}, D ${this.config?.lrD}) and press Reset.`);
+        this.ctx.diverged(`The GAN diverged at iteration ${pair.iterations} (a loss or a weight stopped being a finite number). Lower the learning rates (now G ${this.config?.gLearningRate}, D ${this.config?.dLearningRate}) and press Reset.`);
         break;
       }
       if (r.d) this.last = { ...this.last, dLoss: r.d.loss, dReal: r.d.real, dFake: r.d.fake };

@@ -139,7 +139,7 @@ describe('digits GAN session (WASM)', () => {
     expect(r.samples).toEqual(grid);
 
     // A larger batch and a new rate keep the weights.
-    await s.handle({ type: 'settings', config: small({ seed: 9, batch: 64, lrG: 0.0002 }) });
+    await s.handle({ type: 'settings', config: small({ seed: 9, batch: 64, gLearningRate: 0.0002 }) });
     expect(s.params()).toEqual(weights);
     train(s, 2);
     expect(snap(s).iteration).toBe(27);

@@ -12,7 +12,7 @@ import type { GanSnapshot } from '../../share/ganFile';
 import type { GanDigitsCommand, GanDigitsEvent, GanDigitsSnapshot, Judgement, Wanted } from './protocol';
 
 /** Settings a pair takes as it is; every other key builds new networks (Reset). */
-export const LIVE_KEYS: readonly (keyof GanDigitsConfig)[] = ['loss', 'optG', 'lrG', 'optD', 'lrD', 'beta1', 'batch', 'dSteps', 'gSteps'];
+export const LIVE_KEYS: readonly (keyof GanDigitsConfig)[] = ['loss', 'gOptimizer', 'gLearningRate', 'dOptimizer', 'dLearningRate', 'beta1', 'batch', 'dSteps', 'gSteps'];
 
 export function needsRebuild(a: GanDigitsConfig, b: GanDigitsConfig): boolean {
   return (Object.keys(a) as (keyof GanDigitsConfig)[]).some((k) => !LIVE_KEYS.includes(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
