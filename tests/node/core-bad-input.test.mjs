@@ -132,6 +132,13 @@ test('the wrapper throws NnError with the core message, and refuses a wrong ABI'
   assert.throws(() => m.setOptimizer('rmsprop', { lr: 0.1 }), (e) => e.status === Status.ERR_OPTIMIZER);
   assert.throws(() => m.loadParams([1, 2]), (e) => e.status === Status.ERR_INDEX);
   assert.throws(() => m.getParam(0, 0, 5, 0), (e) => e.status === Status.ERR_INDEX);
+  // An array shorter than its rows: refused before the core reads stale scratch memory.
+  m.trainStep([1, 2, 3, 4], [1, 2], 2); // leaves a 4-value scratch x behind
+  const before = m.params();
+  assert.throws(() => m.trainStep([5, 6], [1, 2], 2), (e) => e instanceof RangeError && /x holds 2 values; 2 rows of 2 need 4/.test(e.message));
+  assert.throws(() => m.forward([1, 2, 3], 2), RangeError);
+  assert.throws(() => m.evaluate([1, 2, 3, 4], [1], 2), /y holds 1 values/);
+  assert.deepEqual(m.params(), before);
   m.destroy();
   assert.throws(() => m.trainStep([0, 0], [0], 1), /after destroy/);
   const fake = async () => ({ _nn_abi_version: () => ABI_VERSION + 1 });

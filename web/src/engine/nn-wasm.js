@@ -108,11 +108,19 @@ export class Model {
   }
   /**
    * A typed array is copied into a scratch heap buffer; a heap ref is used as is.
-   * @param {string} name @param {FloatArg | null | undefined} value @returns {number}
+   * `rows` x `width` values are what the core will read: a shorter array is
+   * refused here (the core cannot know an array's length and would read the
+   * scratch buffer's stale rest). Row counts the core itself refuses (< 1, or
+   * over `maxRows`) are left to its status.
+   * @param {string} name @param {FloatArg | null | undefined} value
+   * @param {number} [rows] @param {number} [width] @param {number} [maxRows] @returns {number}
    */
-  arg(name, value) {
+  arg(name, value, rows, width, maxRows = Infinity) {
     if (value && typeof (/** @type {HeapRef} */ (value)).ptr === 'number') return /** @type {HeapRef} */ (value).ptr;
     const arr = value instanceof Float32Array ? value : Float32Array.from(/** @type {ArrayLike<number>} */ (value ?? []));
+    if (rows !== undefined && width !== undefined && Number.isInteger(rows) && rows >= 1 && rows <= maxRows && arr.length < rows * width) {
+      throw new RangeError(`${name} holds ${arr.length} values; ${rows} rows of ${width} need ${rows * width}`);
+    }
     return this.out(name, arr.length).set(arr).ptr;
   }
   /** A scratch heap buffer of at least `length` floats. @param {string} name @param {number} length @returns {HeapBuffer<Float32Array>} */
@@ -156,14 +164,14 @@ export class Model {
   /** One update on `batch` rows (1..maxBatch); x [batch x inputs], y [batch x outputs].
    *  Returns the batch's mean loss before the update. @param {FloatArg} x @param {FloatArg} y @param {number} batch */
   trainStep(x, y, batch) {
-    return this.lossResult(this.module._nn_train_step(this.h(), this.arg('x', x), this.arg('y', y), batch));
+    return this.lossResult(this.module._nn_train_step(this.h(), this.arg('x', x, batch, this.inputs, this.maxBatch), this.arg('y', y, batch, this.outputs, this.maxBatch), batch));
   }
   /** One pass over n rows in steps of `batch`, in `order` (indices) or 0..n-1. Returns the mean step loss.
    * @param {FloatArg} x @param {FloatArg} y @param {number} n
    * @param {HeapRef | Int32Array | ArrayLike<number> | null | undefined} order @param {number} batch */
   trainEpoch(x, y, n, order, batch) {
     const orderPtr = order == null ? 0 : 'ptr' in order && typeof order.ptr === 'number' ? order.ptr : this.intArg(/** @type {ArrayLike<number>} */ (order));
-    return this.lossResult(this.module._nn_train_epoch(this.h(), this.arg('x', x), this.arg('y', y), n, orderPtr, batch));
+    return this.lossResult(this.module._nn_train_epoch(this.h(), this.arg('x', x, n, this.inputs), this.arg('y', y, n, this.outputs), n, orderPtr, batch));
   }
   /** @param {ArrayLike<number>} values @returns {number} */
   intArg(values) {
@@ -172,7 +180,7 @@ export class Model {
   }
   /** Forward + backward, no update; then read grads(). Returns the loss. @param {FloatArg} x @param {FloatArg} y @param {number} batch */
   computeGradients(x, y, batch) {
-    return this.lossResult(this.module._nn_compute_gradients(this.h(), this.arg('x', x), this.arg('y', y), batch));
+    return this.lossResult(this.module._nn_compute_gradients(this.h(), this.arg('x', x, batch, this.inputs, this.maxBatch), this.arg('y', y, batch, this.outputs, this.maxBatch), batch));
   }
   /**
    * The first third of trainStep: forward in training mode on `batch` rows
@@ -182,7 +190,7 @@ export class Model {
    * @param {FloatArg} x [batch x inputs] @param {number} batch
    */
   forwardTrain(x, batch) {
-    if (this.module._nn_forward_train(this.h(), this.arg('x', x), batch) !== Status.OK) this.fail();
+    if (this.module._nn_forward_train(this.h(), this.arg('x', x, batch, this.inputs, this.maxBatch), batch) !== Status.OK) this.fail();
     this.trainRows = batch;
   }
   /**
@@ -226,7 +234,7 @@ export class Model {
    */
   ganStepD(generator, real, noise, batch, loss) {
     const stats = this.out('ganStats', Limits.GAN_STATS);
-    const st = this.module._nn_gan_step_d(this.h(), generator.h(), this.arg('x', real), generator.arg('x', noise), batch, enumValue(GAN_LOSS_NAMES, loss), stats.ptr);
+    const st = this.module._nn_gan_step_d(this.h(), generator.h(), this.arg('x', real, batch, this.inputs, Math.floor(this.maxBatch / 2)), generator.arg('x', noise, batch, generator.inputs, generator.maxBatch), batch, enumValue(GAN_LOSS_NAMES, loss), stats.ptr);
     return this.ganStats(st, stats);
   }
   /**
@@ -237,7 +245,7 @@ export class Model {
    */
   ganStepG(discriminator, noise, batch, loss) {
     const stats = this.out('ganStats', Limits.GAN_STATS);
-    const st = this.module._nn_gan_step_g(this.h(), discriminator.h(), this.arg('x', noise), batch, enumValue(GAN_LOSS_NAMES, loss), stats.ptr);
+    const st = this.module._nn_gan_step_g(this.h(), discriminator.h(), this.arg('x', noise, batch, this.inputs, Math.min(this.maxBatch, discriminator.maxBatch)), batch, enumValue(GAN_LOSS_NAMES, loss), stats.ptr);
     return this.ganStats(st, stats);
   }
   /** @param {number} st @param {HeapBuffer<Float32Array>} stats @returns {GanStats} */
@@ -254,7 +262,7 @@ export class Model {
    */
   ganSampleGrad(x, n, loss) {
     const dst = this.out('ganGrad', n * this.inputs);
-    const st = this.module._nn_gan_sample_grad(this.h(), this.arg('x', x), n, enumValue(GAN_LOSS_NAMES, loss), dst.ptr);
+    const st = this.module._nn_gan_sample_grad(this.h(), this.arg('x', x, n, this.inputs, this.maxBatch), n, enumValue(GAN_LOSS_NAMES, loss), dst.ptr);
     if (st !== Status.OK) throw new NnError(st, this.engine.statusString(st));
     return dst.view().slice(0, n * this.inputs);
   }
@@ -267,7 +275,7 @@ export class Model {
   explain(x, y) {
     const total = this.module._nn_explain_floats(this.h());
     const dst = this.out('explain', total);
-    if (this.module._nn_explain(this.h(), this.arg('x', x), this.arg('y', y), dst.ptr) !== Status.OK) this.fail();
+    if (this.module._nn_explain(this.h(), this.arg('x', x, 1, this.inputs), this.arg('y', y, 1, this.outputs), dst.ptr) !== Status.OK) this.fail();
     const view = dst.view();
     let off = 0;
     /** @param {number} n */
@@ -285,7 +293,7 @@ export class Model {
    */
   finiteDifference(index, x, y, n = 1) {
     const out = this.out('fd', 2 * Limits.FD_DOUBLES); // doubles: 2 floats each, 16-byte aligned
-    if (this.module._nn_finite_difference(this.h(), intValue(index), this.arg('x', x), this.arg('y', y), n, out.ptr) !== Status.OK) this.fail();
+    if (this.module._nn_finite_difference(this.h(), intValue(index), this.arg('x', x, n, this.inputs), this.arg('y', y, n, this.outputs), n, out.ptr) !== Status.OK) this.fail();
     const [value = NaN, h = NaN, lossPlus = NaN, lossMinus = NaN] = new Float64Array(this.module.HEAPF32.buffer, out.ptr, Limits.FD_DOUBLES);
     return { value, h, lossPlus, lossMinus };
   }
@@ -366,7 +374,7 @@ export class Model {
   sequenceInspect(layer, x, y) {
     const total = this.sequenceFloats(layer);
     const dst = this.out('sequence', total);
-    if (this.module._nn_sequence_inspect(this.h(), intValue(layer), this.arg('x', x), this.arg('y', y), dst.ptr) !== Status.OK) this.fail();
+    if (this.module._nn_sequence_inspect(this.h(), intValue(layer), this.arg('x', x, 1, this.inputs), this.arg('y', y, 1, this.outputs), dst.ptr) !== Status.OK) this.fail();
     return dst.view().slice(0, total);
   }
   /** Floats of sequenceMath(layer): 2*T*G*H + 2*T*H (G = 1 RNN, 4 LSTM). @param {number} layer @returns {number} */
@@ -382,7 +390,7 @@ export class Model {
   sequenceMath(layer, x, y) {
     const total = this.sequenceMathFloats(layer);
     const dst = this.out('sequence', total);
-    if (this.module._nn_sequence_math(this.h(), intValue(layer), this.arg('x', x), this.arg('y', y), dst.ptr) !== Status.OK) this.fail();
+    if (this.module._nn_sequence_math(this.h(), intValue(layer), this.arg('x', x, 1, this.inputs), this.arg('y', y, 1, this.outputs), dst.ptr) !== Status.OK) this.fail();
     return dst.view().slice(0, total);
   }
   /**
@@ -400,7 +408,7 @@ export class Model {
    */
   forward(x, n, out) {
     const dst = out ?? this.out('out', n * this.outputs);
-    if (this.module._nn_forward(this.h(), this.arg('x', x), n, ptrOf(dst)) !== Status.OK) this.fail();
+    if (this.module._nn_forward(this.h(), this.arg('x', x, n, this.inputs), n, ptrOf(dst)) !== Status.OK) this.fail();
     return out ? out : /** @type {HeapBuffer<Float32Array>} */ (dst).view().slice(0, n * this.outputs);
   }
   /** Every layer's outputs, one Float32Array [n x sizes[l+1]] per layer. @param {FloatArg} x @param {number} n @returns {Float32Array[]} */
@@ -408,7 +416,7 @@ export class Model {
     const widths = this.sizes.slice(1);
     const total = widths.reduce((s, w) => s + n * w, 0);
     const dst = this.out('all', total);
-    if (this.module._nn_forward_all(this.h(), this.arg('x', x), n, dst.ptr) !== Status.OK) this.fail();
+    if (this.module._nn_forward_all(this.h(), this.arg('x', x, n, this.inputs), n, dst.ptr) !== Status.OK) this.fail();
     const view = dst.view();
     const layers = [];
     let off = 0;
@@ -421,7 +429,7 @@ export class Model {
   /** Mean loss and the number of correctly classified rows (nn.h rule). @param {FloatArg} x @param {FloatArg} y @param {number} n @returns {{ loss: number, correct: number }} */
   evaluate(x, y, n) {
     const r = this.out('eval', 2).ptr;
-    if (this.module._nn_evaluate(this.h(), this.arg('x', x), this.arg('y', y), n, r, r + 4) !== Status.OK) this.fail();
+    if (this.module._nn_evaluate(this.h(), this.arg('x', x, n, this.inputs), this.arg('y', y, n, this.outputs), n, r, r + 4) !== Status.OK) this.fail();
     const loss = this.module.HEAPF32[r >> 2];
     const correct = this.module.HEAP32[(r + 4) >> 2];
     return { loss, correct };
