@@ -5,7 +5,8 @@
 import { useEffect, useRef, type MutableRef } from 'preact/hooks';
 import { parseLink, type ParsedLink } from '../state/link';
 import type { Rejection } from '../state/codec-types';
-import { startLabBridge, type BridgeHost, type LabBridgeApp, type LabEmbedBridge, type LabProtocol } from '../embed/protocol';
+import { METRICS_INTERVAL_MS, startLabBridge, type BridgeHost, type LabBridgeApp, type LabEmbedBridge, type LabProtocol } from '../embed/protocol';
+import type { Speed } from '../state/speed';
 import type { LabId } from './index';
 
 /** The lab's part of the address: the link's when it names this lab, else the defaults. */
@@ -95,4 +96,58 @@ export function useLabFrameBridge<C>(status: Status, makeApp: (after: (p: Promis
   }, [key]);
   useEffect(() => { if (ready) bridge.current?.ready(); }, [ready]);
   return bridge;
+}
+
+/** What the course-page API drives in a training lab's store. */
+export interface BridgedStore<C> {
+  readonly state: { config: C; speed: Speed; built: unknown; version: number };
+  setConfig(config: C): void;
+  setSpeed(speed: Speed): void;
+  build(): void;
+  run(running: boolean): Promise<{ status: Status }>;
+}
+
+/**
+ * A training lab's course-page API over useLabFrameBridge: setConfig (and
+ * its speed), play, pause, reset (a new build, paused), step (`step` runs
+ * `steps` of `unit`, absent: the lab's own unit) and getState. `metrics`
+ * reads the page's metrics now (null: none yet); they go out after every
+ * change, and the last of a burst the bridge held back is sent once its
+ * interval is over, not dropped.
+ */
+export function useTrainingBridge<C>(store: BridgedStore<C>, status: Status, step: (steps: number, unit: 'batches' | 'epochs' | undefined) => Promise<{ status: Status }>,
+  metrics: () => Record<string, number | null> | null, origins: readonly string[] | null, protocol: LabProtocol<C>): void {
+  const latest = useRef<Record<string, number | null> | null>(null);
+  const trailing = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const bridge = useLabFrameBridge<C>(status, (after) => ({
+    getConfig: () => store.state.config,
+    getSpeed: () => store.state.speed,
+    run: (command) => {
+      switch (command.type) {
+        case 'setConfig':
+          store.setConfig(command.config);
+          if (command.speed !== undefined) store.setSpeed(command.speed);
+          return undefined;
+        case 'play': return after(store.run(true));
+        case 'pause': return after(store.run(false));
+        case 'reset': store.build(); return after(store.run(false));
+        case 'step': return after(step(command.steps, command.unit));
+        case 'getState': return undefined;
+      }
+    },
+  }), origins, protocol, store.state.built !== null, store);
+  useEffect(() => {
+    const b = bridge.current;
+    if (!b) return;
+    const m = metrics();
+    if (!m) return;
+    latest.current = m;
+    if (!b.metrics(m) && trailing.current === null) {
+      trailing.current = setTimeout(() => {
+        trailing.current = null;
+        if (latest.current) bridge.current?.metrics(latest.current);
+      }, METRICS_INTERVAL_MS + 10);
+    }
+  }, [store.state.version]);
+  useEffect(() => () => { if (trailing.current !== null) clearTimeout(trailing.current); }, []);
 }

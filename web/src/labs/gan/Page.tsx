@@ -10,9 +10,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LabPageProps } from '../types';
 import { writeLink } from '../../state/link';
-import { LinkNotices, ownLink, useAddress, useAutoplayOnce, useLabFrameBridge } from '../page-kit';
+import { LinkNotices, ownLink, useAddress, useAutoplayOnce, useTrainingBridge } from '../page-kit';
 import type { LabViewOptions } from '../../state/view';
-import { METRICS_INTERVAL_MS } from '../../embed/protocol';
 import { embedSnippet, labShareUrl } from '../../embed/snippet';
 import { copyText } from '../../app/ShareBar';
 import { useStore } from '../../lib/use-store';
@@ -413,43 +412,16 @@ function SharePanel({ state, store, theme }: { state: GanState; store: GanStore;
 
 /** The course-page API: commands from the embedding page, answered with the state after them; one "epoch" is one iteration. */
 function useGanBridge(store: GanStore, view: GanViewOptions): void {
-  const latest = useRef<Record<string, number | null> | null>(null);
-  const trailing = useRef<ReturnType<typeof setTimeout> | null>(null);
   const state = store.state;
   const status = { running: state.progress?.running ?? false, epoch: state.progress?.iteration ?? 0 };
-  const bridge = useLabFrameBridge<GanConfig>(status, (after) => ({
-    getConfig: () => store.state.config,
-    getSpeed: () => store.state.speed,
-    run: (command) => {
-      switch (command.type) {
-        case 'setConfig':
-          store.setConfig(command.config);
-          if (command.speed !== undefined) store.setSpeed(command.speed);
-          return undefined;
-        case 'play': return after(store.run(true));
-        case 'pause': return after(store.run(false));
-        case 'reset': store.build(); return after(store.run(false));
-        case 'step': return after(store.step(command.steps));
-        case 'getState': return undefined;
-      }
-    },
-  }), view.origins, ganProtocol, state.built !== null, store);
-  useEffect(() => {
-    const b = bridge.current;
-    if (!b || !state.progress) return;
+  useTrainingBridge<GanConfig>(store, status, (steps) => store.step(steps), () => {
+    if (!state.progress) return null;
     const d = state.dist;
     const fin = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : null);
-    latest.current = {
+    return {
       iteration: state.progress.iteration, dLoss: fin(state.dLosses.ema), gLoss: fin(state.gLosses.ema),
       distance: fin(d.sw[d.sw.length - 1]), js: fin(d.js[d.js.length - 1]), dReal: fin(state.progress.dReal), dFake: fin(state.progress.dFake),
       iterationsPerSec: state.progress.iterationsPerSec,
     };
-    if (!b.metrics(latest.current) && trailing.current === null) {
-      trailing.current = setTimeout(() => {
-        trailing.current = null;
-        if (latest.current) bridge.current?.metrics(latest.current);
-      }, METRICS_INTERVAL_MS + 10);
-    }
-  }, [state.version]);
-  useEffect(() => () => { if (trailing.current !== null) clearTimeout(trailing.current); }, []);
+  }, view.origins, ganProtocol);
 }

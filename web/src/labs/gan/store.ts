@@ -3,9 +3,9 @@
 // worker back to the last build, settings and weights). It outlives the page
 // component: leaving the tab pauses training and keeps the pair.
 import { StepSeries } from '../../lib/series';
-import { ThrottledNotifier, type Store } from '../../lib/use-store';
-import { LabClient, type CommandResult, type WorkerFactory } from '../../engine/client';
-import { FULL_SPEED, stepsPerSecond, type Speed } from '../../state/speed';
+import type { CommandResult, WorkerFactory } from '../../engine/client';
+import { FULL_SPEED, type Speed } from '../../state/speed';
+import { LabStore, type Notice } from '../store-kit';
 import type { DrawnPoint } from '../../share/points';
 import { ganCodec, type GanConfig } from './config';
 import type { Diagnosis } from './metrics';
@@ -34,12 +34,11 @@ export interface GanState {
   dist: { at: number[]; sw: number[]; kl: number[]; js: number[] };
   diagnosis: Diagnosis | null;
   map: MapView | null;
-  notice: { kind: 'info' | 'warning'; text: string } | null;
+  notice: Notice | null;
   speed: Speed;
   version: number;
 }
 
-const NOTIFY_MS = 80;
 const emptyDist = () => ({ at: [], sw: [], kl: [], js: [] });
 
 const flatPoints = (points: readonly DrawnPoint[]): Float32Array => {
@@ -48,53 +47,26 @@ const flatPoints = (points: readonly DrawnPoint[]): Float32Array => {
   return out;
 };
 
-export class GanStore implements Store<GanState> {
-  state: GanState;
-  private client: LabClient<GanCommand, GanSnapshot, GanEvent> | null = null;
-  private readonly notifier = new ThrottledNotifier<GanState>(() => this.state, NOTIFY_MS);
+export class GanStore extends LabStore<GanState, GanCommand, GanSnapshot, GanEvent> {
   private buildingFrom: GanConfig | null = null;
   private wanted: Wanted = { map: false };
 
-  constructor(private readonly factory?: WorkerFactory, start?: GanConfig, points: DrawnPoint[] = []) {
-    this.state = {
+  constructor(factory?: WorkerFactory, start?: GanConfig, points: DrawnPoint[] = []) {
+    super({
+      lab: 'gan', restored: 'your settings and the weights', onError: { building: false },
+      onFatal: (text) => ({ notice: { kind: 'warning', text: `${text} Reset starts it again.` }, built: null, progress: null, building: false }),
+    }, factory, {
       config: start ?? ganCodec.defaults(), points, built: null, building: false, progress: null,
       dLosses: new StepSeries(0.95), gLosses: new StepSeries(0.95), dist: emptyDist(), diagnosis: null, map: null,
       notice: null, speed: FULL_SPEED, version: 0,
-    };
+    });
   }
 
-  subscribe(fn: (s: GanState) => void): () => void {
-    return this.notifier.subscribe(fn);
+  protected override wantCommand(): GanCommand {
+    return { type: 'want', wanted: this.wanted };
   }
 
-  private set(patch: Partial<GanState>): void {
-    this.state = { ...this.state, ...patch, version: this.state.version + 1 };
-    this.notifier.notify();
-  }
-
-  private lab(): LabClient<GanCommand, GanSnapshot, GanEvent> {
-    if (this.client) return this.client;
-    const client = new LabClient<GanCommand, GanSnapshot, GanEvent>('gan', {
-      ready: () => undefined,
-      snapshot: (snap) => this.receiveSnapshot(snap),
-      event: (e) => this.receive(e),
-      diverged: (text) => this.set({ notice: { kind: 'warning', text } }),
-      error: (text) => this.set({ notice: { kind: 'warning', text }, building: false }),
-      fatal: (text) => {
-        this.client?.dispose();
-        this.client = null;
-        this.set({ notice: { kind: 'warning', text: `${text} Reset starts it again.` }, built: null, progress: null, building: false });
-      },
-      restarted: (why) => this.set({ notice: { kind: 'info', text: `The training engine was restarted (${why}); your settings and the weights were brought back.` } }),
-    }, this.factory);
-    client.start();
-    this.client = client;
-    if (this.state.speed !== FULL_SPEED) client.setPace(stepsPerSecond(this.state.speed));
-    client.send({ type: 'want', wanted: this.wanted }, { replay: 'want' });
-    return client;
-  }
-
-  private receiveSnapshot(snap: GanSnapshot): void {
+  protected receiveSnapshot(snap: GanSnapshot): void {
     const s = this.state;
     for (let i = 0; i < snap.at.length; i++) {
       const x = snap.at[i]!;
@@ -114,7 +86,7 @@ export class GanStore implements Store<GanState> {
     this.set(patch);
   }
 
-  private receive(e: GanEvent): void {
+  protected receive(e: GanEvent): void {
     if (e.type === 'built') this.set({ built: { config: this.buildingFrom ?? this.state.config, gParams: e.gParams, dParams: e.dParams }, building: false });
   }
 
@@ -164,10 +136,6 @@ export class GanStore implements Store<GanState> {
     this.lab().setRunning(true);
   }
 
-  pause(): void {
-    this.client?.setRunning(false);
-  }
-
   async run(running: boolean): Promise<CommandResult> {
     if (running && !this.state.built && !this.state.building) throw new Error('the GAN is not built yet');
     return this.lab().run(running);
@@ -184,12 +152,6 @@ export class GanStore implements Store<GanState> {
     if (!this.state.built) return;
     this.client?.setRunning(false);
     await this.lab().request({ type: 'iterate', which });
-  }
-
-  setSpeed(speed: Speed): void {
-    if (speed === this.state.speed) return;
-    this.set({ speed });
-    this.client?.setPace(stepsPerSecond(speed));
   }
 
   /** Both networks as a GAN file holds them. */

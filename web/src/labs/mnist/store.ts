@@ -5,15 +5,15 @@
 // the loaded data and the trained model.
 
 import { StepSeries } from '../../lib/series';
-import { ThrottledNotifier, type Store } from '../../lib/use-store';
-import { LabClient, type CommandResult, type WorkerFactory } from '../../engine/client';
+import type { CommandResult, WorkerFactory } from '../../engine/client';
+import { LabStore, type Notice } from '../store-kit';
 import type { CoreRequest, CoreVerdict } from '../../share/coreLayout';
 import { DEFAULT_TRAINING } from './trainer.js';
 import { DEFAULT_LR_END } from './schedule.js';
 import type { ConvFilters, FullEval, Inspection, LayerPlan, MnistCommand, MnistEvent, MnistSnapshot, ModelChoice, Progress, TrainChoice } from './protocol';
 import { layersText, MODEL_PRESETS, type ModelPresetId } from './model-layers';
 import type { GradientCheck, ParamPreview, TraceResult } from '../../engine/trace.js';
-import { FULL_SPEED, stepsPerSecond, type Speed } from '../../state/speed';
+import { FULL_SPEED, type Speed } from '../../state/speed';
 
 export interface EvalPoint { at: number; accuracy: number; loss: number }
 
@@ -39,7 +39,7 @@ export interface MnistState {
   latest: FullEval | null;
   weights: { units: number; inputs: number; weights: Float32Array } | null;
   /** Why training last stopped by itself, or that the engine was restarted. */
-  notice: { kind: 'info' | 'warning'; text: string } | null;
+  notice: Notice | null;
   /** Class probabilities for the drawn digit (null: nothing drawn). */
   digitProbs: Float32Array | null;
   /** The drawn digit as the network's input (784 values 0..1; null: nothing drawn). */
@@ -49,8 +49,6 @@ export interface MnistState {
   /** Bumped on every change so components can memoise on it. */
   version: number;
 }
-
-type Listener = (s: MnistState) => void;
 
 export function presetChoice(key: ModelPresetId): ModelChoice {
   return { layers: MODEL_PRESETS[key].layers.map((l) => ({ ...l })) };
@@ -63,62 +61,31 @@ export function defaultTrain(): TrainChoice {
 
 /** Written by web/scripts/make-mnist-asset.mjs; names the data file next to it. */
 const MANIFEST = 'generated/mnist.json';
-const NOTIFY_MS = 80;
 
-export class MnistStore implements Store<MnistState> {
-  state: MnistState;
-  private client: LabClient<MnistCommand, MnistSnapshot, MnistEvent> | null = null;
-  private readonly notifier = new ThrottledNotifier<MnistState>(() => this.state, NOTIFY_MS);
+export class MnistStore extends LabStore<MnistState, MnistCommand, MnistSnapshot, MnistEvent> {
   private classifyId = 0;
   private lastDigit: Float32Array | null = null;
   private builtFrom: { model: ModelChoice; seed: number } | null = null;
   /** The last plan request (settled when its answer is in). */
   private planning: Promise<void> = Promise.resolve();
 
-  constructor(private readonly factory?: WorkerFactory, start?: { model: ModelChoice; train: TrainChoice }) {
-    this.state = {
+  constructor(factory?: WorkerFactory, start?: { model: ModelChoice; train: TrainChoice }) {
+    super({
+      lab: 'mnist', restored: 'the data, your settings and the weights',
+      // The engine gave up (or cannot load): Retry starts a new one from loading.
+      onFatal: (text) => ({ load: { phase: 'error', message: `${text} Retry starts it again.` }, built: null, progress: null }),
+    }, factory, {
       load: { phase: 'idle' }, model: start?.model ?? presetChoice('mlp128'), train: start?.train ?? defaultTrain(), built: null, plan: null, progress: null,
       losses: new StepSeries(), subsetEvals: [], fullEvals: [], latest: null, weights: null, notice: null,
       digitProbs: null, digit: null, speed: FULL_SPEED, version: 0,
-    };
+    });
   }
 
-  subscribe(fn: Listener): () => void {
-    return this.notifier.subscribe(fn);
-  }
-
-  private set(patch: Partial<MnistState>): void {
-    this.state = { ...this.state, ...patch, version: this.state.version + 1 };
-    this.notifier.notify();
-  }
-
-  private lab(): LabClient<MnistCommand, MnistSnapshot, MnistEvent> {
-    if (this.client) return this.client;
-    const client = new LabClient<MnistCommand, MnistSnapshot, MnistEvent>('mnist', {
-      ready: () => undefined,
-      snapshot: (snap) => {
-        this.state.losses.pushAll(snap.losses, snap.at);
-        this.set({ progress: snap.progress });
-        // Slow motion: the drawn digit's probabilities follow every step (one forward pass each).
-        if (this.state.speed !== FULL_SPEED && snap.losses.length > 0) this.reclassify();
-      },
-      event: (e) => this.receive(e),
-      diverged: (text) => this.set({ notice: { kind: 'warning', text } }),
-      error: (text) => this.set({ notice: { kind: 'warning', text } }),
-      // The engine gave up (or cannot load): Retry starts a new one from loading.
-      fatal: (text) => {
-        this.client?.dispose();
-        this.client = null;
-        this.set({ load: { phase: 'error', message: `${text} Retry starts it again.` }, built: null, progress: null });
-      },
-      restarted: (why) => this.set({
-        notice: { kind: 'info', text: `The training engine was restarted (${why}); the data, your settings and the weights were brought back.` },
-      }),
-    }, this.factory);
-    client.start();
-    this.client = client;
-    if (this.state.speed !== FULL_SPEED) client.setPace(stepsPerSecond(this.state.speed));
-    return client;
+  protected receiveSnapshot(snap: MnistSnapshot): void {
+    this.state.losses.pushAll(snap.losses, snap.at);
+    this.set({ progress: snap.progress });
+    // Slow motion: the drawn digit's probabilities follow every step (one forward pass each).
+    if (this.state.speed !== FULL_SPEED && snap.losses.length > 0) this.reclassify();
   }
 
   /** Starts loading the data set (once); also the Retry after an error. */
@@ -208,10 +175,6 @@ export class MnistStore implements Store<MnistState> {
     this.lab().setRunning(true);
   }
 
-  pause(): void {
-    if (this.client) this.client.setRunning(false);
-  }
-
   /** Play or pause, resolved with the status once the worker has done it
    *  (after a pause its epoch is the one that stays). */
   async run(running: boolean): Promise<CommandResult> {
@@ -229,12 +192,6 @@ export class MnistStore implements Store<MnistState> {
   }
 
   /** At most this many steps a second while training. */
-  setSpeed(speed: Speed): void {
-    if (speed === this.state.speed) return;
-    this.set({ speed });
-    this.client?.setPace(stepsPerSecond(speed));
-  }
-
   /** The core's verdict on a layer list (a file's, or the model's to save or export). */
   askCore(request: CoreRequest): Promise<CoreVerdict> {
     return this.lab().askCore(request);
@@ -283,7 +240,7 @@ export class MnistStore implements Store<MnistState> {
     if (this.lastDigit) this.classify(this.lastDigit);
   }
 
-  private receive(msg: MnistEvent): void {
+  protected receive(msg: MnistEvent): void {
     const s = this.state;
     switch (msg.type) {
       case 'load-progress':

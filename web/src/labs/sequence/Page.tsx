@@ -9,9 +9,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LabPageProps } from '../types';
 import { writeLink } from '../../state/link';
-import { LinkNotices, ownLink, useAddress, useAutoplayOnce, useLabFrameBridge } from '../page-kit';
+import { LinkNotices, ownLink, useAddress, useAutoplayOnce, useTrainingBridge } from '../page-kit';
 import type { LabViewOptions } from '../../state/view';
-import { METRICS_INTERVAL_MS } from '../../embed/protocol';
 import { useStore } from '../../lib/use-store';
 import { useVisible } from '../../lib/use-visible';
 import { formatLoss, formatPerSecond } from '../../lib/format';
@@ -321,47 +320,18 @@ function pickLive(c: SequenceConfig): Partial<SequenceConfig> {
 
 /** The course-page API: commands from the embedding page, answered with the state after them. */
 function useSequenceBridge(store: SequenceStore, view: SequenceView): void {
-  const latestMetrics = useRef<Record<string, number | null> | null>(null);
-  const trailing = useRef<ReturnType<typeof setTimeout> | null>(null);
   const state = store.state;
   const status = { running: state.progress?.running ?? false, epoch: state.progress?.epoch ?? 0 };
-  const bridge = useLabFrameBridge<SequenceConfig>(status, (after) => ({
-    getConfig: () => store.state.config,
-    getSpeed: () => store.state.speed,
-    run: (command) => {
-      switch (command.type) {
-        case 'setConfig':
-          store.setConfig(command.config);
-          if (command.speed !== undefined) store.setSpeed(command.speed);
-          return undefined;
-        case 'play': return after(store.run(true));
-        case 'pause': return after(store.run(false));
-        case 'reset': store.build(); return after(store.run(false));
-        case 'step': return after(store.step(command.unit === 'epochs' ? { epochs: command.steps } : { batches: command.steps }));
-        case 'getState': return undefined;
-      }
-    },
-  }), view.origins, sequenceProtocol, state.built !== null, store);
-  useEffect(() => {
-    const b = bridge.current;
-    if (!b || !state.progress) return;
+  useTrainingBridge<SequenceConfig>(store, status, (steps, unit) => store.step(unit === 'epochs' ? { epochs: steps } : { batches: steps }), () => {
+    if (!state.progress) return null;
     const v = state.val;
     const last = v.loss[v.loss.length - 1] ?? null;
     const acc = v.accuracy[v.accuracy.length - 1];
     const nats = isCharTask(state.config.task) || state.config.task === 'memory';
-    latestMetrics.current = {
+    return {
       epoch: state.progress.epoch, trainLoss: Number.isFinite(state.losses.ema) ? state.losses.ema : null, valLoss: last,
       perplexity: nats && last !== null ? Math.exp(last) : null, accuracy: acc !== undefined && Number.isFinite(acc) ? acc : null,
       stepsPerSec: state.progress.stepsPerSec,
     };
-    // The bridge lets metrics through at most every METRICS_INTERVAL_MS: the
-    // last change (a step's) is sent once the interval is over, not dropped.
-    if (!b.metrics(latestMetrics.current) && trailing.current === null) {
-      trailing.current = setTimeout(() => {
-        trailing.current = null;
-        if (latestMetrics.current) bridge.current?.metrics(latestMetrics.current);
-      }, METRICS_INTERVAL_MS + 10);
-    }
-  }, [state.version]);
-  useEffect(() => () => { if (trailing.current !== null) clearTimeout(trailing.current); }, []);
+  }, view.origins, sequenceProtocol);
 }

@@ -4,9 +4,9 @@
 // outlives the page component: leaving the tab pauses training and keeps
 // the model.
 import { StepSeries } from '../../lib/series';
-import { ThrottledNotifier, type Store } from '../../lib/use-store';
-import { LabClient, type CommandResult, type WorkerFactory } from '../../engine/client';
-import { FULL_SPEED, stepsPerSecond, type Speed } from '../../state/speed';
+import type { CommandResult, WorkerFactory } from '../../engine/client';
+import { FULL_SPEED, type Speed } from '../../state/speed';
+import { LabStore, type Notice } from '../store-kit';
 import { sequenceCodec, type SequenceConfig } from './config';
 import type { CoreRequest, CoreVerdict } from '../../share/coreLayout';
 import type { GradientCheck, ParamPreview, TraceResult } from '../../engine/trace.js';
@@ -33,64 +33,36 @@ export interface SequenceState {
   output: OutputView | null;
   view: StepView | null;
   twinView: StepView | null;
-  notice: { kind: 'info' | 'warning'; text: string } | null;
+  notice: Notice | null;
   speed: Speed;
   version: number;
 }
 
-const NOTIFY_MS = 80;
 const ASSETS = { names: 'generated/seq-names.json', text: 'generated/seq-text.gz.bin' };
 
 const emptyVal = () => ({ at: [], loss: [], twin: [], accuracy: [] });
 
-export class SequenceStore implements Store<SequenceState> {
-  state: SequenceState;
-  private client: LabClient<SequenceCommand, SequenceSnapshot, SequenceEvent> | null = null;
-  private readonly notifier = new ThrottledNotifier<SequenceState>(() => this.state, NOTIFY_MS);
+export class SequenceStore extends LabStore<SequenceState, SequenceCommand, SequenceSnapshot, SequenceEvent> {
   /** The settings of the last build sent (what the model in the worker is, once built). */
   private buildingFrom: SequenceConfig | null = null;
   private wanted: Wanted = { output: false, unrolled: false, gradients: false, gates: false, example: 0, layer: 0 };
 
-  constructor(private readonly factory?: WorkerFactory, start?: SequenceConfig) {
-    this.state = {
+  constructor(factory?: WorkerFactory, start?: SequenceConfig) {
+    super({
+      lab: 'sequence', restored: 'your settings and the weights', onError: { building: false },
+      onFatal: (text) => ({ notice: { kind: 'warning', text: `${text} Reset starts it again.` }, built: null, progress: null, building: false }),
+    }, factory, {
       config: start ?? sequenceCodec.defaults(), built: null, building: false, progress: null,
       losses: new StepSeries(), twinLosses: new StepSeries(), val: emptyVal(), output: null, view: null, twinView: null,
       notice: null, speed: FULL_SPEED, version: 0,
-    };
+    });
   }
 
-  subscribe(fn: (s: SequenceState) => void): () => void {
-    return this.notifier.subscribe(fn);
+  protected override wantCommand(): SequenceCommand {
+    return { type: 'want', wanted: this.wanted };
   }
 
-  private set(patch: Partial<SequenceState>): void {
-    this.state = { ...this.state, ...patch, version: this.state.version + 1 };
-    this.notifier.notify();
-  }
-
-  private lab(): LabClient<SequenceCommand, SequenceSnapshot, SequenceEvent> {
-    if (this.client) return this.client;
-    const client = new LabClient<SequenceCommand, SequenceSnapshot, SequenceEvent>('sequence', {
-      ready: () => undefined,
-      snapshot: (snap) => this.receiveSnapshot(snap),
-      event: (e) => this.receive(e),
-      diverged: (text) => this.set({ notice: { kind: 'warning', text } }),
-      error: (text) => this.set({ notice: { kind: 'warning', text }, building: false }),
-      fatal: (text) => {
-        this.client?.dispose();
-        this.client = null;
-        this.set({ notice: { kind: 'warning', text: `${text} Reset starts it again.` }, built: null, progress: null, building: false });
-      },
-      restarted: (why) => this.set({ notice: { kind: 'info', text: `The training engine was restarted (${why}); your settings and the weights were brought back.` } }),
-    }, this.factory);
-    client.start();
-    this.client = client;
-    if (this.state.speed !== FULL_SPEED) client.setPace(stepsPerSecond(this.state.speed));
-    client.send({ type: 'want', wanted: this.wanted }, { replay: 'want' });
-    return client;
-  }
-
-  private receiveSnapshot(snap: SequenceSnapshot): void {
+  protected receiveSnapshot(snap: SequenceSnapshot): void {
     const s = this.state;
     s.losses.pushAll(snap.losses, snap.at);
     if (s.built?.twinParamCount) s.twinLosses.pushAll(snap.twinLosses, snap.at);
@@ -113,7 +85,7 @@ export class SequenceStore implements Store<SequenceState> {
     this.set(patch);
   }
 
-  private receive(e: SequenceEvent): void {
+  protected receive(e: SequenceEvent): void {
     switch (e.type) {
       case 'built':
         this.set({ built: { config: this.buildingFrom ?? this.state.config, ...e }, building: false });
@@ -165,10 +137,6 @@ export class SequenceStore implements Store<SequenceState> {
     this.lab().setRunning(true);
   }
 
-  pause(): void {
-    this.client?.setRunning(false);
-  }
-
   async run(running: boolean): Promise<CommandResult> {
     // A build in flight is ahead of this command in the worker's queue.
     if (running && !this.state.built && !this.state.building) throw new Error('the model is not built yet');
@@ -178,12 +146,6 @@ export class SequenceStore implements Store<SequenceState> {
   async step(count: { batches: number } | { epochs: number }): Promise<CommandResult> {
     if (!this.state.built && !this.state.building) throw new Error('the model is not built yet');
     return this.lab().step(count);
-  }
-
-  setSpeed(speed: Speed): void {
-    if (speed === this.state.speed) return;
-    this.set({ speed });
-    this.client?.setPace(stepsPerSecond(speed));
   }
 
   /** New samples now (names, text). */
