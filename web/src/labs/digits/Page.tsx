@@ -8,9 +8,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LabPageProps } from '../types';
 import { writeLink } from '../../state/link';
-import { LinkNotices, ownLink, useAddress, useAutoplayOnce, useLabFrameBridge } from '../page-kit';
+import { LinkNotices, ownLink, useAddress, useAutoplayOnce, useTrainingBridge } from '../page-kit';
 import type { LabViewOptions, Theme as ViewTheme } from '../../state/view';
-import { METRICS_INTERVAL_MS } from '../../embed/protocol';
 import { embedSnippet, labShareUrl } from '../../embed/snippet';
 import { copyText } from '../../app/ShareBar';
 import { download } from '../../app/modelIO';
@@ -415,42 +414,15 @@ function SharePanel({ config, theme, store, busy }: { config: GanDigitsConfig; t
 
 /** The course-page API: commands from the embedding page, answered with the state after them. */
 function useGanDigitsBridge(store: GanDigitsStore, view: View): void {
-  const latest = useRef<Record<string, number | null> | null>(null);
-  const trailing = useRef<ReturnType<typeof setTimeout> | null>(null);
   const state = store.state;
   const status = { running: state.progress?.running ?? false, epoch: state.progress?.iteration ?? 0 };
-  const bridge = useLabFrameBridge<GanDigitsConfig>(status, (after) => ({
-    getConfig: () => store.state.config,
-    getSpeed: () => store.state.speed,
-    run: (command) => {
-      switch (command.type) {
-        case 'setConfig':
-          store.setConfig(command.config);
-          if (command.speed !== undefined) store.setSpeed(command.speed);
-          return undefined;
-        case 'play': return after(store.run(true));
-        case 'pause': return after(store.run(false));
-        case 'reset': store.build(); return after(store.run(false));
-        // An epoch of a GAN is 1000 iterations (the session's stepsPerEpoch).
-        case 'step': return after(store.step(command.unit === 'epochs' ? { epochs: command.steps } : { batches: command.steps }));
-        case 'getState': return undefined;
-      }
-    },
-  }), view.origins, ganDigitsProtocol, state.built !== null, store);
-  useEffect(() => {
-    const b = bridge.current;
-    if (!b || !state.progress) return;
+  // An epoch of a GAN is 1000 iterations (the session's stepsPerEpoch).
+  useTrainingBridge<GanDigitsConfig>(store, status, (steps, unit) => store.step(unit === 'epochs' ? { epochs: steps } : { batches: steps }), () => {
+    if (!state.progress) return null;
     const f = (v: number) => (Number.isFinite(v) ? v : null);
-    latest.current = {
+    return {
       iteration: state.progress.iteration, dLoss: f(state.last.dLoss), gLoss: f(state.last.gLoss),
       dReal: f(state.last.dReal), dFake: f(state.last.dFake), iterationsPerSec: state.progress.iterationsPerSec,
     };
-    if (!b.metrics(latest.current) && trailing.current === null) {
-      trailing.current = setTimeout(() => {
-        trailing.current = null;
-        if (latest.current) bridge.current?.metrics(latest.current);
-      }, METRICS_INTERVAL_MS + 10);
-    }
-  }, [state.version]);
-  useEffect(() => () => { if (trailing.current !== null) clearTimeout(trailing.current); }, []);
+  }, view.origins, ganDigitsProtocol);
 }

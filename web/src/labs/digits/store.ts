@@ -3,9 +3,9 @@
 // back to the data, the last build, settings and weights). It outlives the
 // page component: leaving the tab pauses training and keeps the networks.
 import { StepSeries } from '../../lib/series';
-import { ThrottledNotifier, type Store } from '../../lib/use-store';
-import { LabClient, type CommandResult, type WorkerFactory } from '../../engine/client';
-import { FULL_SPEED, stepsPerSecond, type Speed } from '../../state/speed';
+import type { CommandResult, WorkerFactory } from '../../engine/client';
+import { FULL_SPEED, type Speed } from '../../state/speed';
+import { LabStore, type Notice } from '../store-kit';
 import { ganDigitsCodec, type GanDigitsConfig } from './config';
 import type { CoreRequest, CoreVerdict } from '../../share/coreLayout';
 import type { GanSnapshot } from '../../share/ganFile';
@@ -41,63 +41,35 @@ export interface GanDigitsState {
   samples: Float32Array | null;
   strip: Float32Array | null;
   which: 'both' | 'd' | 'g';
-  notice: { kind: 'info' | 'warning'; text: string } | null;
+  notice: Notice | null;
   speed: Speed;
   version: number;
 }
 
-const NOTIFY_MS = 80;
 const MANIFEST = 'generated/mnist.json';
 const SMOOTHING = 0.95;
 const noLast = () => ({ dLoss: NaN, gLoss: NaN, dReal: NaN, dFake: NaN });
 
-export class GanDigitsStore implements Store<GanDigitsState> {
-  state: GanDigitsState;
-  private client: LabClient<GanDigitsCommand, GanDigitsSnapshot, GanDigitsEvent> | null = null;
-  private readonly notifier = new ThrottledNotifier<GanDigitsState>(() => this.state, NOTIFY_MS);
+export class GanDigitsStore extends LabStore<GanDigitsState, GanDigitsCommand, GanDigitsSnapshot, GanDigitsEvent> {
   private buildingFrom: GanDigitsConfig | null = null;
   private wanted: Wanted = { samples: false, interpolate: false };
 
-  constructor(private readonly factory?: WorkerFactory, start?: GanDigitsConfig) {
-    this.state = {
+  constructor(factory?: WorkerFactory, start?: GanDigitsConfig) {
+    super({
+      lab: 'digits', restored: 'the data, your settings and the weights',
+      onFatal: (text) => ({ load: { phase: 'error', message: `${text} Retry starts it again.` }, built: null, progress: null }),
+    }, factory, {
       config: start ?? ganDigitsCodec.defaults(), load: { phase: 'idle' }, built: null, progress: null,
       dLoss: new StepSeries(SMOOTHING), gLoss: new StepSeries(SMOOTHING), dReal: new StepSeries(SMOOTHING), dFake: new StepSeries(SMOOTHING),
       last: noLast(), samples: null, strip: null, which: 'both', notice: null, speed: FULL_SPEED, version: 0,
-    };
+    });
   }
 
-  subscribe(fn: (s: GanDigitsState) => void): () => void {
-    return this.notifier.subscribe(fn);
+  protected override wantCommand(): GanDigitsCommand {
+    return { type: 'want', wanted: this.wanted };
   }
 
-  private set(patch: Partial<GanDigitsState>): void {
-    this.state = { ...this.state, ...patch, version: this.state.version + 1 };
-    this.notifier.notify();
-  }
-
-  private lab(): LabClient<GanDigitsCommand, GanDigitsSnapshot, GanDigitsEvent> {
-    if (this.client) return this.client;
-    const client = new LabClient<GanDigitsCommand, GanDigitsSnapshot, GanDigitsEvent>('digits', {
-      ready: () => undefined,
-      snapshot: (snap) => this.receiveSnapshot(snap),
-      event: (e) => this.receive(e),
-      diverged: (text) => this.set({ notice: { kind: 'warning', text } }),
-      error: (text) => this.set({ notice: { kind: 'warning', text } }),
-      fatal: (text) => {
-        this.client?.dispose();
-        this.client = null;
-        this.set({ load: { phase: 'error', message: `${text} Retry starts it again.` }, built: null, progress: null });
-      },
-      restarted: (why) => this.set({ notice: { kind: 'info', text: `The training engine was restarted (${why}); the data, your settings and the weights were brought back.` } }),
-    }, this.factory);
-    client.start();
-    this.client = client;
-    if (this.state.speed !== FULL_SPEED) client.setPace(stepsPerSecond(this.state.speed));
-    client.send({ type: 'want', wanted: this.wanted }, { replay: 'want' });
-    return client;
-  }
-
-  private receiveSnapshot(snap: GanDigitsSnapshot): void {
+  protected receiveSnapshot(snap: GanDigitsSnapshot): void {
     const s = this.state;
     s.dLoss.pushAll(snap.dLoss, snap.at);
     s.gLoss.pushAll(snap.gLoss, snap.at);
@@ -113,7 +85,7 @@ export class GanDigitsStore implements Store<GanDigitsState> {
     this.set(patch);
   }
 
-  private receive(e: GanDigitsEvent): void {
+  protected receive(e: GanDigitsEvent): void {
     switch (e.type) {
       case 'progress': this.set({ load: { phase: 'loading', loaded: e.loaded, total: e.total } }); break;
       case 'loaded': this.set({ load: { phase: 'loaded' } }); break;
@@ -180,10 +152,6 @@ export class GanDigitsStore implements Store<GanDigitsState> {
     this.lab().setRunning(true);
   }
 
-  pause(): void {
-    this.client?.setRunning(false);
-  }
-
   async run(running: boolean): Promise<CommandResult> {
     if (running && !this.state.built && this.state.load.phase !== 'loading') throw new Error('the networks are not built yet');
     return this.lab().run(running);
@@ -192,12 +160,6 @@ export class GanDigitsStore implements Store<GanDigitsState> {
   async step(count: { batches: number } | { epochs: number }): Promise<CommandResult> {
     if (!this.state.built && this.state.load.phase !== 'loading') throw new Error('the networks are not built yet');
     return this.lab().step(count);
-  }
-
-  setSpeed(speed: Speed): void {
-    if (speed === this.state.speed) return;
-    this.set({ speed });
-    this.client?.setPace(stepsPerSecond(speed));
   }
 
   /** Both networks as a GAN file holds them. */
