@@ -27,46 +27,7 @@
 #define MAX_LAYERS 16
 #define MAX_BLOCKS (4 * MAX_LAYERS)
 
-typedef struct {
-    const unsigned char *p, *end;
-    int ok;
-} reader;
-
-static int32_t read_i32(reader *r) {
-    uint32_t v = 0;
-    if (r->end - r->p < 4) { r->ok = 0; return 0; }
-    for (int i = 3; i >= 0; i--) v = (v << 8) | r->p[i];
-    r->p += 4;
-    return (int32_t)v;
-}
-
-static void read_f32(reader *r, float *dst, int n) {
-    for (int i = 0; i < n; i++) {
-        uint32_t bits = (uint32_t)read_i32(r);
-        memcpy(&dst[i], &bits, sizeof bits);
-    }
-}
-
-static float *alloc_f32(reader *r, int n) {
-    float *a = malloc(sizeof(float) * (size_t)(n > 0 ? n : 1));
-    if (!a) { r->ok = 0; return NULL; }
-    read_f32(r, a, n);
-    return a;
-}
-
-static double block_error(const float *got, const float *want, int n, double floor_fraction) {
-    double scale = 0, worst = 0;
-    for (int i = 0; i < n; i++) scale = fmax(scale, fabs(want[i]));
-    scale *= floor_fraction;
-    for (int i = 0; i < n; i++) {
-        double denom = fmax(fabs(want[i]), scale);
-        if (denom == 0) denom = 1;
-        double e = fabs((double)got[i] - want[i]) / denom;
-        if (isnan(e)) e = INFINITY;
-        if (e > worst) worst = e;
-    }
-    return worst;
-}
+#include "fixture_reader.h"
 
 typedef struct {
     int n_layers;
@@ -76,14 +37,8 @@ typedef struct {
     int block_len[MAX_BLOCKS];
 } net;
 
-static double params_error(const float *got, const float *want, const net *n) {
-    double worst = 0;
-    int at = 0;
-    for (int b = 0; b < n->n_blocks; b++) {
-        worst = fmax(worst, block_error(got + at, want + at, n->block_len[b], FLOOR_FRACTION));
-        at += n->block_len[b];
-    }
-    return worst;
+static double net_params_error(const float *got, const float *want, const net *n) {
+    return params_error(got, want, n->n_blocks, n->block_len);
 }
 
 static int read_net(reader *r, net *n) {
@@ -104,25 +59,6 @@ static int read_blocks(reader *r, net *n) {
 }
 
 static int n_inputs(const net *n) { return n->in_shape[0] * n->in_shape[1] * n->in_shape[2]; }
-
-typedef struct {
-    double worst;
-    char where[256];
-    int failures, checks;
-} tally;
-
-static void record(tally *t, double err, const char *name, const char *what) {
-    t->checks++;
-    if (isnan(err)) err = INFINITY;
-    if (err > t->worst) {
-        t->worst = err;
-        snprintf(t->where, sizeof t->where, "%s: %s", name, what);
-    }
-    if (err > REL_TOL) {
-        t->failures++;
-        fprintf(stderr, "FAIL %s: %s error %.3e > %.0e\n", name, what, err, REL_TOL);
-    }
-}
 
 static void fail(tally *t, const char *name, const char *what, int st) {
     t->failures++;
@@ -202,7 +138,7 @@ static int check_case(reader *r, tally *t) {
             snprintf(what, sizeof what, "%s iteration %d: D step mean scores", traj, it + 1);
             record(t, block_error(got_ds + 1, want_ds + 1, 2, FLOOR_FRACTION), name, what);
             snprintf(what, sizeof what, "%s iteration %d: D's parameters after its step", traj, it + 1);
-            record(t, params_error(nn_params(md), want_d, &d), name, what);
+            record(t, net_params_error(nn_params(md), want_d, &d), name, what);
 
             memcpy(d_before, nn_params(md), sizeof(float) * (size_t)d.n_params);
             st = nn_gan_step_g(mg, md, noise_g + (size_t)it * batch * g_in, batch, loss, got_gs);
@@ -212,7 +148,7 @@ static int check_case(reader *r, tally *t) {
             snprintf(what, sizeof what, "%s iteration %d: G step mean score", traj, it + 1);
             record(t, block_error(got_gs + 2, want_gs + 2, 1, 0), name, what);
             snprintf(what, sizeof what, "%s iteration %d: G's parameters after its step", traj, it + 1);
-            record(t, params_error(nn_params(mg), want_g, &g), name, what);
+            record(t, net_params_error(nn_params(mg), want_g, &g), name, what);
             t->checks++;
             if (got_gs[1] != 0.0f || memcmp(d_before, nn_params(md), sizeof(float) * (size_t)d.n_params) != 0) {
                 t->failures++;
@@ -228,33 +164,12 @@ static int check_case(reader *r, tally *t) {
     return ok && r->ok;
 }
 
-static unsigned char *read_file(const char *path, long *size) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    unsigned char *buf = NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (*size = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
-        buf = malloc((size_t)*size);
-        if (buf && fread(buf, 1, (size_t)*size, f) != (size_t)*size) { free(buf); buf = NULL; }
-    }
-    fclose(f);
-    return buf;
-}
-
 int main(void) {
-    char path[1024] = "tests/reference/gan_fixtures.bin";
+    char path[1024];
     long size = 0;
-    unsigned char *data = read_file(path, &size);
-    if (!data) {
-        const char *self = __FILE__, *slash = strrchr(self, '/');
-        if (slash) {
-            snprintf(path, sizeof path, "%.*s/../reference/gan_fixtures.bin", (int)(slash - self), self);
-            data = read_file(path, &size);
-        }
-    }
-    if (!data) {
-        fprintf(stderr, "FAIL: cannot read tests/reference/gan_fixtures.bin (run from the repo root)\n");
+    unsigned char *data = read_fixture("gan_fixtures.bin", path, sizeof path, &size);
+    if (!data)
         return 1;
-    }
     reader r = {data, data + size, 1};
     int ok = size >= 12 && memcmp(data, "NNGF", 4) == 0;
     r.p += 4;

@@ -30,79 +30,7 @@
 #define FLOOR_FRACTION 0.1
 #define MAX_LAYERS 16
 
-typedef struct {
-    const unsigned char *p, *end;
-    int ok;
-} reader;
-
-static int32_t read_i32(reader *r) {
-    uint32_t v = 0;
-    if (r->end - r->p < 4) { r->ok = 0; return 0; }
-    for (int i = 3; i >= 0; i--) v = (v << 8) | r->p[i];
-    r->p += 4;
-    return (int32_t)v;
-}
-
-/* Reads n little-endian floats into dst. */
-static void read_f32(reader *r, float *dst, int n) {
-    for (int i = 0; i < n; i++) {
-        uint32_t bits = (uint32_t)read_i32(r);
-        memcpy(&dst[i], &bits, sizeof bits);
-    }
-}
-
-static float *alloc_f32(reader *r, int n) {
-    float *a = malloc(sizeof(float) * (size_t)(n > 0 ? n : 1));
-    if (!a) { r->ok = 0; return NULL; }
-    read_f32(r, a, n);
-    return a;
-}
-
-/* Largest error measure over one block (see the header comment). */
-static double block_error(const float *got, const float *want, int n, double floor_fraction) {
-    double scale = 0, worst = 0;
-    for (int i = 0; i < n; i++) scale = fmax(scale, fabs(want[i]));
-    scale *= floor_fraction;
-    for (int i = 0; i < n; i++) {
-        double denom = fmax(fabs(want[i]), scale);
-        if (denom == 0) denom = 1; /* both exactly zero (dead ReLU units) */
-        double e = fabs((double)got[i] - want[i]) / denom;
-        if (isnan(e)) e = INFINITY; /* a NaN result is the worst failure */
-        if (e > worst) worst = e;
-    }
-    return worst;
-}
-
-/* Per weight and bias block of the flat layout (block_len: the file's). */
-static double params_error(const float *got, const float *want, int n_blocks, const int *block_len) {
-    double worst = 0;
-    int at = 0;
-    for (int b = 0; b < n_blocks; b++) {
-        worst = fmax(worst, block_error(got + at, want + at, block_len[b], FLOOR_FRACTION));
-        at += block_len[b];
-    }
-    return worst;
-}
-
-typedef struct {
-    double worst;
-    char where[256];
-    int failures;
-    int checks;
-} tally;
-
-static void record(tally *t, double err, const char *name, const char *what) {
-    t->checks++;
-    if (isnan(err)) err = INFINITY;
-    if (err > t->worst) {
-        t->worst = err;
-        snprintf(t->where, sizeof t->where, "%s: %s", name, what);
-    }
-    if (err > REL_TOL) {
-        t->failures++;
-        fprintf(stderr, "FAIL %s: %s error %.3e > %.0e\n", name, what, err, REL_TOL);
-    }
-}
+#include "fixture_reader.h"
 
 /* The model's parameter blocks have the file's lengths (PyTorch's
  * parameters in order) and its output the file's size. */
@@ -227,34 +155,12 @@ static int check_case(reader *r, tally *t) {
     return r->ok;
 }
 
-static unsigned char *read_file(const char *path, long *size) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    unsigned char *buf = NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (*size = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
-        buf = malloc((size_t)*size);
-        if (buf && fread(buf, 1, (size_t)*size, f) != (size_t)*size) { free(buf); buf = NULL; }
-    }
-    fclose(f);
-    return buf;
-}
-
 int main(void) {
-    /* build.sh runs tests from the repository root; fall back to this file's path. */
-    char path[1024] = "tests/reference/fixtures.bin";
+    char path[1024];
     long size = 0;
-    unsigned char *data = read_file(path, &size);
-    if (!data) {
-        const char *self = __FILE__, *slash = strrchr(self, '/');
-        if (slash) {
-            snprintf(path, sizeof path, "%.*s/../reference/fixtures.bin", (int)(slash - self), self);
-            data = read_file(path, &size);
-        }
-    }
-    if (!data) {
-        fprintf(stderr, "FAIL: cannot read tests/reference/fixtures.bin (run from the repo root)\n");
+    unsigned char *data = read_fixture("fixtures.bin", path, sizeof path, &size);
+    if (!data)
         return 1;
-    }
     reader r = {data, data + size, 1};
     int ok = size >= 12 && memcmp(data, "NNRF", 4) == 0;
     r.p += 4;
