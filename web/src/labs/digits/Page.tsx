@@ -105,7 +105,7 @@ export default function GanDigitsPage({ theme, active, link }: LabPageProps) {
         {shown('interpolate') && <InterpolationPanel state={state} store={store} theme={theme} />}
         {shown('draw') && <DrawScore state={state} store={store} theme={theme} />}
       </div>
-      {shown('share') && <SharePanel config={config} theme={view.theme} store={store} busy={state.built === null} />}
+      {shown('share') && <SharePanel theme={view.theme} store={store} busy={state.built === null} />}
     </main>
   );
 }
@@ -341,7 +341,7 @@ function SettingsPanel({ config, locked, onChange, state }: { config: GanDigitsC
   );
 }
 
-function SharePanel({ config, theme, store, busy }: { config: GanDigitsConfig; theme: ViewTheme | null; store: GanDigitsStore; busy: boolean }) {
+function SharePanel({ theme, store, busy }: { theme: ViewTheme | null; store: GanDigitsStore; busy: boolean }) {
   const [status, setStatus] = useState('');
   const [manual, setManual] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -386,7 +386,8 @@ function SharePanel({ config, theme, store, busy }: { config: GanDigitsConfig; t
   };
   const copy = async (what: 'link' | 'embed') => {
     const view = { ...(what === 'embed' ? { embed: true } : {}), ...(theme ? { theme } : {}) };
-    const { url } = labShareUrl('digits', config, { base: `${location.origin}${location.pathname}`, view });
+    // The store's config, not this render's (a change a moment ago is there first).
+    const { url } = labShareUrl('digits', store.state.config, { base: `${location.origin}${location.pathname}`, view });
     const text = what === 'link' ? url : embedSnippet({ url, title: 'A GAN learning to write digits in the browser', ...labEntry('digits').embedSize });
     const ok = await copyText(text);
     setManual(text);

@@ -383,8 +383,11 @@ function SharePanel({ state, store, theme }: { state: GanState; store: GanStore;
   useFileDrop((f) => { void load(f); });
   const copy = async (what: 'link' | 'embed') => {
     const view = { ...(what === 'embed' ? { embed: true } : {}), ...(theme ? { theme } : {}) };
-    const points = state.config.dist === 'custom' ? state.points : undefined;
-    const { url, note } = labShareUrl('gan', state.config, { base: `${location.origin}${location.pathname}`, view, ...(points ? { points } : {}) });
+    // The store's state, not this render's: a setting changed a moment ago is
+    // in the store before the throttled redraw brings it here.
+    const now = store.state;
+    const points = now.config.dist === 'custom' ? now.points : undefined;
+    const { url, note } = labShareUrl('gan', now.config, { base: `${location.origin}${location.pathname}`, view, ...(points ? { points } : {}) });
     const out = what === 'link' ? url : embedSnippet({ url, title: 'A GAN trained in the browser', ...labEntry('gan').embedSize });
     const ok = await copyText(out);
     setText(out);
