@@ -15,7 +15,9 @@ import { useFileDrop } from '../../lib/use-file-drop';
 
 interface Props<L extends LabId> {
   lab: L;
-  config: LabConfig<L>;
+  /** The lab's settings as the store holds them now: a setting changed a
+   * moment ago is there before the throttled redraw brings it to the page. */
+  config: () => LabConfig<L>;
   theme: Theme | null;
   /** The lab's class prefix (mn, sq) and the class of its row of buttons. */
   prefix: string;
@@ -48,7 +50,7 @@ export function LabSharePanel<L extends LabId>({ lab, config, theme, prefix, but
 
   const copy = async (what: 'link' | 'embed') => {
     const view = { ...(what === 'embed' ? { embed: true } : {}), ...(theme ? { theme } : {}) };
-    const { url } = labShareUrl(lab, config, { base: `${location.origin}${location.pathname}`, view });
+    const { url } = labShareUrl(lab, config(), { base: `${location.origin}${location.pathname}`, view });
     const text = what === 'link' ? url : embedSnippet({ url, title, ...labEntry(lab).embedSize });
     const ok = await copyText(text);
     setManual(text);

@@ -181,7 +181,7 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
       </div>
       {math ?? <p class="mn-math-open">{mathToggle}</p>}
       {shown('share') && (
-        <LabSharePanel lab="mnist" config={config} theme={view.theme} prefix="mn" buttonsClass="mn-run" title="MNIST digits, trained in the browser"
+        <LabSharePanel lab="mnist" config={() => mnistConfigOf(session.state.model, session.state.train)} theme={view.theme} prefix="mn" buttonsClass="mn-run" title="MNIST digits, trained in the browser"
                        hint="Drop a saved model file anywhere on the page to load it." numpy loadNeedsModel
                        model={currentModel} askCore={askCore} load={loadModel} busy={built === null} />
       )}

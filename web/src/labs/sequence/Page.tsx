@@ -102,7 +102,7 @@ export default function SequencePage({ theme, active, link }: LabPageProps) {
         </div>
       </div>
       <Views state={state} store={store} theme={theme} shown={shown} />
-      {shown('share') && <SharePanel config={config} theme={view.theme} store={store} busy={state.built === null} />}
+      {shown('share') && <SharePanel theme={view.theme} store={store} busy={state.built === null} />}
     </main>
   );
 }
@@ -295,7 +295,7 @@ function SequenceMathSection({ state, store, example, onClose }: { state: Sequen
   );
 }
 
-function SharePanel({ config, theme, store, busy }: { config: SequenceConfig; theme: Theme | null; store: SequenceStore; busy: boolean }) {
+function SharePanel({ theme, store, busy }: { theme: Theme | null; store: SequenceStore; busy: boolean }) {
   const askCore: AskCore = (request) => store.askCore(request);
   /** The model in the worker as a file holds it: the config it was built from, its layers, the core's blocks. */
   const currentModel = async (): Promise<LabModel> => {
@@ -307,7 +307,7 @@ function SharePanel({ config, theme, store, busy }: { config: SequenceConfig; th
   };
   const load = (m: LabModel & { lab: 'sequence' }) => store.loadModel(m.config, m.params);
   return (
-    <LabSharePanel lab="sequence" config={config} theme={theme} prefix="sq" buttonsClass="sq-buttons" title="An RNN or LSTM trained on sequences in the browser"
+    <LabSharePanel lab="sequence" config={() => store.state.config} theme={theme} prefix="sq" buttonsClass="sq-buttons" title="An RNN or LSTM trained on sequences in the browser"
                    hint="The file and the scripts hold the model, not a compare twin. The PyTorch script (torch.nn.RNN / LSTM, batch_first) predicts, and its train mode continues training on your sequences (x [N, steps, features] and y, from .npy, .npz or .json) with this optimizer and clipping; the NumPy one writes out each cell's forward pass and backprop through time. Drop a saved model file anywhere on the page to load it."
                    numpy model={currentModel} askCore={askCore} load={load} busy={busy} />
   );
