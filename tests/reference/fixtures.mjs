@@ -7,8 +7,12 @@ export const FIXTURE_PATH = fileURLToPath(new URL('./fixtures.bin', import.meta.
 export const REL_TOL = 1e-5;
 export const FLOOR_FRACTION = 0.1;
 
-/** Parses the fixture file; throws a clear error if it is malformed. */
-export function readFixtures(path = FIXTURE_PATH) {
+/**
+ * A reader of one fixture file (little-endian int32 / float32 records after a
+ * 4-byte magic): i32, ints(n), f32(n), name() (a 48-byte NUL-padded case
+ * name) and end() (no trailing bytes); throws a clear error on truncation.
+ */
+export function openFixture(path, magic, what) {
   const bytes = readFileSync(path);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
@@ -16,7 +20,6 @@ export function readFixtures(path = FIXTURE_PATH) {
     if (at + n > bytes.length) throw new Error(`${path}: truncated at byte ${at}`);
   };
   const i32 = () => { need(4); const v = view.getInt32(at, true); at += 4; return v; };
-  const ints = (n) => Array.from({ length: n }, i32);
   const f32 = (n) => {
     need(4 * n);
     const out = new Float32Array(n);
@@ -25,15 +28,32 @@ export function readFixtures(path = FIXTURE_PATH) {
     return out;
   };
   need(12);
-  if (bytes.toString('latin1', 0, 4) !== 'NNRF') throw new Error(`${path}: not a fixture file`);
+  if (bytes.toString('latin1', 0, 4) !== magic) throw new Error(`${path}: not ${what}`);
   at = 4;
+  return {
+    i32,
+    ints: (n) => Array.from({ length: n }, i32),
+    f32,
+    name: () => {
+      need(48);
+      const s = bytes.toString('latin1', at, at + 48).replace(/\0+$/, '');
+      at += 48;
+      return s;
+    },
+    end: () => {
+      if (at !== bytes.length) throw new Error(`${path}: ${bytes.length - at} trailing bytes`);
+    },
+  };
+}
+
+/** Parses the fixture file; throws a clear error if it is malformed. */
+export function readFixtures(path = FIXTURE_PATH) {
+  const { i32, ints, f32, name: caseName, end } = openFixture(path, 'NNRF', 'a fixture file');
   const version = i32(), nCases = i32();
   if (version !== 3) throw new Error(`${path}: version ${version}, expected 3`);
   const cases = [];
   for (let c = 0; c < nCases; c++) {
-    need(48);
-    const name = bytes.toString('latin1', at, at + 48).replace(/\0+$/, '');
-    at += 48;
+    const name = caseName();
     const nLayers = i32();
     if (nLayers < 1 || nLayers > 64) throw new Error(`${path}: case ${c} has ${nLayers} layers`);
     const inShape = ints(3), desc = ints(nLayers * 8);
@@ -56,7 +76,7 @@ export function readFixtures(path = FIXTURE_PATH) {
     }
     cases.push({ name, inShape, desc, loss, batch, nSteps, nOut, blocks, params0, xs, ys, out0, loss0, grad0, trajectories });
   }
-  if (at !== bytes.length) throw new Error(`${path}: ${bytes.length - at} trailing bytes`);
+  end();
   return cases;
 }
 

@@ -1,27 +1,13 @@
 // gan_fixtures.mjs — reads tests/reference/gan_fixtures.bin (layout: make_gan_fixtures.py's
 // docstring). The error measure is fixtures.mjs's (blockError, paramsError).
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { openFixture } from './fixtures.mjs';
 
 export const GAN_FIXTURE_PATH = fileURLToPath(new URL('./gan_fixtures.bin', import.meta.url));
 
 /** Parses the GAN fixture file; throws a clear error if it is malformed. */
 export function readGanFixtures(path = GAN_FIXTURE_PATH) {
-  const bytes = readFileSync(path);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let at = 0;
-  const need = (n) => {
-    if (at + n > bytes.length) throw new Error(`${path}: truncated at byte ${at}`);
-  };
-  const i32 = () => { need(4); const v = view.getInt32(at, true); at += 4; return v; };
-  const ints = (n) => Array.from({ length: n }, i32);
-  const f32 = (n) => {
-    need(4 * n);
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = view.getFloat32(at + 4 * i, true);
-    at += 4 * n;
-    return out;
-  };
+  const { i32, ints, f32, name: caseName, end } = openFixture(path, 'NNGF', 'a GAN fixture file');
   const net = () => {
     const nLayers = i32();
     if (nLayers < 1 || nLayers > 64) throw new Error(`${path}: a network with ${nLayers} layers`);
@@ -35,16 +21,11 @@ export function readGanFixtures(path = GAN_FIXTURE_PATH) {
     if (n.blocks.reduce((a, b) => a + b, 0) !== n.nParams) throw new Error(`${path}: blocks do not add up`);
   };
   const opt = () => { const kind = i32(); const [lr, beta1, beta2, eps] = f32(4); return { kind, lr, beta1, beta2, eps }; };
-  need(12);
-  if (bytes.toString('latin1', 0, 4) !== 'NNGF') throw new Error(`${path}: not a GAN fixture file`);
-  at = 4;
   const version = i32(), nCases = i32();
   if (version !== 1) throw new Error(`${path}: version ${version}, expected 1`);
   const cases = [];
   for (let c = 0; c < nCases; c++) {
-    need(48);
-    const name = bytes.toString('latin1', at, at + 48).replace(/\0+$/, '');
-    at += 48;
+    const name = caseName();
     const g = net(), d = net();
     const [loss, batch, nIters, nTraj] = ints(4);
     blocks(g);
@@ -64,6 +45,6 @@ export function readGanFixtures(path = GAN_FIXTURE_PATH) {
     }
     cases.push({ name, g, d, loss, batch, nIters, g0, d0, real, noiseD, noiseG, sampleGrad, trajectories });
   }
-  if (at !== bytes.length) throw new Error(`${path}: ${bytes.length - at} trailing bytes`);
+  end();
   return cases;
 }

@@ -11,7 +11,7 @@ import { floatsToBase64 } from './base64';
 import { GAN_FORMAT_VERSION, GAN_MAGIC, type GanModel, type GanNetwork } from './ganFile';
 import { blocksLength, inputSize, outputSize, readsShape, outputShape } from './layers';
 import { layerJson } from './modelFile';
-import { blockNames, pyString, torchModules } from './pytorchExport';
+import { blockNames, LOAD_PARAMETERS_PY, pyString, torchModules } from './pytorchExport';
 
 /** What ganPytorchScript needs: a GAN file's content (readGanFile's model, or ganSnapshot's plus lab and config). */
 export type GanExportInput = GanModel & { description?: string };
@@ -120,19 +120,7 @@ ${networkPy(g, 'GENERATOR')}
 ${networkPy(d, 'DISCRIMINATOR')}
 
 
-def load_parameters(net, text, blocks):
-    raw = base64.b64decode(text)
-    values = torch.tensor(struct.unpack("<%df" % (len(raw) // 4), raw), dtype=torch.float32)
-    used = 0
-    with torch.no_grad():
-        for index, name, offset, shape in blocks:
-            tensor = getattr(net[index], name)
-            assert list(tensor.shape) == shape, "parameter shape mismatch"
-            n = tensor.numel()
-            tensor.copy_(values[offset:offset + n].view(shape))
-            used += n
-    assert used == len(values), "parameter count mismatch"
-
+${LOAD_PARAMETERS_PY}
 
 def parameters_base64(net, blocks):
     values = torch.cat([getattr(net[index], name).detach().cpu().float().reshape(-1) for index, name, _, _ in sorted(blocks, key=lambda b: b[2])])
