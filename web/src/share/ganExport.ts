@@ -11,7 +11,8 @@ import { floatsToBase64 } from './base64';
 import { GAN_FORMAT_VERSION, GAN_MAGIC, type GanModel, type GanNetwork } from './ganFile';
 import { blocksLength, inputSize, outputSize, readsShape, outputShape } from './layers';
 import { layerJson } from './modelFile';
-import { blockNames, LOAD_PARAMETERS_PY, pyString, torchModules } from './pytorchExport';
+import { blockNames, pyString, torchModules } from './pytorchExport';
+import { LOAD_PARAMETERS_PY } from './pytorchParams';
 
 /** What ganPytorchScript needs: a GAN file's content (readGanFile's model, or ganSnapshot's plus lab and config). */
 export type GanExportInput = GanModel & { description?: string };
