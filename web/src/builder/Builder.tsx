@@ -25,6 +25,11 @@ function appBase(): string {
   return new URL('.', location.href).href;
 }
 
+/** A setting's name from its one-line doc: the words before the first comma, semicolon or example. */
+function settingName(doc: string): string {
+  return doc.split(/[,;:(]| e\.g\./)[0]!.trim();
+}
+
 type Change = JSX.TargetedEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, Event>;
 const value = (e: Change) => e.currentTarget.value;
 
@@ -90,13 +95,13 @@ export function Builder() {
         <p>Pick a lab or a lesson, choose what learners see and may change, and copy the link or the code for your course page.
           {' '}<a href="./">Back to the labs</a></p>
       </header>
-      <div class="builder-grid">
+      <main class="builder-grid">
         <form class="builder-form" onSubmit={(e) => e.preventDefault()} aria-label="embed options">
           <fieldset>
             <legend>What to embed</legend>
-            <label class="row"><input type="radio" name="kind" checked={!isLesson} data-testid="kind-lab"
+            <label class="check"><input type="radio" name="kind" checked={!isLesson} data-testid="kind-lab"
                                       onChange={() => chooseTarget('lab', LABS[0]!.id)} /> A lab</label>
-            <label class="row"><input type="radio" name="kind" checked={isLesson} data-testid="kind-lesson"
+            <label class="check"><input type="radio" name="kind" checked={isLesson} data-testid="kind-lesson"
                                       onChange={() => chooseTarget('lesson', COURSE[0]!.id)} /> A lesson</label>
             {state.target.kind === 'lab' ? (
               <label class="field">Lab
@@ -141,7 +146,7 @@ export function Builder() {
             <legend>Hide panels{isLesson ? ` of the lesson's lab (${labEntry(lab).title})` : ''}</legend>
             <div class="checks">
               {spec.panels.map((p) => (
-                <label key={p} class="row"><input type="checkbox" data-testid={`hide-${p}`} checked={state.hide.includes(p)}
+                <label key={p} class="check"><input type="checkbox" data-testid={`hide-${p}`} checked={state.hide.includes(p)}
                                                   onChange={(e) => set({ hide: toggle(state.hide, p, e.currentTarget.checked) })} /> {p}</label>
               ))}
             </div>
@@ -149,15 +154,15 @@ export function Builder() {
 
           <fieldset data-testid="lock-settings">
             <legend>Lock settings (learners cannot change them)</legend>
-            <label class="row"><input type="checkbox" data-testid="lock-all" checked={state.lock === 'all'}
+            <label class="check"><input type="checkbox" data-testid="lock-all" checked={state.lock === 'all'}
                                       onChange={(e) => set({ lock: e.currentTarget.checked ? 'all' : [] })} /> <strong>all settings</strong></label>
             <div class="checks">
               {spec.settings.map((s) => (
-                <label key={s.url} class="row" title={codec.fieldByUrl(s.url)?.doc}>
+                <label key={s.url} class="check" title={codec.fieldByUrl(s.url)?.doc}>
                   <input type="checkbox" data-testid={`lock-${s.url}`} disabled={state.lock === 'all'}
                          checked={state.lock === 'all' || state.lock.includes(s.url)}
                          onChange={(e) => set({ lock: toggle(state.lock === 'all' ? [] : state.lock, s.url, e.currentTarget.checked) })} />
-                  {' '}{codec.fieldByUrl(s.url)?.doc ?? s.key} <code>{s.url}</code>
+                  <span>{settingName(codec.fieldByUrl(s.url)?.doc ?? s.key)} <code>{s.url}</code></span>
                 </label>
               ))}
             </div>
@@ -165,7 +170,7 @@ export function Builder() {
 
           <fieldset>
             <legend>Display</legend>
-            <label class="row"><input type="checkbox" data-testid="embed-mode" checked={state.embed}
+            <label class="check"><input type="checkbox" data-testid="embed-mode" checked={state.embed}
                                       onChange={(e) => set({ embed: e.currentTarget.checked })} /> Embed mode: only the essentials, fitted to the frame</label>
             <label class="field">Theme
               <select data-testid="theme" value={state.theme ?? ''} onChange={(e) => set({ theme: value(e) === '' ? null : (value(e) as 'light' | 'dark') })}>
@@ -174,7 +179,7 @@ export function Builder() {
                 <option value="dark">Dark</option>
               </select>
             </label>
-            <label class="row"><input type="checkbox" data-testid="autoplay" checked={state.autoplay && !isLesson} disabled={isLesson}
+            <label class="check"><input type="checkbox" data-testid="autoplay" checked={state.autoplay && !isLesson} disabled={isLesson}
                                       onChange={(e) => set({ autoplay: e.currentTarget.checked })} /> Start training when loaded</label>
             <label class="field">Training speed
               <select data-testid="speed" value={String(state.speed)} disabled={isLesson}
@@ -226,13 +231,13 @@ export function Builder() {
                  onFocus={(e) => e.currentTarget.select()} />
           <button type="button" class="btn-text" data-testid="copy-link" onClick={() => void copy('link')}>Copy link</button>
           {note && <p class="notice" role="status">{note} The link keeps the settings but not the drawn points.</p>}
-          <label class="field" for="out-snippet">Embed code (<code>&lt;iframe&gt;</code>)</label>
+          <label class="field" for="out-snippet"><span>Embed code (<code>&lt;iframe&gt;</code>)</span></label>
           <textarea id="out-snippet" readOnly rows={4} class="manual-copy" data-testid="out-snippet" value={snippet}
                     onFocus={(e) => e.currentTarget.select()} />
           <button type="button" class="btn-text" data-testid="copy-snippet" onClick={() => void copy('snippet')}>Copy embed code</button>
           <p class="hint" role="status" data-testid="copy-status">{copyStatus}</p>
         </section>
-      </div>
+      </main>
     </div>
   );
 }
