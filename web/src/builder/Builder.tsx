@@ -25,9 +25,11 @@ function appBase(): string {
   return new URL('.', location.href).href;
 }
 
-/** A setting's name from its one-line doc: the words before the first comma, semicolon or example. */
-function settingName(doc: string): string {
-  return doc.split(/[,;:(]| e\.g\./)[0]!.trim();
+/** A setting's name from its one-line doc (the words before the first comma,
+ *  semicolon or example), or from its key when that leaves a bare value ("bce"). */
+function settingName(doc: string, key: string): string {
+  const name = doc.split(/[,;:(]| e\.g\./)[0]!.trim();
+  return name.length >= 4 ? name : key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
 type Change = JSX.TargetedEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, Event>;
@@ -162,7 +164,7 @@ export function Builder() {
                   <input type="checkbox" data-testid={`lock-${s.url}`} disabled={state.lock === 'all'}
                          checked={state.lock === 'all' || state.lock.includes(s.url)}
                          onChange={(e) => set({ lock: toggle(state.lock === 'all' ? [] : state.lock, s.url, e.currentTarget.checked) })} />
-                  <span>{settingName(codec.fieldByUrl(s.url)?.doc ?? s.key)} <code>{s.url}</code></span>
+                  <span>{settingName(codec.fieldByUrl(s.url)?.doc ?? s.key, s.key)} <code>{s.url}</code></span>
                 </label>
               ))}
             </div>
