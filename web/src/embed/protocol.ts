@@ -47,6 +47,8 @@ export interface Metrics {
   testLoss: number;
   /** Test accuracy 0..1 for classification, null for regression. */
   accuracy: number | null;
+  /** Weights and biases set by hand since the network was built, reset or loaded. */
+  handSet: number;
 }
 
 /** A lab's metrics: its own fields, numbers (null where not applicable). */
@@ -61,7 +63,7 @@ export interface LabProtocol<C> {
   metrics: readonly string[];
 }
 
-export const PLAYGROUND_METRICS = ['epoch', 'trainLoss', 'testLoss', 'accuracy'] as const;
+export const PLAYGROUND_METRICS = ['epoch', 'trainLoss', 'testLoss', 'accuracy', 'handSet'] as const;
 
 export const playgroundProtocol: LabProtocol<Config> = {
   lab: PLAYGROUND_LAB,
