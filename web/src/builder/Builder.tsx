@@ -101,18 +101,18 @@ export function Builder() {
         <form class="builder-form" onSubmit={(e) => e.preventDefault()} aria-label="embed options">
           <fieldset>
             <legend>What to embed</legend>
-            <label class="check"><input type="radio" name="kind" checked={!isLesson} data-testid="kind-lab"
+            <label class="bf-check"><input type="radio" name="kind" checked={!isLesson} data-testid="kind-lab"
                                       onChange={() => chooseTarget('lab', LABS[0]!.id)} /> A lab</label>
-            <label class="check"><input type="radio" name="kind" checked={isLesson} data-testid="kind-lesson"
+            <label class="bf-check"><input type="radio" name="kind" checked={isLesson} data-testid="kind-lesson"
                                       onChange={() => chooseTarget('lesson', COURSE[0]!.id)} /> A lesson</label>
             {state.target.kind === 'lab' ? (
-              <label class="field">Lab
+              <label class="bf-field">Lab
                 <select data-testid="lab" value={state.target.lab} onChange={(e) => chooseTarget('lab', value(e))}>
                   {LABS.map((l) => <option key={l.id} value={l.id}>{l.title}</option>)}
                 </select>
               </label>
             ) : (
-              <label class="field">Lesson
+              <label class="bf-field">Lesson
                 <select data-testid="lesson" value={state.target.lesson} onChange={(e) => chooseTarget('lesson', value(e))}>
                   {COURSE.map((l) => <option key={l.id} value={l.id}>{l.number}. {l.title}</option>)}
                 </select>
@@ -122,7 +122,7 @@ export function Builder() {
 
           <fieldset>
             <legend>Preset</legend>
-            <p class="hint" data-testid="preset-summary">
+            <p class="bf-hint" data-testid="preset-summary">
               {isLesson ? 'A lesson opens its lab with its own preset.'
                 : state.preset ? `Settings from a pasted ${labEntry(lab).title} link.` : `The ${labEntry(lab).title} lab's defaults.`}
             </p>
@@ -131,7 +131,7 @@ export function Builder() {
                 Use the defaults instead
               </button>
             )}
-            <label class="field" for="paste-link">Or paste a link from a lab's "Copy link"</label>
+            <label class="bf-field" for="paste-link">Or paste a link from a lab's "Copy link"</label>
             <textarea id="paste-link" rows={3} data-testid="paste-link" value={paste} onInput={(e) => setPaste(value(e))} />
             <button type="button" class="btn-text" data-testid="use-link" onClick={usePasted}>Use this link</button>
             {pasteResult && 'applied' in pasteResult && <p class="notice info" role="status" data-testid="paste-ok">{pasteResult.applied}</p>}
@@ -146,9 +146,9 @@ export function Builder() {
 
           <fieldset data-testid="hide-panels">
             <legend>Hide panels{isLesson ? ` of the lesson's lab (${labEntry(lab).title})` : ''}</legend>
-            <div class="checks">
+            <div class="bf-checks">
               {spec.panels.map((p) => (
-                <label key={p} class="check"><input type="checkbox" data-testid={`hide-${p}`} checked={state.hide.includes(p)}
+                <label key={p} class="bf-check"><input type="checkbox" data-testid={`hide-${p}`} checked={state.hide.includes(p)}
                                                   onChange={(e) => set({ hide: toggle(state.hide, p, e.currentTarget.checked) })} /> {p}</label>
               ))}
             </div>
@@ -156,11 +156,11 @@ export function Builder() {
 
           <fieldset data-testid="lock-settings">
             <legend>Lock settings (learners cannot change them)</legend>
-            <label class="check"><input type="checkbox" data-testid="lock-all" checked={state.lock === 'all'}
+            <label class="bf-check"><input type="checkbox" data-testid="lock-all" checked={state.lock === 'all'}
                                       onChange={(e) => set({ lock: e.currentTarget.checked ? 'all' : [] })} /> <strong>all settings</strong></label>
-            <div class="checks">
+            <div class="bf-checks">
               {spec.settings.map((s) => (
-                <label key={s.url} class="check" title={codec.fieldByUrl(s.url)?.doc}>
+                <label key={s.url} class="bf-check" title={codec.fieldByUrl(s.url)?.doc}>
                   <input type="checkbox" data-testid={`lock-${s.url}`} disabled={state.lock === 'all'}
                          checked={state.lock === 'all' || state.lock.includes(s.url)}
                          onChange={(e) => set({ lock: toggle(state.lock === 'all' ? [] : state.lock, s.url, e.currentTarget.checked) })} />
@@ -172,29 +172,29 @@ export function Builder() {
 
           <fieldset>
             <legend>Display</legend>
-            <label class="check"><input type="checkbox" data-testid="embed-mode" checked={state.embed}
+            <label class="bf-check"><input type="checkbox" data-testid="embed-mode" checked={state.embed}
                                       onChange={(e) => set({ embed: e.currentTarget.checked })} /> Embed mode: only the essentials, fitted to the frame</label>
-            <label class="field">Theme
+            <label class="bf-field">Theme
               <select data-testid="theme" value={state.theme ?? ''} onChange={(e) => set({ theme: value(e) === '' ? null : (value(e) as 'light' | 'dark') })}>
                 <option value="">The reader's preference</option>
                 <option value="light">Light</option>
                 <option value="dark">Dark</option>
               </select>
             </label>
-            <label class="check"><input type="checkbox" data-testid="autoplay" checked={state.autoplay && !isLesson} disabled={isLesson}
+            <label class="bf-check"><input type="checkbox" data-testid="autoplay" checked={state.autoplay && !isLesson} disabled={isLesson}
                                       onChange={(e) => set({ autoplay: e.currentTarget.checked })} /> Start training when loaded</label>
-            <label class="field">Training speed
+            <label class="bf-field">Training speed
               <select data-testid="speed" value={String(state.speed)} disabled={isLesson}
                       onChange={(e) => set({ speed: (value(e) === 'max' ? 'max' : Number(value(e))) as Speed })}>
                 {SPEEDS.map((s) => <option key={s} value={String(s)}>{speedLabel(s)}</option>)}
               </select>
             </label>
-            {isLesson && <p class="hint">A lesson sets its own training start and speed.</p>}
+            {isLesson && <p class="bf-hint">A lesson sets its own training start and speed.</p>}
           </fieldset>
 
           <fieldset>
             <legend>Size</legend>
-            <label class="field">Frame
+            <label class="bf-field">Frame
               <select data-testid="size-preset" value={state.sizePreset}
                       onChange={(e) => { setState((s) => withSizePreset(s, value(e) as SizePreset)); setSizeText(null); setSizeError(null); }}>
                 <option value="default">{isLesson ? 'The lesson\'s size' : 'The lab\'s size'}</option>
@@ -202,19 +202,19 @@ export function Builder() {
                 <option value="custom">Custom</option>
               </select>
             </label>
-            <div class="size-row">
-              <label class="field">Width (px)
+            <div class="bf-size">
+              <label class="bf-field">Width (px)
                 <input type="number" inputMode="numeric" min={MIN_SIZE} max={MAX_SIZE} data-testid="width"
                        value={sizeText?.width ?? String(state.width)} onInput={(e) => typeSize('width', value(e))} />
               </label>
               <span aria-hidden="true">×</span>
-              <label class="field">Height (px)
+              <label class="bf-field">Height (px)
                 <input type="number" inputMode="numeric" min={MIN_SIZE} max={MAX_SIZE} data-testid="height"
                        value={sizeText?.height ?? String(state.height)} onInput={(e) => typeSize('height', value(e))} />
               </label>
             </div>
             {sizeError && <p class="notice" role="alert" data-testid="size-error">{sizeError} The preview keeps {state.width} × {state.height}.</p>}
-            <label class="field">Frame title (read out by screen readers)
+            <label class="bf-field">Frame title (read out by screen readers)
               <input type="text" data-testid="frame-title" placeholder={title} value={state.title} maxLength={120}
                      onInput={(e) => set({ title: value(e) })} />
             </label>
@@ -222,22 +222,22 @@ export function Builder() {
         </form>
 
         <section class="builder-out" aria-label="preview and code">
-          <h2>Preview <span class="hint" data-testid="preview-size">{preview.width} × {preview.height} px</span></h2>
+          <h2>Preview <span class="bf-hint" data-testid="preview-size">{preview.width} × {preview.height} px</span></h2>
           <div class="preview-box">
             <iframe class="preview-frame" data-testid="preview" src={preview.url} width={preview.width} height={preview.height}
                     title={`Preview: ${preview.title}`} />
           </div>
           <h2>Copy</h2>
-          <label class="field" for="out-link">Link</label>
+          <label class="bf-field" for="out-link">Link</label>
           <input id="out-link" type="text" readOnly class="manual-copy" data-testid="out-link" value={url}
                  onFocus={(e) => e.currentTarget.select()} />
           <button type="button" class="btn-text" data-testid="copy-link" onClick={() => void copy('link')}>Copy link</button>
           {note && <p class="notice" role="status">{note} The link keeps the settings but not the drawn points.</p>}
-          <label class="field" for="out-snippet"><span>Embed code (<code>&lt;iframe&gt;</code>)</span></label>
+          <label class="bf-field" for="out-snippet"><span>Embed code (<code>&lt;iframe&gt;</code>)</span></label>
           <textarea id="out-snippet" readOnly rows={4} class="manual-copy" data-testid="out-snippet" value={snippet}
                     onFocus={(e) => e.currentTarget.select()} />
           <button type="button" class="btn-text" data-testid="copy-snippet" onClick={() => void copy('snippet')}>Copy embed code</button>
-          <p class="hint" role="status" data-testid="copy-status">{copyStatus}</p>
+          <p class="bf-hint" role="status" data-testid="copy-status">{copyStatus}</p>
         </section>
       </main>
     </div>
