@@ -10,7 +10,7 @@ import { COURSE, courseEntry } from '../lessons/catalog';
 import { SPEEDS, speedLabel, type Speed } from '../state/speed';
 import type { Rejection } from '../state/codec-types';
 import { Notices } from '../components/Notices/Notices';
-import { copyText } from '../app/ShareBar';
+import { copyText } from '../lib/clipboard';
 import { useDebounced } from '../lib/use-debounced';
 import {
   applyPastedLink, buildLink, buildSnippet, frameTitle, initialState, parseDimension, SIZE_PRESETS, targetLab,
