@@ -22,7 +22,7 @@
 import type { Config } from '../state/config';
 import type { Rejection } from '../state/codec-types';
 import { parseOrigin } from '../state/view';
-import { playgroundCodec, PLAYGROUND_LAB } from '../labs/playground/config';
+import { playgroundCodec, PLAYGROUND_LAB, PLAYGROUND_METRICS } from '../labs/playground/config';
 import { parseSpeed, SPEEDS, type Speed } from '../state/speed';
 
 export const PROTOCOL_NAMESPACE = 'nn-playground';
@@ -63,7 +63,7 @@ export interface LabProtocol<C> {
   metrics: readonly string[];
 }
 
-export const PLAYGROUND_METRICS = ['epoch', 'trainLoss', 'testLoss', 'accuracy', 'handSet'] as const;
+export { PLAYGROUND_METRICS };
 
 export const playgroundProtocol: LabProtocol<Config> = {
   lab: PLAYGROUND_LAB,
