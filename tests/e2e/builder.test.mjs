@@ -3,7 +3,8 @@
 // has exactly that size and shows the lab that way. The copied snippet, pasted
 // into a course page on another origin, reproduces the preview: the same
 // address, the same size, the same panels in the same places. axe finds
-// nothing to fix on the builder.
+// nothing to fix on the builder. A pasted link fills the form (a bad one is
+// refused), and a lesson's preview is the lesson page.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -172,7 +173,7 @@ test('the builder\'s preview shows the choices at exactly the chosen size, and i
   await context.close();
 });
 
-test('a pasted link with refused values is not used; a good one fills the form', async () => {
+test('a pasted link with refused values is not used, a good one fills the form; a lesson\'s preview shows the lesson', async () => {
   const context = await fx.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors = collectErrors(page);
@@ -193,6 +194,17 @@ test('a pasted link with refused values is not used; a good one fills the form',
   assert.ok(await page.getByTestId('hide-map').isChecked());
   const q = new URL(await page.getByTestId('out-link').inputValue()).searchParams;
   assert.deepEqual([q.get('lab'), q.get('glr'), q.get('hide'), q.get('theme')], ['gan', '0.01', 'map', 'light']);
+
+  // A lesson: its preview is the lesson page, with the lesson's title.
+  await page.getByTestId('kind-lesson').check();
+  await page.getByTestId('lesson').selectOption('perceptron');
+  const lessonLink = await page.getByTestId('out-link').inputValue();
+  assert.equal(new URL(lessonLink).searchParams.get('lesson'), 'perceptron');
+  const preview = page.getByTestId('preview');
+  await waitFor(() => preview.getAttribute('src'), (src) => src === lessonLink, { timeoutMs: 5000, what: 'the preview to load the lesson' });
+  const lessonFrame = await (await page.waitForSelector('[data-testid=preview]')).contentFrame();
+  await waitFor(() => lessonFrame.locator('#lesson-title').textContent().catch(() => ''), (t) => t === 'The perceptron',
+    { timeoutMs: 15000, what: 'the lesson title in the preview' });
   errors.assertNone();
   await context.close();
 });
