@@ -223,7 +223,8 @@ export function Builder() {
 
         <section class="builder-out" aria-label="preview and code">
           <h2>Preview <span class="bf-hint" data-testid="preview-size">{preview.width} × {preview.height} px</span></h2>
-          <div class="preview-box">
+          {/* Focusable: a frame larger than the box scrolls it, and keyboard users must reach the scroll. */}
+          <div class="preview-box" tabIndex={0} role="region" aria-label={`preview at ${preview.width} × ${preview.height} pixels`}>
             <iframe class="preview-frame" data-testid="preview" src={preview.url} width={preview.width} height={preview.height}
                     title={`Preview: ${preview.title}`} />
           </div>
