@@ -86,10 +86,11 @@ function differentPixels(page, a, b, tolerance = 16) {
   }, [a.toString('base64'), b.toString('base64'), tolerance]);
 }
 
-/** The frame's document once its engine is ready. */
-async function readyFrame(page, selector) {
+/** The frame's document for the link `hide` names (not one loaded before), once its engine is ready. */
+async function readyFrame(page, selector, hide) {
   const frame = await (await page.waitForSelector(selector)).contentFrame();
   assert.ok(frame, `${selector} has a document`);
+  await waitFor(() => new URL(frame.url()).searchParams.get('hide'), (h) => h === hide, { timeoutMs: 10000, what: `the new link in ${selector}` });
   await waitFor(() => frame.getByTestId('play').isEnabled().catch(() => false), (v) => v, { timeoutMs: 20000, what: `the engine in ${selector}` });
   // The untrained network's first evaluation is on screen.
   await waitFor(() => frame.getByTestId('test-accuracy').textContent(), (t) => /\d/.test(t ?? ''), { timeoutMs: 10000, what: `the first evaluation in ${selector}` });
@@ -132,7 +133,7 @@ test('the builder\'s preview shows the choices at exactly the chosen size, and i
   const box = await preview.boundingBox();
   assert.deepEqual([box.width, box.height], [900, 700], 'the preview frame is exactly 900 × 700');
 
-  const frame = await readyFrame(page, '[data-testid=preview]');
+  const frame = await readyFrame(page, '[data-testid=preview]', 'loss-chart,datasets');
   assert.equal(await frame.locator('.loss-chart').count(), 0, 'loss chart hidden');
   assert.equal(await frame.getByTestId('dataset-circle').count(), 0, 'data set picker hidden');
   assert.ok(await frame.getByTestId('learning-rate').isDisabled(), 'learning rate locked');
@@ -152,7 +153,7 @@ test('the builder\'s preview shows the choices at exactly the chosen size, and i
   assert.equal(await embedded.getAttribute('src'), link, 'the snippet frames the same address');
   const hostBox = await embedded.boundingBox();
   assert.deepEqual([hostBox.width, hostBox.height], [900, 700], 'at the same size');
-  const hostFrame = await readyFrame(hostPage, 'iframe');
+  const hostFrame = await readyFrame(hostPage, 'iframe', 'loss-chart,datasets');
   assert.notEqual(new URL(hostFrame.url()).origin, new URL(hostPage.url()).origin, 'the frame is on another origin than the course page');
   assert.deepEqual(await visibleLayout(hostFrame), previewLayout, 'the same panels in the same places');
   const hostShot = await frameShot(hostPage, embedded);
