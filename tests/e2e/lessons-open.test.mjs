@@ -96,3 +96,25 @@ test('hostile lesson text stays text; broken files and other origins get a messa
   errors.assertNone();
   await context.close();
 });
+
+test('lesson 9\'s switch: zero initial weights, then random ones again (the network is rebuilt, also after Reset)', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = collectErrors(page);
+  await page.goto(`${server.url}?lab=playground&init=zeros&hidden=2&act=tanh`);
+  await waitFor(() => page.getByTestId('play').isEnabled(), (v) => v, { timeoutMs: 30_000, what: 'the engine' });
+  /** The first weight into the output neuron, read in its editor (keyboard route: bias button, then Edit). */
+  const firstWeight = async () => {
+    await page.getByRole('button', { name: /^bias of output/ }).click();
+    await page.getByRole('group', { name: "this neuron's weights and bias" }).getByRole('button').first().click();
+    const v = Number(await page.getByTestId('param-input').inputValue());
+    await page.keyboard.press('Escape');
+    return v;
+  };
+  assert.equal(await firstWeight(), 0);
+  await page.getByTestId('init').selectOption('random');
+  const random = await waitFor(firstWeight, (v) => v !== 0, { timeoutMs: 10_000, what: 'random weights' });
+  await page.getByTestId('reset').click();
+  await waitFor(firstWeight, (v) => v === random, { timeoutMs: 10_000, what: 'the same random weights after Reset' });
+  errors.assertNone();
+  await page.close();
+});

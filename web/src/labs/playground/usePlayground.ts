@@ -97,7 +97,7 @@ export function usePlayground(initial: InitialState, active = true) {
   const range: readonly [number, number] = info.task === 'regression' ? info.range : [0, Math.max(1, dataset.nClasses - 1)];
 
   const net: NetSpec = useMemo(() => netSpecOf(config, task, outputs),
-    [config.features, config.hidden, config.activations, outputs, task, config.seed]);
+    [config.features, config.hidden, config.activations, outputs, task, config.seed, config.init]);
   const netKey = JSON.stringify(net);
   const dataKey = dataKeyOf(config);
 
