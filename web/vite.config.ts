@@ -94,6 +94,11 @@ export default defineConfig({
     // The worker and the WASM module are separate files anyway; keep the
     // warning for genuinely large chunks only.
     chunkSizeWarningLimit: 800,
+    // Two pages: the labs and lessons, and the embed builder for course authors
+    // (rolldownOptions: Vite 8's name for rollupOptions, which it deprecates).
+    rolldownOptions: {
+      input: { main: path.join(root, 'index.html'), builder: path.join(root, 'builder.html') },
+    },
   },
   preview: { host: '127.0.0.1', headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },
   test: {

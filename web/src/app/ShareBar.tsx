@@ -8,6 +8,7 @@ import { labEntry } from '../labs';
 import { exportNumpy, exportPyTorch, readModelFile, saveModel } from './modelIO';
 import type { Playground } from '../labs/playground/usePlayground';
 import { useFileDrop } from '../lib/use-file-drop';
+import { copyText } from '../lib/clipboard';
 
 export function shareUrl(pg: Playground, extra: { embed?: boolean } = {}): { url: string; note: string | null } {
   const view = { ...(extra.embed ? { embed: true } : {}), ...(pg.view.theme ? { theme: pg.view.theme } : {}) };
@@ -22,14 +23,8 @@ export function playgroundSnippet(url: string): string {
   return embedSnippet({ url, title: 'Neural network playground', ...labEntry('playground').embedSize });
 }
 
-export async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
+// Its home is lib/clipboard.ts (the embed builder needs it without this bar's exports).
+export { copyText };
 
 export function ShareBar({ pg }: { pg: Playground }) {
   const [status, setStatus] = useState<string>('');

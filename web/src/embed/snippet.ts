@@ -1,8 +1,9 @@
-// "Copy link" and "Copy embed code" for any lab: the address of the current
-// setup (lab, settings, view options) and an <iframe> snippet for it.
+// "Copy link" and "Copy embed code" for any lab or lesson: the address of the
+// current setup (lab, settings, view options; or lesson and view options) and
+// an <iframe> snippet for it. The labs' share bars and the embed builder use it.
 
-import { writeLink, type LabId, type LabLinkParts } from '../state/link';
-import type { LabViewOptions } from '../state/view';
+import { writeLink, LINK_LABS, type LabId, type LabLinkParts } from '../state/link';
+import { writeView, type LabViewOptions, type ViewSpec } from '../state/view';
 import { encodePoints, type DrawnPoint } from '../share/points';
 
 export interface ShareOptions {
@@ -26,6 +27,21 @@ export function labShareUrl<L extends LabId>(lab: L, config: LabLinkParts[L]['co
   }
   const query = writeLink(lab, config, { view: opts.view ?? {}, ...(points ? { points } : {}) });
   return { url: `${opts.base}?${query}`, note };
+}
+
+/** The view options a lesson's page passes to its lab (the rest are the lesson's own). */
+export type LessonViewOptions = Pick<LabViewOptions<string, string>, 'embed' | 'hide' | 'lock' | 'theme'>;
+
+/**
+ * The link of a lesson (index.html?lesson=<id>) with the view options its page
+ * takes: `hide`/`lock` name panels and settings (config keys) of `lab`, the lab
+ * the lesson opens, and are checked against it as a lab's link would be.
+ */
+export function lessonShareUrl(lesson: string, lab: LabId, opts: { base: string; view?: Partial<LessonViewOptions> }): string {
+  const { embed, hide, lock, theme } = opts.view ?? {};
+  const view = { ...(embed ? { embed } : {}), ...(hide ? { hide } : {}), ...(lock ? { lock } : {}), ...(theme ? { theme } : {}) };
+  const parts = [`lesson=${encodeURIComponent(lesson)}`, ...writeView(view, LINK_LABS[lab].view as ViewSpec<string, string>)];
+  return `${opts.base}?${parts.join('&')}`;
 }
 
 /** HTML attribute text: no quote or ampersand can end the attribute or start an entity. */

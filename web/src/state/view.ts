@@ -117,7 +117,10 @@ export function writeView<P extends string, K extends string>(view: Partial<LabV
   if (view.embed) parts.push('embed=1');
   if (view.hide && view.hide.length > 0) parts.push(`hide=${view.hide.join(',')}`);
   if (view.lock && view.lock.length > 0) {
-    parts.push(`lock=${view.lock.map((k) => spec.settings.find((s) => s.key === k)?.url).filter(Boolean).join(',')}`);
+    const locked = new Set(view.lock);
+    // Every setting locked is written lock=all: shorter, and what an author who locked "all" asked for.
+    const all = spec.settings.length > 0 && spec.settings.every((s) => locked.has(s.key));
+    parts.push(`lock=${all ? 'all' : view.lock.map((k) => spec.settings.find((s) => s.key === k)?.url).filter(Boolean).join(',')}`);
   }
   if (view.autoplay) parts.push('autoplay=1');
   if (view.speed !== undefined && view.speed !== FULL_SPEED) parts.push(`speed=${view.speed}`);
