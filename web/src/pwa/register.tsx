@@ -21,19 +21,13 @@ export function startOfflineSupport(): void {
     return; // a sandboxed frame without allow-same-origin: no service worker, the page works online
   }
   const topLevel = window.top === window;
-  let reloadAsked = false;
-  const update = registerSW({
+  const skipWaiting = registerSW({
     onNeedRefresh() {
-      if (topLevel) showNotice(() => {
-        reloadAsked = true;
-        void update();
-      });
+      if (topLevel) showNotice(applyUpdate);
     },
-    // The new version took control; another tab's Reload does that too, and
-    // this page keeps running until its own learner chooses to reload.
-    onNeedReload() {
-      if (reloadAsked) window.location.reload();
-    },
+    // The new version took control (another tab's Reload does that too):
+    // this page keeps running until its own learner reloads it.
+    onNeedReload() {},
     onRegisteredSW(_url, registration) {
       if (!registration) return;
       setInterval(() => {
@@ -44,6 +38,19 @@ export function startOfflineSupport(): void {
     // page still works online, as before: nothing to tell.
     onRegisterError() {},
   });
+
+  /** The learner's Reload: the waiting version takes over, then the page reloads into it. */
+  function applyUpdate(): void {
+    const container = navigator.serviceWorker;
+    void container.getRegistration().then((registration) => {
+      if (!registration?.waiting) {
+        window.location.reload(); // another tab applied it already: this page only needs the reload
+        return;
+      }
+      container.addEventListener('controllerchange', () => window.location.reload(), { once: true });
+      void skipWaiting();
+    });
+  }
 }
 
 let host: HTMLElement | null = null;
