@@ -1,32 +1,44 @@
-// Offline use (README "Offline and installing"): after one visit online, the
-// page loads and trains with no server at all, MNIST included; the large
-// data files are cached when a lab first uses them, never precached; and a
-// new version is announced, not forced on a running training.
+// Offline use and installing (README "Offline and installing"): the page is
+// installable; after one visit online it loads and trains with no server at
+// all, MNIST included; the large data files are cached when a lab first uses
+// them, never precached; and a new version is announced, not forced on a
+// running training.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, launchBrowser, collectErrors, waitFor, readNumber, mnist, mnistNumber, watchBrowser, describeViolations, DIST_DIR } from './lib/index.mjs';
+import {
+  startServer, launchPersistentContext, watchContext, describeViolations, collectErrors, waitFor, readNumber,
+  mnist, mnistNumber, DIST_DIR,
+} from './lib/index.mjs';
 
-// One browser; every context in it is watched for policy violations. Each
-// test runs its own server (the first one stops it halfway).
-let browser = null;
+// One browser profile on disk for the file (installability is only checked
+// outside incognito); each test has its own server, so its own origin and
+// service worker. Every page is watched for policy violations.
+let profile = null;
+let context = null;
 const violations = [];
-before(async () => { browser = watchBrowser(await launchBrowser(), violations); });
+before(async () => {
+  profile = await fs.mkdtemp(path.join(os.tmpdir(), 'nn-offline-profile-'));
+  context = await launchPersistentContext(profile, { viewport: { width: 1280, height: 900 } });
+  await watchContext(context, violations);
+});
 afterEach(() => assert.equal(violations.length, 0, `Content-Security-Policy violations:\n${describeViolations(violations.splice(0))}`));
-after(() => browser?.close());
+after(async () => {
+  await context?.close();
+  if (profile) await fs.rm(profile, { recursive: true, force: true });
+});
 
-/** Opens `url` in a new context and waits until the service worker controls the page. */
+/** Opens `url` in a new page and waits until the service worker controls it. */
 async function openControlled(url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors = collectErrors(page);
   await page.goto(url);
   await page.getByTestId('play').waitFor();
   await waitFor(() => page.evaluate(() => navigator.serviceWorker.controller?.state ?? null), (s) => s === 'activated',
     { timeoutMs: 15_000, what: 'the service worker to control the page' });
-  return { context, page, errors };
+  return { page, errors };
 }
 
 /** Paths in each of the page's caches: { cacheName: ['/path', …] }. */
@@ -38,17 +50,21 @@ const cachedPaths = (page) => page.evaluate(async () => {
 
 const isEnabled = (locator) => waitFor(() => locator.isEnabled(), (v) => v, { timeoutMs: 20_000, what: 'an enabled button' });
 
-test('after one visit the page trains offline: the playground and MNIST, whose data was cached when first used', async () => {
+test('installable; after one visit it trains offline, the playground and MNIST, whose data was cached when first used', async () => {
   const server = await startServer();
-  const { context, page, errors } = await openControlled(server.url);
+  const { page, errors } = await openControlled(server.url);
+  // Chromium's own verdict: a valid manifest with its icons, and a service worker.
+  const cdp = await context.newCDPSession(page);
+  assert.deepEqual((await cdp.send('Page.getAppManifest')).errors, []);
+  assert.deepEqual((await cdp.send('Page.getInstallabilityErrors')).installabilityErrors, []);
+  await cdp.detach();
+
   const manifest = await (await fetch(`${server.url}generated/mnist.json`)).json();
   const dataPath = `/generated/${manifest.file}`;
   const sw = await fs.readFile(path.join(DIST_DIR, 'sw.js'), 'utf8');
   assert.match(sw, /"generated\/mnist\.json"/, 'the small MNIST manifest is precached');
   assert.ok(!sw.includes(manifest.file), 'the MNIST data file is not in the precache manifest');
 
-  // Not fetched before a lab needs it.
-  assert.ok(!Object.values(await cachedPaths(page)).flat().includes(dataPath), 'MNIST is cached on use, not before');
   await page.getByTestId('tab-mnist').click();
   await mnist(page).getByTestId('mnist-loaded').waitFor({ timeout: 60_000 });
   const cached = await cachedPaths(page);
@@ -61,24 +77,28 @@ test('after one visit the page trains offline: the playground and MNIST, whose d
   // Offline for real: the browser is offline and the server is gone.
   await context.setOffline(true);
   await server.close();
-  await page.goto(server.url); // the playground tab, from the cache
-  await isEnabled(page.getByTestId('play'));
-  await page.getByTestId('play').click();
-  await waitFor(() => readNumber(page, 'epoch'), (e) => e >= 20, { timeoutMs: 20_000, what: 'the playground training offline' });
-  await page.getByTestId('play').click();
+  try {
+    await page.goto(server.url); // the playground, from the cache
+    await isEnabled(page.getByTestId('play'));
+    await page.getByTestId('play').click();
+    await waitFor(() => readNumber(page, 'epoch'), (e) => e >= 20, { timeoutMs: 20_000, what: 'the playground training offline' });
+    await page.getByTestId('play').click();
 
-  // A link with settings in its query, offline: a small network and one epoch.
-  await page.goto(`${server.url}?lab=mnist&layers=dense:32:relu,dense:10:softmax&epochs=1`);
-  const lab = mnist(page);
-  await lab.getByTestId('mnist-loaded').waitFor({ timeout: 60_000 });
-  assert.match(await lab.getByTestId('mnist-loaded').textContent(), /60,000 training and 10,000 test digits/);
-  await isEnabled(lab.getByTestId('mnist-train'));
-  await lab.getByTestId('mnist-train').click();
-  const accuracy = await waitFor(() => mnistNumber(lab, 'test-accuracy'), (v) => v >= 80,
-    { timeoutMs: 30_000, intervalMs: 250, what: 'MNIST test accuracy >= 80% offline' });
-  console.log(`offline: MNIST test accuracy ${accuracy}% after ${await mnistNumber(lab, 'epoch')} epochs`);
-  errors.assertNone();
-  await context.close();
+    // A link with settings in its query, offline: a small network, one epoch.
+    await page.goto(`${server.url}?lab=mnist&layers=dense:32:relu,dense:10:softmax&epochs=1`);
+    const lab = mnist(page);
+    await lab.getByTestId('mnist-loaded').waitFor({ timeout: 60_000 });
+    assert.match(await lab.getByTestId('mnist-loaded').textContent(), /60,000 training and 10,000 test digits/);
+    await isEnabled(lab.getByTestId('mnist-train'));
+    await lab.getByTestId('mnist-train').click();
+    const accuracy = await waitFor(() => mnistNumber(lab, 'test-accuracy'), (v) => v >= 80,
+      { timeoutMs: 30_000, intervalMs: 250, what: 'MNIST test accuracy >= 80% offline' });
+    console.log(`offline: MNIST test accuracy ${accuracy}% after ${await mnistNumber(lab, 'epoch')} epochs`);
+    errors.assertNone();
+  } finally {
+    await context.setOffline(false);
+    await page.close();
+  }
 });
 
 test('a new version is announced with a Reload button, not applied under a running training; frames stay quiet', async () => {
@@ -87,7 +107,7 @@ test('a new version is announced with a Reload button, not applied under a runni
   await fs.cp(DIST_DIR, root, { recursive: true, filter: (f) => !/\.[0-9a-f]{16}\./.test(path.basename(f)) });
   const server = await startServer({ root });
   try {
-    const { context, page, errors } = await openControlled(server.url);
+    const { page, errors } = await openControlled(server.url);
     await page.getByTestId('play').click();
     await page.evaluate(() => { window.sameDocument = true; });
 
@@ -124,7 +144,7 @@ test('a new version is announced with a Reload button, not applied under a runni
     assert.equal(await page.getByTestId('update-ready').count(), 0);
     errors.assertNone();
     hostErrors.assertNone();
-    await context.close();
+    await Promise.all([page.close(), host.close()]);
   } finally {
     await server.close();
     await fs.rm(root, { recursive: true, force: true });
