@@ -26,11 +26,15 @@ export function hashedName(base, ext, data) {
   return `${base}.${crypto.createHash('sha256').update(data).digest('hex').slice(0, 16)}.${ext}`;
 }
 
+/** Whether `file` is shaped like hashedName(base, ext, …). @param {string} file @param {string} base @param {string} ext */
+export function isHashedName(file, base, ext) {
+  return new RegExp(`^${base.replace(/[.-]/g, '\\$&')}\\.[0-9a-f]{16}\\.${ext.replace(/\./g, '\\.')}$`).test(file);
+}
+
 /** The file names in `dir` shaped like hashedName(base, ext, …). @param {string} dir @param {string} base @param {string} ext */
 export function hashedFiles(dir, base, ext) {
-  const shape = new RegExp(`^${base.replace(/[.-]/g, '\\$&')}\\.[0-9a-f]{16}\\.${ext.replace(/\./g, '\\.')}$`);
   try {
-    return fs.readdirSync(dir).filter((f) => shape.test(f));
+    return fs.readdirSync(dir).filter((f) => isHashedName(f, base, ext));
   } catch {
     return [];
   }

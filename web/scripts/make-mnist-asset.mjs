@@ -15,7 +15,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { hashedFiles, hashedName, readJsonOrNull, runAsScript, upToDate, writeAtomic } from './asset-build.mjs';
+import { hashedFiles, hashedName, isHashedName, readJsonOrNull, runAsScript, upToDate, writeAtomic } from './asset-build.mjs';
 import { buildAsset, readAssetHeader, ASSET_VERSION } from '../src/labs/mnist/asset-format.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -45,7 +45,8 @@ export function makeAsset({ outDir, force = false, log = console.log } = {}) {
   const deps = [...Object.values(inputs), fileURLToPath(import.meta.url), path.join(here, '../scripts/asset-build.mjs'),
     path.join(here, '../src/labs/mnist/asset-format.js')];
   const previous = readJsonOrNull(manifestPath);
-  const previousFile = typeof previous?.file === 'string' ? path.join(outDir, previous.file) : null;
+  // A manifest of an older build may name an unhashed file, which the service worker would not cache.
+  const previousFile = typeof previous?.file === 'string' && isHashedName(previous.file, ASSET_BASE, ASSET_EXT) ? path.join(outDir, previous.file) : null;
   if (!force && previousFile && upToDate([previousFile, manifestPath], deps)) {
     log(`mnist asset: up to date (${path.relative(process.cwd(), previousFile)})`);
     return { skipped: true, assetPath: previousFile, manifestPath };
