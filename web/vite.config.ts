@@ -114,6 +114,8 @@ const offline = VitePWA({
     // The first visit is controlled as soon as the worker is active, so a lab
     // opened then already caches its data. No skipWaiting: an update waits.
     clientsClaim: true,
+    // The page itself needs ES2022 (build.target): no point transpiling its worker for older browsers.
+    babelPresetEnvTargets: ['chrome >= 94', 'firefox >= 93', 'safari >= 16.4'],
     runtimeCaching: [{
       // A RegExp, not a function: sw.js gets a copy of it, without this file's scope.
       // Workbox matches another origin's URL only from its start: same origin only.
