@@ -128,6 +128,9 @@ test('a new version is announced with a Reload button, not applied under a runni
     await waitFor(() => host.getByTestId('host-ready').textContent(), (t) => t === 'yes', { timeoutMs: 20_000, what: 'the embedded playground' });
     const frame = host.frames().find((f) => f !== host.mainFrame());
     assert.ok(frame, 'the example page frames the lab');
+    // The frame's page sees the waiting version too, and keeps quiet about it.
+    await waitFor(() => frame.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => Boolean(r?.waiting))), (v) => v,
+      { timeoutMs: 5000, what: 'the frame to see the waiting version' });
     await host.waitForTimeout(500);
     assert.equal(await frame.getByTestId('update-ready').count(), 0, 'no notice inside a frame');
     assert.equal(await host.getByTestId('update-ready').count(), 0);
