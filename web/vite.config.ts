@@ -91,7 +91,7 @@ const hex = (rgb: number[]) => `#${rgb.map((c) => c.toString(16).padStart(2, '0'
 // web/src/pwa/): a reload must never cut a training short.
 const offline = VitePWA({
   registerType: 'prompt',
-  injectRegister: false, // web/src/pwa/register.ts, bundled: no inline script under the policy
+  injectRegister: false, // web/src/pwa/register.tsx, bundled: no inline script under the policy
   manifest: {
     name: 'Neural network playground',
     short_name: 'NN playground',
