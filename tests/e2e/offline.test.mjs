@@ -50,7 +50,7 @@ const cachedPaths = (page) => page.evaluate(async () => {
 
 const isEnabled = (locator) => waitFor(() => locator.isEnabled(), (v) => v, { timeoutMs: 20_000, what: 'an enabled button' });
 
-test('installable; after one visit it trains offline, the playground and MNIST, whose data was cached when first used', async () => {
+test('installable; after one visit it trains offline, the playground and MNIST, whose data was cached when first used, and opens a lesson', async () => {
   const server = await startServer();
   const { page, errors } = await openControlled(server.url);
   // Chromium's own verdict: a valid manifest with its icons, and a service worker.
@@ -94,6 +94,12 @@ test('installable; after one visit it trains offline, the playground and MNIST, 
     const accuracy = await waitFor(() => mnistNumber(lab, 'test-accuracy'), (v) => v >= 80,
       { timeoutMs: 30_000, intervalMs: 250, what: 'MNIST test accuracy >= 80% offline' });
     console.log(`offline: MNIST test accuracy ${accuracy}% after ${await mnistNumber(lab, 'epoch')} epochs`);
+
+    // A lesson: its page, and its lab in a frame, from the cache.
+    await page.goto(`${server.url}?lesson=perceptron`);
+    await page.getByTestId('lesson-lab').waitFor();
+    const labFrame = page.frameLocator('[data-testid="lesson-lab"]');
+    await isEnabled(labFrame.getByTestId('play'));
     errors.assertNone();
   } finally {
     await context.setOffline(false);
