@@ -74,6 +74,9 @@ test('installable; after one visit it trains offline, the playground and MNIST, 
   assert.ok(!precache.includes(dataPath), 'the MNIST data is not precached');
   assert.deepEqual(cached['data-files'], [dataPath], 'the MNIST data is in the runtime cache after its first use');
 
+  // The server's reports cover the service worker too (its script is served with the policy header).
+  assert.deepEqual(server.cspReports, [], 'no policy violation reported');
+
   // Offline for real: the browser is offline and the server is gone.
   await context.setOffline(true);
   await server.close();
@@ -153,6 +156,7 @@ test('a new version is announced with a Reload button, not applied under a runni
     assert.equal(await page.getByTestId('update-ready').count(), 0);
     errors.assertNone();
     hostErrors.assertNone();
+    assert.deepEqual(server.cspReports, [], 'no policy violation reported');
     await Promise.all([page.close(), host.close()]);
   } finally {
     await server.close();
