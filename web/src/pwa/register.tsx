@@ -57,8 +57,7 @@ let host: HTMLElement | null = null;
 
 function showNotice(reload: () => void): void {
   if (!host) {
-    host = document.createElement('div');
-    host.className = 'update-host';
+    host = document.createElement('div'); // outside the app's root: the notice outlives any page change
     document.body.append(host);
   }
   const target = host;
