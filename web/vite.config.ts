@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ICON_BACKGROUND, ICONS, iconPng } from './scripts/app-icons.mjs';
+import { HASHED_NAME_SHAPE } from './scripts/asset-build.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -119,7 +120,7 @@ const offline = VitePWA({
     runtimeCaching: [{
       // A RegExp, not a function: sw.js gets a copy of it, without this file's scope.
       // Workbox matches another origin's URL only from its start: same origin only.
-      urlPattern: /\/generated\/[\w-]+\.[0-9a-f]{16}\.[\w.]+$/,
+      urlPattern: new RegExp(`/generated/${HASHED_NAME_SHAPE}$`),
       handler: 'CacheFirst',
       options: {
         cacheName: 'data-files',

@@ -16,6 +16,9 @@ export function upToDate(outputs, inputs) {
   }
 }
 
+/** The shape of every hashedName (a RegExp source): vite.config.ts caches files of this shape on first use. */
+export const HASHED_NAME_SHAPE = '[\\w-]+\\.[0-9a-f]{16}\\.[\\w.]+';
+
 /**
  * `base.<16 hex of the content's SHA-256>.ext`: a new content is a new URL, so
  * the service worker may keep a fetched file forever (cache-first) and a

@@ -9,6 +9,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { HASHED_NAME_SHAPE } from '../../../scripts/asset-build.mjs';
 import {
   ASSET_HEADER_BYTES, buildAsset, decodeAsset, parseIdx, readAssetHeader, type IdxFiles,
 } from './asset-format.js';
@@ -93,6 +94,7 @@ describe('make-mnist-asset.mjs', () => {
       expect(first).toMatch(/60000 train \+ 10000 test digits/);
       const manifest = JSON.parse(fs.readFileSync(path.join(out, 'mnist.json'), 'utf8'));
       expect(manifest.file).toMatch(/^mnist\.[0-9a-f]{16}\.gz\.bin$/);
+      expect(manifest.file).toMatch(new RegExp(`^${HASHED_NAME_SHAPE}$`)); // the service worker's cache-on-use route
       expect(fs.readdirSync(out).sort()).toEqual([manifest.file, 'mnist.json']);
       const gz = fs.readFileSync(path.join(out, manifest.file));
       const hash = crypto.createHash('sha256').update(gz).digest('hex').slice(0, 16);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { checkCorpusManifest, checkNamesAsset, checkTextAsset, encodeChars, prepareNames, prepareText, RARE_SYMBOL, TEXT_VOCAB } from './corpus.js';
 import { makeSequenceAssets } from '../../../scripts/make-sequence-assets.mjs';
+import { HASHED_NAME_SHAPE } from '../../../scripts/asset-build.mjs';
 
 describe('sequence corpora', () => {
   it('names: lower-cased, letters only, deduplicated, a fixed split with no overlap', () => {
@@ -39,6 +40,7 @@ describe('sequence corpora', () => {
       const manifest = checkCorpusManifest(JSON.parse(fs.readFileSync(path.join(dir, 'seq.json'), 'utf8')));
       const hash = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, f))).digest('hex').slice(0, 16);
       expect(manifest).toEqual({ names: `seq-names.${hash(manifest.names)}.json`, text: `seq-text.${hash(manifest.text)}.gz.bin` });
+      for (const f of [manifest.names, manifest.text]) expect(f).toMatch(new RegExp(`^${HASHED_NAME_SHAPE}$`)); // cached on use
       expect([r.namesPath, r.textPath]).toEqual([path.join(dir, manifest.names), path.join(dir, manifest.text)]);
       expect(fs.readdirSync(dir).sort()).toEqual([manifest.names, manifest.text, 'seq.json'].sort());
       const names = checkNamesAsset(JSON.parse(fs.readFileSync(r.namesPath, 'utf8')));
