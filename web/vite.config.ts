@@ -2,9 +2,12 @@
 // One config for `vite build`, `vite preview` and `vitest run --root web`.
 import { defineConfig, type Plugin } from 'vite';
 import preact from '@preact/preset-vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { fileURLToPath } from 'node:url';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ICON_BACKGROUND, ICONS, iconPng } from './scripts/app-icons.mjs';
+import { HASHED_NAME_SHAPE } from './scripts/asset-build.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -35,6 +38,7 @@ const CONTENT_SECURITY_POLICY = [
   "style-src 'self'",
   "img-src 'self' data:", // data: the empty favicon
   "frame-src 'self'", // embed-example.html frames the page
+  "manifest-src 'self'", // the web app manifest (installing)
   "base-uri 'none'",
   "form-action 'none'",
 ].join('; ');
@@ -80,11 +84,75 @@ function contentSecurityPolicy(policy: string): Plugin {
   };
 }
 
+/** The icons (web/scripts/app-icons.mjs) as files of the build, under icons/. */
+function appIcons(): Plugin {
+  return {
+    name: 'app-icons',
+    apply: 'build',
+    generateBundle() {
+      for (const icon of ICONS) this.emitFile({ type: 'asset', fileName: `icons/${icon.file}`, source: iconPng(icon) });
+    },
+  };
+}
+
+const hex = (rgb: number[]) => `#${rgb.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+
+// Offline use (README "Offline and installing"). Workbox's generateSW writes
+// sw.js: it precaches the app shell, every page, script, style, the worker and
+// the .wasm, and the data manifests (a few hundred bytes each). The large data
+// files (MNIST, the sequence texts) carry a content hash in their names
+// (name.<16 hex>.ext, web/scripts/asset-build.mjs): they are left out of the
+// precache and cached the first time a lab fetches them, for good, since a
+// new content is a new name. Updates wait for the user (registerType prompt,
+// web/src/pwa/): a reload must never cut a training short.
+const offline = VitePWA({
+  registerType: 'prompt',
+  injectRegister: false, // web/src/pwa/register.tsx, bundled: no inline script under the policy
+  manifest: {
+    name: 'Neural network playground',
+    short_name: 'NN playground',
+    description: 'A neural-network course whose labs train a real C engine, compiled to WebAssembly, in your browser.',
+    start_url: './',
+    scope: './',
+    display: 'standalone',
+    theme_color: hex(ICON_BACKGROUND),
+    background_color: '#f6f7f9', // --bg of the light theme
+    icons: ICONS.map((icon) => ({ src: `icons/${icon.file}`, sizes: `${icon.size}x${icon.size}`, type: 'image/png', purpose: icon.purpose })),
+  },
+  workbox: {
+    globPatterns: ['**/*.{html,js,css,wasm,json,webmanifest,png,svg}'],
+    globIgnores: ['generated/*.*.*'], // the hashed data files: cached on use (below)
+    // Links carry their settings in the query (?lesson=, ?embed=1, …); every
+    // precached file is the same whatever the query says.
+    ignoreURLParametersMatching: [/./],
+    // Every page is a real file; an unknown address is the server's to answer.
+    navigateFallback: null,
+    // The first visit is controlled as soon as the worker is active, so a lab
+    // opened then already caches its data. No skipWaiting: an update waits.
+    clientsClaim: true,
+    // The page itself needs ES2022 (build.target): no point transpiling its worker for older browsers.
+    babelPresetEnvTargets: ['chrome >= 94', 'firefox >= 93', 'safari >= 16.4'],
+    runtimeCaching: [{
+      // A RegExp, not a function: sw.js gets a copy of it, without this file's scope.
+      // Workbox matches another origin's URL only from its start: same origin only.
+      urlPattern: new RegExp(`/generated/${HASHED_NAME_SHAPE}$`),
+      handler: 'CacheFirst',
+      options: {
+        cacheName: 'data-files',
+        // A few versions at most: a rebuilt asset has a new name, the old one ages out.
+        expiration: { maxEntries: 6 },
+        cacheableResponse: { statuses: [200] },
+      },
+    }],
+  },
+});
+
 export default defineConfig({
   root,
   // Relative asset URLs: the page works under any path and inside an iframe.
   base: './',
-  plugins: [preact(), contentSecurityPolicy(CONTENT_SECURITY_POLICY)],
+  // The policy before the service worker: its precache revisions hash the final pages.
+  plugins: [preact(), appIcons(), contentSecurityPolicy(CONTENT_SECURITY_POLICY), offline],
   worker: { format: 'es' },
   define: { __LESSON_ORIGINS__: JSON.stringify(LESSON_ORIGINS) },
   build: {

@@ -32,7 +32,7 @@ test('load MNIST, train, see >= 90% test accuracy, draw a digit and get a predic
   const page = await fx.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = collectErrors(page);
   await page.goto(fx.server.url);
-  const assetResponse = page.waitForResponse((r) => r.url().endsWith('/generated/mnist.gz.bin'));
+  const assetResponse = page.waitForResponse((r) => /\/generated\/mnist\.[0-9a-f]{16}\.gz\.bin$/.test(r.url()));
   await clickCentre(page, page.getByTestId('tab-mnist'));
 
   // The asset arrives as stored bytes: no transparent gunzip, a real length,
@@ -123,7 +123,7 @@ test('a failed download shows a clear error, Retry loads the data, and a finger 
   const page = await fx.browser.newPage({ viewport: { width: 360, height: 800 }, hasTouch: true, isMobile: true });
   const errors = collectErrors(page);
   let failures = 0;
-  await page.route('**/generated/mnist.gz.bin', (route) => {
+  await page.route('**/generated/mnist.*.gz.bin', (route) => {
     failures++;
     return route.fulfill({ status: 503, body: 'unavailable' });
   });
@@ -132,7 +132,7 @@ test('a failed download shows a clear error, Retry loads the data, and a finger 
   await alert.waitFor({ timeout: 30_000 });
   assert.match(await alert.textContent(), /Could not load the MNIST data.*HTTP 503/);
   assert.equal(failures, 1);
-  await page.unroute('**/generated/mnist.gz.bin');
+  await page.unroute('**/generated/mnist.*.gz.bin');
   await clickCentre(page, mnist(page).getByTestId('mnist-retry'));
   await mnist(page).getByTestId('mnist-loaded').waitFor({ timeout: 60_000 });
 

@@ -1,6 +1,7 @@
 // @ts-check
 // What the build-time asset scripts (make-*-asset*.mjs) share: the
 // up-to-date check, the write by rename, and the command line.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,42 @@ export function upToDate(outputs, inputs) {
     return inputs.every((f) => fs.statSync(f).mtimeMs <= oldestOut);
   } catch {
     return false; // an output is missing
+  }
+}
+
+/** The shape of every hashedName (a RegExp source): vite.config.ts caches files of this shape on first use. */
+export const HASHED_NAME_SHAPE = '[\\w-]+\\.[0-9a-f]{16}\\.[\\w.]+';
+
+/**
+ * `base.<16 hex of the content's SHA-256>.ext`: a new content is a new URL, so
+ * the service worker may keep a fetched file forever (cache-first) and a
+ * stale one is never served for a new build.
+ * @param {string} base @param {string} ext without the dot @param {string | Uint8Array} data
+ */
+export function hashedName(base, ext, data) {
+  return `${base}.${crypto.createHash('sha256').update(data).digest('hex').slice(0, 16)}.${ext}`;
+}
+
+/** Whether `file` is shaped like hashedName(base, ext, …). @param {string} file @param {string} base @param {string} ext */
+export function isHashedName(file, base, ext) {
+  return new RegExp(`^${base.replace(/[.-]/g, '\\$&')}\\.[0-9a-f]{16}\\.${ext.replace(/\./g, '\\.')}$`).test(file);
+}
+
+/** The file names in `dir` shaped like hashedName(base, ext, …). @param {string} dir @param {string} base @param {string} ext */
+export function hashedFiles(dir, base, ext) {
+  try {
+    return fs.readdirSync(dir).filter((f) => isHashedName(f, base, ext));
+  } catch {
+    return [];
+  }
+}
+
+/** The JSON in `file`, or null when it is missing or unreadable. @param {string} file */
+export function readJsonOrNull(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return null;
   }
 }
 

@@ -5,16 +5,25 @@ import { chromium } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** The flags this closed network needs. */
+const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+  '--disable-background-networking', '--disable-component-update',
+  '--no-first-run', '--disable-sync',
+];
+
 /** Launches headless Chromium with the flags this closed network needs. */
 export function launchBrowser() {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-      '--disable-background-networking', '--disable-component-update',
-      '--no-first-run', '--disable-sync',
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
+
+/**
+ * Headless Chromium with a profile on disk in `userDataDir`: one context, not
+ * an incognito one, as installing a web app needs (Chromium does not check
+ * an incognito page's installability at all).
+ */
+export function launchPersistentContext(userDataDir, options = {}) {
+  return chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: ARGS, ...options });
 }
 
 /**

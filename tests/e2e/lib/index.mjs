@@ -1,5 +1,5 @@
 export { startServer, builtPolicy, DIST_DIR, CSP_REPORT_PATH } from './server.mjs';
-export { launchBrowser, collectErrors, waitFor, readNumber, saveModel, assertEpochHolds } from './browser.mjs';
+export { launchBrowser, launchPersistentContext, collectErrors, waitFor, readNumber, saveModel, assertEpochHolds } from './browser.mjs';
 export { playgroundFixture } from './fixture.mjs';
 export { watchBrowser, watchContext, describeViolations } from './csp.mjs';
 export { startHostServer } from './host.mjs';

@@ -84,7 +84,7 @@ def idx_bytes(raw, dims, path):
 def read_mnist(path):
     """MNIST's training digits (bytes [n x 784]) and labels, from a folder with
     the IDX files train-images-idx3-ubyte and train-labels-idx1-ubyte (gzipped
-    or not), or from the page's asset file (mnist.gz.bin)."""
+    or not), or from the page's asset file (generated/mnist.<hash>.gz.bin)."""
     if os.path.isdir(path):
         def find(name):
             for candidate in (name, name + ".gz"):
@@ -335,7 +335,7 @@ def train_main(argv):
     parser.add_argument("--steps", type=int, default=0, help="stop after this many batches")
     parser.add_argument("--epochs", type=int, default=TRAINING["epochs"], help="epochs to train (default %(default)s)")
     parser.add_argument("--out", help="save the weights here as the page's model file (Load model)")
-    parser.add_argument("--mnist", help="MNIST: a folder with the IDX files (gzipped or not) or the page's mnist.gz.bin")
+    parser.add_argument("--mnist", help="MNIST: a folder with the IDX files (gzipped or not) or the page's generated/mnist.<hash>.gz.bin")
     parser.add_argument("--data", help="sequences: a .json {\"x\": ..., \"y\": ...} or a .npz with arrays x and y")
     parser.add_argument("--x", help="sequences: x [N, steps, features] (.npy or .json), with --y")
     parser.add_argument("--y", help="sequences: the targets of x (.npy or .json), with --x")

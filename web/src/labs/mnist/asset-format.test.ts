@@ -2,12 +2,14 @@
 // Expected values (label sequences, per-class counts, the first image's pixel
 // sum and CRC-32) were computed independently with NumPy from the IDX files.
 import { describe, expect, it } from 'vitest';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { HASHED_NAME_SHAPE } from '../../../scripts/asset-build.mjs';
 import {
   ASSET_HEADER_BYTES, buildAsset, decodeAsset, parseIdx, readAssetHeader, type IdxFiles,
 } from './asset-format.js';
@@ -82,14 +84,21 @@ describe('MNIST asset converter', () => {
 });
 
 describe('make-mnist-asset.mjs', () => {
-  it('writes the gzipped asset and manifest, then skips when up to date', () => {
+  it('writes the gzipped asset under a content-hashed name and the manifest naming it, then skips when up to date', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'mnist-asset-'));
     try {
+      // Files of earlier builds: the old fixed name and another hash are removed.
+      fs.writeFileSync(path.join(out, 'mnist.gz.bin'), 'old');
+      fs.writeFileSync(path.join(out, 'mnist.0123456789abcdef.gz.bin'), 'old');
       const first = execFileSync(process.execPath, [script, '--out', out], { encoding: 'utf8' });
       expect(first).toMatch(/60000 train \+ 10000 test digits/);
       const manifest = JSON.parse(fs.readFileSync(path.join(out, 'mnist.json'), 'utf8'));
-      const gz = fs.readFileSync(path.join(out, 'mnist.gz.bin'));
-      expect(manifest).toMatchObject({ version: 1, file: 'mnist.gz.bin', bytes: gz.length, nTrain: 60000, nTest: 10000 });
+      expect(manifest.file).toMatch(/^mnist\.[0-9a-f]{16}\.gz\.bin$/);
+      expect(manifest.file).toMatch(new RegExp(`^${HASHED_NAME_SHAPE}$`)); // the service worker's cache-on-use route
+      expect(fs.readdirSync(out).sort()).toEqual([manifest.file, 'mnist.json']);
+      const gz = fs.readFileSync(path.join(out, manifest.file));
+      const hash = crypto.createHash('sha256').update(gz).digest('hex').slice(0, 16);
+      expect(manifest).toMatchObject({ version: 1, file: `mnist.${hash}.gz.bin`, bytes: gz.length, nTrain: 60000, nTest: 10000 });
       const decoded = decodeAsset(new Uint8Array(zlib.gunzipSync(gz)));
       expect(manifest.rawBytes).toBe(ASSET_HEADER_BYTES + 70000 * 785);
       expect(sum(decoded.trainPixels.subarray(0, 784))).toBe(27525);

@@ -82,6 +82,21 @@ export function encodeChars(text, vocab) {
 }
 
 /**
+ * Checks the corpora's manifest (seq.json: { version, names, text }, the
+ * hashed file names of the two assets beside it).
+ * @param {unknown} raw @returns {{ names: string, text: string }}
+ */
+export function checkCorpusManifest(raw) {
+  const o = /** @type {any} */ (raw);
+  const fileName = (/** @type {unknown} */ f) => typeof f === 'string' && /^[\w.-]{1,64}$/.test(f) && !f.startsWith('.');
+  if (!o || typeof o !== 'object' || !fileName(o.names) || !fileName(o.text)) throw new Error('the corpus manifest (seq.json) is malformed');
+  if (o.version !== CORPUS_VERSION) {
+    throw new Error(`the corpus manifest has format version ${String(o.version)}, this page reads ${CORPUS_VERSION}; rebuild the assets`);
+  }
+  return { names: o.names, text: o.text };
+}
+
+/**
  * Checks a names asset as read from the network (never trust a file).
  * @param {unknown} raw @returns {{ vocab: string, train: string[], val: string[] }}
  */

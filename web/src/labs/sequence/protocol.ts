@@ -2,8 +2,9 @@
 // (session.ts), through the worker host.
 import type { SequenceConfig } from './config';
 
-/** Where the page serves the corpora (web/scripts/make-sequence-assets.mjs). */
-export interface AssetUrls { names: string; text: string }
+/** Where the page serves the corpora: the manifest (seq.json from
+ *  web/scripts/make-sequence-assets.mjs) names the hashed files beside it. */
+export interface AssetUrls { manifest: string }
 
 /** Views the page shows now: the session computes only these. */
 export interface Wanted {

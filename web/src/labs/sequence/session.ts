@@ -13,7 +13,7 @@ import { divergenceAdvice } from '../../engine/divergence';
 import { ExampleTracer, type TraceResult } from '../../engine/trace.js';
 import { createRng, type Rng } from '../../lib/rng.js';
 import type { Cell, SequenceConfig } from './config';
-import { checkNamesAsset, checkTextAsset, encodeChars, NAMES_SPLIT_SEED } from './corpus.js';
+import { checkCorpusManifest, checkNamesAsset, checkTextAsset, encodeChars, NAMES_SPLIT_SEED } from './corpus.js';
 import { accuracyPerStep, createTaskData, namesStream, sampleIndex, stepsPerEpoch, type TaskData } from './tasks.js';
 import { INSPECT_VIEWS, SeqNet, type NetShape } from './seq-net';
 import type { AssetUrls, OutputView, SequenceCommand, SequenceEvent, SequenceSnapshot, StepView, ValPoint, Wanted } from './protocol';
@@ -120,12 +120,24 @@ class SequenceSession implements LabSession {
   private corpus(task: 'names' | 'text', assets: AssetUrls): Promise<Stream> {
     let p = this.corpora.get(task);
     if (!p) {
-      p = task === 'names' ? this.loadNames(assets.names) : this.loadText(assets.text);
+      p = this.assetUrl(task, assets).then((url) => (task === 'names' ? this.loadNames(url) : this.loadText(url)));
       // A failed load is tried again by the next build.
       p.catch(() => this.corpora.delete(task));
       this.corpora.set(task, p);
     }
     return p;
+  }
+
+  /** The task's file, as the manifest names it (a file next to the manifest). */
+  private async assetUrl(task: 'names' | 'text', assets: AssetUrls): Promise<string> {
+    let manifest: unknown;
+    try {
+      manifest = await (await fetchOk(assets.manifest)).json();
+    } catch (err) {
+      if (err instanceof SyntaxError) throw new Error('the corpus manifest (seq.json) is not valid JSON');
+      throw err;
+    }
+    return new URL(checkCorpusManifest(manifest)[task], assets.manifest).href;
   }
 
   private async loadNames(url: string): Promise<Stream> {

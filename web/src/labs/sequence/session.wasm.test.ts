@@ -19,7 +19,7 @@ import { makeSequenceAssets } from '../../../scripts/make-sequence-assets.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const nodeBuild = path.join(root, 'build/node/nn.cjs');
 const assetDir = path.join(root, 'web/public/generated');
-const assets = { names: 'file:///seq-names.json', text: 'file:///seq-text.gz.bin' };
+const assets = { manifest: 'file:///seq.json' };
 
 let engine: Engine;
 beforeAll(async () => {

@@ -38,7 +38,8 @@ export interface SequenceState {
   version: number;
 }
 
-const ASSETS = { names: 'generated/seq-names.json', text: 'generated/seq-text.gz.bin' };
+/** Written by web/scripts/make-sequence-assets.mjs; names the two corpus files next to it. */
+const ASSET_MANIFEST = 'generated/seq.json';
 
 const emptyVal = () => ({ at: [], loss: [], twin: [], accuracy: [] });
 
@@ -99,7 +100,7 @@ export class SequenceStore extends LabStore<SequenceState, SequenceCommand, Sequ
   /** Builds a fresh model from the settings (Reset, and any setting a model cannot take as it is). */
   build(): void {
     const config = this.state.config;
-    const assets: AssetUrls = { names: new URL(ASSETS.names, document.baseURI).href, text: new URL(ASSETS.text, document.baseURI).href };
+    const assets: AssetUrls = { manifest: new URL(ASSET_MANIFEST, document.baseURI).href };
     this.buildingFrom = config;
     this.lab().send({ type: 'build', config, assets }, { replay: 'build', dropsWeights: true });
     this.set({
