@@ -70,7 +70,21 @@ export default defineConfig({
   // Relative asset URLs: the page works under any path and inside an iframe.
   base: './',
   plugins: [preact(), contentSecurityPolicy(CONTENT_SECURITY_POLICY)],
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // No chunk may import the worker's entry: WebKit (Safari's engine) runs a
+    // worker's main module a second time when a lazily loaded lab session
+    // imports it, and that second host took the page's messages while the
+    // first trained unheard. What the entry shares with the sessions goes
+    // into a chunk of its own; the entry chunk is host.worker.ts alone.
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [{ name: 'host-shared', tags: ['$initial'], test: (id: string) => !/[\\/]engine[\\/]host\.worker\.ts$/.test(id) }],
+        },
+      },
+    },
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
