@@ -101,7 +101,7 @@ function freePort() {
 /** Starts Xvfb on the first free display (it names it on fd 3: -displayfd). */
 async function startXvfb() {
   await requireExecutable(XVFB, 'xvfb');
-  const xvfb = spawn(XVFB, ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'],
+  const xvfb = spawnHelper(XVFB, ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'],
     { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
   let stderr = '';
   xvfb.stderr.on('data', (d) => { stderr += d; });
@@ -110,16 +110,37 @@ async function startXvfb() {
     xvfb.stdio[3].on('data', (d) => { out += d; if (out.includes('\n')) resolve(`:${out.trim()}`); });
     xvfb.once('exit', (code) => reject(new Error(`Xvfb exited (${code}): ${stderr.trim()}`)));
     xvfb.once('error', reject);
-  })).catch((e) => { xvfb.kill(); throw e; });
+  })).catch(async (e) => { await stopProcess(xvfb); throw e; });
   return { display, stop: () => stopProcess(xvfb) };
 }
 
-/** SIGTERM, then SIGKILL if the process is still there a second later. */
+// The helper processes run in process groups of their own (detached), so a
+// signal reaches MiniBrowser and its web processes too; they are ended when
+// this process exits or is interrupted, even by a test runner's timeout.
+const helpers = new Set();
+const signalGroup = (child, signal) => { try { process.kill(-child.pid, signal); } catch { /* already gone */ } };
+process.once('exit', () => { for (const child of helpers) signalGroup(child, 'SIGKILL'); });
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    for (const child of helpers) signalGroup(child, 'SIGKILL');
+    process.kill(process.pid, signal); // the default action, now that this handler is gone
+  });
+}
+
+/** Starts a helper process in its own process group, ended with this one. */
+function spawnHelper(file, args, options) {
+  const child = spawn(file, args, { ...options, detached: true });
+  helpers.add(child);
+  child.once('exit', () => helpers.delete(child));
+  return child;
+}
+
+/** SIGTERM to the helper's group, then SIGKILL if it is still there a second later. */
 async function stopProcess(child) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 1000);
+  signalGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 1000);
   await exited;
   clearTimeout(timer);
 }
@@ -148,7 +169,7 @@ export async function launchWebKit() {
   const { Builder, Capabilities, By } = await import('selenium-webdriver');
   const xvfb = await startXvfb();
   const port = await freePort();
-  const driverProcess = spawn(WEBKIT_DRIVER, [`--port=${port}`],
+  const driverProcess = spawnHelper(WEBKIT_DRIVER, [`--port=${port}`],
     // Accelerated compositing on Xvfb's software GL paints about one frame a
     // second, and the page draws (and reads its worker's news) on animation
     // frames; without it WebKitGTK paints on a 60 Hz timer, as on a real screen.
