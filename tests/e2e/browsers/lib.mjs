@@ -61,13 +61,16 @@ export async function launchFirefox() {
   const { default: puppeteer } = await import('puppeteer-core');
   const profile = await fs.mkdtemp(path.join(os.tmpdir(), 'e2e-firefox-'));
   let browser;
+  const launching = puppeteer.launch({
+    browser: 'firefox', protocol: 'webDriverBiDi', executablePath: FIREFOX,
+    headless: true, userDataDir: profile, defaultViewport: VIEWPORT,
+  });
   try {
-    browser = await within(START_TIMEOUT_MS, 'starting firefox-esr', puppeteer.launch({
-      browser: 'firefox', protocol: 'webDriverBiDi', executablePath: FIREFOX,
-      headless: true, userDataDir: profile, defaultViewport: VIEWPORT,
-    }));
+    // A first start creates the profile: slow on a busy machine.
+    browser = await within(2 * START_TIMEOUT_MS, 'starting firefox-esr', launching);
   } catch (e) {
-    await fs.rm(profile, { recursive: true, force: true });
+    launching.then((late) => late.close(), () => {}); // a start that came too late is ended
+    await fs.rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }).catch(() => {});
     throw e;
   }
   const page = await browser.newPage();
@@ -78,11 +81,17 @@ export async function launchFirefox() {
     name: `Firefox ${(await browser.version()).replace(/^firefox\//, '')}`,
     async goto(url) { await page.goto(url, { waitUntil: 'load', timeout: START_TIMEOUT_MS }); },
     evaluate: (fn, ...args) => page.evaluate(fn, ...args),
-    async click(selector) { await page.locator(selector).setTimeout(10_000).click(); },
+    async click(selector, { frame } = {}) {
+      const scope = frame ? await (await page.waitForSelector(frame, { timeout: 10_000 })).contentFrame() : page;
+      await scope.locator(selector).setTimeout(10_000).click();
+    },
+    // puppeteer reports a same-origin frame's console and errors with the page's.
+    async watchFrame() {},
     errors: async () => errors.slice(),
     async close() {
       await browser.close().catch(() => {});
-      await fs.rm(profile, { recursive: true, force: true });
+      // Firefox may still be writing its profile as it exits.
+      await fs.rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }).catch(() => {});
     },
   };
 }
@@ -153,13 +162,16 @@ async function stopProcess(child) {
  * first scripts run, or logged inside a worker, is not seen here (a failed
  * start still shows, as an alert or a control that never becomes ready).
  */
-function installErrorCapture() {
-  if (window.__e2eErrors) return;
-  const seen = (window.__e2eErrors = []);
-  addEventListener('error', (e) => seen.push(`pageerror: ${e.message}`));
-  addEventListener('unhandledrejection', (e) => seen.push(`unhandledrejection: ${e.reason?.message ?? e.reason}`));
-  const original = console.error;
-  console.error = (...args) => { seen.push(`console: ${args.map(String).join(' ')}`); original.apply(console, args); };
+function installErrorCapture(frameSelector) {
+  const win = frameSelector ? document.querySelector(frameSelector)?.contentWindow : window;
+  if (!win || win.__e2eWatched) return;
+  win.__e2eWatched = true;
+  window.__e2eErrors ??= [];
+  const seen = (text) => window.__e2eErrors.push(frameSelector ? `${frameSelector}: ${text}` : text);
+  win.addEventListener('error', (e) => seen(`pageerror: ${e.message}`));
+  win.addEventListener('unhandledrejection', (e) => seen(`unhandledrejection: ${e.reason?.message ?? e.reason}`));
+  const original = win.console.error;
+  win.console.error = (...args) => { seen(`console: ${args.map(String).join(' ')}`); original.apply(win.console, args); };
 }
 
 /** WebKitGTK's MiniBrowser through WebKitWebDriver on a private Xvfb display. */
@@ -199,7 +211,7 @@ export async function launchWebKit() {
   const captured = [];
   // Errors kept by a page about to be left are collected first.
   const takePageErrors = async () => {
-    const found = await driver.executeScript('const e = window.__e2eErrors ?? []; window.__e2eErrors = e.length ? [] : e; return e;').catch(() => []);
+    const found = await driver.executeScript('return window.__e2eErrors?.splice(0) ?? [];').catch(() => []);
     captured.push(...found);
   };
   return {
@@ -207,14 +219,21 @@ export async function launchWebKit() {
     async goto(url) {
       await takePageErrors();
       await driver.get(url);
-      await driver.executeScript(installErrorCapture);
+      await driver.executeScript(installErrorCapture, null);
     },
     evaluate: (fn, ...args) => driver.executeScript(fn, ...args),
-    async click(selector) {
-      const element = await driver.findElement(By.css(selector));
-      await driver.executeScript((el) => el.scrollIntoView({ block: 'center' }), element);
-      await within(15_000, `WebDriver click on ${selector}`, element.click());
+    async click(selector, { frame } = {}) {
+      if (frame) await driver.switchTo().frame(await driver.findElement(By.css(frame)));
+      try {
+        const element = await driver.findElement(By.css(selector));
+        await driver.executeScript((el) => el.scrollIntoView({ block: 'center' }), element);
+        await within(15_000, `WebDriver click on ${selector}`, element.click());
+      } finally {
+        if (frame) await driver.switchTo().defaultContent();
+      }
     },
+    /** Keeps the errors of the same-origin frame `frameSelector` shows now. */
+    watchFrame: (frameSelector) => driver.executeScript(installErrorCapture, frameSelector),
     async errors() { await takePageErrors(); return captured.slice(); },
     async close() {
       await driver.quit().catch(() => {});
@@ -265,7 +284,7 @@ export async function trainMnist(tab, serverUrl, goal = 80) {
   const scoped = (id) => `.mnist [data-testid="${id}"]`;
   // The 11 MB digit asset is fetched and unpacked in the browser.
   await waitFor(() => textOf(tab, scoped('mnist-loaded')), (t) => /60,000 training and 10,000 test digits/.test(t ?? ''),
-    { timeoutMs: 30_000, intervalMs: 200, what: 'the MNIST digits to load' });
+    { timeoutMs: 60_000, intervalMs: 200, what: 'the MNIST digits to load' });
   await waitFor(() => tab.evaluate((s) => document.querySelector(s)?.disabled === false, scoped('mnist-train')), Boolean,
     { timeoutMs: 15_000, what: 'the Train button' });
   // The untrained model is evaluated first: near chance.
@@ -282,6 +301,36 @@ export async function trainMnist(tab, serverUrl, goal = 80) {
   if ((await textOf(tab, scoped('mnist-train'))) === 'Pause') await tab.click(scoped('mnist-train'));
   assert.ok(accuracy <= 100 && steps > 0, `accuracy ${accuracy}% after ${steps} batches`);
   return { untrained, accuracy, steps };
+}
+
+/** The text of `selector` inside the same-origin frame `frame` (null when absent). */
+const textInFrame = (tab, frame, selector) => tab.evaluate((f, s) => document.querySelector(f)?.contentDocument
+  ?.querySelector(s)?.textContent?.trim() ?? null, frame, selector);
+
+/**
+ * Trains the playground shown in the same-origin frame `frame` (a lesson's
+ * lab, an embedding page's): a real click on its Play, its epoch counter
+ * advances, a second click pauses it.
+ */
+export async function trainPlaygroundInFrame(tab, frame) {
+  await waitFor(() => tab.evaluate((f) => document.querySelector(f)?.contentDocument
+    ?.querySelector('[data-testid="play"]')?.disabled === false, frame), Boolean,
+  { timeoutMs: 20_000, what: `the playground engine in ${frame}` });
+  await tab.watchFrame(frame);
+  const before = Number(await textInFrame(tab, frame, '[data-testid="epoch"]'));
+  await tab.click('[data-testid="play"]', { frame });
+  const epoch = await waitFor(async () => Number(await textInFrame(tab, frame, '[data-testid="epoch"]')), (v) => v >= before + 10,
+    { timeoutMs: 20_000, intervalMs: 200, what: `the epoch in ${frame} to advance from ${before}` });
+  await tab.click('[data-testid="play"]', { frame });
+  return { before, epoch };
+}
+
+/** Opens a lesson (?lesson=<id>): its title shows, and the lab in its frame trains. */
+export async function openLesson(tab, serverUrl, { id, title }) {
+  await tab.goto(`${serverUrl}?lesson=${id}`);
+  await waitFor(() => textOf(tab, '#lesson-title'), (t) => t === title,
+    { timeoutMs: 20_000, what: `the lesson title "${title}"` });
+  return trainPlaygroundInFrame(tab, '[data-testid="lesson-lab"]');
 }
 
 /**
@@ -317,7 +366,7 @@ export function coreCourseTests(launch) {
     await server?.close();
   });
 
-  test('the playground loads without SharedArrayBuffer and trains: epochs advance, the test loss drops', { timeout: 45_000 }, async () => {
+  test('the playground loads without SharedArrayBuffer and trains: epochs advance, the test loss drops', { timeout: 90_000 }, async () => {
     await openPlayground(tab, server.url);
     const features = await browserFeatures(tab);
     assert.equal(features.webAssembly, true);
@@ -327,7 +376,7 @@ export function coreCourseTests(launch) {
     await assertNoErrors(tab, server);
   });
 
-  test('MNIST loads its digits and trains from chance to past 80 % test accuracy', { timeout: 60_000 }, async () => {
+  test('MNIST loads its digits and trains from chance to past 80 % test accuracy', { timeout: 120_000 }, async () => {
     const run = await trainMnist(tab, server.url);
     console.log(`MNIST: 10k test accuracy ${run.untrained} % untrained; 1k subset accuracy ${run.accuracy} % after ${run.steps} batches`);
     await assertNoErrors(tab, server);
