@@ -3,19 +3,63 @@
 // Switching tabs writes the new lab's link (lab= first) into the address.
 // A lab's page is loaded when its tab is first opened.
 
-import { Suspense } from 'preact/compat';
+import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Theme } from '../state/config';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LABS, type LabId } from '../labs';
 import { PAGES } from '../labs/pages';
 import { parseLink } from '../state/link';
+import { parseOrigin } from '../state/view';
+import type { LessonView } from '../lessons/LessonPage';
+
+const LessonPage = lazy(() => import('../lessons/LessonPage').then((m) => m.LessonPage));
+const CoursePage = lazy(() => import('../lessons/CoursePage').then((m) => m.CoursePage));
+
+/** ?lesson= and ?course=: the course's pages instead of the lab tabs. */
+function coursePageOf(search: string): { lesson: string | null; view: LessonView } | null {
+  const p = new URLSearchParams(search);
+  if (!p.has('lesson') && !p.has('course')) return null;
+  const theme = p.get('theme');
+  const origins = p.get('origins');
+  const parsedOrigins = origins === null ? null : origins.split(',').map(parseOrigin);
+  return {
+    lesson: p.get('lesson'),
+    view: {
+      theme: theme === 'light' || theme === 'dark' ? theme : null,
+      embed: p.get('embed') === '1',
+      hide: p.get('hide'),
+      lock: p.get('lock'),
+      // Fail closed like the labs: a malformed list lets nobody command the page.
+      origins: parsedOrigins === null ? null : parsedOrigins.every((o) => o !== undefined) ? (parsedOrigins as string[]) : [],
+    },
+  };
+}
 
 function preferredTheme(): Theme {
   return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
 export function App() {
+  const course = useMemo(() => coursePageOf(location.search), []);
+  if (course) return <CourseApp lesson={course.lesson} view={course.view} />;
+  return <LabsApp />;
+}
+
+function CourseApp({ lesson, view }: { lesson: string | null; view: LessonView }) {
+  useEffect(() => {
+    document.documentElement.dataset.theme = view.theme ?? preferredTheme();
+  }, []);
+  return (
+    <ErrorBoundary where="lesson page">
+      <Suspense fallback={<p class="loading" role="status">Loading…</p>}>
+        {lesson !== null ? <LessonPage value={lesson} view={view} /> : <CoursePage theme={view.theme} />}
+      </Suspense>
+    </ErrorBoundary>
+  );
+}
+
+function LabsApp() {
   const link = useMemo(() => parseLink(location.search, location.hash), []);
   const view = link.view;
   const [tab, setTab] = useState<LabId>(link.lab);
@@ -50,6 +94,7 @@ export function App() {
                       data-testid={`tab-${lab.id}`} onClick={() => go(lab.id)}>{lab.title}</button>
             ))}
           </nav>
+          <a class="btn-text course-link" href="?course=1" data-testid="course-link">Course</a>
           <button type="button" class="btn-text theme-toggle" data-testid="theme-toggle"
                   aria-label={`switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
                   onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>

@@ -132,6 +132,7 @@ export function useEmbedApi(pg: Playground): void {
     latestMetrics.current = {
       epoch: s.epoch, trainLoss: s.trainLoss, testLoss: s.testLoss,
       accuracy: pg.task === 'regression' || !Number.isFinite(s.testAccuracy) ? null : s.testAccuracy,
+      handSet: s.handSet,
     };
     unsent.current = true;
     sendMetrics();

@@ -37,8 +37,23 @@ describe('every generated data set', () => {
   }
 });
 
+const GATES: Record<string, (a: boolean, b: boolean) => boolean> = { and: (a, b) => a && b, or: (a, b) => a || b, nand: (a, b) => !(a && b) };
+
 describe('classification sets', () => {
-  for (const id of GENERATED.filter((x) => datasetTask(x) !== 'regression')) {
+  for (const id of Object.keys(GATES)) {
+    test(`${id}: four equal corner clusters, each labelled by the gate`, () => {
+      const ds = generateDataset(id as GeneratedId, { n: 600, noise: 0, seed: 1 });
+      const perCorner = new Map<string, number[]>();
+      for (let i = 0; i < 600; i++) {
+        const a = ds.points[2 * i]! > 0, b = ds.points[2 * i + 1]! > 0;
+        expect(ds.labels[i]).toBe(Number(GATES[id]!(a, b)));
+        const k = `${a},${b}`;
+        perCorner.set(k, [...(perCorner.get(k) ?? []), i]);
+      }
+      expect([...perCorner.values()].map((v) => v.length)).toEqual([150, 150, 150, 150]);
+    });
+  }
+  for (const id of GENERATED.filter((x) => datasetTask(x) !== 'regression' && !(x in GATES))) {
     test(`${id}: exact class balance, integer labels`, () => {
       const ds = generateDataset(id, { n: 600, noise: 0, seed: 1 });
       const counts = new Array<number>(ds.nClasses).fill(0);

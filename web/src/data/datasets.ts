@@ -27,6 +27,7 @@ export interface DatasetInfo {
 
 const LABELS: Readonly<Record<DatasetId, string>> = {
   circle: 'Circle', xor: 'XOR', gauss: 'Two Gaussians', spiral: 'Spiral', moons: 'Moons',
+  and: 'AND', or: 'OR', nand: 'NAND',
   checker: 'Checkerboard', blobs3: '3 blobs', spiral3: '3-arm spiral', blobs4: '4 blobs',
   plane: 'Plane', multigauss: 'Multi-Gaussian', square1d: 'x² (÷6)', abs1d: '|x|', sin1d: '3·sin x',
   custom: 'Your drawing',
@@ -35,7 +36,7 @@ const LABELS: Readonly<Record<DatasetId, string>> = {
 /** Every data set in UI order, "custom" last. */
 export const DATASET_IDS: readonly DatasetId[] = [
   'circle', 'xor', 'gauss', 'spiral', 'moons', 'checker', 'blobs3', 'spiral3', 'blobs4',
-  'plane', 'multigauss', 'square1d', 'abs1d', 'sin1d', 'custom',
+  'and', 'or', 'nand', 'plane', 'multigauss', 'square1d', 'abs1d', 'sin1d', 'custom',
 ];
 
 export function datasetInfo(id: DatasetId): DatasetInfo {

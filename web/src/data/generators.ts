@@ -86,7 +86,19 @@ const BLOBS3: ReadonlyArray<readonly [number, number]> = [[0, 3.5], [-3.03, -1.7
 const BLOBS4: ReadonlyArray<readonly [number, number]> = [[3, 3], [-3, 3], [-3, -3], [3, -3]];
 
 /** A classification set: k classes, points from `fn`. */
-export interface ClassSpec { kind: 'class'; classes: number; point: PointFn }
+export interface ClassSpec { kind: 'class'; classes: number; point: PointFn; gate?: Gate }
+
+/** A logic gate on the signs of x1 and x2 (positive = true): the perceptron
+ *  lesson's AND, OR and NAND. Points sit in four equal clusters at the
+ *  corners (±3, ±3); the class is the gate's output for that corner. */
+type Gate = (a: boolean, b: boolean) => boolean;
+const GATE_CORNERS: ReadonlyArray<readonly [number, number]> = [[3, 3], [-3, 3], [-3, -3], [3, -3]];
+
+function gatePoint(rng: Rng, corner: number, noise: number): [number, number] {
+  const [cx, cy] = GATE_CORNERS[corner]!;
+  const sd = 0.6 + noise * 3;
+  return [cx + gaussian(rng) * sd, cy + gaussian(rng) * sd];
+}
 /** A regression set: target = f(x1, x2) on inputs from `sample`. */
 export interface RegressionSpec {
   kind: 'regression';
@@ -119,6 +131,9 @@ export const SPECS: Readonly<Record<string, ClassSpec | RegressionSpec>> = {
   blobs3: { kind: 'class', classes: 3, point: blobs(BLOBS3) },
   spiral3: { kind: 'class', classes: 3, point: spiralArms(3) },
   blobs4: { kind: 'class', classes: 4, point: blobs(BLOBS4) },
+  and: { kind: 'class', classes: 2, point: gatePoint, gate: (a, b) => a && b },
+  or: { kind: 'class', classes: 2, point: gatePoint, gate: (a, b) => a || b },
+  nand: { kind: 'class', classes: 2, point: gatePoint, gate: (a, b) => !(a && b) },
   // plane: a tilted plane, (x1 + x2) / 12, in [-1, 1].
   plane: { kind: 'regression', dims: 2, truth: (x, y) => (x + y) / 12, range: [-1, 1] },
   multigauss: { kind: 'regression', dims: 2, truth: multiGauss, range: [-1, 1] },
@@ -134,8 +149,11 @@ export function fillClassification(spec: ClassSpec, n: number, noise: number, se
   points: Float32Array, labels: Float32Array): void {
   const rng = createRng(seed);
   for (let i = 0; i < n; i++) {
-    const cls = i % spec.classes;
-    const [x, y] = spec.point(rng, cls, noise);
+    // Gates: the four corners in turn, each labelled by the gate; other sets: the classes in turn.
+    const corner = i % 4;
+    const [gx, gy] = GATE_CORNERS[corner]!;
+    const cls = spec.gate ? Number(spec.gate(gx > 0, gy > 0)) : i % spec.classes;
+    const [x, y] = spec.point(rng, spec.gate ? corner : cls, noise);
     points[2 * i] = clampDomain(x);
     points[2 * i + 1] = clampDomain(y);
     labels[i] = cls;

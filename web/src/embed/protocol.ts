@@ -22,7 +22,7 @@
 import type { Config } from '../state/config';
 import type { Rejection } from '../state/codec-types';
 import { parseOrigin } from '../state/view';
-import { playgroundCodec, PLAYGROUND_LAB } from '../labs/playground/config';
+import { playgroundCodec, PLAYGROUND_LAB, PLAYGROUND_METRICS } from '../labs/playground/config';
 import { parseSpeed, SPEEDS, type Speed } from '../state/speed';
 
 export const PROTOCOL_NAMESPACE = 'nn-playground';
@@ -47,6 +47,8 @@ export interface Metrics {
   testLoss: number;
   /** Test accuracy 0..1 for classification, null for regression. */
   accuracy: number | null;
+  /** Weights and biases set by hand since the network was built, reset or loaded. */
+  handSet: number;
 }
 
 /** A lab's metrics: its own fields, numbers (null where not applicable). */
@@ -61,7 +63,7 @@ export interface LabProtocol<C> {
   metrics: readonly string[];
 }
 
-export const PLAYGROUND_METRICS = ['epoch', 'trainLoss', 'testLoss', 'accuracy'] as const;
+export { PLAYGROUND_METRICS };
 
 export const playgroundProtocol: LabProtocol<Config> = {
   lab: PLAYGROUND_LAB,

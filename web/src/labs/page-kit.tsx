@@ -136,6 +136,9 @@ export function useTrainingBridge<C>(store: BridgedStore<C>, status: Status, ste
       }
     },
   }), origins, protocol, store.state.built !== null, store);
+  // A setting changed on the page: the host (a lesson checking its goals) hears of it.
+  const built = store.state.built !== null;
+  useEffect(() => { if (built) bridge.current?.state(); }, [store.state.config]);
   useEffect(() => {
     const b = bridge.current;
     if (!b) return;

@@ -18,6 +18,8 @@ export interface LabEntry<C = unknown, P extends string = string> {
   title: string;
   codec: LabCodec<C>;
   view: ViewSpec<P, keyof C & string>;
+  /** The fields of its course-page API metrics messages (lessons' goals read them). */
+  metrics: readonly string[];
   /** The <iframe> size Copy embed proposes; the lab's embed layout fits it. */
   embedSize: { width: number; height: number };
   /** Stays mounted, hidden, while another tab shows: its state lives in the

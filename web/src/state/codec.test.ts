@@ -24,6 +24,7 @@ const SAMPLES: { [K in keyof Config]: Config[K][] } = {
   regRate: [0, 1e-4, 10],
   batchSize: [1, 17, 256],
   seed: [0, 123456789, 2147483647],
+  init: ['random', 'zeros'],
   showTestData: [true, false],
   discretize: [true, false],
   drawClass: [0, 1, 2, 3],

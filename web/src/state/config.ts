@@ -7,11 +7,14 @@ export type Feature = 'x1' | 'x2' | 'x1sq' | 'x2sq' | 'x1x2' | 'sinx1' | 'sinx2'
 export type Optimizer = 'sgd' | 'momentum' | 'adam';
 export type Regularization = 'none' | 'l1' | 'l2';
 export type Theme = 'light' | 'dark';
+/** How the weights start: seeded random (the core's initialisation) or all zeros. */
+export type WeightInit = 'random' | 'zeros';
 
 /** 2-D classification sets (binary or multi-class), 2-D regression surfaces,
  *  1-D regression curves, and the user's own drawn points. */
 export type DatasetId =
   | 'circle' | 'xor' | 'gauss' | 'spiral' | 'moons' | 'checker'   // 2 classes
+  | 'and' | 'or' | 'nand'                                         // logic gates, 2 classes
   | 'blobs3' | 'spiral3' | 'blobs4'                               // 3 and 4 classes
   | 'plane' | 'multigauss'                                        // 2-D regression
   | 'square1d' | 'abs1d' | 'sin1d'                                // 1-D regression: x², |x|, 3·sin x
@@ -46,6 +49,8 @@ export interface Config {
   batchSize: number;
   /** Seed of the weight initialisation (integer 0..2^31-1). */
   seed: number;
+  /** random (seeded) or zeros. */
+  init: WeightInit;
   showTestData: boolean;
   /** Draw the output map as hard classes instead of a continuous heatmap. */
   discretize: boolean;

@@ -2,16 +2,17 @@
 // Every Config key appears exactly once, with its URL name, type, bounds
 // and default. View options (embedding) have their own, smaller table.
 
-import type { Activation, Config, DatasetId, Feature, Optimizer, Regularization } from './config';
+import type { Activation, Config, DatasetId, Feature, Optimizer, Regularization, WeightInit } from './config';
 import { defaultViewOptions as defaultLabView, type LabViewOptions } from './view';
 
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'leaky_relu', 'tanh', 'sigmoid', 'linear'];
 export const FEATURE_VALUES: readonly Feature[] = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'];
 export const OPTIMIZERS: readonly Optimizer[] = ['sgd', 'momentum', 'adam'];
+export const WEIGHT_INITS: readonly WeightInit[] = ['random', 'zeros'];
 export const REGULARIZATIONS: readonly Regularization[] = ['none', 'l1', 'l2'];
 export const DATASET_VALUES: readonly DatasetId[] = [
   'circle', 'xor', 'gauss', 'spiral', 'moons', 'checker', 'blobs3', 'spiral3', 'blobs4',
-  'plane', 'multigauss', 'square1d', 'abs1d', 'sin1d', 'custom',
+  'and', 'or', 'nand', 'plane', 'multigauss', 'square1d', 'abs1d', 'sin1d', 'custom',
 ];
 
 export const MAX_HIDDEN_LAYERS = 8;
@@ -56,6 +57,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   field({ key: 'regRate', url: 'rr', spec: { kind: 'number', min: 0, max: 10, integer: false }, default: 0, doc: 'regularisation rate' }),
   field({ key: 'batchSize', url: 'batch', spec: { kind: 'number', min: 1, max: 256, integer: true }, default: 10, doc: 'batch size' }),
   field({ key: 'seed', url: 'seed', spec: { kind: 'number', min: 0, max: MAX_SEED, integer: true }, default: 1, doc: 'seed of the weight initialisation' }),
+  field({ key: 'init', url: 'init', spec: { kind: 'enum', values: WEIGHT_INITS }, default: 'random', doc: 'initial weights: random (seeded) or zeros (every weight and bias 0)' }),
   field({ key: 'showTestData', url: 'test', spec: { kind: 'bool' }, default: false, doc: 'show test points' }),
   field({ key: 'discretize', url: 'disc', spec: { kind: 'bool' }, default: false, doc: 'draw the output as hard classes' }),
   field({ key: 'drawClass', url: 'cls', spec: { kind: 'number', min: 0, max: 3, integer: true }, default: 0, doc: 'class used for drawing points' }),

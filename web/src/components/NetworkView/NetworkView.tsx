@@ -177,6 +177,27 @@ export function NetworkView(p: NetworkViewProps) {
     };
   };
 
+  /** A weight into unit `row` of column `layer + 1` from unit `col` of column `layer`, as a target beside that unit
+   *  (the keyboard's way to a weight: pick the neuron's bias button, then one of its inputs). */
+  const weightTarget = (layer: number, row: number, col: number): ParamTarget => {
+    const box = lay.columns[layer + 1]![row]!;
+    const nin = sizes[layer]!, nout = sizes[layer + 1]!;
+    const n = sizes.length;
+    return {
+      which: 0, layer, row, col, offset: lay.biasOffset[layer]! - nout * nin + row * nin + col,
+      x: box.x + box.size, y: box.y + box.size / 2, span: box.size,
+      label: `weight ${unitName(layer, col, n, p.features)} → ${unitName(layer + 1, row, n, p.features)}`,
+    };
+  };
+  const inputsOf = (t: ParamTarget | null): { label: string; target: ParamTarget }[] => {
+    // A weight's or a bias's neuron: its inputs' weights, and its bias.
+    if (!t || (sizes[t.layer] ?? 0) > 64) return [];
+    const weights = Array.from({ length: sizes[t.layer]! }, (_, i) => ({
+      label: unitName(t.layer, i, sizes.length, p.features), target: weightTarget(t.layer, t.row, i),
+    }));
+    return [...weights, { label: 'bias', target: nodeTarget(t.layer + 1, t.row) }].filter((i) => i.target.offset !== t.offset);
+  };
+
   const shown = pinned ?? hover;
   const value = shown && p.params ? p.params[shown.offset] ?? NaN : NaN;
 
@@ -268,6 +289,7 @@ export function NetworkView(p: NetworkViewProps) {
               <ParamEditor target={shown} value={value} pinned={pinned !== null} disabled={!p.paramsEditable}
                            bounds={lay}
                            onClose={() => setPinned(null)}
+                           inputs={pinned ? inputsOf(pinned).map((i) => ({ label: i.label, pick: () => setPinned(i.target) })) : []}
                            onSet={(v) => p.onSetParam(shown.layer, shown.which, shown.row, shown.col, v)} />
             )}
           </div>

@@ -28,12 +28,14 @@ export interface ParamEditorProps {
   /** The drawing's size: the editor stays inside it (beside the target,
    *  on the left near the right edge), so an embed never scrolls to show it. */
   bounds: { width: number; height: number };
+  /** The neuron's other parameters: each input's weight and its bias, each opening the editor on it (the keyboard's way to weights). */
+  inputs?: { label: string; pick(): void }[];
 }
 
 /** Gap between the target and the editor, px. */
 const EDITOR_GAP = 8;
 
-export function ParamEditor({ target, value, pinned, disabled, onSet, onClose, bounds }: ParamEditorProps) {
+export function ParamEditor({ target, value, pinned, disabled, onSet, onClose, bounds, inputs = [] }: ParamEditorProps) {
   const boxRef = useRef<HTMLDivElement>(null);
   const [text, setText] = useState(() => formatParam(value));
   const [error, setError] = useState('');
@@ -81,6 +83,12 @@ export function ParamEditor({ target, value, pinned, disabled, onSet, onClose, b
           <button type="submit">Set</button>
           <button type="button" onClick={onClose} aria-label="close">×</button>
           {error && <div class="param-error" role="alert">{error}</div>}
+          {inputs.length > 0 && (
+            <div class="param-inputs" role="group" aria-label="this neuron's weights and bias">
+              <span>Edit</span>
+              {inputs.map((i) => <button type="button" key={i.label} class="btn-text" onClick={i.pick}>{i.label}</button>)}
+            </div>
+          )}
         </form>
       ) : (
         <div class="param-value">{formatParam(value)}{pinned && disabled ? ' (locked)' : ''}</div>

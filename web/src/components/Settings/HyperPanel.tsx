@@ -1,7 +1,7 @@
 // Optimizer, learning rate, momentum, regularisation, batch size and seed.
 // All except the seed apply to a running model without a reset.
 
-import type { Config, Optimizer, Regularization } from '../../state/config';
+import type { Config, Optimizer, Regularization, WeightInit } from '../../state/config';
 import { MAX_SEED, randomSeed } from '../../state/schema';
 import { OPTIMIZER_LABELS, REGULARIZATION_LABELS } from '../labels';
 
@@ -63,6 +63,14 @@ export function HyperPanel({ config: c, locked, onUpdate }: HyperPanelProps) {
         <span>Batch size <output>{c.batchSize}</output></span>
         <input type="range" min={1} max={256} step={1} value={c.batchSize} disabled={locked('batchSize')} data-testid="batch-size"
                onInput={(e) => onUpdate({ batchSize: Number((e.target as HTMLInputElement).value) })} />
+      </label>
+      <label class="field">
+        <span>Initial weights</span>
+        <select value={c.init} disabled={locked('init')} data-testid="init"
+                onChange={(e) => onUpdate({ init: (e.target as HTMLSelectElement).value as WeightInit })}>
+          <option value="random">Random (seeded)</option>
+          <option value="zeros">All zeros</option>
+        </select>
       </label>
       <div class="field seed">
         <label for="seed-input">Seed</label>

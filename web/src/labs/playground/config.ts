@@ -10,6 +10,8 @@ import { CONFIG_FIELDS, fieldByKey, PANELS, type Panel } from '../../state/schem
 import type { ViewSpec } from '../../state/view';
 
 export const PLAYGROUND_LAB = 'playground';
+/** The fields of the playground's course-page API metrics messages. */
+export const PLAYGROUND_METRICS = ['epoch', 'trainLoss', 'testLoss', 'accuracy', 'handSet'] as const;
 
 export const playgroundCodec = createCodec<Config>({
   lab: PLAYGROUND_LAB,

@@ -1,7 +1,7 @@
 // The playground's messages inside the worker host's envelope
 // (engine/protocol.ts): its commands and its snapshot.
 
-import type { Activation, Config, Feature, Task } from '../../state/config';
+import type { Activation, Config, Feature, Task, WeightInit } from '../../state/config';
 
 /** Everything that fixes the network's shape and initial weights. */
 export interface NetSpec {
@@ -14,6 +14,8 @@ export interface NetSpec {
   task: Task;
   /** Seeds the initial weights and the per-epoch shuffle. */
   seed: number;
+  /** 'zeros': every weight and bias starts at 0 (the initialisation lesson: the symmetry never breaks). */
+  init: WeightInit;
 }
 
 /** Settings that apply to a running model without a reset: these Config
@@ -85,6 +87,9 @@ export interface Snapshot {
   epochLosses: Float32Array;
   epochLossEpochs: Float64Array;
   testLoss: number;
+  /** Weights and biases the learner set by hand (setParam) since the
+   *  network was built, reset or loaded: lessons check "set by hand". */
+  handSet: number;
   /** Fraction correct, NaN for regression. */
   trainAccuracy: number;
   testAccuracy: number;

@@ -20,7 +20,7 @@ beforeAll(async () => {
 function session(): Session {
   const s = new Session(engine, { diverged: () => undefined });
   s.applyHyper({ optimizer: 'momentum', learningRate: 0.05, momentum: 0.9, regularization: 'l2', regRate: 0.001, batchSize: 1 });
-  s.build({ inputs: 2, hidden: [5], activations: ['sigmoid'], outputs: 3, task: 'multiclass', seed: 4 });
+  s.build({ inputs: 2, hidden: [5], activations: ['sigmoid'], outputs: 3, task: 'multiclass', seed: 4, init: 'random' });
   const ds = generateDataset('blobs3', { n: 60, noise: 0, seed: 2 });
   const { train, test } = splitTrainTest(ds, 50, 2);
   s.setData({ train, test, task: ds.task, nClasses: ds.nClasses, features: ['x1', 'x2'], dims: 2 });

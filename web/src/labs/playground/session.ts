@@ -109,6 +109,7 @@ export class Session {
     this.model?.destroy();
     this.model = model;
     this.net = net;
+    this.startWeights();
     this.restart(net.seed);
     this.probes.setNetwork(net.outputs);
     return { paramCount: model.paramCount, sizes };
@@ -155,7 +156,17 @@ export class Session {
   reset(): void {
     if (!this.model || !this.net) return;
     this.model.reset(this.net.seed);
+    this.startWeights();
     this.restart(this.net.seed);
+  }
+
+  /** Weights and biases set by hand since the last build, reset or load. */
+  private handSet = 0;
+
+  /** The core's seeded weights, or zeros when the network asks for them. */
+  private startWeights(): void {
+    this.handSet = 0;
+    if (this.model && this.net?.init === 'zeros') this.model.loadParams(new Float32Array(this.model.paramCount));
   }
 
   /** Epoch 0 of a new or reset model: the shuffle starts over from the
@@ -171,7 +182,9 @@ export class Session {
   }
 
   setParam(layer: number, which: 0 | 1, row: number, col: number, value: number): void {
-    this.model?.setParam(layer, which, row, col, value);
+    if (!this.model) return;
+    this.model.setParam(layer, which, row, col, value);
+    this.handSet++;
   }
 
   params(): Float32Array {
@@ -181,6 +194,7 @@ export class Session {
   loadParams(values: Float32Array): void {
     if (!this.model) throw new Error('no model to load parameters into');
     this.model.loadParams(values);
+    this.handSet = 0;
   }
 
   /** Network outputs for arbitrary raw points [n x 2]. */
@@ -362,6 +376,7 @@ export class Session {
       epochLosses,
       epochLossEpochs,
       testLoss: te.loss,
+      handSet: this.handSet,
       trainAccuracy: tr.acc,
       testAccuracy: te.acc,
       examplesPerSec: this.rate.examples,

@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 
 const net = (over: Partial<NetSpec> = {}): NetSpec =>
-  ({ inputs: 2, hidden: [6, 4], activations: ['tanh', 'tanh'], outputs: 1, task: 'binary', seed: 3, ...over });
+  ({ inputs: 2, hidden: [6, 4], activations: ['tanh', 'tanh'], outputs: 1, task: 'binary', seed: 3, init: 'random', ...over });
 const hyper = (over: Partial<HyperParams> = {}): HyperParams =>
   ({ optimizer: 'sgd', learningRate: 0.03, momentum: 0.9, regularization: 'none', regRate: 0, batchSize: 10, ...over });
 function data(id: 'circle' | 'xor' | 'plane' = 'circle'): DataSpec {

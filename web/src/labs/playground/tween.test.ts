@@ -5,7 +5,7 @@ import type { Snapshot } from './protocol';
 
 const snap = (v: number, over: Partial<Snapshot> = {}): Snapshot => ({
   epoch: 0, progress: 0, stepInEpoch: 0, stepsPerEpoch: 10, running: true, trainLoss: v, epochLosses: new Float32Array(0),
-  epochLossEpochs: new Float64Array(0), testLoss: v, trainAccuracy: 0, testAccuracy: 0, examplesPerSec: 0, engineExamplesPerSec: 0,
+  epochLossEpochs: new Float64Array(0), testLoss: v, handSet: 0, trainAccuracy: 0, testAccuracy: 0, examplesPerSec: 0, engineExamplesPerSec: 0,
   epochsPerSec: 0, outputGrid: new Float32Array(4).fill(v), gridSize: 2, outputs: 1, neuronGrids: null, neuronGridSize: 2,
   params: new Float32Array(3).fill(v), curve: null, ...over,
 });

@@ -310,7 +310,7 @@ export type Playground = ReturnType<typeof usePlayground>;
 
 /** The network a configuration builds for a task with `outputs` units. */
 function netSpecOf(c: Config, task: Task, outputs: number): NetSpec {
-  return { inputs: c.features.length, hidden: c.hidden, activations: c.activations, outputs, task, seed: c.seed };
+  return { inputs: c.features.length, hidden: c.hidden, activations: c.activations, outputs, task, seed: c.seed, init: c.init };
 }
 
 /** Changing the data set, its noise, seed or split starts training over
