@@ -339,7 +339,9 @@ export async function openLesson(tab, serverUrl, { id, title }) {
  * (a fatal notice, a crashed page, a failed load).
  */
 export async function assertNoErrors(tab, server) {
-  const alerts = await tab.evaluate(() => [...document.querySelectorAll('[role="alert"]')]
+  // The page's own alerts and those of its same-origin frames (a lesson's lab).
+  const alerts = await tab.evaluate(() => [document, ...[...document.querySelectorAll('iframe')].map((f) => f.contentDocument)]
+    .filter(Boolean).flatMap((doc) => [...doc.querySelectorAll('[role="alert"]')])
     .filter((el) => el.offsetParent !== null).map((el) => el.textContent.trim()));
   const problems = [
     ...(await tab.errors()),
@@ -379,6 +381,12 @@ export function coreCourseTests(launch) {
   test('MNIST loads its digits and trains from chance to past 80 % test accuracy', { timeout: 120_000 }, async () => {
     const run = await trainMnist(tab, server.url);
     console.log(`MNIST: 10k test accuracy ${run.untrained} % untrained; 1k subset accuracy ${run.accuracy} % after ${run.steps} batches`);
+    await assertNoErrors(tab, server);
+  });
+
+  test('a lesson opens: "The perceptron" shows its title and the lab in its frame trains', { timeout: 90_000 }, async () => {
+    const run = await openLesson(tab, server.url, { id: 'perceptron', title: 'The perceptron' });
+    console.log(`lesson perceptron: the lab's epoch ${run.before} -> ${run.epoch}`);
     await assertNoErrors(tab, server);
   });
 }
