@@ -83,7 +83,11 @@ export async function launchFirefox() {
     evaluate: (fn, ...args) => page.evaluate(fn, ...args),
     async click(selector, { frame } = {}) {
       const scope = frame ? await (await page.waitForSelector(frame, { timeout: 10_000 })).contentFrame() : page;
-      await scope.locator(selector).setTimeout(10_000).click();
+      // An element handle's click: a locator's also waits for the element to
+      // hold still over several frames, seconds on a busy machine.
+      const element = await scope.waitForSelector(selector, { timeout: 10_000 });
+      await element.click();
+      await element.dispose();
     },
     // puppeteer reports a same-origin frame's console and errors with the page's.
     async watchFrame() {},
