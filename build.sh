@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # build.sh — the project's one entry point.
 #   setup   install what is missing (apt: emscripten, chromium, torch, numpy, clang,
-#           libclang-rt-14-dev; npm ci)
+#           libclang-rt-14-dev, firefox-esr, webkit2gtk-driver, xvfb, xauth; npm ci)
 #   wasm    WebAssembly module: browser/worker ES module + Node flavour
 #   native  build/native/libnn.a and the native test binaries (plain + ASan/UBSan)
 #   web     MNIST and sequence assets, type check, Vite production build
@@ -49,6 +49,9 @@ cmd_setup() {
     command -v gcc >/dev/null || missing+=(gcc)
     command -v clang >/dev/null || missing+=(clang)
     dpkg -s libclang-rt-14-dev >/dev/null 2>&1 || missing+=(libclang-rt-14-dev) # libFuzzer, sanitizer runtimes
+    # the e2e core paths in Firefox and WebKit (tests/e2e/browsers)
+    local pkg
+    for pkg in firefox-esr webkit2gtk-driver xvfb xauth; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
     if [ ${#missing[@]} -gt 0 ]; then
         log "installing ${missing[*]}"
         apt-get update -qq
@@ -304,7 +307,7 @@ cmd_test() {
     run_counted vitest npx vitest run --root web
     times+=("vitest $((SECONDS - stage_t0)) s"); stage_t0=$SECONDS
     log "stage 5: browser end-to-end tests"
-    local e2e=(tests/e2e/*.test.mjs)
+    local e2e=(tests/e2e/*.test.mjs tests/e2e/browsers/*.test.mjs)
     [ ${#e2e[@]} -eq 0 ] || run_counted e2e node --test "${e2e[@]}"
     times+=("e2e $((SECONDS - stage_t0)) s")
     log "stage times: $(printf '%s; ' "${times[@]}")"

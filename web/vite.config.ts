@@ -153,7 +153,21 @@ export default defineConfig({
   base: './',
   // The policy before the service worker: its precache revisions hash the final pages.
   plugins: [preact(), appIcons(), contentSecurityPolicy(CONTENT_SECURITY_POLICY), offline],
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // No chunk may import the worker's entry: WebKit (Safari's engine) runs a
+    // worker's main module a second time when a lazily loaded lab session
+    // imports it, and that second host took the page's messages while the
+    // first trained unheard. What the entry shares with the sessions goes
+    // into a chunk of its own; the entry chunk is host.worker.ts alone.
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [{ name: 'host-shared', tags: ['$initial'], test: (id: string) => !/[\\/]engine[\\/]host\.worker\.ts$/.test(id) }],
+        },
+      },
+    },
+  },
   define: { __LESSON_ORIGINS__: JSON.stringify(LESSON_ORIGINS) },
   build: {
     outDir: 'dist',

@@ -3,6 +3,7 @@
 // the chart is off screen or the page is hidden; each redraw asks every line
 // for at most two points per pixel column of the visible x range.
 
+import './locale'; // before uPlot: it reads navigator.language as it loads
 import uPlot from 'uplot';
 import { alignViews } from './align';
 import { DEFAULT_HEIGHT, plotOptions, themeColors } from './options';

@@ -1,0 +1,4 @@
+// The course's core paths in Firefox (Debian's firefox-esr over WebDriver BiDi).
+import { coreCourseTests, launchFirefox } from './lib.mjs';
+
+coreCourseTests(launchFirefox);
