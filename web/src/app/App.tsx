@@ -95,6 +95,7 @@ function LabsApp() {
             ))}
           </nav>
           <a class="btn-text course-link" href="?course=1" data-testid="course-link">Course</a>
+          <a class="btn-text course-link" href="builder.html" data-testid="builder-link">Embed builder</a>
           <button type="button" class="btn-text theme-toggle" data-testid="theme-toggle"
                   aria-label={`switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
                   onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
