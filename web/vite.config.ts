@@ -8,6 +8,21 @@ import path from 'node:path';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
+/**
+ * Other origins whose lesson files this build may load (?lesson=https://…):
+ * the site owner's explicit opt-in, LESSON_ORIGINS=https://a.org,https://b.org
+ * at build time. They are added to the policy's connect-src too; a link alone
+ * can never make the page fetch from anywhere else.
+ */
+function lessonOrigins(raw: string | undefined): string[] {
+  const list = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const o of list) {
+    if (!/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o)) throw new Error(`LESSON_ORIGINS: "${o}" is not an origin such as https://lessons.example.org`);
+  }
+  return list.map((o) => o.toLowerCase());
+}
+const LESSON_ORIGINS = lessonOrigins(process.env.LESSON_ORIGINS);
+
 // The one Content-Security-Policy of every built page. Nothing inline, nothing
 // from another origin; WebAssembly may compile ('wasm-unsafe-eval', not
 // 'unsafe-eval'). No frame-ancestors: being framed is what embedding is for
@@ -16,7 +31,7 @@ const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self'", // the training workers
-  "connect-src 'self'", // the .wasm and the MNIST asset
+  `connect-src 'self'${LESSON_ORIGINS.map((o) => ` ${o}`).join('')}`, // the .wasm, the data assets, lesson files (LESSON_ORIGINS)
   "style-src 'self'",
   "img-src 'self' data:", // data: the empty favicon
   "frame-src 'self'", // embed-example.html frames the page
@@ -71,6 +86,7 @@ export default defineConfig({
   base: './',
   plugins: [preact(), contentSecurityPolicy(CONTENT_SECURITY_POLICY)],
   worker: { format: 'es' },
+  define: { __LESSON_ORIGINS__: JSON.stringify(LESSON_ORIGINS) },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -133,9 +133,10 @@ export function useEmbedApi(pg: Playground): void {
       epoch: s.epoch, trainLoss: s.trainLoss, testLoss: s.testLoss,
       accuracy: pg.task === 'regression' || !Number.isFinite(s.testAccuracy) ? null : s.testAccuracy,
       handSet: s.handSet,
+      gradientChecks: pg.gradientChecks,
     };
     unsent.current = true;
     sendMetrics();
-  }, [s]);
+  }, [s, pg.gradientChecks]);
   useEffect(() => () => { if (trailing.current) clearTimeout(trailing.current); }, []);
 }

@@ -179,7 +179,7 @@ describe('bridge', () => {
 
   test('metrics are throttled, resize only on change, stop unsubscribes', () => {
     const s = setup(null);
-    const m = { epoch: 1, trainLoss: 0.1, testLoss: 0.2, accuracy: 0.9, handSet: 0 };
+    const m = { epoch: 1, trainLoss: 0.1, testLoss: 0.2, accuracy: 0.9, handSet: 0, gradientChecks: 0 };
     expect([0, 100, 300, 400, 600].map((t) => { s.setTime(t); return s.bridge.metrics(m); })).toEqual([true, false, true, false, true]);
     s.bridge.resize(500.2);
     s.bridge.resize(500.5);

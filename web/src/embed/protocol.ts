@@ -49,6 +49,8 @@ export interface Metrics {
   accuracy: number | null;
   /** Weights and biases set by hand since the network was built, reset or loaded. */
   handSet: number;
+  /** Show the math's gradient checks (backprop against the finite difference) done on the page. */
+  gradientChecks: number;
 }
 
 /** A lab's metrics: its own fields, numbers (null where not applicable). */

@@ -59,7 +59,7 @@ export function goalMet(goal: readonly Condition[], seen: Observed): boolean {
 /** The labs' metrics in words (README's course-page API lists them). */
 const METRIC_WORDS: Readonly<Record<string, string>> = {
   epoch: 'epochs trained', trainLoss: 'training loss', testLoss: 'test loss', accuracy: 'accuracy',
-  handSet: 'weights set by hand', valLoss: 'validation loss', perplexity: 'perplexity', iteration: 'iterations',
+  handSet: 'weights set by hand', gradientChecks: 'gradients checked', valLoss: 'validation loss', perplexity: 'perplexity', iteration: 'iterations',
   dLoss: "D's loss", gLoss: "G's loss", distance: 'distance to the real data', js: 'JS divergence (bits)',
   dReal: "D's mean score on real data", dFake: "D's mean score on generated data",
   examplesPerSec: 'examples per second', stepsPerSec: 'steps per second', iterationsPerSec: 'iterations per second',

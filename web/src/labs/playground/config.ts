@@ -11,7 +11,7 @@ import type { ViewSpec } from '../../state/view';
 
 export const PLAYGROUND_LAB = 'playground';
 /** The fields of the playground's course-page API metrics messages. */
-export const PLAYGROUND_METRICS = ['epoch', 'trainLoss', 'testLoss', 'accuracy', 'handSet'] as const;
+export const PLAYGROUND_METRICS = ['epoch', 'trainLoss', 'testLoss', 'accuracy', 'handSet', 'gradientChecks'] as const;
 
 export const playgroundCodec = createCodec<Config>({
   lab: PLAYGROUND_LAB,

@@ -53,6 +53,36 @@ describe('Session on the real engine', () => {
     expect(bytes(c.params())).not.toBe(bytes(a.params()));
   });
 
+  it('init=zeros starts (and resets) every weight and bias at 0; the hidden units stay identical while training (the symmetry never breaks)', () => {
+    const { s } = session(net({ init: 'zeros', hidden: [4], activations: ['tanh'] }), hyper({ learningRate: 0.3 }));
+    expect([...s.params()].every((v) => v === 0)).toBe(true);
+    s.step(20);
+    const p = s.params();
+    // Layer 1: 4 units × 2 inputs, then 4 biases; every unit's weights and bias equal the first's.
+    for (let u = 1; u < 4; u++) {
+      expect([p[2 * u], p[2 * u + 1], p[8 + u]]).toEqual([p[0], p[1], p[8]]);
+    }
+    s.reset();
+    expect([...s.params()].every((v) => v === 0)).toBe(true);
+    const random = session(net({ hidden: [4], activations: ['tanh'] })).s.params();
+    expect(random[0]).not.toBe(random[2]);
+  });
+
+  it('counts weights set by hand until the network is reset or loaded, and its snapshot reports them', () => {
+    const { s } = session();
+    expect(s.snapshot()!.handSet).toBe(0);
+    s.setParam(0, 0, 0, 1, 2.5);
+    s.setParam(2, 1, 0, 0, -1);
+    const snap = s.snapshot()!;
+    expect(snap.handSet).toBe(2);
+    expect(snap.params[1]).toBe(2.5);
+    s.reset();
+    expect(s.snapshot()!.handSet).toBe(0);
+    s.setParam(0, 0, 0, 0, 1);
+    s.loadParams(s.params());
+    expect(s.snapshot()!.handSet).toBe(0);
+  });
+
   it('reset restores the initial weights and epoch 0, and replays identically', () => {
     const { s } = session();
     const initial = bytes(s.params());

@@ -81,6 +81,8 @@ export function usePlayground(initial: InitialState, active = true) {
   /** Weights from a model file, loaded once the network they fit is built. */
   const pendingParams = useRef<{ key: string; params: Float32Array } | null>(null);
   const [modelNote, setModelNote] = useState<Message | null>(null);
+  /** Show the math's gradient checks done on this page (a lesson's goal: "check a gradient"). */
+  const [gradientChecks, setGradientChecks] = useState(0);
   runningRef.current = run.running;
 
   // ------------------------------------------------------------ derived data
@@ -95,7 +97,7 @@ export function usePlayground(initial: InitialState, active = true) {
   const range: readonly [number, number] = info.task === 'regression' ? info.range : [0, Math.max(1, dataset.nClasses - 1)];
 
   const net: NetSpec = useMemo(() => netSpecOf(config, task, outputs),
-    [config.features, config.hidden, config.activations, outputs, task, config.seed]);
+    [config.features, config.hidden, config.activations, outputs, task, config.seed, config.init]);
   const netKey = JSON.stringify(net);
   const dataKey = dataKeyOf(config);
 
@@ -296,13 +298,16 @@ export function usePlayground(initial: InitialState, active = true) {
     predict: (p: Float32Array) => clientRef.current?.predict(p) ?? Promise.reject(new Error('engine not started')),
     // show the math: trace a training example now; the engine's finite difference on it
     trace: (index: number) => clientRef.current?.trace(index) ?? Promise.reject(new Error('engine not started')),
-    checkGradient: (param: number) => clientRef.current?.checkGradient(param) ?? Promise.reject(new Error('engine not started')),
+    checkGradient: (param: number) => {
+      const done = clientRef.current?.checkGradient(param) ?? Promise.reject(new Error('engine not started'));
+      return done.then((r) => { setGradientChecks((n) => n + 1); return r; });
+    },
   }), [update, config.drawClass, config.dataset, split, task, points, netKey, dataKey]);
 
   return {
     config, view, speed, points, rejected, erase, run, info, dataset, split, task, outputs, range, net,
     history: lossHistory.current, historyVersion, thumbnailsWanted, urlNote, modelNote,
-    truth: regressionTruth(config.dataset), locked, actions,
+    truth: regressionTruth(config.dataset), locked, actions, gradientChecks,
   };
 }
 
