@@ -377,7 +377,7 @@ cmd_test() {
     log "stage 2: fuzz targets: kept regression inputs, then a ${FUZZ_SMOKE_SECONDS} s smoke each (beside stages 3 and 4; output after stage 4)"
     local fuzz_results=build/fuzz/results fuzz_pid
     mkdir -p build/fuzz
-    rm -f "$fuzz_results"
+    rm -f "$fuzz_results" build/fuzz/seconds
     (
         fuzz_t0=$SECONDS
         test_fuzz "$fuzz_results"
