@@ -75,7 +75,8 @@ export default function GanDigitsPage({ theme, active, link }: LabPageProps) {
 
   if (view.embed) {
     return (
-      <main class="gan-digits gd-embed" data-theme={theme} aria-label="GAN digits">
+      <main class="gan-digits gd-embed" data-theme={theme} aria-labelledby="gd-title">
+        <h1 id="gd-title" class="visually-hidden">GAN digits</h1>
         {load}
         {notice}
         {run}
@@ -85,12 +86,14 @@ export default function GanDigitsPage({ theme, active, link }: LabPageProps) {
   }
   return (
     <main class="gan-digits" data-theme={theme} aria-labelledby="gd-title">
-      {shown('header') && (
+      {/* Without the header the page still has its title, for screen readers
+          and for main's aria-labelledby. */}
+      {shown('header') ? (
         <header class="gd-head">
           <h1 id="gd-title">GAN digits: a generator learns to write, a discriminator learns to tell</h1>
           <p>Two networks train against each other on MNIST in this tab. The generator G turns 64 random numbers into a 28×28 image; the discriminator D sees real digits and G's images and learns to tell them apart, and G learns from D's gradient to fool it. Recognisable digits appear within a few minutes.</p>
         </header>
-      )}
+      ) : <h1 id="gd-title" class="visually-hidden">GAN digits: a generator learns to write, a discriminator learns to tell</h1>}
       <LinkNotices notices={notices} onDismiss={() => setNotices([])} prefix="gd" />
       {load}
       {notice}

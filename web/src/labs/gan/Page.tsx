@@ -88,7 +88,8 @@ export default function GanPage({ theme, active, link }: LabPageProps) {
 
   if (view.embed) {
     return (
-      <main class="gan gn-embed" data-theme={theme} aria-label="GAN">
+      <main class="gan gn-embed" data-theme={theme} aria-labelledby="gn-title">
+        <h1 id="gn-title" class="visually-hidden">A GAN in two dimensions</h1>
         <LinkNotices notices={notices} onDismiss={() => setNotices([])} prefix="gn" />
         {notice}
         {map}
@@ -99,12 +100,14 @@ export default function GanPage({ theme, active, link }: LabPageProps) {
   }
   return (
     <main class="gan" data-theme={theme} aria-labelledby="gn-title">
-      {shown('header') && (
+      {/* Without the header the page still has its title, for screen readers
+          and for main's aria-labelledby. */}
+      {shown('header') ? (
         <header class="gn-head">
           <h1 id="gn-title">A GAN in two dimensions</h1>
           <p>A generator G turns random noise into points; a discriminator D learns to tell them from the real data. D's gradient is G's only teacher: it pushes G's points towards where D believes real data lives. Watch the purple points move onto the green ones, D's map (blue: "real", orange: "generated") flatten out, and the distance fall.</p>
         </header>
-      )}
+      ) : <h1 id="gn-title" class="visually-hidden">A GAN in two dimensions</h1>}
       <LinkNotices notices={notices} onDismiss={() => setNotices([])} prefix="gn" />
       {notice}
       <div class={`gn-top${shown('settings') ? '' : ' gn-top-wide'}`}>

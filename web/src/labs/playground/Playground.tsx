@@ -103,6 +103,8 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
           </aside>
         )}
         <main class="col-network">
+          {/* The app header's title is not shown in an embed: the page keeps one for screen readers. */}
+          {(embed || view.hide.includes('header')) && <h1 class="visually-hidden">Neural network playground</h1>}
           {shows('features') && (
             <FeaturesPanelM features={config.features} disabled={pg.locked('features')} oneD={pg.dataset.dims === 1}
                             onChange={onFeatures} />
