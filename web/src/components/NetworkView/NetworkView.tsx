@@ -13,6 +13,7 @@ import { ACTIVATION_LABELS } from '../labels';
 import { DENSE_LINK_INTERVAL_MS, drawNetwork, newLinkCache, type Thumbs } from './draw';
 import { hitLink, LAYER_CONTROL_WIDTH, layoutNetwork, shapeCaption, type NetLayout } from './layout';
 import { ParamEditor, type ParamTarget } from './ParamEditor';
+import { describeNetwork } from './describe';
 import { useResize } from '../../lib/use-resize';
 import { useVisible } from '../../lib/use-visible';
 
@@ -238,7 +239,8 @@ export function NetworkView(p: NetworkViewProps) {
                     onClick={(e) => {
                       const t = linkTarget(e as unknown as PointerEvent);
                       setPinned(t);
-                    }} aria-hidden="true" />
+                    }} role="img" data-testid="network-canvas"
+                    aria-label={describeNetwork(p.features, p.hidden, p.activations, p.outputs, p.task, p.params)} />
             {lay.columns.slice(1).map((col, c) => col.map((n) => (
               <button type="button" class="node-hit" key={`${c}-${n.index}`}
                       style={{ left: `${n.x}px`, top: `${n.y}px`, width: `${n.size}px`, height: `${n.size}px` }}
