@@ -1,0 +1,130 @@
+// Accessibility (issue 15 §4): axe-core finds no violation on any lab — the
+// full page in both themes and embed=1 in both themes, after load and after
+// some training (trained pages show more: numbers, charts, matrices) — the
+// text alternatives of the playground's pictures state the numbers shown now,
+// and the playground can be trained from the keyboard alone.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { playgroundFixture, waitFor, readNumber, expectNoAxeViolations } from './lib/index.mjs';
+
+const fx = playgroundFixture();
+
+/** Each lab's train button and a number that grows while it trains. */
+const LABS = [
+  { id: 'playground', play: 'play' },
+  { id: 'mnist', play: 'mnist-train', afterTraining: drawDigitByKeyboard },
+  { id: 'sequence', play: 'play' },
+  { id: 'gan', play: 'play' },
+  { id: 'digits', play: 'play' },
+];
+
+/** Opens `query`, waits for the lab's engine (its train button enabled). */
+async function open(query, play) {
+  const context = await fx.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(fx.server.url + query);
+  await waitFor(() => page.getByTestId(play).first().isEnabled(), (v) => v, { timeoutMs: 30_000, what: `${query}: the engine` });
+  return { page, close: () => context.close() };
+}
+
+/** Trains for `ms`, then pauses (what is shown then stays for the scan). */
+async function trainAWhile(page, play, ms) {
+  const button = page.getByTestId(play).first();
+  await button.click();
+  await waitFor(() => button.getAttribute('aria-pressed'), (v) => v === 'true', { what: 'training to start' });
+  await page.waitForTimeout(ms);
+  await button.click();
+  await waitFor(() => button.getAttribute('aria-pressed'), (v) => v === 'false', { what: 'training to pause' });
+  await page.waitForTimeout(200); // the last snapshot and the charts' next frame
+}
+
+/** MNIST's pad from the keyboard: pen down, a vertical stroke, and the pad's
+ *  text alternative names the prediction the page shows. */
+async function drawDigitByKeyboard(page) {
+  const pad = page.getByTestId('digit-canvas');
+  await pad.focus();
+  assert.match(await pad.getAttribute('aria-label'), /: empty\./);
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Space');
+  for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowDown');
+  const predicted = await waitFor(() => page.getByTestId('digit-prediction').textContent(), (t) => /^\d$/.test(t), { what: 'a prediction of the keyboard-drawn digit' });
+  const label = await waitFor(() => pad.getAttribute('aria-label'), (t) => t.includes(`classified as ${predicted} (`), { what: `the pad's label to name ${predicted}` });
+  assert.match(label, /Pen down/);
+  await page.keyboard.press('Delete');
+  await waitFor(() => pad.getAttribute('aria-label'), (t) => /: empty\./.test(t), { what: 'the pad cleared by Delete' });
+}
+
+// The labs are independent pages: scanned side by side, the file stays short.
+describe('axe-core: no violations on any lab', { concurrency: LABS.length }, () => {
+  for (const { id, play, afterTraining } of LABS) {
+    test(`${id}: page and embed, light and dark, loaded and trained`, async () => {
+      const full = await open(`?lab=${id}&theme=light`, play);
+      try {
+        const { page } = full;
+        await expectNoAxeViolations(page, `${id}, light, loaded`);
+        await page.getByTestId('theme-toggle').click();
+        await expectNoAxeViolations(page, `${id}, dark, loaded`);
+        await trainAWhile(page, play, 1500);
+        await expectNoAxeViolations(page, `${id}, dark, trained`);
+        await afterTraining?.(page);
+        await page.getByTestId('theme-toggle').click();
+        await expectNoAxeViolations(page, `${id}, light, trained`);
+      } finally {
+        await full.close();
+      }
+      for (const theme of ['dark', 'light']) {
+        const embed = await open(`?lab=${id}&embed=1&theme=${theme}`, play);
+        try {
+          await expectNoAxeViolations(embed.page, `${id}, embed=1, ${theme}, loaded`);
+          await trainAWhile(embed.page, play, 1000);
+          await expectNoAxeViolations(embed.page, `${id}, embed=1, ${theme}, trained`);
+        } finally {
+          await embed.close();
+        }
+      }
+    });
+  }
+});
+
+test('keyboard only: Tab to Play, Space trains; the map, chart and network say the numbers shown', async () => {
+  const { page, close } = await open('?lab=playground&theme=light', 'play');
+  try {
+    let tabs = 0;
+    while (await page.evaluate(() => document.activeElement?.getAttribute('data-testid')) !== 'play') {
+      assert.ok(++tabs <= 40, 'Play is reached with Tab');
+      await page.keyboard.press('Tab');
+    }
+    // The focus ring: the theme's 2 px outline on the focused control.
+    const ring = await page.evaluate(() => {
+      const el = document.activeElement;
+      const st = getComputedStyle(el);
+      return { visible: el.matches(':focus-visible'), style: st.outlineStyle, width: parseFloat(st.outlineWidth) };
+    });
+    assert.ok(ring.visible && ring.style !== 'none' && ring.width >= 2, `a visible focus ring on Play: ${JSON.stringify(ring)}`);
+    await page.keyboard.press('Space');
+    await waitFor(() => readNumber(page, 'epoch'), (e) => e >= 3, { what: 'three epochs trained from the keyboard' });
+    await page.keyboard.press('Space');
+    const play = page.getByTestId('play');
+    await waitFor(() => play.getAttribute('aria-pressed'), (v) => v === 'false', { what: 'Space on Play to pause' });
+    // The last snapshot has landed when the epoch shown holds still.
+    const epoch = await waitFor(async () => {
+      const a = await readNumber(page, 'epoch');
+      await page.waitForTimeout(300);
+      return a === await readNumber(page, 'epoch') ? a : -1;
+    }, (e) => e >= 3, { what: 'the epoch to hold still' });
+    const accuracy = (await page.getByTestId('test-accuracy').textContent()).trim();
+    const trainLoss = (await page.getByTestId('train-loss').textContent()).trim();
+    const mapLabel = await page.getByTestId('dataset-canvas').getAttribute('aria-label');
+    assert.ok(mapLabel.includes(`test accuracy ${accuracy} %`) && mapLabel.includes(`train loss ${trainLoss} after ${epoch} epochs`),
+      `the output map's label states the run bar's numbers (accuracy ${accuracy}, train loss ${trainLoss}, epoch ${epoch}): ${mapLabel}`);
+    const chartLabel = await waitFor(() => page.locator('[data-testid="loss-chart-plot"] canvas').getAttribute('aria-label'),
+      (t) => t?.includes(`epoch ${epoch}:`), { what: `the chart's label at epoch ${epoch}` });
+    assert.match(chartLabel, new RegExp(`train loss [0-9.]+.*test loss [0-9.]+.*test accuracy ${accuracy.replace('.', '\\.')} %`),
+      `the chart's label has the latest values: ${chartLabel}`);
+    const netLabel = await page.getByTestId('network-canvas').getAttribute('aria-label');
+    assert.match(netLabel, /hidden layers .* weights and biases from -?[0-9.e-]+ to -?[0-9.e-]+/, `the network's label: ${netLabel}`);
+  } finally {
+    await close();
+  }
+});
