@@ -32,7 +32,7 @@ async function open(query, play) {
  * (what is shown then stays put for the scan). */
 async function trainAWhile(page, { play, progress, enough }) {
   const button = page.getByTestId(play).first();
-  await button.click();
+  await button.click({ timeout: 60_000 });
   await waitFor(() => readNumber(page, progress), (v) => v >= enough, { timeoutMs: 60_000, what: `${progress} ≥ ${enough}` });
   await button.click();
   await waitFor(() => button.getAttribute('aria-pressed'), (v) => v === 'false', { what: 'training to pause' });
@@ -95,7 +95,7 @@ describe('axe-core: no violations on any lab', { concurrency: 2 }, () => {
   }
 });
 
-test('keyboard only: Tab to Play, Space trains; the map, chart and network say the numbers shown', async () => {
+test('keyboard only: Tab to Play, Space trains; the map, chart and network say the numbers shown; a weight is reached from its neuron', async () => {
   const { page, close } = await open('?lab=playground&theme=light', 'play');
   try {
     let tabs = 0;
@@ -132,6 +132,16 @@ test('keyboard only: Tab to Play, Space trains; the map, chart and network say t
       `the chart's label has the latest values: ${chartLabel}`);
     const netLabel = await page.getByTestId('network-canvas').getAttribute('aria-label');
     assert.match(netLabel, /hidden layers .* weights and biases from -?[0-9.e-]+ to -?[0-9.e-]+/, `the network's label: ${netLabel}`);
+    // A weight from the keyboard: a neuron's button opens its bias, whose
+    // editor lists the weights into it; picking one edits that weight.
+    await page.getByRole('button', { name: 'bias of output 1' }).focus();
+    await page.keyboard.press('Enter');
+    const editor = page.getByRole('dialog');
+    assert.equal(await editor.getAttribute('aria-label'), 'bias of output 1');
+    await page.getByTestId('param-incoming').focus();
+    await page.keyboard.press('ArrowDown');
+    await waitFor(() => editor.getAttribute('aria-label'), (t) => /^weight .* → output 1$/.test(t ?? ''), { what: 'the editor to show a weight into output 1' });
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'param-input', 'the weight\'s value has the focus');
   } finally {
     await close();
   }

@@ -161,13 +161,24 @@ export function NetworkView(p: NetworkViewProps) {
     const x = e.clientX - rect.left;
     const y = e.clientY - rect.top;
     const l = hitLink(lay, x, y, e.pointerType === 'touch' ? LINK_TOLERANCE * 2 : LINK_TOLERANCE);
+    return l ? { ...weightTarget(l.layer, l.row, l.col)!, x, y } : null;
+  };
+
+  /** The weight from unit `col` of column `layer` into unit `row` of the next column. */
+  const weightTarget = (layer: number, row: number, col: number): ParamTarget | null => {
+    const l = lay.links.find((k) => k.layer === layer && k.row === row && k.col === col);
     if (!l) return null;
     const n = sizes.length;
     return {
-      which: 0, layer: l.layer, row: l.row, col: l.col, offset: l.offset, x, y, span: 0,
-      label: `weight ${unitName(l.layer, l.col, n, p.features)} → ${unitName(l.layer + 1, l.row, n, p.features)}`,
+      which: 0, layer, row, col, offset: l.offset, x: (l.x1 + l.x2) / 2, y: (l.y1 + l.y2) / 2, span: 0,
+      label: `weight ${unitName(layer, col, n, p.features)} → ${unitName(layer + 1, row, n, p.features)}`,
     };
   };
+
+  /** A neuron's incoming weights: the editor of its bias lists them, so every
+   *  weight can be reached from the keyboard (links are drawn, not buttons). */
+  const incoming = (t: ParamTarget): ParamTarget[] => (t.which !== 1 ? []
+    : Array.from({ length: sizes[t.layer]! }, (_, i) => weightTarget(t.layer, t.row, i)).filter((w): w is ParamTarget => w !== null));
 
   const nodeTarget = (col: number, index: number): ParamTarget => {
     const box = lay.columns[col]![index]!;
@@ -268,7 +279,7 @@ export function NetworkView(p: NetworkViewProps) {
             ))}
             {shown && (
               <ParamEditor target={shown} value={value} pinned={pinned !== null} disabled={!p.paramsEditable}
-                           bounds={lay}
+                           bounds={lay} incoming={pinned ? incoming(shown) : []} onPick={setPinned}
                            onClose={() => setPinned(null)}
                            onSet={(v) => p.onSetParam(shown.layer, shown.which, shown.row, shown.col, v)} />
             )}

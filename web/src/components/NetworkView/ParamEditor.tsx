@@ -28,12 +28,15 @@ export interface ParamEditorProps {
   /** The drawing's size: the editor stays inside it (beside the target,
    *  on the left near the right edge), so an embed never scrolls to show it. */
   bounds: { width: number; height: number };
+  /** A neuron's incoming weights (its bias shown): pick one to edit it instead. */
+  incoming?: readonly ParamTarget[];
+  onPick?(target: ParamTarget): void;
 }
 
 /** Gap between the target and the editor, px. */
 const EDITOR_GAP = 8;
 
-export function ParamEditor({ target, value, pinned, disabled, onSet, onClose, bounds }: ParamEditorProps) {
+export function ParamEditor({ target, value, pinned, disabled, onSet, onClose, bounds, incoming = [], onPick }: ParamEditorProps) {
   const boxRef = useRef<HTMLDivElement>(null);
   const [text, setText] = useState(() => formatParam(value));
   const [error, setError] = useState('');
@@ -81,6 +84,13 @@ export function ParamEditor({ target, value, pinned, disabled, onSet, onClose, b
           <button type="submit">Set</button>
           <button type="button" onClick={onClose} aria-label="close">×</button>
           {error && <div class="param-error" role="alert">{error}</div>}
+          {incoming.length > 0 && onPick && (
+            <select aria-label="edit a weight into this neuron" data-testid="param-incoming" value=""
+                    onChange={(e) => { const t = incoming[Number((e.target as HTMLSelectElement).value)]; if (t) onPick(t); }}>
+              <option value="">weights in…</option>
+              {incoming.map((t, i) => <option key={t.offset} value={i}>{t.label}</option>)}
+            </select>
+          )}
         </form>
       ) : (
         <div class="param-value">{formatParam(value)}{pinned && disabled ? ' (locked)' : ''}</div>
