@@ -45,7 +45,10 @@ export const DrawPanel = memo(function DrawPanel({ theme, probs, tweenMs = 0, mo
   const last = useRef<{ x: number; y: number } | null>(null);
   const frame = useRef(0);
   const [input, setInput] = useState<Float32Array | null>(null);
-  const [pen, setPen] = useState({ x: PAD_SIZE / 2, y: PAD_SIZE / 2, down: false, focused: false });
+  const [pen, setPenState] = useState({ x: PAD_SIZE / 2, y: PAD_SIZE / 2, down: false, focused: false });
+  // Keys can arrive faster than renders: each one starts from the pen as the last key left it.
+  const penNow = useRef(pen);
+  const setPen = (next: typeof pen) => { penNow.current = next; setPenState(next); };
 
   const point = (e: PointerEvent) => {
     const r = pad.current!.getBoundingClientRect();
@@ -94,18 +97,19 @@ export const DrawPanel = memo(function DrawPanel({ theme, probs, tweenMs = 0, mo
   };
   const up = () => { last.current = null; };
   const onKey = (e: KeyboardEvent) => {
+    const cur = { ...penNow.current, focused: true }; // clicked, then keys: the pen shows from now on
     const step = e.shiftKey ? 3 * KEY_STEP : KEY_STEP;
     const move: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
     const d = move[e.key];
     if (d) {
-      const to = { x: clampPad(pen.x + d[0]), y: clampPad(pen.y + d[1]) };
-      if (pen.down) stroke(pen, to);
-      setPen({ ...pen, ...to });
+      const to = { x: clampPad(cur.x + d[0]), y: clampPad(cur.y + d[1]) };
+      if (cur.down) stroke(cur, to);
+      setPen({ ...cur, ...to });
     } else if (e.key === ' ' || e.key === 'Enter') {
-      if (!pen.down) stroke(pen, pen);
-      setPen({ ...pen, down: !pen.down });
+      if (!cur.down) stroke(cur, cur);
+      setPen({ ...cur, down: !cur.down });
     } else if (e.key === 'Escape') {
-      setPen({ ...pen, down: false });
+      setPen({ ...cur, down: false });
     } else if (e.key === 'Delete' || e.key === 'Backspace') {
       clear();
     } else {
@@ -139,7 +143,8 @@ export const DrawPanel = memo(function DrawPanel({ theme, probs, tweenMs = 0, mo
         <canvas ref={pad} class="mn-pad" width={PAD_SIZE} height={PAD_SIZE} data-testid="digit-canvas" tabIndex={0}
                 role="application" aria-roledescription="drawing pad" aria-label={padLabel}
                 style={pen.focused ? { backgroundImage: penRing(pen) } : undefined}
-                onFocus={() => setPen((p) => ({ ...p, focused: true }))} onBlur={() => setPen((p) => ({ ...p, focused: false, down: false }))}
+                onFocus={(e) => setPen({ ...penNow.current, focused: (e.currentTarget as HTMLElement).matches(':focus-visible') })}
+                onBlur={() => setPen({ ...penNow.current, focused: false, down: false })}
                 onKeyDown={onKey}
                 onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={up} />
         <div class="mn-draw-side">
