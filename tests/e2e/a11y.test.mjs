@@ -49,7 +49,7 @@ async function drawDigitByKeyboard(page) {
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('Space');
   for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowDown');
-  const predicted = await waitFor(() => page.getByTestId('digit-prediction').textContent(), (t) => /^\d$/.test(t), { what: 'a prediction of the keyboard-drawn digit' });
+  const predicted = await waitFor(() => page.getByTestId('digit-prediction').textContent(), (t) => /^\d$/.test(t), { timeoutMs: 60_000, what: 'a prediction of the keyboard-drawn digit' });
   const label = await waitFor(() => pad.getAttribute('aria-label'), (t) => t.includes(`classified as ${predicted} (`), { what: `the pad's label to name ${predicted}` });
   assert.match(label, /Pen down/);
   await page.keyboard.press('Delete');
