@@ -49,8 +49,13 @@ async function drawDigitByKeyboard(page) {
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('Space');
   for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowDown');
-  const predicted = await waitFor(() => page.getByTestId('digit-prediction').textContent(), (t) => /^\d$/.test(t), { timeoutMs: 60_000, what: 'a prediction of the keyboard-drawn digit' });
-  const label = await waitFor(() => pad.getAttribute('aria-label'), (t) => t.includes(`classified as ${predicted} (`), { what: `the pad's label to name ${predicted}` });
+  // The stroke is classified as it grows: read the prediction and the label
+  // together until the last classification has reached both.
+  const { label } = await waitFor(async () => ({
+    predicted: await page.getByTestId('digit-prediction').textContent(),
+    label: await pad.getAttribute('aria-label'),
+  }), (v) => /^\d$/.test(v.predicted) && v.label.includes(`classified as ${v.predicted} (`),
+  { timeoutMs: 60_000, what: 'the pad\'s label to name the prediction shown' });
   assert.match(label, /Pen down/);
   await page.keyboard.press('Delete');
   await waitFor(() => pad.getAttribute('aria-label'), (t) => /: empty\./.test(t), { what: 'the pad cleared by Delete' });
