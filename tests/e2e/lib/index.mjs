@@ -4,3 +4,4 @@ export { playgroundFixture } from './fixture.mjs';
 export { watchBrowser, watchContext, describeViolations } from './csp.mjs';
 export { startHostServer } from './host.mjs';
 export { mnist, mnistNumber, accuracyAfterLoad } from './mnist.mjs';
+export { expectNoAxeViolations, describeAxeViolations } from './axe.mjs';

@@ -28,6 +28,29 @@ export function neutral(theme: Theme): RGB {
   return theme === 'dark' ? NEUTRAL_DARK : NEUTRAL_LIGHT;
 }
 
+/** The panels' background (--panel in styles/app.css): what a translucent cell is seen over. */
+export function panelColor(theme: Theme): RGB {
+  return theme === 'dark' ? [29, 33, 40] : [255, 255, 255];
+}
+
+/** `c` at opacity `alpha` over `under`, as one opaque colour. */
+export function over(c: RGB, alpha: number, under: RGB): RGB {
+  return [0, 1, 2].map((i) => Math.round(under[i]! + (c[i]! - under[i]!) * alpha)) as unknown as RGB;
+}
+
+/** Relative luminance (WCAG 2). */
+function luminance(c: RGB): number {
+  const lin = (v: number) => { const s = v / 255; return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
+  return 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2]);
+}
+
+/** Black or white, whichever reads better on `bg`: one of them always
+ *  reaches WCAG's 4.5:1 (at worst 4.58:1, on a mid-luminance colour). */
+export function textOn(bg: RGB): '#000' | '#fff' {
+  const l = luminance(bg);
+  return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? '#000' : '#fff';
+}
+
 export function css(c: RGB, alpha = 1): string {
   return alpha === 1 ? `rgb(${c[0]},${c[1]},${c[2]})` : `rgba(${c[0]},${c[1]},${c[2]},${alpha})`;
 }

@@ -13,6 +13,7 @@ import { ACTIVATION_LABELS } from '../labels';
 import { DENSE_LINK_INTERVAL_MS, drawNetwork, newLinkCache, type Thumbs } from './draw';
 import { hitLink, LAYER_CONTROL_WIDTH, layoutNetwork, shapeCaption, type NetLayout } from './layout';
 import { ParamEditor, type ParamTarget } from './ParamEditor';
+import { describeNetwork } from './describe';
 import { useResize } from '../../lib/use-resize';
 import { useVisible } from '../../lib/use-visible';
 
@@ -160,11 +161,17 @@ export function NetworkView(p: NetworkViewProps) {
     const x = e.clientX - rect.left;
     const y = e.clientY - rect.top;
     const l = hitLink(lay, x, y, e.pointerType === 'touch' ? LINK_TOLERANCE * 2 : LINK_TOLERANCE);
+    return l ? { ...weightTarget(l.layer, l.row, l.col)!, x, y } : null;
+  };
+
+  /** The weight from unit `col` of column `layer` into unit `row` of the next column. */
+  const weightTarget = (layer: number, row: number, col: number): ParamTarget | null => {
+    const l = lay.links.find((k) => k.layer === layer && k.row === row && k.col === col);
     if (!l) return null;
     const n = sizes.length;
     return {
-      which: 0, layer: l.layer, row: l.row, col: l.col, offset: l.offset, x, y, span: 0,
-      label: `weight ${unitName(l.layer, l.col, n, p.features)} → ${unitName(l.layer + 1, l.row, n, p.features)}`,
+      which: 0, layer, row, col, offset: l.offset, x: (l.x1 + l.x2) / 2, y: (l.y1 + l.y2) / 2, span: 0,
+      label: `weight ${unitName(layer, col, n, p.features)} → ${unitName(layer + 1, row, n, p.features)}`,
     };
   };
 
@@ -177,24 +184,12 @@ export function NetworkView(p: NetworkViewProps) {
     };
   };
 
-  /** A weight into unit `row` of column `layer + 1` from unit `col` of column `layer`, as a target beside that unit
-   *  (the keyboard's way to a weight: pick the neuron's bias button, then one of its inputs). */
-  const weightTarget = (layer: number, row: number, col: number): ParamTarget => {
-    const box = lay.columns[layer + 1]![row]!;
-    const nin = sizes[layer]!, nout = sizes[layer + 1]!;
-    const n = sizes.length;
-    return {
-      which: 0, layer, row, col, offset: lay.biasOffset[layer]! - nout * nin + row * nin + col,
-      x: box.x + box.size, y: box.y + box.size / 2, span: box.size,
-      label: `weight ${unitName(layer, col, n, p.features)} → ${unitName(layer + 1, row, n, p.features)}`,
-    };
-  };
   const inputsOf = (t: ParamTarget | null): { label: string; target: ParamTarget }[] => {
     // A weight's or a bias's neuron: its inputs' weights, and its bias.
     if (!t || (sizes[t.layer] ?? 0) > 64) return [];
-    const weights = Array.from({ length: sizes[t.layer]! }, (_, i) => ({
-      label: unitName(t.layer, i, sizes.length, p.features), target: weightTarget(t.layer, t.row, i),
-    }));
+    // (The keyboard's way to every weight: links are drawn, not buttons; a neuron's bias button opens this list.)
+    const weights = Array.from({ length: sizes[t.layer]! }, (_, i) => ({ label: unitName(t.layer, i, sizes.length, p.features), target: weightTarget(t.layer, t.row, i) }))
+      .filter((w): w is { label: string; target: ParamTarget } => w.target !== null);
     return [...weights, { label: 'bias', target: nodeTarget(t.layer + 1, t.row) }].filter((i) => i.target.offset !== t.offset);
   };
 
@@ -259,7 +254,8 @@ export function NetworkView(p: NetworkViewProps) {
                     onClick={(e) => {
                       const t = linkTarget(e as unknown as PointerEvent);
                       setPinned(t);
-                    }} aria-hidden="true" />
+                    }} role="img" data-testid="network-canvas"
+                    aria-label={describeNetwork(p.features, p.hidden, p.activations, p.outputs, p.task, p.params)} />
             {lay.columns.slice(1).map((col, c) => col.map((n) => (
               <button type="button" class="node-hit" key={`${c}-${n.index}`}
                       style={{ left: `${n.x}px`, top: `${n.y}px`, width: `${n.size}px`, height: `${n.size}px` }}

@@ -26,7 +26,7 @@ export interface RunBarProps {
 export function RunBar(p: RunBarProps) {
   const s = p.snapshot;
   return (
-    <div class="run-bar">
+    <section class="run-bar" aria-label="training">
       <div class="run-buttons">
         <button type="button" class="btn reset" data-testid="reset" onClick={p.onReset} disabled={p.disabled}
                 aria-label="reset the network" title="Reset (new weights from the seed)">
@@ -64,6 +64,6 @@ export function RunBar(p: RunBarProps) {
                  title={s ? `engine alone: ${formatPerSecond(s.engineExamplesPerSec)} examples/s` : undefined}>{formatPerSecond(s?.running ? s.examplesPerSec : 0)}</dd></div>
         )}
       </dl>
-    </div>
+    </section>
   );
 }

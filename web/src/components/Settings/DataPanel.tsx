@@ -34,7 +34,7 @@ export function DataPanel(p: DataPanelProps) {
     <section class="panel data-panel" aria-label="data">
       {p.showDatasets && GROUPS.map((g) => (
         <div class="dataset-group" key={g.title}>
-          <h3>{g.title}</h3>
+          <h2 class="panel-title">{g.title}</h2>
           <div class="dataset-buttons" role="group" aria-label={`${g.title} data sets`}>
             {g.ids.map((id) => (
               <button type="button" key={id} class="chip" aria-pressed={c.dataset === id} data-testid={`dataset-${id}`}

@@ -20,7 +20,7 @@ export function FeaturesPanel({ features, disabled, oneD, onChange }: FeaturesPa
   };
   return (
     <section class="panel features-panel" aria-label="input features">
-      <h3>Features</h3>
+      <h2 class="panel-title">Features</h2>
       <div class="feature-buttons" role="group" aria-label="input features">
         {FEATURES.map((f) => {
           const useless = oneD && /x2/.test(f.id);

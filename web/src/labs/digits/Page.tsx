@@ -75,7 +75,8 @@ export default function GanDigitsPage({ theme, active, link }: LabPageProps) {
 
   if (view.embed) {
     return (
-      <main class="gan-digits gd-embed" data-theme={theme} aria-label="GAN digits">
+      <main class="gan-digits gd-embed" data-theme={theme} aria-labelledby="gd-title">
+        <h1 id="gd-title" class="visually-hidden">GAN digits</h1>
         {load}
         {notice}
         {run}
@@ -85,12 +86,14 @@ export default function GanDigitsPage({ theme, active, link }: LabPageProps) {
   }
   return (
     <main class="gan-digits" data-theme={theme} aria-labelledby="gd-title">
-      {shown('header') && (
+      {/* Without the header the page still has its title, for screen readers
+          and for main's aria-labelledby. */}
+      {shown('header') ? (
         <header class="gd-head">
           <h1 id="gd-title">GAN digits: a generator learns to write, a discriminator learns to tell</h1>
           <p>Two networks train against each other on MNIST in this tab. The generator G turns 64 random numbers into a 28×28 image; the discriminator D sees real digits and G's images and learns to tell them apart, and G learns from D's gradient to fool it. Recognisable digits appear within a few minutes.</p>
         </header>
-      )}
+      ) : <h1 id="gd-title" class="visually-hidden">GAN digits: a generator learns to write, a discriminator learns to tell</h1>}
       <LinkNotices notices={notices} onDismiss={() => setNotices([])} prefix="gd" />
       {load}
       {notice}
@@ -205,6 +208,12 @@ function paintTiles(canvas: HTMLCanvasElement, inks: Float32Array, cols: number,
   }
 }
 
+/** What G's images are now, for their text alternatives: its age and D's verdict on its images. */
+function samplesNow(state: GanDigitsState): string {
+  const it = state.progress?.iteration ?? 0;
+  return it === 0 ? '; G is untrained: noise.' : `; after ${it} iterations, D scores G's images ${num(state.last.dFake)} (real digits ${num(state.last.dReal)}).`;
+}
+
 function SamplesPanel({ state, store, theme }: { state: GanDigitsState; store: GanDigitsStore; theme: Theme }) {
   const ref = useRef<HTMLElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -216,7 +225,7 @@ function SamplesPanel({ state, store, theme }: { state: GanDigitsState; store: G
     <section ref={ref} class="gd-panel gd-samples" aria-labelledby="gd-samples-h">
       <h2 id="gd-samples-h">Samples from fixed noise</h2>
       <canvas ref={canvas} class="gd-grid" width={28 * GRID_SIDE} height={28 * GRID_SIDE} data-testid="sample-grid"
-              data-iteration={state.progress?.iteration ?? 0} role="img" aria-label={`${GRID_SIDE * GRID_SIDE} images G makes from the same ${GRID_SIDE * GRID_SIDE} noise vectors, redrawn as it trains`} />
+              data-iteration={state.progress?.iteration ?? 0} role="img" aria-label={`${GRID_SIDE * GRID_SIDE} images G makes from the same ${GRID_SIDE * GRID_SIDE} noise vectors, redrawn as it trains` + samplesNow(state)} />
       <p class="gd-hint">The same {GRID_SIDE * GRID_SIDE} noise vectors every time, so each cell shows one noise vector's image changing as G learns.</p>
     </section>
   );
@@ -233,7 +242,7 @@ function InterpolationPanel({ state, store, theme }: { state: GanDigitsState; st
     <section ref={ref} class="gd-panel" aria-labelledby="gd-interp-h">
       <h2 id="gd-interp-h">Between two noise vectors</h2>
       <canvas ref={canvas} class="gd-strip" width={28 * INTERPOLATION_STEPS} height={28} data-testid="interpolation-strip" role="img"
-              aria-label={`${INTERPOLATION_STEPS} images from noise a to noise b in equal steps`} />
+              aria-label={`${INTERPOLATION_STEPS} images from noise a to noise b in equal steps` + samplesNow(state)} />
       <div class="gd-buttons">
         <button type="button" class="gd-btn gd-small" data-testid="reroll-a" onClick={() => store.reroll('a')}>New left end</button>
         <button type="button" class="gd-btn gd-small" data-testid="reroll-b" onClick={() => store.reroll('b')}>New right end</button>

@@ -88,7 +88,8 @@ export default function GanPage({ theme, active, link }: LabPageProps) {
 
   if (view.embed) {
     return (
-      <main class="gan gn-embed" data-theme={theme} aria-label="GAN">
+      <main class="gan gn-embed" data-theme={theme} aria-labelledby="gn-title">
+        <h1 id="gn-title" class="visually-hidden">A GAN in two dimensions</h1>
         <LinkNotices notices={notices} onDismiss={() => setNotices([])} prefix="gn" />
         {notice}
         {map}
@@ -99,12 +100,14 @@ export default function GanPage({ theme, active, link }: LabPageProps) {
   }
   return (
     <main class="gan" data-theme={theme} aria-labelledby="gn-title">
-      {shown('header') && (
+      {/* Without the header the page still has its title, for screen readers
+          and for main's aria-labelledby. */}
+      {shown('header') ? (
         <header class="gn-head">
           <h1 id="gn-title">A GAN in two dimensions</h1>
           <p>A generator G turns random noise into points; a discriminator D learns to tell them from the real data. D's gradient is G's only teacher: it pushes G's points towards where D believes real data lives. Watch the purple points move onto the green ones, D's map (blue: "real", orange: "generated") flatten out, and the distance fall.</p>
         </header>
-      )}
+      ) : <h1 id="gn-title" class="visually-hidden">A GAN in two dimensions</h1>}
       <LinkNotices notices={notices} onDismiss={() => setNotices([])} prefix="gn" />
       {notice}
       <div class={`gn-top${shown('settings') ? '' : ' gn-top-wide'}`}>
@@ -122,6 +125,14 @@ export default function GanPage({ theme, active, link }: LabPageProps) {
 
 type On = { play(): void; pause(): void; reset(): void; iterate(which: 'd' | 'g' | 'both'): void; speed(s: Speed): void; config(p: Partial<GanConfig>): void };
 
+/** The map's state now, for its text alternative: the numbers the run panel shows. */
+function mapNow(state: GanState): string {
+  const it = state.progress?.iteration ?? 0;
+  if (it === 0) return '; not trained yet.';
+  const sw = state.dist.sw[state.dist.sw.length - 1];
+  return `; after ${it} iterations, distance between real and generated ${num(sw)}, D(real) ${num(state.progress?.dReal, 2)}, D(fake) ${num(state.progress?.dFake, 2)}.`;
+}
+
 function num(v: number | undefined | null, digits = 3): string {
   return v === undefined || v === null || !Number.isFinite(v) ? '–' : v.toFixed(digits);
 }
@@ -137,7 +148,7 @@ function RunPanel({ state, theme, on, compact }: { state: GanState; theme: Theme
     <section class="gn-panel gn-run" aria-labelledby="gn-run-h">
       <h2 id="gn-run-h" class={compact ? 'visually-hidden' : undefined}>Training</h2>
       <div class="gn-buttons" role="group" aria-label="training controls">
-        <button type="button" class="gn-btn gn-btn-primary" data-testid="play" disabled={!ready} onClick={running ? on.pause : on.play}>{running ? 'Pause' : 'Train'}</button>
+        <button type="button" class="gn-btn gn-btn-primary" data-testid="play" disabled={!ready} aria-pressed={running} onClick={running ? on.pause : on.play}>{running ? 'Pause' : 'Train'}</button>
         <button type="button" class="gn-btn" data-testid="step-both" disabled={!ready} onClick={() => on.iterate('both')} title="Pause and run one iteration: D steps, then G steps">Step</button>
         <button type="button" class="gn-btn" data-testid="step-d" disabled={!ready} onClick={() => on.iterate('d')} title="Pause and train D only (G stays as it is)">Step D</button>
         <button type="button" class="gn-btn" data-testid="step-g" disabled={!ready} onClick={() => on.iterate('g')} title="Pause and train G only (D stays as it is)">Step G</button>
@@ -222,7 +233,7 @@ function MapPanel({ state, store, theme, drawingLocked, compact }: { state: GanS
       <h2 id="gn-map-h" class={compact ? 'visually-hidden' : undefined}>Real and generated samples</h2>
       <GanMap map={custom && !state.built ? null : state.map} layers={layers} drawn={state.points} drawing={drawing} erase={erase}
               onAdd={add} onErase={eraseAt} theme={theme}
-              label={`Real samples (green), generated samples (purple) over D's ${bce ? 'probability that a point is real' : 'score'} (blue real, orange generated), ${state.config.noiseDim === 2 ? 'G\'s image of a noise grid' : 'G\'s image of the noise line'}, and arrows where D's gradient pushes G's samples`} />
+              label={`Real samples (green), generated samples (purple) over D's ${bce ? 'probability that a point is real' : 'score'} (blue real, orange generated), ${state.config.noiseDim === 2 ? 'G\'s image of a noise grid' : 'G\'s image of the noise line'}, and arrows where D's gradient pushes G's samples` + mapNow(state)} />
       <div class="gn-toggles" role="group" aria-label="layers of the map">
         {toggles.map(([k, label]) => (
           <label key={k} class="gn-check"><input type="checkbox" data-testid={`show-${k}`} checked={layers[k]} onChange={(e) => setLayers({ ...layers, [k]: (e.currentTarget as HTMLInputElement).checked })} />{label}</label>

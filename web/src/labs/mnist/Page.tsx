@@ -136,7 +136,8 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
 
   if (view.embed) {
     return (
-      <main class="mnist mn-embed" data-theme={theme} aria-label="MNIST digits">
+      <main class="mnist mn-embed" data-theme={theme} aria-labelledby="mn-title">
+        <h1 id="mn-title" class="visually-hidden">MNIST digits</h1>
         <LoadStatus load={state.load} onRetry={on.retry} />
         {state.notice && <p class={`mn-notice mn-notice-${state.notice.kind}`} role="status" data-testid="mnist-notice">{state.notice.text}</p>}
         {shown('training') && <EmbedRun state={state} disabled={locked} on={on} extra={mathToggle} />}
@@ -156,12 +157,12 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
 
   return (
     <main class="mnist" data-theme={theme} aria-labelledby="mn-title">
-      {shown('header') && (
+      {shown('header') ? (
         <header class="mn-head">
           <h1 id="mn-title">MNIST: train on 60,000 handwritten digits, in this tab</h1>
           <p>The C engine, compiled to WebAssembly, trains in a worker on the full data set and reports test accuracy on all 10,000 test digits as it goes. Then look inside the model and try it on your own handwriting.</p>
         </header>
-      )}
+      ) : <h1 id="mn-title" class="visually-hidden">MNIST: train on 60,000 handwritten digits, in this tab</h1>}
       <LinkNotices notices={notices} onDismiss={() => setNotices([])} prefix="mn" />
       <LoadStatus load={state.load} onRetry={on.retry} />
       {state.notice && (
@@ -192,7 +193,7 @@ export default function MnistPage({ theme, active, link }: LabPageProps) {
           <div class="mn-inside-grid">
             <div>
               <h3>Confusion matrix</h3>
-              <ConfusionMatrix confusion={latest.confusion} />
+              <ConfusionMatrix confusion={latest.confusion} theme={theme} />
             </div>
             <div>
               <h3>Accuracy per digit</h3>
@@ -239,9 +240,9 @@ function EmbedRun({ state, disabled, on, extra }: {
       <button type="button" class="mn-btn mn-btn-primary" data-testid="mnist-train" disabled={!ready}
               aria-pressed={running} onClick={running ? on.pause : on.play}>{running ? 'Pause' : 'Train'}</button>
       <button type="button" class="mn-btn" data-testid="mnist-step-batch" disabled={!ready} onClick={on.stepBatch}
-              title="Pause and train one batch" aria-label="step one batch">+1 batch</button>
+              title="Pause and train one batch">+1 batch</button>
       <button type="button" class="mn-btn" data-testid="mnist-step-epoch" disabled={!ready} onClick={on.stepEpoch}
-              title="Pause and train one epoch's worth of batches" aria-label="step one epoch">+1 epoch</button>
+              title="Pause and train one epoch's worth of batches">+1 epoch</button>
       <SpeedControl speed={state.speed} onSpeed={on.speed} class="mn-select" compact />
       <button type="button" class="mn-btn" data-testid="mnist-reset" disabled={state.load.phase !== 'loaded' || disabled} onClick={on.reset}>Reset</button>
       <span>Epochs <b data-testid="epoch">{epochs.toFixed(2)}</b></span>

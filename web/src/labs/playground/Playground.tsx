@@ -18,6 +18,7 @@ import { HyperPanel } from '../../components/Settings/HyperPanel';
 import { useRunKeys } from '../../lib/use-run-keys';
 import { MathPanel, num, type MathFocus } from '../../components/MathPanel/MathPanel';
 import { featureInfo } from '../../data/features';
+import { formatAccuracy, formatLoss } from '../../lib/format';
 import { writeLink } from '../../state/link';
 import { download } from '../../app/modelIO';
 import type { Trace } from '../../engine/trace.js';
@@ -78,8 +79,13 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
   const mathAvailable = ready && train.labels.length > 0;
 
   const snapFits = snap !== null && snap.outputs === pg.outputs;
-  const mapLabel = `${pg.info.label}: ${pg.split.train.labels.length} training points` +
-    (snap ? `, epoch ${snap.epoch}` : '');
+  // The output map's text alternative: what it shows now, with the numbers the run bar shows.
+  const mapLabel = `Output map of ${pg.info.label} (${classification ? 'decision boundary' : 'regression surface'}): ` +
+    `${pg.split.train.labels.length} training and ${pg.split.test.labels.length} test points` +
+    (snap && snapFits
+      ? (classification && Number.isFinite(snap.testAccuracy) ? `; test accuracy ${formatAccuracy(snap.testAccuracy)} %` : '') +
+        `; test loss ${formatLoss(snap.testLoss)}, train loss ${formatLoss(snap.trainLoss)} after ${snap.epoch} epoch${snap.epoch === 1 ? '' : 's'}`
+      : '; not trained yet');
 
   return (
     <div class={`playground${embed ? ' embed' : ''}`}>
@@ -103,6 +109,8 @@ export function Playground({ pg, theme, active, shareBar }: PlaygroundProps) {
           </aside>
         )}
         <main class="col-network">
+          {/* The app header's title is not shown in an embed: the page keeps one for screen readers. */}
+          {(embed || view.hide.includes('header')) && <h1 class="visually-hidden">Neural network playground</h1>}
           {shows('features') && (
             <FeaturesPanelM features={config.features} disabled={pg.locked('features')} oneD={pg.dataset.dims === 1}
                             onChange={onFeatures} />

@@ -76,7 +76,8 @@ export default function SequencePage({ theme, active, link }: LabPageProps) {
 
   if (view.embed) {
     return (
-      <main class="sequence sq-embed" data-theme={theme} aria-label="sequences">
+      <main class="sequence sq-embed" data-theme={theme} aria-labelledby="sq-title">
+        <h1 id="sq-title" class="visually-hidden">Sequences: RNN and LSTM</h1>
         {notice}
         {run}
         {output}
@@ -86,12 +87,14 @@ export default function SequencePage({ theme, active, link }: LabPageProps) {
 
   return (
     <main class="sequence" data-theme={theme} aria-labelledby="sq-title">
-      {shown('header') && (
+      {/* Without the header the page still has its title, for screen readers
+          and for main's aria-labelledby. */}
+      {shown('header') ? (
         <header class="sq-head">
           <h1 id="sq-title">Sequences: RNN and LSTM, trained in this tab</h1>
           <p>The C engine unrolls the network over every step of a sequence and backpropagates through time. Train an Elman RNN or an LSTM on waves, a memory task, first names or Moby Dick, then look at its hidden state step by step and at how far back the gradient reaches.</p>
         </header>
-      )}
+      ) : <h1 id="sq-title" class="visually-hidden">Sequences: RNN and LSTM, trained in this tab</h1>}
       <LinkNotices notices={notices} onDismiss={() => setNotices([])} prefix="sq" />
       {notice}
       <div class="sq-top">

@@ -228,6 +228,8 @@ export class ChartController {
     d.xScale = this.logX ? 'log' : 'linear';
     d.points = String(data[0].length);
     d.draws = String(++this.draws);
+    // The text alternative: what the chart shows now, updated with every frame drawn.
+    u.ctx.canvas.setAttribute('role', 'img');
     u.ctx.canvas.setAttribute('aria-label', `${p.title}: ${this.describe(null)}`);
     this.showReadout(u);
   }

@@ -2,16 +2,20 @@ import { memo } from 'preact/compat';
 // 10x10 confusion matrix: rows true digit, columns predicted. Correct counts
 // in blue by share of their row, mistakes in orange by the largest mistake
 // count (blue/orange stays readable with colour-vision deficiency).
+// The cell is painted opaque (the colour seen over the panel) so its count can
+// be written in black or white, whichever keeps 4.5:1 contrast in the theme.
 import { MNIST_CLASSES } from '../asset-format.js';
+import type { Theme } from '../../../state/config';
+import { css, NEGATIVE, over, panelColor, POSITIVE, textOn } from '../../../components/palette';
 
-function cellStyle(count: number, rowTotal: number, maxWrong: number, diagonal: boolean) {
+function cellStyle(count: number, rowTotal: number, maxWrong: number, diagonal: boolean, theme: Theme) {
+  if (count === 0) return undefined;
   const t = diagonal ? (rowTotal > 0 ? count / rowTotal : 0) : maxWrong > 0 ? Math.sqrt(count / maxWrong) : 0;
-  const [r, g, b] = diagonal ? [0, 114, 178] : [230, 159, 0];
-  const alpha = count === 0 ? 0 : 0.15 + 0.85 * t;
-  return { background: `rgba(${r},${g},${b},${alpha.toFixed(3)})`, color: alpha > 0.6 && diagonal ? '#fff' : undefined };
+  const bg = over(diagonal ? POSITIVE : NEGATIVE, 0.15 + 0.85 * t, panelColor(theme));
+  return { background: css(bg), color: textOn(bg) };
 }
 
-export const ConfusionMatrix = memo(function ConfusionMatrix({ confusion }: { confusion: Int32Array }) {
+export const ConfusionMatrix = memo(function ConfusionMatrix({ confusion, theme }: { confusion: Int32Array; theme: Theme }) {
   let maxWrong = 0;
   const rowTotals: number[] = [];
   for (let t = 0; t < MNIST_CLASSES; t++) {
@@ -37,7 +41,7 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ confusion }: { co
               <th scope="row">{t}</th>
               {digits.map((p) => {
                 const v = confusion[t * MNIST_CLASSES + p]!;
-                return <td key={p} style={cellStyle(v, rowTotals[t]!, maxWrong, p === t)} title={`true ${t}, predicted ${p}: ${v}`}>{v}</td>;
+                return <td key={p} style={cellStyle(v, rowTotals[t]!, maxWrong, p === t, theme)} title={`true ${t}, predicted ${p}: ${v}`}>{v}</td>;
               })}
             </tr>
           ))}

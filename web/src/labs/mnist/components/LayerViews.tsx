@@ -24,6 +24,17 @@ const FILTER_CSS_PX = 24;
 const FIRST_FILTER_CSS_PX = 40;
 const UNIT_CSS_PX = 14;
 
+/** The tiles' text alternative: the range of what they show now and where the largest value is. */
+function describeValues(values: Float32Array, n: number): string {
+  let lo = Infinity, hi = -Infinity, at = -1;
+  for (let i = 0; i < n && i < values.length; i++) {
+    const v = values[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) { hi = v; at = i; }
+  }
+  return at < 0 ? 'no values' : `${n} values from ${lo.toPrecision(3)} to ${hi.toPrecision(3)}, the largest at index ${at}`;
+}
+
 function Tiles({ values, count, h, w, cols, cssPx, theme, testId, label }: {
   values: Float32Array; count: number; h: number; w: number; cols: number; cssPx: number; theme: Theme; testId: string; label: string;
 }) {
@@ -35,7 +46,7 @@ function Tiles({ values, count, h, w, cols, cssPx, theme, testId, label }: {
     if (t.width !== size.width || t.height !== size.height) setSize({ width: t.width, height: t.height });
   }, [values, count, h, w, cols, theme]);
   const zoom = Math.max(1, Math.floor(cssPx / Math.max(h, w)));
-  return <canvas ref={ref} class="mn-tiles" data-testid={testId} aria-label={label}
+  return <canvas ref={ref} class="mn-tiles" data-testid={testId} role="img" aria-label={`${label}: ${describeValues(values, count * h * w)}`}
                  style={{ width: `${size.width * zoom}px`, height: `${size.height * zoom}px` }} />;
 }
 

@@ -15,6 +15,16 @@ interface Props {
   testId: string;
 }
 
+/** The heatmap's text alternative: its range, and the strongest unit at the last step. */
+function describeHeat(values: Float32Array, T: number, H: number): string {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < T * H && i < values.length; i++) { lo = Math.min(lo, values[i]!); hi = Math.max(hi, values[i]!); }
+  if (!Number.isFinite(lo) || T === 0) return 'no values yet';
+  let best = 0;
+  for (let j = 1; j < H; j++) if (Math.abs(values[(T - 1) * H + j] ?? 0) > Math.abs(values[(T - 1) * H + best] ?? 0)) best = j;
+  return `values from ${lo.toFixed(2)} to ${hi.toFixed(2)}; at the last step unit ${best} is the strongest (${(values[(T - 1) * H + best] ?? NaN).toFixed(2)})`;
+}
+
 export function Heatmap({ values, T, H, theme, label, testId }: Props) {
   const ref = useRef<HTMLCanvasElement>(null);
   const [hover, setHover] = useState<string>('');
@@ -39,7 +49,7 @@ export function Heatmap({ values, T, H, theme, label, testId }: Props) {
   return (
     <figure class="sq-heat">
       <figcaption>{label}</figcaption>
-      <canvas ref={ref} data-testid={testId} role="img" aria-label={`${label}: ${H} units over ${T} steps`}
+      <canvas ref={ref} data-testid={testId} role="img" aria-label={`${label}: ${H} units over ${T} steps, ${describeHeat(values, T, H)}`}
               style={{ height: `${Math.min(220, Math.max(40, H * 3))}px` }} onMouseMove={onMove} onMouseLeave={() => setHover('')} />
       <output class="sq-hint">{hover || '\u00a0'}</output>
     </figure>
