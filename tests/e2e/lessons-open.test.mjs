@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, collectErrors, startServer, waitFor } from './lib/index.mjs';
+import { expectNoAxeViolations } from './lib/axe.mjs';
 
 const courseDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../web/src/lessons/course');
 const catalog = fs.readFileSync(path.join(courseDir, '../catalog.ts'), 'utf8');
@@ -29,10 +30,12 @@ test('the course has fifteen lessons, each a file', () => {
 });
 
 test('every lesson opens from its link: title, tasks, the lab running in its frame, the next lesson', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } }); // axe needs a page of a context
+  const page = await context.newPage();
   const errors = collectErrors(page);
   await page.goto(`${server.url}?course=1`);
   for (const l of COURSE) assert.equal(await page.getByTestId(`course-${l.id}`).textContent(), l.title);
+  await expectNoAxeViolations(page, 'the course page');
   for (const l of COURSE) {
     await page.goto(`${server.url}?lesson=${l.id}`);
     await waitFor(() => page.getByRole('heading', { level: 1 }).textContent().catch(() => ''), (t) => t === l.title, { timeoutMs: 20_000, what: `lesson ${l.id}'s title` });
@@ -42,9 +45,11 @@ test('every lesson opens from its link: title, tasks, the lab running in its fra
     await lab.locator('[data-testid=play], [data-testid=mnist-train]').first().waitFor({ timeout: 30_000 });
     const next = COURSE.find((x) => x.number === l.number + 1);
     if (next) assert.equal(await page.getByTestId('next-lesson').getAttribute('href'), `?lesson=${next.id}`);
+    // The lesson's own page (its lab's pages are scanned by a11y.test.mjs; lesson 1's whole page, lab included, below).
+    await expectNoAxeViolations(page, `lesson ${l.id}`, l.number === 1 ? {} : { exclude: '[data-testid=lesson-lab]' });
   }
   errors.assertNone();
-  await page.close();
+  await context.close();
 });
 
 test('hostile lesson text stays text; broken files and other origins get a message', async () => {
