@@ -2,27 +2,20 @@
 // running in the frame, a link to the next lesson), the course index lists
 // them, and hostile or broken lesson files are shown as text or refused with
 // a message: never markup, never a blank page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, collectErrors, startServer, waitFor } from './lib/index.mjs';
+import { collectErrors, playgroundFixture, waitFor } from './lib/index.mjs';
 import { expectNoAxeViolations } from './lib/axe.mjs';
 
 const courseDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../web/src/lessons/course');
 const catalog = fs.readFileSync(path.join(courseDir, '../catalog.ts'), 'utf8');
 const COURSE = [...catalog.matchAll(/\{ id: '([a-z0-9-]+)', number: (\d+), title: '([^']+)'/g)].map((m) => ({ id: m[1], number: Number(m[2]), title: m[3] }));
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// One server and browser for the file; Content-Security-Policy violations fail the test.
+const fx = playgroundFixture();
 
 test('the course has fifteen lessons, each a file', () => {
   assert.equal(COURSE.length, 15);
@@ -30,14 +23,14 @@ test('the course has fifteen lessons, each a file', () => {
 });
 
 test('every lesson opens from its link: title, tasks, the lab running in its frame, the next lesson', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } }); // axe needs a page of a context
+  const context = await fx.browser.newContext({ viewport: { width: 1280, height: 900 } }); // axe needs a page of a context
   const page = await context.newPage();
   const errors = collectErrors(page);
-  await page.goto(`${server.url}?course=1`);
+  await page.goto(`${fx.server.url}?course=1`);
   for (const l of COURSE) assert.equal(await page.getByTestId(`course-${l.id}`).textContent(), l.title);
   await expectNoAxeViolations(page, 'the course page');
   for (const l of COURSE) {
-    await page.goto(`${server.url}?lesson=${l.id}`);
+    await page.goto(`${fx.server.url}?lesson=${l.id}`);
     await waitFor(() => page.getByRole('heading', { level: 1 }).textContent().catch(() => ''), (t) => t === l.title, { timeoutMs: 20_000, what: `lesson ${l.id}'s title` });
     assert.match(await page.getByTestId('lesson-progress').textContent(), /^0 of [1-3] tasks done/, l.id);
     const lab = page.frameLocator('[data-testid=lesson-lab]');
@@ -53,7 +46,7 @@ test('every lesson opens from its link: title, tasks, the lab running in its fra
 });
 
 test('hostile lesson text stays text; broken files and other origins get a message', async () => {
-  const context = await browser.newContext();
+  const context = await fx.browser.newContext();
   const page = await context.newPage();
   const errors = collectErrors(page);
   const requested = [];
@@ -70,7 +63,7 @@ test('hostile lesson text stays text; broken files and other origins get a messa
       tasks: [{ id: 't', title: evil, text: evil, question: { choices: [evil, 'b'], correct: 1 }, hint: evil, answer: evil }],
     }),
   }));
-  await page.goto(`${server.url}?lesson=./hostile-lesson.json`);
+  await page.goto(`${fx.server.url}?lesson=./hostile-lesson.json`);
   await page.getByRole('heading', { level: 1 }).waitFor();
   assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), `Title ${evil}`);
   const text = page.locator('.lesson-text');
@@ -83,19 +76,19 @@ test('hostile lesson text stays text; broken files and other origins get a messa
   assert.equal(dialogs, 0);
 
   await context.route((u) => u.pathname.endsWith('/broken-lesson.json'), (route) => route.fulfill({ contentType: 'application/json', body: '{"format":"nn-lesson","version":1,"id":"x","title":"T","preset":"lab=playground&lr=-4","text":"t","tasks":[]}' }));
-  await page.goto(`${server.url}?lesson=./broken-lesson.json`);
+  await page.goto(`${fx.server.url}?lesson=./broken-lesson.json`);
   const alert = page.getByRole('alert');
   await alert.waitFor();
   assert.match(await alert.textContent(), /has mistakes/);
   assert.match(await alert.textContent(), /preset: lr=-4/);
   assert.match(await alert.textContent(), /tasks: must list 1 to 6 tasks/);
 
-  await page.goto(`${server.url}?lesson=https://evil.example/lesson.json`);
+  await page.goto(`${fx.server.url}?lesson=https://evil.example/lesson.json`);
   await page.getByRole('alert').waitFor();
   assert.match(await page.getByRole('alert').textContent(), /does not load lessons from https:\/\/evil\.example/);
   assert.ok(!requested.some((u) => u.startsWith('https://evil.example')), 'nothing was fetched from the other origin');
 
-  await page.goto(`${server.url}?lesson=no-such-lesson`);
+  await page.goto(`${fx.server.url}?lesson=no-such-lesson`);
   await page.getByRole('alert').waitFor();
   assert.match(await page.getByRole('alert').textContent(), /there is no lesson "no-such-lesson"/);
   errors.assertNone();
@@ -103,9 +96,9 @@ test('hostile lesson text stays text; broken files and other origins get a messa
 });
 
 test('lesson 9\'s switch: zero initial weights, then random ones again (the network is rebuilt, also after Reset)', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await fx.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = collectErrors(page);
-  await page.goto(`${server.url}?lab=playground&init=zeros&hidden=2&act=tanh`);
+  await page.goto(`${fx.server.url}?lab=playground&init=zeros&hidden=2&act=tanh`);
   await waitFor(() => page.getByTestId('play').isEnabled(), (v) => v, { timeoutMs: 30_000, what: 'the engine' });
   /** The first weight into the output neuron, read in its editor (keyboard route: bias button, then Edit). */
   const firstWeight = async () => {

@@ -5,25 +5,18 @@
 // xAPI-shaped statement carrying the actor the host sent with setContext,
 // and lessonCompleted at the end. Progress stays after a reload and can be
 // reset.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, collectErrors, startServer, waitFor } from './lib/index.mjs';
+import { collectErrors, playgroundFixture, waitFor } from './lib/index.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// One server and browser for the file; Content-Security-Policy violations fail the test.
+const fx = playgroundFixture();
 
 async function openInHost(id) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const context = await fx.browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
   const errors = collectErrors(page);
-  await page.goto(`${server.url}lesson-host.html?lesson=${id}`);
+  await page.goto(`${fx.server.url}lesson-host.html?lesson=${id}`);
   const lesson = page.frameLocator('[data-testid=host-frame]');
   const lab = lesson.frameLocator('[data-testid=lesson-lab]');
   await lesson.getByRole('heading', { level: 1 }).waitFor({ timeout: 30_000 });
@@ -118,7 +111,7 @@ test('lesson 1, the perceptron: AND and NAND set by hand from the keyboard, XOR 
 
   // Progress stays in the browser: the lesson opened again shows it; reset clears it.
   const again = await context.newPage();
-  await again.goto(`${server.url}?lesson=perceptron`);
+  await again.goto(`${fx.server.url}?lesson=perceptron`);
   await waitFor(() => again.getByTestId('lesson-progress').textContent(), (t) => /^3 of 3 tasks done/.test(t ?? ''), { what: 'kept progress' });
   await again.getByRole('button', { name: 'Reset progress' }).click();
   assert.match(await again.getByTestId('lesson-progress').textContent(), /^0 of 3 tasks done/);
