@@ -12,9 +12,20 @@ const ARGS = [
   '--no-first-run', '--disable-sync',
 ];
 
-/** Launches headless Chromium with the flags this closed network needs. */
-export function launchBrowser() {
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+/**
+ * Launches headless Chromium with the flags this closed network needs. Its
+ * contexts and pages block service workers unless asked otherwise: each
+ * would install the offline cache (every page, script and the .wasm) for
+ * nothing, hundreds of times a run. offline.test.mjs checks them, on its own
+ * context (launchPersistentContext), and may pass { serviceWorkers: 'allow' }.
+ */
+export async function launchBrowser() {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const newContext = browser.newContext.bind(browser);
+  const newPage = browser.newPage.bind(browser);
+  browser.newContext = (options = {}) => newContext({ serviceWorkers: 'block', ...options });
+  browser.newPage = (options = {}) => newPage({ serviceWorkers: 'block', ...options });
+  return browser;
 }
 
 /**

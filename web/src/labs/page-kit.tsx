@@ -117,8 +117,6 @@ export interface BridgedStore<C> {
  */
 export function useTrainingBridge<C>(store: BridgedStore<C>, status: Status, step: (steps: number, unit: 'batches' | 'epochs' | undefined) => Promise<{ status: Status }>,
   metrics: () => Record<string, number | null> | null, origins: readonly string[] | null, protocol: LabProtocol<C>): void {
-  const latest = useRef<Record<string, number | null> | null>(null);
-  const trailing = useRef<ReturnType<typeof setTimeout> | null>(null);
   const bridge = useLabFrameBridge<C>(status, (after) => ({
     getConfig: () => store.state.config,
     getSpeed: () => store.state.speed,
@@ -136,9 +134,21 @@ export function useTrainingBridge<C>(store: BridgedStore<C>, status: Status, ste
       }
     },
   }), origins, protocol, store.state.built !== null, store);
-  // A setting changed on the page: the host (a lesson checking its goals) hears of it.
-  const built = store.state.built !== null;
-  useEffect(() => { if (built) bridge.current?.state(); }, [store.state.config]);
+  useBridgeUpdates(bridge, store.state.built !== null, store.state.config, metrics, store.state.version);
+}
+
+/**
+ * What a lab in a frame tells its host as it changes: its state when a
+ * setting changes (a lesson checks its goals on it), and its metrics after
+ * every change (`version`), throttled by the bridge; the last of a burst the
+ * bridge held back is sent once its interval is over, never dropped (a
+ * lesson's goal may be the final evaluation of a run).
+ */
+export function useBridgeUpdates(bridge: MutableRef<LabEmbedBridge | null>, ready: boolean, config: unknown,
+  metrics: () => Record<string, number | null> | null, version: unknown): void {
+  const latest = useRef<Record<string, number | null> | null>(null);
+  const trailing = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => { if (ready) bridge.current?.state(); }, [config]);
   useEffect(() => {
     const b = bridge.current;
     if (!b) return;
@@ -151,6 +161,6 @@ export function useTrainingBridge<C>(store: BridgedStore<C>, status: Status, ste
         if (latest.current) bridge.current?.metrics(latest.current);
       }, METRICS_INTERVAL_MS + 10);
     }
-  }, [store.state.version]);
+  }, [version]);
   useEffect(() => () => { if (trailing.current !== null) clearTimeout(trailing.current); }, []);
 }

@@ -9,7 +9,7 @@ import type { ModelChoice, TrainChoice } from './protocol';
 import { mnistStore, type MnistState, type MnistStore } from './store';
 import type { LabPageProps } from '../types';
 import { writeLink } from '../../state/link';
-import { LinkNotices, ownLink, useAddress, useAutoplayOnce, useLabFrameBridge } from '../page-kit';
+import { LinkNotices, ownLink, useAddress, useAutoplayOnce, useBridgeUpdates, useLabFrameBridge } from '../page-kit';
 import { mnistChoices, mnistConfigOf, mnistProtocol, type MnistConfig, type MnistPanel } from './config';
 import type { LabViewOptions } from '../../state/view';
 import type { LabModel } from '../../share/modelFile';
@@ -289,10 +289,9 @@ function useMnistBridge(session: MnistStore, view: MnistView): void {
       },
     }),
     view.origins, mnistProtocol, ready, session);
-  useEffect(() => {
-    const b = bridge.current;
-    if (!b || !pr) return;
+  useBridgeUpdates(bridge, ready, JSON.stringify(configNow.current), () => {
+    if (!pr) return null;
     const last = state.fullEvals[state.fullEvals.length - 1];
-    b.metrics({ epoch: status.epoch, trainLoss: state.losses.ema, testLoss: last?.loss ?? null, accuracy: last?.accuracy ?? null, examplesPerSec: pr.examplesPerSec });
-  }, [state.version]);
+    return { epoch: status.epoch, trainLoss: state.losses.ema, testLoss: last?.loss ?? null, accuracy: last?.accuracy ?? null, examplesPerSec: pr.examplesPerSec };
+  }, state.version);
 }
