@@ -139,7 +139,8 @@ test('keyboard only: Tab to Play, Space trains; the map, chart and network say t
     await page.getByRole('group', { name: "this neuron's weights and bias" }).getByRole('button').first().focus();
     await page.keyboard.press('Enter');
     await waitFor(() => editor.getAttribute('aria-label'), (t) => /^weight .* → output 1$/.test(t ?? ''), { what: 'the editor to show a weight into output 1' });
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'param-input', 'the weight\'s value has the focus');
+    await waitFor(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')), (id) => id === 'param-input',
+      { timeoutMs: 5000, what: 'the weight\'s value to have the focus' });
   } finally {
     await close();
   }

@@ -56,7 +56,8 @@ export function ParamEditor({ target, value, pinned, disabled, onSet, onClose, b
     box.style.left = `${left}px`;
     box.style.top = `${top}px`;
   });
-  useEffect(() => {
+  // In the commit that shows the new target: focus never lands on the removed Edit button's place.
+  useLayoutEffect(() => {
     if (pinned && !disabled) inputRef.current?.focus();
   }, [pinned, target.offset, target.which]);
 
