@@ -157,7 +157,7 @@ test('lesson 7, the spiral: trained past 90 %, then past 85 % with only x₁ and
   for (const f of ['sin x₁', 'sin x₂']) await lab.getByRole('button', { name: f, exact: true }).click();
   await waitFor(() => lesson.getByTestId('task-raw-inputs').textContent(), (t) => /inputs: x₁ and x₂ only/.test(t) && !/now x1,x2,sin/.test(t), { what: 'the features changed' });
   await lab.getByTestId('play').click();
-  await taskDone(lesson, 'raw-inputs', 90_000);
+  await taskDone(lesson, 'raw-inputs', 180_000);
   assert.match(await lesson.getByTestId('task-raw-inputs-status').textContent(), /answer shown first/);
   await checkEvents(page, 'spiral', ['solve', 'raw-inputs'], 0.75);
   errors.assertNone();
