@@ -10,7 +10,7 @@ import { ErrorBoundary } from './ErrorBoundary';
 import { LABS, type LabId } from '../labs';
 import { PAGES } from '../labs/pages';
 import { parseLink } from '../state/link';
-import { parseOrigin } from '../state/view';
+import { parseView } from '../state/view';
 import type { LessonView } from '../lessons/LessonPage';
 
 const LessonPage = lazy(() => import('../lessons/LessonPage').then((m) => m.LessonPage));
@@ -20,19 +20,12 @@ const CoursePage = lazy(() => import('../lessons/CoursePage').then((m) => m.Cour
 function coursePageOf(search: string): { lesson: string | null; view: LessonView } | null {
   const p = new URLSearchParams(search);
   if (!p.has('lesson') && !p.has('course')) return null;
-  const theme = p.get('theme');
-  const origins = p.get('origins');
-  const parsedOrigins = origins === null ? null : origins.split(',').map(parseOrigin);
+  // theme=, embed=1 and origins= read as every lab reads them (state/view.ts); hide= and lock= go to the lab inside.
+  const own = new Map([...p].filter(([k]) => k === 'theme' || k === 'embed' || k === 'origins'));
+  const v = parseView(own, [], { panels: [], settings: [] });
   return {
     lesson: p.get('lesson'),
-    view: {
-      theme: theme === 'light' || theme === 'dark' ? theme : null,
-      embed: p.get('embed') === '1',
-      hide: p.get('hide'),
-      lock: p.get('lock'),
-      // Fail closed like the labs: a malformed list lets nobody command the page.
-      origins: parsedOrigins === null ? null : parsedOrigins.every((o) => o !== undefined) ? (parsedOrigins as string[]) : [],
-    },
+    view: { theme: v.theme, embed: v.embed, hide: p.get('hide'), lock: p.get('lock'), origins: v.origins },
   };
 }
 
