@@ -163,6 +163,26 @@ test('phone width: everything reachable, nothing wider than the screen', async (
   await close();
 });
 
+test('a value typed while training runs is not overwritten by the training between keystrokes', async () => {
+  const { page, errors, close } = await open('?data=circle&hidden=2&act=tanh&speed=10');
+  await page.getByTestId('play').click();
+  await waitFor(() => readNumber(page, 'epoch'), (v) => v >= 1, { timeoutMs: 10_000, what: 'training' });
+  await page.getByRole('button', { name: 'bias of output 1' }).focus();
+  await page.keyboard.press('Enter');
+  const input = page.getByTestId('param-input');
+  await waitFor(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')), (id) => id === 'param-input',
+    { timeoutMs: 5000, what: 'the editor focused' });
+  await page.keyboard.press('Control+A');
+  // Several snapshots arrive (speed 10: ten steps a second) between the selection and the typing.
+  const before = await input.inputValue();
+  await page.waitForTimeout(800);
+  assert.equal(await input.inputValue(), before, 'the field keeps its text once a key was pressed in it');
+  await page.keyboard.type('1.25');
+  assert.equal(await input.inputValue(), '1.25', 'the typed value replaced the selection');
+  errors.assertNone();
+  await close();
+});
+
 test('a weight or bias can be inspected and edited by tap, also while paused', async () => {
   const { page, errors, close } = await open('?data=circle&hidden=2&act=tanh');
   // Step once so the network view has parameters to show.

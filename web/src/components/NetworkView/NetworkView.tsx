@@ -282,7 +282,7 @@ export function NetworkView(p: NetworkViewProps) {
               </span>
             ))}
             {shown && (
-              <ParamEditor target={shown} value={value} pinned={pinned !== null} disabled={!p.paramsEditable}
+              <ParamEditor target={shown} value={value} pinned={pinned !== null} disabled={!p.paramsEditable} waiting={!p.params}
                            bounds={lay}
                            onClose={() => setPinned(null)}
                            inputs={pinned ? inputsOf(pinned).map((i) => ({ label: i.label, pick: () => setPinned(i.target) })) : []}

@@ -23,6 +23,8 @@ export interface ParamEditorProps {
   value: number;
   pinned: boolean;
   disabled: boolean;
+  /** No weights yet (the engine is loading, or a new network is not built yet): nothing to edit. */
+  waiting?: boolean;
   onSet(value: number): void;
   onClose(): void;
   /** The drawing's size: the editor stays inside it (beside the target,
@@ -35,7 +37,7 @@ export interface ParamEditorProps {
 /** Gap between the target and the editor, px. */
 const EDITOR_GAP = 8;
 
-export function ParamEditor({ target, value, pinned, disabled, onSet, onClose, bounds, inputs = [] }: ParamEditorProps) {
+export function ParamEditor({ target, value, pinned, disabled, waiting = false, onSet, onClose, bounds, inputs = [] }: ParamEditorProps) {
   const boxRef = useRef<HTMLDivElement>(null);
   const [text, setText] = useState(() => formatParam(value));
   const [error, setError] = useState('');
@@ -57,9 +59,10 @@ export function ParamEditor({ target, value, pinned, disabled, onSet, onClose, b
     box.style.top = `${top}px`;
   });
   // In the commit that shows the new target: focus never lands on the removed Edit button's place.
+  // (And when the weights arrive under an editor opened before them.)
   useLayoutEffect(() => {
-    if (pinned && !disabled) inputRef.current?.focus();
-  }, [pinned, target.offset, target.which]);
+    if (pinned && !disabled && !waiting) inputRef.current?.focus();
+  }, [pinned, target.offset, target.which, waiting]);
 
   const commit = () => {
     const v = Number(text.trim());
@@ -76,11 +79,15 @@ export function ParamEditor({ target, value, pinned, disabled, onSet, onClose, b
     <div class="param-editor" role="dialog" aria-label={target.label} ref={boxRef}
          onPointerDown={(e) => e.stopPropagation()}>
       <div class="param-label">{target.label}</div>
-      {pinned && !disabled ? (
+      {pinned && !disabled && !waiting ? (
         <form onSubmit={(e) => { e.preventDefault(); commit(); }}>
           <input ref={inputRef} type="text" inputMode="decimal" value={text} aria-label="value" data-testid="param-input"
                  onInput={(e) => { editing.current = true; setText((e.target as HTMLInputElement).value); }}
-                 onKeyDown={(e) => { if (e.key === 'Escape') onClose(); }} />
+                 onKeyDown={(e) => {
+                   if (e.key === 'Escape') onClose();
+                   // A key in the field (select all, a caret move) starts an edit: a value arriving from training keeps out of it.
+                   else if (e.key !== 'Enter' && e.key !== 'Tab') editing.current = true;
+                 }} />
           <button type="submit">Set</button>
           <button type="button" onClick={onClose} aria-label="close">×</button>
           {error && <div class="param-error" role="alert">{error}</div>}
@@ -92,7 +99,7 @@ export function ParamEditor({ target, value, pinned, disabled, onSet, onClose, b
           )}
         </form>
       ) : (
-        <div class="param-value">{formatParam(value)}{pinned && disabled ? ' (locked)' : ''}</div>
+        <div class="param-value">{waiting ? 'no weights yet: the network is being built' : formatParam(value)}{pinned && disabled ? ' (locked)' : ''}</div>
       )}
     </div>
   );
