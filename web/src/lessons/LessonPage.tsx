@@ -14,6 +14,7 @@ import { lessonCompleted, parseHostContext, taskCompleted, type HostContext, typ
 import { RichText, inline } from './RichText';
 import { isAllowedSender, PROTOCOL_NAMESPACE, PROTOCOL_VERSION, targetOrigins } from '../embed/protocol';
 import { writeLink } from '../state/link';
+import { writePairs } from '../state/query';
 import type { LabId } from '../labs';
 import { labEntry } from '../labs';
 import './lessons.css';
@@ -39,7 +40,7 @@ export function frameSrc(preset: string, view: LessonView): string {
   join('lock', [view.lock]);
   if (view.theme) p.set('theme', view.theme);
   if (view.embed) p.set('embed', '1');
-  return `./?${p.toString().replace(/%2C/g, ',')}`;
+  return `./?${writePairs(p)}`;
 }
 
 /** The lab's settings by link key, as its link writes them. */
@@ -58,7 +59,7 @@ function lessonHref(lesson: string, view: LessonView): string {
   if (view.theme) p.set('theme', view.theme);
   if (view.embed) p.set('embed', '1');
   if (view.origins) p.set('origins', view.origins.join(','));
-  return `?${p.toString().replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%3A/g, ':')}`;
+  return `?${writePairs(p)}`;
 }
 
 function nextOf(lesson: Lesson, key: string): { href: string; title: string } | null {

@@ -28,6 +28,14 @@ describe('lesson files', () => {
     expect(ids.length).toBeGreaterThanOrEqual(4);
   });
 
+  test('the example platform page (public/lesson-host.js, plain JS that cannot import the catalog) offers the course in order', async () => {
+    const { readFileSync } = await import('node:fs');
+    const host = readFileSync(new URL('../../public/lesson-host.js', import.meta.url), 'utf8');
+    const list = /const LESSONS = \[([^\]]*)\]/.exec(host);
+    expect(list, 'lesson-host.js lists its lessons in const LESSONS').not.toBeNull();
+    expect([...list![1]!.matchAll(/'([^']+)'/g)].map((m) => m[1])).toEqual(COURSE.map((l) => l.id));
+  });
+
   test('a minimal lesson parses; its lab comes from the preset', () => {
     const r = parseLesson(base());
     expect(r.errors).toEqual([]);

@@ -61,8 +61,14 @@ export function singleValues(pairs: Map<string, string[]>, rejected: Rejection[]
   return out;
 }
 
-/** Percent-encoding, but commas and colons stay readable (both are legal in a
- *  query; MNIST's layers=conv:8:5:1:0:relu,... uses them). */
+/** Percent-encoding, but commas, colons and slashes stay readable (all are
+ *  legal in a query; MNIST's layers=conv:8:5:1:0:relu,... and origins=https://…
+ *  use them). */
 export function encodeValue(s: string): string {
-  return encodeURIComponent(s).replace(/%2C/g, ',').replace(/%3A/g, ':');
+  return encodeURIComponent(s).replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%2F/g, '/');
+}
+
+/** A query string (without '?') of key/value pairs, in the links' readable encoding. */
+export function writePairs(pairs: Iterable<readonly [string, string]>): string {
+  return [...pairs].map(([k, v]) => `${encodeValue(k)}=${encodeValue(v)}`).join('&');
 }
