@@ -1,14 +1,12 @@
 // Streams the gzipped MNIST asset into the WASM heap with byte progress.
 // The manifest (a few bytes of JSON written by the build) names the file and
-// gives the total up front. The build avoids a ".gz" name, but a server that
-// still adds `Content-Encoding: gzip` would make the browser
-// hand us already-inflated bytes, so the body is only inflated here when it
-// still starts with gzip's magic bytes, and progress then counts against the
-// uncompressed size.
+// gives the total up front. A body a server already inflated is read as it is
+// (lib/fetch-asset.ts), and progress then counts against the uncompressed size.
 
 import type { Engine } from '../../engine/nn-wasm.js';
 import { ASSET_HEADER_BYTES, ASSET_VERSION, readAssetHeader } from './asset-format.js';
 import { MnistHeapData } from './data.js';
+import { fetchOk, gunzip, peekGzip } from '../../lib/fetch-asset';
 
 interface Manifest {
   version: number;
@@ -18,20 +16,6 @@ interface Manifest {
 }
 
 const PROGRESS_EVERY_MS = 50;
-
-async function fetchOk(url: string, what: string): Promise<Response> {
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (err) {
-    throw new Error(`could not download the ${what} (${err instanceof Error ? err.message : String(err)}); check the connection to the page's server`);
-  }
-  if (!res.ok) {
-    const hint = res.status === 404 ? ': the asset is built by "bash build.sh web"' : '';
-    throw new Error(`the ${what} answered HTTP ${res.status} ${res.statusText}${hint}`);
-  }
-  return res;
-}
 
 async function readManifest(url: string): Promise<Manifest> {
   const res = await fetchOk(url, 'MNIST manifest');
@@ -68,13 +52,7 @@ export async function streamAsset(
 ): Promise<MnistHeapData> {
   const manifest = await readManifest(manifestUrl);
   const res = await fetchOk(new URL(manifest.file, manifestUrl).href, 'MNIST data');
-  if (!res.body) throw new Error('the MNIST download has no body');
-
-  // Peek at the first bytes to see whether they are still gzip.
-  const reader = res.body.getReader();
-  const first = await reader.read();
-  if (first.done || first.value.length < 2) throw new Error('the MNIST download is empty');
-  const gzipped = first.value[0] === 0x1f && first.value[1] === 0x8b;
+  const { body: wire, gzipped } = await peekGzip(res, 'MNIST data');
   const total = gzipped ? manifest.bytes : manifest.rawBytes;
   let loaded = 0;
   let lastReport = 0;
@@ -85,16 +63,8 @@ export async function streamAsset(
       onProgress(loaded, Math.max(total, loaded));
     }
   };
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) { controller.enqueue(first.value); },
-    async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-    cancel(reason) { return reader.cancel(reason); },
-  }).pipeThrough(countingStream((n) => { loaded += n; report(false); }));
-  const raw = gzipped ? body.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>) : body;
+  const body = wire.pipeThrough(countingStream((n) => { loaded += n; report(false); }));
+  const raw = gzipped ? gunzip(body, 'MNIST data') : body;
 
   let data: MnistHeapData | null = null;
   let head = new Uint8Array(0); // bytes before the header is complete

@@ -12,6 +12,7 @@ import type { LabContext, LabSession, LabSessionFactory } from '../../engine/lab
 import { divergenceAdvice } from '../../engine/divergence';
 import { ExampleTracer, type TraceResult } from '../../engine/trace.js';
 import { createRng, type Rng } from '../../lib/rng.js';
+import { fetchOk, gunzip, peekGzip } from '../../lib/fetch-asset';
 import type { Cell, SequenceConfig } from './config';
 import { checkCorpusManifest, checkNamesAsset, checkTextAsset, encodeChars, NAMES_SPLIT_SEED } from './corpus.js';
 import { accuracyPerStep, createTaskData, namesStream, sampleIndex, stepsPerEpoch, type TaskData } from './tasks.js';
@@ -32,17 +33,6 @@ const RATE_WINDOW_MS = 1000;
 interface Stream { vocab: string; train: Uint8Array; val: Uint8Array }
 
 const other = (c: Cell): Cell => (c === 'rnn' ? 'lstm' : 'rnn');
-
-async function fetchOk(url: string): Promise<Response> {
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (err) {
-    throw new Error(`could not load ${url}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (!res.ok) throw new Error(`could not load ${url}: HTTP ${res.status}`);
-  return res;
-}
 
 class SequenceSession implements LabSession {
   readonly chunkMs = CHUNK_MS;
@@ -132,7 +122,7 @@ class SequenceSession implements LabSession {
   private async assetUrl(task: 'names' | 'text', assets: AssetUrls): Promise<string> {
     let manifest: unknown;
     try {
-      manifest = await (await fetchOk(assets.manifest)).json();
+      manifest = await (await fetchOk(assets.manifest, 'corpus manifest')).json();
     } catch (err) {
       if (err instanceof SyntaxError) throw new Error('the corpus manifest (seq.json) is not valid JSON');
       throw err;
@@ -141,14 +131,13 @@ class SequenceSession implements LabSession {
   }
 
   private async loadNames(url: string): Promise<Stream> {
-    const names = checkNamesAsset(await (await fetchOk(url)).json());
+    const names = checkNamesAsset(await (await fetchOk(url, 'names data')).json());
     return { vocab: names.vocab, train: namesStream(names.train, names.vocab, NAMES_SPLIT_SEED), val: namesStream(names.val, names.vocab, NAMES_SPLIT_SEED) };
   }
 
   private async loadText(url: string): Promise<Stream> {
-    const res = await fetchOk(url);
-    if (typeof DecompressionStream === 'undefined' || !res.body) throw new Error('this browser cannot inflate the text asset (no DecompressionStream)');
-    const json = await new Response(res.body.pipeThrough(new DecompressionStream('gzip'))).text();
+    const { body, gzipped } = await peekGzip(await fetchOk(url, 'text data'), 'text data');
+    const json = await new Response(gzipped ? gunzip(body, 'text data') : body).text();
     const text = checkTextAsset(JSON.parse(json));
     const all = encodeChars(text.text, text.vocab);
     // The last 5 % of the book is the validation text.
