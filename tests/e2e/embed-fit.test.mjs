@@ -171,7 +171,8 @@ test('a weight editor opened in an embed stays inside the frame', async () => {
   // The output node is the rightmost: its bias editor opens on its left.
   const m = await measureEmbed(snippet, 360, async (frame) => {
     await frame.locator('.node-hit').last().click();
-    await frame.getByTestId('param-input').waitFor({ timeout: 5000 });
+    // The field appears once the engine has built the network (before that the editor says so).
+    await frame.getByTestId('param-input').waitFor({ timeout: 20_000 });
   });
   assertFits(m, 'phone 360x560, output bias editor open', { editor: true });
 });

@@ -1,4 +1,4 @@
-// The one JavaScript enum table (web/src/engine/enums.js) against core/nn.h:
+// The one JavaScript enum table (web/src/engine/enums.js) against core/nn.h (with the parts it includes):
 // every enum constant and #define'd limit in the header, by name and value,
 // and nothing more or less on the JavaScript side.
 import { test } from 'node:test';
@@ -6,7 +6,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as enums from '../../web/src/engine/enums.js';
 
-const header = readFileSync(new URL('../../core/nn.h', import.meta.url), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+// nn.h and the parts of the ABI it includes (nn_sequence.h, nn_gan.h).
+const coreFile = (name) => readFileSync(new URL(`../../core/${name}`, import.meta.url), 'utf8');
+const main = coreFile('nn.h');
+const parts = [...main.matchAll(/^#include "(nn_\w+\.h)"/gm)].map((m) => m[1]);
+const header = [main, ...parts.map(coreFile)].join('\n').replace(/\/\*[\s\S]*?\*\//g, '');
 
 /** NAME -> value for every constant inside a `typedef enum { ... } name;`. */
 function headerEnums() {

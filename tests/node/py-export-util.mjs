@@ -12,6 +12,17 @@ import { importGlobPlugin } from 'rolldown/experimental';
 
 export const PYTHON = '/usr/bin/python3';
 export const SRC = fileURLToPath(new URL('../../web/src/', import.meta.url));
+/** The page's modules the NumPy export tests load (loadModules' entry). */
+export const NUMPY_ENTRY = `
+export { exportLabModelNumpy } from '${SRC}share/numpyExport.ts';
+export { networkSpec } from '${SRC}share/network.ts';
+export { generateDataset, featurize, targetsFor } from '${SRC}data/datasets.ts';
+export { defaultConfig } from '${SRC}state/schema.ts';
+export { denseLayers } from '${SRC}share/layers.ts';
+export { coreVerdict } from '${SRC}share/coreLayout.ts';
+export { mnistCodec } from '${SRC}labs/mnist/config.ts';
+export { engineLayer, fileLayers, mlpLayers } from '${SRC}labs/mnist/model-layers.ts';
+`;
 export { MNIST_DIR, loadMnist, mnistAsset } from './core-load.mjs';
 
 /** Bundles `entry` (module source with paths under SRC) into dir and imports it. */

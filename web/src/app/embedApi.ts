@@ -9,13 +9,13 @@
 // `pause`, the epoch that stays; after `step` 5, the epoch 5 further on).
 
 import { useEffect, useRef } from 'preact/hooks';
-import { METRICS_INTERVAL_MS, startEmbedBridge, type Command, type EmbedBridge, type Metrics } from '../embed/protocol';
+import { startEmbedBridge, type Command, type EmbedBridge, type Metrics } from '../embed/protocol';
 import type { Config } from '../state/config';
 import type { LabStatus } from '../engine/protocol';
 import type { CommandResult } from '../engine/client';
 import type { Playground } from '../labs/playground/usePlayground';
 import type { Speed } from '../state/speed';
-import { watchFrameHeight, windowBridgeHost } from '../labs/page-kit';
+import { useMetricsToHost, watchFrameHeight, windowBridgeHost } from '../labs/page-kit';
 
 type Target = { postMessage(message: unknown, targetOrigin: string): void };
 
@@ -112,31 +112,12 @@ export function useEmbedApi(pg: Playground): void {
   useEffect(() => { if (ready) bridge.current?.ready(); }, [ready]);
   useEffect(() => { if (ready) bridge.current?.state(); }, [pg.config, pg.run.running, pg.speed]);
 
-  // Metrics are rate-limited; the last ones of a burst (e.g. after a pause or
-  // a step) still go out: what could not be sent is retried until it is (a
-  // single retry used to lose it when another send had just taken the slot).
+  // Rate-limited by the bridge; the last ones of a burst (after a pause or a step) still go out.
   const s = pg.run.snapshot;
-  const latestMetrics = useRef<Metrics | null>(null);
-  const unsent = useRef(false);
-  const trailing = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const sendMetrics = (): void => {
-    if (!unsent.current || !latestMetrics.current || !bridge.current) return;
-    if (bridge.current.metrics(latestMetrics.current)) {
-      unsent.current = false;
-      return;
-    }
-    trailing.current ??= setTimeout(() => { trailing.current = null; sendMetrics(); }, METRICS_INTERVAL_MS + 10);
-  };
-  useEffect(() => {
-    if (!s || !bridge.current) return;
-    latestMetrics.current = {
-      epoch: s.epoch, trainLoss: s.trainLoss, testLoss: s.testLoss,
-      accuracy: pg.task === 'regression' || !Number.isFinite(s.testAccuracy) ? null : s.testAccuracy,
-      handSet: s.handSet,
-      gradientChecks: pg.gradientChecks,
-    };
-    unsent.current = true;
-    sendMetrics();
-  }, [s, pg.gradientChecks]);
-  useEffect(() => () => { if (trailing.current) clearTimeout(trailing.current); }, []);
+  useMetricsToHost<Metrics>(bridge, () => (s ? {
+    epoch: s.epoch, trainLoss: s.trainLoss, testLoss: s.testLoss,
+    accuracy: pg.task === 'regression' || !Number.isFinite(s.testAccuracy) ? null : s.testAccuracy,
+    handSet: s.handSet,
+    gradientChecks: pg.gradientChecks,
+  } : null), [s, pg.gradientChecks]);
 }

@@ -146,21 +146,32 @@ export function useTrainingBridge<C>(store: BridgedStore<C>, status: Status, ste
  */
 export function useBridgeUpdates(bridge: MutableRef<LabEmbedBridge | null>, ready: boolean, config: unknown,
   metrics: () => Record<string, number | null> | null, version: unknown): void {
-  const latest = useRef<Record<string, number | null> | null>(null);
-  const trailing = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => { if (ready) bridge.current?.state(); }, [config]);
-  useEffect(() => {
+  useMetricsToHost(bridge, metrics, [version]);
+}
+
+/**
+ * A lab's metrics to its host after every change of `deps`. The bridge
+ * throttles them; what it held back is retried until it is sent (one retry
+ * could lose the last numbers when a send had just taken the slot again).
+ */
+export function useMetricsToHost<M>(bridge: MutableRef<{ metrics(m: M): boolean } | null>, metrics: () => M | null, deps: readonly unknown[]): void {
+  const latest = useRef<M | null>(null);
+  const unsent = useRef(false);
+  const trailing = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const send = (): void => {
     const b = bridge.current;
-    if (!b) return;
+    if (!unsent.current || latest.current === null || !b) return;
+    if (b.metrics(latest.current)) { unsent.current = false; return; }
+    trailing.current ??= setTimeout(() => { trailing.current = null; send(); }, METRICS_INTERVAL_MS + 10);
+  };
+  useEffect(() => {
+    if (!bridge.current) return;
     const m = metrics();
-    if (!m) return;
+    if (m === null) return;
     latest.current = m;
-    if (!b.metrics(m) && trailing.current === null) {
-      trailing.current = setTimeout(() => {
-        trailing.current = null;
-        if (latest.current) bridge.current?.metrics(latest.current);
-      }, METRICS_INTERVAL_MS + 10);
-    }
-  }, [version]);
+    unsent.current = true;
+    send();
+  }, deps);
   useEffect(() => () => { if (trailing.current !== null) clearTimeout(trailing.current); }, []);
 }
