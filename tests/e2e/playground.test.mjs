@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { playgroundFixture, waitFor, readNumber, saveModel, assertEpochHolds } from './lib/index.mjs';
+import { collectErrors, playgroundFixture, waitFor, readNumber, saveModel, assertEpochHolds } from './lib/index.mjs';
 
 const fx = playgroundFixture();
 const { open } = fx;
@@ -161,6 +161,24 @@ test('phone width: everything reachable, nothing wider than the screen', async (
   }
   errors.assertNone();
   await close();
+});
+
+test('a weight editor opened before the engine has built the network says so, then takes the value', async () => {
+  const context = await fx.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  // The engine's module answers late, as on a slow connection.
+  await page.route(/\.wasm$/, async (route) => { await new Promise((r) => setTimeout(r, 1500)); await route.continue(); });
+  await page.goto(fx.server.url + '?data=circle&hidden=2&act=tanh');
+  await page.getByRole('button', { name: 'bias of output 1' }).click();
+  assert.match(await page.getByRole('dialog').textContent(), /no weights yet/);
+  assert.equal(await page.getByTestId('param-input').count(), 0, 'nothing to type into before the weights exist');
+  // Once built, the field appears with the value and takes the focus.
+  await waitFor(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')), (id) => id === 'param-input',
+    { timeoutMs: 20_000, what: 'the field focused once the weights exist' });
+  assert.ok(Number.isFinite(Number(await page.getByTestId('param-input').inputValue())));
+  errors.assertNone();
+  await context.close();
 });
 
 test('a value typed while training runs is not overwritten by the training between keystrokes', async () => {
