@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { playgroundFixture, startServer, collectErrors, waitFor } from './lib/index.mjs';
+import { expectNoAxeViolations } from './lib/axe.mjs';
 
 const fx = playgroundFixture();
 
@@ -204,8 +204,7 @@ test('a pasted link with refused values is not used, a good one fills the form; 
 
   // Nothing for axe to fix in the builder, here with a lesson's frame wider than
   // its box, which scrolls (the lesson and the lab inside have their own checks).
-  const axe = await new AxeBuilder({ page }).exclude('[data-testid=preview]').analyze();
-  assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`), []);
+  await expectNoAxeViolations(page, 'the builder', { exclude: '[data-testid=preview]' });
   errors.assertNone();
   await context.close();
 });

@@ -163,6 +163,22 @@ test('phone width: everything reachable, nothing wider than the screen', async (
   await close();
 });
 
+test('moving the editor to another weight shows that weight, also after a key was pressed in the field', async () => {
+  const { page, errors, close } = await open('?data=circle&hidden=2&act=tanh');
+  await page.getByRole('button', { name: 'bias of output 1' }).focus();
+  await page.keyboard.press('Enter');
+  const input = page.getByTestId('param-input');
+  await waitFor(() => input.inputValue(), (v) => v === '0.0000', { timeoutMs: 10_000, what: 'the untrained bias (0)' });
+  await input.focus();
+  await page.keyboard.press('ArrowLeft'); // an edit begun, not finished
+  await page.getByRole('group', { name: "this neuron's weights and bias" }).getByRole('button').first().click();
+  await waitFor(() => page.getByRole('dialog').getAttribute('aria-label'), (t) => /^weight /.test(t ?? ''), { what: 'the editor on a weight' });
+  const w = Number(await input.inputValue());
+  assert.ok(Number.isFinite(w) && w !== 0, `the weight's own value, not the bias's text: ${await input.inputValue()}`);
+  errors.assertNone();
+  await close();
+});
+
 test('a weight editor opened before the engine has built the network says so, then takes the value', async () => {
   const context = await fx.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();

@@ -46,6 +46,12 @@ export function ParamEditor({ target, value, pinned, disabled, waiting = false, 
   useEffect(() => {
     if (!editing.current) setText(formatParam(value));
   }, [value]);
+  // Another weight or bias (the editor stays mounted): an edit left unfinished on the last one ends.
+  useLayoutEffect(() => {
+    editing.current = false;
+    setText(formatParam(value));
+    setError('');
+  }, [target.offset, target.which]);
   // Placed after measuring itself, before paint.
   useLayoutEffect(() => {
     const box = boxRef.current;
