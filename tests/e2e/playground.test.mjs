@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { collectErrors, playgroundFixture, waitFor, readNumber, saveModel, assertEpochHolds } from './lib/index.mjs';
+import { playgroundFixture, waitFor, readNumber, saveModel, assertEpochHolds } from './lib/index.mjs';
 
 const fx = playgroundFixture();
 const { open } = fx;
@@ -180,9 +180,7 @@ test('moving the editor to another weight shows that weight, also after a key wa
 });
 
 test('a weight editor opened before the engine has built the network says so, then takes the value', async () => {
-  const context = await fx.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
+  const { page, errors, close } = await fx.blankPage();
   // The engine's module answers late, as on a slow connection.
   await page.route(/\.wasm$/, async (route) => { await new Promise((r) => setTimeout(r, 1500)); await route.continue(); });
   await page.goto(fx.server.url + '?data=circle&hidden=2&act=tanh');
@@ -194,7 +192,7 @@ test('a weight editor opened before the engine has built the network says so, th
     { timeoutMs: 20_000, what: 'the field focused once the weights exist' });
   assert.ok(Number.isFinite(Number(await page.getByTestId('param-input').inputValue())));
   errors.assertNone();
-  await context.close();
+  await close();
 });
 
 test('a value typed while training runs is not overwritten by the training between keystrokes', async () => {

@@ -20,11 +20,15 @@ export function playgroundFixture() {
       const reports = fx.server ? fx.server.cspReports.splice(0).map((r) => ({ via: 'report', ...r })) : [];
       return [...violations.splice(0), ...reports];
     },
-    /** A new context (options merged over a 1280x900 viewport) on server.url + query. */
-    async open(query = '', contextOptions = {}) {
+    /** A page in a new context (options merged over a 1280x900 viewport), its errors collected, nothing loaded yet. */
+    async blankPage(contextOptions = {}) {
       const context = await fx.browser.newContext({ viewport: { width: 1280, height: 900 }, ...contextOptions });
       const page = await context.newPage();
-      const errors = collectErrors(page);
+      return { page, errors: collectErrors(page), context, close: () => context.close() };
+    },
+    /** blankPage on server.url + query, once the engine has loaded. */
+    async open(query = '', contextOptions = {}) {
+      const { page, errors, context } = await fx.blankPage(contextOptions);
       await page.goto(fx.server.url + query);
       await waitFor(() => page.getByTestId('play').isEnabled(), (v) => v, { timeoutMs: 20000, what: 'the engine to load' });
       return { page, errors, context, close: () => context.close() };
